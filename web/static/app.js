@@ -1,0 +1,35 @@
+// Progressive enhancement for Delivery Tracker pages. Every page works without
+// this file; it only starts the design system's interactive components.
+//
+// design-system.js is loaded as a module just before this one, so it has run
+// and set window.DS by the time this runs (module scripts run in document
+// order, after the page has been parsed).
+
+const DS = window.DS;
+
+// Character counts render a static "You can enter up to N characters" hint
+// for pages without JavaScript. The design system component writes its own
+// live message, so remove the static one first to avoid saying it twice.
+for (const hint of document.querySelectorAll('[data-module="ds-character-count"] .app-character-count__static')) {
+    const field = hint.parentElement.querySelector('input, textarea');
+    if (field && field.hasAttribute('aria-describedby')) {
+        const ids = field.getAttribute('aria-describedby').split(/\s+/).filter((id) => id && id !== hint.id);
+        if (ids.length > 0) {
+            field.setAttribute('aria-describedby', ids.join(' '));
+        } else {
+            field.removeAttribute('aria-describedby');
+        }
+    }
+    hint.remove();
+}
+
+if (DS && typeof DS.initAll === 'function') {
+    DS.initAll();
+}
+
+// Move focus to the error summary so that keyboard and screen reader users
+// start from the list of problems.
+const errorSummary = document.getElementById('error-summary');
+if (errorSummary) {
+    errorSummary.focus();
+}
