@@ -1,0 +1,58 @@
+package tracker
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes. Each maps to one kind of response.
+const (
+	ENOTFOUND     = "not_found"
+	EINVALID      = "invalid"
+	ECONFLICT     = "conflict"
+	EUNAUTHORISED = "unauthorised"
+	EFORBIDDEN    = "forbidden"
+	EUNAVAILABLE  = "unavailable"
+	EINTERNAL     = "internal"
+)
+
+// Error is a domain error: a code and a message fit to show people.
+type Error struct {
+	Code    string
+	Message string
+}
+
+// Error implements the error interface.
+func (e *Error) Error() string {
+	return fmt.Sprintf("tracker: %s: %s", e.Code, e.Message)
+}
+
+// Errorf returns an Error with the code and a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrNotFound is returned when a record does not exist.
+var ErrNotFound = &Error{Code: ENOTFOUND, Message: "Page not found"}
+
+// ErrorCode returns the code of the domain error in err's chain, or EINTERNAL.
+func ErrorCode(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	if err == nil {
+		return ""
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the message of the domain error in err's chain, or a generic message:
+// never the text of an internal error.
+func ErrorMessage(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return "Sorry, there is a problem with the service."
+}

@@ -1,0 +1,18 @@
+package tracker
+
+import "regexp"
+
+var (
+	refPattern  = regexp.MustCompile(`^[0-9]{1,3}\.[0-9]{1,3}$`)
+	slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,99}$`)
+	codePattern = regexp.MustCompile(`^[A-Z0-9][A-Z0-9-]{0,39}$`)
+)
+
+// ValidRef reports whether s has the shape of a commitment's ref, such as "4.2".
+func ValidRef(s string) bool { return refPattern.MatchString(s) }
+
+// ValidSlug reports whether s has the shape of a plan's or priority area's slug.
+func ValidSlug(s string) bool { return slugPattern.MatchString(s) }
+
+// ValidCode reports whether s has the shape of an organisation's code, such as "NHS-BOARDS".
+func ValidCode(s string) bool { return codePattern.MatchString(s) }
