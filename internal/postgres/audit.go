@@ -1,0 +1,50 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/scottish-government/delivery-tracker/internal/tracker"
+)
+
+// querier is what both a pool and a transaction offer, so that an audit entry can be written in
+// the same transaction as the change it records.
+type querier interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// AuditEntry records one action: what was done to which record, and what changed.
+type AuditEntry struct {
+	Action     string
+	RecordType string
+	RecordID   string
+	// Details holds what changed, such as {"before": ..., "after": ...}; it is stored as JSON.
+	Details map[string]any
+}
+
+// audit appends an entry for the actor to the audit log through q, which should be the
+// transaction making the change.
+func audit(ctx context.Context, q querier, actor tracker.Actor, e AuditEntry) error {
+	details := e.Details
+	if details == nil {
+		details = map[string]any{}
+	}
+	_, err := q.Exec(ctx, `INSERT INTO audit_log (actor_id, actor_email, action, record_type, record_id, remote_addr, details)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		actor.UserID(), actor.Name(), e.Action, e.RecordType, e.RecordID, actor.RemoteAddr, details)
+	if err != nil {
+		return fmt.Errorf("postgres: audit %s %s %s: %w", e.Action, e.RecordType, e.RecordID, err)
+	}
+	return nil
+}
+
+// Audit appends an entry for an action that changes nothing else in the database, such as a
+// failed sign-in.
+func (s *Store) Audit(ctx context.Context, actor tracker.Actor, e AuditEntry) error {
+	return audit(ctx, s.pool, actor, e)
+}

@@ -1,0 +1,55 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/scottish-government/delivery-tracker/internal/tracker"
+)
+
+const updateColumns = `u.id, u.commitment_id, c.ref, u.state, u.status, coalesce(u.status_label, ''),
+	coalesce(u.narrative, ''), u.expected_month, coalesce(u.timescale, ''), coalesce(u.evidence_url, ''),
+	coalesce(u.status_reason, ''), coalesce(u.base_version, 0), u.author_id, coalesce(a.name, ''),
+	u.organisation_id, coalesce(o.code, ''), coalesce(o.name, ''), coalesce(u.source_title, ''),
+	coalesce(u.source_period, ''), coalesce(u.source_url, ''), coalesce(u.review_note, ''),
+	coalesce(r.name, ''), u.submitted_at, u.returned_at, u.published_at, u.created_at, u.updated_at,
+	u.version`
+
+const updateFrom = ` FROM updates u
+	JOIN commitments c ON c.id = u.commitment_id
+	LEFT JOIN users a ON a.id = u.author_id
+	LEFT JOIN users r ON r.id = u.reviewer_id
+	LEFT JOIN organisations o ON o.id = u.organisation_id`
+
+// publishedOrder puts the newest published update first: portal updates by the time they were
+// published, then reports taken from plans by the plan's period (they have no publication time).
+const publishedOrder = ` ORDER BY u.published_at DESC NULLS LAST, u.source_period DESC NULLS LAST, u.id DESC`
+
+func scanUpdate(row pgx.CollectableRow) (tracker.Update, error) {
+	var u tracker.Update
+	var state, status string
+	var expected *time.Time
+	err := row.Scan(&u.ID, &u.CommitmentID, &u.CommitmentRef, &state, &status, &u.StatusLabel,
+		&u.Narrative, &expected, &u.Timescale, &u.EvidenceURL, &u.StatusReason, &u.BaseVersion,
+		&u.AuthorID, &u.AuthorName, &u.OrganisationID, &u.OrganisationCode, &u.OrganisationName,
+		&u.SourceTitle, &u.SourcePeriod, &u.SourceURL, &u.ReviewNote, &u.ReviewerName,
+		&u.SubmittedAt, &u.ReturnedAt, &u.PublishedAt, &u.CreatedAt, &u.UpdatedAt, &u.Version)
+	u.State = tracker.UpdateState(state)
+	u.Status = tracker.Status(status)
+	u.Expected = monthPtr(expected)
+	return u, err
+}
+
+// PublishedUpdates returns the published history of a commitment, newest first.
+func (s *Store) PublishedUpdates(ctx context.Context, commitmentID int64) ([]tracker.Update, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT `+updateColumns+updateFrom+`
+		WHERE u.commitment_id = $1 AND u.state = 'published'`+publishedOrder, commitmentID)
+	us, err := pgx.CollectRows(rows, scanUpdate)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: published updates of commitment %d: %w", commitmentID, err)
+	}
+	return us, nil
+}
