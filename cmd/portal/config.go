@@ -1,0 +1,80 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+)
+
+// config is the portal's configuration, read once from the environment and checked at start.
+type config struct {
+	DatabaseURL      string
+	Addr             string
+	BaseURL          string
+	DataDir          string
+	StatementTimeout time.Duration
+	LogFormat        string
+}
+
+// loadConfig reads the configuration. A variable NAME_FILE names a file holding the value of
+// NAME, for secrets kept out of the environment.
+func loadConfig(getenv func(string) string) (config, error) {
+	get := func(name string) (string, error) {
+		if f := getenv(name + "_FILE"); f != "" {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				return "", fmt.Errorf("read %s_FILE: %w", name, err)
+			}
+			return strings.TrimSpace(string(b)), nil
+		}
+		return getenv(name), nil
+	}
+	var c config
+	var err error
+	if c.DatabaseURL, err = get("DATABASE_URL"); err != nil {
+		return c, err
+	}
+	c.Addr = getenv("ADDR")
+	if c.Addr == "" {
+		c.Addr = "127.0.0.1:8080"
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return c, fmt.Errorf("ADDR %q is not host:port: %w", c.Addr, err)
+	}
+	c.BaseURL = strings.TrimRight(getenv("BASE_URL"), "/")
+	if c.BaseURL == "" {
+		host, port, _ := net.SplitHostPort(c.Addr)
+		if host == "" || host == "0.0.0.0" || host == "::" {
+			host = "127.0.0.1"
+		}
+		c.BaseURL = "http://" + net.JoinHostPort(host, port)
+	}
+	u, err := url.Parse(c.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return c, fmt.Errorf("BASE_URL %q is not an http or https URL", c.BaseURL)
+	}
+	c.DataDir = getenv("PORTAL_DATA_DIR")
+	if c.DataDir == "" {
+		c.DataDir = ".data"
+	}
+	c.StatementTimeout = 10 * time.Second
+	if v := getenv("STATEMENT_TIMEOUT"); v != "" {
+		if c.StatementTimeout, err = time.ParseDuration(v); err != nil || c.StatementTimeout <= 0 {
+			return c, fmt.Errorf("STATEMENT_TIMEOUT %q is not a positive duration such as 10s", v)
+		}
+	}
+	c.LogFormat = getenv("LOG_FORMAT")
+	if c.LogFormat == "" {
+		c.LogFormat = "json"
+	}
+	if c.LogFormat != "json" && c.LogFormat != "text" {
+		return c, fmt.Errorf("LOG_FORMAT %q is neither json nor text", c.LogFormat)
+	}
+	return c, nil
+}
+
+// secure reports whether the portal is served over https.
+func (c config) secure() bool { return strings.HasPrefix(c.BaseURL, "https://") }

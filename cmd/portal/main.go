@@ -1,0 +1,50 @@
+// Command portal runs Delivery Tracker: `portal serve` (the default) migrates the database and
+// serves the portal; `portal migrate` only migrates.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintf(os.Stderr, "portal: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `Usage: portal [command]
+
+Commands:
+  serve     migrate the database, then serve the portal (the default)
+  migrate   apply the database migrations and exit
+
+Configuration comes from the environment: see README.md.
+`
+
+// run is the whole program, with its inputs and outputs passed in so that tests can run it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, args, getenv, stderr)
+	case "migrate":
+		return migrate(ctx, args, getenv, stderr)
+	case "help", "-h", "--help":
+		_, err := io.WriteString(stdout, usage)
+		return err
+	default:
+		_, _ = io.WriteString(stderr, usage)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+}

@@ -1,0 +1,177 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/scottish-government/delivery-tracker/internal/postgres"
+	"github.com/scottish-government/delivery-tracker/internal/tracker"
+	"github.com/scottish-government/delivery-tracker/web"
+)
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write([]byte("ok\n"))
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if err := s.store.Ping(r.Context()); err != nil {
+		s.logger.WarnContext(r.Context(), "not ready", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte("database unavailable\n"))
+		return
+	}
+	_, _ = w.Write([]byte("ready\n"))
+}
+
+// plan returns the plan a public page is about: the one named in the path, or the current one.
+func (s *Server) plan(r *http.Request) (tracker.Plan, error) {
+	if slug := chi.URLParam(r, "plan"); slug != "" {
+		if !tracker.ValidSlug(slug) {
+			return tracker.Plan{}, tracker.ErrNotFound
+		}
+		return s.store.PlanBySlug(r.Context(), slug)
+	}
+	return s.store.CurrentPlan(r.Context())
+}
+
+func (s *Server) overview(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	plan, err := s.plan(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	plans, err := s.store.Plans(ctx)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	aims, err := s.store.Aims(ctx, plan.ID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	priorities, err := s.store.Priorities(ctx, plan.ID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	counts, err := s.store.StatusCounts(ctx, plan.ID, s.now())
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	v := web.Overview{Plan: plan, Plans: plans, Aims: aims, Totals: counts[0]}
+	for _, p := range priorities {
+		v.Priorities = append(v.Priorities, web.PrioritySummary{Priority: p, Counts: counts[p.Number]})
+	}
+	l := s.layout(r)
+	l.Title = plan.Title
+	s.render(w, r, http.StatusOK, web.OverviewPage(l, v))
+}
+
+func (s *Server) priority(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	plan, err := s.plan(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	slug := chi.URLParam(r, "slug")
+	if !tracker.ValidSlug(slug) {
+		s.notFound(w, r)
+		return
+	}
+	p, err := s.store.PriorityBySlug(ctx, plan.ID, slug)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	cs, err := s.store.Commitments(ctx, postgres.CommitmentFilter{PlanID: plan.ID, PriorityID: p.ID})
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	l := s.layout(r)
+	l.Title = p.Name
+	s.render(w, r, http.StatusOK, web.PriorityPage(l, web.PriorityView{Plan: plan, Priority: p, Commitments: s.rows(plan, cs)}))
+}
+
+func (s *Server) commitment(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	plan, err := s.plan(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	ref := chi.URLParam(r, "ref")
+	if !tracker.ValidRef(ref) {
+		s.notFound(w, r)
+		return
+	}
+	c, err := s.store.CommitmentByRef(ctx, plan.ID, ref)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	history, err := s.store.PublishedUpdates(ctx, c.ID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	l := s.layout(r)
+	l.Title = "Commitment " + c.Ref
+	s.render(w, r, http.StatusOK, web.CommitmentPage(l, web.CommitmentView{
+		Plan: plan, Row: s.row(plan, c), History: history,
+	}))
+}
+
+func (s *Server) organisation(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	code := chi.URLParam(r, "code")
+	if !tracker.ValidCode(code) {
+		s.notFound(w, r)
+		return
+	}
+	o, err := s.store.OrganisationByCode(ctx, code)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	plan, err := s.store.CurrentPlan(ctx)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	cs, err := s.store.Commitments(ctx, postgres.CommitmentFilter{PlanID: plan.ID, OrganisationID: o.ID})
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	l := s.layout(r)
+	l.Title = o.Name
+	s.render(w, r, http.StatusOK, web.OrganisationPage(l, web.OrganisationView{Plan: plan, Organisation: o, Commitments: s.rows(plan, cs)}))
+}
+
+// row pairs a commitment with what the page derives from it at the request's time.
+func (s *Server) row(plan tracker.Plan, c tracker.Commitment) web.CommitmentRow {
+	return web.CommitmentRow{Commitment: c, Overdue: c.Overdue(s.now()), URL: web.CommitmentPath(plan, c.Ref)}
+}
+
+func (s *Server) rows(plan tracker.Plan, cs []tracker.Commitment) []web.CommitmentRow {
+	out := make([]web.CommitmentRow, len(cs))
+	for i, c := range cs {
+		out[i] = s.row(plan, c)
+	}
+	return out
+}
+
+// layout returns what every page's frame needs to know about the request.
+func (s *Server) layout(r *http.Request) web.LayoutProps {
+	return web.LayoutProps{CurrentPath: r.URL.Path}
+}

@@ -1,0 +1,43 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/scottish-government/delivery-tracker/web"
+)
+
+func (s *Server) routes() http.Handler {
+	r := chi.NewRouter()
+	r.Use(requestID, s.accessLog, s.securityHeaders, s.recoverPanics, s.crossOrigin)
+	r.NotFound(s.notFound)
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		http.Error(w, "Method not allowed", http.StatusMethodNotAllowed)
+	})
+
+	r.Get("/healthz", s.healthz)
+	r.Get("/readyz", s.readyz)
+	r.Handle("/static/*", web.StaticHandler(http.HandlerFunc(s.notFound)))
+
+	// Public pages, for everyone.
+	r.Get("/", s.overview)
+	r.Get("/priorities/{slug}", s.priority)
+	r.Get("/commitments/{ref}", s.commitment)
+	r.Get("/organisations/{code}", s.organisation)
+	r.Get("/plans/{plan}", s.overview)
+	r.Get("/plans/{plan}/priorities/{slug}", s.priority)
+	r.Get("/plans/{plan}/commitments/{ref}", s.commitment)
+	return r
+}
+
+// crossOrigin refuses state-changing requests that a browser says come from another origin.
+func (s *Server) crossOrigin(next http.Handler) http.Handler {
+	protect := http.NewCrossOriginProtection()
+	protect.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.logger.WarnContext(r.Context(), "cross-origin request refused", "origin", r.Header.Get("Origin"))
+		s.render(w, r, http.StatusForbidden, web.ForbiddenPage(s.layout(r)))
+	}))
+	return protect.Handler(next)
+}

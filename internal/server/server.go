@@ -1,0 +1,106 @@
+// Package server is Delivery Tracker's HTTP layer: the chi router, middleware and the handlers,
+// grouped by who uses them. Handlers parse and validate input, ask the domain whether the user
+// may act, call the store and render a templ page or redirect.
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/a-h/templ"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/scottish-government/delivery-tracker/internal/postgres"
+	"github.com/scottish-government/delivery-tracker/internal/tracker"
+	"github.com/scottish-government/delivery-tracker/web"
+)
+
+// Config holds what the server needs.
+type Config struct {
+	Store   *postgres.Store
+	Logger  *slog.Logger
+	BaseURL string
+	// Secure is true when the portal is served over https: cookies are Secure and HSTS is sent.
+	Secure bool
+	// Now returns the current time; tests inject a fixed clock.
+	Now func() time.Time
+}
+
+// Server serves the portal.
+type Server struct {
+	store   *postgres.Store
+	logger  *slog.Logger
+	baseURL string
+	secure  bool
+	now     func() time.Time
+}
+
+// New returns the portal's HTTP handler.
+func New(cfg Config) http.Handler {
+	s := &Server{store: cfg.Store, logger: cfg.Logger, baseURL: cfg.BaseURL, secure: cfg.Secure, now: cfg.Now}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.logger == nil {
+		s.logger = slog.New(slog.DiscardHandler)
+	}
+	return s.routes()
+}
+
+// render writes a page with the status.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	if err := c.Render(r.Context(), w); err != nil {
+		s.logger.ErrorContext(r.Context(), "render", "err", err)
+	}
+}
+
+// error turns err into a response: a domain error's code chooses the page, and anything else is
+// logged with the request ID and shown as the generic error page. No internal error text ever
+// reaches the page.
+func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
+	switch {
+	case tracker.ErrorCode(err) == tracker.ENOTFOUND:
+		s.notFound(w, r)
+	case tracker.ErrorCode(err) == tracker.EFORBIDDEN:
+		s.render(w, r, http.StatusForbidden, web.ForbiddenPage(s.layout(r)))
+	case tracker.ErrorCode(err) == tracker.EUNAVAILABLE || unavailable(err):
+		s.logger.WarnContext(r.Context(), "database unavailable", "err", err)
+		w.Header().Set("Retry-After", "5")
+		s.render(w, r, http.StatusServiceUnavailable, web.ServiceUnavailablePage(s.layout(r)))
+	case errors.Is(err, context.Canceled):
+		// The client went away; nobody is reading the response.
+		s.logger.InfoContext(r.Context(), "request canceled", "err", err)
+	default:
+		s.logger.ErrorContext(r.Context(), "internal error", "err", err)
+		s.serviceError(w, r)
+	}
+}
+
+func (s *Server) serviceError(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusInternalServerError, web.ServiceErrorPage(s.layout(r), RequestID(r.Context())))
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusNotFound, web.NotFoundPage(s.layout(r)))
+}
+
+// unavailable reports whether err means the database cannot be reached or did not answer in time.
+func unavailable(err error) bool {
+	var connectErr *pgconn.ConnectError
+	var netErr net.Error
+	var pgErr *pgconn.PgError
+	switch {
+	case errors.As(err, &connectErr), errors.As(err, &netErr), errors.Is(err, context.DeadlineExceeded):
+		return true
+	case errors.As(err, &pgErr):
+		// Class 08: connection exception; 57P01-57P03: the server is shutting down or starting.
+		return pgErr.Code[:2] == "08" || pgErr.Code == "57P01" || pgErr.Code == "57P02" || pgErr.Code == "57P03"
+	}
+	return pgconn.SafeToRetry(err)
+}
