@@ -236,10 +236,10 @@ func TestErrorPages(t *testing.T) {
 		c     templ.Component
 		title string
 	}{
-		{"not found", NotFoundPage(), "Page not found"},
-		{"service error", ServiceErrorPage("req-123"), "Sorry, there is a problem with the service"},
-		{"unavailable", ServiceUnavailablePage(), "Sorry, the service is unavailable"},
-		{"forbidden", ForbiddenPage(), "You do not have permission to view this page"},
+		{"not found", NotFoundPage(LayoutProps{}), "Page not found"},
+		{"service error", ServiceErrorPage(LayoutProps{}, "req-123"), "Sorry, there is a problem with the service"},
+		{"unavailable", ServiceUnavailablePage(LayoutProps{}), "Sorry, the service is unavailable"},
+		{"forbidden", ForbiddenPage(LayoutProps{}), "You do not have permission to view this page"},
 	}
 	for _, tt := range tests {
 		doc := render(t, tt.c)
@@ -257,18 +257,18 @@ func TestErrorPages(t *testing.T) {
 			t.Errorf("%s: h1 not in main", tt.name)
 		}
 	}
-	doc := render(t, NotFoundPage())
+	doc := render(t, NotFoundPage(LayoutProps{}))
 	if doc.Find(`main a[href="/"]`).Length() != 1 {
 		t.Error("404 page has no link home")
 	}
-	doc = render(t, ServiceErrorPage(xss))
+	doc = render(t, ServiceErrorPage(LayoutProps{}, xss))
 	if ref := doc.Find("main .app-reference"); ref.Text() != xss {
 		t.Errorf("reference %q", ref.Text())
 	}
 	if doc.Find("body script").Length() != 0 {
 		t.Error("request id not escaped")
 	}
-	if strings.Contains(renderHTML(t, ServiceErrorPage("")), "quote reference") {
+	if strings.Contains(renderHTML(t, ServiceErrorPage(LayoutProps{}, "")), "quote reference") {
 		t.Error("reference sentence without a request id")
 	}
 }
@@ -284,10 +284,10 @@ func allComponents() map[string]templ.Component {
 			FooterLinks: []Link{{Text: "Privacy", Href: "/privacy"}},
 		}, "<p>content</p>"),
 		"layout signed out":  page(LayoutProps{}, ""),
-		"not found":          NotFoundPage(),
-		"service error":      ServiceErrorPage("abc"),
-		"unavailable":        ServiceUnavailablePage(),
-		"forbidden":          ForbiddenPage(),
+		"not found":          NotFoundPage(LayoutProps{}),
+		"service error":      ServiceErrorPage(LayoutProps{}, "abc"),
+		"unavailable":        ServiceUnavailablePage(LayoutProps{}),
+		"forbidden":          ForbiddenPage(LayoutProps{}),
 		"status tag":         StatusTag("on_track"),
 		"overdue tag":        OverdueTag(),
 		"summary list":       SummaryList(SummaryListProps{Rows: []SummaryRow{{Key: "K", Value: SummaryAnswer("V"), Action: &Link{Text: "Change", Href: "/c"}}}}),

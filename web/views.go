@@ -1,0 +1,84 @@
+package web
+
+import (
+	"net/url"
+
+	"github.com/scottish-government/delivery-tracker/internal/tracker"
+)
+
+// Overview is what the plan overview page shows.
+type Overview struct {
+	Plan       tracker.Plan
+	Plans      []tracker.Plan
+	Aims       []tracker.Aim
+	Priorities []PrioritySummary
+	Totals     tracker.StatusCounts
+}
+
+// PrioritySummary is a priority area with the counts of its commitments.
+type PrioritySummary struct {
+	Priority tracker.Priority
+	Counts   tracker.StatusCounts
+}
+
+// CommitmentRow is a commitment as a page lists it, with what is derived at the request's time.
+type CommitmentRow struct {
+	Commitment tracker.Commitment
+	Overdue    bool
+	URL        string
+}
+
+// PriorityView is what a priority area's page shows.
+type PriorityView struct {
+	Plan        tracker.Plan
+	Priority    tracker.Priority
+	Commitments []CommitmentRow
+}
+
+// CommitmentView is what a commitment's page shows.
+type CommitmentView struct {
+	Plan    tracker.Plan
+	Row     CommitmentRow
+	History []tracker.Update
+	// ShowNames is true for signed-in staff, who may see who wrote and reviewed each update.
+	ShowNames bool
+}
+
+// OrganisationView is what an organisation's page shows.
+type OrganisationView struct {
+	Plan         tracker.Plan
+	Organisation tracker.Organisation
+	Commitments  []CommitmentRow
+}
+
+// planPrefix returns the path prefix of a plan's pages: none for the current plan, whose pages
+// live at the root, and /plans/{slug} for the others, so that old plans keep stable addresses.
+func planPrefix(p tracker.Plan) string {
+	if p.IsCurrent || p.Slug == "" {
+		return ""
+	}
+	return "/plans/" + url.PathEscape(p.Slug)
+}
+
+// OverviewPath returns the address of a plan's overview.
+func OverviewPath(p tracker.Plan) string {
+	if pre := planPrefix(p); pre != "" {
+		return pre
+	}
+	return "/"
+}
+
+// PriorityPath returns the address of a priority area's page.
+func PriorityPath(p tracker.Plan, slug string) string {
+	return planPrefix(p) + "/priorities/" + url.PathEscape(slug)
+}
+
+// CommitmentPath returns the address of a commitment's page.
+func CommitmentPath(p tracker.Plan, ref string) string {
+	return planPrefix(p) + "/commitments/" + url.PathEscape(ref)
+}
+
+// OrganisationPath returns the address of an organisation's page.
+func OrganisationPath(code string) string {
+	return "/organisations/" + url.PathEscape(code)
+}
