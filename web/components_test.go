@@ -513,6 +513,9 @@ func TestNotificationBanner(t *testing.T) {
 	if b.Length() != 1 {
 		t.Fatal("no success banner")
 	}
+	if b.AttrOr("role", "") != "region" || b.AttrOr("aria-label", "") != "Success" {
+		t.Error("a titled banner should be a named region")
+	}
 	if b.Find("h2.visually-hidden").Text() != "Success" {
 		t.Error("hidden title missing")
 	}

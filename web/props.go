@@ -165,8 +165,8 @@ func (p SummaryListProps) keyID(i int) string {
 
 // NotificationBannerProps configures NotificationBanner.
 type NotificationBannerProps struct {
-	// Title is a visually hidden heading that names the banner for screen
-	// reader users, for example "Important" or "Success".
+	// Title is a visually hidden heading and the region name that tell screen
+	// reader users what the banner is, for example "Important" or "Success".
 	Title string
 	// Success uses the green success style.
 	Success bool
