@@ -541,3 +541,20 @@ func TestInsetTextAndDetails(t *testing.T) {
 		t.Error("details text")
 	}
 }
+
+func TestPageHeader(t *testing.T) {
+	doc := render(t, withChildren(PageHeader(xss, "Commitment"), `<strong class="ds_tag">On track</strong>`))
+	h := doc.Find("header.ds_page-header")
+	if h.Find("h1.ds_page-header__title").Text() != xss {
+		t.Error("title missing or not escaped")
+	}
+	if h.Find(".ds_page-header__label.ds_content-label").Text() != "Commitment" {
+		t.Error("label missing")
+	}
+	if h.Find(".ds_tag").Length() != 1 {
+		t.Error("children missing")
+	}
+	if render(t, PageHeader("T", "")).Find(".ds_page-header__label").Length() != 0 {
+		t.Error("empty label rendered")
+	}
+}

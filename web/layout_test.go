@@ -299,6 +299,7 @@ func allComponents() map[string]templ.Component {
 		"inset text":         withChildren(InsetText(), "<p>x</p>"),
 		"details":            withChildren(Details("More"), "<p>x</p>"),
 		"icon":               Icon("menu"),
+		"page header":        withChildren(PageHeader("Title", "Label"), "<p>x</p>"),
 		"text input":         TextInput(TextInputProps{Field: Field{ID: "a", Label: "A", Hint: "H", Value: "V", Error: "E"}, Width: "fixed-10", Autocomplete: "off"}),
 		"textarea":           Textarea(TextareaProps{Field: Field{ID: "b", Label: "B", Hint: "H", Value: "V", Error: "E"}, MaxLength: 10, Threshold: 50}),
 		"radios":             Radios(RadiosProps{Field: Field{ID: "c", Label: "C", Hint: "H", Value: "1", Error: "E"}, Options: []Option{{Value: "1", Text: "One", Hint: "h"}, {Value: "2", Text: "Two"}}, Inline: true, Small: true}),
