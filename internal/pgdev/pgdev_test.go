@@ -83,6 +83,7 @@ func mustQuery(t *testing.T, url, sql string) string {
 }
 
 func TestEnsureCreatesAClusterAndReusesIt(t *testing.T) {
+	t.Parallel()
 	c := newCluster(t)
 
 	if got := mustQuery(t, c.URL(), "SELECT current_database()"); got != Database {
@@ -164,64 +165,95 @@ func processUID(t *testing.T, pid int) int {
 	return -1
 }
 
-func TestStopAndStart(t *testing.T) {
+// TestLifecycle takes one cluster through what a developer's machine and
+// the reliability tests put it through.
+func TestLifecycle(t *testing.T) {
+	t.Parallel()
 	c := newCluster(t)
 	ctx := context.Background()
 
-	if err := c.Stop(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if c.Running() {
-		t.Fatal("running after Stop")
-	}
-	if _, err := query(t, c.URL(), "SELECT 1::text"); err == nil {
-		t.Fatal("connected to a stopped cluster")
-	}
-	if err := c.Stop(ctx); err != nil {
-		t.Fatalf("Stop when stopped: %v", err)
-	}
+	t.Run("stop and start", func(t *testing.T) {
+		if err := c.Stop(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if c.Running() {
+			t.Fatal("running after Stop")
+		}
+		if _, err := query(t, c.URL(), "SELECT 1::text"); err == nil {
+			t.Fatal("connected to a stopped cluster")
+		}
+		if err := c.Stop(ctx); err != nil {
+			t.Fatalf("Stop when stopped: %v", err)
+		}
+		if err := c.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		mustQuery(t, c.URL(), "SELECT 1::text")
+	})
 
-	if err := c.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	mustQuery(t, c.URL(), "SELECT 1::text")
+	t.Run("recovers from a crash", func(t *testing.T) {
+		if err := c.Kill(ctx); err != nil {
+			t.Fatal(err)
+		}
+		// The next `make run` calls Ensure.
+		if _, err := Ensure(ctx, c.Dir(), testLogger(t)); err != nil {
+			t.Fatal(err)
+		}
+		mustQuery(t, c.URL(), "SELECT 1::text")
+	})
 
-	// After a crash, Ensure (as the next `make run` would) recovers it.
-	if err := c.Kill(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := Ensure(ctx, c.Dir(), testLogger(t)); err != nil {
-		t.Fatal(err)
-	}
-	mustQuery(t, c.URL(), "SELECT 1::text")
-}
+	t.Run("ignores a stale pid file", func(t *testing.T) {
+		if err := c.Stop(ctx); err != nil {
+			t.Fatal(err)
+		}
+		// A crash leaves postmaster.pid behind, and after a reboot its pid
+		// may belong to an unrelated live process: this test's own.
+		pidFile := filepath.Join(c.Dir(), "postmaster.pid")
+		stale := fmt.Sprintf("%d\n%s\n0\n%d\n\n127.0.0.1\n0 0\nready\n", os.Getpid(), c.Dir(), c.Port())
+		if err := os.WriteFile(pidFile, []byte(stale), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.owner.chown(pidFile); err != nil {
+			t.Fatal(err)
+		}
+		if c.Running() {
+			t.Fatal("a stale pid file counts as running")
+		}
+		if _, err := Ensure(ctx, c.Dir(), testLogger(t)); err != nil {
+			t.Fatal(err)
+		}
+		mustQuery(t, c.URL(), "SELECT 1::text")
+	})
 
-func TestStalePidFileIsIgnored(t *testing.T) {
-	c := newCluster(t)
-	ctx := context.Background()
-	if err := c.Stop(ctx); err != nil {
-		t.Fatal(err)
-	}
-	// A crash leaves postmaster.pid behind, and after a reboot its pid may
-	// belong to an unrelated live process: this test's own.
-	pidFile := filepath.Join(c.Dir(), "postmaster.pid")
-	stale := fmt.Sprintf("%d\n%s\n0\n%d\n\n127.0.0.1\n0 0\nready\n", os.Getpid(), c.Dir(), c.Port())
-	if err := os.WriteFile(pidFile, []byte(stale), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.owner.chown(pidFile); err != nil {
-		t.Fatal(err)
-	}
-	if c.Running() {
-		t.Fatal("a stale pid file counts as running")
-	}
-	if _, err := Ensure(ctx, c.Dir(), testLogger(t)); err != nil {
-		t.Fatal(err)
-	}
-	mustQuery(t, c.URL(), "SELECT 1::text")
+	t.Run("moves when its port is taken", func(t *testing.T) {
+		if err := c.Stop(ctx); err != nil {
+			t.Fatal(err)
+		}
+		old := c.Port()
+		l, err := netListen(old)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close()
+		if err := c.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if c.Port() == old {
+			t.Fatalf("still on port %d", old)
+		}
+		mustQuery(t, c.URL(), "SELECT 1::text")
+		again, err := Ensure(ctx, c.Dir(), testLogger(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again.Port() != c.Port() {
+			t.Errorf("the new port %d was not recorded: Ensure gave %d", c.Port(), again.Port())
+		}
+	})
 }
 
 func TestConcurrentEnsure(t *testing.T) {
+	t.Parallel()
 	needServer(t)
 	dir := filepath.Join(t.TempDir(), "postgres")
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -259,27 +291,6 @@ func TestConcurrentEnsure(t *testing.T) {
 		}
 	}
 	mustQuery(t, urls[0], "SELECT 1::text")
-}
-
-func TestMovesToAFreePortWhenItsPortIsTaken(t *testing.T) {
-	c := newCluster(t)
-	ctx := context.Background()
-	if err := c.Stop(ctx); err != nil {
-		t.Fatal(err)
-	}
-	old := c.Port()
-	l, err := netListen(old)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	if err := c.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if c.Port() == old {
-		t.Fatalf("still on port %d", old)
-	}
-	mustQuery(t, c.URL(), "SELECT 1::text")
 }
 
 func TestFindBinDir(t *testing.T) {
