@@ -1,11 +1,63 @@
+# Delivery Tracker: the front door.
+#
+#   make run    build and run the portal on http://127.0.0.1:8080
+#   make test   run every test
+#
+# Each target installs what it needs on a Debian machine that has only Go:
+# PostgreSQL's server binaries (unless a database URL is given) and, for the
+# tests, Chromium and the web packages. Installing with apt-get needs root;
+# as an ordinary user the targets say what is missing instead.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+# apt-get and npm must not run twice at once.
+.NOTPARALLEL:
+
+GO ?= go
+# Tests touch PostgreSQL and a browser, which go test's cache cannot see.
+GOTESTFLAGS ?= -count=1
+# The packages to test or benchmark.
+PKG ?= ./...
+BIN := bin/portal
+
+.PHONY: help build run test bench lint generate assets deps-run deps-test deps-bench web-deps
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  make \1\t/'
+
+build: ## build bin/portal
+	$(GO) build -o $(BIN) ./cmd/portal
+
+run: deps-run build ## run the portal on ADDR (default 127.0.0.1:8080)
+	./$(BIN) serve
+
+test: deps-test web-deps ## run all tests (PKG=./internal/... GOTESTFLAGS=... to narrow)
+	$(GO) test $(GOTESTFLAGS) $(PKG)
+
+bench: deps-bench web-deps ## run the benchmarks
+	$(GO) test -run '^$$' -bench . $(PKG)
+
+lint: ## gofmt, go vet, and generated templ code up to date
+	@unformatted="$$(find . \( -path ./.git -o -path ./.data -o -path ./bin -o -path ./web/node_modules \) -prune \
+		-o -name '*.go' -print0 | xargs -0 -r gofmt -l)"; \
+	if [ -n "$$unformatted" ]; then echo "gofmt -w these files:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) tool templ generate
+	git diff --exit-code -- '*_templ.go'
+	@stray="$$(git ls-files --others --exclude-standard -- '*_templ.go')"; \
+	if [ -n "$$stray" ]; then echo "generated but not committed:"; echo "$$stray"; exit 1; fi
+
+generate: ## regenerate the templ components
+	$(GO) tool templ generate
+
 # Front-end assets: installs the pinned npm packages in web/ and copies the
 # built Scottish Government Design System files into web/static/ds/, which is
 # committed so that `go build` needs nothing but Go.
 DS_PKG := web/node_modules/@scottish-government/design-system
 DS_OUT := web/static/ds
 
-.PHONY: assets
-assets:
+assets: ## copy the pinned design system's built files into web/static/ds
 	cd web && npm ci --ignore-scripts --no-audit --no-fund
 	rm -rf $(DS_OUT)
 	mkdir -p $(DS_OUT)/css $(DS_OUT)/scripts
@@ -14,3 +66,86 @@ assets:
 	cp -R $(DS_PKG)/dist/images $(DS_OUT)/images
 	cp $(DS_PKG)/LICENSE.txt $(DS_OUT)/LICENSE.txt
 	node -p "require('./$(DS_PKG)/package.json').version" > $(DS_OUT)/VERSION
+
+# ---- provisioning ----------------------------------------------------------
+
+# What each target needs from Debian, installed with one apt-get run when
+# root; otherwise the script says what is missing, and fails when it is
+# required. Usage: bash -c "$$PROVISION" provision run|test|bench
+define provision
+target=$1
+need=() want=() why=() warn=()
+
+# PostgreSQL's server binaries, where internal/pgdev looks for them, unless
+# the variable named in $1 gives a server.
+need_postgres() {
+	if [ -n "${!1:-}" ]; then return; fi
+	if { command -v pg_ctl && command -v initdb; } >/dev/null 2>&1; then return; fi
+	if compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null; then return; fi
+	need+=(postgresql)
+	why+=("PostgreSQL server binaries not found: install Debian's postgresql (sudo apt-get install postgresql), run make as root to have it installed, or set $1")
+}
+
+want_chromium() {
+	if command -v chromium >/dev/null; then return; fi
+	want+=(chromium fonts-liberation fonts-dejavu-core)
+	warn+=("chromium not found: the browser tests cannot run (install Debian's chromium, or run make as root to have it installed)")
+}
+
+need_npm() {
+	if [ ! -f web/package.json ] || command -v npm >/dev/null; then return; fi
+	need+=(npm)
+	why+=("npm not found, and web/package.json needs it: install Node.js and npm, or run make as root to have Debian's npm installed")
+}
+
+case $target in
+run) need_postgres DATABASE_URL ;;
+test) need_postgres TEST_DATABASE_URL; want_chromium; need_npm ;;
+bench) need_postgres TEST_DATABASE_URL ;;
+*) echo "provision: unknown target $target" >&2; exit 2 ;;
+esac
+
+if [ ${#need[@]} -eq 0 ] && [ ${#want[@]} -eq 0 ]; then exit 0; fi
+if [ "$(id -u)" -ne 0 ]; then
+	for w in "${warn[@]}"; do echo "warning: $w" >&2; done
+	for w in "${why[@]}"; do echo "error: $w" >&2; done
+	if [ ${#need[@]} -gt 0 ]; then exit 1; fi
+	exit 0
+fi
+
+packages=("${need[@]}" "${want[@]}")
+echo "Installing ${packages[*]} with apt-get"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${packages[@]}"
+
+# A freshly installed Debian postgresql may create and start a system
+# cluster on port 5432. The project never uses it (its own cluster listens on
+# a private port), so stop it and keep it from starting at boot.
+if [[ " ${need[*]} " == *" postgresql "* ]] && command -v pg_lsclusters >/dev/null; then
+	pg_lsclusters --no-header | while read -r ver name _ status _; do
+		if [ -f "/etc/postgresql/$ver/$name/start.conf" ]; then echo manual > "/etc/postgresql/$ver/$name/start.conf"; fi
+		if [ "$status" = online ]; then pg_ctlcluster "$ver" "$name" stop || true; fi
+	done
+fi
+endef
+
+deps-run deps-test deps-bench: export PROVISION := $(value provision)
+
+deps-run: # what `make run` needs
+	@$(SHELL) -euo pipefail -c "$$PROVISION" provision run
+
+deps-test: # what `make test` needs
+	@$(SHELL) -euo pipefail -c "$$PROVISION" provision test
+
+deps-bench: # what `make bench` needs
+	@$(SHELL) -euo pipefail -c "$$PROVISION" provision bench
+
+# The web packages (web/package.json), installed again when the manifest or
+# the lock file changes.
+web-deps: $(if $(wildcard web/package.json),web/node_modules/.package-lock.json)
+
+web/node_modules/.package-lock.json: web/package.json $(wildcard web/package-lock.json)
+	cd web && if [ -f package-lock.json ]; then npm ci --ignore-scripts --no-audit --no-fund; \
+		else npm install --ignore-scripts --no-audit --no-fund; fi
+	mkdir -p web/node_modules && touch $@
