@@ -5,10 +5,12 @@ import (
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"io"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path"
 	"regexp"
 	"strings"
@@ -349,6 +351,53 @@ func TestDesignSystemAssetsEmbedded(t *testing.T) {
 	} {
 		if _, ok := assets()[name]; !ok {
 			t.Errorf("%s is not embedded", name)
+		}
+	}
+}
+
+// web/static/ds must be what `make assets` copies from the pinned package:
+// bumping the version in package.json without running it fails here.
+func TestDesignSystemMatchesPinnedVersion(t *testing.T) {
+	var pkg struct {
+		Dependencies map[string]string `json:"dependencies"`
+	}
+	raw, err := os.ReadFile("package.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &pkg); err != nil {
+		t.Fatal(err)
+	}
+	pinned := pkg.Dependencies["@scottish-government/design-system"]
+	copied, err := fs.ReadFile(staticFS, "ds/VERSION")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.TrimSpace(string(copied)); got != pinned {
+		t.Errorf("web/static/ds is design system %s but package.json pins %s: run make assets", got, pinned)
+	}
+
+	// Where the package is installed, the copies must be identical.
+	dist := "node_modules/@scottish-government/design-system/dist"
+	if _, err := os.Stat(dist); err != nil {
+		t.Skip("design system package not installed")
+	}
+	for name := range assets() {
+		rel, ok := strings.CutPrefix(name, "ds/")
+		if !ok || rel == "VERSION" {
+			continue
+		}
+		src := path.Join(dist, rel)
+		if rel == "LICENSE.txt" {
+			src = path.Join(dist, "..", rel)
+		}
+		want, err := os.ReadFile(src)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if !bytes.Equal(assets()[name].data, want) {
+			t.Errorf("%s differs from %s: run make assets", name, src)
 		}
 	}
 }
