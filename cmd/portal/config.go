@@ -5,8 +5,11 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/scottish-government/delivery-tracker/internal/server"
 )
 
 // config is the portal's configuration, read once from the environment and checked at start.
@@ -17,6 +20,8 @@ type config struct {
 	DataDir          string
 	StatementTimeout time.Duration
 	LogFormat        string
+	// PageCacheBytes bounds the memory for rendered public pages; negative turns the cache off.
+	PageCacheBytes int
 }
 
 // loadConfig reads the configuration. A variable NAME_FILE names a file holding the value of
@@ -64,6 +69,17 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if v := getenv("STATEMENT_TIMEOUT"); v != "" {
 		if c.StatementTimeout, err = time.ParseDuration(v); err != nil || c.StatementTimeout <= 0 {
 			return c, fmt.Errorf("STATEMENT_TIMEOUT %q is not a positive duration such as 10s", v)
+		}
+	}
+	c.PageCacheBytes = server.DefaultPageCacheBytes
+	if v := getenv("PAGE_CACHE_MB"); v != "" {
+		mb, err := strconv.Atoi(v)
+		if err != nil || mb < 0 || mb > 4096 {
+			return c, fmt.Errorf("PAGE_CACHE_MB %q is not a number of megabytes from 0 (off) to 4096", v)
+		}
+		c.PageCacheBytes = mb << 20
+		if mb == 0 {
+			c.PageCacheBytes = -1
 		}
 	}
 	c.LogFormat = getenv("LOG_FORMAT")

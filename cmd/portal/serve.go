@@ -72,7 +72,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		return err
 	}
 	store := postgres.New(pool)
-	handler := server.New(server.Config{Store: store, Logger: logger, BaseURL: c.BaseURL, Secure: c.secure()})
+	handler := server.New(server.Config{Store: store, Logger: logger, BaseURL: c.BaseURL, Secure: c.secure(),
+		PageCacheBytes: c.PageCacheBytes})
 
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {

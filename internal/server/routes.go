@@ -22,13 +22,13 @@ func (s *Server) routes() http.Handler {
 	r.Handle("/static/*", web.StaticHandler(http.HandlerFunc(s.notFound)))
 
 	// Public pages, for everyone.
-	r.Get("/", s.overview)
-	r.Get("/priorities/{slug}", s.priority)
-	r.Get("/commitments/{ref}", s.commitment)
-	r.Get("/organisations/{code}", s.organisation)
-	r.Get("/plans/{plan}", s.overview)
-	r.Get("/plans/{plan}/priorities/{slug}", s.priority)
-	r.Get("/plans/{plan}/commitments/{ref}", s.commitment)
+	r.Get("/", s.publicPage(s.overview))
+	r.Get("/priorities/{slug}", s.publicPage(s.priority))
+	r.Get("/commitments/{ref}", s.publicPage(s.commitment))
+	r.Get("/organisations/{code}", s.publicPage(s.organisation))
+	r.Get("/plans/{plan}", s.publicPage(s.overview))
+	r.Get("/plans/{plan}/priorities/{slug}", s.publicPage(s.priority))
+	r.Get("/plans/{plan}/commitments/{ref}", s.publicPage(s.commitment))
 	return r
 }
 

@@ -28,7 +28,13 @@ type Config struct {
 	Secure bool
 	// Now returns the current time; tests inject a fixed clock.
 	Now func() time.Time
+	// PageCacheBytes bounds the memory kept for rendered public pages (see publicPage): zero
+	// means DefaultPageCacheBytes, a negative number turns the cache off.
+	PageCacheBytes int
 }
+
+// DefaultPageCacheBytes is the memory kept for rendered public pages unless configured.
+const DefaultPageCacheBytes = 16 << 20
 
 // Server serves the portal.
 type Server struct {
@@ -37,6 +43,7 @@ type Server struct {
 	baseURL string
 	secure  bool
 	now     func() time.Time
+	pages   *pageCache
 }
 
 // New returns the portal's HTTP handler.
@@ -47,6 +54,14 @@ func New(cfg Config) http.Handler {
 	}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
+	}
+	switch {
+	case cfg.PageCacheBytes == 0:
+		s.pages = newPageCache(DefaultPageCacheBytes)
+	case cfg.PageCacheBytes > 0:
+		s.pages = newPageCache(cfg.PageCacheBytes)
+	default:
+		s.pages = newPageCache(0)
 	}
 	return s.routes()
 }

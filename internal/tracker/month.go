@@ -112,3 +112,8 @@ func loadUK() *time.Location {
 func CurrentMonth(now time.Time) Month {
 	return MonthOf(now.In(uk))
 }
+
+// InUK returns t in the UK's time zone, where the portal's days and months begin.
+func InUK(t time.Time) time.Time {
+	return t.In(uk)
+}

@@ -1,0 +1,95 @@
+package postgres_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/scottish-government/delivery-tracker/internal/dbtest"
+	"github.com/scottish-government/delivery-tracker/internal/postgres"
+)
+
+func TestDataVersionFollowsEveryCommittedChange(t *testing.T) {
+	ctx := context.Background()
+	pool := dbtest.Pool(t)
+	store := postgres.New(pool)
+	version := func() int64 {
+		t.Helper()
+		v, err := store.DataVersion(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	changes := []struct {
+		name string
+		sql  []string
+	}{
+		{"plan", []string{`UPDATE plans SET title = title || '.'`}},
+		{"aim", []string{`UPDATE aims SET text = text || '.' WHERE number = 1`}},
+		{"priority", []string{`UPDATE priorities SET tagline = tagline || '.' WHERE number = 1`}},
+		{"organisation", []string{`UPDATE organisations SET name = name || '.' WHERE code = 'NES'`}},
+		{"commitment", []string{`UPDATE commitments SET status = 'at_risk' WHERE ref = '4.4'`}},
+		{"lead line", []string{`UPDATE commitment_leads SET line = line || '.' WHERE position = 1`}},
+		{"lead organisation", []string{`DELETE FROM commitment_lead_organisations WHERE position = 2`}},
+		{"update", []string{`INSERT INTO updates (commitment_id, state, status, narrative)
+			SELECT id, 'draft', 'on_track', 'A draft' FROM commitments WHERE ref = '4.4'`}},
+		// Many statements over many rows in one transaction still count as one change.
+		{"several tables", []string{
+			`UPDATE commitments SET version = version + 1`,
+			`UPDATE priorities SET version = version + 1`,
+			`UPDATE updates SET narrative = 'edited' WHERE state = 'draft'`,
+		}},
+	}
+	for _, c := range changes {
+		t.Run(c.name, func(t *testing.T) {
+			before := version()
+			err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+				for _, sql := range c.sql {
+					if _, err := tx.Exec(ctx, sql); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := version(); got != before+1 {
+				t.Errorf("version after the change = %d, want %d", got, before+1)
+			}
+		})
+	}
+
+	t.Run("rolled back", func(t *testing.T) {
+		before := version()
+		rollback := errors.New("rollback")
+		err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, `UPDATE commitments SET status = 'delayed'`); err != nil {
+				return err
+			}
+			return rollback
+		})
+		if !errors.Is(err, rollback) {
+			t.Fatal(err)
+		}
+		if got := version(); got != before {
+			t.Errorf("version after a rolled back change = %d, want %d", got, before)
+		}
+	})
+
+	t.Run("no change", func(t *testing.T) {
+		before := version()
+		if _, err := pool.Exec(ctx, `UPDATE commitments SET status = 'delayed' WHERE ref = 'none'`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := store.Commitments(ctx, postgres.CommitmentFilter{}); err != nil {
+			t.Fatal(err)
+		}
+		if got := version(); got != before {
+			t.Errorf("version after reads only = %d, want %d", got, before)
+		}
+	})
+}

@@ -1,0 +1,235 @@
+package server
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/scottish-government/delivery-tracker/internal/tracker"
+)
+
+// Public pages are the same for every visitor who is not signed in, and change only when the
+// data does, when the build does, or when the day turns (overdue and "update due" are derived
+// from today's date in the UK). Their ETag is made of exactly those three things, so a browser
+// or proxy can revalidate a page for the price of one small query, and the server can keep the
+// pages it has rendered until one of them changes.
+
+// build identifies the code that renders the pages: the VCS revision the binary was built from
+// or, when that is unknown or the tree had uncommitted changes, a token of this process.
+var build = sync.OnceValue(func() string {
+	var rev string
+	modified := false
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range info.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.modified":
+				modified = s.Value == "true"
+			}
+		}
+	}
+	if rev != "" && !modified {
+		return rev[:min(len(rev), 12)]
+	}
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return "p" + hex.EncodeToString(b[:])
+})
+
+// publicETag is the entity tag of every public page at a data version on a day: weak, because
+// it stands for the page's content rather than its exact bytes.
+func publicETag(version int64, day string) string {
+	return `W/"` + build() + "-" + strconv.FormatInt(version, 10) + "-" + day + `"`
+}
+
+// today is the date in the UK, the day boundary of everything the public pages derive.
+func today(s *Server) string {
+	return tracker.InUK(s.now()).Format("20060102")
+}
+
+// etagMatches reports whether an If-None-Match header names the tag, comparing weakly as RFC
+// 9110 requires for GET and HEAD.
+func etagMatches(header, etag string) bool {
+	if header == "" {
+		return false
+	}
+	want := strings.TrimPrefix(etag, "W/")
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimSpace(t)
+		if t == "*" || strings.TrimPrefix(t, "W/") == want {
+			return true
+		}
+	}
+	return false
+}
+
+// anonymous reports whether the request comes from someone who is not signed in and holds no
+// session of any kind: only such requests get a shared, cacheable page.
+func anonymous(r *http.Request) bool {
+	return r.Header.Get("Cookie") == "" && r.Header.Get("Authorization") == ""
+}
+
+// publicPage wraps the handler of a public page. For anonymous visitors it sends an ETag derived
+// from the data version, answers a matching If-None-Match with 304 Not Modified, and serves the
+// page from the server's cache of rendered pages when the page has been rendered at that version
+// already. Signed-in users always get a fresh page, which is never stored.
+func (s *Server) publicPage(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !anonymous(r) || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
+			next(w, r)
+			return
+		}
+		// The version is read before any of the data the page shows: see Store.DataVersion.
+		version, err := s.store.DataVersion(r.Context())
+		if err != nil {
+			s.error(w, r, err)
+			return
+		}
+		etag := publicETag(version, today(s))
+		h := w.Header()
+		h.Set("Cache-Control", "public, no-cache")
+		h.Add("Vary", "Cookie")
+		if etagMatches(r.Header.Get("If-None-Match"), etag) {
+			h.Set("ETag", etag)
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		key := r.URL.RequestURI()
+		if page, ok := s.pages.get(key, etag); ok {
+			h.Set("ETag", etag)
+			h.Set("Content-Type", page.contentType)
+			h.Set("Content-Length", strconv.Itoa(len(page.body)))
+			w.WriteHeader(http.StatusOK)
+			if r.Method != http.MethodHead {
+				_, _ = w.Write(page.body)
+			}
+			return
+		}
+		rec := &recorder{ResponseWriter: w, etag: etag, keep: s.pages.limit > 0}
+		next(rec, r)
+		if rec.status == http.StatusOK && rec.keep && r.Method == http.MethodGet {
+			s.pages.put(key, etag, cachedPage{contentType: h.Get("Content-Type"), body: rec.body})
+		}
+	}
+}
+
+// recorder passes a response through, setting the ETag only on a 200 (an error page is not the
+// resource), and keeps a copy of a successful body for the page cache.
+type recorder struct {
+	http.ResponseWriter
+	etag   string
+	status int
+	keep   bool
+	body   []byte
+}
+
+func (r *recorder) WriteHeader(status int) {
+	if r.status != 0 {
+		return
+	}
+	r.status = status
+	h := r.Header()
+	if status == http.StatusOK {
+		h.Set("ETag", r.etag)
+	} else {
+		h.Set("Cache-Control", "no-cache")
+		r.keep = false
+	}
+	r.ResponseWriter.WriteHeader(status)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.WriteHeader(http.StatusOK)
+	}
+	if r.keep {
+		if len(r.body)+len(b) > maxCachedPage {
+			r.keep, r.body = false, nil
+		} else {
+			r.body = append(r.body, b...)
+		}
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// maxCachedPage is the largest page the cache keeps.
+const maxCachedPage = 512 << 10
+
+// cachedPage is a rendered page.
+type cachedPage struct {
+	contentType string
+	body        []byte
+}
+
+// pageCache keeps rendered public pages, each under the ETag it was rendered at, within a bound
+// on the bytes it holds. A page rendered at an older version is never served: its ETag no longer
+// matches, and the next render replaces it.
+type pageCache struct {
+	limit int // bytes; zero turns the cache off
+
+	mu    sync.Mutex
+	size  int
+	pages map[string]cacheEntry
+}
+
+type cacheEntry struct {
+	etag string
+	page cachedPage
+}
+
+func newPageCache(limit int) *pageCache {
+	return &pageCache{limit: limit, pages: map[string]cacheEntry{}}
+}
+
+func (c *pageCache) get(key, etag string) (cachedPage, bool) {
+	if c.limit <= 0 {
+		return cachedPage{}, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.pages[key]
+	if !ok || e.etag != etag {
+		return cachedPage{}, false
+	}
+	return e.page, true
+}
+
+func (c *pageCache) put(key, etag string, p cachedPage) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old, ok := c.pages[key]; ok {
+		c.size -= len(old.page.body) + len(key)
+		delete(c.pages, key)
+	}
+	n := len(p.body) + len(key)
+	if n > c.limit {
+		return
+	}
+	// Make room: first drop pages of other versions, then whatever comes first.
+	for k, e := range c.pages {
+		if c.size+n <= c.limit {
+			break
+		}
+		if e.etag != etag {
+			c.size -= len(e.page.body) + len(k)
+			delete(c.pages, k)
+		}
+	}
+	for k, e := range c.pages {
+		if c.size+n <= c.limit {
+			break
+		}
+		c.size -= len(e.page.body) + len(k)
+		delete(c.pages, k)
+	}
+	c.pages[key] = cacheEntry{etag: etag, page: p}
+	c.size += n
+}
