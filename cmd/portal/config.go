@@ -22,6 +22,11 @@ type config struct {
 	LogFormat        string
 	// PageCacheBytes bounds the memory for rendered public pages; negative turns the cache off.
 	PageCacheBytes int
+	// MetricsAddr, when set, is a separate address serving /metrics; the portal's own address
+	// then does not.
+	MetricsAddr string
+	// ShutdownTimeout is how long requests in flight may take to finish after SIGTERM or SIGINT.
+	ShutdownTimeout time.Duration
 }
 
 // loadConfig reads the configuration. A variable NAME_FILE names a file holding the value of
@@ -80,6 +85,18 @@ func loadConfig(getenv func(string) string) (config, error) {
 		c.PageCacheBytes = mb << 20
 		if mb == 0 {
 			c.PageCacheBytes = -1
+		}
+	}
+	c.ShutdownTimeout = 20 * time.Second
+	if v := getenv("SHUTDOWN_TIMEOUT"); v != "" {
+		if c.ShutdownTimeout, err = time.ParseDuration(v); err != nil || c.ShutdownTimeout <= 0 {
+			return c, fmt.Errorf("SHUTDOWN_TIMEOUT %q is not a positive duration such as 20s", v)
+		}
+	}
+	c.MetricsAddr = getenv("METRICS_ADDR")
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			return c, fmt.Errorf("METRICS_ADDR %q is not host:port: %w", c.MetricsAddr, err)
 		}
 	}
 	c.LogFormat = getenv("LOG_FORMAT")

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/scottish-government/delivery-tracker/internal/pgdev"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
@@ -67,42 +69,86 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
+	defer func() {
+		pool.Close()
+		logger.Info("database pool closed")
+	}()
 	if err := postgres.Migrate(ctx, pool, logger); err != nil {
 		return err
 	}
 	store := postgres.New(pool)
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	handler := server.New(server.Config{Store: store, Logger: logger, BaseURL: c.BaseURL, Secure: c.secure(),
-		PageCacheBytes: c.PageCacheBytes})
+		PageCacheBytes: c.PageCacheBytes, Metrics: reg, ServeMetrics: c.MetricsAddr == ""})
 
-	ln, err := net.Listen("tcp", c.Addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", c.Addr, err)
+	// Requests get a context of their own that outlives SIGTERM, so that they can finish; it is
+	// cancelled only when they overrun the shutdown timeout, which ends their queries.
+	baseCtx, cancelRequests := context.WithCancel(context.Background())
+	defer cancelRequests()
+	servers := []*http.Server{newHTTPServer(handler, logger, baseCtx)}
+	addrs := []string{c.Addr}
+	if c.MetricsAddr != "" {
+		servers = append(servers, newHTTPServer(server.MetricsHandler(reg), logger, baseCtx))
+		addrs = append(addrs, c.MetricsAddr)
 	}
-	srv := &http.Server{
-		Handler:           handler,
+	errc := make(chan error, len(servers))
+	for i, srv := range servers {
+		ln, err := net.Listen("tcp", addrs[i])
+		if err != nil {
+			for _, srv := range servers[:i] {
+				_ = srv.Close()
+			}
+			return fmt.Errorf("listen on %s: %w", addrs[i], err)
+		}
+		go func() { errc <- srv.Serve(ln) }()
+		if i == 0 {
+			logger.Info("serving", "addr", ln.Addr().String(), "base_url", c.BaseURL, "startup", time.Since(start))
+		} else {
+			logger.Info("serving metrics", "addr", ln.Addr().String())
+		}
+	}
+
+	select {
+	case err := <-errc:
+		for _, srv := range servers {
+			_ = srv.Close()
+		}
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down: finishing requests in flight", "timeout", c.ShutdownTimeout)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), c.ShutdownTimeout)
+	defer cancel()
+	var errs []error
+	for _, srv := range servers {
+		if err := srv.Shutdown(shutdownCtx); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 {
+		logger.Warn("requests still in flight at the shutdown timeout: cancelling them", "timeout", c.ShutdownTimeout)
+		cancelRequests()
+		for _, srv := range servers {
+			_ = srv.Close()
+		}
+		return fmt.Errorf("shutdown: requests still in flight after %s: %w", c.ShutdownTimeout, errors.Join(errs...))
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+// newHTTPServer returns an http.Server with timeouts on every phase of a request, so that slow or
+// stalled clients cannot hold connections.
+func newHTTPServer(h http.Handler, logger *slog.Logger, base context.Context) *http.Server {
+	return &http.Server{
+		Handler:           h,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return base },
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	logger.Info("serving", "addr", ln.Addr().String(), "base_url", c.BaseURL, "startup", time.Since(start))
-
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	logger.Info("shutting down: finishing requests in flight")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("shutdown: %w", err)
-	}
-	logger.Info("stopped")
-	return nil
 }

@@ -40,7 +40,21 @@ type Config struct {
 	StatementTimeout time.Duration
 	// MaxConns bounds the pool; zero keeps pgx's default.
 	MaxConns int32
+	// ConnectTimeout bounds each attempt to open a connection, so that a database that does not
+	// answer fails a request quickly instead of hanging it. Zero means DefaultConnectTimeout,
+	// unless the URL sets connect_timeout.
+	ConnectTimeout time.Duration
+	// HealthCheckPeriod is how often idle connections are checked and broken ones dropped. Zero
+	// means DefaultHealthCheckPeriod.
+	HealthCheckPeriod time.Duration
 }
+
+// The pool's defaults. pgxpool also pings a connection that has been idle for more than a second
+// before handing it out, so that after an outage the pool replaces broken connections by itself.
+const (
+	DefaultConnectTimeout    = 5 * time.Second
+	DefaultHealthCheckPeriod = 15 * time.Second
+)
 
 // Open connects to the database at url with the settings in cfg. It does not wait for the
 // database to answer.
@@ -57,6 +71,15 @@ func Open(ctx context.Context, url string, cfg Config) (*pgxpool.Pool, error) {
 	}
 	if cfg.MaxConns > 0 {
 		pc.MaxConns = cfg.MaxConns
+	}
+	if cfg.ConnectTimeout > 0 {
+		pc.ConnConfig.ConnectTimeout = cfg.ConnectTimeout
+	} else if pc.ConnConfig.ConnectTimeout == 0 {
+		pc.ConnConfig.ConnectTimeout = DefaultConnectTimeout
+	}
+	pc.HealthCheckPeriod = DefaultHealthCheckPeriod
+	if cfg.HealthCheckPeriod > 0 {
+		pc.HealthCheckPeriod = cfg.HealthCheckPeriod
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, pc)
 	if err != nil {

@@ -8,9 +8,9 @@ import (
 	"github.com/scottish-government/delivery-tracker/web"
 )
 
-func (s *Server) routes() http.Handler {
+func (s *Server) routes() *chi.Mux {
 	r := chi.NewRouter()
-	r.Use(requestID, s.accessLog, s.securityHeaders, s.recoverPanics, s.crossOrigin)
+	r.Use(requestID, s.metrics.measure, s.accessLog, s.securityHeaders, s.recoverPanics, s.timeout, s.crossOrigin, s.checkInput)
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -19,6 +19,9 @@ func (s *Server) routes() http.Handler {
 
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)
+	if s.serveMetrics {
+		r.Method(http.MethodGet, "/metrics", MetricsHandler(s.registry))
+	}
 	r.Handle("/static/*", web.StaticHandler(http.HandlerFunc(s.notFound)))
 
 	// Public pages, for everyone.

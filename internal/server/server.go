@@ -13,6 +13,7 @@ import (
 
 	"github.com/a-h/templ"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
@@ -31,7 +32,21 @@ type Config struct {
 	// PageCacheBytes bounds the memory kept for rendered public pages (see publicPage): zero
 	// means DefaultPageCacheBytes, a negative number turns the cache off.
 	PageCacheBytes int
+	// Metrics is the registry the server records its request metrics on, and the pool's
+	// statistics when Store is set. Nil gives the server a registry of its own.
+	Metrics *prometheus.Registry
+	// ServeMetrics serves the registry's metrics at /metrics on the portal's own router. Leave
+	// it false to serve them elsewhere (see MetricsHandler), such as on a private address.
+	ServeMetrics bool
+	// RequestTimeout bounds the time a request's handler has, through its context, which every
+	// query is given. Zero means DefaultRequestTimeout.
+	RequestTimeout time.Duration
 }
+
+// DefaultRequestTimeout is the time a request may take unless Config.RequestTimeout says
+// otherwise. It is shorter than the http.Server's write timeout, so that a request that runs out
+// of time still gets its error page.
+const DefaultRequestTimeout = 30 * time.Second
 
 // DefaultPageCacheBytes is the memory kept for rendered public pages unless configured.
 const DefaultPageCacheBytes = 16 << 20
@@ -44,11 +59,21 @@ type Server struct {
 	secure  bool
 	now     func() time.Time
 	pages   *pageCache
+
+	metrics        *metrics
+	registry       *prometheus.Registry
+	serveMetrics   bool
+	requestTimeout time.Duration
 }
 
 // New returns the portal's HTTP handler.
 func New(cfg Config) http.Handler {
-	s := &Server{store: cfg.Store, logger: cfg.Logger, baseURL: cfg.BaseURL, secure: cfg.Secure, now: cfg.Now}
+	return newServer(cfg).routes()
+}
+
+func newServer(cfg Config) *Server {
+	s := &Server{store: cfg.Store, logger: cfg.Logger, baseURL: cfg.BaseURL, secure: cfg.Secure, now: cfg.Now,
+		registry: cfg.Metrics, serveMetrics: cfg.ServeMetrics, requestTimeout: cfg.RequestTimeout}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -63,7 +88,20 @@ func New(cfg Config) http.Handler {
 	default:
 		s.pages = newPageCache(0)
 	}
-	return s.routes()
+	if _, ok := s.logger.Handler().(requestIDHandler); !ok {
+		s.logger = slog.New(LogHandler(s.logger.Handler()))
+	}
+	if s.requestTimeout <= 0 {
+		s.requestTimeout = DefaultRequestTimeout
+	}
+	if s.registry == nil {
+		s.registry = prometheus.NewRegistry()
+	}
+	s.metrics = newMetrics(s.registry)
+	if s.store != nil {
+		s.registry.MustRegister(NewPoolCollector(s.store.Pool()))
+	}
+	return s
 }
 
 // render writes a page with the status.

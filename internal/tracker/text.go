@@ -1,0 +1,12 @@
+package tracker
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// ValidText reports whether s can be stored and shown as text: valid UTF-8 with no NUL byte
+// (PostgreSQL cannot store NUL in text). Form validators check every text field with it.
+func ValidText(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
+}
