@@ -88,6 +88,11 @@ type Commitment struct {
 	Leads           []LeadLine
 	LastPublishedAt *time.Time
 	Version         int
+
+	// CarriedForwardTo names the later plan a carried forward commitment moved to, and
+	// CarriedForwardPlanID is that plan where the portal has it.
+	CarriedForwardTo     string
+	CarriedForwardPlanID *int64
 }
 
 // ExpectedBy returns the month the commitment is now expected by: the revised month where one
@@ -175,6 +180,21 @@ type Update struct {
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
 	Version          int
+
+	// CarriedForwardTo names the later plan a Carried forward update moves the commitment to,
+	// and CarriedForwardPlanID is that plan where the portal has it.
+	CarriedForwardTo     string
+	CarriedForwardPlanID *int64
+	// BaseSubmission is the highest submission for the commitment the author knew of when they
+	// opened the form (BaseVersion is the commitment's version then).
+	BaseSubmission int64
+	// Submission orders submissions for review: it is taken afresh from a sequence each time
+	// the update is submitted.
+	Submission int64
+	// PublishedVersion is the commitment's version that publishing the update made.
+	PublishedVersion int
+	// ReviewerID is who last returned or published the update.
+	ReviewerID *int64
 }
 
 // Reporter returns who reported the update, fit for the public: the organisation for portal
