@@ -23,21 +23,26 @@ const (
 	MaxReviewNote = 2000
 )
 
-// UpdateDueAfter is how long a commitment may go without a published update before an update is
-// due.
+// UpdateDueAfter is how long a commitment may go without a published update before one is due.
 const UpdateDueAfter = 90 * 24 * time.Hour
 
-// UpdateDueBefore returns the boundary of the update-due rule at now: a commitment whose last
-// update was published at or before it has an update due.
-func UpdateDueBefore(now time.Time) time.Time {
+// UpdateDueCutoff returns the instant before which the last published update must fall for an
+// update to be due at now: UpdateDueAfter before now.
+func UpdateDueCutoff(now time.Time) time.Time {
 	return now.Add(-UpdateDueAfter)
 }
 
-// UpdateDue is the single rule for "Update due": no update has been published through the portal
-// in the last 90 days. Reports taken from a published plan carry no publication time, so a
-// commitment whose only updates came from plans (lastPublished nil) has an update due.
+// UpdateDue is the single rule for "update due": no update has been published through the portal
+// in the last 90 days. lastPublished is the publication time of the latest published update, nil
+// when there is none; reports taken from a published plan have no publication time, so a
+// commitment whose only updates are plan reports is due an update.
 func UpdateDue(lastPublished *time.Time, now time.Time) bool {
-	return lastPublished == nil || !lastPublished.After(UpdateDueBefore(now))
+	return lastPublished == nil || lastPublished.Before(UpdateDueCutoff(now))
+}
+
+// UpdateDue reports whether, at now, the commitment is due an update (see the function UpdateDue).
+func (c Commitment) UpdateDue(now time.Time) bool {
+	return UpdateDue(c.LastPublishedAt, now)
 }
 
 // TextLength counts the characters of text from a form as a person sees them: a line break is

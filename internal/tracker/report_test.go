@@ -19,13 +19,17 @@ func TestUpdateDue(t *testing.T) {
 		{"published today", at(0), false},
 		{"published 89 days ago", at(89 * 24 * time.Hour), false},
 		{"published a second under 90 days ago", at(UpdateDueAfter - time.Second), false},
-		{"published exactly 90 days ago", at(UpdateDueAfter), true},
+		{"published exactly 90 days ago", at(UpdateDueAfter), false},
+		{"published a second over 90 days ago", at(UpdateDueAfter + time.Second), true},
 		{"published 91 days ago", at(91 * 24 * time.Hour), true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := UpdateDue(tt.last, now); got != tt.want {
 				t.Errorf("UpdateDue = %v, want %v", got, tt.want)
+			}
+			if got := (Commitment{LastPublishedAt: tt.last}).UpdateDue(now); got != tt.want {
+				t.Errorf("Commitment.UpdateDue = %v, want %v", got, tt.want)
 			}
 		})
 	}
