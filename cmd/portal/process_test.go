@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -356,7 +355,7 @@ func TestGracefulShutdown(t *testing.T) {
 // TestInstancesStartTogether starts two portals at once on one empty database: the migrations run
 // once, and both serve.
 func TestInstancesStartTogether(t *testing.T) {
-	dbURL := emptyDatabase(t)
+	dbURL := dbtest.EmptyURL(t)
 	a := launchPortal(t, dbURL)
 	b := launchPortal(t, dbURL)
 	a.waitServing(t)
@@ -396,28 +395,4 @@ func TestInstancesStartTogether(t *testing.T) {
 	if applied := len(a.logged("migration applied")) + len(b.logged("migration applied")); applied != len(files) {
 		t.Errorf("the two portals applied %d migrations between them, want %d", applied, len(files))
 	}
-}
-
-// emptyDatabase creates a database with nothing in it on the test server, dropped at the end of
-// the test, and returns its URL.
-func emptyDatabase(t *testing.T) string {
-	t.Helper()
-	serverURL := dbtest.ServerURL(t)
-	admin := dbConnect(t, serverURL)
-	name := fmt.Sprintf("portal_empty_%d", time.Now().UnixNano())
-	ctx := context.Background()
-	if _, err := admin.Exec(ctx, `CREATE DATABASE `+pgx.Identifier{name}.Sanitize()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.Exec(context.Background(), `DROP DATABASE `+pgx.Identifier{name}.Sanitize()+` WITH (FORCE)`); err != nil {
-			t.Errorf("drop %s: %v", name, err)
-		}
-	})
-	u, err := url.Parse(serverURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.Path = "/" + name
-	return u.String()
 }
