@@ -1,5 +1,6 @@
 // Command portal runs Delivery Tracker: `portal serve` (the default) migrates the database and
-// serves the portal; `portal migrate` only migrates.
+// serves the portal; `portal migrate` only migrates; `portal demo-data` fills a separate
+// demonstration database with synthetic data.
 package main
 
 import (
@@ -25,6 +26,8 @@ const usage = `Usage: portal [command]
 Commands:
   serve     migrate the database, then serve the portal (the default)
   migrate   apply the database migrations and exit
+  demo-data fill a separate demonstration database with synthetic data
+            (portal demo-data -h for its flags)
 
 Configuration comes from the environment: see README.md.
 `
@@ -40,6 +43,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return serve(ctx, args, getenv, stderr)
 	case "migrate":
 		return migrate(ctx, args, getenv, stderr)
+	case "demo-data":
+		return demoData(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		_, err := io.WriteString(stdout, usage)
 		return err

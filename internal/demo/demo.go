@@ -1,0 +1,363 @@
+// Package demo fills a database with synthetic data at national scale: a plan with thousands of
+// commitments and a million updates, for benchmarks and for checking query plans. Everything it
+// writes is plainly marked as not real: the plan is titled "Synthetic demonstration plan (not
+// real data)", organisations are "Demo organisation N", people are "Demo partner N" with
+// addresses under example.invalid. It never changes a row it did not write, so the seed plan and
+// anything else in the database stay as they were.
+//
+// The data is generated inside PostgreSQL with generate_series, in one transaction, and is the
+// same on every run for the same options.
+package demo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// PlanSlug is the slug of the synthetic plan; its pages live under /plans/demo-synthetic.
+const PlanSlug = "demo-synthetic"
+
+// PlanTitle says on every page of the synthetic plan that its data is not real.
+const PlanTitle = "Synthetic demonstration plan (not real data)"
+
+// Options sizes the data.
+type Options struct {
+	Commitments   int // commitments in the synthetic plan
+	Updates       int // updates across them, about one in a hundred not yet published
+	Organisations int // lead organisations, each with one partner user
+	Priorities    int // priority areas
+	AuditEntries  int // audit log entries
+	// Progress, when set, is told how long each step took.
+	Progress func(step string, took time.Duration)
+}
+
+// Defaults returns the national scale of the performance targets: 10,000 commitments and a
+// million updates.
+func Defaults() Options {
+	return Options{Commitments: 10_000, Updates: 1_000_000, Organisations: 200, Priorities: 8, AuditEntries: 100_000}
+}
+
+func (o Options) progress(step string, took time.Duration) {
+	if o.Progress != nil {
+		o.Progress(step, took)
+	}
+}
+
+func (o Options) check() error {
+	switch {
+	case o.Priorities < 1 || o.Priorities > 99:
+		return errors.New("demo: priorities must be from 1 to 99")
+	case o.Commitments < o.Priorities || o.Commitments > 1_000_000:
+		return fmt.Errorf("demo: commitments must be from %d (one per priority area) to 1,000,000", o.Priorities)
+	case o.Updates < 0 || o.Updates > 100_000_000:
+		return errors.New("demo: updates must be from 0 to 100,000,000")
+	case o.Organisations < 1 || o.Organisations > 100_000:
+		return errors.New("demo: organisations must be from 1 to 100,000")
+	case o.AuditEntries < 0 || o.AuditEntries > 100_000_000:
+		return errors.New("demo: audit entries must be from 0 to 100,000,000")
+	}
+	return nil
+}
+
+// Summary says what Load wrote and how long it took.
+type Summary struct {
+	PlanID        int64
+	Commitments   int64
+	Updates       int64
+	Organisations int64
+	AuditEntries  int64
+	Took          time.Duration
+}
+
+// ErrExists is returned by Load when the database already holds the synthetic plan.
+var ErrExists = errors.New("demo: the database already holds the synthetic plan; load it into a fresh database")
+
+// Load writes the synthetic data in one transaction and then analyses the tables, so that the
+// planner knows their new sizes. It returns ErrExists when the synthetic plan is already there.
+func Load(ctx context.Context, pool *pgxpool.Pool, o Options) (Summary, error) {
+	if err := o.check(); err != nil {
+		return Summary{}, err
+	}
+	start := time.Now()
+	var sum Summary
+	var stepsDone time.Time
+	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		var exists bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM plans WHERE slug = $1)`, PlanSlug).Scan(&exists); err != nil {
+			return err
+		}
+		if exists {
+			return ErrExists
+		}
+		args := pgx.NamedArgs{
+			"slug": PlanSlug, "title": PlanTitle,
+			"commitments": o.Commitments, "updates": o.Updates, "orgs": o.Organisations,
+			"priorities": o.Priorities, "audit": o.AuditEntries,
+			"words": vocabulary,
+		}
+		for _, step := range steps {
+			t := time.Now()
+			run := func() error {
+				_, err := tx.Exec(ctx, step.sql, args)
+				return err
+			}
+			var err error
+			if step.bulk != "" {
+				err = withoutForeignKeys(ctx, tx, step.bulk, run)
+			} else {
+				err = run()
+			}
+			if err != nil {
+				return fmt.Errorf("demo: %s: %w", step.name, err)
+			}
+			if strings.Contains(step.sql, "CREATE TEMP TABLE") {
+				// The planner needs the sizes of the tables that later steps join.
+				if _, err := tx.Exec(ctx, `ANALYZE `+strings.Fields(step.sql)[3]); err != nil {
+					return fmt.Errorf("demo: %s: %w", step.name, err)
+				}
+			}
+			o.progress(step.name, time.Since(t))
+		}
+		defer func() { stepsDone = time.Now() }()
+		return tx.QueryRow(ctx, `SELECT p.id,
+			(SELECT count(*) FROM commitments WHERE plan_id = p.id),
+			(SELECT count(*) FROM updates u JOIN commitments c ON c.id = u.commitment_id WHERE c.plan_id = p.id),
+			(SELECT count(*) FROM organisations WHERE code LIKE 'DEMO-%'),
+			(SELECT count(*) FROM audit_log WHERE actor_email LIKE '%@example.invalid')
+			FROM plans p WHERE p.slug = $1`, PlanSlug).
+			Scan(&sum.PlanID, &sum.Commitments, &sum.Updates, &sum.Organisations, &sum.AuditEntries)
+	})
+	if err != nil {
+		if errors.Is(err, ErrExists) {
+			return Summary{}, err
+		}
+		return Summary{}, fmt.Errorf("demo: load: %w", err)
+	}
+	o.progress("commit", time.Since(stepsDone))
+	t := time.Now()
+	if _, err := pool.Exec(ctx, `ANALYZE`); err != nil {
+		return Summary{}, fmt.Errorf("demo: analyze: %w", err)
+	}
+	o.progress("analyze", time.Since(t))
+	sum.Took = time.Since(start)
+	return sum, nil
+}
+
+// withoutForeignKeys runs a bulk insert into table with its foreign keys dropped, then adds them
+// back as they were, which checks every new row at once: far quicker than a check per row. It all
+// happens in the transaction tx, so nobody else ever sees the table without them.
+func withoutForeignKeys(ctx context.Context, tx pgx.Tx, table string, insert func() error) error {
+	rows, _ := tx.Query(ctx, `SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+		WHERE conrelid = $1::regclass AND contype = 'f' ORDER BY conname`, table)
+	type fk struct{ name, def string }
+	fks, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (fk, error) {
+		var k fk
+		err := row.Scan(&k.name, &k.def)
+		return k, err
+	})
+	if err != nil {
+		return err
+	}
+	// A table with deferred trigger events waiting cannot be altered: run them first.
+	flush := func() error {
+		if _, err := tx.Exec(ctx, `SET CONSTRAINTS ALL IMMEDIATE`); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `SET CONSTRAINTS ALL DEFERRED`)
+		return err
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	t := pgx.Identifier{table}.Sanitize()
+	for _, k := range fks {
+		if _, err := tx.Exec(ctx, `ALTER TABLE `+t+` DROP CONSTRAINT `+pgx.Identifier{k.name}.Sanitize()); err != nil {
+			return err
+		}
+	}
+	if err := insert(); err != nil {
+		return err
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	for _, k := range fks {
+		if _, err := tx.Exec(ctx, `ALTER TABLE `+t+` ADD CONSTRAINT `+pgx.Identifier{k.name}.Sanitize()+` `+k.def); err != nil {
+			return fmt.Errorf("restore %s: %w", k.name, err)
+		}
+	}
+	return nil
+}
+
+// vocabulary is what the synthetic text is made of: words of the trade, so that text search has
+// something to find, in sentences that read as obviously generated.
+var vocabulary = strings.Fields(`
+	digital health care social service record records data platform national regional local
+	board partnership patient patients citizen citizens staff workforce skills training leadership
+	access app apps online portal appointment appointments booking referral referrals prescribing
+	medicines pharmacy laboratory imaging radiology cancer mental wellbeing community hospital
+	primary secondary emergency urgent remote monitoring telecare telehealth video consultation
+	consultations identity authentication security cyber resilience cloud infrastructure network
+	connectivity broadband standards interoperability integration exchange sharing consent privacy
+	governance ethics research innovation analytics intelligence dashboard reporting evaluation
+	procurement contract supplier framework pilot rollout adoption implementation transformation
+	programme project strategy roadmap guidance policy legislation accessibility inclusion
+	exclusion literacy devices equipment laptops tablets phones scheduling rostering payroll
+	finance estates facilities transport ambulance dental optometry audiology maternity children
+	young people older adults carers families housing education justice police fire rescue
+	council councils islands rural urban highlands borders lothian glasgow edinburgh aberdeen
+	dundee inverness fife ayrshire lanarkshire tayside grampian forth valley orkney shetland
+	western isles dumfries galloway testing vaccination screening diagnostics genomics pathways
+	frailty dementia diabetes respiratory cardiac stroke renal neurology dermatology ophthalmology
+	automation artificial learning model models catalogue register registry index directory
+	messaging notifications letters email text alerts inbox archive migration decommissioning
+	upgrade replacement modernisation efficiency productivity savings investment funding budget
+	milestone milestones phase phases discovery alpha beta live assessment assurance audit risk
+	issues dependencies delivery delivered delayed progress update updates review reviewed
+`)
+
+// steps build the synthetic plan in order. Each is one statement with the named arguments of
+// Load; temporary tables carry numbering from one step to the next.
+var steps = []struct {
+	name string
+	sql  string
+	bulk string // the table a bulk insert fills, whose foreign keys are checked once at the end
+}{
+	{"sentences", `
+		CREATE TEMP TABLE demo_sentences ON COMMIT DROP AS
+		SELECT n, initcap(string_agg(w, ' ' ORDER BY k)) || '.' AS text
+		FROM generate_series(0, 4999) n,
+		     LATERAL (SELECT k, (@words::text[])[1 + ((n * 7919 + k * 104729 + n * k * 31) % cardinality(@words::text[]))] AS w
+		              FROM generate_series(1, 6 + n % 9) k) words
+		GROUP BY n`, ""},
+	{"plan", `
+		INSERT INTO plans (slug, title, period, strategy, published_on, licence, attribution)
+		VALUES (@slug, @title, 'Synthetic', 'Synthetic demonstration strategy (not real data)', current_date,
+		        'Synthetic data for demonstration and testing: not real', 'Generated by portal demo-data')`, ""},
+	{"aims", `
+		INSERT INTO aims (plan_id, number, text)
+		SELECT p.id, g.n, 'Synthetic aim ' || g.n || ': ' || s.text
+		FROM plans p, generate_series(1, 3) g (n) JOIN demo_sentences s ON s.n = g.n
+		WHERE p.slug = @slug`, ""},
+	{"priorities", `
+		INSERT INTO priorities (plan_id, number, slug, name, tagline)
+		SELECT p.id, g.n, 'synthetic-area-' || g.n, 'Synthetic priority area ' || g.n, s.text
+		FROM plans p, generate_series(1, @priorities::int) g (n) JOIN demo_sentences s ON s.n = 100 + g.n
+		WHERE p.slug = @slug`, ""},
+	{"organisations", `
+		CREATE TEMP TABLE demo_orgs ON COMMIT DROP AS
+		WITH inserted AS (
+			INSERT INTO organisations (code, name, as_written)
+			SELECT 'DEMO-' || n, 'Demo organisation ' || n, ARRAY['Demo organisation ' || n, 'DO' || n]
+			FROM generate_series(1, @orgs::int) n
+			RETURNING id, code)
+		SELECT substr(code, 6)::int - 1 AS n, id FROM inserted`, ""},
+	{"users", `
+		CREATE TEMP TABLE demo_users ON COMMIT DROP AS
+		WITH inserted AS (
+			INSERT INTO users (email, name, role, organisation_id)
+			SELECT 'demo-partner-' || (o.n + 1) || '@example.invalid', 'Demo partner ' || (o.n + 1), 'partner', o.id
+			FROM demo_orgs o
+			UNION ALL
+			SELECT 'demo-staff-' || n || '@example.invalid', 'Demo staff member ' || n, 'staff', NULL
+			FROM generate_series(1, 20) n
+			RETURNING id, email, organisation_id)
+		SELECT *, CASE WHEN staff_n IS NULL THEN 'o' || org_n ELSE 's' || staff_n END AS key
+		FROM (SELECT i.id, i.email, i.organisation_id, o.n AS org_n,
+		             CASE WHEN i.organisation_id IS NULL
+		                  THEN substring(i.email from 'demo-staff-([0-9]+)@')::int - 1 END AS staff_n
+		      FROM inserted i LEFT JOIN demo_orgs o ON o.id = i.organisation_id) u`, ""},
+	{"commitments", `
+		CREATE TEMP TABLE demo_commitments ON COMMIT DROP AS
+		WITH numbered AS (
+			SELECT g - 1 AS i, 1 + (g - 1) % @priorities::int AS priority, 1 + (g - 1) / @priorities::int AS ordinal
+			FROM generate_series(1, @commitments::int) g),
+		inserted AS (
+			INSERT INTO commitments (plan_id, priority_id, ref, ordinal, deliver, why, due_month)
+			SELECT p.id, pr.id, n.priority || '.' || n.ordinal, n.ordinal,
+			       'Synthetic commitment ' || n.priority || '.' || n.ordinal || ': ' || s1.text,
+			       ARRAY[s2.text, s3.text],
+			       (date '2023-04-01' + make_interval(months => (n.i * 7) % 60))::date
+			FROM numbered n
+			JOIN plans p ON p.slug = @slug
+			JOIN priorities pr ON pr.plan_id = p.id AND pr.number = n.priority
+			JOIN demo_sentences s1 ON s1.n = n.i % 5000
+			JOIN demo_sentences s2 ON s2.n = (n.i * 13 + 1) % 5000
+			JOIN demo_sentences s3 ON s3.n = (n.i * 17 + 2) % 5000
+			RETURNING id, ref)
+		SELECT row_number() OVER (ORDER BY id) - 1 AS i, id FROM inserted`, ""},
+	{"lead lines", `
+		CREATE TEMP TABLE demo_leads ON COMMIT DROP AS
+		WITH inserted AS (
+			INSERT INTO commitment_leads (commitment_id, position, line)
+			SELECT c.id, k, 'Demo organisation ' || (1 + (c.i * 3 + k * 7) % @orgs::int)
+			       || CASE WHEN k = 1 THEN ' and Demo organisation ' || (1 + (c.i * 5 + 11) % @orgs::int) ELSE '' END
+			FROM demo_commitments c, generate_series(1, 1 + c.i % 3) k
+			RETURNING id, commitment_id, position)
+		SELECT l.id, l.position, c.i FROM inserted l JOIN demo_commitments c ON c.id = l.commitment_id`, ""},
+	{"lead organisations", `
+		INSERT INTO commitment_lead_organisations (lead_id, organisation_id, position)
+		SELECT DISTINCT ON (l.id, o.id) l.id, o.id, x.position
+		FROM demo_leads l,
+		     LATERAL (VALUES (1, (l.i * 3 + l.position * 7) % @orgs::int),
+		                     (2, CASE WHEN l.position = 1 THEN (l.i * 5 + 11) % @orgs::int END)) x (position, org)
+		JOIN demo_orgs o ON o.n = x.org
+		ORDER BY l.id, o.id, x.position`, ""},
+	// Each commitment gets about the same number of updates, oldest first, spread over the last two
+	// years and reported by the organisation its first lead line names. The newest update of one
+	// commitment in ten is waiting for review, and of as many more is a draft or was returned; all
+	// the others are published.
+	{"updates", `
+		INSERT INTO updates (commitment_id, state, status, narrative, expected_month, author_id, organisation_id,
+		                     reviewer_id, review_note, submitted_at, returned_at, published_at, created_at, updated_at)
+		SELECT c.id, st.state,
+		       (ARRAY['not_started', 'on_track', 'on_track', 'on_track', 'at_risk', 'delayed', 'delivered'])[1 + (k * 2 + c.i) % 7],
+		       s1.text || ' ' || s2.text,
+		       CASE WHEN (c.i + k) % 5 = 0 THEN (date '2024-04-01' + make_interval(months => ((c.i + k) % 48)::int))::date END,
+		       pu.id, pu.organisation_id,
+		       CASE WHEN st.state IN ('published', 'returned') THEN su.id END,
+		       CASE WHEN st.state = 'returned' THEN 'Synthetic review note: please add the milestones.' END,
+		       CASE WHEN st.state <> 'draft' THEN st.at END,
+		       CASE WHEN st.state = 'returned' THEN st.at + interval '1 hour' END,
+		       CASE WHEN st.state = 'published' THEN st.at + interval '2 hours' END,
+		       st.at - interval '1 hour', st.at + interval '2 hours'
+		FROM demo_commitments c
+		CROSS JOIN LATERAL (SELECT @updates::int / @commitments::int
+		                           + CASE WHEN c.i < @updates::int % @commitments::int THEN 1 ELSE 0 END AS per) p
+		CROSS JOIN LATERAL generate_series(0, p.per - 1) k
+		CROSS JOIN LATERAL (
+			SELECT now() - make_interval(secs => (p.per - k)::float8 * 63072000 / p.per + c.i % 3600) AS at,
+			       CASE WHEN k < p.per - 1 THEN 'published'
+			            WHEN c.i % 10 = 0 THEN 'submitted'
+			            WHEN c.i % 10 = 1 THEN 'draft'
+			            WHEN c.i % 10 = 2 THEN 'returned'
+			            ELSE 'published' END AS state) st
+		JOIN demo_sentences s1 ON s1.n = (c.i * 31 + k * 7) % 5000
+		JOIN demo_sentences s2 ON s2.n = (c.i * 17 + k * 13 + 5) % 5000
+		JOIN demo_users pu ON pu.org_n = (c.i * 3 + 7) % @orgs::int
+		JOIN demo_users su ON su.staff_n = (c.i + k) % 20`, "updates"},
+	// Each commitment's current status follows its latest published update, as publishing does.
+	{"current status", `
+		UPDATE commitments c
+		SET status = u.status, expected_month = u.expected_month, last_published_at = u.published_at
+		FROM (SELECT DISTINCT ON (u.commitment_id) u.commitment_id, u.status, u.expected_month, u.published_at
+		      FROM updates u JOIN demo_commitments d ON d.id = u.commitment_id
+		      WHERE u.state = 'published'
+		      ORDER BY u.commitment_id, u.published_at DESC) u
+		WHERE c.id = u.commitment_id`, ""},
+	{"audit log", `
+		INSERT INTO audit_log (at, actor_id, actor_email, action, record_type, record_id, remote_addr, details)
+		SELECT now() - make_interval(secs => (@audit::int - g) * 60), u.id, u.email,
+		       (ARRAY['update.publish', 'update.submit', 'update.return', 'sign-in'])[1 + g % 4],
+		       CASE WHEN g % 4 = 3 THEN 'user' ELSE 'update' END,
+		       (1 + g * 7 % GREATEST(@updates::int, 1))::text, '192.0.2.' || (1 + g % 250),
+		       jsonb_build_object('synthetic', true)
+		FROM generate_series(1, @audit::int) g
+		JOIN demo_users u ON u.key = CASE WHEN g % 2 = 0 THEN 's' || g % 20 ELSE 'o' || g % @orgs::int END`, "audit_log"},
+}

@@ -1,0 +1,99 @@
+package demo_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/scottish-government/delivery-tracker/internal/dbtest"
+	"github.com/scottish-government/delivery-tracker/internal/demo"
+)
+
+func TestLoadWritesSyntheticDataAndLeavesTheRestAlone(t *testing.T) {
+	ctx := context.Background()
+	pool := dbtest.Pool(t)
+	// A fingerprint of every row that was there before: the seed plan and everything it holds.
+	const fingerprint = `SELECT md5(string_agg(t, ',' ORDER BY t)) FROM (
+		SELECT p::text AS t FROM plans p UNION ALL SELECT a::text FROM aims a
+		UNION ALL SELECT pr::text FROM priorities pr UNION ALL SELECT o::text FROM organisations o
+		UNION ALL SELECT c::text FROM commitments c UNION ALL SELECT l::text FROM commitment_leads l
+		UNION ALL SELECT clo::text FROM commitment_lead_organisations clo
+		UNION ALL SELECT u::text FROM updates u UNION ALL SELECT us::text FROM users us) rows`
+	var before string
+	if err := pool.QueryRow(ctx, fingerprint).Scan(&before); err != nil {
+		t.Fatal(err)
+	}
+
+	o := demo.Options{Commitments: 120, Updates: 1234, Organisations: 7, Priorities: 5, AuditEntries: 50}
+	sum, err := demo.Load(ctx, pool, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Commitments != 120 || sum.Updates != 1234 || sum.Organisations != 7 || sum.AuditEntries != 50 {
+		t.Errorf("loaded %+v, want the sizes asked for: %+v", sum, o)
+	}
+
+	// Rows written by Load are all marked; what is left unmarked must be exactly what was there.
+	var unmarked string
+	if err := pool.QueryRow(ctx, `SELECT md5(string_agg(t, ',' ORDER BY t)) FROM (
+		SELECT p::text AS t FROM plans p WHERE slug <> $1 UNION ALL SELECT a::text FROM aims a JOIN plans p ON p.id = a.plan_id WHERE p.slug <> $1
+		UNION ALL SELECT pr::text FROM priorities pr JOIN plans p ON p.id = pr.plan_id WHERE p.slug <> $1
+		UNION ALL SELECT o::text FROM organisations o WHERE code NOT LIKE 'DEMO-%'
+		UNION ALL SELECT c::text FROM commitments c JOIN plans p ON p.id = c.plan_id WHERE p.slug <> $1
+		UNION ALL SELECT l::text FROM commitment_leads l JOIN commitments c ON c.id = l.commitment_id JOIN plans p ON p.id = c.plan_id WHERE p.slug <> $1
+		UNION ALL SELECT clo::text FROM commitment_lead_organisations clo JOIN commitment_leads l ON l.id = clo.lead_id
+			JOIN commitments c ON c.id = l.commitment_id JOIN plans p ON p.id = c.plan_id WHERE p.slug <> $1
+		UNION ALL SELECT u::text FROM updates u JOIN commitments c ON c.id = u.commitment_id JOIN plans p ON p.id = c.plan_id WHERE p.slug <> $1
+		UNION ALL SELECT us::text FROM users us WHERE email NOT LIKE '%@example.invalid') rows`, demo.PlanSlug).Scan(&unmarked); err != nil {
+		t.Fatal(err)
+	}
+	if unmarked != before {
+		t.Error("rows that were there before the load changed")
+	}
+
+	checks := []struct {
+		name string
+		sql  string
+		want int
+	}{
+		{"plan title", `SELECT count(*) FROM plans WHERE slug = '` + demo.PlanSlug + `' AND title = '` + demo.PlanTitle + `'`, 1},
+		{"organisations named as demo", `SELECT count(*) FROM organisations WHERE name LIKE 'Demo organisation %'`, 7},
+		{"commitments marked synthetic", `SELECT count(*) FROM commitments WHERE deliver LIKE 'Synthetic commitment %'`, 120},
+		{"commitments with a lead organisation", `SELECT count(DISTINCT l.commitment_id) FROM commitment_leads l
+			JOIN commitment_lead_organisations clo ON clo.lead_id = l.id JOIN organisations o ON o.id = clo.organisation_id
+			WHERE o.code LIKE 'DEMO-%'`, 120},
+		{"updates waiting for review", `SELECT count(*) FROM updates WHERE state = 'submitted' AND narrative IS NOT NULL`, 12},
+		// The current status of each commitment is that of its latest published update.
+		{"commitments whose status is not their latest update's", `SELECT count(*) FROM commitments c
+			JOIN plans p ON p.id = c.plan_id AND p.slug = '` + demo.PlanSlug + `'
+			WHERE c.status IS DISTINCT FROM (SELECT u.status FROM updates u WHERE u.commitment_id = c.id
+				AND u.state = 'published' ORDER BY u.published_at DESC LIMIT 1)`, 0},
+		{"people", `SELECT count(*) FROM users WHERE email LIKE '%@example.invalid' AND name LIKE 'Demo %'`, 27},
+	}
+	for _, c := range checks {
+		var got int
+		if err := pool.QueryRow(ctx, c.sql).Scan(&got); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if got != c.want {
+			t.Errorf("%s: got %d, want %d", c.name, got, c.want)
+		}
+	}
+
+	if _, err := demo.Load(ctx, pool, o); !errors.Is(err, demo.ErrExists) {
+		t.Errorf("second load: err = %v, want ErrExists", err)
+	}
+}
+
+func TestLoadRefusesBadSizes(t *testing.T) {
+	for _, o := range []demo.Options{
+		{Commitments: 0, Updates: 10, Organisations: 1, Priorities: 1},
+		{Commitments: 10, Updates: -1, Organisations: 1, Priorities: 1},
+		{Commitments: 10, Updates: 10, Organisations: 0, Priorities: 1},
+		{Commitments: 10, Updates: 10, Organisations: 1, Priorities: 0},
+	} {
+		if _, err := demo.Load(context.Background(), nil, o); err == nil {
+			t.Errorf("Load(%+v) succeeded", o)
+		}
+	}
+}
