@@ -22,7 +22,8 @@ type CommitmentFilter struct {
 
 const commitmentColumns = `c.id, c.plan_id, c.priority_id, p.number, p.slug, p.name, c.ref, c.ordinal, c.deliver,
 	c.why, c.due_month, c.expected_month, coalesce(c.status, ''), coalesce(c.status_reason, ''),
-	coalesce(c.source_url, ''), c.last_published_at, c.version`
+	coalesce(c.source_url, ''), c.last_published_at, c.version, coalesce(c.carried_forward_plan, ''),
+	c.carried_forward_plan_id`
 
 const commitmentFrom = ` FROM commitments c JOIN priorities p ON p.id = c.priority_id`
 
@@ -33,7 +34,7 @@ func scanCommitment(row pgx.CollectableRow) (tracker.Commitment, error) {
 	var status string
 	err := row.Scan(&c.ID, &c.PlanID, &c.PriorityID, &c.PriorityNumber, &c.PrioritySlug, &c.PriorityName,
 		&c.Ref, &c.Ordinal, &c.Deliver, &c.Why, &due, &expected, &status, &c.StatusReason, &c.SourceURL,
-		&c.LastPublishedAt, &c.Version)
+		&c.LastPublishedAt, &c.Version, &c.CarriedForwardTo, &c.CarriedForwardPlanID)
 	c.Due = tracker.MonthOf(due)
 	c.Expected = monthPtr(expected)
 	c.Status = tracker.Status(status)

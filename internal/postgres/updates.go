@@ -16,7 +16,8 @@ const updateColumns = `u.id, u.commitment_id, c.ref, u.state, u.status, coalesce
 	u.organisation_id, coalesce(o.code, ''), coalesce(o.name, ''), coalesce(u.source_title, ''),
 	coalesce(u.source_period, ''), coalesce(u.source_url, ''), coalesce(u.review_note, ''),
 	coalesce(r.name, ''), u.submitted_at, u.returned_at, u.published_at, u.created_at, u.updated_at,
-	u.version`
+	u.version, coalesce(u.carried_forward_plan, ''), u.carried_forward_plan_id, coalesce(u.base_submission, 0),
+	coalesce(u.submission, 0), coalesce(u.published_version, 0), u.reviewer_id`
 
 const updateFrom = ` FROM updates u
 	JOIN commitments c ON c.id = u.commitment_id
@@ -36,7 +37,9 @@ func scanUpdate(row pgx.CollectableRow) (tracker.Update, error) {
 		&u.Narrative, &expected, &u.Timescale, &u.EvidenceURL, &u.StatusReason, &u.BaseVersion,
 		&u.AuthorID, &u.AuthorName, &u.OrganisationID, &u.OrganisationCode, &u.OrganisationName,
 		&u.SourceTitle, &u.SourcePeriod, &u.SourceURL, &u.ReviewNote, &u.ReviewerName,
-		&u.SubmittedAt, &u.ReturnedAt, &u.PublishedAt, &u.CreatedAt, &u.UpdatedAt, &u.Version)
+		&u.SubmittedAt, &u.ReturnedAt, &u.PublishedAt, &u.CreatedAt, &u.UpdatedAt, &u.Version,
+		&u.CarriedForwardTo, &u.CarriedForwardPlanID, &u.BaseSubmission, &u.Submission, &u.PublishedVersion,
+		&u.ReviewerID)
 	u.State = tracker.UpdateState(state)
 	u.Status = tracker.Status(status)
 	u.Expected = monthPtr(expected)

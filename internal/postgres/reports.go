@@ -1,0 +1,485 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/scottish-government/delivery-tracker/internal/tracker"
+)
+
+// Reporting: partners and staff write updates (draft, submit), staff return them with a note or
+// publish them. Every change locks the commitment's row first, so that changes to one commitment's
+// updates happen one at a time, and writes its audit entry in the same transaction.
+
+// UpdateByID returns an update in any state. It returns tracker.ErrNotFound if there is none.
+// Callers decide who may see it.
+func (s *Store) UpdateByID(ctx context.Context, id int64) (tracker.Update, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT `+updateColumns+updateFrom+` WHERE u.id = $1`, id)
+	u, err := pgx.CollectExactlyOneRow(rows, scanUpdate)
+	if err != nil {
+		return tracker.Update{}, notFound(err, fmt.Sprintf("update %d", id))
+	}
+	return u, nil
+}
+
+// OpenUpdate returns the update in progress (draft, submitted or returned) on the commitment that
+// belongs to the author: their organisation's for a partner, their own for staff. It returns
+// tracker.ErrNotFound if there is none.
+func (s *Store) OpenUpdate(ctx context.Context, commitmentID int64, author *tracker.User) (tracker.Update, error) {
+	u, err := openUpdate(ctx, s.pool, commitmentID, author, false)
+	if err != nil {
+		return tracker.Update{}, notFound(err, fmt.Sprintf("open update on commitment %d", commitmentID))
+	}
+	return u, nil
+}
+
+// openUpdate reads the author's open update on the commitment through q, locking it when lock is
+// true. It returns pgx.ErrNoRows if there is none.
+func openUpdate(ctx context.Context, q querier, commitmentID int64, author *tracker.User, lock bool) (tracker.Update, error) {
+	owner, args := ownerClause(author)
+	args = append(args, commitmentID)
+	sql := `SELECT ` + updateColumns + updateFrom + ` WHERE u.state <> 'published' AND ` + owner +
+		` AND u.commitment_id = $` + strconv.Itoa(len(args))
+	if lock {
+		sql += ` FOR UPDATE OF u`
+	}
+	rows, _ := q.Query(ctx, sql, args...)
+	return pgx.CollectExactlyOneRow(rows, scanUpdate)
+}
+
+// ownerClause selects the updates that belong to the author: their organisation's for a partner,
+// those they wrote as staff otherwise. Its only argument is $1.
+func ownerClause(author *tracker.User) (string, []any) {
+	if author.OrganisationID != nil && !author.IsStaff() {
+		return `u.organisation_id = $1`, []any{*author.OrganisationID}
+	}
+	return `u.organisation_id IS NULL AND u.author_id = $1`, []any{author.ID}
+}
+
+// OpenUpdates returns the updates in progress that belong to the author (see OpenUpdate), by
+// commitment ID.
+func (s *Store) OpenUpdates(ctx context.Context, author *tracker.User) (map[int64]tracker.Update, error) {
+	owner, args := ownerClause(author)
+	rows, _ := s.pool.Query(ctx, `SELECT `+updateColumns+updateFrom+` WHERE u.state <> 'published' AND `+owner, args...)
+	us, err := pgx.CollectRows(rows, scanUpdate)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: open updates of user %d: %w", author.ID, err)
+	}
+	out := make(map[int64]tracker.Update, len(us))
+	for _, u := range us {
+		out[u.CommitmentID] = u
+	}
+	return out, nil
+}
+
+// OrganisationOpenUpdates returns an organisation's updates in progress, by commitment ID, for
+// staff looking at what the organisation has under way.
+func (s *Store) OrganisationOpenUpdates(ctx context.Context, organisationID int64) (map[int64]tracker.Update, error) {
+	return s.OpenUpdates(ctx, &tracker.User{Role: tracker.RolePartner, OrganisationID: &organisationID})
+}
+
+// SubmissionMark returns the highest submission for the commitment so far, 0 if none: a new
+// report form remembers it as tracker.ReportBase.Seen.
+func (s *Store) SubmissionMark(ctx context.Context, commitmentID int64) (int64, error) {
+	var mark int64
+	err := s.pool.QueryRow(ctx, `SELECT coalesce(max(submission), 0) FROM updates WHERE commitment_id = $1`,
+		commitmentID).Scan(&mark)
+	if err != nil {
+		return 0, fmt.Errorf("postgres: submission mark of commitment %d: %w", commitmentID, err)
+	}
+	return mark, nil
+}
+
+// ReviewQueue returns the updates submitted for review, oldest submission first.
+func (s *Store) ReviewQueue(ctx context.Context) ([]tracker.Update, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT `+updateColumns+updateFrom+`
+		WHERE u.state = 'submitted' AND c.retired_at IS NULL ORDER BY u.submitted_at, u.id`)
+	us, err := pgx.CollectRows(rows, scanUpdate)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: review queue: %w", err)
+	}
+	return us, nil
+}
+
+// ReportWrite is a report to save as a draft, submit for review or (staff only) publish.
+type ReportWrite struct {
+	CommitmentID int64
+	Report       tracker.Report
+	Base         tracker.ReportBase
+	Action       tracker.ReportAction
+	// At is when it happens.
+	At time.Time
+}
+
+// lockCommitment reads the commitment (without its lead lines) and locks its row until the
+// transaction ends. It returns pgx.ErrNoRows if there is no such commitment or it is retired.
+func lockCommitment(ctx context.Context, tx pgx.Tx, id int64) (tracker.Commitment, error) {
+	rows, _ := tx.Query(ctx, `SELECT `+commitmentColumns+commitmentFrom+`
+		WHERE c.id = $1 AND c.retired_at IS NULL FOR UPDATE OF c`, id)
+	return pgx.CollectExactlyOneRow(rows, scanCommitment)
+}
+
+// SaveReport writes the actor's report on a commitment, as the action asks: a draft, a submission
+// for review, or (for staff writing their own) a publication. It creates the update or changes
+// the one the author's organisation (or, for staff, the author) has in progress, and audits it,
+// in one transaction.
+//
+// The actor must be signed in; the caller checks they may report on the commitment
+// (tracker.Can). It returns tracker.ErrNotFound if the commitment does not exist or is retired,
+// and a *tracker.ConflictError, writing nothing, when tracker.ReportConflict finds that the form
+// was based on an out-of-date view.
+func (s *Store) SaveReport(ctx context.Context, actor tracker.Actor, w ReportWrite) (tracker.Update, error) {
+	if actor.User == nil {
+		return tracker.Update{}, tracker.Errorf(tracker.EUNAUTHORISED, "Sign in to report progress")
+	}
+	if w.Action == tracker.ActionPublish && !tracker.Can(actor.User, tracker.ActionPublishOwn, nil) {
+		return tracker.Update{}, tracker.Errorf(tracker.EFORBIDDEN, "Only Scottish Government staff can publish updates")
+	}
+	if w.Report.Status.StaffOnly() && !tracker.Can(actor.User, tracker.ActionSetClosingStatus, nil) {
+		return tracker.Update{}, tracker.Errorf(tracker.EFORBIDDEN, "Only Scottish Government staff can set %s", w.Report.Status.Label())
+	}
+	var id int64
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		c, err := lockCommitment(ctx, tx, w.CommitmentID)
+		if err != nil {
+			return err
+		}
+		var open *tracker.Update
+		if u, err := openUpdate(ctx, tx, c.ID, actor.User, true); err == nil {
+			open = &u
+		} else if !errors.Is(err, pgx.ErrNoRows) {
+			return err
+		}
+		var since []tracker.Update
+		if w.Action != tracker.ActionDraft {
+			since, err = submittedSince(ctx, tx, c.ID, w.Base.Seen, open)
+			if err != nil {
+				return err
+			}
+		}
+		if msg := tracker.ReportConflict(w.Base, w.Action, c, open, since); msg != "" {
+			return conflict(ctx, tx, msg, c, w.Base, open, since)
+		}
+		id, err = writeReport(ctx, tx, actor, c, open, w)
+		return err
+	})
+	if err != nil {
+		return tracker.Update{}, s.reportError(ctx, err, fmt.Sprintf("save report on commitment %d", w.CommitmentID))
+	}
+	return s.UpdateByID(ctx, id)
+}
+
+// submittedSince returns the updates of the commitment, other than open, submitted for review
+// after the submission mark seen, oldest first.
+func submittedSince(ctx context.Context, tx pgx.Tx, commitmentID, seen int64, open *tracker.Update) ([]tracker.Update, error) {
+	var except int64
+	if open != nil {
+		except = open.ID
+	}
+	rows, _ := tx.Query(ctx, `SELECT `+updateColumns+updateFrom+`
+		WHERE u.commitment_id = $1 AND u.state = 'submitted' AND u.submission > $2 AND u.id <> $3
+		ORDER BY u.submission`, commitmentID, seen, except)
+	return pgx.CollectRows(rows, scanUpdate)
+}
+
+// conflict gathers what changed since the form was opened into a *tracker.ConflictError: the
+// updates published since its version, the submissions since its mark, and the author's update
+// as it is now.
+func conflict(ctx context.Context, tx pgx.Tx, msg string, c tracker.Commitment, base tracker.ReportBase,
+	open *tracker.Update, since []tracker.Update) error {
+	rows, _ := tx.Query(ctx, `SELECT `+updateColumns+updateFrom+`
+		WHERE u.commitment_id = $1 AND u.state = 'published' AND u.published_version > $2`+publishedOrder,
+		c.ID, base.Version)
+	published, err := pgx.CollectRows(rows, scanUpdate)
+	if err != nil {
+		return err
+	}
+	if since == nil {
+		if since, err = submittedSince(ctx, tx, c.ID, base.Seen, open); err != nil {
+			return err
+		}
+	}
+	var mark int64
+	if err := tx.QueryRow(ctx, `SELECT coalesce(max(submission), 0) FROM updates WHERE commitment_id = $1`, c.ID).Scan(&mark); err != nil {
+		return err
+	}
+	ce := &tracker.ConflictError{Message: msg, Commitment: c, Published: published, Submitted: since, Seen: mark}
+	if open != nil && (open.ID != base.UpdateID || open.Version != base.UpdateVersion) {
+		ce.Current = open
+	}
+	return ce
+}
+
+// reportError turns what a reporting transaction returned into the store's error contract: a
+// missing row is tracker.ErrNotFound, a conflict gets its commitment's lead lines, domain errors
+// pass through, and anything else is wrapped with the operation.
+func (s *Store) reportError(ctx context.Context, err error, op string) error {
+	var ce *tracker.ConflictError
+	var de *tracker.Error
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return tracker.ErrNotFound
+	case errors.As(err, &ce):
+		if full, ferr := s.CommitmentByID(ctx, ce.Commitment.ID); ferr == nil {
+			ce.Commitment = full
+		}
+		return ce
+	case isUniqueViolation(err):
+		// Two people of one organisation started an update on the same commitment at once; the
+		// commitment's lock makes this unreachable, but say so plainly if it ever happens.
+		return &tracker.ConflictError{Message: "Someone else started an update for this commitment at the same time. Check it before you send yours."}
+	case errors.As(err, &de):
+		return err
+	}
+	return fmt.Errorf("postgres: %s: %w", op, err)
+}
+
+// writeReport inserts or updates the author's update with the report, in the state the action
+// asks for, publishes it if asked, and audits it.
+func writeReport(ctx context.Context, tx pgx.Tx, actor tracker.Actor, c tracker.Commitment, open *tracker.Update,
+	w ReportWrite) (int64, error) {
+	state := tracker.StateDraft
+	switch w.Action {
+	case tracker.ActionSubmit:
+		state = tracker.StateSubmitted
+	case tracker.ActionPublish:
+		state = tracker.StatePublished
+	}
+	// A publication is written as a submission first and then published, so that publishing is
+	// one path whichever way an update arrives.
+	rowState := state
+	if state == tracker.StatePublished {
+		rowState = tracker.StateSubmitted
+	}
+	r := w.Report
+	var org *int64
+	if !actor.User.IsStaff() {
+		org = actor.User.OrganisationID
+	}
+	args := pgx.NamedArgs{
+		"commitment":   c.ID,
+		"state":        string(rowState),
+		"status":       string(r.Status),
+		"narrative":    r.Narrative,
+		"expected":     monthDate(r.Expected),
+		"evidence":     nullable(r.EvidenceURL),
+		"reason":       nullable(r.StatusReason),
+		"cf_plan":      nullable(r.CarriedForwardTo),
+		"cf_plan_id":   r.CarriedForwardPlanID,
+		"base_version": w.Base.Version,
+		"base_sub":     w.Base.Seen,
+		"author":       actor.User.ID,
+		"org":          org,
+		"at":           w.At,
+		"submit":       state == tracker.StateSubmitted,
+		"publish":      state == tracker.StatePublished,
+	}
+	before := "none"
+	var id int64
+	var err error
+	if open == nil {
+		err = tx.QueryRow(ctx, `INSERT INTO updates (commitment_id, state, status, narrative, expected_month,
+				evidence_url, status_reason, carried_forward_plan, carried_forward_plan_id, base_version,
+				base_submission, author_id, organisation_id, submitted_at, submission, created_at, updated_at)
+			VALUES (@commitment, @state, @status, @narrative, @expected, @evidence, @reason, @cf_plan, @cf_plan_id,
+				@base_version, @base_sub, @author, @org,
+				CASE WHEN @submit OR @publish THEN @at::timestamptz END,
+				CASE WHEN @submit THEN nextval('updates_submission_seq') END, @at, @at)
+			RETURNING id`, args).Scan(&id)
+	} else {
+		before = string(open.State)
+		args["id"] = open.ID
+		err = tx.QueryRow(ctx, `UPDATE updates SET state = @state, status = @status, narrative = @narrative,
+				expected_month = @expected, evidence_url = @evidence, status_reason = @reason,
+				carried_forward_plan = @cf_plan, carried_forward_plan_id = @cf_plan_id,
+				base_version = @base_version, base_submission = @base_sub, author_id = @author,
+				submitted_at = CASE WHEN @submit OR @publish THEN @at::timestamptz END,
+				submission = CASE WHEN @submit THEN nextval('updates_submission_seq') ELSE submission END,
+				version = version + 1, updated_at = @at
+			WHERE id = @id RETURNING id`, args).Scan(&id)
+	}
+	if err != nil {
+		return 0, err
+	}
+	if err := audit(ctx, tx, actor, AuditEntry{
+		Action: "update." + string(w.Action), RecordType: "update", RecordID: strconv.FormatInt(id, 10),
+		Details: map[string]any{
+			"commitment": c.Ref,
+			"state":      map[string]any{"before": before, "after": string(state)},
+			"status":     string(r.Status),
+		},
+	}); err != nil {
+		return 0, err
+	}
+	if state == tracker.StatePublished {
+		if err := publish(ctx, tx, actor, c, id, w.At); err != nil {
+			return 0, err
+		}
+	}
+	return id, nil
+}
+
+// nullable turns an empty string into SQL NULL.
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// publish makes the update, already marked published or about to be, the commitment's latest: the
+// commitment takes its status, reason and (where it gives one) expected month, its version goes
+// up, and the update records that version. The commitment's row must be locked.
+func publish(ctx context.Context, tx pgx.Tx, actor tracker.Actor, c tracker.Commitment, updateID int64, at time.Time) error {
+	var version int
+	var status string
+	var expected *time.Time
+	var reason, cfPlan *string
+	err := tx.QueryRow(ctx, `
+		UPDATE commitments c SET status = u.status,
+			expected_month = CASE WHEN u.expected_month IS NULL THEN c.expected_month
+			                      WHEN u.expected_month = c.due_month THEN NULL
+			                      ELSE u.expected_month END,
+			status_reason = u.status_reason,
+			carried_forward_plan = u.carried_forward_plan,
+			carried_forward_plan_id = u.carried_forward_plan_id,
+			last_published_at = $3, version = c.version + 1, updated_at = $3
+		FROM updates u WHERE c.id = $1 AND u.id = $2
+		RETURNING c.version, c.status, c.expected_month, c.status_reason, c.carried_forward_plan`,
+		c.ID, updateID, at).Scan(&version, &status, &expected, &reason, &cfPlan)
+	if err != nil {
+		return err
+	}
+	tag, err := tx.Exec(ctx, `UPDATE updates SET state = 'published', published_at = $2, reviewer_id = $3,
+			published_version = $4, version = version + 1, updated_at = $2
+		WHERE id = $1`, updateID, at, actor.UserID(), version)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() != 1 {
+		return fmt.Errorf("update %d not found to publish", updateID)
+	}
+	return audit(ctx, tx, actor, AuditEntry{
+		Action: "commitment.publish_update", RecordType: "commitment", RecordID: strconv.FormatInt(c.ID, 10),
+		Details: map[string]any{
+			"ref":    c.Ref,
+			"update": updateID,
+			"before": commitmentState(c.Status, c.Expected, c.StatusReason, c.CarriedForwardTo, c.Version),
+			"after":  commitmentState(tracker.Status(status), monthPtr(expected), deref(reason), deref(cfPlan), version),
+		},
+	})
+}
+
+func commitmentState(st tracker.Status, expected *tracker.Month, reason, cfPlan string, version int) map[string]any {
+	m := map[string]any{"status": string(st), "version": version}
+	if expected != nil {
+		m["expected_month"] = expected.String()
+	}
+	if reason != "" {
+		m["status_reason"] = reason
+	}
+	if cfPlan != "" {
+		m["carried_forward_plan"] = cfPlan
+	}
+	return m
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// lockUpdateForReview locks the commitment of a submitted update and then the update, in that
+// order (the order every reporting change takes), and returns both.
+func lockUpdateForReview(ctx context.Context, tx pgx.Tx, id int64) (tracker.Update, tracker.Commitment, error) {
+	var commitmentID int64
+	if err := tx.QueryRow(ctx, `SELECT commitment_id FROM updates WHERE id = $1`, id).Scan(&commitmentID); err != nil {
+		return tracker.Update{}, tracker.Commitment{}, err
+	}
+	c, err := lockCommitment(ctx, tx, commitmentID)
+	if err != nil {
+		return tracker.Update{}, tracker.Commitment{}, err
+	}
+	rows, _ := tx.Query(ctx, `SELECT `+updateColumns+updateFrom+` WHERE u.id = $1 FOR UPDATE OF u`, id)
+	u, err := pgx.CollectExactlyOneRow(rows, scanUpdate)
+	return u, c, err
+}
+
+// PublishUpdate publishes a submitted update: in one transaction the update becomes public, the
+// commitment takes its status and expected month, its version goes up, and both are audited.
+// updateVersion and commitmentVersion are the versions the reviewer saw.
+//
+// The caller checks the actor may review (tracker.ActionReview). It returns tracker.ErrNotFound
+// if there is no such update (or its commitment is retired), and a *tracker.ConflictError,
+// writing nothing, when tracker.PublishConflict refuses: of two reviewers publishing the same
+// update at once, exactly one succeeds and the other gets a conflict saying it is published.
+func (s *Store) PublishUpdate(ctx context.Context, actor tracker.Actor, id int64, updateVersion, commitmentVersion int,
+	at time.Time) (tracker.Update, error) {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		u, c, err := lockUpdateForReview(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if msg := tracker.PublishConflict(u, updateVersion, c, commitmentVersion); msg != "" {
+			return conflict(ctx, tx, msg, c, tracker.ReportBase{Version: commitmentVersion, Seen: u.Submission}, &u, []tracker.Update{})
+		}
+		if err := audit(ctx, tx, actor, AuditEntry{
+			Action: "update.publish", RecordType: "update", RecordID: strconv.FormatInt(id, 10),
+			Details: map[string]any{
+				"commitment": c.Ref,
+				"state":      map[string]any{"before": string(u.State), "after": string(tracker.StatePublished)},
+				"status":     string(u.Status),
+			},
+		}); err != nil {
+			return err
+		}
+		return publish(ctx, tx, actor, c, id, at)
+	})
+	if err != nil {
+		return tracker.Update{}, s.reportError(ctx, err, fmt.Sprintf("publish update %d", id))
+	}
+	return s.UpdateByID(ctx, id)
+}
+
+// ReturnUpdate returns a submitted update to its author's organisation with the reviewer's note,
+// and audits it, in one transaction. updateVersion is the version the reviewer saw.
+//
+// The caller checks the actor may review (tracker.ActionReview) and the note
+// (tracker.ParseReviewNote). It returns tracker.ErrNotFound if there is no such update, and a
+// *tracker.ConflictError, writing nothing, when tracker.ReturnConflict refuses.
+func (s *Store) ReturnUpdate(ctx context.Context, actor tracker.Actor, id int64, updateVersion int, note string,
+	at time.Time) (tracker.Update, error) {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		u, c, err := lockUpdateForReview(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if msg := tracker.ReturnConflict(u, updateVersion); msg != "" {
+			return conflict(ctx, tx, msg, c, tracker.ReportBase{Version: c.Version, Seen: u.Submission}, &u, []tracker.Update{})
+		}
+		if _, err := tx.Exec(ctx, `UPDATE updates SET state = 'returned', review_note = $2, reviewer_id = $3,
+				returned_at = $4, version = version + 1, updated_at = $4
+			WHERE id = $1`, id, note, actor.UserID(), at); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, AuditEntry{
+			Action: "update.return", RecordType: "update", RecordID: strconv.FormatInt(id, 10),
+			Details: map[string]any{
+				"commitment": c.Ref,
+				"state":      map[string]any{"before": string(u.State), "after": string(tracker.StateReturned)},
+				"note":       note,
+			},
+		})
+	})
+	if err != nil {
+		return tracker.Update{}, s.reportError(ctx, err, fmt.Sprintf("return update %d", id))
+	}
+	return s.UpdateByID(ctx, id)
+}
