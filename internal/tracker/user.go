@@ -50,8 +50,14 @@ type User struct {
 	OrganisationCode string
 	OrganisationName string
 	DisabledAt       *time.Time
-	Version          int
-	CreatedAt        time.Time
+	// HasPassword is false until the user has followed their invitation or set-password link.
+	HasPassword bool
+	// SessionEpoch moves whenever every session of the user must end: when the account is
+	// disabled or its password set. A session remembers the epoch it started in.
+	SessionEpoch int
+	LastSignInAt *time.Time
+	Version      int
+	CreatedAt    time.Time
 }
 
 // Disabled reports whether the account may no longer sign in.
