@@ -170,8 +170,3 @@ func (s *Server) rows(plan tracker.Plan, cs []tracker.Commitment) []web.Commitme
 	}
 	return out
 }
-
-// layout returns what every page's frame needs to know about the request.
-func (s *Server) layout(r *http.Request) web.LayoutProps {
-	return web.LayoutProps{CurrentPath: r.URL.Path}
-}

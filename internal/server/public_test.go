@@ -9,21 +9,16 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
-
-	"github.com/scottish-government/delivery-tracker/internal/dbtest"
-	"github.com/scottish-government/delivery-tracker/internal/postgres"
-	"github.com/scottish-government/delivery-tracker/internal/server"
 )
 
 // fixedNow is the clock the public page tests run at: 23 November 2026.
 var fixedNow = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 
+// newServer returns the portal over a fresh database, its clock fixed at now. The handler is a
+// *testApp (helpers_test.go), so signIn and the other helpers work with it.
 func newServer(t *testing.T, now time.Time) http.Handler {
 	t.Helper()
-	return server.New(server.Config{
-		Store: postgres.New(dbtest.Pool(t)),
-		Now:   func() time.Time { return now },
-	})
+	return newApp(t, withNow(now))
 }
 
 // get serves a GET request and parses the HTML it returns.

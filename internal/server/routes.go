@@ -5,12 +5,13 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/scottish-government/delivery-tracker/internal/tracker"
 	"github.com/scottish-government/delivery-tracker/web"
 )
 
 func (s *Server) routes() *chi.Mux {
 	r := chi.NewRouter()
-	r.Use(requestID, s.metrics.measure, s.accessLog, s.securityHeaders, s.recoverPanics, s.timeout, s.crossOrigin, s.checkInput)
+	r.Use(requestID, s.metrics.measure, s.accessLog, s.securityHeaders, s.recoverPanics, s.timeout, s.crossOrigin, s.checkInput, s.withSessions)
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -32,6 +33,19 @@ func (s *Server) routes() *chi.Mux {
 	r.Get("/plans/{plan}", s.publicPage(s.overview))
 	r.Get("/plans/{plan}/priorities/{slug}", s.publicPage(s.priority))
 	r.Get("/plans/{plan}/commitments/{ref}", s.publicPage(s.commitment))
+
+	// Accounts.
+	r.Get("/sign-in", s.signInForm)
+	r.Post("/sign-in", s.signIn)
+	r.Post("/sign-out", s.signOut)
+	r.Get("/set-password", s.setPasswordForm)
+	r.Post("/set-password", s.setPassword)
+
+	// Administration of accounts.
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireCan(tracker.ActionManageUsers))
+		r.Get("/admin/users", s.adminUsers)
+	})
 	return r
 }
 

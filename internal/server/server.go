@@ -12,9 +12,11 @@ import (
 	"time"
 
 	"github.com/a-h/templ"
+	"github.com/alexedwards/scs/v2"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/scottish-government/delivery-tracker/internal/password"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 	"github.com/scottish-government/delivery-tracker/web"
@@ -41,6 +43,14 @@ type Config struct {
 	// RequestTimeout bounds the time a request's handler has, through its context, which every
 	// query is given. Zero means DefaultRequestTimeout.
 	RequestTimeout time.Duration
+	// IdleTimeout ends a session not used for this long; zero means DefaultIdleTimeout.
+	IdleTimeout time.Duration
+	// SessionLifetime ends a session this long after sign-in, however much it is used; zero
+	// means DefaultSessionLifetime.
+	SessionLifetime time.Duration
+	// Password are the argon2id parameters for new password hashes; zero means
+	// password.Default. Tests lower them to run fast.
+	Password password.Params
 }
 
 // DefaultRequestTimeout is the time a request may take unless Config.RequestTimeout says
@@ -50,6 +60,13 @@ const DefaultRequestTimeout = 30 * time.Second
 
 // DefaultPageCacheBytes is the memory kept for rendered public pages unless configured.
 const DefaultPageCacheBytes = 16 << 20
+
+// The session limits unless configured: NCSC guidance and OWASP ASVS level 2 ask for
+// re-authentication after a period of inactivity, and periodically however active the user is.
+const (
+	DefaultIdleTimeout     = 30 * time.Minute
+	DefaultSessionLifetime = 12 * time.Hour
+)
 
 // Server serves the portal.
 type Server struct {
@@ -64,6 +81,14 @@ type Server struct {
 	registry       *prometheus.Registry
 	serveMetrics   bool
 	requestTimeout time.Duration
+
+	sessions *scs.SessionManager
+	idle     time.Duration
+	lifetime time.Duration
+	pw       password.Params
+	// dummyHash is checked against when an account does not exist, so that the answer takes as
+	// long as for one that does.
+	dummyHash string
 }
 
 // New returns the portal's HTTP handler.
@@ -73,7 +98,8 @@ func New(cfg Config) http.Handler {
 
 func newServer(cfg Config) *Server {
 	s := &Server{store: cfg.Store, logger: cfg.Logger, baseURL: cfg.BaseURL, secure: cfg.Secure, now: cfg.Now,
-		registry: cfg.Metrics, serveMetrics: cfg.ServeMetrics, requestTimeout: cfg.RequestTimeout}
+		registry: cfg.Metrics, serveMetrics: cfg.ServeMetrics, requestTimeout: cfg.RequestTimeout,
+		idle: cfg.IdleTimeout, lifetime: cfg.SessionLifetime, pw: cfg.Password}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -101,6 +127,17 @@ func newServer(cfg Config) *Server {
 	if s.store != nil {
 		s.registry.MustRegister(NewPoolCollector(s.store.Pool()))
 	}
+	if s.idle <= 0 {
+		s.idle = DefaultIdleTimeout
+	}
+	if s.lifetime <= 0 {
+		s.lifetime = DefaultSessionLifetime
+	}
+	if s.pw == (password.Params{}) {
+		s.pw = password.Default
+	}
+	s.dummyHash = password.Dummy(s.pw)
+	s.sessions = s.newSessionManager()
 	return s
 }
 

@@ -1,0 +1,226 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/scottish-government/delivery-tracker/internal/password"
+	"github.com/scottish-government/delivery-tracker/internal/postgres"
+	"github.com/scottish-government/delivery-tracker/internal/tracker"
+	"github.com/scottish-government/delivery-tracker/web"
+)
+
+// signInFailed is the one message for every failed sign-in, so that it does not tell whether an
+// account exists.
+const signInFailed = "Enter a correct email address and password"
+
+func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
+	next := localPath(r.URL.Query().Get("next"))
+	if s.user(r) != nil {
+		if next == "" {
+			next = "/"
+		}
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusOK, web.SignInPage(s.layout(r), web.SignInView{Next: next}))
+}
+
+func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	w.Header().Set("Cache-Control", "no-store")
+	email := strings.TrimSpace(r.PostFormValue("email"))
+	pw := r.PostFormValue("password")
+	v := web.SignInView{Email: email, Next: localPath(r.PostFormValue("next"))}
+	if email == "" {
+		v.Errors = append(v.Errors, web.FieldError{Field: "email", Message: "Enter your email address"})
+	}
+	if pw == "" {
+		v.Errors = append(v.Errors, web.FieldError{Field: "password", Message: "Enter your password"})
+	}
+	if len(v.Errors) > 0 {
+		s.render(w, r, http.StatusUnprocessableEntity, web.SignInPage(s.layout(r), v))
+		return
+	}
+	if len(email) > tracker.MaxEmailLength {
+		email = email[:tracker.MaxEmailLength]
+	}
+	if !utf8.ValidString(email) {
+		email = strings.ToValidUTF8(email, "")
+	}
+
+	u, hash, err := s.store.Credentials(ctx, email)
+	reason := ""
+	switch {
+	case tracker.ErrorCode(err) == tracker.ENOTFOUND:
+		reason, hash = "unknown email", s.dummyHash
+	case err != nil:
+		s.error(w, r, err)
+		return
+	case hash == "":
+		reason, hash = "no password set", s.dummyHash
+	}
+	// Always verify against some hash, so that every failure takes about as long.
+	ok, err := password.Verify(pw, hash)
+	switch {
+	case err != nil:
+		s.logger.ErrorContext(ctx, "stored password hash is malformed", "user_id", u.ID)
+		reason = "malformed hash"
+	case reason == "" && !ok:
+		reason = "wrong password"
+	case reason == "" && u.Disabled():
+		reason = "account disabled"
+	}
+	if reason != "" {
+		s.signInFailure(w, r, v, u, reason)
+		return
+	}
+
+	newHash := ""
+	if password.NeedsRehash(hash, s.pw) {
+		if newHash, err = password.Hash(pw, s.pw); err != nil {
+			s.error(w, r, err)
+			return
+		}
+	}
+	if err := s.startSession(ctx, u); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if err := s.store.RecordSignIn(ctx, tracker.Actor{User: &u, RemoteAddr: clientAddr(r)}, newHash); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.logger.InfoContext(ctx, "signed in", "user_id", u.ID)
+	next := v.Next
+	if next == "" {
+		next = "/"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// signInFailure audits a failed sign-in and shows the form again with the one message for every
+// failure.
+func (s *Server) signInFailure(w http.ResponseWriter, r *http.Request, v web.SignInView, u tracker.User, reason string) {
+	entry := postgres.AuditEntry{Action: "sign_in.failed", RecordType: "user",
+		Details: map[string]any{"email": v.Email, "reason": reason}}
+	if u.ID != 0 {
+		entry.RecordID = userRef(u.ID)
+	}
+	if err := s.store.Audit(r.Context(), tracker.Actor{RemoteAddr: clientAddr(r), Label: "anonymous"}, entry); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.logger.InfoContext(r.Context(), "sign-in failed", "reason", reason, "user_id", u.ID)
+	v.Errors = []web.FieldError{{Field: "email", Message: signInFailed}}
+	s.render(w, r, http.StatusUnauthorized, web.SignInPage(s.layout(r), v))
+}
+
+func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	if u := s.user(r); u != nil {
+		if err := s.store.Audit(ctx, s.actor(r), postgres.AuditEntry{Action: "sign_out", RecordType: "user", RecordID: userRef(u.ID)}); err != nil {
+			s.error(w, r, err)
+			return
+		}
+	}
+	// Destroy deletes the session; the message below starts a new one, with a new token.
+	if err := s.sessions.Destroy(ctx); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.sessions.Put(ctx, sessionFlash, "You have signed out.")
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// setPasswordForm shows the form reached by a single-use link. Showing it does not use the link.
+func (s *Server) setPasswordForm(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	// The token is in the address: no other site may see it in a Referer.
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	token := r.URL.Query().Get("token")
+	la, err := s.store.Token(r.Context(), token, s.now())
+	if err != nil {
+		s.linkError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, web.SetPasswordPage(s.layout(r), web.SetPasswordView{Purpose: la.Purpose, Token: token, User: la.User}))
+}
+
+func (s *Server) linkError(w http.ResponseWriter, r *http.Request, err error) {
+	if err == tracker.ErrLinkInvalid {
+		s.render(w, r, http.StatusNotFound, web.LinkInvalidPage(s.layout(r)))
+		return
+	}
+	s.error(w, r, err)
+}
+
+func (s *Server) setPassword(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	token := r.PostFormValue("token")
+	la, err := s.store.Token(ctx, token, s.now())
+	if err != nil {
+		s.linkError(w, r, err)
+		return
+	}
+	v := web.SetPasswordView{Purpose: la.Purpose, Token: token, User: la.User,
+		Email: strings.TrimSpace(r.PostFormValue("email")), Name: strings.TrimSpace(r.PostFormValue("name"))}
+	pw, confirm := r.PostFormValue("password"), r.PostFormValue("confirm")
+	var context []string
+	if la.User != nil {
+		context = []string{la.User.Email, la.User.Name}
+	} else {
+		if msg := tracker.EmailProblem(v.Email); msg != "" {
+			v.Errors = append(v.Errors, web.FieldError{Field: "email", Message: msg})
+		}
+		if msg := tracker.NameProblem(v.Name); msg != "" {
+			v.Errors = append(v.Errors, web.FieldError{Field: "name", Message: msg})
+		}
+		context = []string{v.Email, v.Name}
+	}
+	if msg := password.Check(pw, context...); msg != "" {
+		v.Errors = append(v.Errors, web.FieldError{Field: "password", Message: msg})
+	} else if confirm != pw {
+		v.Errors = append(v.Errors, web.FieldError{Field: "confirm", Message: "Enter the same password twice"})
+	}
+	if len(v.Errors) > 0 {
+		s.render(w, r, http.StatusUnprocessableEntity, web.SetPasswordPage(s.layout(r), v))
+		return
+	}
+	hash, err := password.Hash(pw, s.pw)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	actor := tracker.Actor{RemoteAddr: clientAddr(r), Label: "single-use link"}
+	if la.Purpose == tracker.TokenFirstAdmin {
+		_, err = s.store.CreateFirstAdmin(ctx, actor, token, postgres.NewUser{Email: v.Email, Name: v.Name, PasswordHash: hash}, s.now())
+	} else {
+		_, err = s.store.SetPasswordWithToken(ctx, actor, token, hash, s.now())
+	}
+	if tracker.ErrorCode(err) == tracker.ECONFLICT && la.User == nil {
+		v.Errors = []web.FieldError{{Field: "email", Message: tracker.ErrorMessage(err)}}
+		s.render(w, r, http.StatusUnprocessableEntity, web.SetPasswordPage(s.layout(r), v))
+		return
+	}
+	if err != nil {
+		s.linkError(w, r, err)
+		return
+	}
+	// Whoever was signed in in this browser is signed out: the next sign-in is with the new
+	// password.
+	if s.user(r) != nil {
+		if err := s.sessions.Destroy(ctx); err != nil {
+			s.error(w, r, err)
+			return
+		}
+	}
+	s.flash(r, "Your password has been set. Sign in with your email address and new password.")
+	http.Redirect(w, r, "/sign-in", http.StatusSeeOther)
+}
+
+func userRef(id int64) string { return postgres.UserRef(id) }

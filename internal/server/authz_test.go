@@ -1,0 +1,104 @@
+package server_test
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"testing"
+
+	"github.com/scottish-government/delivery-tracker/internal/tracker"
+)
+
+// who is a kind of visitor the authorisation matrix tries every route as.
+type who string
+
+const (
+	anon         who = "anonymous"
+	partnerOther who = "partner of another organisation" // CIVTECH, which leads only 4.5
+	partnerLead  who = "partner of a lead organisation"  // NES, which leads 4.1, 4.2 and 4.3
+	staff        who = "staff"
+	admin        who = "admin"
+	disabled     who = "disabled user" // an admin whose account was disabled after signing in
+)
+
+var everyone = []who{anon, partnerOther, partnerLead, staff, admin, disabled}
+
+// authzRoute is a route the authorisation matrix checks.
+type authzRoute struct {
+	Method string
+	// Path is where to send the request; Setup may give it instead.
+	Path string
+	Form url.Values
+	// Setup, when set, prepares what the route acts on, on the test's own server, and returns the
+	// path and form to send. It runs once for each kind of visitor.
+	Setup func(t *testing.T, app *testApp) (path string, form url.Values)
+	// Allowed lists who may use the route. Anyone else who is signed in gets 403; anonymous and
+	// disabled users are sent to sign in.
+	Allowed []who
+}
+
+// authzRoutes is every route that changes state, and every page only some may see, with who may
+// use it. Add each new route here: TestAuthorisationMatrix tries it as every kind of visitor.
+var authzRoutes = []authzRoute{
+	{Method: http.MethodPost, Path: "/sign-out", Allowed: everyone},
+	{Method: http.MethodGet, Path: "/admin/users", Allowed: []who{admin}},
+}
+
+// TestAuthorisationMatrix tries every route in authzRoutes as every kind of visitor.
+func TestAuthorisationMatrix(t *testing.T) {
+	for _, rt := range authzRoutes {
+		name := rt.Method + " " + rt.Path
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			app := newApp(t)
+			for _, w := range everyone {
+				t.Run(string(w), func(t *testing.T) {
+					c := visitor(t, app, w)
+					path, form := rt.Path, rt.Form
+					if rt.Setup != nil {
+						path, form = rt.Setup(t, app)
+					}
+					if form == nil && rt.Method != http.MethodGet {
+						form = url.Values{}
+					}
+					rec := c.do(c.request(rt.Method, path, form))
+					allowed := slices.Contains(rt.Allowed, w)
+					switch {
+					case allowed && (rec.Code == http.StatusForbidden || isSignInRedirect(rec) || rec.Code >= 500):
+						t.Errorf("%s %s as %s = %d %s, want it allowed", rt.Method, path, w, rec.Code, rec.Header().Get("Location"))
+					case !allowed && (w == anon || w == disabled) && !isSignInRedirect(rec):
+						t.Errorf("%s %s as %s = %d, want a redirect to sign in", rt.Method, path, w, rec.Code)
+					case !allowed && w != anon && w != disabled && rec.Code != http.StatusForbidden:
+						t.Errorf("%s %s as %s = %d, want 403", rt.Method, path, w, rec.Code)
+					}
+				})
+			}
+		})
+	}
+}
+
+// visitor returns a client of the kind, signed in unless anonymous.
+func visitor(t *testing.T, app *testApp, w who) *client {
+	t.Helper()
+	switch w {
+	case anon:
+		return anonymous(t, app)
+	case partnerOther:
+		return signIn(t, app, tracker.RolePartner, "CIVTECH")
+	case partnerLead:
+		return signIn(t, app, tracker.RolePartner, "NES")
+	case staff:
+		return signIn(t, app, tracker.RoleStaff, "")
+	case admin:
+		return signIn(t, app, tracker.RoleAdmin, "")
+	case disabled:
+		c := signIn(t, app, tracker.RoleAdmin, "")
+		keeper, _ := createUser(t, app, tracker.RoleAdmin, "")
+		if _, err := app.Store.SetDisabled(t.Context(), tracker.Actor{User: &keeper}, c.User.ID, true, 0); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	t.Fatalf("unknown visitor %q", w)
+	return nil
+}
