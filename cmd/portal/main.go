@@ -28,6 +28,8 @@ Commands:
   migrate   apply the database migrations and exit
   demo-data fill a separate demonstration database with synthetic data
             (portal demo-data -h for its flags)
+  user add  create an account: portal user add --email E --name N --role admin|staff|partner
+            [--org CODE] [--password-stdin]
 
 Configuration comes from the environment: see README.md.
 `
@@ -45,6 +47,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return migrate(ctx, args, getenv, stderr)
 	case "demo-data":
 		return demoData(ctx, args, getenv, stdout, stderr)
+	case "user":
+		return user(ctx, args, getenv, stdin, stdout, stderr)
 	case "help", "-h", "--help":
 		_, err := io.WriteString(stdout, usage)
 		return err

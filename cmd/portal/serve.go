@@ -18,6 +18,7 @@ import (
 	"github.com/scottish-government/delivery-tracker/internal/pgdev"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/server"
+	"github.com/scottish-government/delivery-tracker/internal/tracker"
 )
 
 func newLogger(c config, w io.Writer) *slog.Logger {
@@ -77,10 +78,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		return err
 	}
 	store := postgres.New(pool)
+	if err := firstAdminLink(ctx, store, c, logger); err != nil {
+		return err
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	handler := server.New(server.Config{Store: store, Logger: logger, BaseURL: c.BaseURL, Secure: c.secure(),
 		PageCacheBytes: c.PageCacheBytes, Metrics: reg, ServeMetrics: c.MetricsAddr == ""})
+	go housekeeping(ctx, store, logger)
 
 	// Requests get a context of their own that outlives SIGTERM, so that they can finish; it is
 	// cancelled only when they overrun the shutdown timeout, which ends their queries.
@@ -150,5 +155,39 @@ func newHTTPServer(h http.Handler, logger *slog.Logger, base context.Context) *h
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return base },
+	}
+}
+
+// firstAdminLink logs a single-use link, valid for 24 hours, to create the first administrator,
+// while no active administrator exists.
+func firstAdminLink(ctx context.Context, store *postgres.Store, c config, logger *slog.Logger) error {
+	ok, err := store.HasAdmin(ctx)
+	if err != nil || ok {
+		return err
+	}
+	token, err := store.CreateToken(ctx, tracker.Actor{Label: "portal serve"}, tracker.TokenFirstAdmin, nil, time.Now())
+	if err != nil {
+		return err
+	}
+	logger.Warn("no administrator exists: create the first one with this single-use link, valid for 24 hours",
+		"url", setPasswordURL(c.BaseURL, token))
+	return nil
+}
+
+// housekeeping removes expired sessions every few minutes until ctx ends.
+func housekeeping(ctx context.Context, store *postgres.Store, logger *slog.Logger) {
+	t := time.NewTicker(5 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := store.DeleteExpiredSessions(ctx); err != nil {
+				logger.Warn("housekeeping", "err", err)
+			} else if n > 0 {
+				logger.Info("expired sessions removed", "count", n)
+			}
+		}
 	}
 }

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/scottish-government/delivery-tracker/internal/dbtest"
+	"github.com/scottish-government/delivery-tracker/internal/password"
+	"github.com/scottish-government/delivery-tracker/internal/postgres"
+	"github.com/scottish-government/delivery-tracker/internal/tracker"
+)
+
+func TestUserAdd(t *testing.T) {
+	dbURL := dbtest.URL(t)
+	env := map[string]string{"DATABASE_URL": dbURL, "BASE_URL": "https://tracker.example.scot", "LOG_FORMAT": "text"}
+	getenv := func(k string) string { return env[k] }
+	ctx := context.Background()
+	store := postgres.New(dbtest.Connect(t, dbURL))
+
+	t.Run("password from stdin", func(t *testing.T) {
+		var out, errOut bytes.Buffer
+		err := run(ctx, []string{"user", "add", "--email", "admin@example.scot", "--name", "Ada Admin", "--role", "admin", "--password-stdin"},
+			getenv, strings.NewReader("purple kettle harbour\n"), &out, &errOut)
+		if err != nil {
+			t.Fatalf("%v\n%s", err, errOut.String())
+		}
+		u, hash, err := store.Credentials(ctx, "admin@example.scot")
+		if err != nil || u.Role != tracker.RoleAdmin {
+			t.Fatalf("created %+v, %v", u, err)
+		}
+		if ok, _ := password.Verify("purple kettle harbour", hash); !ok || !strings.HasPrefix(hash, "$argon2id$v=19$m=19456,t=2,p=1$") {
+			t.Errorf("hash %q does not verify with OWASP parameters", hash)
+		}
+	})
+
+	t.Run("link", func(t *testing.T) {
+		var out, errOut bytes.Buffer
+		err := run(ctx, []string{"user", "add", "--email", "p@nes.scot", "--name", "Pat Partner", "--role", "partner", "--org", "nes"},
+			getenv, strings.NewReader(""), &out, &errOut)
+		if err != nil {
+			t.Fatalf("%v\n%s", err, errOut.String())
+		}
+		var link string
+		for _, f := range strings.Fields(out.String()) {
+			if strings.HasPrefix(f, "https://tracker.example.scot/set-password?token=") {
+				link = f
+			}
+		}
+		u, err := url.Parse(link)
+		if link == "" || err != nil {
+			t.Fatalf("no link in %q", out.String())
+		}
+		la, err := store.Token(ctx, u.Query().Get("token"), time.Now())
+		if err != nil || la.Purpose != tracker.TokenInvite || la.User.Email != "p@nes.scot" || la.User.OrganisationCode != "NES" {
+			t.Errorf("link is for %+v, %v", la, err)
+		}
+	})
+
+	bad := []struct {
+		name  string
+		args  []string
+		stdin string
+		want  string
+	}{
+		{"weak password", []string{"--email", "x@example.scot", "--name", "X", "--role", "staff", "--password-stdin"}, "password1234\n", "too easy to guess"},
+		{"partner without org", []string{"--email", "x@example.scot", "--name", "X", "--role", "partner"}, "", "--org"},
+		{"bad role", []string{"--email", "x@example.scot", "--name", "X", "--role", "root"}, "", "--role"},
+		{"bad email", []string{"--email", "x", "--name", "X", "--role", "staff"}, "", "--email"},
+		{"taken email", []string{"--email", "ADMIN@example.scot", "--name", "X", "--role", "staff"}, "", "already exists"},
+		{"unknown org", []string{"--email", "y@example.scot", "--name", "Y", "--role", "partner", "--org", "NOPE"}, "", "no organisation"},
+	}
+	for _, tt := range bad {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			err := run(ctx, append([]string{"user", "add"}, tt.args...), getenv, strings.NewReader(tt.stdin), &out, &errOut)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err = %v, want one mentioning %q", err, tt.want)
+			}
+		})
+	}
+}
