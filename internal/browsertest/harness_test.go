@@ -1,0 +1,130 @@
+package browsertest_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/scottish-government/delivery-tracker/internal/browsertest"
+)
+
+// fixtures are pages with known faults, to show that the checks find them.
+var fixtures = map[string]string{
+	"/accessible": `<a href="#main-content">Skip to main content</a>
+		<main id="main-content"><h1>Fine</h1><p><a href="/accessible">A link</a></p></main>`,
+	"/no-alt": `<main><h1>Faults</h1><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" width="10" height="10"></main>`,
+	"/wide":   `<main><h1>Wide</h1><div style="width: 600px">Too wide for a phone</div></main>`,
+	"/hidden-focus": `<style>a:focus { outline: none; }</style>
+		<main><h1>Hidden focus</h1><p><a href="/hidden-focus">A link whose focus cannot be seen</a></p></main>`,
+	"/script": `<main><h1 id="h">Before</h1><script>document.getElementById('h').textContent = 'After';</script></main>`,
+}
+
+func fixtureServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, ok := fixtures[r.URL.Path]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = w.Write([]byte(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">` +
+			`<meta name="viewport" content="width=device-width, initial-scale=1"><title>Fixture</title>` +
+			`<link rel="icon" href="data:,"></head><body>` + body + `</body></html>`))
+	}))
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+// TestChecksFindFaults shows that each check fails on a page with the fault
+// it looks for, and passes on a page without.
+func TestChecksFindFaults(t *testing.T) {
+	t.Parallel()
+	ts := fixtureServer(t)
+	tab := browsertest.NewTab(t, ts.URL)
+
+	tab.Open("/accessible")
+	if vs := tab.Violations(); len(vs) != 0 {
+		t.Errorf("violations on an accessible page: %v", vs)
+	}
+	if out := tab.Overflow(); len(out) != 0 {
+		t.Errorf("overflow on a narrow page: %q", out)
+	}
+
+	tab.Open("/no-alt")
+	vs := tab.Violations()
+	var ids []string
+	for _, v := range vs {
+		ids = append(ids, v.ID)
+	}
+	if !slices.Contains(ids, "image-alt") {
+		t.Errorf("axe-core found %q on an image without alt text, want image-alt", ids)
+	}
+	if len(vs) > 0 && !strings.Contains(vs[0].String(), "img") {
+		t.Errorf("a violation's description does not name the element: %s", vs[0])
+	}
+
+	tab.Open("/wide")
+	if out := tab.Overflow(); len(out) != 0 {
+		t.Errorf("at 1280 pixels the wide page overflows: %q", out)
+	}
+	out := overflowAt320(t, tab)
+	if len(out) < 2 || !strings.Contains(out[1], "div") {
+		t.Errorf("at 320 pixels, overflow = %q, want the page's width and the div that sticks out", out)
+	}
+
+	tab.Open("/accessible")
+	tab.Press(browsertest.KeyTab)
+	if f := tab.Focused(); f.Href != "#main-content" || !f.Visible() {
+		t.Errorf("first Tab focused %s (visible %t, indicator %q), want the skip link, visibly", f, f.Visible(), f.Indicator)
+	}
+
+	tab.Open("/hidden-focus")
+	tab.Press(browsertest.KeyTab)
+	if f := tab.Focused(); f.Tag != "a" || f.Visible() {
+		t.Errorf("focus on a link styled outline: none = %s, visible %t (indicator %q), want an invisible focus", f, f.Visible(), f.Indicator)
+	}
+}
+
+// overflowAt320 measures the page's overflow at 320 pixels wide.
+func overflowAt320(t *testing.T, tab *browsertest.Tab) []string {
+	t.Helper()
+	narrow := browsertest.NewTab(t, tab.Base(), browsertest.Viewport(browsertest.NarrowWidth, 640))
+	narrow.Open(tab.Path())
+	return narrow.Overflow()
+}
+
+// TestNoScript shows that a NoScript tab runs none of the page's scripts,
+// while the checks' own scripts still work.
+func TestNoScript(t *testing.T) {
+	t.Parallel()
+	ts := fixtureServer(t)
+	for _, tt := range []struct {
+		name string
+		opts []browsertest.TabOption
+		want string
+	}{
+		{"with JavaScript", nil, "After"},
+		{"without JavaScript", []browsertest.TabOption{browsertest.NoScript()}, "Before"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			tab := browsertest.NewTab(t, ts.URL, tt.opts...)
+			tab.Open("/script")
+			if got := tab.Heading(); got != tt.want {
+				t.Errorf("h1 = %q, want %q", got, tt.want)
+			}
+			tab.Open("/script") // the setting lasts from page to page
+			if got := tab.Heading(); got != tt.want {
+				t.Errorf("on the second page, h1 = %q, want %q", got, tt.want)
+			}
+			if vs := tab.Violations(); len(vs) != 0 {
+				t.Errorf("violations: %v", vs)
+			}
+			if got := tab.Heading(); got != tt.want {
+				t.Errorf("after axe-core ran, h1 = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

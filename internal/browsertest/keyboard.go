@@ -1,0 +1,239 @@
+package browsertest
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+)
+
+// Keys a keyboard-only user presses.
+const (
+	KeyTab      = "Tab"
+	KeyShiftTab = "Shift+Tab"
+	KeyEnter    = "Enter"
+	KeySpace    = "Space"
+	KeyEscape   = "Escape"
+)
+
+// Press presses a key (KeyTab, KeyShiftTab, KeyEnter, KeySpace or KeyEscape)
+// with the keyboard: the browser gets the key's down, character and up
+// events, as from a real keyboard, so the page sees no difference.
+func (tab *Tab) Press(key string) {
+	tab.t.Helper()
+	tab.do("press "+key, keyAction(tab, key))
+}
+
+func keyAction(tab *Tab, key string) chromedp.Action[chromedp.Void] {
+	switch key {
+	case KeyTab:
+		return chromedp.KeyEvent(kb.Tab)
+	case KeyShiftTab:
+		return chromedp.KeyEvent(kb.Tab, chromedp.KeyModifiers(chromedp.ModifierShift))
+	case KeyEnter:
+		return chromedp.KeyEvent(kb.Enter)
+	case KeySpace:
+		return chromedp.KeyEvent(" ")
+	case KeyEscape:
+		return chromedp.KeyEvent(kb.Escape)
+	}
+	tab.t.Fatalf("browsertest: no such key %q", key)
+	return nil
+}
+
+// PressAndLoad presses a key that should take the browser to another page
+// (Enter on a link or a submit button, Space on a button), waits for the
+// page and returns its HTTP status.
+func (tab *Tab) PressAndLoad(key string) int {
+	tab.t.Helper()
+	return tab.load("press "+key+" and wait for the page", keyAction(tab, key))
+}
+
+// Focus describes the element that has the keyboard focus.
+type Focus struct {
+	Tag  string `json:"tag"` // "body" when nothing has focus
+	ID   string `json:"id"`
+	Type string `json:"type"` // an input's or button's type
+	Text string `json:"text"` // its text, or for a field the text of its label
+	Href string `json:"href"` // a link's href attribute, as written
+	// InMain tells whether it is in the page's main content.
+	InMain bool `json:"inMain"`
+	// AfterMain tells whether it comes after the start of the main content.
+	AfterMain bool `json:"afterMain"`
+	// Shown tells whether it is on screen: it has a size and lies in the
+	// viewport (a skip link is shown only when focused).
+	Shown bool `json:"shown"`
+	// Indicator says what shows the focus: the element's own outline or box
+	// shadow, or that of its label, or "" when nothing does.
+	Indicator string `json:"indicator"`
+}
+
+// String describes the focused element for messages.
+func (f Focus) String() string {
+	s := "<" + f.Tag
+	if f.ID != "" {
+		s += " id=" + f.ID
+	}
+	if f.Href != "" {
+		s += " href=" + f.Href
+	}
+	s += ">"
+	if text := []rune(f.Text); len(text) > 80 {
+		s += fmt.Sprintf(" %q", string(text[:79])+"…")
+	} else if len(text) > 0 {
+		s += fmt.Sprintf(" %q", f.Text)
+	}
+	return s
+}
+
+// Visible reports whether a sighted keyboard user can see where the focus
+// is: the element is on screen and something marks it as focused.
+func (f Focus) Visible() bool { return f.Shown && f.Indicator != "" }
+
+// focusScript describes document.activeElement. A visible focus indicator is
+// an outline that is drawn (a style, a width and a colour that is not
+// transparent) or a box shadow, on the element, on its ::before or ::after,
+// or on its label and the label's ::before or ::after: the design system
+// hides radio and checkbox inputs and draws their focus on the label.
+const focusScript = `(() => {
+	const el = document.activeElement;
+	const main = document.getElementById('main-content');
+	if (!el || el === document.body || el === document.documentElement) {
+		return { tag: 'body', id: '', type: '', text: '', href: '', inMain: false, afterMain: false, shown: false, indicator: '' };
+	}
+	const transparent = (c) => c === 'transparent' || /rgba\([^)]*,\s*0\)$/.test(c);
+	const drawn = (cs) => {
+		if (!cs) return '';
+		if (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0 && !transparent(cs.outlineColor)) return 'outline';
+		if (cs.boxShadow && cs.boxShadow !== 'none') return 'box-shadow';
+		return '';
+	};
+	const labels = el.labels ? [...el.labels] : [];
+	let indicator = '';
+	for (const [node, name] of [[el, ''], ...labels.map((l) => [l, 'label '])]) {
+		for (const pseudo of [null, '::before', '::after']) {
+			const how = drawn(getComputedStyle(node, pseudo));
+			if (how && !indicator) indicator = name + how + (pseudo || '');
+		}
+	}
+	const shownBox = (node) => {
+		const r = node.getBoundingClientRect();
+		return r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 &&
+			r.top < window.innerHeight && r.left < window.innerWidth;
+	};
+	const text = (labels.length ? labels[0].textContent : (el.innerText || el.value || el.getAttribute('aria-label') || '')).trim().replace(/\s+/g, ' ');
+	return {
+		tag: el.tagName.toLowerCase(), id: el.id || '', type: el.getAttribute('type') || '',
+		text, href: el.getAttribute('href') || '',
+		inMain: !!main && main.contains(el),
+		afterMain: !!main && (main.contains(el) || !!(main.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING)),
+		shown: shownBox(el) || labels.some(shownBox),
+		indicator,
+	};
+})()`
+
+// Focused describes the element that has the keyboard focus.
+func (tab *Tab) Focused() Focus {
+	tab.t.Helper()
+	return run(tab, "find the focused element", chromedp.Evaluate[Focus](focusScript))
+}
+
+// MaxTabs bounds how many times TabTo presses Tab looking for an element.
+var MaxTabs = 150
+
+// TabTo presses Tab until the focus is on an element for which match is
+// true, checking at every stop that the focus can be seen, and returns that
+// element. It fails the test if the focus is ever invisible or the element is
+// not reached within MaxTabs presses. what describes the element for
+// messages.
+func (tab *Tab) TabTo(what string, match func(Focus) bool) Focus {
+	tab.t.Helper()
+	var path []string
+	var first Focus
+	for i := range MaxTabs {
+		tab.Press(KeyTab)
+		f := tab.Focused()
+		if f.Tag == "body" {
+			path = append(path, "(nothing)")
+			continue
+		}
+		if i > 0 && f == first {
+			break // round the page and back
+		}
+		if first.Tag == "" {
+			first = f
+		}
+		path = append(path, f.String())
+		if !f.Visible() {
+			tab.t.Fatalf("browsertest: on %s, the keyboard focus is on %s but cannot be seen (shown on screen: %t, focus indicator: %q)",
+				tab.Path(), f, f.Shown, f.Indicator)
+		}
+		if match(f) {
+			return f
+		}
+	}
+	tab.t.Fatalf("browsertest: on %s, Tab never reached %s; the focus went to:\n  %s",
+		tab.Path(), what, strings.Join(path, "\n  "))
+	return Focus{}
+}
+
+// TabToLink presses Tab until a link with the text is focused.
+func (tab *Tab) TabToLink(text string) Focus {
+	tab.t.Helper()
+	return tab.TabTo(fmt.Sprintf("the link %q", text), func(f Focus) bool { return f.Tag == "a" && f.Text == text })
+}
+
+// TabToButton presses Tab until a button with the text is focused.
+func (tab *Tab) TabToButton(text string) Focus {
+	tab.t.Helper()
+	return tab.TabTo(fmt.Sprintf("the button %q", text), func(f Focus) bool {
+		return (f.Tag == "button" || f.Tag == "input" && (f.Type == "submit" || f.Type == "button")) && f.Text == text
+	})
+}
+
+// TabToField presses Tab until the form control labelled label is focused.
+func (tab *Tab) TabToField(label string) Focus {
+	tab.t.Helper()
+	return tab.TabTo(fmt.Sprintf("the field %q", label), func(f Focus) bool {
+		return (f.Tag == "input" || f.Tag == "textarea" || f.Tag == "select") && f.Text == label
+	})
+}
+
+// Type types text into the focused field, as from a keyboard.
+func (tab *Tab) Type(text string) {
+	tab.t.Helper()
+	tab.do("type into the focused field", chromedp.KeyEvent(text))
+}
+
+// CheckSkipLink checks the skip link with the keyboard, on a page just
+// loaded: the first Tab focuses a visible "Skip to main content" link, Enter
+// follows it, and the next Tab lands in the main content (or after it, on a
+// page whose main content has nothing to focus), not back in the header.
+func (tab *Tab) CheckSkipLink() {
+	tab.t.Helper()
+	tab.Press(KeyTab)
+	f := tab.Focused()
+	if f.Tag != "a" || f.Href != "#main-content" {
+		tab.t.Fatalf("browsertest: on %s, the first Tab focused %s, want the skip link to #main-content", tab.Path(), f)
+	}
+	if !f.Visible() {
+		tab.t.Fatalf("browsertest: on %s, the focused skip link cannot be seen (shown: %t, indicator %q)", tab.Path(), f.Shown, f.Indicator)
+	}
+	tab.Press(KeyEnter)
+	if got := run(tab, "read the address's fragment", chromedp.Evaluate[string](`location.hash`)); got != "#main-content" {
+		tab.t.Errorf("browsertest: on %s, the skip link led to %q, want #main-content", tab.Path(), got)
+	}
+	f = tab.Focused()
+	if f.Tag == "main" {
+		return // a script moved the focus to the main content itself
+	}
+	tab.Press(KeyTab)
+	f = tab.Focused()
+	if !f.AfterMain {
+		tab.t.Errorf("browsertest: on %s, Tab after the skip link focused %s, which is before the main content", tab.Path(), f)
+	}
+	if !f.Visible() {
+		tab.t.Errorf("browsertest: on %s, the focus after the skip link is on %s but cannot be seen", tab.Path(), f)
+	}
+}
