@@ -78,8 +78,8 @@ type Summary struct {
 // ErrExists is returned by Load when the database already holds the synthetic plan.
 var ErrExists = errors.New("demo: the database already holds the synthetic plan; load it into a fresh database")
 
-// Load writes the synthetic data in one transaction and then analyses the tables, so that the
-// planner knows their new sizes. It returns ErrExists when the synthetic plan is already there.
+// Load writes the synthetic data in one transaction and then vacuums and analyses the database,
+// so that the planner knows the tables' new sizes, as autovacuum would in time. It returns ErrExists when the synthetic plan is already there.
 func Load(ctx context.Context, pool *pgxpool.Pool, o Options) (Summary, error) {
 	if err := o.check(); err != nil {
 		return Summary{}, err
@@ -141,7 +141,7 @@ func Load(ctx context.Context, pool *pgxpool.Pool, o Options) (Summary, error) {
 	}
 	o.progress("commit", time.Since(stepsDone))
 	t := time.Now()
-	if _, err := pool.Exec(ctx, `ANALYZE`); err != nil {
+	if _, err := pool.Exec(ctx, `VACUUM ANALYZE`); err != nil {
 		return Summary{}, fmt.Errorf("demo: analyze: %w", err)
 	}
 	o.progress("analyze", time.Since(t))
@@ -273,23 +273,52 @@ var steps = []struct {
 		             CASE WHEN i.organisation_id IS NULL
 		                  THEN substring(i.email from 'demo-staff-([0-9]+)@')::int - 1 END AS staff_n
 		      FROM inserted i LEFT JOIN demo_orgs o ON o.id = i.organisation_id) u`, ""},
+	// How each commitment's updates go, as functions of the commitment's number i and the
+	// update's number k, so that a commitment can be written with the status of its latest
+	// published update before the updates themselves (rather than rewriting every commitment
+	// after, which would scatter them over the table). Each commitment gets about the same number
+	// of updates, spread over the last two years. The newest update of one commitment in ten is
+	// waiting for review, and of as many more is a draft or was returned; all others are published.
+	{"update rules", `
+		CREATE FUNCTION pg_temp.demo_per(i bigint, updates int, commitments int) RETURNS int
+			LANGUAGE sql IMMUTABLE AS $$ SELECT updates / commitments + CASE WHEN i < updates % commitments THEN 1 ELSE 0 END $$;
+		CREATE FUNCTION pg_temp.demo_state(i bigint, k int, per int) RETURNS text
+			LANGUAGE sql IMMUTABLE AS $$ SELECT CASE WHEN k < per - 1 THEN 'published' WHEN i % 10 = 0 THEN 'submitted'
+				WHEN i % 10 = 1 THEN 'draft' WHEN i % 10 = 2 THEN 'returned' ELSE 'published' END $$;
+		CREATE FUNCTION pg_temp.demo_status(i bigint, k int) RETURNS text
+			LANGUAGE sql IMMUTABLE AS $$ SELECT (ARRAY['not_started', 'on_track', 'on_track', 'on_track', 'at_risk',
+				'delayed', 'delivered'])[1 + (k * 2 + i) % 7] $$;
+		CREATE FUNCTION pg_temp.demo_expected(i bigint, k int) RETURNS date
+			LANGUAGE sql IMMUTABLE AS $$ SELECT CASE WHEN (i + k) % 5 = 0
+				THEN (date '2024-04-01' + make_interval(months => ((i + k) % 48)::int))::date END $$;
+		CREATE FUNCTION pg_temp.demo_at(i bigint, k int, per int) RETURNS timestamptz
+			LANGUAGE sql STABLE AS $$ SELECT now() - make_interval(secs => (per - k)::float8 * 63072000 / per + i % 3600) $$`, ""},
 	{"commitments", `
 		CREATE TEMP TABLE demo_commitments ON COMMIT DROP AS
 		WITH numbered AS (
-			SELECT g - 1 AS i, 1 + (g - 1) % @priorities::int AS priority, 1 + (g - 1) / @priorities::int AS ordinal
-			FROM generate_series(1, @commitments::int) g),
+			SELECT g - 1 AS i, 1 + (g - 1) / per AS priority, 1 + (g - 1) % per AS ordinal
+			FROM generate_series(1, @commitments::int) g,
+			     (SELECT ceil(@commitments::int / @priorities::numeric)::int AS per) p),
+		latest AS (
+			SELECT n.*, CASE WHEN pg_temp.demo_state(n.i, per - 1, per) = 'published' THEN per - 1 ELSE per - 2 END AS k, per
+			FROM numbered n, LATERAL (SELECT pg_temp.demo_per(n.i, @updates::int, @commitments::int) AS per) p),
 		inserted AS (
-			INSERT INTO commitments (plan_id, priority_id, ref, ordinal, deliver, why, due_month)
+			INSERT INTO commitments (plan_id, priority_id, ref, ordinal, deliver, why, due_month,
+			                         status, expected_month, last_published_at)
 			SELECT p.id, pr.id, n.priority || '.' || n.ordinal, n.ordinal,
 			       'Synthetic commitment ' || n.priority || '.' || n.ordinal || ': ' || s1.text,
 			       ARRAY[s2.text, s3.text],
-			       (date '2023-04-01' + make_interval(months => (n.i * 7) % 60))::date
-			FROM numbered n
+			       (date '2023-04-01' + make_interval(months => ((n.i * 7) % 60)::int))::date,
+			       CASE WHEN n.k >= 0 THEN pg_temp.demo_status(n.i, n.k) END,
+			       CASE WHEN n.k >= 0 THEN pg_temp.demo_expected(n.i, n.k) END,
+			       CASE WHEN n.k >= 0 THEN pg_temp.demo_at(n.i, n.k, n.per) + interval '2 hours' END
+			FROM latest n
 			JOIN plans p ON p.slug = @slug
 			JOIN priorities pr ON pr.plan_id = p.id AND pr.number = n.priority
 			JOIN demo_sentences s1 ON s1.n = n.i % 5000
 			JOIN demo_sentences s2 ON s2.n = (n.i * 13 + 1) % 5000
 			JOIN demo_sentences s3 ON s3.n = (n.i * 17 + 2) % 5000
+			ORDER BY n.i
 			RETURNING id, ref)
 		SELECT row_number() OVER (ORDER BY id) - 1 AS i, id FROM inserted`, ""},
 	{"lead lines", `
@@ -309,17 +338,12 @@ var steps = []struct {
 		                     (2, CASE WHEN l.position = 1 THEN (l.i * 5 + 11) % @orgs::int END)) x (position, org)
 		JOIN demo_orgs o ON o.n = x.org
 		ORDER BY l.id, o.id, x.position`, ""},
-	// Each commitment gets about the same number of updates, oldest first, spread over the last two
-	// years and reported by the organisation its first lead line names. The newest update of one
-	// commitment in ten is waiting for review, and of as many more is a draft or was returned; all
-	// the others are published.
+	// The updates, stored in the order they were made, as in life, each reported by the
+	// organisation the commitment's first lead line names.
 	{"updates", `
 		INSERT INTO updates (commitment_id, state, status, narrative, expected_month, author_id, organisation_id,
 		                     reviewer_id, review_note, submitted_at, returned_at, published_at, created_at, updated_at)
-		SELECT c.id, st.state,
-		       (ARRAY['not_started', 'on_track', 'on_track', 'on_track', 'at_risk', 'delayed', 'delivered'])[1 + (k * 2 + c.i) % 7],
-		       s1.text || ' ' || s2.text,
-		       CASE WHEN (c.i + k) % 5 = 0 THEN (date '2024-04-01' + make_interval(months => ((c.i + k) % 48)::int))::date END,
+		SELECT c.id, st.state, pg_temp.demo_status(c.i, k), s1.text || ' ' || s2.text, pg_temp.demo_expected(c.i, k),
 		       pu.id, pu.organisation_id,
 		       CASE WHEN st.state IN ('published', 'returned') THEN su.id END,
 		       CASE WHEN st.state = 'returned' THEN 'Synthetic review note: please add the milestones.' END,
@@ -328,29 +352,14 @@ var steps = []struct {
 		       CASE WHEN st.state = 'published' THEN st.at + interval '2 hours' END,
 		       st.at - interval '1 hour', st.at + interval '2 hours'
 		FROM demo_commitments c
-		CROSS JOIN LATERAL (SELECT @updates::int / @commitments::int
-		                           + CASE WHEN c.i < @updates::int % @commitments::int THEN 1 ELSE 0 END AS per) p
+		CROSS JOIN LATERAL (SELECT pg_temp.demo_per(c.i, @updates::int, @commitments::int) AS per) p
 		CROSS JOIN LATERAL generate_series(0, p.per - 1) k
-		CROSS JOIN LATERAL (
-			SELECT now() - make_interval(secs => (p.per - k)::float8 * 63072000 / p.per + c.i % 3600) AS at,
-			       CASE WHEN k < p.per - 1 THEN 'published'
-			            WHEN c.i % 10 = 0 THEN 'submitted'
-			            WHEN c.i % 10 = 1 THEN 'draft'
-			            WHEN c.i % 10 = 2 THEN 'returned'
-			            ELSE 'published' END AS state) st
+		CROSS JOIN LATERAL (SELECT pg_temp.demo_at(c.i, k, p.per) AS at, pg_temp.demo_state(c.i, k, p.per) AS state) st
 		JOIN demo_sentences s1 ON s1.n = (c.i * 31 + k * 7) % 5000
 		JOIN demo_sentences s2 ON s2.n = (c.i * 17 + k * 13 + 5) % 5000
 		JOIN demo_users pu ON pu.org_n = (c.i * 3 + 7) % @orgs::int
-		JOIN demo_users su ON su.staff_n = (c.i + k) % 20`, "updates"},
-	// Each commitment's current status follows its latest published update, as publishing does.
-	{"current status", `
-		UPDATE commitments c
-		SET status = u.status, expected_month = u.expected_month, last_published_at = u.published_at
-		FROM (SELECT DISTINCT ON (u.commitment_id) u.commitment_id, u.status, u.expected_month, u.published_at
-		      FROM updates u JOIN demo_commitments d ON d.id = u.commitment_id
-		      WHERE u.state = 'published'
-		      ORDER BY u.commitment_id, u.published_at DESC) u
-		WHERE c.id = u.commitment_id`, ""},
+		JOIN demo_users su ON su.staff_n = (c.i + k) % 20
+		ORDER BY st.at`, "updates"},
 	{"audit log", `
 		INSERT INTO audit_log (at, actor_id, actor_email, action, record_type, record_id, remote_addr, details)
 		SELECT now() - make_interval(secs => (@audit::int - g) * 60), u.id, u.email,

@@ -101,11 +101,11 @@ func (s *Store) PriorityBySlug(ctx context.Context, planID int64, slug string) (
 // are present with zero counts; the plan-wide total is under priority number 0.
 func (s *Store) StatusCounts(ctx context.Context, planID int64, now time.Time) (map[int]tracker.StatusCounts, error) {
 	rows, _ := s.pool.Query(ctx, `
-		SELECT coalesce(p.number, 0), coalesce(c.status, ''), count(c.id),
-		       count(c.id) FILTER (WHERE coalesce(c.status, '') NOT IN ('delivered', 'withdrawn', 'carried_forward')
+		SELECT coalesce(p.number, 0), coalesce(c.status, ''), count(c.priority_id),
+		       count(c.priority_id) FILTER (WHERE coalesce(c.status, '') NOT IN ('delivered', 'withdrawn', 'carried_forward')
 		                           AND coalesce(c.expected_month, c.due_month) < $2)
 		FROM priorities p
-		LEFT JOIN commitments c ON c.priority_id = p.id AND c.retired_at IS NULL
+		LEFT JOIN commitments c ON c.priority_id = p.id AND c.plan_id = $1 AND c.retired_at IS NULL
 		WHERE p.plan_id = $1 AND p.retired_at IS NULL
 		GROUP BY GROUPING SETS ((p.number, c.status), (c.status))`, planID, currentMonth(now))
 	out := map[int]tracker.StatusCounts{}

@@ -1,0 +1,224 @@
+package postgres_test
+
+import (
+	"context"
+	"encoding/json"
+
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/scottish-government/delivery-tracker/internal/dbtest"
+	"github.com/scottish-government/delivery-tracker/internal/demo"
+	"github.com/scottish-government/delivery-tracker/internal/postgres"
+	"github.com/scottish-government/delivery-tracker/internal/tracker"
+)
+
+// EnvExplainURL names a database that already holds the synthetic plan (portal demo-data) on
+// which TestListQueriesUseIndexes checks the plans, instead of loading a smaller one of its own:
+// make bench runs it on the national-scale database.
+const EnvExplainURL = "EXPLAIN_DATABASE_URL"
+
+// bigTables are the tables that grow with every plan and every update: no list query may read
+// them whole.
+var bigTables = map[string]bool{"commitments": true, "updates": true, "audit_log": true}
+
+// recorder is a pgx tracer that keeps every query a connection sends, with its arguments.
+type recorder struct {
+	mu      sync.Mutex
+	queries []recorded
+}
+
+type recorded struct {
+	sql  string
+	args []any
+}
+
+func (r *recorder) TraceQueryStart(ctx context.Context, conn *pgx.Conn, data pgx.TraceQueryStartData) context.Context {
+	sql, args := data.SQL, data.Args
+	if len(args) > 0 {
+		if rw, ok := args[0].(pgx.QueryRewriter); ok {
+			var err error
+			if sql, args, err = rw.RewriteQuery(ctx, conn, sql, args[1:]); err != nil {
+				return ctx
+			}
+		}
+	}
+	r.mu.Lock()
+	r.queries = append(r.queries, recorded{sql, args})
+	r.mu.Unlock()
+	return ctx
+}
+
+func (r *recorder) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+func (r *recorder) take() []recorded {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	q := r.queries
+	r.queries = nil
+	return q
+}
+
+// explainDatabase returns the URL of a database holding the synthetic plan: EXPLAIN_DATABASE_URL,
+// or a fresh test database loaded with a few thousand commitments and a hundred thousand updates,
+// enough that reading a whole big table costs the planner far more than an index.
+func explainDatabase(t *testing.T) string {
+	if url := os.Getenv(EnvExplainURL); url != "" {
+		return url
+	}
+	url := dbtest.URL(t)
+	pool := dbtest.Connect(t, url)
+	o := demo.Options{Commitments: 2000, Updates: 100_000, Organisations: 60, Priorities: 8, AuditEntries: 20_000}
+	if _, err := demo.Load(context.Background(), pool, o); err != nil {
+		t.Fatal(err)
+	}
+	return url
+}
+
+// TestListQueriesUseIndexes runs every list query the store issues, for the seed plan and for a
+// synthetic plan of thousands of commitments, and checks with EXPLAIN that none reads
+// commitments, updates or the audit log from end to end. Add each new list query to calls.
+func TestListQueriesUseIndexes(t *testing.T) {
+	ctx := context.Background()
+	url := explainDatabase(t)
+	rec := &recorder{}
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.ConnConfig.Tracer = rec
+	traced, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer traced.Close()
+	plain := dbtest.Connect(t, url)
+	store := postgres.New(traced)
+
+	seed, err := store.CurrentPlan(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	synthetic, err := store.PlanBySlug(ctx, demo.PlanSlug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+
+	type call struct {
+		name string
+		run  func(plan tracker.Plan) error
+	}
+	calls := []call{
+		{"plans", func(tracker.Plan) error { _, err := store.Plans(ctx); return err }},
+		{"aims", func(p tracker.Plan) error { _, err := store.Aims(ctx, p.ID); return err }},
+		{"priorities", func(p tracker.Plan) error { _, err := store.Priorities(ctx, p.ID); return err }},
+		{"status counts", func(p tracker.Plan) error { _, err := store.StatusCounts(ctx, p.ID, now); return err }},
+		{"organisations", func(tracker.Plan) error { _, err := store.Organisations(ctx); return err }},
+		{"commitments of a priority area", func(p tracker.Plan) error {
+			ps, err := store.Priorities(ctx, p.ID)
+			if err != nil || len(ps) == 0 {
+				return err
+			}
+			rec.take()
+			_, err = store.Commitments(ctx, postgres.CommitmentFilter{PlanID: p.ID, PriorityID: ps[len(ps)-1].ID})
+			return err
+		}},
+		{"commitments of an organisation", func(p tracker.Plan) error {
+			code := "NES"
+			if p.Slug == demo.PlanSlug {
+				code = "DEMO-7"
+			}
+			o, err := store.OrganisationByCode(ctx, code)
+			if err != nil {
+				return err
+			}
+			rec.take()
+			_, err = store.Commitments(ctx, postgres.CommitmentFilter{PlanID: p.ID, OrganisationID: o.ID})
+			return err
+		}},
+		{"commitment by ref", func(p tracker.Plan) error {
+			ref := "4.2"
+			if p.Slug == demo.PlanSlug {
+				ref = "3.17"
+			}
+			_, err := store.CommitmentByRef(ctx, p.ID, ref)
+			return err
+		}},
+		{"published history", func(p tracker.Plan) error {
+			ref := "4.2"
+			if p.Slug == demo.PlanSlug {
+				ref = "3.17"
+			}
+			c, err := store.CommitmentByRef(ctx, p.ID, ref)
+			if err != nil {
+				return err
+			}
+			rec.take()
+			_, err = store.PublishedUpdates(ctx, c.ID)
+			return err
+		}},
+		{"data version", func(tracker.Plan) error { _, err := store.DataVersion(ctx); return err }},
+	}
+
+	for _, plan := range []tracker.Plan{seed, synthetic} {
+		for _, c := range calls {
+			t.Run(plan.Slug+"/"+c.name, func(t *testing.T) {
+				rec.take()
+				if err := c.run(plan); err != nil {
+					t.Fatal(err)
+				}
+				queries := rec.take()
+				if len(queries) == 0 {
+					t.Fatal("the call sent no query")
+				}
+				for _, q := range queries {
+					scans, text := seqScans(t, plain, q)
+					if len(scans) > 0 {
+						t.Errorf("sequential scan of %s in\n%s\nplan:\n%s", strings.Join(scans, ", "), q.sql, text)
+					}
+				}
+			})
+		}
+	}
+}
+
+// seqScans explains the query with its arguments and returns the big tables its plan reads
+// sequentially, with the plan as JSON.
+func seqScans(t *testing.T, pool *pgxpool.Pool, q recorded) ([]string, string) {
+	t.Helper()
+	var out []byte
+	if err := pool.QueryRow(context.Background(), "EXPLAIN (FORMAT JSON) "+q.sql, q.args...).Scan(&out); err != nil {
+		t.Fatalf("explain %s: %v", q.sql, err)
+	}
+	var plans []struct{ Plan planNode }
+	if err := json.Unmarshal(out, &plans); err != nil {
+		t.Fatalf("explain %s: %v", q.sql, err)
+	}
+	var scans []string
+	var walk func(n planNode)
+	walk = func(n planNode) {
+		if n.NodeType == "Seq Scan" && bigTables[n.RelationName] {
+			scans = append(scans, n.RelationName)
+		}
+		for _, c := range n.Plans {
+			walk(c)
+		}
+	}
+	for _, p := range plans {
+		walk(p.Plan)
+	}
+	return scans, string(out)
+}
+
+type planNode struct {
+	NodeType     string     `json:"Node Type"`
+	RelationName string     `json:"Relation Name"`
+	Plans        []planNode `json:"Plans"`
+}
