@@ -122,6 +122,8 @@ func ParseReport(in ReportInput, staff bool) (Report, []FieldError) {
 
 	r.Narrative = normaliseText(in.Narrative)
 	switch n := TextLength(r.Narrative); {
+	case !ValidText(r.Narrative):
+		add(FieldNarrative, "Progress narrative "+invalidText)
 	case n == 0:
 		add(FieldNarrative, "Enter a progress narrative")
 	case n > MaxNarrative:
@@ -143,6 +145,8 @@ func ParseReport(in ReportInput, staff bool) (Report, []FieldError) {
 	if r.Status.StaffOnly() {
 		r.StatusReason = normaliseText(in.StatusReason)
 		switch n := TextLength(r.StatusReason); {
+		case !ValidText(r.StatusReason):
+			add(FieldStatusReason, "Reason "+invalidText)
 		case n == 0:
 			add(FieldStatusReason, "Enter the reason the commitment is "+strings.ToLower(r.Status.Label()))
 		case n > MaxReason:
@@ -152,6 +156,8 @@ func ParseReport(in ReportInput, staff bool) (Report, []FieldError) {
 	if r.Status == CarriedForward {
 		r.CarriedForwardTo = strings.Join(strings.Fields(in.CarriedForwardTo), " ")
 		switch n := TextLength(r.CarriedForwardTo); {
+		case !ValidText(r.CarriedForwardTo):
+			add(FieldCarriedForwardTo, "Plan name "+invalidText)
 		case n == 0:
 			add(FieldCarriedForwardTo, "Enter the name of the later plan the commitment is carried forward to")
 		case n > MaxPlanName:
@@ -212,6 +218,8 @@ func parseEvidenceURL(s string) (string, string) {
 func ParseReviewNote(s string) (string, []FieldError) {
 	note := normaliseText(s)
 	switch n := TextLength(note); {
+	case !ValidText(note):
+		return "", []FieldError{{Field: FieldNote, Message: "Note " + invalidText}}
 	case n == 0:
 		return "", []FieldError{{Field: FieldNote, Message: "Enter a note saying what the partner needs to change"}}
 	case n > MaxReviewNote:

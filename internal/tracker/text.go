@@ -10,3 +10,6 @@ import (
 func ValidText(s string) bool {
 	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
 }
+
+// invalidText ends the message for a field that fails ValidText, after the field's name.
+const invalidText = "contains characters that cannot be saved: remove any invisible control characters"
