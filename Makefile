@@ -19,9 +19,13 @@ GO ?= go
 GOTESTFLAGS ?= -count=1
 # The packages to test or benchmark.
 PKG ?= ./...
+# How long `make test` fuzzes each fuzz target after its seed corpus has run as a
+# test, and how long `make fuzz` does.
+TEST_FUZZTIME ?= 2s
+FUZZTIME ?= 1m
 BIN := bin/portal
 
-.PHONY: help build run test bench lint generate assets deps-run deps-test deps-bench web-deps
+.PHONY: help build run test fuzz bench lint generate assets deps-run deps-test deps-bench web-deps
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  make \1\t/'
@@ -34,6 +38,19 @@ run: deps-run build ## run the portal on ADDR (default 127.0.0.1:8080)
 
 test: deps-test web-deps ## run all tests (PKG=./internal/... GOTESTFLAGS=... to narrow)
 	$(GO) test $(GOTESTFLAGS) $(PKG)
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(TEST_FUZZTIME)
+
+# Every Fuzz function in the packages of PKG, one at a time (go test fuzzes one
+# target per run). A failing input is saved under the package's testdata/fuzz:
+# commit it, and it runs as a test from then on.
+fuzz: ## fuzz every fuzz target for FUZZTIME (default 1m) each
+	@for dir in $$($(GO) list -f '{{.Dir}}' $(PKG)); do \
+		for name in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' "$$dir"/*_test.go 2>/dev/null | sort -u); do \
+			echo "fuzz $${dir#$$PWD/} $$name for $(FUZZTIME)"; \
+			out="$$($(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) "$$dir" 2>&1)" || { echo "$$out"; exit 1; }; \
+			echo "$$out" | tail -n 1; \
+		done; \
+	done
 
 bench: deps-bench web-deps ## run the benchmarks
 	$(GO) test -run '^$$' -bench . $(PKG)

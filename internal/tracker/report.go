@@ -204,7 +204,7 @@ func parseEvidenceURL(s string) (string, string) {
 	if len(s) > MaxEvidenceURL {
 		return "", "Evidence link must be " + strconv.Itoa(MaxEvidenceURL) + " characters or fewer"
 	}
-	if strings.ContainsAny(s, " \t\r\n") {
+	if !ValidText(s) || strings.ContainsAny(s, " \t\r\n") {
 		return "", msg
 	}
 	u, err := url.Parse(s)
