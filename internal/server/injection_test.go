@@ -1,0 +1,143 @@
+package server_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/scottish-government/delivery-tracker/internal/dbtest"
+	"github.com/scottish-government/delivery-tracker/internal/postgres"
+	"github.com/scottish-government/delivery-tracker/internal/server"
+)
+
+// xss is text that would run script if a page printed it unescaped, in an element, in an
+// attribute or as a link.
+const xss = `<script>alert("xss")</script><img src=x onerror=alert(1)>'"&amp;`
+
+// xssURL is a link that would run script if a page linked to it.
+const xssURL = `javascript:alert(1)//`
+
+// withXSS fills every text the public pages show with xss, and every stored link with xssURL
+// or, where the database insists on http, a link that breaks out of its attribute.
+func withXSS(t *testing.T, pool *pgxpool.Pool) {
+	t.Helper()
+	for _, q := range []string{
+		`UPDATE plans SET title = title || $1, strategy = $1, licence = $1, attribution = $1, source_url = $2`,
+		`UPDATE aims SET text = $1`,
+		`UPDATE priorities SET name = name || $1, tagline = $1, heading = $1, intro = $1, source_url = $2`,
+		`UPDATE commitments SET deliver = $1, why = ARRAY[$1, $1], status_reason = $1, source_url = $2`,
+		`UPDATE commitment_leads SET line = $1`,
+		`UPDATE organisations SET name = $1, as_written = ARRAY[$1]`,
+		// Published updates never change: add one to every commitment.
+		`INSERT INTO updates (commitment_id, state, status, status_label, narrative, timescale, status_reason,
+			source_title, source_period, source_url, evidence_url, published_at)
+		SELECT id, 'published', 'on_track', $1, $1 || E'\n\n' || $1, $1, $1, $1, $1, $2,
+			'https://example.com/"><script>alert(1)</script>', now() FROM commitments`,
+	} {
+		args := []any{xss, xssURL}
+		if !strings.Contains(q, "$2") {
+			args = args[:1]
+		}
+		if _, err := pool.Exec(context.Background(), q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+}
+
+// checkEscaped fails the test if the page at path could run script from the data.
+func checkEscaped(t *testing.T, path, body string) {
+	t.Helper()
+	if strings.Contains(body, `<script>alert`) || strings.Contains(body, `<img src=x`) {
+		t.Errorf("%s prints the payload unescaped", path)
+	}
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("%s: parse HTML: %v", path, err)
+	}
+	if n := doc.Find("script:not([src]), img[src=x]").Length(); n > 0 {
+		t.Errorf("%s has %d injected elements", path, n)
+	}
+	doc.Find("*").Each(func(_ int, e *goquery.Selection) {
+		for _, a := range e.Nodes[0].Attr {
+			v := strings.ToLower(strings.TrimSpace(a.Val))
+			if strings.HasPrefix(a.Key, "on") {
+				t.Errorf("%s has an event handler attribute %s=%q", path, a.Key, a.Val)
+			}
+			if (a.Key == "href" || a.Key == "src" || a.Key == "action") && strings.HasPrefix(v, "javascript:") {
+				t.Errorf("%s links to %q", path, a.Val)
+			}
+		}
+	})
+	if !strings.Contains(doc.Text(), `<script>alert("xss")</script>`) {
+		t.Errorf("%s does not show the text at all, so the test proves nothing", path)
+	}
+}
+
+// TestPublicPagesEscapeEverything puts script in every text and link the public pages show and
+// checks that no page runs it.
+func TestPublicPagesEscapeEverything(t *testing.T) {
+	pool := dbtest.Pool(t)
+	withXSS(t, pool)
+	h := server.New(server.Config{Store: postgres.New(pool), Now: nowFunc(fixedNow)})
+	for _, path := range []string{
+		"/", "/plans/2023-24", "/priorities/digital-skills-and-leadership", "/commitments/4.2", "/commitments/4.5",
+		"/organisations/CSO",
+	} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		if rec.Code != http.StatusOK {
+			t.Errorf("GET %s = %d", path, rec.Code)
+			continue
+		}
+		checkEscaped(t, path, rec.Body.String())
+	}
+}
+
+// sqlPayloads are SQL metacharacters and injections, as a parameter might carry them.
+var sqlPayloads = []string{
+	`'`, `''`, `"`, `\`, `;`, `--`, `/*`, `%`, `_`, `' OR '1'='1`, `' OR 1=1 --`, `4.2' --`,
+	`'; DROP TABLE commitments; --`, `1; SELECT pg_sleep(10)`, `$1`, `@plan`, `E'\x00'`, `' UNION SELECT version() --`,
+}
+
+// TestSQLMetacharactersAreInert sends SQL in every path and query parameter of the public pages:
+// each is answered as a page that does not exist or an ordinary page, and the data is untouched.
+func TestSQLMetacharactersAreInert(t *testing.T) {
+	pool := dbtest.Pool(t)
+	h := server.New(server.Config{Store: postgres.New(pool), Now: nowFunc(fixedNow)})
+	count := func() (n int) {
+		t.Helper()
+		if err := pool.QueryRow(context.Background(),
+			`SELECT (SELECT count(*) FROM commitments) + (SELECT count(*) FROM organisations) + (SELECT count(*) FROM updates)`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := count()
+	for _, p := range sqlPayloads {
+		e := url.PathEscape(p)
+		q := url.QueryEscape(p)
+		for _, path := range []string{
+			"/commitments/" + e, "/priorities/" + e, "/organisations/" + e, "/plans/" + e,
+			"/plans/" + e + "/commitments/4.2", "/plans/2023-24/priorities/" + e,
+			"/?plan=" + q + "&q=" + q + "&status=" + q + "&page=" + q,
+			"/priorities/digital-skills-and-leadership?organisation=" + q + "&sort=" + q,
+		} {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+			switch rec.Code {
+			case http.StatusOK, http.StatusNotFound, http.StatusBadRequest:
+			default:
+				t.Errorf("GET %s = %d, want 200, 400 or 404", path, rec.Code)
+			}
+		}
+	}
+	if after := count(); after != before {
+		t.Errorf("rows changed from %d to %d", before, after)
+	}
+}
