@@ -148,6 +148,7 @@ func startBrowser() (context.Context, func(), string, error) {
 //	func TestMain(m *testing.M) { os.Exit(browsertest.Main(m)) }
 func Main(m *testing.M) int {
 	code := m.Run()
+	removePortal()
 	shared.mu.Lock()
 	defer shared.mu.Unlock()
 	if shared.cancel != nil {

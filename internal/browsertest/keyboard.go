@@ -93,20 +93,26 @@ func (f Focus) Visible() bool { return f.Shown && f.Indicator != "" }
 
 // focusScript describes document.activeElement. A visible focus indicator is
 // an outline that is drawn (a style, a width and a colour that is not
-// transparent) or a box shadow, on the element, on its ::before or ::after,
-// or on its label and the label's ::before or ::after: the design system
-// hides radio and checkbox inputs and draws their focus on the label.
+// transparent), a box shadow, a drop shadow or the design system's yellow
+// focus background, on the element, on its ::before or ::after, or on its
+// label and the label's ::before or ::after: the design system hides radio
+// and checkbox inputs and draws their focus on the label.
 const focusScript = `(() => {
 	const el = document.activeElement;
 	const main = document.getElementById('main-content');
 	if (!el || el === document.body || el === document.documentElement) {
 		return { tag: 'body', id: '', type: '', text: '', href: '', inMain: false, afterMain: false, shown: false, indicator: '' };
 	}
+	// The design system's focus colour, #fdd522, which it puts behind
+	// focused links and buttons.
+	const focusColour = 'rgb(253, 213, 34)';
 	const transparent = (c) => c === 'transparent' || /rgba\([^)]*,\s*0\)$/.test(c);
 	const drawn = (cs) => {
 		if (!cs) return '';
 		if (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0 && !transparent(cs.outlineColor)) return 'outline';
 		if (cs.boxShadow && cs.boxShadow !== 'none') return 'box-shadow';
+		if (cs.filter && cs.filter.includes('drop-shadow')) return 'drop-shadow';
+		if (cs.backgroundColor === focusColour) return 'focus colour';
 		return '';
 	};
 	const labels = el.labels ? [...el.labels] : [];

@@ -2,18 +2,22 @@ package browsertest
 
 import (
 	"bytes"
+	"fmt"
 	"log/slog"
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/scottish-government/delivery-tracker/internal/dbtest"
+	"github.com/scottish-government/delivery-tracker/internal/password"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/server"
+	"github.com/scottish-government/delivery-tracker/internal/tracker"
 )
 
 // DefaultNow is when the portal's clock stands in the browser tests unless a
@@ -71,10 +75,11 @@ func StartServer(t testing.TB, opts ...ServerOption) *Server {
 	ts := httptest.NewUnstartedServer(nil)
 	s.URL = "http://" + ts.Listener.Addr().String()
 	cfg := server.Config{
-		Store:   s.Store,
-		Logger:  slog.New(server.LogHandler(slog.NewTextHandler(s.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))),
-		BaseURL: s.URL,
-		Now:     s.Clock.Now,
+		Store:    s.Store,
+		Logger:   slog.New(server.LogHandler(slog.NewTextHandler(s.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))),
+		BaseURL:  s.URL,
+		Now:      s.Clock.Now,
+		Password: password.Fast,
 	}
 	for _, o := range opts {
 		o(&cfg)
@@ -89,6 +94,42 @@ func StartServer(t testing.TB, opts ...ServerOption) *Server {
 	})
 	return s
 }
+
+var userSeq atomic.Int64
+
+// User is an account made for a test, with its password.
+type User struct {
+	tracker.User
+	Password string
+}
+
+// CreateUser creates an active account with a password, straight in the
+// database: a partner of the organisation with the code org (such as "NES",
+// which leads 4.1, 4.2 and 4.3), or staff or an administrator (org "").
+func (s *Server) CreateUser(t testing.TB, role tracker.Role, org string) User {
+	t.Helper()
+	n := userSeq.Add(1)
+	pw := fmt.Sprintf("browser test password %d", n)
+	hash, err := password.Hash(pw, password.Fast)
+	if err != nil {
+		t.Fatal(err)
+	}
+	email := fmt.Sprintf("%s-%d@example.scot", role, n)
+	if org != "" {
+		email = fmt.Sprintf("%s-%s-%d@example.scot", role, strings.ToLower(org), n)
+	}
+	u, err := s.Store.CreateUser(t.Context(), tracker.Actor{Label: "browser test"}, postgres.NewUser{
+		Email: email, Name: fmt.Sprintf("%s %s %d", names[int(n)%len(names)], role.Label(), n),
+		Role: role, OrganisationCode: org, PasswordHash: hash,
+	})
+	if err != nil {
+		t.Fatalf("browsertest: create a %s of %q: %v", role, org, err)
+	}
+	return User{User: u, Password: pw}
+}
+
+// names give test accounts names a person would recognise in a screenshot.
+var names = []string{"Morag", "Callum", "Isla", "Euan", "Ailsa", "Fraser"}
 
 // Logs returns what the server has logged so far.
 func (s *Server) Logs() string { return s.logs.String() }
