@@ -52,8 +52,8 @@ fuzz: ## fuzz every fuzz target for FUZZTIME (default 1m) each
 		done; \
 	done
 
-bench: deps-bench web-deps ## run the benchmarks
-	$(GO) test -run '^$$' -bench . $(PKG)
+bench: deps-bench ## measure the performance targets and write bench/out/report.md (BENCHFLAGS=-h for options)
+	$(GO) run ./internal/bench $(BENCHFLAGS)
 
 lint: ## gofmt, go vet, and generated templ code up to date
 	@unformatted="$$(find . \( -path ./.git -o -path ./.data -o -path ./bin -o -path ./web/node_modules \) -prune \
@@ -103,6 +103,12 @@ need_postgres() {
 	why+=("PostgreSQL server binaries not found: install Debian's postgresql (sudo apt-get install postgresql), run make as root to have it installed, or set $1")
 }
 
+need_wrk() {
+	if command -v wrk >/dev/null; then return; fi
+	need+=(wrk)
+	why+=("wrk not found: install Debian's wrk (sudo apt-get install wrk), or run make as root to have it installed")
+}
+
 want_chromium() {
 	if command -v chromium >/dev/null; then return; fi
 	want+=(chromium fonts-liberation fonts-dejavu-core)
@@ -118,7 +124,7 @@ need_npm() {
 case $target in
 run) need_postgres DATABASE_URL ;;
 test) need_postgres TEST_DATABASE_URL; want_chromium; need_npm ;;
-bench) need_postgres TEST_DATABASE_URL ;;
+bench) need_postgres TEST_DATABASE_URL; need_wrk ;;
 *) echo "provision: unknown target $target" >&2; exit 2 ;;
 esac
 

@@ -20,6 +20,8 @@ type config struct {
 	DataDir          string
 	StatementTimeout time.Duration
 	LogFormat        string
+	// BenchStaticDir is served for make bench only (PORTAL_BENCH_STATIC_DIR).
+	BenchStaticDir string
 	// PageCacheBytes bounds the memory for rendered public pages; negative turns the cache off.
 	PageCacheBytes int
 	// MetricsAddr, when set, is a separate address serving /metrics; the portal's own address
@@ -99,6 +101,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 			return c, fmt.Errorf("METRICS_ADDR %q is not host:port: %w", c.MetricsAddr, err)
 		}
 	}
+	c.BenchStaticDir = getenv("PORTAL_BENCH_STATIC_DIR")
 	c.LogFormat = getenv("LOG_FORMAT")
 	if c.LogFormat == "" {
 		c.LogFormat = "json"

@@ -84,7 +84,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	handler := server.New(server.Config{Store: store, Logger: logger, BaseURL: c.BaseURL, Secure: c.secure(),
-		PageCacheBytes: c.PageCacheBytes, Metrics: reg, ServeMetrics: c.MetricsAddr == ""})
+		PageCacheBytes: c.PageCacheBytes, BenchStaticDir: c.BenchStaticDir, Metrics: reg, ServeMetrics: c.MetricsAddr == ""})
 	go housekeeping(ctx, store, logger)
 
 	// Requests get a context of their own that outlives SIGTERM, so that they can finish; it is

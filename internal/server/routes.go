@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"net/http/pprof"
 
 	"github.com/go-chi/chi/v5"
 
@@ -24,6 +25,11 @@ func (s *Server) routes() *chi.Mux {
 		r.Method(http.MethodGet, "/metrics", MetricsHandler(s.registry))
 	}
 	r.Handle("/static/*", web.StaticHandler(http.HandlerFunc(s.notFound)))
+	if s.bench != "" {
+		r.Get(BenchStaticPrefix+"{name}", s.benchStatic(s.bench))
+		r.Get("/_bench/pprof/profile", pprof.Profile)
+		r.Get("/_bench/pprof/heap", pprof.Handler("heap").ServeHTTP)
+	}
 
 	// Public pages, for everyone.
 	r.Get("/", s.publicPage(s.overview))

@@ -31,6 +31,9 @@ type Config struct {
 	Secure bool
 	// Now returns the current time; tests inject a fixed clock.
 	Now func() time.Time
+	// BenchStaticDir, when set, serves the files in it at BenchStaticPrefix: make bench compares
+	// each page with the same bytes served as a static file. Never set it in production.
+	BenchStaticDir string
 	// PageCacheBytes bounds the memory kept for rendered public pages (see publicPage): zero
 	// means DefaultPageCacheBytes, a negative number turns the cache off.
 	PageCacheBytes int
@@ -76,6 +79,7 @@ type Server struct {
 	secure  bool
 	now     func() time.Time
 	pages   *pageCache
+	bench   string // Config.BenchStaticDir
 
 	metrics        *metrics
 	registry       *prometheus.Registry
@@ -99,7 +103,7 @@ func New(cfg Config) http.Handler {
 func newServer(cfg Config) *Server {
 	s := &Server{store: cfg.Store, logger: cfg.Logger, baseURL: cfg.BaseURL, secure: cfg.Secure, now: cfg.Now,
 		registry: cfg.Metrics, serveMetrics: cfg.ServeMetrics, requestTimeout: cfg.RequestTimeout,
-		idle: cfg.IdleTimeout, lifetime: cfg.SessionLifetime, pw: cfg.Password}
+		idle: cfg.IdleTimeout, lifetime: cfg.SessionLifetime, pw: cfg.Password, bench: cfg.BenchStaticDir}
 	if s.now == nil {
 		s.now = time.Now
 	}
