@@ -31,7 +31,7 @@ type Options struct {
 	Commitments   int // commitments in the synthetic plan
 	Updates       int // updates across them, about one in a hundred not yet published
 	Organisations int // lead organisations, each with one partner user
-	Priorities    int // priority areas
+	Priorities    int // priority areas; more when needed to keep refs to three digits (999.999)
 	AuditEntries  int // audit log entries
 	// Progress, when set, is told how long each step took.
 	Progress func(step string, took time.Duration)
@@ -40,7 +40,7 @@ type Options struct {
 // Defaults returns the national scale of the performance targets: 10,000 commitments and a
 // million updates.
 func Defaults() Options {
-	return Options{Commitments: 10_000, Updates: 1_000_000, Organisations: 200, Priorities: 8, AuditEntries: 100_000}
+	return Options{Commitments: 10_000, Updates: 1_000_000, Organisations: 200, Priorities: 20, AuditEntries: 100_000}
 }
 
 func (o Options) progress(step string, took time.Duration) {
@@ -51,10 +51,10 @@ func (o Options) progress(step string, took time.Duration) {
 
 func (o Options) check() error {
 	switch {
-	case o.Priorities < 1 || o.Priorities > 99:
-		return errors.New("demo: priorities must be from 1 to 99")
-	case o.Commitments < o.Priorities || o.Commitments > 1_000_000:
-		return fmt.Errorf("demo: commitments must be from %d (one per priority area) to 1,000,000", o.Priorities)
+	case o.Priorities < 1 || o.Priorities > 999:
+		return errors.New("demo: priorities must be from 1 to 999")
+	case o.Commitments < o.Priorities || o.Commitments > 999_000:
+		return fmt.Errorf("demo: commitments must be from %d (one per priority area) to 999,000", o.Priorities)
 	case o.Updates < 0 || o.Updates > 100_000_000:
 		return errors.New("demo: updates must be from 0 to 100,000,000")
 	case o.Organisations < 1 || o.Organisations > 100_000:
@@ -84,6 +84,7 @@ func Load(ctx context.Context, pool *pgxpool.Pool, o Options) (Summary, error) {
 	if err := o.check(); err != nil {
 		return Summary{}, err
 	}
+	o.Priorities = max(o.Priorities, (o.Commitments+998)/999)
 	start := time.Now()
 	var sum Summary
 	var stepsDone time.Time
