@@ -174,7 +174,8 @@ func firstAdminLink(ctx context.Context, store *postgres.Store, c config, logger
 	return nil
 }
 
-// housekeeping removes expired sessions every few minutes until ctx ends.
+// housekeeping removes expired sessions and stale sign-in throttles every few minutes until ctx
+// ends.
 func housekeeping(ctx context.Context, store *postgres.Store, logger *slog.Logger) {
 	t := time.NewTicker(5 * time.Minute)
 	defer t.Stop()
@@ -187,6 +188,9 @@ func housekeeping(ctx context.Context, store *postgres.Store, logger *slog.Logge
 				logger.Warn("housekeeping", "err", err)
 			} else if n > 0 {
 				logger.Info("expired sessions removed", "count", n)
+			}
+			if _, err := store.DeleteStaleThrottles(ctx, time.Now().Add(-24*time.Hour)); err != nil {
+				logger.Warn("housekeeping", "err", err)
 			}
 		}
 	}

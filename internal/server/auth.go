@@ -1,8 +1,11 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/scottish-government/delivery-tracker/internal/password"
@@ -51,6 +54,17 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		email = strings.ToValidUTF8(email, "")
 	}
 
+	rules := tracker.SignInThrottle(email, clientAddr(r))
+	until, err := s.store.ThrottledUntil(ctx, rules, s.now())
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if !until.IsZero() {
+		s.signInThrottled(w, r, v, until)
+		return
+	}
+
 	u, hash, err := s.store.Credentials(ctx, email)
 	reason := ""
 	switch {
@@ -74,7 +88,11 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		reason = "account disabled"
 	}
 	if reason != "" {
-		s.signInFailure(w, r, v, u, reason)
+		s.signInFailure(w, r, v, u, reason, rules)
+		return
+	}
+	if err := s.store.ClearThrottle(ctx, rules[:2]); err != nil {
+		s.error(w, r, err)
 		return
 	}
 
@@ -101,9 +119,14 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
-// signInFailure audits a failed sign-in and shows the form again with the one message for every
-// failure.
-func (s *Server) signInFailure(w http.ResponseWriter, r *http.Request, v web.SignInView, u tracker.User, reason string) {
+// signInFailure counts and audits a failed sign-in and shows the form again with the one message
+// for every failure, or the throttling message when this failure locks the account or address.
+func (s *Server) signInFailure(w http.ResponseWriter, r *http.Request, v web.SignInView, u tracker.User, reason string, rules []tracker.ThrottleRule) {
+	until, err := s.store.RecordFailure(r.Context(), rules, s.now())
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
 	entry := postgres.AuditEntry{Action: "sign_in.failed", RecordType: "user",
 		Details: map[string]any{"email": v.Email, "reason": reason}}
 	if u.ID != 0 {
@@ -114,8 +137,37 @@ func (s *Server) signInFailure(w http.ResponseWriter, r *http.Request, v web.Sig
 		return
 	}
 	s.logger.InfoContext(r.Context(), "sign-in failed", "reason", reason, "user_id", u.ID)
+	if !until.IsZero() {
+		s.throttledPage(w, r, v, until)
+		return
+	}
 	v.Errors = []web.FieldError{{Field: "email", Message: signInFailed}}
 	s.render(w, r, http.StatusUnauthorized, web.SignInPage(s.layout(r), v))
+}
+
+// signInThrottled refuses a sign-in while its account or address is locked, without checking
+// the password, and audits the refusal.
+func (s *Server) signInThrottled(w http.ResponseWriter, r *http.Request, v web.SignInView, until time.Time) {
+	err := s.store.Audit(r.Context(), tracker.Actor{RemoteAddr: clientAddr(r), Label: "anonymous"}, postgres.AuditEntry{
+		Action: "sign_in.failed", RecordType: "user", Details: map[string]any{"email": v.Email, "reason": "throttled"}})
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.logger.WarnContext(r.Context(), "sign-in throttled", "until", until)
+	s.throttledPage(w, r, v, until)
+}
+
+func (s *Server) throttledPage(w http.ResponseWriter, r *http.Request, v web.SignInView, until time.Time) {
+	wait := max(until.Sub(s.now()), time.Second)
+	minutes := int((wait + time.Minute - 1) / time.Minute)
+	w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds()+0.999)))
+	msg := fmt.Sprintf("There have been too many attempts to sign in. Wait %d minutes, then try again", minutes)
+	if minutes == 1 {
+		msg = "There have been too many attempts to sign in. Wait 1 minute, then try again"
+	}
+	v.Errors = []web.FieldError{{Field: "email", Message: msg}}
+	s.render(w, r, http.StatusTooManyRequests, web.SignInPage(s.layout(r), v))
 }
 
 func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -365,5 +366,76 @@ func TestFirstAdminLink(t *testing.T) {
 	}
 	if rec, _ := anonymous(t, app).get("/set-password?token=" + late); rec.Code != http.StatusNotFound {
 		t.Errorf("expired first-admin link = %d, want 404", rec.Code)
+	}
+}
+
+func TestSignInThrottling(t *testing.T) {
+	app := newApp(t)
+	u, pw := createUser(t, app, tracker.RoleStaff, "")
+	attacker := anonymous(t, app)
+	wrong := url.Values{"email": {u.Email}, "password": {"not the password"}}
+	// Five failures from one address are allowed; the sixth locks the account from that address
+	// for a minute.
+	for i := 1; i <= 5; i++ {
+		if rec := attacker.post("/sign-in", wrong); rec.Code != http.StatusUnauthorized {
+			t.Fatalf("failure %d = %d, want 401", i, rec.Code)
+		}
+	}
+	rec, doc := attacker.postDoc("/sign-in", wrong)
+	if rec.Code != http.StatusTooManyRequests || rec.Header().Get("Retry-After") != "60" {
+		t.Fatalf("failure 6 = %d, Retry-After %q; want 429 and 60", rec.Code, rec.Header().Get("Retry-After"))
+	}
+	if got := text(doc.Find(".ds_error-summary li")); !strings.Contains(got, "Wait 1 minute") {
+		t.Errorf("message = %q", got)
+	}
+	// While locked, even the right password is refused from that address.
+	if rec := attacker.post("/sign-in", url.Values{"email": {u.Email}, "password": {pw}}); rec.Code != http.StatusTooManyRequests {
+		t.Errorf("right password while locked = %d, want 429", rec.Code)
+	}
+	// An unknown email address is throttled in the same way, so throttling tells nothing.
+	for i := 1; i <= 6; i++ {
+		rec = attacker.post("/sign-in", url.Values{"email": {"nobody@example.scot"}, "password": {"x"}})
+	}
+	if rec.Code != http.StatusTooManyRequests {
+		t.Errorf("unknown email, failure 6 = %d, want 429", rec.Code)
+	}
+	// The user, from another address, is not locked out by the attacker's five failures.
+	user := anonymous(t, app)
+	req := user.request(http.MethodPost, "/sign-in", url.Values{"email": {u.Email}, "password": {pw}})
+	req.RemoteAddr = "198.51.100.7:5000"
+	if rec := user.do(req); rec.Code != http.StatusSeeOther {
+		t.Errorf("the user from elsewhere = %d, want 303", rec.Code)
+	}
+	// Once the lock has passed, the right password works from the attacker's address too.
+	app.clock.Advance(time.Minute)
+	if rec := attacker.post("/sign-in", url.Values{"email": {u.Email}, "password": {pw}}); rec.Code != http.StatusSeeOther {
+		t.Errorf("after the lock = %d, want 303", rec.Code)
+	}
+}
+
+// TestThrottleNeverLocksForGood tries an account from many addresses, as a botnet would: the
+// account is locked, but never for more than 15 minutes after the last attempt.
+func TestThrottleNeverLocksForGood(t *testing.T) {
+	app := newApp(t)
+	u, pw := createUser(t, app, tracker.RoleStaff, "")
+	c := anonymous(t, app)
+	attempt := func(i int, password string) int {
+		req := c.request(http.MethodPost, "/sign-in", url.Values{"email": {u.Email}, "password": {password}})
+		req.RemoteAddr = fmt.Sprintf("203.0.113.%d:1234", i%250+1)
+		return c.do(req).Code
+	}
+	locked := 0
+	for i := range 200 {
+		if attempt(i, "guess") == http.StatusTooManyRequests {
+			locked++
+			app.clock.Advance(time.Minute)
+		}
+	}
+	if locked == 0 {
+		t.Fatal("200 failures from many addresses never locked the account")
+	}
+	app.clock.Advance(15 * time.Minute)
+	if got := attempt(0, pw); got != http.StatusSeeOther {
+		t.Errorf("15 minutes after the attack, the right password = %d, want 303", got)
 	}
 }
