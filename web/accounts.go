@@ -1,7 +1,9 @@
 package web
 
 import (
+	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 )
@@ -72,4 +74,160 @@ func userStatusClass(u tracker.User) string {
 	default:
 		return "ds_tag ds_tag--green"
 	}
+}
+
+// UserForm is what an administrator typed to invite a user or change their role.
+type UserForm struct {
+	Email        string
+	Name         string
+	Role         string
+	Organisation string
+	Version      int
+}
+
+// InviteView is what the invitation form shows.
+type InviteView struct {
+	Form          UserForm
+	Organisations []tracker.Organisation
+	Errors        []FieldError
+}
+
+// UserView is what an account's page shows to an administrator.
+type UserView struct {
+	User          tracker.User
+	Form          UserForm
+	Organisations []tracker.Organisation
+	// Self is true when the administrator is looking at their own account, which they may not
+	// disable or demote.
+	Self   bool
+	Errors []FieldError
+}
+
+// LinkView is what the page showing a new single-use link says.
+type LinkView struct {
+	User    tracker.User
+	Purpose tracker.TokenPurpose
+	URL     string
+	// Emailed is true when the link was sent to the user; MailFailed when sending was tried
+	// and failed.
+	Emailed    bool
+	MailFailed bool
+}
+
+// Title returns the page's heading.
+func (v LinkView) Title() string {
+	if v.Purpose == tracker.TokenReset {
+		return "Password reset link created"
+	}
+	return "Invitation created"
+}
+
+// Lifetime says how long the link lasts.
+func (v LinkView) Lifetime() string {
+	if v.Purpose == tracker.TokenReset {
+		return "1 hour"
+	}
+	return "7 days"
+}
+
+// AuditView is what the audit log page shows.
+type AuditView struct {
+	Entries []AuditEntry
+	// Actor, RecordType and RecordID are the filter as typed.
+	Actor       string
+	RecordType  string
+	RecordID    string
+	RecordTypes []string
+	Page        int
+	Pages       int
+	Total       int
+	// PageURL gives the address of a page of the same filter.
+	PageURL func(page int) string
+}
+
+// AuditEntry is an entry of the audit log as the page shows it.
+type AuditEntry struct {
+	At         string
+	Actor      string
+	Action     string
+	RecordType string
+	RecordID   string
+	RemoteAddr string
+	Details    string
+}
+
+// RoleOptions are the roles as radio options.
+func RoleOptions() []Option {
+	return []Option{
+		{Value: string(tracker.RolePartner), Text: tracker.RolePartner.Label(), Hint: "Reports progress on the commitments their organisation leads"},
+		{Value: string(tracker.RoleStaff), Text: tracker.RoleStaff.Label(), Hint: "Reviews and publishes updates, and edits commitments"},
+		{Value: string(tracker.RoleAdmin), Text: tracker.RoleAdmin.Label(), Hint: "Everything staff can do, and manages accounts"},
+	}
+}
+
+// OrganisationOptions are the organisations as select options, after an empty choice.
+func OrganisationOptions(orgs []tracker.Organisation) []Option {
+	opts := []Option{{Value: "", Text: "None (staff and administrators)"}}
+	for _, o := range orgs {
+		opts = append(opts, Option{Value: o.Code, Text: o.Name})
+	}
+	return opts
+}
+
+func itoa(n int) string     { return strconv.Itoa(n) }
+func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
+
+// AuditPath returns the address of the audit log filtered by who acted and by record.
+func AuditPath(actor, recordType, recordID string) string {
+	q := url.Values{}
+	if actor != "" {
+		q.Set("user", actor)
+	}
+	if recordType != "" {
+		q.Set("record_type", recordType)
+	}
+	if recordID != "" {
+		q.Set("record_id", recordID)
+	}
+	if len(q) == 0 {
+		return "/admin/audit"
+	}
+	return "/admin/audit?" + q.Encode()
+}
+
+// userRows are an account's details as summary list rows.
+func userRows(u tracker.User) []SummaryRow {
+	rows := []SummaryRow{
+		{Key: "Email address", Value: Text(u.Email)},
+		{Key: "Role", Value: Text(u.Role.Label())},
+	}
+	if u.OrganisationName != "" {
+		rows = append(rows, SummaryRow{Key: "Organisation", Value: Text(u.OrganisationName)})
+	}
+	last := "Never"
+	if u.LastSignInAt != nil {
+		last = FormatTime(*u.LastSignInAt)
+	}
+	rows = append(rows, SummaryRow{Key: "Last signed in", Value: Text(last)},
+		SummaryRow{Key: "Account created", Value: Text(FormatTime(u.CreatedAt))})
+	return rows
+}
+
+// FormatTime shows a moment in UK time, as in "3 March 2026 at 2:05pm".
+func FormatTime(t time.Time) string {
+	return t.In(ukTime).Format("2 January 2006 at 3:04pm")
+}
+
+var ukTime = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}()
+
+// ForgotPasswordView is what the page asking for a reset link shows.
+type ForgotPasswordView struct {
+	Email  string
+	Errors []FieldError
 }

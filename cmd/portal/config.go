@@ -3,12 +3,14 @@ package main
 import (
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/scottish-government/delivery-tracker/internal/mail"
 	"github.com/scottish-government/delivery-tracker/internal/server"
 )
 
@@ -29,6 +31,11 @@ type config struct {
 	MetricsAddr string
 	// ShutdownTimeout is how long requests in flight may take to finish after SIGTERM or SIGINT.
 	ShutdownTimeout time.Duration
+	// SMTP is how to reach the mail relay; nil when SMTP_HOST is unset, and the portal sends no
+	// email.
+	SMTP *mail.Config
+	// TrustedProxies are the networks of reverse proxies whose X-Forwarded-For is believed.
+	TrustedProxies []netip.Prefix
 }
 
 // loadConfig reads the configuration. A variable NAME_FILE names a file holding the value of
@@ -108,6 +115,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		return c, fmt.Errorf("LOG_FORMAT %q is neither json nor text", c.LogFormat)
+	}
+	if err := loadAccountConfig(&c, get, getenv); err != nil {
+		return c, err
 	}
 	return c, nil
 }

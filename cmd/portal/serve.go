@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/scottish-government/delivery-tracker/internal/mail"
 	"github.com/scottish-government/delivery-tracker/internal/pgdev"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/server"
@@ -83,8 +84,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	var mailer mail.Mailer
+	if c.SMTP != nil {
+		if mailer, err = mail.NewSMTP(*c.SMTP); err != nil {
+			return err
+		}
+		logger.Info("email through SMTP", "host", c.SMTP.Host)
+	} else {
+		logger.Info("SMTP_HOST is unset: no email is sent; administrators copy invitation and reset links")
+	}
 	handler := server.New(server.Config{Store: store, Logger: logger, BaseURL: c.BaseURL, Secure: c.secure(),
-		PageCacheBytes: c.PageCacheBytes, BenchStaticDir: c.BenchStaticDir, Metrics: reg, ServeMetrics: c.MetricsAddr == ""})
+		PageCacheBytes: c.PageCacheBytes, BenchStaticDir: c.BenchStaticDir, Metrics: reg, ServeMetrics: c.MetricsAddr == "",
+		Mailer: mailer, TrustedProxies: c.TrustedProxies})
 	go housekeeping(ctx, store, logger)
 
 	// Requests get a context of their own that outlives SIGTERM, so that they can finish; it is

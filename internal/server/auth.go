@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -28,7 +29,7 @@ func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusOK, web.SignInPage(s.layout(r), web.SignInView{Next: next}))
+	s.render(w, r, http.StatusOK, web.SignInPage(s.layout(r), web.SignInView{Next: next, ResetAvailable: s.mailer != nil}))
 }
 
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
@@ -36,7 +37,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	email := strings.TrimSpace(r.PostFormValue("email"))
 	pw := r.PostFormValue("password")
-	v := web.SignInView{Email: email, Next: localPath(r.PostFormValue("next"))}
+	v := web.SignInView{Email: email, Next: localPath(r.PostFormValue("next")), ResetAvailable: s.mailer != nil}
 	if email == "" {
 		v.Errors = append(v.Errors, web.FieldError{Field: "email", Message: "Enter your email address"})
 	}
@@ -54,7 +55,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		email = strings.ToValidUTF8(email, "")
 	}
 
-	rules := tracker.SignInThrottle(email, clientAddr(r))
+	rules := tracker.SignInThrottle(email, s.clientAddr(r))
 	until, err := s.store.ThrottledUntil(ctx, rules, s.now())
 	if err != nil {
 		s.error(w, r, err)
@@ -107,7 +108,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	if err := s.store.RecordSignIn(ctx, tracker.Actor{User: &u, RemoteAddr: clientAddr(r)}, newHash); err != nil {
+	if err := s.store.RecordSignIn(ctx, tracker.Actor{User: &u, RemoteAddr: s.clientAddr(r)}, newHash); err != nil {
 		s.error(w, r, err)
 		return
 	}
@@ -132,7 +133,7 @@ func (s *Server) signInFailure(w http.ResponseWriter, r *http.Request, v web.Sig
 	if u.ID != 0 {
 		entry.RecordID = userRef(u.ID)
 	}
-	if err := s.store.Audit(r.Context(), tracker.Actor{RemoteAddr: clientAddr(r), Label: "anonymous"}, entry); err != nil {
+	if err := s.store.Audit(r.Context(), tracker.Actor{RemoteAddr: s.clientAddr(r), Label: "anonymous"}, entry); err != nil {
 		s.error(w, r, err)
 		return
 	}
@@ -148,7 +149,7 @@ func (s *Server) signInFailure(w http.ResponseWriter, r *http.Request, v web.Sig
 // signInThrottled refuses a sign-in while its account or address is locked, without checking
 // the password, and audits the refusal.
 func (s *Server) signInThrottled(w http.ResponseWriter, r *http.Request, v web.SignInView, until time.Time) {
-	err := s.store.Audit(r.Context(), tracker.Actor{RemoteAddr: clientAddr(r), Label: "anonymous"}, postgres.AuditEntry{
+	err := s.store.Audit(r.Context(), tracker.Actor{RemoteAddr: s.clientAddr(r), Label: "anonymous"}, postgres.AuditEntry{
 		Action: "sign_in.failed", RecordType: "user", Details: map[string]any{"email": v.Email, "reason": "throttled"}})
 	if err != nil {
 		s.error(w, r, err)
@@ -248,11 +249,12 @@ func (s *Server) setPassword(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	actor := tracker.Actor{RemoteAddr: clientAddr(r), Label: "single-use link"}
+	actor := tracker.Actor{RemoteAddr: s.clientAddr(r), Label: "single-use link"}
+	var u tracker.User
 	if la.Purpose == tracker.TokenFirstAdmin {
-		_, err = s.store.CreateFirstAdmin(ctx, actor, token, postgres.NewUser{Email: v.Email, Name: v.Name, PasswordHash: hash}, s.now())
+		u, err = s.store.CreateFirstAdmin(ctx, actor, token, postgres.NewUser{Email: v.Email, Name: v.Name, PasswordHash: hash}, s.now())
 	} else {
-		_, err = s.store.SetPasswordWithToken(ctx, actor, token, hash, s.now())
+		u, err = s.store.SetPasswordWithToken(ctx, actor, token, hash, s.now())
 	}
 	if tracker.ErrorCode(err) == tracker.ECONFLICT && la.User == nil {
 		v.Errors = []web.FieldError{{Field: "email", Message: tracker.ErrorMessage(err)}}
@@ -261,6 +263,12 @@ func (s *Server) setPassword(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		s.linkError(w, r, err)
+		return
+	}
+	// A new password lifts any lock on the account, so that a user locked out by someone
+	// else's guesses gets back in at once.
+	if err := s.store.ClearThrottle(ctx, tracker.SignInThrottle(u.Email, s.clientAddr(r))[:2]); err != nil {
+		s.error(w, r, err)
 		return
 	}
 	// Whoever was signed in in this browser is signed out: the next sign-in is with the new
@@ -276,3 +284,68 @@ func (s *Server) setPassword(w http.ResponseWriter, r *http.Request) {
 }
 
 func userRef(id int64) string { return postgres.UserRef(id) }
+
+func (s *Server) forgotPasswordForm(w http.ResponseWriter, r *http.Request) {
+	if s.mailer == nil {
+		s.notFound(w, r)
+		return
+	}
+	s.render(w, r, http.StatusOK, web.ForgotPasswordPage(s.layout(r), web.ForgotPasswordView{}))
+}
+
+// forgotPassword sends a password reset link to the address, if an active account has it. The
+// answer is the same, and as quick, whether or not one does: the account is looked up and the
+// email sent after the response.
+func (s *Server) forgotPassword(w http.ResponseWriter, r *http.Request) {
+	if s.mailer == nil {
+		s.notFound(w, r)
+		return
+	}
+	v := web.ForgotPasswordView{Email: strings.TrimSpace(r.PostFormValue("email"))}
+	if msg := tracker.EmailProblem(v.Email); msg != "" {
+		v.Errors = []web.FieldError{{Field: "email", Message: msg}}
+		s.render(w, r, http.StatusUnprocessableEntity, web.ForgotPasswordPage(s.layout(r), v))
+		return
+	}
+	addr := s.clientAddr(r)
+	now := s.now()
+	ctx := context.WithoutCancel(r.Context())
+	go func() {
+		ctx, cancel := context.WithTimeout(ctx, time.Minute)
+		defer cancel()
+		if err := s.sendResetLink(ctx, v.Email, addr, now); err != nil {
+			s.logger.ErrorContext(ctx, "password reset", "err", err)
+		}
+	}()
+	s.render(w, r, http.StatusOK, web.ResetSentPage(s.layout(r), v.Email))
+}
+
+// sendResetLink emails a reset link (or, to a user who has not set a password yet, a new
+// invitation) to the active account with the address, unless the address or the client has
+// asked too often.
+func (s *Server) sendResetLink(ctx context.Context, email, addr string, now time.Time) error {
+	rules := tracker.ResetThrottle(email, addr)
+	until, err := s.store.ThrottledUntil(ctx, rules, now)
+	if err != nil || !until.IsZero() {
+		return err
+	}
+	if _, err := s.store.RecordFailure(ctx, rules, now); err != nil {
+		return err
+	}
+	u, err := s.store.UserByEmail(ctx, email)
+	if tracker.ErrorCode(err) == tracker.ENOTFOUND || (err == nil && u.Disabled()) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	purpose := tracker.TokenReset
+	if !u.HasPassword {
+		purpose = tracker.TokenInvite
+	}
+	token, err := s.store.CreateToken(ctx, tracker.Actor{RemoteAddr: addr, Label: "password reset request"}, purpose, &u.ID, now)
+	if err != nil {
+		return err
+	}
+	return s.mailer.Send(ctx, linkMessage(u, purpose, s.setPasswordURL(token)))
+}

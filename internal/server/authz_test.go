@@ -1,9 +1,11 @@
 package server_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"testing"
 
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
@@ -41,7 +43,35 @@ type authzRoute struct {
 // use it. Add each new route here: TestAuthorisationMatrix tries it as every kind of visitor.
 var authzRoutes = []authzRoute{
 	{Method: http.MethodPost, Path: "/sign-out", Allowed: everyone},
+
+	// Accounts: administrators only.
 	{Method: http.MethodGet, Path: "/admin/users", Allowed: []who{admin}},
+	{Method: http.MethodGet, Path: "/admin/users/new", Allowed: []who{admin}},
+	{Method: http.MethodPost, Path: "/admin/users", Allowed: []who{admin}, Setup: func(t *testing.T, app *testApp) (string, url.Values) {
+		return "/admin/users", url.Values{"email": {fmt.Sprintf("invitee-%d@gov.scot", userSeq.Add(1))}, "name": {"Invitee"}, "role": {"staff"}}
+	}},
+	{Method: http.MethodGet, Path: "/admin/users/{id}", Allowed: []who{admin}, Setup: targetUser("", nil)},
+	{Method: http.MethodPost, Path: "/admin/users/{id}/role", Allowed: []who{admin}, Setup: targetUser("/role", url.Values{"role": {"partner"}, "organisation": {"NES"}})},
+	{Method: http.MethodPost, Path: "/admin/users/{id}/disable", Allowed: []who{admin}, Setup: targetUser("/disable", url.Values{})},
+	{Method: http.MethodPost, Path: "/admin/users/{id}/enable", Allowed: []who{admin}, Setup: targetUser("/enable", url.Values{})},
+	{Method: http.MethodPost, Path: "/admin/users/{id}/link", Allowed: []who{admin}, Setup: targetUser("/link", url.Values{})},
+	{Method: http.MethodGet, Path: "/admin/audit", Allowed: []who{admin}},
+}
+
+// targetUser returns a Setup that creates a staff account to act on, at /admin/users/{id}
+// followed by suffix, with the form and the account's version.
+func targetUser(suffix string, form url.Values) func(t *testing.T, app *testApp) (string, url.Values) {
+	return func(t *testing.T, app *testApp) (string, url.Values) {
+		u, _ := createUser(t, app, tracker.RoleStaff, "")
+		var f url.Values
+		if form != nil {
+			f = url.Values{"version": {strconv.Itoa(u.Version)}}
+			for k, v := range form {
+				f[k] = v
+			}
+		}
+		return "/admin/users/" + strconv.FormatInt(u.ID, 10) + suffix, f
+	}
 }
 
 // TestAuthorisationMatrix tries every route in authzRoutes as every kind of visitor.

@@ -31,6 +31,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
@@ -264,3 +265,10 @@ func isSignInRedirect(rec *httptest.ResponseRecorder) bool {
 func postgresNewUser(email string, role tracker.Role, org string) postgres.NewUser {
 	return postgres.NewUser{Email: email, Name: "Someone " + strings.Split(email, "@")[0], Role: role, OrganisationCode: org}
 }
+
+// postgresEntry is an audit entry with the action.
+func postgresEntry(action string) postgres.AuditEntry { return postgres.AuditEntry{Action: action} }
+
+type netipPrefix = netip.Prefix
+
+func mustPrefix(s string) netip.Prefix { return netip.MustParsePrefix(s) }

@@ -46,12 +46,22 @@ func (s *Server) routes() *chi.Mux {
 	r.Post("/sign-out", s.signOut)
 	r.Get("/set-password", s.setPasswordForm)
 	r.Post("/set-password", s.setPassword)
+	r.Get("/forgot-password", s.forgotPasswordForm)
+	r.Post("/forgot-password", s.forgotPassword)
 
 	// Administration of accounts.
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireCan(tracker.ActionManageUsers))
 		r.Get("/admin/users", s.adminUsers)
+		r.Post("/admin/users", s.invite)
+		r.Get("/admin/users/new", s.inviteForm)
+		r.Get("/admin/users/{id}", s.userPage)
+		r.Post("/admin/users/{id}/role", s.changeRole)
+		r.Post("/admin/users/{id}/disable", s.setDisabled(true))
+		r.Post("/admin/users/{id}/enable", s.setDisabled(false))
+		r.Post("/admin/users/{id}/link", s.createLink)
 	})
+	r.With(s.requireCan(tracker.ActionReadAudit)).Get("/admin/audit", s.auditLog)
 	return r
 }
 

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/a-h/templ"
@@ -16,6 +17,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/scottish-government/delivery-tracker/internal/mail"
 	"github.com/scottish-government/delivery-tracker/internal/password"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
@@ -54,6 +56,12 @@ type Config struct {
 	// Password are the argon2id parameters for new password hashes; zero means
 	// password.Default. Tests lower them to run fast.
 	Password password.Params
+	// Mailer sends invitations and password reset links; nil when no mail relay is configured,
+	// and administrators copy the links instead.
+	Mailer mail.Mailer
+	// TrustedProxies are the networks of reverse proxies in front of the portal. Only a request
+	// from one of them has its X-Forwarded-For header believed for the client's address.
+	TrustedProxies []netip.Prefix
 }
 
 // DefaultRequestTimeout is the time a request may take unless Config.RequestTimeout says
@@ -90,6 +98,8 @@ type Server struct {
 	idle     time.Duration
 	lifetime time.Duration
 	pw       password.Params
+	mailer   mail.Mailer
+	proxies  []netip.Prefix
 	// dummyHash is checked against when an account does not exist, so that the answer takes as
 	// long as for one that does.
 	dummyHash string
@@ -103,7 +113,8 @@ func New(cfg Config) http.Handler {
 func newServer(cfg Config) *Server {
 	s := &Server{store: cfg.Store, logger: cfg.Logger, baseURL: cfg.BaseURL, secure: cfg.Secure, now: cfg.Now,
 		registry: cfg.Metrics, serveMetrics: cfg.ServeMetrics, requestTimeout: cfg.RequestTimeout,
-		idle: cfg.IdleTimeout, lifetime: cfg.SessionLifetime, pw: cfg.Password, bench: cfg.BenchStaticDir}
+		idle: cfg.IdleTimeout, lifetime: cfg.SessionLifetime, pw: cfg.Password, bench: cfg.BenchStaticDir,
+		mailer: cfg.Mailer, proxies: cfg.TrustedProxies}
 	if s.now == nil {
 		s.now = time.Now
 	}

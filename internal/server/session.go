@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -169,16 +170,41 @@ func (s *Server) flash(r *http.Request, msg string) {
 
 // actor returns who is making the request, and from where, for the audit log.
 func (s *Server) actor(r *http.Request) tracker.Actor {
-	return tracker.Actor{User: s.user(r), RemoteAddr: clientAddr(r)}
+	return tracker.Actor{User: s.user(r), RemoteAddr: s.clientAddr(r)}
 }
 
-// clientAddr returns the address the request came from.
-func clientAddr(r *http.Request) string {
+// clientAddr returns the address the request came from: the peer's, unless the peer is a
+// trusted proxy, in which case the last address in X-Forwarded-For that is not a trusted proxy.
+func (s *Server) clientAddr(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
+	}
+	peer, err := netip.ParseAddr(host)
+	if err != nil || !s.trustedProxy(peer) {
+		return host
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break
+		}
+		if !s.trustedProxy(a) {
+			return a.Unmap().String()
+		}
 	}
 	return host
+}
+
+func (s *Server) trustedProxy(a netip.Addr) bool {
+	a = a.Unmap()
+	for _, p := range s.proxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
 }
 
 // layout returns what every page's frame needs to know about the request: the signed-in user
