@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"net/http"
@@ -8,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 )
@@ -85,7 +87,7 @@ func (s *Server) publicPage(next http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		// The version is read before any of the data the page shows: see Store.DataVersion.
-		version, err := s.store.DataVersion(r.Context())
+		version, err := s.versions.get(r.Context())
 		if err != nil {
 			s.error(w, r, err)
 			return
@@ -232,4 +234,66 @@ func (c *pageCache) put(key, etag string, p cachedPage) {
 	}
 	c.pages[key] = cacheEntry{etag: etag, page: p}
 	c.size += n
+}
+
+// versionReads shares reads of the data version between requests that arrive together, so that a
+// publication-day crowd costs the database a few reads a millisecond rather than one a request,
+// without ever serving a page older than the request. A request joins the next read that has not
+// yet started, never one already in flight: every version it gets was read after it arrived, so
+// a change committed before a request arrived is always in the page it gets. At most one read is
+// in flight at a time; requests that arrive meanwhile wait for the read that follows it.
+type versionReads struct {
+	read    func(context.Context) (int64, error)
+	timeout time.Duration
+
+	mu      sync.Mutex
+	next    *versionRead // the read new arrivals join; nil until one arrives
+	running bool
+}
+
+type versionRead struct {
+	done    chan struct{}
+	waiters int // calls that joined it
+	version int64
+	err     error
+}
+
+// get returns the data version as read after the call began.
+func (v *versionReads) get(ctx context.Context) (int64, error) {
+	v.mu.Lock()
+	if v.next == nil {
+		v.next = &versionRead{done: make(chan struct{})}
+	}
+	call := v.next
+	call.waiters++
+	if !v.running {
+		v.running = true
+		go v.loop()
+	}
+	v.mu.Unlock()
+	select {
+	case <-call.done:
+		return call.version, call.err
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+}
+
+// loop runs the pending read, and the next, until none is waiting.
+func (v *versionReads) loop() {
+	for {
+		v.mu.Lock()
+		call := v.next
+		v.next = nil
+		if call == nil {
+			v.running = false
+			v.mu.Unlock()
+			return
+		}
+		v.mu.Unlock()
+		ctx, cancel := context.WithTimeout(context.Background(), v.timeout)
+		call.version, call.err = v.read(ctx)
+		cancel()
+		close(call.done)
+	}
 }

@@ -87,7 +87,10 @@ type Server struct {
 	secure  bool
 	now     func() time.Time
 	pages   *pageCache
-	bench   string // Config.BenchStaticDir
+	// versions reads the data version for publicPage, shared between requests that arrive
+	// together.
+	versions *versionReads
+	bench    string // Config.BenchStaticDir
 
 	metrics        *metrics
 	registry       *prometheus.Registry
@@ -134,6 +137,9 @@ func newServer(cfg Config) *Server {
 	}
 	if s.requestTimeout <= 0 {
 		s.requestTimeout = DefaultRequestTimeout
+	}
+	if s.store != nil {
+		s.versions = &versionReads{read: s.store.DataVersion, timeout: s.requestTimeout}
 	}
 	if s.registry == nil {
 		s.registry = prometheus.NewRegistry()
