@@ -140,3 +140,31 @@ func checkHeading(t *testing.T, tab *browsertest.Tab, want string) {
 		t.Errorf("h1 = %q, want %q", got, want)
 	}
 }
+
+// TestNarrowMenuKeyboard opens the site menu on a small screen with the
+// keyboard alone, and follows a link in it: the menu is the only way to the
+// site's navigation at 320 pixels.
+func TestNarrowMenuKeyboard(t *testing.T) {
+	for _, mode := range modes {
+		t.Run(mode.name, func(t *testing.T) {
+			t.Parallel()
+			srv := browsertest.StartServer(t)
+			opts := append([]browsertest.TabOption{browsertest.Viewport(browsertest.NarrowWidth, 640)}, mode.opts...)
+			tab := browsertest.NewTab(t, srv.URL, opts...)
+
+			tab.Open("/")
+			menu := tab.TabTo("the menu control", func(f browsertest.Focus) bool { return f.Text == "Menu" })
+			key := browsertest.KeyEnter
+			if menu.Tag == "input" {
+				key = browsertest.KeySpace // a checkbox
+			}
+			tab.Press(key)
+			tab.WaitVisible("#mobile-navigation")
+			tab.TabToLink("Sign in")
+			if got := tab.PressAndLoad(browsertest.KeyEnter); got != 200 {
+				t.Fatalf("Enter on Sign in: status %d", got)
+			}
+			checkPath(t, tab, "/sign-in")
+		})
+	}
+}
