@@ -231,3 +231,9 @@ type ForgotPasswordView struct {
 	Email  string
 	Errors []FieldError
 }
+
+// AccountView is what a signed-in user's own account page shows.
+type AccountView struct {
+	User   tracker.User
+	Errors []FieldError
+}

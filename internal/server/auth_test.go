@@ -251,7 +251,7 @@ func TestNavigationByRole(t *testing.T) {
 			_, doc := as.get("/")
 			links := texts(doc.Find(".ds_site-header__navigation .ds_site-navigation__link"))
 			want := append([]string{"Overview", "Commitments", "Open data"}, tt.want...)
-			want = append(want, "Sign out")
+			want = append(want, "Your account", "Sign out")
 			if !slices.Equal(links, want) {
 				t.Errorf("navigation = %q, want %q", links, want)
 			}
@@ -438,4 +438,51 @@ func TestThrottleNeverLocksForGood(t *testing.T) {
 	if got := attempt(0, pw); got != http.StatusSeeOther {
 		t.Errorf("15 minutes after the attack, the right password = %d, want 303", got)
 	}
+}
+
+func TestChangePassword(t *testing.T) {
+	app := newApp(t)
+	c := signIn(t, app, tracker.RolePartner, "NES")
+	elsewhere := anonymous(t, app)
+	elsewhere.signInAs(c.User.Email, c.Password)
+	rec, doc := c.get("/account")
+	if rec.Code != http.StatusOK {
+		t.Fatalf("GET /account = %d", rec.Code)
+	}
+	checkPage(t, "/account", doc, "Your account")
+	tests := []struct {
+		name                 string
+		current, pw, confirm string
+		field, want          string
+	}{
+		{"wrong current", "not my password", "granite otter meadow", "granite otter meadow", "current", "Your current password is not correct"},
+		{"no current", "", "granite otter meadow", "granite otter meadow", "current", "Enter your current password"},
+		{"weak", c.Password, "password123456", "password123456", "password", "too easy to guess"},
+		{"mismatch", c.Password, "granite otter meadow", "granite otter meado", "confirm", "Enter the same password twice"},
+		{"unchanged", c.Password, c.Password, c.Password, "password", "different from your current one"},
+	}
+	for _, tt := range tests {
+		rec, doc := c.postDoc("/account/password", url.Values{"current": {tt.current}, "password": {tt.pw}, "confirm": {tt.confirm}})
+		if rec.Code != http.StatusUnprocessableEntity {
+			t.Errorf("%s: status %d, want 422", tt.name, rec.Code)
+		}
+		if got := text(doc.Find("#error-message-" + tt.field)); !strings.Contains(got, tt.want) {
+			t.Errorf("%s: %s error = %q, want %q", tt.name, tt.field, got, tt.want)
+		}
+	}
+	before := c.sessionToken()
+	rec = c.post("/account/password", url.Values{"current": {c.Password}, "password": {"granite otter meadow"}, "confirm": {"granite otter meadow"}})
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("change password = %d", rec.Code)
+	}
+	if c.sessionToken() == before {
+		t.Error("the session token did not change with the password")
+	}
+	if rec, doc := c.get("/account"); rec.Code != http.StatusOK || !strings.Contains(text(doc.Find(".ds_notification")), "signed out everywhere else") {
+		t.Errorf("after the change: %d %q", rec.Code, text(doc.Find(".ds_notification")))
+	}
+	if rec, _ := elsewhere.get("/account"); !isSignInRedirect(rec) {
+		t.Errorf("the other session survives: %d", rec.Code)
+	}
+	anonymous(t, app).signInAs(c.User.Email, "granite otter meadow")
 }

@@ -43,6 +43,8 @@ type authzRoute struct {
 // use it. Add each new route here: TestAuthorisationMatrix tries it as every kind of visitor.
 var authzRoutes = []authzRoute{
 	{Method: http.MethodPost, Path: "/sign-out", Allowed: everyone},
+	{Method: http.MethodGet, Path: "/account", Allowed: []who{partnerOther, partnerLead, staff, admin}},
+	{Method: http.MethodPost, Path: "/account/password", Allowed: []who{partnerOther, partnerLead, staff, admin}},
 
 	// Accounts: administrators only.
 	{Method: http.MethodGet, Path: "/admin/users", Allowed: []who{admin}},

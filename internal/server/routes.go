@@ -48,6 +48,8 @@ func (s *Server) routes() *chi.Mux {
 	r.Post("/set-password", s.setPassword)
 	r.Get("/forgot-password", s.forgotPasswordForm)
 	r.Post("/forgot-password", s.forgotPassword)
+	r.With(s.requireUser).Get("/account", s.account)
+	r.With(s.requireUser).Post("/account/password", s.changePassword)
 
 	// Administration of accounts.
 	r.Group(func(r chi.Router) {

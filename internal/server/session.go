@@ -226,7 +226,8 @@ func (s *Server) layout(r *http.Request) web.LayoutProps {
 }
 
 // UserLinks returns the navigation links for the user's role: partners report progress; staff
-// review and see the dashboard; admins also manage accounts and read the audit log.
+// review and see the dashboard; admins also manage accounts and read the audit log. Everyone
+// signed in has their own account page last.
 func UserLinks(u *tracker.User) []web.Link {
 	var links []web.Link
 	if u == nil || u.Disabled() {
@@ -241,7 +242,7 @@ func UserLinks(u *tracker.User) []web.Link {
 	if u.IsAdmin() {
 		links = append(links, web.Link{Text: "Users", Href: "/admin/users"}, web.Link{Text: "Audit log", Href: "/admin/audit"})
 	}
-	return links
+	return append(links, web.Link{Text: "Your account", Href: "/account"})
 }
 
 // redirectToSignIn sends an anonymous user to sign in, coming back to the page they asked for.

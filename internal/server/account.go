@@ -1,0 +1,90 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/scottish-government/delivery-tracker/internal/password"
+	"github.com/scottish-government/delivery-tracker/internal/tracker"
+	"github.com/scottish-government/delivery-tracker/web"
+)
+
+func (s *Server) account(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, web.AccountPage(s.layout(r), web.AccountView{User: *s.user(r)}))
+}
+
+// changePassword sets a new password for the signed-in user, who must give their current one.
+// Every other session of theirs ends; this one continues with a new token.
+func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	u := *s.user(r)
+	v := web.AccountView{User: u}
+	current, pw, confirm := r.PostFormValue("current"), r.PostFormValue("password"), r.PostFormValue("confirm")
+	rules := tracker.SignInThrottle(u.Email, s.clientAddr(r))
+	if current == "" {
+		v.Errors = append(v.Errors, web.FieldError{Field: "current", Message: "Enter your current password"})
+	} else {
+		until, err := s.store.ThrottledUntil(ctx, rules, s.now())
+		if err != nil {
+			s.error(w, r, err)
+			return
+		}
+		ok := false
+		if until.IsZero() {
+			_, hash, err := s.store.Credentials(ctx, u.Email)
+			if err != nil {
+				s.error(w, r, err)
+				return
+			}
+			if hash != "" {
+				ok, _ = password.Verify(current, hash)
+			}
+			if !ok {
+				if _, err := s.store.RecordFailure(ctx, rules, s.now()); err != nil {
+					s.error(w, r, err)
+					return
+				}
+			}
+		}
+		switch {
+		case !until.IsZero():
+			v.Errors = append(v.Errors, web.FieldError{Field: "current", Message: "There have been too many wrong passwords. Wait a few minutes, then try again"})
+		case !ok:
+			v.Errors = append(v.Errors, web.FieldError{Field: "current", Message: "Your current password is not correct"})
+		}
+	}
+	if msg := password.Check(pw, u.Email, u.Name); msg != "" {
+		v.Errors = append(v.Errors, web.FieldError{Field: "password", Message: msg})
+	} else if confirm != pw {
+		v.Errors = append(v.Errors, web.FieldError{Field: "confirm", Message: "Enter the same password twice"})
+	} else if pw == current {
+		v.Errors = append(v.Errors, web.FieldError{Field: "password", Message: "Choose a password different from your current one"})
+	}
+	if len(v.Errors) > 0 {
+		s.render(w, r, http.StatusUnprocessableEntity, web.AccountPage(s.layout(r), v))
+		return
+	}
+	hash, err := password.Hash(pw, s.pw)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if err := s.store.SetPassword(ctx, s.actor(r), u.ID, hash); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	changed, err := s.store.UserByID(ctx, u.ID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if err := s.startSession(ctx, changed); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if err := s.store.ClearThrottle(ctx, rules[:2]); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.flash(r, "Your password has been changed. You have been signed out everywhere else.")
+	http.Redirect(w, r, "/account", http.StatusSeeOther)
+}
