@@ -29,7 +29,7 @@ const PlanTitle = "Synthetic demonstration plan (not real data)"
 // Options sizes the data.
 type Options struct {
 	Commitments   int // commitments in the synthetic plan
-	Updates       int // updates across them, about one in a hundred not yet published
+	Updates       int // updates across them; the newest of one commitment in fifty waits for review
 	Organisations int // lead organisations, each with one partner user
 	Priorities    int // priority areas; more when needed to keep refs to three digits (999.999)
 	AuditEntries  int // audit log entries
@@ -278,14 +278,14 @@ var steps = []struct {
 	// update's number k, so that a commitment can be written with the status of its latest
 	// published update before the updates themselves (rather than rewriting every commitment
 	// after, which would scatter them over the table). Each commitment gets about the same number
-	// of updates, spread over the last two years. The newest update of one commitment in ten is
+	// of updates, spread over the last two years. The newest update of one commitment in fifty is
 	// waiting for review, and of as many more is a draft or was returned; all others are published.
 	{"update rules", `
 		CREATE FUNCTION pg_temp.demo_per(i bigint, updates int, commitments int) RETURNS int
 			LANGUAGE sql IMMUTABLE AS $$ SELECT updates / commitments + CASE WHEN i < updates % commitments THEN 1 ELSE 0 END $$;
 		CREATE FUNCTION pg_temp.demo_state(i bigint, k int, per int) RETURNS text
-			LANGUAGE sql IMMUTABLE AS $$ SELECT CASE WHEN k < per - 1 THEN 'published' WHEN i % 10 = 0 THEN 'submitted'
-				WHEN i % 10 = 1 THEN 'draft' WHEN i % 10 = 2 THEN 'returned' ELSE 'published' END $$;
+			LANGUAGE sql IMMUTABLE AS $$ SELECT CASE WHEN k < per - 1 THEN 'published' WHEN i % 50 = 0 THEN 'submitted'
+				WHEN i % 50 = 1 THEN 'draft' WHEN i % 50 = 2 THEN 'returned' ELSE 'published' END $$;
 		CREATE FUNCTION pg_temp.demo_status(i bigint, k int) RETURNS text
 			LANGUAGE sql IMMUTABLE AS $$ SELECT (ARRAY['not_started', 'on_track', 'on_track', 'on_track', 'at_risk',
 				'delayed', 'delivered'])[1 + (k * 2 + i) % 7] $$;
