@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net/url"
 	"strings"
 	"testing"
@@ -81,5 +82,41 @@ func TestUserAdd(t *testing.T) {
 				t.Errorf("err = %v, want one mentioning %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestFirstAdminLink(t *testing.T) {
+	ctx := context.Background()
+	store := postgres.New(dbtest.Pool(t))
+	c := config{BaseURL: "https://tracker.example.scot", LogFormat: "json"}
+	var logs bytes.Buffer
+	if err := firstAdminLink(ctx, store, c, newLogger(c, &logs)); err != nil {
+		t.Fatal(err)
+	}
+	var entry struct {
+		Msg string `json:"msg"`
+		URL string `json:"url"`
+	}
+	if err := json.Unmarshal(logs.Bytes(), &entry); err != nil {
+		t.Fatalf("log %q: %v", logs.String(), err)
+	}
+	u, err := url.Parse(entry.URL)
+	if err != nil || !strings.HasPrefix(entry.URL, "https://tracker.example.scot/set-password?token=") {
+		t.Fatalf("logged %q", logs.String())
+	}
+	la, err := store.Token(ctx, u.Query().Get("token"), time.Now().Add(23*time.Hour))
+	if err != nil || la.Purpose != tracker.TokenFirstAdmin {
+		t.Errorf("logged link: %+v, %v", la, err)
+	}
+	if _, err := store.Token(ctx, u.Query().Get("token"), time.Now().Add(25*time.Hour)); err != tracker.ErrLinkInvalid {
+		t.Errorf("logged link after 25 hours: %v, want ErrLinkInvalid", err)
+	}
+	// Once an administrator exists, nothing is logged.
+	if _, err := store.CreateUser(ctx, tracker.Actor{Label: "test"}, postgres.NewUser{Email: "a@gov.scot", Name: "A", Role: tracker.RoleAdmin}); err != nil {
+		t.Fatal(err)
+	}
+	logs.Reset()
+	if err := firstAdminLink(ctx, store, c, newLogger(c, &logs)); err != nil || logs.Len() != 0 {
+		t.Errorf("with an admin: %v, logged %q", err, logs.String())
 	}
 }

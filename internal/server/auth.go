@@ -129,7 +129,7 @@ func (s *Server) signInFailure(w http.ResponseWriter, r *http.Request, v web.Sig
 		return
 	}
 	entry := postgres.AuditEntry{Action: "sign_in.failed", RecordType: "user",
-		Details: map[string]any{"email": v.Email, "reason": reason}}
+		Details: map[string]any{"email": auditEmail(v.Email), "reason": reason}}
 	if u.ID != 0 {
 		entry.RecordID = userRef(u.ID)
 	}
@@ -150,7 +150,7 @@ func (s *Server) signInFailure(w http.ResponseWriter, r *http.Request, v web.Sig
 // the password, and audits the refusal.
 func (s *Server) signInThrottled(w http.ResponseWriter, r *http.Request, v web.SignInView, until time.Time) {
 	err := s.store.Audit(r.Context(), tracker.Actor{RemoteAddr: s.clientAddr(r), Label: "anonymous"}, postgres.AuditEntry{
-		Action: "sign_in.failed", RecordType: "user", Details: map[string]any{"email": v.Email, "reason": "throttled"}})
+		Action: "sign_in.failed", RecordType: "user", Details: map[string]any{"email": auditEmail(v.Email), "reason": "throttled"}})
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -348,4 +348,14 @@ func (s *Server) sendResetLink(ctx context.Context, email, addr string, now time
 		return err
 	}
 	return s.mailer.Send(ctx, linkMessage(u, purpose, s.setPasswordURL(token)))
+}
+
+// auditEmail is the email address typed at a failed sign-in as the audit log records it: people
+// sometimes type their password into the email field, so anything that is not an email address
+// is not recorded.
+func auditEmail(typed string) string {
+	if tracker.EmailProblem(typed) != "" {
+		return "(not an email address)"
+	}
+	return tracker.NormaliseEmail(typed)
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scottish-government/delivery-tracker/internal/password"
 	"github.com/scottish-government/delivery-tracker/internal/server"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 )
@@ -485,4 +486,53 @@ func TestChangePassword(t *testing.T) {
 		t.Errorf("the other session survives: %d", rec.Code)
 	}
 	anonymous(t, app).signInAs(c.User.Email, "granite otter meadow")
+}
+
+// TestSessionsSharedByInstances signs in through one instance of the portal and carries on
+// through another over the same database, as behind a load balancer.
+func TestSessionsSharedByInstances(t *testing.T) {
+	app := newApp(t)
+	c := signIn(t, app, tracker.RoleAdmin, "")
+	other := &testApp{Handler: server.New(app.Config), Store: app.Store, Pool: app.Pool, Config: app.Config, clock: app.clock}
+	c.h = other
+	if rec, _ := c.get("/admin/users"); rec.Code != http.StatusOK {
+		t.Errorf("the second instance does not know the session: %d", rec.Code)
+	}
+	c.post("/sign-out", nil)
+	c.h = app
+	if rec, _ := c.get("/admin/users"); !isSignInRedirect(rec) {
+		t.Errorf("signed out on one instance, still signed in on the other: %d", rec.Code)
+	}
+}
+
+// TestPasswordRehashedAtSignIn checks that a hash made with older parameters is replaced, with
+// the server's, when its user signs in.
+func TestPasswordRehashedAtSignIn(t *testing.T) {
+	stronger := password.Fast
+	stronger.Time = 3
+	app := newApp(t, withConfig(func(c *server.Config) { c.Password = stronger }))
+	u, pw := createUser(t, app, tracker.RoleStaff, "")
+	anonymous(t, app).signInAs(u.Email, pw)
+	_, hash, err := app.Store.Credentials(t.Context(), u.Email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(hash, "m=64,t=3,p=1$") {
+		t.Errorf("hash after sign-in = %q, want the server's parameters", hash)
+	}
+	anonymous(t, app).signInAs(u.Email, pw)
+}
+
+// TestFailedSignInNeverRecordsAPassword checks that text typed into the email field that is not
+// an email address (often a password) stays out of the audit log.
+func TestFailedSignInNeverRecordsAPassword(t *testing.T) {
+	app := newApp(t)
+	anonymous(t, app).post("/sign-in", url.Values{"email": {"my secret pass"}, "password": {"x"}})
+	var details string
+	if err := app.Pool.QueryRow(t.Context(), `SELECT details::text FROM audit_log WHERE action = 'sign_in.failed'`).Scan(&details); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(details, "secret") {
+		t.Errorf("audit details = %s", details)
+	}
 }

@@ -43,6 +43,9 @@ type authzRoute struct {
 // use it. Add each new route here: TestAuthorisationMatrix tries it as every kind of visitor.
 var authzRoutes = []authzRoute{
 	{Method: http.MethodPost, Path: "/sign-out", Allowed: everyone},
+	{Method: http.MethodPost, Path: "/sign-in", Form: url.Values{"email": {"x@example.scot"}, "password": {"wrong password"}}, Allowed: everyone},
+	{Method: http.MethodPost, Path: "/set-password", Form: url.Values{"token": {"no-such-token"}}, Allowed: everyone},
+	{Method: http.MethodPost, Path: "/forgot-password", Form: url.Values{"email": {"x@example.scot"}}, Allowed: everyone},
 	{Method: http.MethodGet, Path: "/account", Allowed: []who{partnerOther, partnerLead, staff, admin}},
 	{Method: http.MethodPost, Path: "/account/password", Allowed: []who{partnerOther, partnerLead, staff, admin}},
 
