@@ -86,7 +86,7 @@ func (b *bench) write() error {
 	}
 	for _, n := range r.national {
 		switch n.name {
-		case "overview", "filtered list", "text search", "staff dashboard":
+		case "overview", "overview, page cache on", "filtered list", "text search", "staff dashboard":
 		default:
 			continue
 		}
@@ -94,8 +94,12 @@ func (b *bench) write() error {
 			p("| National scale, %s: p95 at most 20 ms | %s | **not measured** |\n", n.name, n.missing)
 			continue
 		}
-		p("| National scale, %s: p95 at most 20 ms (%d connections, no page cache) | p95 %.1f ms | %s |\n",
-			n.name, b.opt.latConns, ms(n.load.P95), verdict(time.Duration(n.load.P95)*time.Microsecond <= targetP95))
+		how := "no page cache: every request queries the database"
+		if n.name == "overview, page cache on" {
+			how = "as deployed"
+		}
+		p("| National scale, %s: p95 at most 20 ms (%d connections, %s) | p95 %.1f ms | %s |\n",
+			n.name, b.opt.latConns, how, ms(n.load.P95), verdict(time.Duration(n.load.P95)*time.Microsecond <= targetP95))
 	}
 	if r.csv.missing != "" {
 		p("| National scale, CSV of all commitments in under 1 s, memory not growing with the result | %s | **not measured** |\n", r.csv.missing)
@@ -152,7 +156,8 @@ func (b *bench) write() error {
 	} else {
 		p(" (reused from an earlier run)")
 	}
-	p(". The server runs with the page cache off, so every request queries the database; %d connections,\n", b.opt.latConns)
+	p(". The server runs with the page cache off, so every request queries the database, except for the\n")
+	p("row marked \"page cache on\", which is the overview as visitors get it; %d connections,\n", b.opt.latConns)
 	p("%s per run; where several paths are listed, requests take them in turn.\n\n", b.opt.duration)
 	p("| Page | Paths | Largest page | req/s | p50 ms | p95 ms | p99 ms | Errors |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 	for _, n := range r.national {

@@ -96,6 +96,10 @@ func Load(ctx context.Context, pool *pgxpool.Pool, o Options) (Summary, error) {
 		if exists {
 			return ErrExists
 		}
+		// Sort and join the generated rows in memory rather than in temporary files.
+		if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '256MB'`); err != nil {
+			return err
+		}
 		args := pgx.NamedArgs{
 			"slug": PlanSlug, "title": PlanTitle,
 			"commitments": o.Commitments, "updates": o.Updates, "orgs": o.Organisations,

@@ -100,18 +100,20 @@ func (s *Store) PriorityBySlug(ctx context.Context, planID int64, slug string) (
 // have each current status and how many are overdue at now. Priority areas without commitments
 // are present with zero counts; the plan-wide total is under priority number 0.
 func (s *Store) StatusCounts(ctx context.Context, planID int64, now time.Time) (map[int]tracker.StatusCounts, error) {
+	// One row for each priority area and status; the plan's totals are added up here, which
+	// costs the database less than a second grouping.
 	rows, _ := s.pool.Query(ctx, `
-		SELECT coalesce(p.number, 0), coalesce(c.status, ''), count(c.priority_id),
+		SELECT p.number, coalesce(c.status, ''), count(c.priority_id),
 		       count(c.priority_id) FILTER (WHERE coalesce(c.status, '') NOT IN ('delivered', 'withdrawn', 'carried_forward')
 		                           AND coalesce(c.expected_month, c.due_month) < $2)
 		FROM priorities p
 		LEFT JOIN commitments c ON c.priority_id = p.id AND c.plan_id = $1 AND c.retired_at IS NULL
 		WHERE p.plan_id = $1 AND p.retired_at IS NULL
-		GROUP BY GROUPING SETS ((p.number, c.status), (c.status))`, planID, currentMonth(now))
-	out := map[int]tracker.StatusCounts{}
+		GROUP BY p.number, c.status`, planID, currentMonth(now))
+	out := map[int]tracker.StatusCounts{0: {ByStatus: map[tracker.Status]int{}}}
 	var number, n, overdue int
 	var status string
-	_, err := pgx.ForEachRow(rows, []any{&number, &status, &n, &overdue}, func() error {
+	add := func(number int) {
 		sc := out[number]
 		if sc.ByStatus == nil {
 			sc.ByStatus = map[tracker.Status]int{}
@@ -122,6 +124,10 @@ func (s *Store) StatusCounts(ctx context.Context, planID int64, now time.Time) (
 		sc.Total += n
 		sc.Overdue += overdue
 		out[number] = sc
+	}
+	_, err := pgx.ForEachRow(rows, []any{&number, &status, &n, &overdue}, func() error {
+		add(number)
+		add(0)
 		return nil
 	})
 	if err != nil {
