@@ -28,13 +28,20 @@ const commitmentColumns = `c.id, c.plan_id, c.priority_id, p.number, p.slug, p.n
 const commitmentFrom = ` FROM commitments c JOIN priorities p ON p.id = c.priority_id`
 
 func scanCommitment(row pgx.CollectableRow) (tracker.Commitment, error) {
+	return scanCommitmentWith(row)
+}
+
+// scanCommitmentWith scans the commitment columns and then, into extra, any columns that follow
+// them.
+func scanCommitmentWith(row pgx.CollectableRow, extra ...any) (tracker.Commitment, error) {
 	var c tracker.Commitment
 	var due time.Time
 	var expected *time.Time
 	var status string
-	err := row.Scan(&c.ID, &c.PlanID, &c.PriorityID, &c.PriorityNumber, &c.PrioritySlug, &c.PriorityName,
+	targets := []any{&c.ID, &c.PlanID, &c.PriorityID, &c.PriorityNumber, &c.PrioritySlug, &c.PriorityName,
 		&c.Ref, &c.Ordinal, &c.Deliver, &c.Why, &due, &expected, &status, &c.StatusReason, &c.SourceURL,
-		&c.LastPublishedAt, &c.Version, &c.CarriedForwardTo, &c.CarriedForwardPlanID)
+		&c.LastPublishedAt, &c.Version, &c.CarriedForwardTo, &c.CarriedForwardPlanID}
+	err := row.Scan(append(targets, extra...)...)
 	c.Due = tracker.MonthOf(due)
 	c.Expected = monthPtr(expected)
 	c.Status = tracker.Status(status)

@@ -95,15 +95,23 @@ func (s *Store) SubmissionMark(ctx context.Context, commitmentID int64) (int64, 
 	return mark, nil
 }
 
-// ReviewQueue returns the updates submitted for review, oldest submission first.
-func (s *Store) ReviewQueue(ctx context.Context) ([]tracker.Update, error) {
-	rows, _ := s.pool.Query(ctx, `SELECT `+updateColumns+updateFrom+`
-		WHERE u.state = 'submitted' AND c.retired_at IS NULL ORDER BY u.submitted_at, u.id`)
-	us, err := pgx.CollectRows(rows, scanUpdate)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: review queue: %w", err)
+// ReviewQueue returns the oldest updates waiting for review, at most limit of them (all of them
+// when limit is 0), oldest submission first, and how many are waiting in all.
+func (s *Store) ReviewQueue(ctx context.Context, limit int) ([]tracker.Update, int, error) {
+	var lim *int
+	if limit > 0 {
+		lim = &limit
 	}
-	return us, nil
+	rows, _ := s.pool.Query(ctx, `SELECT `+updateColumns+`, count(*) OVER ()`+updateFrom+`
+		WHERE u.state = 'submitted' AND c.retired_at IS NULL ORDER BY u.submitted_at, u.id LIMIT $1`, lim)
+	total := 0
+	us, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (tracker.Update, error) {
+		return scanUpdateWith(row, &total)
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("postgres: review queue: %w", err)
+	}
+	return us, total, nil
 }
 
 // ReportWrite is a report to save as a draft, submit for review or (staff only) publish.

@@ -143,7 +143,7 @@ func TestReportReturnResubmitPublish(t *testing.T) {
 	if submitted.ID != draft.ID || submitted.State != tracker.StateSubmitted || submitted.SubmittedAt == nil || submitted.Submission == 0 {
 		t.Errorf("submitted = %+v", submitted)
 	}
-	queue, err := rp.store.ReviewQueue(rp.ctx)
+	queue, _, err := rp.store.ReviewQueue(rp.ctx, 0)
 	if err != nil || len(queue) != 1 || queue[0].ID != draft.ID {
 		t.Fatalf("review queue = %+v, %v", queue, err)
 	}
@@ -159,7 +159,7 @@ func TestReportReturnResubmitPublish(t *testing.T) {
 	if err != nil || open.ID != draft.ID || open.ReviewNote != "Say which cohort." {
 		t.Errorf("partner's open update = %+v, %v", open, err)
 	}
-	if queue, _ := rp.store.ReviewQueue(rp.ctx); len(queue) != 0 {
+	if queue, _, _ := rp.store.ReviewQueue(rp.ctx, 0); len(queue) != 0 {
 		t.Errorf("returned update still in the review queue")
 	}
 
@@ -492,9 +492,9 @@ func TestConcurrentSubmissions(t *testing.T) {
 	if ok != 1 || len(conflicts) != len(orgs)-1 || len(other) > 0 {
 		t.Fatalf("%d organisations submitting at once from one view: %d succeeded, conflicts %q, other %v", len(orgs), ok, conflicts, other)
 	}
-	queue, _ := rp.store.ReviewQueue(rp.ctx)
-	if len(queue) != 1 {
-		t.Errorf("review queue holds %d updates, want 1", len(queue))
+	queue, total, _ := rp.store.ReviewQueue(rp.ctx, 0)
+	if len(queue) != 1 || total != 1 {
+		t.Errorf("review queue holds %d updates (total %d), want 1", len(queue), total)
 	}
 }
 
@@ -520,5 +520,58 @@ func TestConcurrentReturnAndPublish(t *testing.T) {
 	got, _ := rp.store.UpdateByID(rp.ctx, u.ID)
 	if (errs[0] == nil) != (got.State == tracker.StatePublished) {
 		t.Errorf("update is %s, but publish returned %v", got.State, errs[0])
+	}
+}
+
+func TestDashboard(t *testing.T) {
+	rp := newReporting(t)
+	staff := rp.user(tracker.RoleStaff, "")
+	refs := func(cs []tracker.Commitment) string {
+		var out []string
+		for _, c := range cs {
+			out = append(out, c.Ref)
+		}
+		return strings.Join(out, ",")
+	}
+	d, err := rp.store.Dashboard(rp.ctx, rp.plan.ID, reportAt, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// At 23 November 2026: 4.4 (March 2024), 4.5 (April 2024), 4.3 (December 2025) and 4.1 (March
+	// 2026) are overdue, longest first; nothing has been published through the portal.
+	if got := refs(d.Overdue); got != "4.4,4.5,4.3,4.1" || d.OverdueTotal != 4 {
+		t.Errorf("overdue = %s (total %d)", got, d.OverdueTotal)
+	}
+	if got := refs(d.UpdateDue); got != "4.1,4.2,4.3,4.4,4.5,5.1" || d.UpdateDueTotal != 6 {
+		t.Errorf("update due = %s (total %d)", got, d.UpdateDueTotal)
+	}
+
+	// Publishing 4.4 as delivered takes it off both lists until 90 days have passed.
+	rp.mustSave(staff, "4.4", tracker.ActionPublish, report(tracker.Delivered, "Done."))
+	d, _ = rp.store.Dashboard(rp.ctx, rp.plan.ID, reportAt, 2)
+	if got := refs(d.Overdue); got != "4.5,4.3" || d.OverdueTotal != 3 {
+		t.Errorf("overdue after delivering 4.4 = %s (total %d), want the first 2 of 3", got, d.OverdueTotal)
+	}
+	if d.UpdateDueTotal != 5 {
+		t.Errorf("update due after publishing 4.4 = %d, want 5", d.UpdateDueTotal)
+	}
+	later := reportAt.Add(tracker.UpdateDueAfter + time.Minute)
+	d, _ = rp.store.Dashboard(rp.ctx, rp.plan.ID, later, 10)
+	if d.UpdateDueTotal != 6 || refs(d.UpdateDue)[len(refs(d.UpdateDue))-3:] != "4.4" {
+		t.Errorf("update due 90 days later = %s (total %d), want 4.4 back, last", refs(d.UpdateDue), d.UpdateDueTotal)
+	}
+	// The SQL agrees with the domain's rules.
+	cs, _ := rp.store.Commitments(rp.ctx, postgres.CommitmentFilter{PlanID: rp.plan.ID})
+	overdue, due := 0, 0
+	for _, c := range cs {
+		if c.Overdue(later) {
+			overdue++
+		}
+		if c.UpdateDue(later) {
+			due++
+		}
+	}
+	if overdue != d.OverdueTotal || due != d.UpdateDueTotal {
+		t.Errorf("domain counts overdue %d, update due %d; dashboard %d, %d", overdue, due, d.OverdueTotal, d.UpdateDueTotal)
 	}
 }

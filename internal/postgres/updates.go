@@ -30,16 +30,22 @@ const updateFrom = ` FROM updates u
 const publishedOrder = ` ORDER BY u.published_at DESC NULLS LAST, u.source_period DESC NULLS LAST, u.id DESC`
 
 func scanUpdate(row pgx.CollectableRow) (tracker.Update, error) {
+	return scanUpdateWith(row)
+}
+
+// scanUpdateWith scans the update columns and then, into extra, any columns that follow them.
+func scanUpdateWith(row pgx.CollectableRow, extra ...any) (tracker.Update, error) {
 	var u tracker.Update
 	var state, status string
 	var expected *time.Time
-	err := row.Scan(&u.ID, &u.CommitmentID, &u.CommitmentRef, &state, &status, &u.StatusLabel,
+	targets := []any{&u.ID, &u.CommitmentID, &u.CommitmentRef, &state, &status, &u.StatusLabel,
 		&u.Narrative, &expected, &u.Timescale, &u.EvidenceURL, &u.StatusReason, &u.BaseVersion,
 		&u.AuthorID, &u.AuthorName, &u.OrganisationID, &u.OrganisationCode, &u.OrganisationName,
 		&u.SourceTitle, &u.SourcePeriod, &u.SourceURL, &u.ReviewNote, &u.ReviewerName,
 		&u.SubmittedAt, &u.ReturnedAt, &u.PublishedAt, &u.CreatedAt, &u.UpdatedAt, &u.Version,
 		&u.CarriedForwardTo, &u.CarriedForwardPlanID, &u.BaseSubmission, &u.Submission, &u.PublishedVersion,
-		&u.ReviewerID)
+		&u.ReviewerID}
+	err := row.Scan(append(targets, extra...)...)
 	u.State = tracker.UpdateState(state)
 	u.Status = tracker.Status(status)
 	u.Expected = monthPtr(expected)
