@@ -10,6 +10,8 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/a-h/templ"
+
+	"github.com/scottish-government/delivery-tracker/internal/tracker"
 )
 
 func renderHTML(t *testing.T, c templ.Component) string {
@@ -304,14 +306,30 @@ func TestTextareaCharacterCount(t *testing.T) {
 	if _, ok := ta.Attr("maxlength"); ok {
 		t.Error("maxlength would cut off pasted text without warning")
 	}
+	// Without JavaScript the count is as the server counted it when it served the page.
 	hint := wrapper.Find("#character-count-summary")
-	if strings.TrimSpace(hint.Text()) != "You can enter up to 500 characters" {
-		t.Errorf("count hint %q", hint.Text())
+	want := fmt.Sprintf("You have %d characters remaining", 500-tracker.TextLength("Line one\n"+xss))
+	if strings.TrimSpace(hint.Text()) != want {
+		t.Errorf("count hint %q, want %q", hint.Text(), want)
 	}
 	if got, _ := ta.Attr("aria-describedby"); got != "hint-text-summary character-count-summary" {
 		t.Errorf("aria-describedby %q", got)
 	}
 	checkDescribedBy(t, doc)
+
+	for value, want := range map[string]string{
+		"":                      "You can enter up to 10 characters",
+		"  ":                    "You can enter up to 10 characters",
+		"123456789":             "You have 1 character remaining",
+		"123\r\n6789\r\n0":      "You have 0 characters remaining",
+		"12345678901":           "You have 1 character too many",
+		strings.Repeat("é", 15): "You have 5 characters too many",
+	} {
+		doc := render(t, Textarea(TextareaProps{Field: Field{ID: "n", Label: "N", Value: value}, MaxLength: 10}))
+		if got := strings.TrimSpace(doc.Find("#character-count-n").Text()); got != want {
+			t.Errorf("count for %q = %q, want %q", value, got, want)
+		}
+	}
 
 	plain := render(t, Textarea(TextareaProps{Field: Field{ID: "notes", Label: "Notes"}}))
 	if plain.Find(`[data-module="ds-character-count"]`).Length() != 0 {
@@ -382,6 +400,12 @@ func TestMonthYearInput(t *testing.T) {
 	}
 	if year.AttrOr("name", "") != "target-year" || year.AttrOr("value", "") != "2027" {
 		t.Errorf("year input %v", year.Nodes)
+	}
+	named := render(t, MonthYearInput(MonthYearProps{Field: Field{ID: "due_month", Label: "Due"},
+		MonthName: "due_month", YearName: "due_year", YearID: "due_year"}))
+	if named.Find("input#due_month").AttrOr("name", "") != "due_month" || named.Find("input#due_year").AttrOr("name", "") != "due_year" ||
+		named.Find(`label[for="due_year"]`).Length() != 1 {
+		t.Errorf("named month and year inputs: %d inputs", named.Find("input").Length())
 	}
 	if month.AttrOr("inputmode", "") != "numeric" {
 		t.Error("month not numeric")

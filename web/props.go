@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/a-h/templ"
+
+	"github.com/scottish-government/delivery-tracker/internal/tracker"
 )
 
 // ServiceName is the name of the service, shown in the site header and at
@@ -320,8 +322,23 @@ func (p TextareaProps) rows() int {
 
 func (p TextareaProps) countID() string { return "character-count-" + p.ID }
 
+// countMessage is the character count as the page is served, so that it
+// works without JavaScript: the limit while the field is empty, then how many
+// characters are left or how many too many, counted as the server counts them.
 func (p TextareaProps) countMessage() string {
-	return "You can enter up to " + strconv.Itoa(p.MaxLength) + " characters"
+	n := tracker.TextLength(strings.TrimSpace(p.Value))
+	switch left := p.MaxLength - n; {
+	case n == 0:
+		return "You can enter up to " + strconv.Itoa(p.MaxLength) + " characters"
+	case left == 1:
+		return "You have 1 character remaining"
+	case left >= 0:
+		return "You have " + strconv.Itoa(left) + " characters remaining"
+	case left == -1:
+		return "You have 1 character too many"
+	default:
+		return "You have " + strconv.Itoa(-left) + " characters too many"
+	}
 }
 
 // Option is one choice of a radio group or select.
@@ -358,12 +375,37 @@ type SelectProps struct {
 
 // MonthYearProps configures MonthYearInput, a month and year pair such as a
 // target delivery date. The month input takes Field.ID; the year input takes
-// Field.ID + "-year". The inputs are named Name + "-month" and
-// Name + "-year".
+// Field.ID + "-year" unless YearID is set. The inputs are named
+// Name + "-month" and Name + "-year" unless MonthName and YearName are set.
 type MonthYearProps struct {
 	Field
 	Month string
 	Year  string
+	// MonthName, YearName and YearID, when set, name the inputs and give the
+	// year input its id, for forms whose fields are named otherwise (such as
+	// due_month and due_year).
+	MonthName string
+	YearName  string
+	YearID    string
 }
 
-func (p MonthYearProps) yearID() string { return p.ID + "-year" }
+func (p MonthYearProps) yearID() string {
+	if p.YearID != "" {
+		return p.YearID
+	}
+	return p.ID + "-year"
+}
+
+func (p MonthYearProps) monthName() string {
+	if p.MonthName != "" {
+		return p.MonthName
+	}
+	return p.name() + "-month"
+}
+
+func (p MonthYearProps) yearName() string {
+	if p.YearName != "" {
+		return p.YearName
+	}
+	return p.name() + "-year"
+}
