@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 )
 
@@ -61,6 +62,19 @@ var authzRoutes = []authzRoute{
 	{Method: http.MethodPost, Path: "/admin/users/{id}/enable", Allowed: []who{admin}, Setup: targetUser("/enable", url.Values{})},
 	{Method: http.MethodPost, Path: "/admin/users/{id}/link", Allowed: []who{admin}, Setup: targetUser("/link", url.Values{})},
 	{Method: http.MethodGet, Path: "/admin/audit", Allowed: []who{admin}},
+
+	// Reporting and review.
+	{Method: http.MethodGet, Path: "/report", Allowed: []who{partnerOther, partnerLead, staff, admin}},
+	{Method: http.MethodGet, Path: "/report/4.1", Allowed: []who{partnerLead, staff, admin}},
+	{Method: http.MethodPost, Path: "/report/4.1", Form: reportForm("draft"), Allowed: []who{partnerLead, staff, admin}},
+	{Method: http.MethodPost, Path: "/report/4.1", Form: reportForm("submit"), Allowed: []who{partnerLead, staff, admin}},
+	{Method: http.MethodPost, Path: "/report/4.1", Form: reportForm("publish"), Allowed: []who{staff, admin}},
+	{Method: http.MethodGet, Path: "/report/4.5", Allowed: []who{partnerOther, staff, admin}},
+	{Method: http.MethodGet, Path: "/review", Allowed: []who{staff, admin}},
+	{Method: http.MethodGet, Path: "/review/{id}", Setup: reviewSetup(""), Allowed: []who{staff, admin}},
+	{Method: http.MethodPost, Path: "/review/{id} publish", Setup: reviewSetup("publish"), Allowed: []who{staff, admin}},
+	{Method: http.MethodPost, Path: "/review/{id} return", Setup: reviewSetup("return"), Allowed: []who{staff, admin}},
+	{Method: http.MethodGet, Path: "/dashboard", Allowed: []who{staff, admin}},
 }
 
 // targetUser returns a Setup that creates a staff account to act on, at /admin/users/{id}
@@ -76,6 +90,47 @@ func targetUser(suffix string, form url.Values) func(t *testing.T, app *testApp)
 			}
 		}
 		return "/admin/users/" + strconv.FormatInt(u.ID, 10) + suffix, f
+	}
+}
+
+// reportForm is a valid progress report on 4.1 with the action, based on the seed's version.
+func reportForm(action string) url.Values {
+	return url.Values{"action": {action}, "status": {"on_track"}, "narrative": {"Going well."}, "version": {"1"}, "seen": {"0"}}
+}
+
+// reviewSetup submits an update on 4.1 as a new NES partner and returns its review page's path
+// and, for an action, the form that publishes or returns it.
+func reviewSetup(action string) func(t *testing.T, app *testApp) (string, url.Values) {
+	return func(t *testing.T, app *testApp) (string, url.Values) {
+		t.Helper()
+		author, _ := createUser(t, app, tracker.RolePartner, "NES")
+		plan, err := app.Store.CurrentPlan(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := app.Store.CommitmentByRef(t.Context(), plan.ID, "4.1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var base tracker.ReportBase
+		base.Version = c.Version
+		if open, err := app.Store.OpenUpdate(t.Context(), c.ID, &author); err == nil {
+			base.UpdateID, base.UpdateVersion = open.ID, open.Version
+		}
+		base.Seen, _ = app.Store.SubmissionMark(t.Context(), c.ID)
+		u, err := app.Store.SaveReport(t.Context(), tracker.Actor{User: &author}, postgres.ReportWrite{
+			CommitmentID: c.ID, Report: tracker.Report{Status: tracker.OnTrack, Narrative: "For review."},
+			Base: base, Action: tracker.ActionSubmit, At: app.clock.Now(),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := fmt.Sprintf("/review/%d", u.ID)
+		if action == "" {
+			return path, nil
+		}
+		return path, url.Values{"action": {action}, "version": {strconv.Itoa(u.Version)},
+			"commitment_version": {strconv.Itoa(c.Version)}, "note": {"Please add dates."}}
 	}
 }
 

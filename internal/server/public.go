@@ -127,7 +127,7 @@ func (s *Server) commitment(w http.ResponseWriter, r *http.Request) {
 	l := s.layout(r)
 	l.Title = "Commitment " + c.Ref
 	s.render(w, r, http.StatusOK, web.CommitmentPage(l, web.CommitmentView{
-		Plan: plan, Row: s.row(plan, c), History: history,
+		Plan: plan, Row: s.row(plan, c), History: history, ShowNames: s.user(r).IsStaff(),
 	}))
 }
 

@@ -51,6 +51,23 @@ func (s *Server) routes() *chi.Mux {
 	r.With(s.requireUser).Get("/account", s.account)
 	r.With(s.requireUser).Post("/account/password", s.changePassword)
 
+	// Reporting progress, for partners (on the commitments their organisation leads) and staff.
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireUser)
+		r.Get("/report", s.reportList)
+		r.Get("/report/{ref}", s.reportForm)
+		r.Post("/report/{ref}", s.report)
+	})
+
+	// Reviewing and publishing updates, and the dashboard, for staff.
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireCan(tracker.ActionReview))
+		r.Get("/review", s.reviewList)
+		r.Get("/review/{id}", s.reviewUpdate)
+		r.Post("/review/{id}", s.review)
+	})
+	r.With(s.requireCan(tracker.ActionViewDashboard)).Get("/dashboard", s.dashboard)
+
 	// Administration of accounts.
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireCan(tracker.ActionManageUsers))

@@ -1,0 +1,60 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/scottish-government/delivery-tracker/web"
+)
+
+// dashboardListLimit is how many commitments each of the dashboard's lists shows, and
+// dashboardWaitingLimit how many waiting updates.
+const (
+	dashboardListLimit    = 50
+	dashboardWaitingLimit = 20
+)
+
+// dashboard is the staff dashboard: counts by status and priority area, overdue commitments,
+// commitments due an update and updates waiting for review.
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	now := s.now()
+	plan, err := s.store.CurrentPlan(ctx)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	priorities, err := s.store.Priorities(ctx, plan.ID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	counts, err := s.store.StatusCounts(ctx, plan.ID, now)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	d, err := s.store.Dashboard(ctx, plan.ID, now, dashboardListLimit)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	waiting, total, err := s.store.ReviewQueue(ctx, dashboardWaitingLimit)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	items, err := s.reviewItems(r, waiting)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	v := web.DashboardView{
+		Plan: plan, Priorities: priorities, Counts: counts,
+		Overdue: s.rows(plan, d.Overdue), OverdueTotal: d.OverdueTotal,
+		UpdateDue: s.rows(plan, d.UpdateDue), UpdateDueTotal: d.UpdateDueTotal,
+		Waiting: items, WaitingTotal: total, Now: now,
+	}
+	l := s.layout(r)
+	l.Title = "Dashboard"
+	s.render(w, r, http.StatusOK, web.DashboardPage(l, v))
+}

@@ -1,0 +1,333 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/scottish-government/delivery-tracker/internal/postgres"
+	"github.com/scottish-government/delivery-tracker/internal/tracker"
+	"github.com/scottish-government/delivery-tracker/web"
+)
+
+// Partners report progress on the commitments their organisation leads; staff may report on
+// any commitment, and publish what they write themselves.
+
+// reportList is /report: a partner's commitments, or for staff those of the organisation they
+// choose (every commitment when they choose none).
+func (s *Server) reportList(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	u := s.user(r)
+	plan, err := s.store.CurrentPlan(ctx)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	v := web.ReportListView{Plan: plan, Staff: u.IsStaff()}
+	switch {
+	case v.Staff:
+		if code := r.URL.Query().Get("org"); code != "" {
+			if !tracker.ValidCode(code) {
+				s.notFound(w, r)
+				return
+			}
+			o, err := s.store.OrganisationByCode(ctx, code)
+			if err != nil {
+				s.error(w, r, err)
+				return
+			}
+			v.Organisation = &o
+		}
+		if v.Organisations, err = s.store.Organisations(ctx); err != nil {
+			s.error(w, r, err)
+			return
+		}
+	case u.Role == tracker.RolePartner && u.OrganisationID != nil:
+		o, err := s.store.OrganisationByCode(ctx, u.OrganisationCode)
+		if err != nil {
+			s.error(w, r, err)
+			return
+		}
+		v.Organisation = &o
+	default:
+		s.forbidden(w, r)
+		return
+	}
+	filter := postgres.CommitmentFilter{PlanID: plan.ID}
+	if v.Organisation != nil {
+		filter.OrganisationID = v.Organisation.ID
+	}
+	cs, err := s.store.Commitments(ctx, filter)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	open, err := s.store.OpenUpdates(ctx, u)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	now := s.now()
+	for _, c := range cs {
+		row := web.ReportRow{CommitmentRow: s.row(plan, c), ReportURL: web.ReportPath(c.Ref), UpdateDue: c.UpdateDue(now)}
+		if o, ok := open[c.ID]; ok {
+			row.Open = &o
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	l := s.layout(r)
+	l.Title = "Report progress"
+	s.render(w, r, http.StatusOK, web.ReportListPage(l, v))
+}
+
+// reportCommitment finds the commitment of the current plan that the request's path names and
+// checks the user may report on it. When it returns false it has answered the request.
+func (s *Server) reportCommitment(w http.ResponseWriter, r *http.Request) (tracker.Plan, tracker.Commitment, bool) {
+	ctx := r.Context()
+	ref := chi.URLParam(r, "ref")
+	if !tracker.ValidRef(ref) {
+		s.notFound(w, r)
+		return tracker.Plan{}, tracker.Commitment{}, false
+	}
+	plan, err := s.store.CurrentPlan(ctx)
+	if err != nil {
+		s.error(w, r, err)
+		return tracker.Plan{}, tracker.Commitment{}, false
+	}
+	c, err := s.store.CommitmentByRef(ctx, plan.ID, ref)
+	if err != nil {
+		s.error(w, r, err)
+		return tracker.Plan{}, tracker.Commitment{}, false
+	}
+	if !s.can(w, r, tracker.ActionReport, &c) {
+		return tracker.Plan{}, tracker.Commitment{}, false
+	}
+	return plan, c, true
+}
+
+// reportForm is GET /report/{ref}: the form, filled in from the update in progress if there is
+// one.
+func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) {
+	plan, c, ok := s.reportCommitment(w, r)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	u := s.user(r)
+	v := web.ReportFormView{Plan: plan, Row: s.row(plan, c), Staff: u.IsStaff(), Action: web.ReportPath(c.Ref), Now: s.now()}
+	open, err := s.store.OpenUpdate(ctx, c.ID, u)
+	switch {
+	case err == nil:
+		v.Open = &open
+		v.Form = formOf(open)
+	case errors.Is(err, tracker.ErrNotFound):
+		mark, err := s.store.SubmissionMark(ctx, c.ID)
+		if err != nil {
+			s.error(w, r, err)
+			return
+		}
+		v.Form = web.ReportForm{Version: strconv.Itoa(c.Version), Seen: strconv.FormatInt(mark, 10)}
+	default:
+		s.error(w, r, err)
+		return
+	}
+	if err := s.latest(r, &v); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.renderReportForm(w, r, http.StatusOK, v)
+}
+
+// formOf fills the form from an update in progress, based on what the update was based on, so
+// that submitting it is checked against everything that happened since it was started.
+func formOf(u tracker.Update) web.ReportForm {
+	f := web.ReportForm{
+		Status:           string(u.Status),
+		Narrative:        u.Narrative,
+		EvidenceURL:      u.EvidenceURL,
+		StatusReason:     u.StatusReason,
+		CarriedForwardTo: u.CarriedForwardTo,
+		Version:          strconv.Itoa(u.BaseVersion),
+		Seen:             strconv.FormatInt(u.BaseSubmission, 10),
+		UpdateID:         strconv.FormatInt(u.ID, 10),
+		UpdateVersion:    strconv.Itoa(u.Version),
+	}
+	if u.Expected != nil {
+		f.DueMonth, f.DueYear = strconv.Itoa(int(u.Expected.Month)), strconv.Itoa(u.Expected.Year)
+	}
+	return f
+}
+
+// latest adds the commitment's newest published update to the form's view.
+func (s *Server) latest(r *http.Request, v *web.ReportFormView) error {
+	history, err := s.store.PublishedUpdates(r.Context(), v.Row.Commitment.ID)
+	if err != nil {
+		return err
+	}
+	if len(history) > 0 {
+		v.Latest = &history[0]
+	}
+	return nil
+}
+
+func (s *Server) renderReportForm(w http.ResponseWriter, r *http.Request, status int, v web.ReportFormView) {
+	l := s.layout(r)
+	l.Title = "Report progress on commitment " + v.Row.Commitment.Ref
+	if len(v.Errors) > 0 {
+		l.Title = "Error: " + l.Title
+	}
+	l.Breadcrumbs = []web.Breadcrumb{{Text: "Report progress", Href: web.ReportListPath}, {Text: "Commitment " + v.Row.Commitment.Ref}}
+	s.render(w, r, status, web.ReportFormPage(l, v))
+}
+
+// report is POST /report/{ref}: save a draft, submit for review or (staff) publish.
+func (s *Server) report(w http.ResponseWriter, r *http.Request) {
+	plan, c, ok := s.reportCommitment(w, r)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	u := s.user(r)
+	f := r.PostForm
+	action, ok := tracker.ParseReportAction(f.Get("action"))
+	if !ok {
+		s.badRequest(w, r, "Choose Save draft or Submit for review.")
+		return
+	}
+	if action == tracker.ActionPublish && !s.can(w, r, tracker.ActionPublishOwn, nil) {
+		return
+	}
+	form := web.ReportForm{
+		Status: f.Get("status"), Narrative: f.Get("narrative"), DueMonth: f.Get("due_month"), DueYear: f.Get("due_year"),
+		EvidenceURL: f.Get("evidence_url"), StatusReason: f.Get("status_reason"), CarriedForwardTo: f.Get("carried_forward_to"),
+		Version: f.Get("version"), Seen: f.Get("seen"), UpdateID: f.Get("update"), UpdateVersion: f.Get("update_version"),
+	}
+	v := web.ReportFormView{Plan: plan, Row: s.row(plan, c), Staff: u.IsStaff(), Action: web.ReportPath(c.Ref), Form: form, Now: s.now()}
+	rep, errs := tracker.ParseReport(tracker.ReportInput{
+		Status: form.Status, Narrative: form.Narrative, DueMonth: form.DueMonth, DueYear: form.DueYear,
+		EvidenceURL: form.EvidenceURL, StatusReason: form.StatusReason, CarriedForwardTo: form.CarriedForwardTo,
+	}, u.IsStaff())
+	if len(errs) == 0 && rep.Status == tracker.CarriedForward {
+		plans, err := s.store.Plans(ctx)
+		if err != nil {
+			s.error(w, r, err)
+			return
+		}
+		later, msg := tracker.LaterPlan(rep.CarriedForwardTo, plan, plans)
+		if msg != "" {
+			errs = append(errs, tracker.FieldError{Field: tracker.FieldCarriedForwardTo, Message: msg})
+		} else if later != nil {
+			rep.CarriedForwardPlanID, rep.CarriedForwardTo = &later.ID, later.Title
+		}
+	}
+	if len(errs) > 0 {
+		v.Errors = fieldErrors(errs)
+		if err := s.openAndLatest(r, &v); err != nil {
+			s.error(w, r, err)
+			return
+		}
+		s.renderReportForm(w, r, http.StatusUnprocessableEntity, v)
+		return
+	}
+	base := tracker.ReportBase{
+		Version:       atoiOr0(form.Version),
+		Seen:          int64(atoiOr0(form.Seen)),
+		UpdateID:      int64(atoiOr0(form.UpdateID)),
+		UpdateVersion: atoiOr0(form.UpdateVersion),
+	}
+	saved, err := s.store.SaveReport(ctx, s.actor(r), postgres.ReportWrite{
+		CommitmentID: c.ID, Report: rep, Base: base, Action: action, At: s.now(),
+	})
+	var ce *tracker.ConflictError
+	switch {
+	case errors.As(err, &ce):
+		// Keep what they typed; base the form on what is there now, so that sending it again is
+		// a deliberate choice made having seen what changed.
+		v.Conflict = s.conflictView(u, ce)
+		v.Form.Version = strconv.Itoa(ce.Commitment.Version)
+		v.Form.Seen = strconv.FormatInt(ce.Seen, 10)
+		v.Form.UpdateID, v.Form.UpdateVersion = "", ""
+		if ce.Commitment.ID != 0 {
+			v.Row = s.row(plan, ce.Commitment)
+		}
+		if err := s.openAndLatest(r, &v); err != nil {
+			s.error(w, r, err)
+			return
+		}
+		if v.Open != nil {
+			v.Form.UpdateID, v.Form.UpdateVersion = strconv.FormatInt(v.Open.ID, 10), strconv.Itoa(v.Open.Version)
+		}
+		s.renderReportForm(w, r, http.StatusConflict, v)
+		return
+	case err != nil:
+		s.error(w, r, err)
+		return
+	}
+	switch action {
+	case tracker.ActionDraft:
+		s.flash(r, "Your draft update on commitment "+c.Ref+" has been saved. Only your organisation can see it.")
+		http.Redirect(w, r, web.ReportListPath, http.StatusSeeOther)
+	case tracker.ActionSubmit:
+		s.flash(r, "Your update on commitment "+c.Ref+" has been submitted for review.")
+		http.Redirect(w, r, web.ReportListPath, http.StatusSeeOther)
+	case tracker.ActionPublish:
+		s.flash(r, "Your update on commitment "+c.Ref+" has been published.")
+		http.Redirect(w, r, web.CommitmentPath(plan, saved.CommitmentRef), http.StatusSeeOther)
+	}
+}
+
+// openAndLatest adds the user's update in progress and the newest published update to a form
+// being shown again.
+func (s *Server) openAndLatest(r *http.Request, v *web.ReportFormView) error {
+	open, err := s.store.OpenUpdate(r.Context(), v.Row.Commitment.ID, s.user(r))
+	switch {
+	case err == nil:
+		v.Open = &open
+	case !errors.Is(err, tracker.ErrNotFound):
+		return err
+	}
+	return s.latest(r, v)
+}
+
+// conflictView shows what changed to the user. Partners read other organisations' updates only
+// once they are published.
+func (s *Server) conflictView(u *tracker.User, ce *tracker.ConflictError) *web.ConflictView {
+	cv := &web.ConflictView{Message: ce.Message, Commitment: ce.Commitment, Published: ce.Published, Current: ce.Current}
+	for _, up := range ce.Submitted {
+		cv.Submitted = append(cv.Submitted, web.ConflictUpdate{Update: up, Visible: mayRead(u, up)})
+	}
+	if cv.Current != nil && !mayRead(u, *cv.Current) {
+		cv.Current = nil
+	}
+	return cv
+}
+
+// mayRead reports whether the user may read an update that is not published: staff may, and so
+// may partners of the organisation that wrote it.
+func mayRead(u *tracker.User, up tracker.Update) bool {
+	if up.State == tracker.StatePublished || u.IsStaff() {
+		return true
+	}
+	return !u.Disabled() && u.OrganisationID != nil && up.OrganisationID != nil && *u.OrganisationID == *up.OrganisationID
+}
+
+// fieldErrors turns the domain's field errors into the page's, pointing each at its input.
+func fieldErrors(errs []tracker.FieldError) []web.FieldError {
+	out := make([]web.FieldError, len(errs))
+	for i, e := range errs {
+		out[i] = web.FieldError{Field: e.Field, Message: e.Message}
+	}
+	return out
+}
+
+// atoiOr0 reads a hidden form field, 0 if it is missing or not a number: a form that does not
+// say what it was based on is treated as based on nothing, and so conflicts with anything there.
+func atoiOr0(s string) int {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
+}

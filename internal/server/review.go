@@ -1,0 +1,182 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/scottish-government/delivery-tracker/internal/postgres"
+	"github.com/scottish-government/delivery-tracker/internal/tracker"
+	"github.com/scottish-government/delivery-tracker/web"
+)
+
+// Staff review submitted updates: publish them, or return them to their partner with a note.
+
+// reviewListLimit is how many waiting updates /review lists, longest waiting first.
+const reviewListLimit = 100
+
+// reviewList is /review: the updates waiting for review, oldest first.
+func (s *Server) reviewList(w http.ResponseWriter, r *http.Request) {
+	us, total, err := s.store.ReviewQueue(r.Context(), reviewListLimit)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	items, err := s.reviewItems(r, us)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	l := s.layout(r)
+	l.Title = "Review updates"
+	s.render(w, r, http.StatusOK, web.ReviewListPage(l, web.ReviewListView{Items: items, Total: total}))
+}
+
+// reviewItems pairs each update with its commitment and plan, and says how long it has waited.
+func (s *Server) reviewItems(r *http.Request, us []tracker.Update) ([]web.ReviewItem, error) {
+	if len(us) == 0 {
+		return nil, nil
+	}
+	ctx := r.Context()
+	ids := make([]int64, len(us))
+	for i, u := range us {
+		ids[i] = u.CommitmentID
+	}
+	cs, err := s.store.Commitments(ctx, postgres.CommitmentFilter{IDs: ids})
+	if err != nil {
+		return nil, err
+	}
+	plans, err := s.store.Plans(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]tracker.Commitment, len(cs))
+	for _, c := range cs {
+		byID[c.ID] = c
+	}
+	planByID := make(map[int64]tracker.Plan, len(plans))
+	for _, p := range plans {
+		planByID[p.ID] = p
+	}
+	now := s.now()
+	items := make([]web.ReviewItem, 0, len(us))
+	for _, u := range us {
+		c, ok := byID[u.CommitmentID]
+		if !ok {
+			continue // retired since
+		}
+		items = append(items, web.ReviewItem{
+			Update: u, Commitment: c, Plan: planByID[c.PlanID], Waiting: u.Waiting(now),
+			Stale: u.State == tracker.StateSubmitted && u.BaseVersion < c.Version,
+		})
+	}
+	return items, nil
+}
+
+// reviewTarget reads the update the path names. Drafts are their authors' own and are not found
+// here; neither is an update of a retired commitment.
+func (s *Server) reviewTarget(w http.ResponseWriter, r *http.Request) (web.ReviewItem, bool) {
+	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.notFound(w, r)
+		return web.ReviewItem{}, false
+	}
+	u, err := s.store.UpdateByID(r.Context(), id)
+	if err == nil && u.State == tracker.StateDraft {
+		err = tracker.ErrNotFound
+	}
+	if err != nil {
+		s.error(w, r, err)
+		return web.ReviewItem{}, false
+	}
+	items, err := s.reviewItems(r, []tracker.Update{u})
+	if err != nil {
+		s.error(w, r, err)
+		return web.ReviewItem{}, false
+	}
+	if len(items) == 0 {
+		s.notFound(w, r)
+		return web.ReviewItem{}, false
+	}
+	return items[0], true
+}
+
+// reviewUpdate is GET /review/{id}: one update with Publish and Return to partner.
+func (s *Server) reviewUpdate(w http.ResponseWriter, r *http.Request) {
+	it, ok := s.reviewTarget(w, r)
+	if !ok {
+		return
+	}
+	s.renderReview(w, r, http.StatusOK, web.ReviewView{Item: it})
+}
+
+func (s *Server) renderReview(w http.ResponseWriter, r *http.Request, status int, v web.ReviewView) {
+	history, err := s.store.PublishedUpdates(r.Context(), v.Item.Commitment.ID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	for i := range history {
+		if history[i].ID != v.Item.Update.ID {
+			v.Latest = &history[i]
+			break
+		}
+	}
+	v.ShowNames = true
+	l := s.layout(r)
+	l.Title = "Review the update on commitment " + v.Item.Commitment.Ref
+	if len(v.Errors) > 0 {
+		l.Title = "Error: " + l.Title
+	}
+	l.Breadcrumbs = []web.Breadcrumb{{Text: "Review updates", Href: web.ReviewListPath}, {Text: "Commitment " + v.Item.Commitment.Ref}}
+	s.render(w, r, status, web.ReviewPage(l, v))
+}
+
+// review is POST /review/{id}: publish the update, or return it to its partner with a note.
+func (s *Server) review(w http.ResponseWriter, r *http.Request) {
+	it, ok := s.reviewTarget(w, r)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	f := r.PostForm
+	version, commitmentVersion := atoiOr0(f.Get("version")), atoiOr0(f.Get("commitment_version"))
+	var err error
+	var flash string
+	switch f.Get("action") {
+	case "publish":
+		_, err = s.store.PublishUpdate(ctx, s.actor(r), it.Update.ID, version, commitmentVersion, s.now())
+		flash = "The update on commitment " + it.Commitment.Ref + " from " + it.Update.Reporter() + " has been published."
+	case "return":
+		note, errs := tracker.ParseReviewNote(f.Get("note"))
+		if len(errs) > 0 {
+			s.renderReview(w, r, http.StatusUnprocessableEntity, web.ReviewView{Item: it, Note: f.Get("note"), Errors: fieldErrors(errs)})
+			return
+		}
+		_, err = s.store.ReturnUpdate(ctx, s.actor(r), it.Update.ID, version, note, s.now())
+		flash = "The update on commitment " + it.Commitment.Ref + " has been returned to " + it.Update.Reporter() + " with your note."
+	default:
+		s.badRequest(w, r, "Choose Publish or Return to partner.")
+		return
+	}
+	var ce *tracker.ConflictError
+	switch {
+	case errors.As(err, &ce):
+		// Show the update as it is now, with what happened to it, keeping any note typed.
+		fresh, ok := s.reviewTarget(w, r)
+		if !ok {
+			return
+		}
+		cv := s.conflictView(s.user(r), ce)
+		cv.Current = nil // the page shows the update as it is now
+		s.renderReview(w, r, http.StatusConflict, web.ReviewView{Item: fresh, Note: f.Get("note"), Conflict: cv})
+		return
+	case err != nil:
+		s.error(w, r, err)
+		return
+	}
+	s.flash(r, flash)
+	http.Redirect(w, r, web.ReviewListPath, http.StatusSeeOther)
+}
