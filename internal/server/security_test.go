@@ -185,10 +185,13 @@ func TestNoStateChangeOnGet(t *testing.T) {
 	}
 }
 
-// hasPage reports whether authzRoutes lists a GET page at the pattern of a POST route's Path
-// (up to any space, as in "/review/{id} publish").
+// hasPage reports whether there is a GET page at the pattern of a POST route's Path (up to any
+// space, as in "/review/{id} publish"): the sign-in form, or a page authzRoutes lists.
 func hasPage(pattern string) bool {
 	pattern, _, _ = strings.Cut(pattern, " ")
+	if pattern == "/sign-in" {
+		return true
+	}
 	for _, rt := range authzRoutes {
 		if rt.Method == http.MethodGet && rt.Path == pattern {
 			return true
