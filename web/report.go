@@ -80,8 +80,6 @@ type ReportFormView struct {
 	Conflict *ConflictView
 	// Action is where the form posts.
 	Action string
-	// Now is the request's time.
-	Now time.Time
 }
 
 // ConflictView says what changed since a form was opened.
@@ -95,6 +93,8 @@ type ConflictView struct {
 	Submitted []ConflictUpdate
 	// Current is the update being edited as it is now, if someone else changed it.
 	Current *tracker.Update
+	// Overdue is true when the commitment is overdue now.
+	Overdue bool
 }
 
 // ConflictUpdate is an update submitted for review since a form was opened, with whether the
@@ -113,6 +113,8 @@ type ReviewItem struct {
 	Waiting time.Duration
 	// Stale is true when another update was published after its author opened the form.
 	Stale bool
+	// Overdue is true when the commitment is overdue now.
+	Overdue bool
 }
 
 // ReviewListView is what /review shows: the updates waiting for review, oldest first.
@@ -233,13 +235,17 @@ func byName(name string) string {
 }
 
 // commitmentNow says where a commitment stands, for a page showing what changed.
-func commitmentNow(c tracker.Commitment) string {
+func commitmentNow(c tracker.Commitment, overdue bool) string {
 	due := "due " + c.Due.String()
 	if c.Revised() {
 		due = "expected " + c.ExpectedBy().String() + " (originally " + c.Due.String() + ")"
 	}
+	s := "The commitment is now " + c.Status.Label() + " and " + due + "."
 	if c.Status == tracker.NoUpdate {
-		return "The commitment has no published status yet and is " + due + "."
+		s = "The commitment has no published status yet and is " + due + "."
 	}
-	return "The commitment is now " + c.Status.Label() + " and " + due + "."
+	if overdue {
+		s += " It is overdue."
+	}
+	return s
 }

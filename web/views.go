@@ -42,6 +42,8 @@ type CommitmentView struct {
 	History []tracker.Update
 	// ShowNames is true for signed-in staff, who may see who wrote and reviewed each update.
 	ShowNames bool
+	// ReportURL, when set, is where the signed-in user may report progress on the commitment.
+	ReportURL string
 }
 
 // OrganisationView is what an organisation's page shows.

@@ -127,7 +127,7 @@ func (s *Server) commitment(w http.ResponseWriter, r *http.Request) {
 	l := s.layout(r)
 	l.Title = "Commitment " + c.Ref
 	s.render(w, r, http.StatusOK, web.CommitmentPage(l, web.CommitmentView{
-		Plan: plan, Row: s.row(plan, c), History: history, ShowNames: s.user(r).IsStaff(),
+		Plan: plan, Row: s.row(plan, c), History: history, ShowNames: s.user(r).IsStaff(), ReportURL: s.reportURL(r, plan, c),
 	}))
 }
 
@@ -169,4 +169,13 @@ func (s *Server) rows(plan tracker.Plan, cs []tracker.Commitment) []web.Commitme
 		out[i] = s.row(plan, c)
 	}
 	return out
+}
+
+// reportURL is where the signed-in user may report progress on a commitment of the current
+// plan, or "" when they may not.
+func (s *Server) reportURL(r *http.Request, plan tracker.Plan, c tracker.Commitment) string {
+	if !plan.IsCurrent || !tracker.Can(s.user(r), tracker.ActionReport, &c) {
+		return ""
+	}
+	return web.ReportPath(c.Ref)
 }

@@ -116,7 +116,7 @@ func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	u := s.user(r)
-	v := web.ReportFormView{Plan: plan, Row: s.row(plan, c), Staff: u.IsStaff(), Action: web.ReportPath(c.Ref), Now: s.now()}
+	v := web.ReportFormView{Plan: plan, Row: s.row(plan, c), Staff: u.IsStaff(), Action: web.ReportPath(c.Ref)}
 	open, err := s.store.OpenUpdate(ctx, c.ID, u)
 	switch {
 	case err == nil:
@@ -204,7 +204,7 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) {
 		EvidenceURL: f.Get("evidence_url"), StatusReason: f.Get("status_reason"), CarriedForwardTo: f.Get("carried_forward_to"),
 		Version: f.Get("version"), Seen: f.Get("seen"), UpdateID: f.Get("update"), UpdateVersion: f.Get("update_version"),
 	}
-	v := web.ReportFormView{Plan: plan, Row: s.row(plan, c), Staff: u.IsStaff(), Action: web.ReportPath(c.Ref), Form: form, Now: s.now()}
+	v := web.ReportFormView{Plan: plan, Row: s.row(plan, c), Staff: u.IsStaff(), Action: web.ReportPath(c.Ref), Form: form}
 	rep, errs := tracker.ParseReport(tracker.ReportInput{
 		Status: form.Status, Narrative: form.Narrative, DueMonth: form.DueMonth, DueYear: form.DueYear,
 		EvidenceURL: form.EvidenceURL, StatusReason: form.StatusReason, CarriedForwardTo: form.CarriedForwardTo,
@@ -294,7 +294,8 @@ func (s *Server) openAndLatest(r *http.Request, v *web.ReportFormView) error {
 // conflictView shows what changed to the user. Partners read other organisations' updates only
 // once they are published.
 func (s *Server) conflictView(u *tracker.User, ce *tracker.ConflictError) *web.ConflictView {
-	cv := &web.ConflictView{Message: ce.Message, Commitment: ce.Commitment, Published: ce.Published, Current: ce.Current}
+	cv := &web.ConflictView{Message: ce.Message, Commitment: ce.Commitment, Published: ce.Published, Current: ce.Current,
+		Overdue: ce.Commitment.Overdue(s.now())}
 	for _, up := range ce.Submitted {
 		cv.Submitted = append(cv.Submitted, web.ConflictUpdate{Update: up, Visible: mayRead(u, up)})
 	}

@@ -142,6 +142,20 @@ func TestReportReviewPublishJourney(t *testing.T) {
 	reviewer := signIn(t, app, tracker.RoleStaff, "")
 	public := anonymous(t, app)
 
+	// The public page before: a visitor's cache must not keep it once the update is published.
+	if rec, _ := public.get("/commitments/4.1"); rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), "applications open in March") {
+		t.Fatalf("GET /commitments/4.1 before = %d", rec.Code)
+	}
+	// The commitment's page offers the partner a way to report; another organisation gets none.
+	_, doc := partner.get("/commitments/4.1")
+	if href := doc.Find(".app-report-action a").AttrOr("href", ""); href != "/report/4.1" {
+		t.Errorf("report link on the commitment page = %q", href)
+	}
+	_, doc = signIn(t, app, tracker.RolePartner, "CIVTECH").get("/commitments/4.1")
+	if doc.Find(".app-report-action").Length() != 0 {
+		t.Error("CIVTECH is offered to report on 4.1")
+	}
+
 	// The partner's list: the commitments NES leads, with a way to report on each.
 	rec, doc := partner.get("/report")
 	if rec.Code != http.StatusOK {

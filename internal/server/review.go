@@ -69,7 +69,7 @@ func (s *Server) reviewItems(r *http.Request, us []tracker.Update) ([]web.Review
 		}
 		items = append(items, web.ReviewItem{
 			Update: u, Commitment: c, Plan: planByID[c.PlanID], Waiting: u.Waiting(now),
-			Stale: u.State == tracker.StateSubmitted && u.BaseVersion < c.Version,
+			Stale: u.State == tracker.StateSubmitted && u.BaseVersion < c.Version, Overdue: c.Overdue(now),
 		})
 	}
 	return items, nil
