@@ -32,6 +32,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/chromedp/cdproto/cdp"
@@ -179,8 +180,12 @@ func Viewport(width, height int64) TabOption {
 	return func(c *tabConfig) { c.width, c.height = width, height }
 }
 
+// tabsOfTest counts the tabs each test opens, to name their pictures.
+var tabsOfTest sync.Map
+
 // Tab is a browser tab of a test, in a browser context of its own.
 type Tab struct {
+	n        int64 // the test's first tab is 1, its second 2...
 	t        testing.TB
 	ctx      context.Context
 	base     string
@@ -203,6 +208,8 @@ func NewTab(t testing.TB, base string, opts ...TabOption) *Tab {
 	parent := browser(t)
 	ctx, cancel := chromedp.NewContext(parent, chromedp.WithNewBrowserContext())
 	tab := &Tab{t: t, ctx: ctx, base: strings.TrimRight(base, "/"), noScript: cfg.noScript, width: cfg.width, height: cfg.height}
+	counter, _ := tabsOfTest.LoadOrStore(t.Name(), new(atomic.Int64))
+	tab.n = counter.(*atomic.Int64).Add(1)
 	if err := chromedp.Do(ctx); err != nil {
 		cancel()
 		t.Fatalf("browsertest: open tab: %v", err)
@@ -257,7 +264,11 @@ func (tab *Tab) saveFailure() {
 		tab.t.Logf("browsertest: %v", err)
 		return
 	}
-	path := filepath.Join(dir, fileName(tab.t.Name())+".png")
+	name := fileName(tab.t.Name())
+	if tab.n > 1 {
+		name += fmt.Sprintf("-tab%d", tab.n)
+	}
+	path := filepath.Join(dir, name+".png")
 	if err := os.WriteFile(path, buf, 0o644); err != nil {
 		tab.t.Logf("browsertest: %v", err)
 		return

@@ -72,7 +72,10 @@ const formErrors = `(() => {
 		if (!message.textContent.includes(a.textContent.trim())) {
 			problems.push('#' + id + ' says "' + message.textContent.trim() + '" but the summary says "' + a.textContent.trim() + '"');
 		}
-		const described = (field.getAttribute('aria-describedby') || '').split(/\s+/);
+		// A group of radios or checkboxes is described as a whole, on
+		// its fieldset.
+		const group = field.closest('fieldset');
+		const described = [field, group].filter(Boolean).flatMap((e) => (e.getAttribute('aria-describedby') || '').split(/\s+/));
 		if (message.id && !described.includes(message.id)) {
 			problems.push('#' + id + ' is not described by its error message ' + message.id);
 		}

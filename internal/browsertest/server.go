@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/scottish-government/delivery-tracker/internal/dbtest"
+	"github.com/scottish-government/delivery-tracker/internal/mail"
 	"github.com/scottish-government/delivery-tracker/internal/password"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/server"
@@ -58,7 +59,10 @@ type Server struct {
 	Pool  *pgxpool.Pool
 	Store *postgres.Store
 	Clock *Clock
-	logs  *logBuffer
+	// Mail keeps the email the portal sends: invitations and password
+	// reset links.
+	Mail *mail.Recorder
+	logs *logBuffer
 }
 
 // ServerOption changes the server's configuration before it starts.
@@ -71,7 +75,7 @@ type ServerOption func(*server.Config)
 func StartServer(t testing.TB, opts ...ServerOption) *Server {
 	t.Helper()
 	pool := dbtest.Pool(t)
-	s := &Server{Pool: pool, Store: postgres.New(pool), Clock: &Clock{now: DefaultNow}, logs: &logBuffer{}}
+	s := &Server{Pool: pool, Store: postgres.New(pool), Clock: &Clock{now: DefaultNow}, Mail: &mail.Recorder{}, logs: &logBuffer{}}
 	ts := httptest.NewUnstartedServer(nil)
 	s.URL = "http://" + ts.Listener.Addr().String()
 	cfg := server.Config{
@@ -80,6 +84,7 @@ func StartServer(t testing.TB, opts ...ServerOption) *Server {
 		BaseURL:  s.URL,
 		Now:      s.Clock.Now,
 		Password: password.Fast,
+		Mailer:   s.Mail,
 	}
 	for _, o := range opts {
 		o(&cfg)
@@ -130,6 +135,26 @@ func (s *Server) CreateUser(t testing.TB, role tracker.Role, org string) User {
 
 // names give test accounts names a person would recognise in a screenshot.
 var names = []string{"Morag", "Callum", "Isla", "Euan", "Ailsa", "Fraser"}
+
+// LinkIn returns the path and query of the portal link in the last email
+// sent to the address, failing the test if there is none.
+func (s *Server) LinkIn(t testing.TB, to string) string {
+	t.Helper()
+	msgs := s.Mail.Messages()
+	for i := len(msgs) - 1; i >= 0; i-- {
+		if msgs[i].To != to {
+			continue
+		}
+		for _, f := range strings.Fields(msgs[i].Body) {
+			if strings.HasPrefix(f, s.URL+"/") {
+				return strings.TrimPrefix(f, s.URL)
+			}
+		}
+		t.Fatalf("browsertest: the email to %s has no link to the portal:\n%s", to, msgs[i].Body)
+	}
+	t.Fatalf("browsertest: no email was sent to %s (sent: %d)", to, len(msgs))
+	return ""
+}
 
 // Logs returns what the server has logged so far.
 func (s *Server) Logs() string { return s.logs.String() }
