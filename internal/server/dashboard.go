@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 
+	"github.com/scottish-government/delivery-tracker/internal/tracker"
 	"github.com/scottish-government/delivery-tracker/web"
 )
 
@@ -14,11 +15,20 @@ const (
 )
 
 // dashboard is the staff dashboard: counts by status and priority area, overdue commitments,
-// commitments due an update and updates waiting for review.
+// commitments due an update and updates waiting for review. It is about the current plan, or
+// the plan named by ?plan=slug.
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	now := s.now()
+	// The current plan's, or another plan's with ?plan=slug.
 	plan, err := s.store.CurrentPlan(ctx)
+	if slug := r.URL.Query().Get("plan"); slug != "" {
+		if !tracker.ValidSlug(slug) {
+			s.notFound(w, r)
+			return
+		}
+		plan, err = s.store.PlanBySlug(ctx, slug)
+	}
 	if err != nil {
 		s.error(w, r, err)
 		return

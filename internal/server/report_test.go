@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -875,5 +876,37 @@ func TestReviewAfterAnotherPublication(t *testing.T) {
 	history, _ := app.Store.PublishedUpdates(t.Context(), c.ID)
 	if len(history) < 2 || history[0].Narrative != "LGDO view." || history[1].Narrative != "NES view." {
 		t.Errorf("history = %v", history[:2])
+	}
+}
+
+func TestDashboardOfAnotherPlan(t *testing.T) {
+	app := newApp(t)
+	ctx := context.Background()
+	if _, err := app.Pool.Exec(ctx, `INSERT INTO plans (slug, title, period) VALUES ('2024-25', 'Delivery Plan 2024-25', '2024-25');
+		INSERT INTO priorities (plan_id, number, slug, name) SELECT id, 1, 'only-area', 'The only area' FROM plans WHERE slug = '2024-25'`); err != nil {
+		t.Fatal(err)
+	}
+	staff := signIn(t, app, tracker.RoleStaff, "")
+	for _, tt := range []struct {
+		path, total string
+		status      int
+	}{
+		{"/dashboard", "6", http.StatusOK},
+		{"/dashboard?plan=2023-24", "6", http.StatusOK},
+		{"/dashboard?plan=2024-25", "0", http.StatusOK},
+		{"/dashboard?plan=1999-00", "", http.StatusNotFound},
+		{"/dashboard?plan=..%2Fx", "", http.StatusNotFound},
+	} {
+		rec, doc := staff.get(tt.path)
+		if rec.Code != tt.status {
+			t.Errorf("GET %s = %d, want %d", tt.path, rec.Code, tt.status)
+			continue
+		}
+		if tt.total == "" {
+			continue
+		}
+		if got := text(doc.Find(`.app-dashboard-counts tfoot tr td[data-status="total"]`)); got != tt.total {
+			t.Errorf("GET %s: total = %q, want %s", tt.path, got, tt.total)
+		}
 	}
 }
