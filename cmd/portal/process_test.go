@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,6 +23,10 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/scottish-government/delivery-tracker/internal/dbtest"
+	"github.com/scottish-government/delivery-tracker/internal/password"
+	"github.com/scottish-government/delivery-tracker/internal/postgres"
+	"github.com/scottish-government/delivery-tracker/internal/server"
+	"github.com/scottish-government/delivery-tracker/internal/tracker"
 	"github.com/scottish-government/delivery-tracker/migrations"
 )
 
@@ -353,7 +358,7 @@ func TestGracefulShutdown(t *testing.T) {
 }
 
 // TestInstancesStartTogether starts two portals at once on one empty database: the migrations run
-// once, and both serve.
+// once, both serve, and a session started on one works on the other.
 func TestInstancesStartTogether(t *testing.T) {
 	dbURL := dbtest.EmptyURL(t)
 	a := launchPortal(t, dbURL)
@@ -394,5 +399,51 @@ func TestInstancesStartTogether(t *testing.T) {
 	}
 	if applied := len(a.logged("migration applied")) + len(b.logged("migration applied")); applied != len(files) {
 		t.Errorf("the two portals applied %d migrations between them, want %d", applied, len(files))
+	}
+
+	// Sign in on one portal; the session cookie works on the other.
+	const email, pw = "admin@example.scot", "correct horse battery staple 42"
+	hash, err := password.Hash(pw, password.Fast)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := dbtest.Connect(t, dbURL)
+	if _, err := postgres.New(pool).CreateUser(context.Background(), tracker.Actor{Label: "test"},
+		postgres.NewUser{Email: email, Name: "Ada Admin", Role: tracker.RoleAdmin, PasswordHash: hash}); err != nil {
+		t.Fatal(err)
+	}
+	noRedirect := &http.Client{Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noRedirect.PostForm(a.url("/sign-in"), url.Values{"email": {email}, "password": {pw}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	var session *http.Cookie
+	for _, c := range resp.Cookies() {
+		if c.Name == server.SessionCookieName(false) {
+			session = c
+		}
+	}
+	if resp.StatusCode != http.StatusSeeOther || session == nil {
+		t.Fatalf("sign in on %s = %d with cookies %v, want 303 and a session", a.addr, resp.StatusCode, resp.Cookies())
+	}
+	for _, withSession := range []bool{false, true} {
+		req, _ := http.NewRequest(http.MethodGet, b.url("/admin/users"), nil)
+		if withSession {
+			req.AddCookie(session)
+		}
+		resp, err := noRedirect.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		switch {
+		case withSession && (resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "Ada Admin")):
+			t.Errorf("GET /admin/users on %s with the session from %s = %d, want 200 and the users", b.addr, a.addr, resp.StatusCode)
+		case !withSession && resp.StatusCode != http.StatusSeeOther:
+			t.Errorf("GET /admin/users on %s without a session = %d, want 303 to sign in", b.addr, resp.StatusCode)
+		}
 	}
 }
