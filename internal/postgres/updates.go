@@ -25,9 +25,11 @@ const updateFrom = ` FROM updates u
 	LEFT JOIN users r ON r.id = u.reviewer_id
 	LEFT JOIN organisations o ON o.id = u.organisation_id`
 
-// publishedOrder puts the newest published update first: portal updates by the time they were
-// published, then reports taken from plans by the plan's period (they have no publication time).
-const publishedOrder = ` ORDER BY u.published_at DESC NULLS LAST, u.source_period DESC NULLS LAST, u.id DESC`
+// publishedOrder puts the newest published update first: portal updates in the order they were
+// published, by the commitment version each made (the order the commitment's lock gave them,
+// whatever the clocks of the instances that published them said), then reports taken from plans
+// by the plan's period (they have no publication time).
+const publishedOrder = ` ORDER BY u.published_version DESC NULLS LAST, u.published_at DESC NULLS LAST, u.source_period DESC NULLS LAST, u.id DESC`
 
 func scanUpdate(row pgx.CollectableRow) (tracker.Update, error) {
 	return scanUpdateWith(row)
