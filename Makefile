@@ -15,8 +15,10 @@ SHELL := /bin/bash
 .NOTPARALLEL:
 
 GO ?= go
-# Tests touch PostgreSQL and a browser, which go test's cache cannot see.
-GOTESTFLAGS ?= -count=1
+# Tests touch PostgreSQL and a browser, which go test's cache cannot see. They
+# run with the race detector, which needs cgo and so a C compiler.
+GOTESTFLAGS ?= -count=1 -race
+export GOTESTFLAGS
 # The packages to test or benchmark.
 PKG ?= ./...
 # How long `make test` fuzzes each fuzz target after its seed corpus has run as a
@@ -115,6 +117,14 @@ want_chromium() {
 	warn+=("chromium not found: the browser tests cannot run (install Debian's chromium, or run make as root to have it installed)")
 }
 
+# go test -race needs cgo, and cgo a C compiler and the C library's headers.
+need_cc() {
+	if [[ " ${GOTESTFLAGS:-} " != *" -race "* ]]; then return; fi
+	if command -v gcc >/dev/null && [ -e /usr/include/stdlib.h ]; then return; fi
+	need+=(gcc libc6-dev)
+	why+=("no C compiler for go test -race: install Debian's gcc and libc6-dev, run make as root to have them installed, or run make test GOTESTFLAGS=-count=1")
+}
+
 need_npm() {
 	if [ ! -f web/package.json ] || command -v npm >/dev/null; then return; fi
 	need+=(npm)
@@ -123,7 +133,7 @@ need_npm() {
 
 case $target in
 run) need_postgres DATABASE_URL ;;
-test) need_postgres TEST_DATABASE_URL; want_chromium; need_npm ;;
+test) need_postgres TEST_DATABASE_URL; want_chromium; need_npm; need_cc ;;
 bench) need_postgres TEST_DATABASE_URL; need_wrk ;;
 *) echo "provision: unknown target $target" >&2; exit 2 ;;
 esac
