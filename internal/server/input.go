@@ -5,6 +5,10 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 	"github.com/scottish-government/delivery-tracker/web"
@@ -112,4 +116,41 @@ func (s *Server) tooLarge(w http.ResponseWriter, r *http.Request) {
 	// The rest of the body is not read: close the connection rather than drain it.
 	w.Header().Set("Connection", "close")
 	s.render(w, r, http.StatusRequestEntityTooLarge, web.TooLargePage(s.layout(r)))
+}
+
+// notSaved answers a form that could not be saved because the database is unavailable: whatever
+// the form, the user is told that nothing was saved and keeps what they typed, shown on the page
+// with a button that sends it again. Passwords are never sent back.
+func (s *Server) notSaved(w http.ResponseWriter, r *http.Request) {
+	names := make([]string, 0, len(r.PostForm))
+	for name := range r.PostForm {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var fields []web.NotSavedField
+	for _, name := range names {
+		if strings.Contains(strings.ToLower(name), "password") {
+			continue
+		}
+		for _, v := range r.PostForm[name] {
+			fields = append(fields, web.NotSavedField{Name: name, Label: fieldLabel(name), Value: v,
+				Shown: strings.ContainsFunc(v, unicode.IsLetter)})
+		}
+	}
+	// Back to the same address on this site: never a scheme-relative //host.
+	action := "/" + strings.TrimLeft(r.URL.EscapedPath(), "/")
+	if r.URL.RawQuery != "" {
+		action += "?" + r.URL.RawQuery
+	}
+	s.render(w, r, http.StatusServiceUnavailable, web.NotSavedPage(s.layout(r), action, fields))
+}
+
+// fieldLabel turns a form field's name, such as "evidence_url", into a label: "Evidence url".
+func fieldLabel(name string) string {
+	l := strings.TrimSpace(strings.NewReplacer("_", " ", "-", " ").Replace(name))
+	if l == "" {
+		return "Field"
+	}
+	r, n := utf8.DecodeRuneInString(l)
+	return string(unicode.ToUpper(r)) + l[n:]
 }

@@ -6,16 +6,23 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"github.com/scottish-government/delivery-tracker/internal/dbtest"
+	"github.com/scottish-government/delivery-tracker/internal/password"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/server"
+	"github.com/scottish-government/delivery-tracker/internal/tracker"
 )
 
 // The phases of an outage, as the load generator sees them when a request starts.
@@ -46,15 +53,34 @@ func TestDatabaseOutage(t *testing.T) {
 		t.Skip("starts and stops a PostgreSQL cluster of its own")
 	}
 	cluster := dbtest.NewCluster(t)
-	url := dbtest.NewDatabase(t, cluster.DatabaseURL("postgres"))
+	dbURL := dbtest.NewDatabase(t, cluster.DatabaseURL("postgres"))
 	ctx := context.Background()
-	pool, err := postgres.Open(ctx, url, postgres.Config{StatementTimeout: 5 * time.Second})
+	pool, err := postgres.Open(ctx, dbURL, postgres.Config{StatementTimeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	srv := httptest.NewServer(server.New(server.Config{Store: postgres.New(pool), Now: nowFunc(fixedNow)}))
+	store := postgres.New(pool)
+	srv := httptest.NewServer(server.New(server.Config{Store: store, Now: nowFunc(fixedNow), Password: password.Fast}))
 	t.Cleanup(srv.Close)
+
+	// A partner signs in before the outage.
+	const email, pw = "partner@example.scot", "a partner's long password 42"
+	hash, err := password.Hash(pw, password.Fast)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.CreateUser(ctx, tracker.Actor{Label: "test"}, postgres.NewUser{
+		Email: email, Name: "Pat Partner", Role: tracker.RolePartner, OrganisationCode: "NES", PasswordHash: hash}); err != nil {
+		t.Fatal(err)
+	}
+	jar, _ := cookiejar.New(nil)
+	partner := &http.Client{Timeout: 15 * time.Second, Jar: jar}
+	if resp, err := partner.PostForm(srv.URL+"/sign-in", url.Values{"email": {email}, "password": {pw}}); err != nil {
+		t.Fatal(err)
+	} else if resp.Body.Close(); resp.Request.URL.Path != "/" || len(jar.Cookies(resp.Request.URL)) == 0 {
+		t.Fatalf("sign in before the outage ended at %s with status %d", resp.Request.URL, resp.StatusCode)
+	}
 
 	// Every request must be answered well within the client's timeout: a timeout is a hang.
 	client := &http.Client{Timeout: 15 * time.Second}
@@ -121,6 +147,56 @@ func TestDatabaseOutage(t *testing.T) {
 	}
 	if o := get("/healthz"); o.err != nil || o.status != http.StatusOK {
 		t.Errorf("GET /healthz during the outage = %d %v, want 200", o.status, o.err)
+	}
+
+	// Forms sent during the outage say nothing was saved, and give back what was typed.
+	narrative := "Cohort 3 started in October <b>as planned</b>.\nSecond paragraph."
+	for _, f := range []struct {
+		name   string
+		client *http.Client
+		path   string
+		form   url.Values
+		want   []string // the fields given back, name=value
+	}{
+		{"sign-in", client, "/sign-in", url.Values{"email": {email}, "password": {pw}, "next": {"/report"}},
+			[]string{"email=" + email, "next=/report"}},
+		{"a signed-in partner's report", partner, "/report/4.2", url.Values{
+			"status": {"on_track"}, "narrative": {narrative}, "due_month": {"3"}, "due_year": {"2027"}, "version": {"4"},
+		}, []string{"narrative=" + narrative, "status=on_track", "due_month=3", "due_year=2027", "version=4"}},
+	} {
+		resp, err := f.client.PostForm(srv.URL+f.path, f.form)
+		if err != nil {
+			t.Errorf("POST %s during the outage: %v", f.path, err)
+			continue
+		}
+		doc, err := goquery.NewDocumentFromReader(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(text(doc.Find(".ds_error-summary")), "has not been saved") {
+			t.Errorf("%s during the outage = %d, %q; want 503 saying it was not saved", f.name, resp.StatusCode, text(doc.Find("h1")))
+		}
+		form := doc.Find(`main form[method="post"]`)
+		if got := form.AttrOr("action", ""); got != f.path {
+			t.Errorf("%s: the page sends the form again to %q, want %q", f.name, got, f.path)
+		}
+		var got []string
+		form.Find("textarea, input[type=hidden]").Each(func(_ int, e *goquery.Selection) {
+			v := e.AttrOr("value", "")
+			if goquery.NodeName(e) == "textarea" {
+				v = e.Text()
+			}
+			got = append(got, e.AttrOr("name", "")+"="+v)
+		})
+		slices.Sort(got)
+		slices.Sort(f.want)
+		if !slices.Equal(got, f.want) {
+			t.Errorf("%s: the page gives back %q, want %q", f.name, got, f.want)
+		}
+		if html, _ := doc.Html(); strings.Contains(html, pw) {
+			t.Errorf("%s: the page gives the password back", f.name)
+		}
 	}
 
 	phase.Store(phaseStarting)

@@ -183,6 +183,10 @@ func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
 	case tracker.ErrorCode(err) == tracker.EUNAVAILABLE || unavailable(err):
 		s.logger.WarnContext(r.Context(), "database unavailable", "err", err)
 		w.Header().Set("Retry-After", "5")
+		if r.Method == http.MethodPost && len(r.PostForm) > 0 {
+			s.notSaved(w, r)
+			return
+		}
 		s.render(w, r, http.StatusServiceUnavailable, web.ServiceUnavailablePage(s.layout(r)))
 	case errors.Is(err, context.Canceled):
 		// The client went away; nobody is reading the response.
