@@ -15,10 +15,13 @@ SHELL := /bin/bash
 .NOTPARALLEL:
 
 GO ?= go
-# Tests touch PostgreSQL and a browser, which go test's cache cannot see. They
-# run with the race detector, which needs cgo and so a C compiler.
-GOTESTFLAGS ?= -count=1 -race
-export GOTESTFLAGS
+# Tests touch PostgreSQL and a browser, which go test's cache cannot see.
+GOTESTFLAGS ?= -count=1
+# The tests run with the race detector (which needs cgo, and so a C compiler),
+# except the browser tests: they wait on a real browser, and the detector slows
+# the server they drive several times over. RACEFLAGS= turns it off.
+RACEFLAGS ?= -race
+export RACEFLAGS
 # The packages to test or benchmark.
 PKG ?= ./...
 # How long `make test` fuzzes each fuzz target after its seed corpus has run as a
@@ -39,7 +42,11 @@ run: deps-run build ## run the portal on ADDR (default 127.0.0.1:8080)
 	./$(BIN) serve
 
 test: deps-test web-deps ## run all tests (PKG=./internal/... GOTESTFLAGS=... to narrow)
-	$(GO) test $(GOTESTFLAGS) $(PKG)
+	@pkgs="$$($(GO) list $(PKG))"; \
+	race="$$(grep -v '/internal/browsertest$$' <<<"$$pkgs" || true)"; \
+	browser="$$(grep '/internal/browsertest$$' <<<"$$pkgs" || true)"; \
+	if [ -n "$$race" ]; then echo "go test $(GOTESTFLAGS) $(RACEFLAGS) $(PKG)"; $(GO) test $(GOTESTFLAGS) $(RACEFLAGS) $$race; fi; \
+	if [ -n "$$browser" ]; then echo "go test $(GOTESTFLAGS) $$browser"; $(GO) test $(GOTESTFLAGS) $$browser; fi
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(TEST_FUZZTIME)
 
 # Every Fuzz function in the packages of PKG, one at a time (go test fuzzes one
@@ -119,10 +126,10 @@ want_chromium() {
 
 # go test -race needs cgo, and cgo a C compiler and the C library's headers.
 need_cc() {
-	if [[ " ${GOTESTFLAGS:-} " != *" -race "* ]]; then return; fi
+	if [[ " ${RACEFLAGS:-} " != *" -race "* ]]; then return; fi
 	if command -v gcc >/dev/null && [ -e /usr/include/stdlib.h ]; then return; fi
 	need+=(gcc libc6-dev)
-	why+=("no C compiler for go test -race: install Debian's gcc and libc6-dev, run make as root to have them installed, or run make test GOTESTFLAGS=-count=1")
+	why+=("no C compiler for go test -race: install Debian's gcc and libc6-dev, run make as root to have them installed, or run make test RACEFLAGS=")
 }
 
 need_npm() {
