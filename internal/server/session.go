@@ -308,7 +308,7 @@ func (s *Server) can(w http.ResponseWriter, r *http.Request, a tracker.Action, c
 // in, or "".
 func localPath(next string) string {
 	if next == "" || len(next) > 2000 || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
-		strings.ContainsAny(next, "\\\r\n\t\x00") {
+		strings.ContainsAny(next, "\\\r\n\t\x00") || !tracker.ValidText(next) {
 		return ""
 	}
 	u, err := url.Parse(next)

@@ -80,6 +80,8 @@ func NameProblem(s string) string {
 		return "Full name must be 200 characters or fewer"
 	case strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }):
 		return "Full name must not include control characters"
+	case !ValidText(s):
+		return "Full name " + invalidText
 	}
 	return ""
 }

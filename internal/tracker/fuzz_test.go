@@ -193,3 +193,27 @@ func FuzzParseReviewNote(f *testing.F) {
 		}
 	})
 }
+
+func FuzzAccountChecks(f *testing.F) {
+	for _, s := range [][2]string{
+		{"name@example.scot", "Ada Lovelace"}, {" Name@Example.SCOT ", "  Ada  "}, {"", ""},
+		{"a@b", "a\x00b"}, {"\"x\"@example.com", "\xff"}, {"<script>@example.com", "<script>alert(1)</script>"},
+		{"x@example.com\r\nBcc: y@example.com", "Ada\nLovelace"}, {"Ada <ada@example.com>", "\u202eevil"},
+	} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, email, name string) {
+		if EmailProblem(email) == "" {
+			e := NormaliseEmail(email)
+			if !ValidText(e) || len(e) > MaxEmailLength || !strings.Contains(e, "@") || strings.ContainsAny(e, "\r\n<>") {
+				t.Errorf("EmailProblem accepted %q as %q", email, e)
+			}
+		}
+		if NameProblem(name) == "" {
+			n := strings.TrimSpace(name)
+			if !ValidText(n) || n == "" || utf8.RuneCountInString(n) > MaxNameLength || strings.ContainsAny(n, "\r\n\t") {
+				t.Errorf("NameProblem accepted %q", name)
+			}
+		}
+	})
+}
