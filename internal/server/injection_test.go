@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -14,6 +15,7 @@ import (
 	"github.com/scottish-government/delivery-tracker/internal/dbtest"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/server"
+	"github.com/scottish-government/delivery-tracker/internal/tracker"
 )
 
 // xss is text that would run script if a page printed it unescaped, in an element, in an
@@ -139,5 +141,56 @@ func TestSQLMetacharactersAreInert(t *testing.T) {
 	}
 	if after := count(); after != before {
 		t.Errorf("rows changed from %d to %d", before, after)
+	}
+}
+
+// TestAccountPagesEscapeEverything gives every account a name that is script and checks that the
+// pages showing people, and the forms that give back what was typed, run none of it.
+func TestAccountPagesEscapeEverything(t *testing.T) {
+	h := newServer(t, fixedNow)
+	admin := signIn(t, h, tracker.RoleAdmin, "")
+	partner, _ := createUser(t, h, tracker.RolePartner, "NES")
+	if _, err := appOf(t, h).Pool.Exec(context.Background(), `UPDATE users SET name = $1`, xss); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/", "/account", "/admin/users", fmt.Sprintf("/admin/users/%d", partner.ID), "/admin/audit"} {
+		rec, _ := admin.get(path)
+		if rec.Code != http.StatusOK {
+			t.Errorf("GET %s = %d", path, rec.Code)
+			continue
+		}
+		checkEscaped(t, path, rec.Body.String())
+	}
+
+	// Forms that are refused show what was typed again, escaped, in the field.
+	for _, f := range []struct {
+		c     *client
+		path  string
+		form  url.Values
+		field string
+	}{
+		{anonymous(t, h), "/sign-in", url.Values{"email": {xss}, "password": {"x"}}, "email"},
+		{admin, "/admin/users", url.Values{"email": {"not an address"}, "name": {xss}, "role": {"staff"}}, "name"},
+		{admin, "/admin/users", url.Values{"email": {xss}, "name": {"Ada"}, "role": {xss}, "organisation": {xss}}, "email"},
+	} {
+		rec := f.c.post(f.path, f.form)
+		body := rec.Body.String()
+		if rec.Code < 400 || rec.Code >= 500 {
+			t.Errorf("POST %s with %s = %d, want the form refused", f.path, f.field, rec.Code)
+			continue
+		}
+		if strings.Contains(body, `<script>alert`) || strings.Contains(body, `<img src=x`) {
+			t.Errorf("POST %s gives %s back unescaped", f.path, f.field)
+		}
+		doc, err := goquery.NewDocumentFromReader(strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if doc.Find("script:not([src]), img[src=x]").Length() > 0 {
+			t.Errorf("POST %s: injected elements in the page", f.path)
+		}
+		if got := doc.Find(`[name="` + f.field + `"]`).AttrOr("value", ""); got != strings.TrimSpace(xss) {
+			t.Errorf("POST %s: field %s given back as %q, want what was typed", f.path, f.field, got)
+		}
 	}
 }
