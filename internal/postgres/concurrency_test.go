@@ -108,7 +108,7 @@ func TestConcurrentReportingLosesNothing(t *testing.T) {
 					pass++
 				default:
 				}
-				queue, err := rp.store.ReviewQueue(rp.ctx)
+				queue, _, err := rp.store.ReviewQueue(rp.ctx, 0)
 				if !check(rv.Name+" reads the queue", err) {
 					return
 				}

@@ -189,7 +189,7 @@ func TestAccountPagesEscapeEverything(t *testing.T) {
 		if doc.Find("script:not([src]), img[src=x]").Length() > 0 {
 			t.Errorf("POST %s: injected elements in the page", f.path)
 		}
-		if got := doc.Find(`[name="` + f.field + `"]`).AttrOr("value", ""); got != strings.TrimSpace(xss) {
+		if got := doc.Find(`[name="`+f.field+`"]`).AttrOr("value", ""); got != strings.TrimSpace(xss) {
 			t.Errorf("POST %s: field %s given back as %q, want what was typed", f.path, f.field, got)
 		}
 	}
