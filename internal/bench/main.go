@@ -36,6 +36,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -68,6 +69,7 @@ type options struct {
 	reuseDemo  bool
 	demoCommit int
 	demoUpdate int
+	only       string
 }
 
 // bench holds what the steps share.
@@ -94,6 +96,7 @@ func run(ctx context.Context, args []string) error {
 	fs.BoolVar(&o.reuseDemo, "reuse-demo", false, "keep portal_demo when it already holds the synthetic plan")
 	fs.IntVar(&o.demoCommit, "commitments", 10_000, "commitments in the national-scale data")
 	fs.IntVar(&o.demoUpdate, "updates", 1_000_000, "updates in the national-scale data")
+	fs.StringVar(&o.only, "only", "", "run only these steps, separated by commas (resources, ceiling, national, plans, go), for a quick look")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -130,11 +133,14 @@ func run(ctx context.Context, args []string) error {
 	}{
 		{"resources", b.resources},
 		{"ceiling", b.ceiling},
-		{"national scale", b.national},
-		{"query plans", b.plans},
-		{"go benchmarks", b.goBenchmarks},
+		{"national", b.national},
+		{"plans", b.plans},
+		{"go", b.goBenchmarks},
 	}
 	for _, s := range steps {
+		if o.only != "" && !slices.Contains(strings.Split(o.only, ","), s.name) {
+			continue
+		}
 		b.logf("== %s", s.name)
 		if err := s.fn(ctx); err != nil {
 			return fmt.Errorf("%s: %w", s.name, err)

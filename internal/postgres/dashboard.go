@@ -33,9 +33,15 @@ const updateDueWhere = `(c.last_published_at IS NULL OR c.last_published_at < @c
 func (s *Store) Dashboard(ctx context.Context, planID int64, now time.Time, limit int) (Dashboard, error) {
 	var d Dashboard
 	args := pgx.NamedArgs{"plan": planID, "month": currentMonth(now), "cutoff": tracker.UpdateDueCutoff(now), "limit": limit}
+	// Each list first finds and counts its commitments from narrow rows (the covering index
+	// commitments_plan_cover holds every column it needs), then reads the few it shows in full:
+	// counting thousands of full rows is what made the dashboard slow at national scale.
 	list := func(where, order string, total *int) ([]tracker.Commitment, error) {
-		rows, _ := s.pool.Query(ctx, `SELECT `+commitmentColumns+`, count(*) OVER ()`+commitmentFrom+`
-			WHERE c.plan_id = @plan AND c.retired_at IS NULL AND `+where+` ORDER BY `+order+` LIMIT @limit`, args)
+		rows, _ := s.pool.Query(ctx, `SELECT `+commitmentColumns+`, t.total FROM (
+				SELECT c.id, count(*) OVER () AS total FROM commitments c JOIN priorities p ON p.id = c.priority_id
+				WHERE c.plan_id = @plan AND c.retired_at IS NULL AND `+where+` ORDER BY `+order+` LIMIT @limit) t
+			JOIN commitments c ON c.id = t.id JOIN priorities p ON p.id = c.priority_id
+			ORDER BY `+order, args)
 		return pgx.CollectRows(rows, func(row pgx.CollectableRow) (tracker.Commitment, error) {
 			return scanCommitmentWith(row, total)
 		})
