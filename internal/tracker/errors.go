@@ -35,6 +35,10 @@ func Errorf(code, format string, args ...any) *Error {
 // ErrNotFound is returned when a record does not exist.
 var ErrNotFound = &Error{Code: ENOTFOUND, Message: "Page not found"}
 
+// ErrConflict is returned when a record changed after the person changing it last read it: the
+// version they started from is no longer the latest.
+var ErrConflict = &Error{Code: ECONFLICT, Message: "Someone else changed this while you were working on it"}
+
 // ErrorCode returns the code of the domain error in err's chain, or EINTERNAL.
 func ErrorCode(err error) string {
 	var e *Error

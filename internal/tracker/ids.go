@@ -1,6 +1,10 @@
 package tracker
 
-import "regexp"
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
 
 var (
 	refPattern  = regexp.MustCompile(`^[0-9]{1,3}\.[0-9]{1,3}$`)
@@ -16,3 +20,14 @@ func ValidSlug(s string) bool { return slugPattern.MatchString(s) }
 
 // ValidCode reports whether s has the shape of an organisation's code, such as "NHS-BOARDS".
 func ValidCode(s string) bool { return codePattern.MatchString(s) }
+
+// RefOrdinal returns the position a ref gives its commitment within its priority area: the number
+// after the dot, 2 for "4.2". It returns 0 if ref is not a valid ref.
+func RefOrdinal(ref string) int {
+	if !ValidRef(ref) {
+		return 0
+	}
+	_, minor, _ := strings.Cut(ref, ".")
+	n, _ := strconv.Atoi(minor)
+	return n
+}

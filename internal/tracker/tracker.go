@@ -58,6 +58,8 @@ type Organisation struct {
 	Code      string
 	Name      string
 	AsWritten []string
+	// RetiredAt is when staff retired the organisation; nil while it is in use.
+	RetiredAt *time.Time
 	Version   int
 }
 
@@ -93,6 +95,10 @@ type Commitment struct {
 	// CarriedForwardPlanID is that plan where the portal has it.
 	CarriedForwardTo     string
 	CarriedForwardPlanID *int64
+	// CarriedForwardFromID is the commitment of an earlier plan this one continues;
+	// CarriedForwardToID, the commitment of a later plan that continues this one.
+	CarriedForwardFromID *int64
+	CarriedForwardToID   *int64
 }
 
 // ExpectedBy returns the month the commitment is now expected by: the revised month where one
