@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -18,12 +19,16 @@ type CommitmentFilter struct {
 	OrganisationID int64
 	Ref            string
 	IDs            []int64
+	// WithRetiredOrganisations keeps retired organisations in the lead lines, for staff editing
+	// them; public pages leave them out, so that they neither link to nor name a retired body
+	// as a lead.
+	WithRetiredOrganisations bool
 }
 
 const commitmentColumns = `c.id, c.plan_id, c.priority_id, p.number, p.slug, p.name, c.ref, c.ordinal, c.deliver,
 	c.why, c.due_month, c.expected_month, coalesce(c.status, ''), coalesce(c.status_reason, ''),
 	coalesce(c.source_url, ''), c.last_published_at, c.version, coalesce(c.carried_forward_plan, ''),
-	c.carried_forward_plan_id`
+	c.carried_forward_plan_id, c.carried_forward_from, c.carried_forward_to`
 
 const commitmentFrom = ` FROM commitments c JOIN priorities p ON p.id = c.priority_id`
 
@@ -40,7 +45,8 @@ func scanCommitmentWith(row pgx.CollectableRow, extra ...any) (tracker.Commitmen
 	var status string
 	targets := []any{&c.ID, &c.PlanID, &c.PriorityID, &c.PriorityNumber, &c.PrioritySlug, &c.PriorityName,
 		&c.Ref, &c.Ordinal, &c.Deliver, &c.Why, &due, &expected, &status, &c.StatusReason, &c.SourceURL,
-		&c.LastPublishedAt, &c.Version, &c.CarriedForwardTo, &c.CarriedForwardPlanID}
+		&c.LastPublishedAt, &c.Version, &c.CarriedForwardTo, &c.CarriedForwardPlanID,
+		&c.CarriedForwardFromID, &c.CarriedForwardToID}
 	err := row.Scan(append(targets, extra...)...)
 	c.Due = tracker.MonthOf(due)
 	c.Expected = monthPtr(expected)
@@ -67,6 +73,11 @@ func monthDate(m *tracker.Month) *time.Time {
 // Commitments returns the commitments that are not retired and match f, ordered by priority area
 // and position, each with its lead lines.
 func (s *Store) Commitments(ctx context.Context, f CommitmentFilter) ([]tracker.Commitment, error) {
+	return commitments(ctx, s.pool, f)
+}
+
+// commitments is Commitments through q, which may be a transaction.
+func commitments(ctx context.Context, q querier, f CommitmentFilter) ([]tracker.Commitment, error) {
 	args := pgx.NamedArgs{}
 	where := ` WHERE c.retired_at IS NULL`
 	if f.PlanID != 0 {
@@ -91,12 +102,12 @@ func (s *Store) Commitments(ctx context.Context, f CommitmentFilter) ([]tracker.
 			WHERE l.commitment_id = c.id AND clo.organisation_id = @org)`
 		args["org"] = f.OrganisationID
 	}
-	rows, _ := s.pool.Query(ctx, `SELECT `+commitmentColumns+commitmentFrom+where+` ORDER BY p.number, c.ordinal`, args)
+	rows, _ := q.Query(ctx, `SELECT `+commitmentColumns+commitmentFrom+where+` ORDER BY p.number, c.ordinal`, args)
 	cs, err := pgx.CollectRows(rows, scanCommitment)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: commitments: %w", err)
 	}
-	if err := s.loadLeads(ctx, cs); err != nil {
+	if err := loadLeads(ctx, q, cs, f.WithRetiredOrganisations); err != nil {
 		return nil, err
 	}
 	return cs, nil
@@ -129,8 +140,8 @@ func (s *Store) CommitmentByID(ctx context.Context, id int64) (tracker.Commitmen
 }
 
 // loadLeads fills in the lead lines of each commitment, and the organisations each names, in one
-// query.
-func (s *Store) loadLeads(ctx context.Context, cs []tracker.Commitment) error {
+// query. Retired organisations are left out unless withRetired.
+func loadLeads(ctx context.Context, q querier, cs []tracker.Commitment, withRetired bool) error {
 	if len(cs) == 0 {
 		return nil
 	}
@@ -140,21 +151,22 @@ func (s *Store) loadLeads(ctx context.Context, cs []tracker.Commitment) error {
 		ids[i] = c.ID
 		index[c.ID] = i
 	}
-	rows, _ := s.pool.Query(ctx, `
-		SELECT l.commitment_id, l.position, l.line, o.id, o.code, o.name, o.as_written
+	rows, _ := q.Query(ctx, `
+		SELECT l.commitment_id, l.position, l.line, o.id, o.code, o.name, o.as_written, o.retired_at
 		FROM commitment_leads l
 		LEFT JOIN commitment_lead_organisations clo ON clo.lead_id = l.id
-		LEFT JOIN organisations o ON o.id = clo.organisation_id
+		LEFT JOIN organisations o ON o.id = clo.organisation_id AND (o.retired_at IS NULL OR $2)
 		WHERE l.commitment_id = ANY($1)
-		ORDER BY l.commitment_id, l.position, clo.position`, ids)
+		ORDER BY l.commitment_id, l.position, clo.position`, ids, withRetired)
 	var commitmentID int64
 	var position int
 	var line string
 	var orgID *int64
 	var code, name *string
 	var asWritten []string
+	var retiredAt *time.Time
 	lastPos := map[int64]int{}
-	_, err := pgx.ForEachRow(rows, []any{&commitmentID, &position, &line, &orgID, &code, &name, &asWritten}, func() error {
+	_, err := pgx.ForEachRow(rows, []any{&commitmentID, &position, &line, &orgID, &code, &name, &asWritten, &retiredAt}, func() error {
 		c := &cs[index[commitmentID]]
 		if lastPos[commitmentID] != position {
 			c.Leads = append(c.Leads, tracker.LeadLine{Text: line})
@@ -163,12 +175,224 @@ func (s *Store) loadLeads(ctx context.Context, cs []tracker.Commitment) error {
 		if orgID != nil {
 			l := &c.Leads[len(c.Leads)-1]
 			l.Organisations = append(l.Organisations, tracker.Organisation{
-				ID: *orgID, Code: *code, Name: *name, AsWritten: slices.Clone(asWritten)})
+				ID: *orgID, Code: *code, Name: *name, AsWritten: slices.Clone(asWritten), RetiredAt: retiredAt})
 		}
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("postgres: lead lines: %w", err)
+	}
+	return nil
+}
+
+// CommitmentForEdit returns a commitment that is not retired, with its lead lines naming retired
+// organisations too, as staff edit it. It returns tracker.ErrNotFound if there is none.
+func (s *Store) CommitmentForEdit(ctx context.Context, id int64) (tracker.Commitment, error) {
+	cs, err := s.Commitments(ctx, CommitmentFilter{IDs: []int64{id}, WithRetiredOrganisations: true})
+	if err != nil {
+		return tracker.Commitment{}, err
+	}
+	if len(cs) == 0 {
+		return tracker.Commitment{}, tracker.ErrNotFound
+	}
+	return cs[0], nil
+}
+
+// RetiredRefs returns the refs of a plan's retired commitments, which new commitments may not
+// take.
+func (s *Store) RetiredRefs(ctx context.Context, planID int64) ([]string, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT ref FROM commitments WHERE plan_id = $1 AND retired_at IS NOT NULL ORDER BY ref`, planID)
+	refs, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("postgres: retired refs of plan %d: %w", planID, err)
+	}
+	return refs, nil
+}
+
+// commitmentRecord is what the audit log keeps of a commitment before and after a change.
+func commitmentRecord(c tracker.Commitment) map[string]any {
+	leads := make([]map[string]any, len(c.Leads))
+	for i, l := range c.Leads {
+		codes := make([]string, len(l.Organisations))
+		for j, o := range l.Organisations {
+			codes[j] = o.Code
+		}
+		leads[i] = map[string]any{"line": l.Text, "organisations": codes}
+	}
+	return map[string]any{"ref": c.Ref, "priority_id": c.PriorityID, "deliver": c.Deliver, "why": c.Why,
+		"leads": leads, "due": c.Due.String(), "source_url": c.SourceURL, "version": c.Version}
+}
+
+// commitmentWriteError turns the errors of writing a commitment into ones fit for a form.
+func commitmentWriteError(err error, c tracker.Commitment, op string) error {
+	switch {
+	case isUniqueViolation(err):
+		return tracker.Invalid("ref", "The plan already has a commitment %s: choose another number", c.Ref)
+	case errors.Is(err, pgx.ErrNoRows):
+		return tracker.Invalid("priority", "Choose a priority area of this plan")
+	}
+	var e *tracker.Error
+	if errors.As(err, &e) {
+		return err
+	}
+	return fmt.Errorf("postgres: %s: %w", op, err)
+}
+
+// insertCommitment adds a commitment to a plan in tx, with its lead lines, and returns it as
+// stored. The priority area must be one of the plan's that is not retired; the ordinal follows the
+// ref.
+func insertCommitment(ctx context.Context, tx pgx.Tx, planID int64, c tracker.Commitment) (tracker.Commitment, error) {
+	err := tx.QueryRow(ctx, `
+		INSERT INTO commitments (plan_id, priority_id, ref, ordinal, deliver, why, due_month, source_url, carried_forward_from)
+		SELECT p.plan_id, p.id, @ref, @ordinal, @deliver, @why, @due, nullif(@source, ''), @from
+		FROM priorities p WHERE p.id = @priority AND p.plan_id = @plan AND p.retired_at IS NULL
+		RETURNING id, version`,
+		pgx.NamedArgs{"plan": planID, "priority": c.PriorityID, "ref": c.Ref, "ordinal": tracker.RefOrdinal(c.Ref),
+			"deliver": c.Deliver, "why": nonNil(c.Why), "due": c.Due.First(), "source": c.SourceURL,
+			"from": c.CarriedForwardFromID}).Scan(&c.ID, &c.Version)
+	if err != nil {
+		return c, err
+	}
+	c.PlanID, c.Ordinal = planID, tracker.RefOrdinal(c.Ref)
+	return c, writeLeads(ctx, tx, c.ID, c.Leads)
+}
+
+// updateCommitment changes what staff edit of a commitment in tx, if it is still at c.Version
+// and not retired, and returns it at its new version. It returns tracker.ErrConflict if the
+// commitment has changed or been retired since.
+func updateCommitment(ctx context.Context, tx pgx.Tx, c tracker.Commitment) (tracker.Commitment, error) {
+	if err := lockVersion(ctx, tx, "commitments", c.ID, c.Version); err != nil {
+		return c, err
+	}
+	err := tx.QueryRow(ctx, `
+		UPDATE commitments c SET priority_id = p.id, ref = @ref, ordinal = @ordinal, deliver = @deliver, why = @why,
+			due_month = @due, source_url = nullif(@source, ''), version = c.version + 1, updated_at = now()
+		FROM priorities p
+		WHERE c.id = @id AND c.version = @version AND c.retired_at IS NULL
+		  AND p.id = @priority AND p.plan_id = c.plan_id AND p.retired_at IS NULL
+		RETURNING c.plan_id, c.version`,
+		pgx.NamedArgs{"id": c.ID, "version": c.Version, "priority": c.PriorityID, "ref": c.Ref,
+			"ordinal": tracker.RefOrdinal(c.Ref), "deliver": c.Deliver, "why": nonNil(c.Why), "due": c.Due.First(),
+			"source": c.SourceURL}).Scan(&c.PlanID, &c.Version)
+	if err != nil {
+		return c, err
+	}
+	c.Ordinal = tracker.RefOrdinal(c.Ref)
+	if _, err := tx.Exec(ctx, `DELETE FROM commitment_leads WHERE commitment_id = $1`, c.ID); err != nil {
+		return c, err
+	}
+	return c, writeLeads(ctx, tx, c.ID, c.Leads)
+}
+
+// writeLeads adds a commitment's lead lines and the organisations each names, in order.
+func writeLeads(ctx context.Context, tx pgx.Tx, commitmentID int64, leads []tracker.LeadLine) error {
+	for i, l := range leads {
+		var leadID int64
+		if err := tx.QueryRow(ctx, `INSERT INTO commitment_leads (commitment_id, position, line) VALUES ($1, $2, $3) RETURNING id`,
+			commitmentID, i+1, l.Text).Scan(&leadID); err != nil {
+			return fmt.Errorf("lead line %d: %w", i+1, err)
+		}
+		for j, o := range l.Organisations {
+			if _, err := tx.Exec(ctx, `INSERT INTO commitment_lead_organisations (lead_id, organisation_id, position) VALUES ($1, $2, $3)`,
+				leadID, o.ID, j+1); err != nil {
+				return fmt.Errorf("lead line %d organisation %s: %w", i+1, o.Code, err)
+			}
+		}
+	}
+	return nil
+}
+
+func nonNil(ss []string) []string {
+	if ss == nil {
+		return []string{}
+	}
+	return ss
+}
+
+// CreateCommitment adds a commitment to a plan, with its lead lines, and audits it. The priority
+// area must belong to the plan. It returns an EINVALID error about "ref" if the plan already has
+// the ref (retired commitments keep theirs) and about "priority" if the priority area is not the
+// plan's.
+func (s *Store) CreateCommitment(ctx context.Context, actor tracker.Actor, planID int64, c tracker.Commitment) (tracker.Commitment, error) {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var err error
+		if c, err = insertCommitment(ctx, tx, planID, c); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, AuditEntry{Action: "commitment.create", RecordType: "commitment",
+			RecordID: fmt.Sprint(c.ID), Details: map[string]any{"plan_id": planID, "after": commitmentRecord(c)}})
+	})
+	if err != nil {
+		return tracker.Commitment{}, commitmentWriteError(err, c, "create commitment")
+	}
+	return c, nil
+}
+
+// UpdateCommitment saves staff's changes to a commitment: its ref, priority area, what it will
+// deliver, why, lead lines, due month and source. c.Version must be the version they started
+// from: if the commitment has changed since, it returns tracker.ErrConflict and changes nothing.
+// It returns the same EINVALID errors as CreateCommitment, and tracker.ErrNotFound if there is no
+// such commitment.
+func (s *Store) UpdateCommitment(ctx context.Context, actor tracker.Actor, c tracker.Commitment) (tracker.Commitment, error) {
+	before, err := s.CommitmentForEdit(ctx, c.ID)
+	if err != nil {
+		return tracker.Commitment{}, err
+	}
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var err error
+		if c, err = updateCommitment(ctx, tx, c); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, AuditEntry{Action: "commitment.update", RecordType: "commitment",
+			RecordID: fmt.Sprint(c.ID), Details: map[string]any{"before": commitmentRecord(before), "after": commitmentRecord(c)}})
+	})
+	if err != nil {
+		return tracker.Commitment{}, commitmentWriteError(err, c, fmt.Sprintf("update commitment %d", c.ID))
+	}
+	return c, nil
+}
+
+// RetireCommitment takes a commitment out of its plan's public pages, keeping it and its history.
+// It returns tracker.ErrConflict if the commitment is no longer at version, and
+// tracker.ErrNotFound if there is no such commitment.
+func (s *Store) RetireCommitment(ctx context.Context, actor tracker.Actor, id int64, version int) error {
+	before, err := s.CommitmentForEdit(ctx, id)
+	if err != nil {
+		return err
+	}
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := lockVersion(ctx, tx, "commitments", id, version); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE commitments SET retired_at = now(), version = version + 1, updated_at = now()
+			WHERE id = $1`, id); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, AuditEntry{Action: "commitment.retire", RecordType: "commitment",
+			RecordID: fmt.Sprint(id), Details: map[string]any{"before": commitmentRecord(before)}})
+	})
+	if err != nil {
+		return commitmentWriteError(err, before, fmt.Sprintf("retire commitment %d", id))
+	}
+	return nil
+}
+
+// lockVersion locks a row of table (commitments, plans, priorities or organisations) for the rest
+// of tx and checks that it is still at version and not retired. It returns tracker.ErrNotFound if
+// there is no such row and tracker.ErrConflict if it has changed or been retired.
+func lockVersion(ctx context.Context, tx pgx.Tx, table string, id int64, version int) error {
+	var current int
+	var retired bool
+	err := tx.QueryRow(ctx, `SELECT version, retired_at IS NOT NULL FROM `+pgx.Identifier{table}.Sanitize()+
+		` WHERE id = $1 FOR UPDATE`, id).Scan(&current, &retired)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return tracker.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	if current != version || retired {
+		return tracker.ErrConflict
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -11,13 +12,13 @@ import (
 )
 
 const planColumns = `id, slug, title, period, strategy, published_on, source_url, licence, attribution,
-	is_current, version`
+	is_current, previous_id, version`
 
 func scanPlan(row pgx.CollectableRow) (tracker.Plan, error) {
 	var p tracker.Plan
 	var published *time.Time
 	err := row.Scan(&p.ID, &p.Slug, &p.Title, &p.Period, &p.Strategy, &published, &p.SourceURL,
-		&p.Licence, &p.Attribution, &p.IsCurrent, &p.Version)
+		&p.Licence, &p.Attribution, &p.IsCurrent, &p.PreviousID, &p.Version)
 	p.PublishedOn = published
 	return p, err
 }
@@ -134,4 +135,184 @@ func (s *Store) StatusCounts(ctx context.Context, planID int64, now time.Time) (
 		return nil, fmt.Errorf("postgres: status counts of plan %d: %w", planID, err)
 	}
 	return out, nil
+}
+
+// PlanByID returns a plan that is not retired. It returns tracker.ErrNotFound if there is none.
+func (s *Store) PlanByID(ctx context.Context, id int64) (tracker.Plan, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT `+planColumns+` FROM plans WHERE id = $1 AND retired_at IS NULL`, id)
+	p, err := pgx.CollectExactlyOneRow(rows, scanPlan)
+	if err != nil {
+		return tracker.Plan{}, notFound(err, fmt.Sprintf("plan %d", id))
+	}
+	return p, nil
+}
+
+// planRecord is what the audit log keeps of a plan before and after a change.
+func planRecord(p tracker.Plan) map[string]any {
+	var published any
+	if p.PublishedOn != nil {
+		published = p.PublishedOn.Format(time.DateOnly)
+	}
+	return map[string]any{"slug": p.Slug, "title": p.Title, "period": p.Period, "strategy": p.Strategy,
+		"published_on": published, "source_url": p.SourceURL, "licence": p.Licence, "attribution": p.Attribution,
+		"is_current": p.IsCurrent, "previous_id": p.PreviousID, "version": p.Version}
+}
+
+// planWriteError turns the errors of writing a plan into ones fit for a form.
+func planWriteError(err error, p tracker.Plan, op string) error {
+	if isUniqueViolation(err) {
+		return tracker.Invalid("slug", "There is already a plan with the address %s: choose another", p.Slug)
+	}
+	var e *tracker.Error
+	if errors.As(err, &e) {
+		return err
+	}
+	return fmt.Errorf("postgres: %s: %w", op, err)
+}
+
+// NewPlan is a plan staff create, with where it comes from.
+type NewPlan struct {
+	Plan tracker.Plan
+	// PreviousID is the plan it follows (zero for none): its commitments may be carried forward.
+	PreviousID int64
+	// CopyPriorities copies the previous plan's priority areas and aims into the new plan.
+	CopyPriorities bool
+}
+
+// CreatePlan adds a plan, not current, copying the previous plan's priority areas and aims when
+// asked, and audits it. It returns an EINVALID error about "slug" if a plan (even a retired one)
+// has the slug, and tracker.ErrNotFound if the previous plan does not exist.
+func (s *Store) CreatePlan(ctx context.Context, actor tracker.Actor, n NewPlan) (tracker.Plan, error) {
+	p := n.Plan
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var previous *int64
+		if n.PreviousID != 0 {
+			if err := tx.QueryRow(ctx, `SELECT id FROM plans WHERE id = $1 AND retired_at IS NULL`, n.PreviousID).Scan(&previous); err != nil {
+				return notFound(err, "previous plan")
+			}
+		}
+		err := tx.QueryRow(ctx, `
+			INSERT INTO plans (slug, title, period, strategy, published_on, source_url, licence, attribution, previous_id)
+			VALUES (@slug, @title, @period, @strategy, @published, @source, @licence, @attribution, @previous)
+			RETURNING id, is_current, version`,
+			pgx.NamedArgs{"slug": p.Slug, "title": p.Title, "period": p.Period, "strategy": p.Strategy,
+				"published": p.PublishedOn, "source": p.SourceURL, "licence": p.Licence, "attribution": p.Attribution,
+				"previous": previous}).Scan(&p.ID, &p.IsCurrent, &p.Version)
+		if err != nil {
+			return err
+		}
+		p.PreviousID = previous
+		copied := 0
+		if n.CopyPriorities && previous != nil {
+			tag, err := tx.Exec(ctx, `
+				INSERT INTO priorities (plan_id, number, slug, name, tagline, heading, intro, source_url)
+				SELECT $1, number, slug, name, tagline, heading, intro, source_url FROM priorities
+				WHERE plan_id = $2 AND retired_at IS NULL ORDER BY number`, p.ID, *previous)
+			if err != nil {
+				return fmt.Errorf("copy priority areas: %w", err)
+			}
+			copied = int(tag.RowsAffected())
+			if _, err := tx.Exec(ctx, `INSERT INTO aims (plan_id, number, text) SELECT $1, number, text FROM aims
+				WHERE plan_id = $2 ORDER BY number`, p.ID, *previous); err != nil {
+				return fmt.Errorf("copy aims: %w", err)
+			}
+		}
+		return audit(ctx, tx, actor, AuditEntry{Action: "plan.create", RecordType: "plan", RecordID: fmt.Sprint(p.ID),
+			Details: map[string]any{"after": planRecord(p), "priorities_copied": copied}})
+	})
+	if err != nil {
+		return tracker.Plan{}, planWriteError(err, p, "create plan")
+	}
+	return p, nil
+}
+
+// UpdatePlan saves staff's changes to a plan's slug, title, period, strategy, publication date,
+// source, licence and attribution. p.Version must be the version they started from: if the plan
+// has changed since, it returns tracker.ErrConflict and changes nothing. It returns the same
+// EINVALID error as CreatePlan, and tracker.ErrNotFound if there is no such plan.
+func (s *Store) UpdatePlan(ctx context.Context, actor tracker.Actor, p tracker.Plan) (tracker.Plan, error) {
+	before, err := s.PlanByID(ctx, p.ID)
+	if err != nil {
+		return tracker.Plan{}, err
+	}
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := lockVersion(ctx, tx, "plans", p.ID, p.Version); err != nil {
+			return err
+		}
+		err := tx.QueryRow(ctx, `
+			UPDATE plans SET slug = @slug, title = @title, period = @period, strategy = @strategy,
+				published_on = @published, source_url = @source, licence = @licence, attribution = @attribution,
+				version = version + 1, updated_at = now()
+			WHERE id = @id RETURNING is_current, previous_id, version`,
+			pgx.NamedArgs{"id": p.ID, "slug": p.Slug, "title": p.Title, "period": p.Period, "strategy": p.Strategy,
+				"published": p.PublishedOn, "source": p.SourceURL, "licence": p.Licence, "attribution": p.Attribution,
+			}).Scan(&p.IsCurrent, &p.PreviousID, &p.Version)
+		if err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, AuditEntry{Action: "plan.update", RecordType: "plan", RecordID: fmt.Sprint(p.ID),
+			Details: map[string]any{"before": planRecord(before), "after": planRecord(p)}})
+	})
+	if err != nil {
+		return tracker.Plan{}, planWriteError(err, p, fmt.Sprintf("update plan %d", p.ID))
+	}
+	return p, nil
+}
+
+// MakeCurrent makes a plan the one the portal shows at /, and the current plan before it one of
+// the older plans at /plans/{slug}. It returns tracker.ErrConflict if the plan is no longer at
+// version, and tracker.ErrNotFound if there is no such plan.
+func (s *Store) MakeCurrent(ctx context.Context, actor tracker.Actor, id int64, version int) error {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := lockVersion(ctx, tx, "plans", id, version); err != nil {
+			return err
+		}
+		var previous *int64
+		err := tx.QueryRow(ctx, `UPDATE plans SET is_current = false, version = version + 1, updated_at = now()
+			WHERE is_current AND id <> $1 RETURNING id`, id).Scan(&previous)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE plans SET is_current = true, version = version + 1, updated_at = now()
+			WHERE id = $1`, id); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, AuditEntry{Action: "plan.make_current", RecordType: "plan", RecordID: fmt.Sprint(id),
+			Details: map[string]any{"before": map[string]any{"current_plan_id": previous}, "after": map[string]any{"current_plan_id": id}}})
+	})
+	if err != nil {
+		return planWriteError(err, tracker.Plan{}, fmt.Sprintf("make plan %d current", id))
+	}
+	return nil
+}
+
+// RetirePlan takes a plan that is not current out of the portal, keeping everything in it. It
+// returns an EINVALID error if the plan is the current one, tracker.ErrConflict if it is no longer
+// at version, and tracker.ErrNotFound if there is no such plan.
+func (s *Store) RetirePlan(ctx context.Context, actor tracker.Actor, id int64, version int) error {
+	before, err := s.PlanByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := lockVersion(ctx, tx, "plans", id, version); err != nil {
+			return err
+		}
+		var current bool
+		if err := tx.QueryRow(ctx, `SELECT is_current FROM plans WHERE id = $1`, id).Scan(&current); err != nil {
+			return err
+		}
+		if current {
+			return tracker.Invalid("plan", "The current plan cannot be retired: make another plan current first")
+		}
+		if _, err := tx.Exec(ctx, `UPDATE plans SET retired_at = now(), version = version + 1, updated_at = now() WHERE id = $1`, id); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, AuditEntry{Action: "plan.retire", RecordType: "plan", RecordID: fmt.Sprint(id),
+			Details: map[string]any{"before": planRecord(before)}})
+	})
+	if err != nil {
+		return planWriteError(err, before, fmt.Sprintf("retire plan %d", id))
+	}
+	return nil
 }

@@ -152,3 +152,12 @@ func isUniqueViolation(err error) bool {
 func currentMonth(now time.Time) time.Time {
 	return tracker.CurrentMonth(now).First()
 }
+
+// constraintName returns the name of the constraint a PostgreSQL error is about, or "".
+func constraintName(err error) string {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.ConstraintName
+	}
+	return ""
+}

@@ -20,6 +20,9 @@ const (
 type Error struct {
 	Code    string
 	Message string
+	// Field, for an EINVALID error about one thing someone entered, names it by the domain's
+	// name (such as "ref"), so that a form can show the message beside it.
+	Field string
 }
 
 // Error implements the error interface.
@@ -30,6 +33,21 @@ func (e *Error) Error() string {
 // Errorf returns an Error with the code and a formatted message.
 func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Invalid returns an EINVALID error about one field of what someone entered.
+func Invalid(field, format string, args ...any) *Error {
+	return &Error{Code: EINVALID, Message: fmt.Sprintf(format, args...), Field: field}
+}
+
+// FieldOf returns the field an EINVALID error in err's chain is about, and its message, or false
+// if err is not about a field.
+func FieldOf(err error) (field, message string, ok bool) {
+	var e *Error
+	if errors.As(err, &e) && e.Code == EINVALID && e.Field != "" {
+		return e.Field, e.Message, true
+	}
+	return "", "", false
 }
 
 // ErrNotFound is returned when a record does not exist.

@@ -263,3 +263,8 @@ func CoverageOf(r Round, cs []Commitment, reported map[int64]time.Time) Coverage
 	})
 	return cov
 }
+
+// DayStart returns the moment a date (midnight UTC standing for a day) begins in the UK.
+func DayStart(d time.Time) time.Time {
+	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, uk)
+}

@@ -21,7 +21,9 @@ type Plan struct {
 	Licence     string
 	Attribution string
 	IsCurrent   bool
-	Version     int
+	// PreviousID is the plan this one follows, whose commitments it may carry forward.
+	PreviousID *int64
+	Version    int
 }
 
 // Aim is one of the strategy's aims as a plan prints it.

@@ -1,0 +1,166 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/scottish-government/delivery-tracker/internal/tracker"
+)
+
+const emailColumns = `e.id, e.kind, e.recipient, e.subject, e.body, e.status, e.attempts, coalesce(e.last_error, ''),
+	e.round_id, coalesce(r.name, ''), coalesce(e.reminder, ''), e.user_id, e.not_before, e.sent_at, e.created_at, e.updated_at`
+
+const emailFrom = ` FROM outbox e LEFT JOIN reporting_rounds r ON r.id = e.round_id`
+
+func scanEmail(row pgx.CollectableRow) (tracker.Email, error) {
+	var e tracker.Email
+	var status string
+	err := row.Scan(&e.ID, &e.Kind, &e.Recipient, &e.Subject, &e.Body, &status, &e.Attempts, &e.LastError,
+		&e.RoundID, &e.RoundName, &e.Reminder, &e.UserID, &e.NotBefore, &e.SentAt, &e.CreatedAt, &e.UpdatedAt)
+	e.Status = tracker.EmailStatus(status)
+	return e, err
+}
+
+// Enqueue adds an email to the outbox, to be sent from e.NotBefore (now, if zero). A non-empty
+// dedupeKey makes it idempotent: an email with the same key is queued once, however often and from
+// however many instances Enqueue is called, and later calls report false.
+func (s *Store) Enqueue(ctx context.Context, e tracker.Email, dedupeKey string) (bool, error) {
+	var key *string
+	if dedupeKey != "" {
+		key = &dedupeKey
+	}
+	notBefore := e.NotBefore
+	if notBefore.IsZero() {
+		notBefore = s.now()
+	}
+	tag, err := s.pool.Exec(ctx, `
+		INSERT INTO outbox (kind, recipient, subject, body, round_id, reminder, user_id, not_before, dedupe_key)
+		VALUES (@kind, @recipient, @subject, @body, @round, nullif(@reminder, ''), @user, @not_before, @key)
+		ON CONFLICT (dedupe_key) DO NOTHING`,
+		pgx.NamedArgs{"kind": e.Kind, "recipient": e.Recipient, "subject": e.Subject, "body": e.Body,
+			"round": e.RoundID, "reminder": e.Reminder, "user": e.UserID, "not_before": notBefore, "key": key})
+	if err != nil {
+		return false, fmt.Errorf("postgres: enqueue %s email: %w", e.Kind, err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+// Delivery is what became of an attempt to send an email.
+type Delivery struct {
+	Status tracker.EmailStatus
+	// Error says why it was not sent, for staff to read.
+	Error string
+	// RetryAt is when to try again, for a pending email.
+	RetryAt time.Time
+}
+
+// DeliverNext claims the oldest email that is due at now, hands it to deliver and records what
+// became of it. The email stays locked (FOR UPDATE SKIP LOCKED) from the claim until the result is
+// recorded, so that however many instances run, each email is handed to one of them at a time, and
+// once sent, never again. It reports false when no email was due.
+func (s *Store) DeliverNext(ctx context.Context, now time.Time, deliver func(context.Context, tracker.Email) Delivery) (bool, error) {
+	found := false
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		rows, _ := tx.Query(ctx, `SELECT `+emailColumns+emailFrom+`
+			WHERE e.status = 'pending' AND e.not_before <= $1
+			ORDER BY e.not_before, e.id LIMIT 1 FOR UPDATE OF e SKIP LOCKED`, now)
+		e, err := pgx.CollectExactlyOneRow(rows, scanEmail)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		found = true
+		d := deliver(ctx, e)
+		var sentAt *time.Time
+		if d.Status == tracker.EmailSent {
+			sentAt = &now
+		}
+		if d.RetryAt.IsZero() {
+			d.RetryAt = e.NotBefore
+		}
+		_, err = tx.Exec(ctx, `UPDATE outbox SET status = $2, attempts = attempts + 1, last_error = nullif($3, ''),
+			not_before = $4, sent_at = $5, updated_at = now() WHERE id = $1`,
+			e.ID, string(d.Status), d.Error, d.RetryAt, sentAt)
+		return err
+	})
+	if err != nil {
+		return found, fmt.Errorf("postgres: deliver next email: %w", err)
+	}
+	return found, nil
+}
+
+// OutboxFilter selects emails in the outbox. Zero fields select everything.
+type OutboxFilter struct {
+	Status  tracker.EmailStatus
+	RoundID int64
+	Limit   int
+	Offset  int
+}
+
+// Outbox returns the emails that match f, newest first, and how many match in all.
+func (s *Store) Outbox(ctx context.Context, f OutboxFilter) ([]tracker.Email, int, error) {
+	args := pgx.NamedArgs{"limit": f.Limit, "offset": f.Offset}
+	where := ` WHERE true`
+	if f.Status != "" {
+		where += ` AND e.status = @status`
+		args["status"] = string(f.Status)
+	}
+	if f.RoundID != 0 {
+		where += ` AND e.round_id = @round`
+		args["round"] = f.RoundID
+	}
+	if f.Limit <= 0 {
+		args["limit"] = 50
+	}
+	var total int
+	if err := s.pool.QueryRow(ctx, `SELECT count(*)`+emailFrom+where, args).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("postgres: count outbox: %w", err)
+	}
+	rows, _ := s.pool.Query(ctx, `SELECT `+emailColumns+emailFrom+where+`
+		ORDER BY e.created_at DESC, e.id DESC LIMIT @limit OFFSET @offset`, args)
+	es, err := pgx.CollectRows(rows, scanEmail)
+	if err != nil {
+		return nil, 0, fmt.Errorf("postgres: outbox: %w", err)
+	}
+	return es, total, nil
+}
+
+// EmailByID returns an email in the outbox. It returns tracker.ErrNotFound if there is none.
+func (s *Store) EmailByID(ctx context.Context, id int64) (tracker.Email, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT `+emailColumns+emailFrom+` WHERE e.id = $1`, id)
+	e, err := pgx.CollectExactlyOneRow(rows, scanEmail)
+	if err != nil {
+		return tracker.Email{}, notFound(err, fmt.Sprintf("email %d", id))
+	}
+	return e, nil
+}
+
+// Recipient is a person a reminder goes to.
+type Recipient struct {
+	UserID         int64
+	Email          string
+	Name           string
+	OrganisationID int64
+}
+
+// PartnerRecipients returns the active partner accounts of the organisations, by organisation.
+func (s *Store) PartnerRecipients(ctx context.Context, organisationIDs []int64) (map[int64][]Recipient, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT id, email, name, organisation_id FROM users
+		WHERE role = 'partner' AND disabled_at IS NULL AND organisation_id = ANY($1) ORDER BY id`, organisationIDs)
+	out := map[int64][]Recipient{}
+	var r Recipient
+	_, err := pgx.ForEachRow(rows, []any{&r.UserID, &r.Email, &r.Name, &r.OrganisationID}, func() error {
+		out[r.OrganisationID] = append(out[r.OrganisationID], r)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: partner recipients: %w", err)
+	}
+	return out, nil
+}
