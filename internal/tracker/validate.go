@@ -7,13 +7,6 @@ import (
 	"unicode/utf8"
 )
 
-// Problem is something wrong with what someone entered: the field it concerns, by the domain's
-// name for it (such as "ref" or "deliver"), and a message fit to show them.
-type Problem struct {
-	Field   string
-	Message string
-}
-
 // Limits on what staff enter for a commitment.
 const (
 	MaxDeliverLength  = 1000
@@ -26,11 +19,12 @@ const (
 
 // ValidateCommitment checks what a commitment says, as staff enter it in a form or a CSV file:
 // the ref, that a priority area is chosen, what it will deliver, why, its lead lines and the
-// month it is due. It returns every problem found, in the order of the fields.
-func ValidateCommitment(c Commitment) []Problem {
-	var ps []Problem
+// month it is due. It returns every problem found, in the order of the fields, each naming its
+// field by the domain's name for it: ref, priority, deliver, why, due, leads or source_url.
+func ValidateCommitment(c Commitment) []FieldError {
+	var ps []FieldError
 	add := func(field, format string, args ...any) {
-		ps = append(ps, Problem{Field: field, Message: fmt.Sprintf(format, args...)})
+		ps = append(ps, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
 	}
 	switch {
 	case c.Ref == "":
