@@ -189,6 +189,11 @@ func TestNextPlan(t *testing.T) {
 	pool := dbtest.Pool(t)
 	store := postgres.New(pool)
 	old, _, _ := seedPlan(t, store)
+	staff, err := store.CreateUser(ctx, staffActor, postgres.NewUser{Email: "staff@example.scot", Name: "Staff", Role: tracker.RoleStaff})
+	if err != nil {
+		t.Fatal(err)
+	}
+	as := tracker.Actor{User: &staff}
 	next, err := store.CreatePlan(ctx, staffActor, postgres.NewPlan{
 		Plan:       tracker.Plan{Slug: "2024-25", Title: "Care in the Digital Age: Delivery Plan 2024-25", Period: "2024-25"},
 		PreviousID: old.ID, CopyPriorities: true,
@@ -212,10 +217,10 @@ func TestNextPlan(t *testing.T) {
 	c41, _ := store.CommitmentByRef(ctx, old.ID, "4.1")
 	c42, _ := store.CommitmentByRef(ctx, old.ID, "4.2") // delivered
 	c45, _ := store.CommitmentByRef(ctx, old.ID, "4.5")
-	if _, err := store.CarryForward(ctx, staffActor, next.ID, []int64{c41.ID, c42.ID}); err == nil {
+	if _, err := store.CarryForward(ctx, as, next.ID, []int64{c41.ID, c42.ID}); err == nil {
 		t.Error("a delivered commitment was carried forward")
 	}
-	copies, err := store.CarryForward(ctx, staffActor, next.ID, []int64{c41.ID, c45.ID})
+	copies, err := store.CarryForward(ctx, as, next.ID, []int64{c41.ID, c45.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,10 +241,11 @@ func TestNextPlan(t *testing.T) {
 		t.Errorf("old 4.1 = %+v", was41)
 	}
 	history, _ := store.PublishedUpdates(ctx, c41.ID)
-	if len(history) == 0 || history[0].Status != tracker.CarriedForward || history[0].PublishedAt == nil {
+	if len(history) == 0 || history[0].Status != tracker.CarriedForward || history[0].PublishedAt == nil ||
+		history[0].CarriedForwardTo != next.Title || history[0].CarriedForwardPlanID == nil || *history[0].CarriedForwardPlanID != next.ID {
 		t.Errorf("old 4.1 history does not start with the carried forward update: %+v", history)
 	}
-	if _, err := store.CarryForward(ctx, staffActor, next.ID, []int64{c41.ID}); err == nil {
+	if _, err := store.CarryForward(ctx, as, next.ID, []int64{c41.ID}); err == nil {
 		t.Error("4.1 was carried forward twice")
 	}
 
@@ -366,18 +372,19 @@ func TestRoundsAndCoverage(t *testing.T) {
 	// 4.3 (NES and others) is reported on in the round; 4.1's update was submitted before it opened.
 	c41, _ := store.CommitmentByRef(ctx, plan.ID, "4.1")
 	c43, _ := store.CommitmentByRef(ctx, plan.ID, "4.3")
-	nes := orgs["NES"].ID
+	nes, lgdo := orgs["NES"].ID, orgs["LGDO"].ID
 	for _, u := range []struct {
 		id    int64
 		state string
+		org   int64
 		at    time.Time
 	}{
-		{c41.ID, "submitted", time.Date(2026, 9, 30, 22, 0, 0, 0, time.UTC)}, // 23:00 on 30 September in London
-		{c43.ID, "submitted", time.Date(2026, 10, 2, 9, 0, 0, 0, time.UTC)},
-		{c41.ID, "draft", time.Date(2026, 10, 3, 9, 0, 0, 0, time.UTC)},
+		{c41.ID, "submitted", nes, time.Date(2026, 9, 30, 22, 0, 0, 0, time.UTC)}, // 23:00 on 30 September in London
+		{c43.ID, "submitted", nes, time.Date(2026, 10, 2, 9, 0, 0, 0, time.UTC)},
+		{c41.ID, "draft", lgdo, time.Date(2026, 10, 3, 9, 0, 0, 0, time.UTC)},
 	} {
 		if _, err := pool.Exec(ctx, `INSERT INTO updates (commitment_id, state, status, organisation_id, submitted_at)
-			VALUES ($1, $2, 'on_track', $3, $4)`, u.id, u.state, nes, u.at); err != nil {
+			VALUES ($1, $2, 'on_track', $3, $4)`, u.id, u.state, u.org, u.at); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -36,6 +36,9 @@ func (s *Store) CarryForward(ctx context.Context, actor tracker.Actor, planID in
 	if len(ids) == 0 {
 		return nil, tracker.Invalid("commitments", "Choose the commitments to carry forward")
 	}
+	if actor.User == nil {
+		return nil, fmt.Errorf("postgres: carry forward: a member of staff must publish the carried forward updates")
+	}
 	reason := CarryForwardReason(to)
 	var out []tracker.Commitment
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
@@ -94,22 +97,33 @@ func (s *Store) CarryForward(ctx context.Context, actor tracker.Actor, planID in
 			if err != nil {
 				return fmt.Errorf("copy %s: %w", old.Ref, err)
 			}
-			if _, err := tx.Exec(ctx, `
-				INSERT INTO updates (commitment_id, state, status, status_reason, base_version, author_id, reviewer_id, submitted_at, published_at)
-				VALUES ($1, 'published', 'carried_forward', $2, $3, $4, $4, now(), now())`,
-				old.ID, reason, old.Version, actor.UserID()); err != nil {
+			// The original gets a published update saying where it went, through the same
+			// publication as every update, so that its history and status follow.
+			locked, err := lockCommitment(ctx, tx, old.ID)
+			if err != nil {
+				return fmt.Errorf("lock %s: %w", old.Ref, err)
+			}
+			if _, err := openUpdate(ctx, tx, old.ID, actor.User, false); err == nil {
+				return tracker.Invalid("commitments", "You have an update in progress on commitment %s: submit or delete it first", old.Ref)
+			} else if !errors.Is(err, pgx.ErrNoRows) {
+				return err
+			}
+			planID := to.ID
+			if _, err := writeReport(ctx, tx, actor, locked, nil, ReportWrite{CommitmentID: old.ID,
+				Report: tracker.Report{Status: tracker.CarriedForward, StatusReason: reason,
+					Narrative:        fmt.Sprintf("Carried forward to %s as commitment %s.", to.Title, c.Ref),
+					CarriedForwardTo: to.Title, CarriedForwardPlanID: &planID},
+				Base: tracker.ReportBase{Version: locked.Version}, Action: tracker.ActionPublish, At: s.now()}); err != nil {
 				return fmt.Errorf("publish carried forward update on %s: %w", old.Ref, err)
 			}
-			if _, err := tx.Exec(ctx, `
-				UPDATE commitments SET carried_forward_to = $2, status = 'carried_forward', status_reason = $3,
-					last_published_at = now(), version = version + 1, updated_at = now()
-				WHERE id = $1`, old.ID, c.ID, reason); err != nil {
-				return fmt.Errorf("mark %s carried forward: %w", old.Ref, err)
+			if _, err := tx.Exec(ctx, `UPDATE commitments SET carried_forward_to = $2, version = version + 1, updated_at = now()
+				WHERE id = $1`, old.ID, c.ID); err != nil {
+				return fmt.Errorf("link %s to its copy: %w", old.Ref, err)
 			}
 			if err := audit(ctx, tx, actor, AuditEntry{Action: "commitment.carry_forward", RecordType: "commitment",
 				RecordID: fmt.Sprint(old.ID), Details: map[string]any{
-					"before": map[string]any{"status": string(old.Status), "status_reason": old.StatusReason, "carried_forward_to": nil, "version": old.Version},
-					"after":  map[string]any{"status": string(tracker.CarriedForward), "status_reason": reason, "carried_forward_to": c.ID, "version": old.Version + 1},
+					"before": map[string]any{"status": string(old.Status), "carried_forward_to": nil},
+					"after":  map[string]any{"status": string(tracker.CarriedForward), "carried_forward_to": c.ID, "plan_id": to.ID},
 				}}); err != nil {
 				return err
 			}

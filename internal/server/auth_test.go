@@ -243,8 +243,8 @@ func TestNavigationByRole(t *testing.T) {
 		want []string
 	}{
 		{tracker.RolePartner, "NES", []string{"Report progress"}},
-		{tracker.RoleStaff, "", []string{"Review", "Dashboard"}},
-		{tracker.RoleAdmin, "", []string{"Review", "Dashboard", "Users", "Audit log"}},
+		{tracker.RoleStaff, "", []string{"Review", "Dashboard", "Manage plans"}},
+		{tracker.RoleAdmin, "", []string{"Review", "Dashboard", "Manage plans", "Users", "Audit log"}},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.role), func(t *testing.T) {

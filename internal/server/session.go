@@ -237,7 +237,8 @@ func UserLinks(u *tracker.User) []web.Link {
 		links = append(links, web.Link{Text: "Report progress", Href: "/report"})
 	}
 	if u.IsStaff() {
-		links = append(links, web.Link{Text: "Review", Href: "/review"}, web.Link{Text: "Dashboard", Href: "/dashboard"})
+		links = append(links, web.Link{Text: "Review", Href: "/review"}, web.Link{Text: "Dashboard", Href: "/dashboard"},
+			web.Link{Text: "Manage plans", Href: web.AdminPlansPath})
 	}
 	if u.IsAdmin() {
 		links = append(links, web.Link{Text: "Users", Href: "/admin/users"}, web.Link{Text: "Audit log", Href: "/admin/audit"})

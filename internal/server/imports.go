@@ -1,0 +1,189 @@
+package server
+
+// Importing a plan's commitments from a CSV file, and exporting them in the same format. An
+// upload is only previewed; nothing is written until staff confirm, and then all at once. The
+// confirm form carries the file back (base64, so that no line break is altered) with a fingerprint
+// of the plan the preview was made against: if the plan changed in between, staff get a new
+// preview instead of an import.
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/scottish-government/delivery-tracker/internal/plancsv"
+	"github.com/scottish-government/delivery-tracker/internal/postgres"
+	"github.com/scottish-government/delivery-tracker/internal/tracker"
+	"github.com/scottish-government/delivery-tracker/web"
+)
+
+// MaxImportBytes is the largest CSV file staff may import. The confirm form sends it back
+// base64-encoded, a third larger, and must stay within MaxFormBytes.
+const MaxImportBytes = 600 << 10
+
+func importCrumbs(plan tracker.Plan) []web.Breadcrumb {
+	return []web.Breadcrumb{plansCrumb(), planCrumb(plan), {Text: "Import commitments"}}
+}
+
+func (s *Server) importForm(w http.ResponseWriter, r *http.Request) {
+	plan, err := s.adminPlan(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, web.ImportPage(s.adminLayout(r, importCrumbs(plan)...), web.ImportView{Plan: plan}))
+}
+
+// previewImport reads an uploaded file and shows what importing it would do.
+func (s *Server) previewImport(w http.ResponseWriter, r *http.Request) {
+	plan, err := s.adminPlan(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	l := s.adminLayout(r, importCrumbs(plan)...)
+	v := web.ImportView{Plan: plan}
+	var data []byte
+	if r.MultipartForm != nil && len(r.MultipartForm.File["file"]) > 0 {
+		fh := r.MultipartForm.File["file"][0]
+		v.FileName = cleanFileName(fh.Filename)
+		if fh.Size > MaxImportBytes {
+			v.Errors = []web.FieldError{{Field: "file", Message: fmt.Sprintf("The file must be smaller than %d KB: split it into smaller files", MaxImportBytes>>10)}}
+		} else if f, err := fh.Open(); err != nil {
+			s.error(w, r, err)
+			return
+		} else {
+			data, err = io.ReadAll(io.LimitReader(f, MaxImportBytes+1))
+			f.Close()
+			if err != nil {
+				s.error(w, r, err)
+				return
+			}
+		}
+	}
+	if v.Errors == nil && len(data) == 0 {
+		v.Errors = []web.FieldError{{Field: "file", Message: "Choose a CSV file of commitments to import"}}
+	}
+	if v.Errors != nil {
+		s.render(w, r, http.StatusUnprocessableEntity, web.ImportPage(l, v))
+		return
+	}
+	status, err := s.preview(r, plan, data, &v)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.render(w, r, status, web.ImportPage(l, v))
+}
+
+// preview compares the file with the plan as it is now and fills in the view: the problems by
+// line (422), or what importing would do (200).
+func (s *Server) preview(r *http.Request, plan tracker.Plan, data []byte, v *web.ImportView) (int, error) {
+	target, fingerprint, err := s.store.ImportPlan(r.Context(), plan.ID)
+	if err != nil {
+		return 0, err
+	}
+	rows, lineErrs := plancsv.Read(bytes.NewReader(data))
+	if len(lineErrs) == 0 {
+		var p plancsv.Preview
+		p, lineErrs = plancsv.Compare(rows, target)
+		v.Preview = &p
+	}
+	if len(lineErrs) > 0 {
+		v.LineErrors, v.Preview = lineErrs, nil
+		return http.StatusUnprocessableEntity, nil
+	}
+	v.Data = base64.StdEncoding.EncodeToString(data)
+	v.Fingerprint = fingerprint
+	return http.StatusOK, nil
+}
+
+// applyImport imports a previewed file, if the plan is as it was when the preview was made.
+func (s *Server) applyImport(w http.ResponseWriter, r *http.Request) {
+	plan, err := s.adminPlan(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	data, err := base64.StdEncoding.DecodeString(r.PostFormValue("data"))
+	if err != nil || len(data) == 0 || len(data) > MaxImportBytes {
+		s.badRequest(w, r, "The file to import was not sent back whole. Upload it again.")
+		return
+	}
+	l := s.adminLayout(r, importCrumbs(plan)...)
+	v := web.ImportView{Plan: plan, FileName: cleanFileName(r.PostFormValue("file_name"))}
+	status, err := s.preview(r, plan, data, &v)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if status != http.StatusOK || v.Fingerprint != r.PostFormValue("fingerprint") {
+		// The plan changed since the preview: show the new one.
+		v.Changed = true
+		if status == http.StatusOK {
+			status = http.StatusConflict
+		}
+		s.render(w, r, status, web.ImportPage(l, v))
+		return
+	}
+	err = s.store.ImportCommitments(r.Context(), s.actor(r), plan.ID, *v.Preview, v.Fingerprint)
+	switch {
+	case err == nil:
+		s.flash(r, fmt.Sprintf("Imported %s: %s added, %s changed.", v.FileName,
+			plural(len(v.Preview.Create), "commitment", "commitments"), plural(len(v.Preview.Change), "commitment", "commitments")))
+		http.Redirect(w, r, web.AdminPlanPath(plan.Slug)+"#commitments", http.StatusSeeOther)
+	case isConflict(err):
+		v = web.ImportView{Plan: plan, FileName: v.FileName, Changed: true}
+		status, err := s.preview(r, plan, data, &v)
+		if err != nil {
+			s.error(w, r, err)
+			return
+		}
+		if status == http.StatusOK {
+			status = http.StatusConflict
+		}
+		s.render(w, r, status, web.ImportPage(l, v))
+	default:
+		s.error(w, r, err)
+	}
+}
+
+// exportCommitments sends a plan's commitments in the import format.
+func (s *Server) exportCommitments(w http.ResponseWriter, r *http.Request) {
+	plan, err := s.adminPlan(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	cs, err := s.store.Commitments(r.Context(), postgres.CommitmentFilter{PlanID: plan.ID})
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := plancsv.Write(&buf, cs); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+plan.Slug+`-commitments.csv"`)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	_, _ = w.Write(buf.Bytes())
+}
+
+// cleanFileName keeps the last part of a file name a browser sent, for showing.
+func cleanFileName(name string) string {
+	name = filepath.Base(strings.ReplaceAll(name, `\`, "/"))
+	if name == "." || name == "/" || !utf8.ValidString(name) {
+		return "the file"
+	}
+	if utf8.RuneCountInString(name) > 100 {
+		name = string([]rune(name)[:100])
+	}
+	return name
+}

@@ -1,0 +1,389 @@
+package web
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/scottish-government/delivery-tracker/internal/plancsv"
+	"github.com/scottish-government/delivery-tracker/internal/tracker"
+)
+
+// Paths of the pages where staff manage plans, organisations, reporting rounds and the outbox.
+const (
+	AdminPlansPath         = "/admin/plans"
+	AdminNewPlanPath       = "/admin/plans/new"
+	AdminOrganisationsPath = "/admin/organisations"
+	AdminNewOrgPath        = "/admin/organisations/new"
+	AdminRoundsPath        = "/admin/rounds"
+	AdminNewRoundPath      = "/admin/rounds/new"
+	AdminOutboxPath        = "/admin/outbox"
+)
+
+func idString(n int64) string { return strconv.FormatInt(n, 10) }
+
+// AdminPlanPath returns the address of the page where staff manage a plan.
+func AdminPlanPath(slug string) string { return AdminPlansPath + "/" + url.PathEscape(slug) }
+
+// AdminPlanActionPath returns the address of an action on a plan, such as "edit", "import" or
+// "commitments/new".
+func AdminPlanActionPath(slug, action string) string { return AdminPlanPath(slug) + "/" + action }
+
+// AdminCommitmentPath returns the address of an action on a commitment: "edit" or "retire".
+func AdminCommitmentPath(commitmentID int64, action string) string {
+	return "/admin/commitments/" + idString(commitmentID) + "/" + action
+}
+
+// AdminPriorityPath returns the address of an action on a priority area: "edit" or "retire".
+func AdminPriorityPath(priorityID int64, action string) string {
+	return "/admin/priorities/" + idString(priorityID) + "/" + action
+}
+
+// AdminOrganisationPath returns the address of an action on an organisation: "edit" or
+// "retire".
+func AdminOrganisationPath(orgID int64, action string) string {
+	return AdminOrganisationsPath + "/" + idString(orgID) + "/" + action
+}
+
+// AdminRoundPath returns the address of a reporting round's page.
+func AdminRoundPath(roundID int64) string { return AdminRoundsPath + "/" + idString(roundID) }
+
+// AdminEmailPath returns the address of an email in the outbox.
+func AdminEmailPath(emailID int64) string { return AdminOutboxPath + "/" + idString(emailID) }
+
+// AdminLinks are the sections of plan management, shown at the top of its pages.
+var AdminLinks = []Link{
+	{Text: "Plans", Href: AdminPlansPath},
+	{Text: "Organisations", Href: AdminOrganisationsPath},
+	{Text: "Reporting rounds", Href: AdminRoundsPath},
+	{Text: "Outbox", Href: AdminOutboxPath},
+}
+
+// ConflictRow is a field someone else changed while a person was editing: what is saved now.
+type ConflictRow struct {
+	Field string
+	Saved string
+}
+
+// Conflict tells a person that what they were editing changed under them: nothing they typed
+// was saved or lost, and saving again replaces the saved version with theirs.
+type Conflict struct {
+	Rows []ConflictRow
+}
+
+// AdminPlansView is what /admin/plans shows.
+type AdminPlansView struct {
+	Plans []tracker.Plan
+}
+
+// PlanForm is the plan form as typed.
+type PlanForm struct {
+	Title, Slug, Period, Strategy, PublishedOn, SourceURL, Licence, Attribution string
+	PreviousID                                                                  string
+	CopyPriorities                                                              bool
+	Version                                                                     string
+}
+
+// PlanFormView is what the form to create or edit a plan shows.
+type PlanFormView struct {
+	// Plan is the plan being edited; nil when creating one.
+	Plan     *tracker.Plan
+	Form     PlanForm
+	Plans    []tracker.Plan
+	Errors   []FieldError
+	Conflict *Conflict
+}
+
+// AdminPlanView is what the page managing a plan shows.
+type AdminPlanView struct {
+	Plan        tracker.Plan
+	Previous    *tracker.Plan
+	Priorities  []tracker.Priority
+	Commitments []tracker.Commitment
+	// Counts is how many commitments each priority area has, by its ID.
+	Counts map[int64]int
+	// CanCarryForward is true when the previous plan has open commitments not yet carried forward.
+	CanCarryForward bool
+	Errors          []FieldError
+}
+
+// PriorityForm is the priority area form as typed.
+type PriorityForm struct {
+	Number, Name, Slug, Tagline, Heading, Intro, SourceURL, Version string
+}
+
+// PriorityFormView is what the form to add or edit a priority area shows.
+type PriorityFormView struct {
+	Plan     tracker.Plan
+	Priority *tracker.Priority
+	Form     PriorityForm
+	Errors   []FieldError
+	Conflict *Conflict
+}
+
+// LeadForm is one lead line of the commitment form: the line as printed and the organisations
+// it names, by ID.
+type LeadForm struct {
+	Text string
+	Orgs []string
+}
+
+// CommitmentForm is the commitment form as typed.
+type CommitmentForm struct {
+	Ref, Priority, Deliver, Why, DueMonth, DueYear, SourceURL, Version string
+	Leads                                                              []LeadForm
+}
+
+// CommitmentFormView is what the form to add or edit a commitment shows.
+type CommitmentFormView struct {
+	Plan tracker.Plan
+	// Commitment is the commitment being edited; nil when adding one.
+	Commitment    *tracker.Commitment
+	Form          CommitmentForm
+	Priorities    []tracker.Priority
+	Organisations []tracker.Organisation
+	Errors        []FieldError
+	Conflict      *Conflict
+}
+
+// ConfirmView asks a person to confirm an action that takes something out of use, such as
+// retiring a commitment.
+type ConfirmView struct {
+	Title   string
+	Label   string
+	Message string
+	Action  string
+	Version int
+	Button  string
+	Cancel  string
+	Errors  []FieldError
+}
+
+// OrganisationsView is what /admin/organisations shows.
+type OrganisationsView struct {
+	Active  []tracker.Organisation
+	Retired []tracker.Organisation
+}
+
+// OrganisationForm is the organisation form as typed.
+type OrganisationForm struct {
+	Code, Name, AsWritten, Version string
+}
+
+// OrganisationFormView is what the form to add or edit an organisation shows.
+type OrganisationFormView struct {
+	Organisation *tracker.Organisation
+	Form         OrganisationForm
+	Errors       []FieldError
+	Conflict     *Conflict
+}
+
+// CarryForwardOption is a commitment of the previous plan staff may carry forward.
+type CarryForwardOption struct {
+	Commitment tracker.Commitment
+	// Blocked says why it cannot be carried forward, such as its ref being taken already.
+	Blocked string
+}
+
+// CarryForwardView is what the page to carry commitments forward shows.
+type CarryForwardView struct {
+	Plan     tracker.Plan
+	Previous tracker.Plan
+	Options  []CarryForwardOption
+	Chosen   map[string]bool
+	Errors   []FieldError
+}
+
+// ImportView is what the import page shows: the upload form, or the preview of a file.
+type ImportView struct {
+	Plan tracker.Plan
+	// FileName is the uploaded file's name, for the preview.
+	FileName string
+	// LineErrors are the file's problems, by line; a file with any cannot be imported.
+	LineErrors []plancsv.LineError
+	// Errors are problems with the upload form itself, such as no file chosen.
+	Errors []FieldError
+	// Preview is what importing the file would do; nil before a file is uploaded.
+	Preview *plancsv.Preview
+	// Data is the file, base64-encoded, and Fingerprint the state of the plan it was compared
+	// with: the confirm form sends both back.
+	Data        string
+	Fingerprint string
+	// Changed is true when the plan changed between the preview and the confirmation: the
+	// preview shown is a new one.
+	Changed bool
+	Columns []string
+}
+
+// RoundsView is what /admin/rounds shows.
+type RoundsView struct {
+	Rounds []tracker.Round
+	Now    time.Time
+}
+
+// RoundForm is the reporting round form as typed.
+type RoundForm struct {
+	PlanID, Name, Opens, Deadline, RemindBefore, RemindAfter, Version string
+}
+
+// RoundFormView is what the form to open or change a round shows.
+type RoundFormView struct {
+	Round    *tracker.Round
+	Form     RoundForm
+	Plans    []tracker.Plan
+	Errors   []FieldError
+	Conflict *Conflict
+}
+
+// RoundView is what a round's page shows: its schedule and coverage.
+type RoundView struct {
+	Plan     tracker.Plan
+	Coverage tracker.Coverage
+	Now      time.Time
+	// Queued is how many emails the round has in the outbox.
+	Queued int
+}
+
+// OutboxView is what /admin/outbox shows.
+type OutboxView struct {
+	Emails []tracker.Email
+	Total  int
+	Page   int
+	Pages  int
+	Status string
+	// Configured is true when the portal has a mail server to send with.
+	Configured bool
+}
+
+// EmailView is what an email's page in the outbox shows.
+type EmailView struct {
+	Email tracker.Email
+}
+
+// ReportRoundView is the part of /report that says which commitments still need an update in the
+// open reporting round.
+type ReportRoundView struct {
+	Round   tracker.Round
+	Missing []CommitmentRow
+	Due     int
+}
+
+// dateTime formats a time for staff: "23 November 2026 at 12:00".
+func dateTime(t time.Time) string { return tracker.InUK(t).Format("2 January 2006 at 15:04") }
+
+// orgIDs returns the IDs of organisations as the strings a form sends.
+func orgIDs(os []tracker.Organisation) []string {
+	out := make([]string, len(os))
+	for i, o := range os {
+		out[i] = idString(o.ID)
+	}
+	return out
+}
+
+// LeadFormsOf returns a commitment's lead lines as the form shows them.
+func LeadFormsOf(leads []tracker.LeadLine) []LeadForm {
+	out := make([]LeadForm, len(leads))
+	for i, l := range leads {
+		out[i] = LeadForm{Text: l.Text, Orgs: orgIDs(l.Organisations)}
+	}
+	return out
+}
+
+func checked(ids []string, o tracker.Organisation) bool {
+	for _, s := range ids {
+		if s == idString(o.ID) {
+			return true
+		}
+	}
+	return false
+}
+
+// leadOrgOptions are the checkboxes of a lead line's organisations.
+func leadOrgOptions(os []tracker.Organisation, l LeadForm) []CheckboxOption {
+	out := make([]CheckboxOption, len(os))
+	for i, o := range os {
+		text := o.Name + " (" + o.Code + ")"
+		if o.RetiredAt != nil {
+			text += " – retired"
+		}
+		out[i] = CheckboxOption{Value: idString(o.ID), Text: text, Checked: checked(l.Orgs, o)}
+	}
+	return out
+}
+
+func priorityOptions(ps []tracker.Priority) []Option {
+	out := []Option{{Value: "", Text: "Choose a priority area"}}
+	for _, p := range ps {
+		out = append(out, Option{Value: idString(p.ID), Text: strconv.Itoa(p.Number) + ". " + p.Name})
+	}
+	return out
+}
+
+func planOptions(ps []tracker.Plan, none string) []Option {
+	var out []Option
+	if none != "" {
+		out = append(out, Option{Value: "", Text: none})
+	}
+	for _, p := range ps {
+		text := p.Title
+		if p.IsCurrent {
+			text += " (current)"
+		}
+		out = append(out, Option{Value: idString(p.ID), Text: text})
+	}
+	return out
+}
+
+// LeadInputID is the id of a lead line's text input; the first one is where errors about lead lines
+// link.
+func LeadInputID(i int, part string) string { return "lead-" + strconv.Itoa(i+1) + "-" + part }
+
+func leadSummary(c tracker.Commitment) string {
+	lines := make([]string, len(c.Leads))
+	for i, l := range c.Leads {
+		lines[i] = l.Text
+	}
+	return strings.Join(lines, "; ")
+}
+
+func emailStatusClass(s tracker.EmailStatus) string {
+	switch s {
+	case tracker.EmailSent:
+		return "ds_tag ds_tag--green"
+	case tracker.EmailFailed:
+		return "ds_tag ds_tag--red"
+	case tracker.EmailSkipped:
+		return "ds_tag ds_tag--grey"
+	default:
+		return "ds_tag ds_tag--blue"
+	}
+}
+
+func emailStatusOptions() []Option {
+	out := []Option{{Value: "", Text: "All"}}
+	for _, s := range tracker.EmailStatuses {
+		out = append(out, Option{Value: string(s), Text: s.Label()})
+	}
+	return out
+}
+
+func roundState(r tracker.Round, now time.Time) string {
+	switch {
+	case r.Closed():
+		return "Closed"
+	case !r.Open(now):
+		return "Opens " + tracker.FormatDate(r.Opens)
+	case r.Overdue(now):
+		return "Past deadline"
+	default:
+		return "Open"
+	}
+}
+
+func percent(n, of int) string {
+	if of == 0 {
+		return "–"
+	}
+	return strconv.Itoa(n*100/of) + "%"
+}
