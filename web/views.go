@@ -44,6 +44,18 @@ type CommitmentView struct {
 	ShowNames bool
 	// ReportURL, when set, is where the signed-in user may report progress on the commitment.
 	ReportURL string
+	// CarriedForwardFrom is the commitment of an earlier plan this one continues, and
+	// CarriedForwardTo the commitment of a later plan that continues this one, where the portal
+	// shows them.
+	CarriedForwardFrom *LinkedCommitment
+	CarriedForwardTo   *LinkedCommitment
+}
+
+// LinkedCommitment is a commitment of another plan that a commitment's page links to.
+type LinkedCommitment struct {
+	Plan tracker.Plan
+	Ref  string
+	URL  string
 }
 
 // OrganisationView is what an organisation's page shows.

@@ -2,6 +2,7 @@ package plancsv
 
 import (
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
@@ -78,8 +79,7 @@ func Compare(rows []Row, p Plan) (Preview, []LineError) {
 			errs = append(errs, LineError{row.Line, fmt.Sprintf(format, args...)})
 		}
 		before := len(errs)
-		c := tracker.Commitment{Ref: row.Ref, Deliver: row.Deliver, Why: row.Why, Due: row.Due,
-			SourceURL: row.SourceURL, PlanID: 0}
+		c := tracker.Commitment{Ref: row.Ref, Deliver: row.Deliver, Why: row.Why, Due: row.Due, SourceURL: row.SourceURL}
 		if row.Priority != 0 {
 			pr, ok := priorities[row.Priority]
 			if !ok {
@@ -187,4 +187,14 @@ func LeadsKey(leads []tracker.LeadLine) string {
 		b.WriteString("\x01")
 	}
 	return b.String()
+}
+
+// Check reads a file and compares it with the plan: every problem found, reading or comparing,
+// in the order of the lines, and the preview, which holds only when there are none.
+func Check(r io.Reader, p Plan) (Preview, []LineError) {
+	rows, errs := Read(r)
+	preview, more := Compare(rows, p)
+	errs = append(errs, more...)
+	slices.SortStableFunc(errs, func(a, b LineError) int { return a.Line - b.Line })
+	return preview, errs
 }

@@ -211,3 +211,21 @@ func TestCompareErrors(t *testing.T) {
 		t.Errorf("javascript: source_url errors = %v", errs)
 	}
 }
+
+func TestCheckReportsEveryProblemByLine(t *testing.T) {
+	file := "ref,priority,deliver,why,leads,lead_organisations,due\n" +
+		"4.7,4,x,,Someone,NOPE,March 2025\n" +
+		"4.8,4,x,,,,Smarch 2025\n" +
+		"4.9,4,x,,,,March 2025\n"
+	preview, errs := Check(strings.NewReader(file), samplePlan())
+	var lines []int
+	for _, e := range errs {
+		lines = append(lines, e.Line)
+	}
+	if !slices.Equal(lines, []int{2, 3, 4}) {
+		t.Errorf("problems on lines %v (%v), want 2, 3 and 4", lines, errs)
+	}
+	if !preview.Empty() {
+		t.Errorf("rows with problems are in the preview: %+v", preview)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
@@ -29,7 +30,7 @@ var everyone = []who{anon, partnerOther, partnerLead, staff, admin, disabled}
 // authzRoute is a route the authorisation matrix checks.
 type authzRoute struct {
 	Method string
-	// Path is where to send the request; Setup may give it instead.
+	// Path is where to send the request; when Setup gives it instead, Path names the route.
 	Path string
 	Form url.Values
 	// Setup, when set, prepares what the route acts on, on the test's own server, and returns the
@@ -75,6 +76,133 @@ var authzRoutes = []authzRoute{
 	{Method: http.MethodPost, Path: "/review/{id} publish", Setup: reviewSetup("publish"), Allowed: []who{staff, admin}},
 	{Method: http.MethodPost, Path: "/review/{id} return", Setup: reviewSetup("return"), Allowed: []who{staff, admin}},
 	{Method: http.MethodGet, Path: "/dashboard", Allowed: []who{staff, admin}},
+
+	// Managing plans, commitments, organisations, reporting rounds and the outbox: staff and admins.
+	{Method: http.MethodGet, Path: "/admin/plans", Allowed: staffOnly},
+	{Method: http.MethodGet, Path: "/admin/plans/new", Allowed: staffOnly},
+	{Method: http.MethodPost, Path: "/admin/plans/new", Allowed: staffOnly},
+	{Method: http.MethodGet, Path: "/admin/plans/2023-24", Allowed: staffOnly},
+	{Method: http.MethodGet, Path: "/admin/plans/2023-24/edit", Allowed: staffOnly},
+	{Method: http.MethodPost, Path: "/admin/plans/2023-24/edit", Allowed: staffOnly},
+	{Method: http.MethodPost, Path: "/admin/plans/2023-24/make-current", Allowed: staffOnly},
+	{Method: http.MethodGet, Path: "/admin/plans/2023-24/retire", Allowed: staffOnly},
+	{Method: http.MethodPost, Path: "/admin/plans/2023-24/retire", Allowed: staffOnly},
+	{Method: http.MethodGet, Path: "/admin/plans/2023-24/priorities/new", Allowed: staffOnly},
+	{Method: http.MethodPost, Path: "/admin/plans/2023-24/priorities/new", Allowed: staffOnly},
+	{Method: http.MethodGet, Path: "/admin/plans/2023-24/commitments/new", Allowed: staffOnly},
+	{Method: http.MethodPost, Path: "/admin/plans/2023-24/commitments/new", Allowed: staffOnly},
+	{Method: http.MethodGet, Path: "/admin/plans/2023-24/import", Allowed: staffOnly},
+	{Method: http.MethodPost, Path: "/admin/plans/2023-24/import", Allowed: staffOnly},
+	{Method: http.MethodPost, Path: "/admin/plans/2023-24/import/apply", Allowed: staffOnly},
+	{Method: http.MethodGet, Path: "/admin/plans/2023-24/commitments.csv", Allowed: staffOnly},
+	{Method: http.MethodGet, Path: "/admin/plans/2024-25/carry-forward", Setup: nextPlanPath("/carry-forward"), Allowed: staffOnly},
+	{Method: http.MethodPost, Path: "/admin/plans/2024-25/carry-forward", Setup: nextPlanPath("/carry-forward"), Allowed: staffOnly},
+	{Method: http.MethodGet, Path: "/admin/commitments/{id}/edit", Setup: idPath("commitment", "/edit"), Allowed: staffOnly},
+	{Method: http.MethodPost, Path: "/admin/commitments/{id}/edit", Setup: idPath("commitment", "/edit"), Allowed: staffOnly},
+	{Method: http.MethodGet, Path: "/admin/commitments/{id}/retire", Setup: idPath("commitment", "/retire"), Allowed: staffOnly},
+	{Method: http.MethodPost, Path: "/admin/commitments/{id}/retire", Setup: idPath("commitment", "/retire"), Allowed: staffOnly},
+	{Method: http.MethodGet, Path: "/admin/priorities/{id}/edit", Setup: idPath("priority", "/edit"), Allowed: staffOnly},
+	{Method: http.MethodPost, Path: "/admin/priorities/{id}/edit", Setup: idPath("priority", "/edit"), Allowed: staffOnly},
+	{Method: http.MethodGet, Path: "/admin/priorities/{id}/retire", Setup: idPath("priority", "/retire"), Allowed: staffOnly},
+	{Method: http.MethodPost, Path: "/admin/priorities/{id}/retire", Setup: idPath("priority", "/retire"), Allowed: staffOnly},
+	{Method: http.MethodGet, Path: "/admin/organisations", Allowed: staffOnly},
+	{Method: http.MethodGet, Path: "/admin/organisations/new", Allowed: staffOnly},
+	{Method: http.MethodPost, Path: "/admin/organisations/new", Allowed: staffOnly},
+	{Method: http.MethodGet, Path: "/admin/organisations/{id}/edit", Setup: idPath("organisation", "/edit"), Allowed: staffOnly},
+	{Method: http.MethodPost, Path: "/admin/organisations/{id}/edit", Setup: idPath("organisation", "/edit"), Allowed: staffOnly},
+	{Method: http.MethodGet, Path: "/admin/organisations/{id}/retire", Setup: idPath("organisation", "/retire"), Allowed: staffOnly},
+	{Method: http.MethodPost, Path: "/admin/organisations/{id}/retire", Setup: idPath("organisation", "/retire"), Allowed: staffOnly},
+	{Method: http.MethodGet, Path: "/admin/rounds", Allowed: staffOnly},
+	{Method: http.MethodGet, Path: "/admin/rounds/new", Allowed: staffOnly},
+	{Method: http.MethodPost, Path: "/admin/rounds/new", Allowed: staffOnly},
+	{Method: http.MethodGet, Path: "/admin/rounds/{id}", Setup: idPath("round", ""), Allowed: staffOnly},
+	{Method: http.MethodGet, Path: "/admin/rounds/{id}/edit", Setup: idPath("round", "/edit"), Allowed: staffOnly},
+	{Method: http.MethodPost, Path: "/admin/rounds/{id}/edit", Setup: idPath("round", "/edit"), Allowed: staffOnly},
+	{Method: http.MethodGet, Path: "/admin/rounds/{id}/close", Setup: idPath("round", "/close"), Allowed: staffOnly},
+	{Method: http.MethodPost, Path: "/admin/rounds/{id}/close", Setup: idPath("round", "/close"), Allowed: staffOnly},
+	{Method: http.MethodGet, Path: "/admin/outbox", Allowed: staffOnly},
+	{Method: http.MethodGet, Path: "/admin/outbox/{id}", Setup: idPath("email", ""), Allowed: staffOnly},
+}
+
+var staffOnly = []who{staff, admin}
+
+// idPath returns a Setup that finds (or makes, once per server) a record of the kind and gives
+// the path of the action on it.
+func idPath(kind, action string) func(t *testing.T, app *testApp) (string, url.Values) {
+	return func(t *testing.T, app *testApp) (string, url.Values) {
+		t.Helper()
+		ctx := t.Context()
+		plan, err := app.Store.PlanBySlug(ctx, "2023-24")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var path string
+		switch kind {
+		case "commitment":
+			c, err := app.Store.CommitmentByRef(ctx, plan.ID, "4.2")
+			if err != nil {
+				t.Fatal(err)
+			}
+			path = "/admin/commitments/" + strconv.FormatInt(c.ID, 10)
+		case "priority":
+			p, err := app.Store.PriorityBySlug(ctx, plan.ID, "digital-access")
+			if err != nil {
+				t.Fatal(err)
+			}
+			path = "/admin/priorities/" + strconv.FormatInt(p.ID, 10)
+		case "organisation":
+			o, err := app.Store.OrganisationByCode(ctx, "SSSC")
+			if err != nil {
+				t.Fatal(err)
+			}
+			path = "/admin/organisations/" + strconv.FormatInt(o.ID, 10)
+		case "round":
+			rs, err := app.Store.Rounds(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rs) == 0 {
+				r, err := app.Store.CreateRound(ctx, tracker.Actor{Label: "test"}, tracker.Round{PlanID: plan.ID, Name: "Q3",
+					Opens: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), Deadline: time.Date(2026, 12, 15, 0, 0, 0, 0, time.UTC)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				rs = append(rs, r)
+			}
+			path = "/admin/rounds/" + strconv.FormatInt(rs[0].ID, 10)
+		case "email":
+			if _, err := app.Store.Enqueue(ctx, tracker.Email{Kind: "test", Recipient: "a@example.scot", Subject: "s", Body: "b"}, "authz"); err != nil {
+				t.Fatal(err)
+			}
+			es, _, err := app.Store.Outbox(ctx, postgres.OutboxFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			path = "/admin/outbox/" + strconv.FormatInt(es[0].ID, 10)
+		default:
+			t.Fatalf("unknown kind %q", kind)
+		}
+		return path + action, nil
+	}
+}
+
+// nextPlanPath returns a Setup that makes (once per server) a 2024-25 plan following 2023-24, and
+// gives the path of the action on it.
+func nextPlanPath(action string) func(t *testing.T, app *testApp) (string, url.Values) {
+	return func(t *testing.T, app *testApp) (string, url.Values) {
+		t.Helper()
+		if _, err := app.Store.PlanBySlug(t.Context(), "2024-25"); err != nil {
+			old, err := app.Store.PlanBySlug(t.Context(), "2023-24")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := app.Store.CreatePlan(t.Context(), tracker.Actor{Label: "test"}, postgres.NewPlan{
+				Plan: tracker.Plan{Slug: "2024-25", Title: "Delivery Plan 2024-25", Period: "2024-25"}, PreviousID: old.ID, CopyPriorities: true}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return "/admin/plans/2024-25" + action, nil
+	}
 }
 
 // targetUser returns a Setup that creates a staff account to act on, at /admin/users/{id}

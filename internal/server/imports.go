@@ -88,12 +88,8 @@ func (s *Server) preview(r *http.Request, plan tracker.Plan, data []byte, v *web
 	if err != nil {
 		return 0, err
 	}
-	rows, lineErrs := plancsv.Read(bytes.NewReader(data))
-	if len(lineErrs) == 0 {
-		var p plancsv.Preview
-		p, lineErrs = plancsv.Compare(rows, target)
-		v.Preview = &p
-	}
+	p, lineErrs := plancsv.Check(bytes.NewReader(data), target)
+	v.Preview = &p
 	if len(lineErrs) > 0 {
 		v.LineErrors, v.Preview = lineErrs, nil
 		return http.StatusUnprocessableEntity, nil

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
@@ -124,11 +125,42 @@ func (s *Server) commitment(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
+	v := web.CommitmentView{Plan: plan, Row: s.row(plan, c), History: history, ShowNames: s.user(r).IsStaff(),
+		ReportURL: s.reportURL(r, plan, c)}
+	if v.CarriedForwardFrom, err = s.linkedCommitment(r, c.CarriedForwardFromID); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if v.CarriedForwardTo, err = s.linkedCommitment(r, c.CarriedForwardToID); err != nil {
+		s.error(w, r, err)
+		return
+	}
 	l := s.layout(r)
 	l.Title = "Commitment " + c.Ref
-	s.render(w, r, http.StatusOK, web.CommitmentPage(l, web.CommitmentView{
-		Plan: plan, Row: s.row(plan, c), History: history, ShowNames: s.user(r).IsStaff(), ReportURL: s.reportURL(r, plan, c),
-	}))
+	s.render(w, r, http.StatusOK, web.CommitmentPage(l, v))
+}
+
+// linkedCommitment returns the commitment of another plan that id names, with its address, or nil
+// when there is none or it, or its plan, has been retired.
+func (s *Server) linkedCommitment(r *http.Request, id *int64) (*web.LinkedCommitment, error) {
+	if id == nil {
+		return nil, nil
+	}
+	c, err := s.store.CommitmentByID(r.Context(), *id)
+	if errors.Is(err, tracker.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.store.PlanByID(r.Context(), c.PlanID)
+	if errors.Is(err, tracker.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &web.LinkedCommitment{Plan: p, Ref: c.Ref, URL: web.CommitmentPath(p, c.Ref)}, nil
 }
 
 func (s *Server) organisation(w http.ResponseWriter, r *http.Request) {
