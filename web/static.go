@@ -154,6 +154,15 @@ func contentType(name string) (string, bool) {
 	}
 }
 
+// Precompress compresses every compressible static file now, so that no visitor waits for it:
+// brotli at its best compression takes about a second for the design system's stylesheet. The
+// portal calls it in the background as it starts; files compress once whoever asks first.
+func Precompress() {
+	for _, a := range assets() {
+		a.encoded()
+	}
+}
+
 // AssetPath returns the URL of an embedded static file, given its path
 // relative to web/static, with a query string that changes whenever the
 // file's content does, for example

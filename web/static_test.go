@@ -401,3 +401,16 @@ func TestDesignSystemMatchesPinnedVersion(t *testing.T) {
 		}
 	}
 }
+
+func TestPrecompress(t *testing.T) {
+	Precompress()
+	for name, a := range assets() {
+		if !a.compress {
+			continue
+		}
+		// Compressed already: the forms are there without asking for them.
+		if a.gz == nil && a.br == nil && len(a.data) > 1024 {
+			t.Errorf("%s (%d bytes) was not compressed", name, len(a.data))
+		}
+	}
+}

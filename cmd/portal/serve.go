@@ -20,6 +20,7 @@ import (
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/server"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
+	"github.com/scottish-government/delivery-tracker/web"
 )
 
 func newLogger(c config, w io.Writer) *slog.Logger {
@@ -108,6 +109,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		servers = append(servers, newHTTPServer(server.MetricsHandler(reg), logger, baseCtx))
 		addrs = append(addrs, c.MetricsAddr)
 	}
+	// Compress the static files now rather than when the first visitor asks for each.
+	go web.Precompress()
 	errc := make(chan error, len(servers))
 	for i, srv := range servers {
 		ln, err := net.Listen("tcp", addrs[i])
