@@ -238,6 +238,13 @@ func TestListQueriesUseIndexes(t *testing.T) {
 		}},
 		{name: "audit record types", run: func(tracker.Plan) error { _, err := store.AuditRecordTypes(ctx); return err }},
 		{name: "users", run: func(tracker.Plan) error { _, err := store.Users(ctx); return err }},
+		{name: "reported in a round", planWide: true, run: func(p tracker.Plan) error {
+			ends := now.AddDate(0, -1, 0)
+			_, err := store.ReportedInRound(ctx, tracker.Round{ID: 1, PlanID: p.ID, Opens: now.AddDate(0, -4, 0), Ends: &ends})
+			return err
+		}},
+		{name: "rounds", run: func(tracker.Plan) error { _, err := store.Rounds(ctx); return err }},
+		{name: "outbox", run: func(tracker.Plan) error { _, _, err := store.Outbox(ctx, postgres.OutboxFilter{Limit: 50}); return err }},
 	}
 
 	for _, plan := range []tracker.Plan{seed, synthetic} {
