@@ -52,8 +52,18 @@ func withXSS(t *testing.T, pool *pgxpool.Pool) {
 	}
 }
 
-// checkEscaped fails the test if the page at path could run script from the data.
+// checkEscaped fails the test if the page at path could run script from the data, or does not
+// show the text at all (which would prove nothing).
 func checkEscaped(t *testing.T, path, body string) {
+	t.Helper()
+	doc := checkNoScript(t, path, body)
+	if !strings.Contains(doc.Text(), `<script>alert("xss")</script>`) {
+		t.Errorf("%s does not show the text at all, so the test proves nothing", path)
+	}
+}
+
+// checkNoScript fails the test if the page at path could run script from the data.
+func checkNoScript(t *testing.T, path, body string) *goquery.Document {
 	t.Helper()
 	if strings.Contains(body, `<script>alert`) || strings.Contains(body, `<img src=x`) {
 		t.Errorf("%s prints the payload unescaped", path)
@@ -76,9 +86,7 @@ func checkEscaped(t *testing.T, path, body string) {
 			}
 		}
 	})
-	if !strings.Contains(doc.Text(), `<script>alert("xss")</script>`) {
-		t.Errorf("%s does not show the text at all, so the test proves nothing", path)
-	}
+	return doc
 }
 
 // TestPublicPagesEscapeEverything puts script in every text and link the public pages show and
@@ -191,6 +199,57 @@ func TestAccountPagesEscapeEverything(t *testing.T) {
 		}
 		if got := doc.Find(`[name="`+f.field+`"]`).AttrOr("value", ""); got != strings.TrimSpace(xss) {
 			t.Errorf("POST %s: field %s given back as %q, want what was typed", f.path, f.field, got)
+		}
+	}
+}
+
+// TestReportedTextIsEscaped sends script as every text of a report, through the forms, and
+// follows it to every page that shows it: the review queue, the review page, the dashboard, the
+// partner's own pages and, once published, the public commitment page.
+func TestReportedTextIsEscaped(t *testing.T) {
+	app := newApp(t)
+	partner := signIn(t, app, tracker.RolePartner, "NES")
+	staff := signIn(t, app, tracker.RoleStaff, "")
+	evidence := `https://example.com/"><script>alert(1)</script>?q='onmouseover=alert(1)`
+	form := with(partner.openForm("4.2"), "action", "submit", "status", "delayed", "narrative", xss+"\n\n"+xss,
+		"evidence_url", evidence, "due_month", "6", "due_year", "2027")
+	mustRedirect(t, "submit", partner.post("/report/4.2", form), "/report")
+	u := openUpdate(t, app, partner, "4.2")
+	// The reviewer returns it with a note that is script too, and the partner reads it.
+	mustRedirect(t, "return", staff.post(fmt.Sprintf("/review/%d", u.ID), with(staff.reviewForm(u.ID, "return"), "note", xss)), "/review")
+	for _, path := range []string{"/report", "/report/4.2"} {
+		rec, _ := partner.get(path)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("GET %s = %d", path, rec.Code)
+		}
+		if path == "/report" {
+			checkNoScript(t, "partner's "+path, rec.Body.String())
+		} else {
+			checkEscaped(t, "partner's "+path, rec.Body.String())
+		}
+	}
+	mustRedirect(t, "resubmit", partner.post("/report/4.2", with(partner.openForm("4.2"), "action", "submit")), "/report")
+	u = openUpdate(t, app, partner, "4.2")
+	for _, path := range []string{"/review", "/dashboard", fmt.Sprintf("/review/%d", u.ID)} {
+		rec, _ := staff.get(path)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("GET %s = %d", path, rec.Code)
+		}
+		if strings.HasPrefix(path, "/review/") {
+			checkEscaped(t, path, rec.Body.String())
+		} else {
+			checkNoScript(t, path, rec.Body.String())
+		}
+	}
+	mustRedirect(t, "publish", staff.post(fmt.Sprintf("/review/%d", u.ID), staff.reviewForm(u.ID, "publish")), "/review")
+	for _, c := range []*client{anonymous(t, app), staff} {
+		rec, doc := c.get("/commitments/4.2")
+		if rec.Code != http.StatusOK {
+			t.Fatalf("GET /commitments/4.2 = %d", rec.Code)
+		}
+		checkEscaped(t, "/commitments/4.2", rec.Body.String())
+		if got := doc.Find(`a[rel~="nofollow"]`).AttrOr("href", ""); !strings.HasPrefix(got, "https://example.com/") {
+			t.Errorf("evidence link = %q", got)
 		}
 	}
 }

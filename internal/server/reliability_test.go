@@ -23,6 +23,7 @@ import (
 	"github.com/scottish-government/delivery-tracker/internal/dbtest"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/server"
+	"github.com/scottish-government/delivery-tracker/internal/tracker"
 )
 
 // serve sends a request through h and parses the HTML it returns.
@@ -226,3 +227,87 @@ func TestBadInput(t *testing.T) {
 }
 
 func nowFunc(t time.Time) func() time.Time { return func() time.Time { return t } }
+
+// TestReportFormBadInput sends the report and review forms what no browser would: every answer is
+// a clear refusal (400, 403, 404, 409, 413 or 422), never a 500, and nothing is saved.
+func TestReportFormBadInput(t *testing.T) {
+	app := newApp(t)
+	nes := signIn(t, app, tracker.RolePartner, "NES")
+	lgdo := signIn(t, app, tracker.RolePartner, "LGDO")
+	staff := signIn(t, app, tracker.RoleStaff, "")
+	form := with(nes.openForm("4.2"), "action", "submit", "status", "on_track", "narrative", "Fine.")
+	// LGDO keeps a draft of its own on 4.2, whose ID NES will forge.
+	mustRedirect(t, "LGDO draft", lgdo.post("/report/4.2", with(lgdo.openForm("4.2"), "action", "draft",
+		"status", "on_track", "narrative", "LGDO's draft.")), "/report")
+	lgdoDraft := openUpdate(t, app, lgdo, "4.2")
+
+	tests := []struct {
+		name   string
+		fields []string
+		want   int
+	}{
+		{"NUL byte in narrative", []string{"narrative", "a\x00b"}, http.StatusBadRequest},
+		{"invalid UTF-8 in narrative", []string{"narrative", "a\xffb"}, http.StatusBadRequest},
+		{"invalid UTF-8 in a hidden field", []string{"version", "\xc3\x28"}, http.StatusBadRequest},
+		{"over-long narrative", []string{"narrative", strings.Repeat("x", 20000)}, http.StatusUnprocessableEntity},
+		{"narrative over 1 MB", []string{"narrative", strings.Repeat("x", server.MaxFormBytes)}, http.StatusRequestEntityTooLarge},
+		{"malformed month", []string{"due_month", "March", "due_year", "2026"}, http.StatusUnprocessableEntity},
+		{"malformed year", []string{"due_month", "3", "due_year", "２０２６"}, http.StatusUnprocessableEntity},
+		{"huge year", []string{"due_month", "3", "due_year", "99999999999999999999999"}, http.StatusUnprocessableEntity},
+		{"unknown status", []string{"status", "done'; DROP TABLE updates; --"}, http.StatusUnprocessableEntity},
+		{"javascript evidence link", []string{"evidence_url", "javascript:alert(1)"}, http.StatusUnprocessableEntity},
+		{"data evidence link", []string{"evidence_url", "data:text/html,<script>alert(1)</script>"}, http.StatusUnprocessableEntity},
+		{"another organisation's update ID", []string{"update", fmt.Sprint(lgdoDraft.ID), "update_version", fmt.Sprint(lgdoDraft.Version)}, http.StatusConflict},
+		{"a made-up update ID", []string{"update", "99999999", "update_version", "1"}, http.StatusConflict},
+		{"a version out of range", []string{"version", "99999999999999999999"}, http.StatusConflict},
+		{"a negative version", []string{"version", "-1", "seen", "-5"}, http.StatusConflict},
+		{"an unknown action", []string{"action", "delete"}, http.StatusBadRequest},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec, doc := nes.postDoc("/report/4.2", with(form, tt.fields...))
+			if rec.Code != tt.want {
+				t.Fatalf("= %d, want %d", rec.Code, tt.want)
+			}
+			if rec.Code == http.StatusUnprocessableEntity || rec.Code == http.StatusConflict {
+				if kept := formValues(t, doc, "form.app-report-form"); kept.Get("narrative") != form.Get("narrative") &&
+					kept.Get("narrative") != with(form, tt.fields...).Get("narrative") {
+					t.Errorf("the form came back without the narrative typed: %q", kept.Get("narrative"))
+				}
+			}
+		})
+	}
+	for _, path := range []string{"/report/4.5", "/report/4.2%00", "/report/4.2'--", "/report/..%2f..%2fetc%2fpasswd"} {
+		rec := nes.post(path, form)
+		if rec.Code != http.StatusForbidden && rec.Code != http.StatusNotFound {
+			t.Errorf("POST %s = %d, want 403 or 404", path, rec.Code)
+		}
+	}
+	var n int
+	if err := app.Pool.QueryRow(t.Context(), `SELECT count(*) FROM updates WHERE organisation_id IS DISTINCT FROM $1 AND state <> 'published'`,
+		*lgdo.User.OrganisationID).Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d updates saved by refused reports (%v)", n, err)
+	}
+
+	// The review form, with forged versions and notes.
+	mustRedirect(t, "NES submits", nes.post("/report/4.2", form), "/report")
+	sub := openUpdate(t, app, nes, "4.2")
+	review := staff.reviewForm(sub.ID, "return")
+	for _, tt := range []struct {
+		name string
+		form url.Values
+		want int
+	}{
+		{"note with NUL", with(review, "note", "a\x00b"), http.StatusBadRequest},
+		{"over-long note", with(review, "note", strings.Repeat("n", 3000)), http.StatusUnprocessableEntity},
+		{"forged version", with(review, "version", "99999999999999999999", "note", "Add dates."), http.StatusConflict},
+		{"unknown action", with(review, "action", "delete"), http.StatusBadRequest},
+	} {
+		if rec := staff.post(fmt.Sprintf("/review/%d", sub.ID), tt.form); rec.Code != tt.want {
+			t.Errorf("review with %s = %d, want %d", tt.name, rec.Code, tt.want)
+		}
+	}
+	if got := openUpdate(t, app, nes, "4.2"); got.State != tracker.StateSubmitted || got.Version != sub.Version {
+		t.Errorf("after refused reviews the update is %s at version %d, want submitted at %d", got.State, got.Version, sub.Version)
+	}
+}
