@@ -133,8 +133,7 @@ func (s *Server) notSaved(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		for _, v := range r.PostForm[name] {
-			fields = append(fields, web.NotSavedField{Name: name, Label: fieldLabel(name), Value: v,
-				Shown: strings.ContainsFunc(v, unicode.IsLetter)})
+			fields = append(fields, web.NotSavedField{Name: name, Label: fieldLabel(name), Value: v, Shown: typed(v)})
 		}
 	}
 	// Back to the same address on this site: never a scheme-relative //host.
@@ -143,6 +142,12 @@ func (s *Server) notSaved(w http.ResponseWriter, r *http.Request) {
 		action += "?" + r.URL.RawQuery
 	}
 	s.render(w, r, http.StatusServiceUnavailable, web.NotSavedPage(s.layout(r), action, fields))
+}
+
+// typed reports whether a form value looks like text a person typed, worth showing them, rather
+// than a code or number chosen from the form, such as a status or a version.
+func typed(v string) bool {
+	return strings.ContainsFunc(v, unicode.IsSpace) || utf8.RuneCountInString(v) > 30
 }
 
 // fieldLabel turns a form field's name, such as "evidence_url", into a label: "Evidence url".
