@@ -1,11 +1,13 @@
 package browsertest
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
-	"github.com/chromedp/chromedp/kb"
 )
 
 // Keys a keyboard-only user presses.
@@ -15,10 +17,12 @@ const (
 	KeyEnter    = "Enter"
 	KeySpace    = "Space"
 	KeyEscape   = "Escape"
+	KeyDown     = "ArrowDown"
+	KeyUp       = "ArrowUp"
 )
 
-// Press presses a key (KeyTab, KeyShiftTab, KeyEnter, KeySpace or KeyEscape)
-// with the keyboard: the browser gets the key's down, character and up
+// Press presses a key (KeyTab, KeyShiftTab, KeyEnter, KeySpace, KeyEscape,
+// KeyDown or KeyUp) with the keyboard: the browser gets the key's down and up
 // events, as from a real keyboard, so the page sees no difference.
 func (tab *Tab) Press(key string) {
 	tab.t.Helper()
@@ -28,18 +32,55 @@ func (tab *Tab) Press(key string) {
 func keyAction(tab *Tab, key string) chromedp.Action[chromedp.Void] {
 	switch key {
 	case KeyTab:
-		return chromedp.KeyEvent(kb.Tab)
+		return pressKey("Tab", 9, "", 0)
 	case KeyShiftTab:
-		return chromedp.KeyEvent(kb.Tab, chromedp.KeyModifiers(chromedp.ModifierShift))
+		return pressKey("Tab", 9, "", 8)
 	case KeyEnter:
-		return chromedp.KeyEvent(kb.Enter)
+		return pressKey("Enter", 13, "\r", 0)
 	case KeySpace:
-		return chromedp.KeyEvent(" ")
+		return pressKey(" ", 32, " ", 0)
 	case KeyEscape:
-		return chromedp.KeyEvent(kb.Escape)
+		return pressKey("Escape", 27, "", 0)
+	case KeyDown:
+		return pressKey("ArrowDown", 40, "", 0)
+	case KeyUp:
+		return pressKey("ArrowUp", 38, "", 0)
 	}
 	tab.t.Fatalf("browsertest: no such key %q", key)
 	return nil
+}
+
+// pressKey presses and releases a key as one keystroke of a real keyboard:
+// a key that types text goes down with its text (the page sees keydown and
+// keypress from the one event), and a key that types none goes down raw.
+// Sending the text as a separate event, as chromedp's KeyEvent does, lets
+// Enter on a link follow the link and then, with the focus moved, press
+// Enter again on whatever the link led to.
+func pressKey(key string, code int64, text string, modifiers int64) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		keyCode := key
+		switch key {
+		case " ":
+			keyCode = "Space"
+		}
+		down := input.DispatchKeyEventParams{
+			Type: input.DispatchKeyEventTypeRawKeyDown, Key: key, Code: keyCode, Modifiers: modifiers,
+			WindowsVirtualKeyCode: code, NativeVirtualKeyCode: code,
+		}
+		if text != "" {
+			down.Type, down.Text, down.UnmodifiedText = input.DispatchKeyEventTypeKeyDown, text, text
+		}
+		up := input.DispatchKeyEventParams{
+			Type: input.DispatchKeyEventTypeKeyUp, Key: key, Code: keyCode, Modifiers: modifiers,
+			WindowsVirtualKeyCode: code, NativeVirtualKeyCode: code,
+		}
+		for _, p := range []input.DispatchKeyEventParams{down, up} {
+			if _, err := cdp.Call(ctx, t, input.DispatchKeyEvent, p); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // PressAndLoad presses a key that should take the browser to another page
@@ -241,5 +282,37 @@ func (tab *Tab) CheckSkipLink() {
 	}
 	if !f.Visible() {
 		tab.t.Errorf("browsertest: on %s, the focus after the skip link is on %s but cannot be seen", tab.Path(), f)
+	}
+}
+
+// SignInWithKeyboard signs in from the page the tab is on with the keyboard
+// alone: Tab to the header's "Sign in" link, Enter, then type the email
+// address and password into their fields and press Enter.
+func (tab *Tab) SignInWithKeyboard(email, password string) {
+	tab.t.Helper()
+	tab.TabToLink("Sign in")
+	if got := tab.PressAndLoad(KeyEnter); got != 200 {
+		tab.t.Fatalf("browsertest: Enter on Sign in: status %d", got)
+	}
+	tab.TabToField("Email address")
+	tab.Type(email)
+	tab.TabToField("Password")
+	tab.Type(password)
+	if got := tab.PressAndLoad(KeyEnter); got != 200 {
+		tab.t.Fatalf("browsertest: Enter in the password field: status %d, want 200", got)
+	}
+	if tab.Count(".ds_error-summary") > 0 {
+		tab.t.Fatalf("browsertest: sign in as %s with the keyboard: %q", email, tab.ErrorSummary())
+	}
+}
+
+// FollowWithKeyboard presses Tab until the link with the text is focused,
+// checking the focus can be seen at every stop, presses Enter, and fails the
+// test unless the page it leads to loads with status 200.
+func (tab *Tab) FollowWithKeyboard(text string) {
+	tab.t.Helper()
+	tab.TabToLink(text)
+	if got := tab.PressAndLoad(KeyEnter); got != 200 {
+		tab.t.Fatalf("browsertest: Enter on the link %q: status %d, want 200", text, got)
 	}
 }

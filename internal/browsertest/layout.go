@@ -35,9 +35,20 @@ const overflowScript = `(() => {
 		const text = (el.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 40);
 		return s + ' spans ' + Math.round(r.left) + 'px to ' + Math.round(r.right) + 'px' + (text ? ' ("' + text + '")' : '');
 	};
+	// Content that sticks out of a box that scrolls or clips it does not
+	// widen the page, unless it is positioned out of the box.
+	const clipped = (el) => {
+		const pos = getComputedStyle(el).position;
+		if (pos === 'absolute' || pos === 'fixed') return false;
+		for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+			if (getComputedStyle(a).overflowX !== 'visible') return true;
+		}
+		return false;
+	};
+	const culprit = (el) => sticksOut(el) && !clipped(el);
 	for (const el of document.body.querySelectorAll('*')) {
 		if (out.length > 10) break;
-		if (sticksOut(el) && ![...el.children].some(sticksOut)) out.push(describe(el));
+		if (culprit(el) && ![...el.children].some(culprit)) out.push(describe(el));
 	}
 	return out;
 })()`

@@ -229,12 +229,15 @@ func (tab *Tab) Fill(label, value string) {
 	tab.t.Helper()
 	id := tab.fieldID(label)
 	sel := chromedp.ID(id)
+	// Select what the field holds, as a person would before typing over
+	// it, then type the value in its place, or delete it.
 	tab.do(fmt.Sprintf("fill in %q", label),
 		chromedp.Focus(sel, chromedp.NodeVisible),
-		chromedp.Clear(sel),
+		chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.getElementById(%s).select()`, jsString(id))),
 		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 			if value == "" {
-				return nil
+				_, err := pressKey("Delete", 46, "", 0)(ctx, t)
+				return err
 			}
 			_, err := cdp.Call(ctx, t, input.InsertText, input.InsertTextParams{Text: value})
 			return err
