@@ -742,7 +742,7 @@ func TestDashboardPage(t *testing.T) {
 		t.Errorf("priority 4 total = %s, want 5", got)
 	}
 	var overdue []string
-	doc.Find("#overdue ~ .app-dashboard-commitments").First().Find("tr[data-ref]").Each(func(_ int, s *goquery.Selection) {
+	doc.Find("#overdue ~ .app-table-scroll > .app-dashboard-commitments").First().Find("tr[data-ref]").Each(func(_ int, s *goquery.Selection) {
 		overdue = append(overdue, s.AttrOr("data-ref", ""))
 	})
 	if !slices.Equal(overdue, []string{"4.4", "4.5", "4.3", "4.1"}) {
