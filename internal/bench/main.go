@@ -366,10 +366,16 @@ func (b *bench) wrk(ctx context.Context, base string, conns int, header []string
 	if err != nil {
 		return load{}, fmt.Errorf("wrk: %v\n%s", err, out)
 	}
-	_, js, ok := strings.Cut(string(out), "WRKJSON ")
+	return parseWrk(string(out))
+}
+
+// parseWrk reads the figures wrkScript prints.
+func parseWrk(out string) (load, error) {
+	_, js, ok := strings.Cut(out, "WRKJSON ")
 	if !ok {
 		return load{}, fmt.Errorf("wrk printed no figures:\n%s", out)
 	}
+	js, _, _ = strings.Cut(js, "\n")
 	var raw struct {
 		load
 		P50 int64 `json:"p50"`
