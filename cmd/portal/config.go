@@ -31,6 +31,9 @@ type config struct {
 	MetricsAddr string
 	// ShutdownTimeout is how long requests in flight may take to finish after SIGTERM or SIGINT.
 	ShutdownTimeout time.Duration
+	// ReminderInterval is how often the reminder worker queues and sends round reminders; zero
+	// turns it off in this instance.
+	ReminderInterval time.Duration
 	// SMTP is how to reach the mail relay; nil when SMTP_HOST is unset, and the portal sends no
 	// email.
 	SMTP *mail.Config
@@ -100,6 +103,12 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if v := getenv("SHUTDOWN_TIMEOUT"); v != "" {
 		if c.ShutdownTimeout, err = time.ParseDuration(v); err != nil || c.ShutdownTimeout <= 0 {
 			return c, fmt.Errorf("SHUTDOWN_TIMEOUT %q is not a positive duration such as 20s", v)
+		}
+	}
+	c.ReminderInterval = time.Minute
+	if v := getenv("REMINDER_INTERVAL"); v != "" {
+		if c.ReminderInterval, err = time.ParseDuration(v); err != nil || c.ReminderInterval < 0 {
+			return c, fmt.Errorf("REMINDER_INTERVAL %q is not a duration such as 1m (0 turns the reminder worker off)", v)
 		}
 	}
 	c.MetricsAddr = getenv("METRICS_ADDR")

@@ -18,6 +18,7 @@ import (
 	"github.com/scottish-government/delivery-tracker/internal/mail"
 	"github.com/scottish-government/delivery-tracker/internal/pgdev"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
+	"github.com/scottish-government/delivery-tracker/internal/reminder"
 	"github.com/scottish-government/delivery-tracker/internal/server"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 	"github.com/scottish-government/delivery-tracker/web"
@@ -98,6 +99,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		PageCacheBytes: c.PageCacheBytes, BenchStaticDir: c.BenchStaticDir, Metrics: reg, ServeMetrics: c.MetricsAddr == "",
 		Mailer: mailer, TrustedProxies: c.TrustedProxies})
 	go housekeeping(ctx, store, logger)
+	if c.ReminderInterval > 0 {
+		w := &reminder.Worker{Store: store, Mailer: mailer, BaseURL: c.BaseURL, Interval: c.ReminderInterval, Logger: logger}
+		go w.Run(ctx)
+	} else {
+		logger.Info("REMINDER_INTERVAL is 0: this instance sends no reporting round reminders")
+	}
 
 	// Requests get a context of their own that outlives SIGTERM, so that they can finish; it is
 	// cancelled only when they overrun the shutdown timeout, which ends their queries.
