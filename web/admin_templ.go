@@ -4472,7 +4472,7 @@ func ReportRoundNotice(v ReportRoundView) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if len(v.Missing) == 0 {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 342, "<p>Thank you: every commitment you lead has an update in this round.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 342, "<p>Every commitment listed here has an update in this round.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

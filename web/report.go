@@ -33,6 +33,9 @@ type ReportListView struct {
 	Staff         bool
 	Organisations []tracker.Organisation
 	Rows          []ReportRow
+	// Round, when a reporting round is open, says which of the listed commitments still need an
+	// update in it.
+	Round *ReportRoundView
 }
 
 // ReportRow is a commitment on /report.

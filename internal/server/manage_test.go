@@ -768,3 +768,57 @@ func TestOutboxPages(t *testing.T) {
 		t.Errorf("unknown email = %d", rec.Code)
 	}
 }
+
+// TestReportShowsTheOpenRound: partners see on /report which of their commitments still need an
+// update in the open round; reporting through the form takes a commitment off the list and counts
+// on the round's coverage.
+func TestReportShowsTheOpenRound(t *testing.T) {
+	app := newApp(t, withNow(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)))
+	plan := mustPlan(t, app)
+	round, err := app.Store.CreateRound(t.Context(), tracker.Actor{Label: "test"}, tracker.Round{PlanID: plan.ID, Name: "Q3 2026-27",
+		Opens: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), Deadline: time.Date(2026, 12, 15, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	partner := signIn(t, app, tracker.RolePartner, "NES")
+	missing := func() []string {
+		t.Helper()
+		rec, doc := partner.get("/report")
+		mustStatus(t, "GET /report", rec, http.StatusOK)
+		notice := doc.Find(".app-report-round")
+		if !strings.Contains(text(notice), "Q3 2026-27: updates due by 15 December 2026") {
+			t.Errorf("round notice = %q", text(notice))
+		}
+		var refs []string
+		notice.Find(".app-report-round__missing a").Each(func(_ int, a *goquery.Selection) {
+			refs = append(refs, strings.Fields(text(a))[0])
+		})
+		return refs
+	}
+	// NES leads 4.1, 4.2 (delivered) and 4.3.
+	if got := missing(); !slices.Equal(got, []string{"4.1", "4.3"}) {
+		t.Fatalf("needing an update = %q, want 4.1 and 4.3", got)
+	}
+	_, doc := partner.get("/report/4.3")
+	f := formOf(t, doc, "main form")
+	f.Set("status", "on_track")
+	f.Set("narrative", "Framework work continues with Boards.")
+	f.Set("action", "submit")
+	if rec := partner.post("/report/4.3", f); rec.Code != http.StatusSeeOther {
+		t.Fatalf("submit on 4.3 = %d\n%s", rec.Code, truncateBody(rec.Body.String()))
+	}
+	if got := missing(); !slices.Equal(got, []string{"4.1"}) {
+		t.Errorf("after reporting on 4.3, needing an update = %q, want 4.1", got)
+	}
+	staffer := signIn(t, app, tracker.RoleStaff, "")
+	_, doc = staffer.get("/admin/rounds/" + strconv.FormatInt(round.ID, 10))
+	if got := text(doc.Find(".app-round-reported")); got != "1 of 4 commitments" {
+		t.Errorf("round coverage = %q after NES reported on 4.3", got)
+	}
+	// No round open: no notice.
+	_, doc = staffer.get("/admin/rounds/" + strconv.FormatInt(round.ID, 10) + "/close")
+	staffer.post("/admin/rounds/"+strconv.FormatInt(round.ID, 10)+"/close", formOf(t, doc, "main form"))
+	if _, doc := partner.get("/report"); doc.Find(".app-report-round").Length() != 0 {
+		t.Error("the notice stays after the round closed")
+	}
+}

@@ -77,6 +77,10 @@ func (s *Server) reportList(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Rows = append(v.Rows, row)
 	}
+	if v.Round, err = s.reportRound(r, plan, v.Rows); err != nil {
+		s.error(w, r, err)
+		return
+	}
 	l := s.layout(r)
 	l.Title = "Report progress"
 	s.render(w, r, http.StatusOK, web.ReportListPage(l, v))
@@ -331,4 +335,33 @@ func atoiOr0(s string) int {
 		return 0
 	}
 	return n
+}
+
+// reportRound says which of the listed commitments still need an update in the plan's open
+// reporting round, or nil when no round is open.
+func (s *Server) reportRound(r *http.Request, plan tracker.Plan, rows []web.ReportRow) (*web.ReportRoundView, error) {
+	round, err := s.store.OpenRound(r.Context(), plan.ID, s.now())
+	if errors.Is(err, tracker.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	reported, err := s.store.ReportedInRound(r.Context(), round)
+	if err != nil {
+		return nil, err
+	}
+	v := &web.ReportRoundView{Round: round}
+	for _, row := range rows {
+		if !tracker.NeedsUpdate(row.Commitment) {
+			continue
+		}
+		v.Due++
+		if _, ok := reported[row.Commitment.ID]; !ok {
+			missing := row.CommitmentRow
+			missing.URL = row.ReportURL
+			v.Missing = append(v.Missing, missing)
+		}
+	}
+	return v, nil
 }
