@@ -217,3 +217,60 @@ func FuzzAccountChecks(f *testing.F) {
 		}
 	})
 }
+
+func FuzzValidateCommitment(f *testing.F) {
+	f.Add("4.2", "Learning pathways for staff", "Skills\nLeadership", "NES\nSG", "https://www.gov.scot/publications/plan/")
+	f.Add("4.2", "a\x00b", "", "", "")
+	f.Add("x", "", "\xff", "\r\n", "javascript:alert(1)")
+	f.Add("10.99", strings.Repeat("d", MaxDeliverLength+1), "<script>", "NES\x00", "HTTPS://EXAMPLE.COM/a b")
+	f.Fuzz(func(t *testing.T, ref, deliver, why, leads, source string) {
+		c := Commitment{Ref: ref, PriorityID: 1, Deliver: deliver, Why: SplitLines(why), Due: Month{2024, time.March}, SourceURL: source}
+		for _, l := range SplitLines(leads) {
+			c.Leads = append(c.Leads, LeadLine{Text: l})
+		}
+		if errs := ValidateCommitment(c); len(errs) > 0 {
+			return
+		}
+		texts := append([]string{c.Ref, c.Deliver, c.SourceURL}, c.Why...)
+		for _, l := range c.Leads {
+			texts = append(texts, l.Text)
+		}
+		for _, s := range texts {
+			if !ValidText(s) {
+				t.Errorf("ValidateCommitment accepted text the database cannot store: %q", s)
+			}
+		}
+		if !dbRef.MatchString(c.Ref) {
+			t.Errorf("ValidateCommitment accepted ref %q, which the database refuses", c.Ref)
+		}
+		if l := strings.ToLower(c.SourceURL); c.SourceURL != "" && !strings.HasPrefix(l, "http://") && !strings.HasPrefix(l, "https://") {
+			t.Errorf("ValidateCommitment accepted source link %q", c.SourceURL)
+		}
+	})
+}
+
+func FuzzDates(f *testing.F) {
+	for _, s := range []string{"15/12/2026", "15 12 2026", "2026-12-15", "15 December 2026", "31/02/2026", "0/0/0",
+		"15/12/99999", "7, 14", "-1", "99999999999999999999", "\x00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if d, err := ParseDate(s); err == nil {
+			if d.Hour() != 0 || d.Minute() != 0 || d.Location() != time.UTC || d.Year() < 1 || d.Year() > 9999 {
+				t.Errorf("ParseDate(%q) = %v", s, d)
+			}
+		}
+		if days, err := ParseDays(s); err == nil {
+			if !slices.IsSortedFunc(days, func(a, b int) int { return b - a }) || len(slices.Compact(slices.Clone(days))) != len(days) ||
+				slices.ContainsFunc(days, func(n int) bool { return n < 0 || n > MaxReminderDays }) {
+				t.Errorf("ParseDays(%q) = %v, want distinct days, longest first", s, days)
+			}
+			if back, err := ParseDays(FormatDays(days)); err != nil || !slices.Equal(back, days) {
+				t.Errorf("ParseDays(%q) = %v, which reads back as %v, %v", s, days, back, err)
+			}
+		}
+		if r, ok := ParseRole(s); ok && string(r) != s {
+			t.Errorf("ParseRole(%q) = %q", s, r)
+		}
+	})
+}

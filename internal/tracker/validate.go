@@ -42,6 +42,8 @@ func ValidateCommitment(c Commitment) []FieldError {
 		add("deliver", "What it will deliver must be %d characters or fewer", MaxDeliverLength)
 	case strings.ContainsAny(c.Deliver, "\r\n"):
 		add("deliver", "What it will deliver must be one paragraph, without line breaks")
+	case !ValidText(c.Deliver):
+		add("deliver", "What it will deliver %s", invalidText)
 	}
 	switch {
 	case len(c.Why) > MaxWhyItems:
@@ -50,6 +52,10 @@ func ValidateCommitment(c Commitment) []FieldError {
 		for i, w := range c.Why {
 			if utf8.RuneCountInString(w) > MaxWhyLength {
 				add("why", "Reason %d must be %d characters or fewer", i+1, MaxWhyLength)
+				break
+			}
+			if !ValidText(w) {
+				add("why", "Reason %d %s", i+1, invalidText)
 				break
 			}
 		}
@@ -68,6 +74,8 @@ func ValidateCommitment(c Commitment) []FieldError {
 			add("leads", "Lead line %d must be %d characters or fewer", i+1, MaxLeadLineLength)
 		case strings.ContainsAny(l.Text, "\r\n"):
 			add("leads", "Lead line %d must not contain a line break", i+1)
+		case !ValidText(l.Text):
+			add("leads", "Lead line %d %s", i+1, invalidText)
 		}
 		seen := map[int64]bool{}
 		for _, o := range l.Organisations {
@@ -92,7 +100,7 @@ func CheckURL(s string) string {
 		return fmt.Sprintf("The web address must be %d characters or fewer", MaxURLLength)
 	}
 	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || strings.ContainsAny(s, " \t\r\n") {
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || strings.ContainsAny(s, " \t\r\n") || !ValidText(s) {
 		return "Enter a full web address starting with https://"
 	}
 	return ""
