@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -250,6 +251,36 @@ func TestReportedTextIsEscaped(t *testing.T) {
 		checkEscaped(t, "/commitments/4.2", rec.Body.String())
 		if got := doc.Find(`a[rel~="nofollow"]`).AttrOr("href", ""); !strings.HasPrefix(got, "https://example.com/") {
 			t.Errorf("evidence link = %q", got)
+		}
+	}
+}
+
+// TestStaffPagesEscapeEverything puts script in every stored text and link and checks the pages
+// staff and admins use to manage and review them.
+func TestStaffPagesEscapeEverything(t *testing.T) {
+	app := newApp(t, withNow(fixedNow))
+	admin := signIn(t, app, tracker.RoleAdmin, "")
+	withXSS(t, app.Pool)
+	var commitmentID, priorityID, orgID int64
+	if err := app.Pool.QueryRow(t.Context(), `SELECT c.id, c.priority_id, (SELECT id FROM organisations WHERE code = 'CSO')
+		FROM commitments c WHERE ref = '4.5'`).Scan(&commitmentID, &priorityID, &orgID); err != nil {
+		t.Fatal(err)
+	}
+	shown := []string{
+		"/admin/plans/2023-24", "/admin/organisations",
+		fmt.Sprintf("/admin/commitments/%d/edit", commitmentID), fmt.Sprintf("/admin/priorities/%d/edit", priorityID),
+		fmt.Sprintf("/admin/organisations/%d/edit", orgID),
+	}
+	for _, path := range append(shown, "/admin/plans", "/dashboard", "/review", "/report/4.5", "/admin/audit") {
+		rec, _ := admin.get(path)
+		if rec.Code != http.StatusOK {
+			t.Errorf("GET %s = %d", path, rec.Code)
+			continue
+		}
+		if slices.Contains(shown, path) {
+			checkEscaped(t, path, rec.Body.String())
+		} else {
+			checkNoScript(t, path, rec.Body.String())
 		}
 	}
 }
