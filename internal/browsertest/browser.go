@@ -295,3 +295,11 @@ func (tab *Tab) errorText(err error) string {
 
 // Base returns the address of the site the tab is for.
 func (tab *Tab) Base() string { return tab.base }
+
+// WithTB returns a copy of the tab that reports its checks' failures to tb,
+// for testing the checks themselves.
+func WithTB(tab *Tab, tb testing.TB) *Tab {
+	c := *tab
+	c.t = tb
+	return &c
+}

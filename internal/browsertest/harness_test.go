@@ -1,6 +1,7 @@
 package browsertest_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -18,6 +19,8 @@ var fixtures = map[string]string{
 	"/wide":   `<main><h1>Wide</h1><div style="width: 600px">Too wide for a phone</div></main>`,
 	"/hidden-focus": `<style>a:focus { outline: none; }</style>
 		<main><h1>Hidden focus</h1><p><a href="/hidden-focus">A link whose focus cannot be seen</a></p></main>`,
+	"/run-together": `<main><h1>Names</h1><button type="button">Publish<span class="visually-hidden">the update</span></button>
+		<a href="/run-together">Change<span class="visually-hidden"> commitment 4.1</span></a></main>`,
 	"/script": `<main><h1 id="h">Before</h1><script>document.getElementById('h').textContent = 'After';</script></main>`,
 }
 
@@ -87,6 +90,31 @@ func TestChecksFindFaults(t *testing.T) {
 		t.Errorf("focus on a link styled outline: none = %s, visible %t (indicator %q), want an invisible focus", f, f.Visible(), f.Indicator)
 	}
 }
+
+// TestRunTogetherNames shows that CheckAccessible finds a button whose
+// visible and hidden words run together.
+func TestRunTogetherNames(t *testing.T) {
+	t.Parallel()
+	ts := fixtureServer(t)
+	tab := browsertest.NewTab(t, ts.URL)
+	tab.Open("/run-together")
+	ft := &fakeT{TB: t}
+	browsertest.WithTB(tab, ft).CheckAccessible("fixture")
+	if len(ft.errors) != 1 || !strings.Contains(ft.errors[0], `"Publishthe update" (button)`) || strings.Contains(ft.errors[0], "Change") {
+		t.Errorf("CheckAccessible reported %q, want only the button Publishthe update", ft.errors)
+	}
+}
+
+// fakeT records a check's failures instead of failing the test.
+type fakeT struct {
+	testing.TB
+	errors []string
+}
+
+func (f *fakeT) Errorf(format string, args ...any) {
+	f.errors = append(f.errors, fmt.Sprintf(format, args...))
+}
+func (f *fakeT) Helper() {}
 
 // overflowAt320 measures the page's overflow at 320 pixels wide.
 func overflowAt320(t *testing.T, tab *browsertest.Tab) []string {

@@ -434,7 +434,7 @@ func TestRetireHidesFromPublicPages(t *testing.T) {
 		t.Errorf("retired CSO's page = %d", rec.Code)
 	}
 	_, doc = staffer.get("/admin/organisations")
-	if got := text(doc.Find("h2:contains('Retired') + p + table")); !strings.Contains(got, "CSO") {
+	if got := text(doc.Find("h2:contains('Retired') + p + .app-table-scroll > table")); !strings.Contains(got, "CSO") {
 		t.Errorf("retired organisations = %q", got)
 	}
 	for _, action := range []string{"commitment.retire", "priority.retire", "organisation.retire"} {
