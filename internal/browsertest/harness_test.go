@@ -21,12 +21,19 @@ var fixtures = map[string]string{
 		<main><h1>Hidden focus</h1><p><a href="/hidden-focus">A link whose focus cannot be seen</a></p></main>`,
 	"/run-together": `<main><h1>Names</h1><button type="button">Publish<span class="visually-hidden">the update</span></button>
 		<a href="/run-together">Change<span class="visually-hidden"> commitment 4.1</span></a></main>`,
+	"/download": `<main><h1>Download</h1><p><a href="/file.csv">The data (CSV)</a></p></main>`,
 	"/script": `<main><h1 id="h">Before</h1><script>document.getElementById('h').textContent = 'After';</script></main>`,
 }
 
 func fixtureServer(t *testing.T) *httptest.Server {
 	t.Helper()
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/file.csv" {
+			w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+			w.Header().Set("Content-Disposition", `attachment; filename="commitments.csv"`)
+			_, _ = w.Write([]byte("ref,status\n4.2,delivered\n"))
+			return
+		}
 		body, ok := fixtures[r.URL.Path]
 		if !ok {
 			http.NotFound(w, r)
@@ -102,6 +109,25 @@ func TestRunTogetherNames(t *testing.T) {
 	browsertest.WithTB(tab, ft).CheckAccessible("fixture")
 	if len(ft.errors) != 1 || !strings.Contains(ft.errors[0], `"Publishthe update" (button)`) || strings.Contains(ft.errors[0], "Change") {
 		t.Errorf("CheckAccessible reported %q, want only the button Publishthe update", ft.errors)
+	}
+}
+
+// TestDownload downloads a file by clicking its link.
+func TestDownload(t *testing.T) {
+	t.Parallel()
+	ts := fixtureServer(t)
+	for _, tt := range []struct {
+		name string
+		opts []browsertest.TabOption
+	}{{"with JavaScript", nil}, {"without JavaScript", []browsertest.TabOption{browsertest.NoScript()}}} {
+		t.Run(tt.name, func(t *testing.T) {
+			tab := browsertest.NewTab(t, ts.URL, tt.opts...)
+			tab.Open("/download")
+			d := tab.Download("The data (CSV)")
+			if d.URL != "/file.csv" || d.Filename != "commitments.csv" || string(d.Data) != "ref,status\n4.2,delivered\n" {
+				t.Errorf("download = %+v (%q)", d, d.Data)
+			}
+		})
 	}
 }
 
