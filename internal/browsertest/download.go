@@ -71,4 +71,3 @@ func (tab *Tab) Download(text string) Download {
 	d.Data = data
 	return d
 }
-

@@ -22,7 +22,7 @@ var fixtures = map[string]string{
 	"/run-together": `<main><h1>Names</h1><button type="button">Publish<span class="visually-hidden">the update</span></button>
 		<a href="/run-together">Change<span class="visually-hidden"> commitment 4.1</span></a></main>`,
 	"/download": `<main><h1>Download</h1><p><a href="/file.csv">The data (CSV)</a></p></main>`,
-	"/script": `<main><h1 id="h">Before</h1><script>document.getElementById('h').textContent = 'After';</script></main>`,
+	"/script":   `<main><h1 id="h">Before</h1><script>document.getElementById('h').textContent = 'After';</script></main>`,
 }
 
 func fixtureServer(t *testing.T) *httptest.Server {
