@@ -7,6 +7,7 @@ import (
 	"embed"
 	"encoding/hex"
 	"io/fs"
+	"math/bits"
 	"net/http"
 	"path"
 	"strconv"
@@ -75,7 +76,9 @@ func (a *asset) encoded() (gz, br []byte) {
 			a.gz = bytes.Clone(b.Bytes())
 		}
 		b.Reset()
-		bw := brotli.NewWriterLevel(&b, brotli.BestCompression)
+		// A window just big enough for the file compresses it as well as the default one and
+		// takes a third of the memory (17 rather than 47 MB for the design system's stylesheet).
+		bw := brotli.NewWriterOptions(&b, brotli.WriterOptions{Quality: brotli.BestCompression, LGWin: brotliWindow(len(a.data))})
 		bw.Write(a.data)
 		bw.Close()
 		if b.Len() < len(a.data) {
@@ -83,6 +86,11 @@ func (a *asset) encoded() (gz, br []byte) {
 		}
 	})
 	return a.gz, a.br
+}
+
+// brotliWindow returns the base-2 logarithm of the smallest brotli window that holds n bytes.
+func brotliWindow(n int) int {
+	return min(max(bits.Len(uint(n)), 10), 24)
 }
 
 var (

@@ -70,12 +70,12 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	reason := ""
 	switch {
 	case tracker.ErrorCode(err) == tracker.ENOTFOUND:
-		reason, hash = "unknown email", s.dummyHash
+		reason, hash = "unknown email", s.dummyHash()
 	case err != nil:
 		s.error(w, r, err)
 		return
 	case hash == "":
-		reason, hash = "no password set", s.dummyHash
+		reason, hash = "no password set", s.dummyHash()
 	}
 	// Always verify against some hash, so that every failure takes about as long.
 	ok, err := password.Verify(pw, hash)
