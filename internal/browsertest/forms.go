@@ -108,3 +108,11 @@ func (tab *Tab) CheckFormErrors(state string, want ...string) {
 	}
 	tab.CheckPage(state)
 }
+
+// UploadFile chooses the file at path for the file input labelled label, as a person does with
+// the browser's file picker.
+func (tab *Tab) UploadFile(label, path string) {
+	tab.t.Helper()
+	id := tab.fieldID(label)
+	tab.do("choose the file "+path+" for "+label, chromedp.SetUploadFiles(chromedp.ID(id), []string{path}))
+}
