@@ -1,0 +1,414 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/scottish-government/delivery-tracker/internal/tracker"
+)
+
+// CommitmentSort is the order of a search's results.
+type CommitmentSort string
+
+// The orders a search offers.
+const (
+	// SortRef orders by ref as people read it: 4.2 before 4.10.
+	SortRef CommitmentSort = "ref"
+	// SortDue orders by the month a commitment is now expected by, soonest first.
+	SortDue CommitmentSort = "due"
+	// SortUpdated puts the most recently published update first; commitments with none come last.
+	SortUpdated CommitmentSort = "updated"
+	// SortRelevance puts the best matches for the search text first: an exact ref, then by rank.
+	SortRelevance CommitmentSort = "relevance"
+)
+
+// CommitmentSearch selects and orders the commitments of a plan, as the public finder and the
+// open data exports ask for them. Zero fields select everything.
+type CommitmentSearch struct {
+	PlanID int64
+	// Text is what a reader typed, in web search syntax ("quoted phrases", or, -not), matched with
+	// English stemming against what the commitment will deliver, why, its lead lines and the
+	// narratives of its published updates. Text with the shape of a ref, such as "4.2", also
+	// matches that commitment exactly.
+	Text       string
+	PriorityID int64
+	// Statuses selects commitments with any of the statuses; tracker.NoUpdate selects those with
+	// no update yet.
+	Statuses       []tracker.Status
+	OrganisationID int64
+	// DueFrom and DueTo, when set, bound the month each commitment is now expected by, inclusive.
+	DueFrom, DueTo *tracker.Month
+	// Overdue selects overdue commitments only (tracker.IsOverdue at Now).
+	Overdue bool
+	// UpdateDue selects commitments due an update only (tracker.UpdateDue at Now).
+	UpdateDue bool
+	// Now is the clock Overdue and UpdateDue are judged by.
+	Now  time.Time
+	Sort CommitmentSort
+}
+
+// CommitmentPage is one page of a search's results and how many there are in all.
+type CommitmentPage struct {
+	Commitments []tracker.Commitment
+	Total       int
+}
+
+// refOrder orders commitments by ref as people read it. The expressions match the index
+// commitments_plan_ref_order.
+const refOrder = `split_part(c.ref, '.', 1)::integer, split_part(c.ref, '.', 2)::integer`
+
+// closedStatuses are the statuses under which a commitment is never overdue: the complement of
+// tracker.Status.Open, passed to SQL so that the rule lives in one place.
+func closedStatuses() []string {
+	var out []string
+	for _, s := range tracker.Statuses {
+		if !s.Open() {
+			out = append(out, string(s))
+		}
+	}
+	return out
+}
+
+// where returns the conditions of the search and their arguments. Every condition is on
+// commitments c (lead organisations through a semi-join), so a count needs no other table.
+func (q CommitmentSearch) where() (string, pgx.NamedArgs) {
+	args := pgx.NamedArgs{"plan": q.PlanID}
+	where := ` WHERE c.retired_at IS NULL AND c.plan_id = @plan`
+	if q.Text != "" {
+		args["text"] = q.Text
+		if tracker.ValidRef(q.Text) {
+			where += ` AND (c.search @@ websearch_to_tsquery('english', @text) OR c.ref = @text)`
+		} else {
+			where += ` AND c.search @@ websearch_to_tsquery('english', @text)`
+		}
+	}
+	if q.PriorityID != 0 {
+		where += ` AND c.priority_id = @priority`
+		args["priority"] = q.PriorityID
+	}
+	if len(q.Statuses) > 0 {
+		var named []string
+		none := false
+		for _, s := range q.Statuses {
+			if s == tracker.NoUpdate {
+				none = true
+			} else {
+				named = append(named, string(s))
+			}
+		}
+		switch {
+		case none && len(named) > 0:
+			where += ` AND (c.status = ANY (@statuses) OR c.status IS NULL)`
+		case none:
+			where += ` AND c.status IS NULL`
+		default:
+			where += ` AND c.status = ANY (@statuses)`
+		}
+		args["statuses"] = named
+	}
+	if q.OrganisationID != 0 {
+		where += ` AND c.id IN (SELECT l.commitment_id FROM commitment_lead_organisations clo
+			JOIN commitment_leads l ON l.id = clo.lead_id WHERE clo.organisation_id = @org)`
+		args["org"] = q.OrganisationID
+	}
+	if q.DueFrom != nil {
+		where += ` AND coalesce(c.expected_month, c.due_month) >= @due_from`
+		args["due_from"] = q.DueFrom.First()
+	}
+	if q.DueTo != nil {
+		where += ` AND coalesce(c.expected_month, c.due_month) <= @due_to`
+		args["due_to"] = q.DueTo.First()
+	}
+	if q.Overdue {
+		// tracker.IsOverdue: expected by a month before the current one, and still open.
+		where += ` AND coalesce(c.expected_month, c.due_month) < @month
+			AND (c.status IS NULL OR c.status <> ALL (@closed))`
+		args["month"] = currentMonth(q.Now)
+		args["closed"] = closedStatuses()
+	}
+	if q.UpdateDue {
+		// tracker.UpdateDue: nothing published through the portal since the cutoff.
+		where += ` AND (c.last_published_at IS NULL OR c.last_published_at < @cutoff)`
+		args["cutoff"] = tracker.UpdateDueCutoff(q.Now)
+	}
+	return where, args
+}
+
+// orderBy returns the ORDER BY clause of the search's sort, always ending in ref so that pages
+// never overlap.
+func (q CommitmentSearch) orderBy() string {
+	switch q.Sort {
+	case SortDue:
+		return ` ORDER BY coalesce(c.expected_month, c.due_month), ` + refOrder
+	case SortUpdated:
+		return ` ORDER BY c.last_published_at DESC NULLS LAST, ` + refOrder
+	case SortRelevance:
+		if q.Text != "" {
+			return ` ORDER BY c.ref = @text DESC, ts_rank_cd(c.search, websearch_to_tsquery('english', @text)) DESC, ` + refOrder
+		}
+	}
+	return ` ORDER BY ` + refOrder
+}
+
+// SearchCommitments returns the page of the search's results at offset, at most limit long, with
+// their lead lines, and how many results there are in all. Both queries go to the database in
+// one round trip. An offset beyond the results gives an empty page with the true total.
+func (s *Store) SearchCommitments(ctx context.Context, q CommitmentSearch, limit, offset int) (CommitmentPage, error) {
+	where, args := q.where()
+	args["limit"] = limit
+	args["offset"] = offset
+	batch := &pgx.Batch{}
+	var page CommitmentPage
+	batch.Queue(`SELECT count(*) FROM commitments c`+where, args).QueryRow(func(row pgx.Row) error {
+		return row.Scan(&page.Total)
+	})
+	batch.Queue(`SELECT `+commitmentColumns+commitmentFrom+where+q.orderBy()+` LIMIT @limit OFFSET @offset`, args).
+		Query(func(rows pgx.Rows) error {
+			var err error
+			page.Commitments, err = pgx.CollectRows(rows, scanCommitment)
+			return err
+		})
+	if err := s.pool.SendBatch(ctx, batch).Close(); err != nil {
+		return CommitmentPage{}, fmt.Errorf("postgres: search commitments: %w", err)
+	}
+	if err := loadLeads(ctx, s.pool, page.Commitments, false); err != nil {
+		return CommitmentPage{}, err
+	}
+	return page, nil
+}
+
+// exportLeads aggregates a commitment's lead lines, in order, each with the codes of the
+// organisations it names that are not retired, as JSON: [{"line": "...", "codes": ["NES"]}].
+const exportLeads = `coalesce((SELECT json_agg(json_build_object('line', l.line, 'codes',
+		ARRAY(SELECT o.code FROM commitment_lead_organisations clo JOIN organisations o ON o.id = clo.organisation_id
+		      WHERE clo.lead_id = l.id AND o.retired_at IS NULL ORDER BY clo.position)) ORDER BY l.position)
+	FROM commitment_leads l WHERE l.commitment_id = c.id), '[]')`
+
+type exportLead struct {
+	Line  string   `json:"line"`
+	Codes []string `json:"codes"`
+}
+
+// EachCommitment calls fn with every commitment the search selects, in its order, with its lead
+// lines and the codes of the organisations they name, as rows arrive from the database: the
+// results are never all held in memory. It stops at fn's first error and returns it.
+func (s *Store) EachCommitment(ctx context.Context, q CommitmentSearch, fn func(tracker.Commitment) error) error {
+	where, args := q.where()
+	rows, err := s.pool.Query(ctx, `SELECT `+commitmentColumns+`, `+exportLeads+commitmentFrom+where+q.orderBy(), args)
+	if err != nil {
+		return fmt.Errorf("postgres: export commitments: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c tracker.Commitment
+		var due time.Time
+		var expected *time.Time
+		var status string
+		var leads []exportLead
+		if err := rows.Scan(&c.ID, &c.PlanID, &c.PriorityID, &c.PriorityNumber, &c.PrioritySlug, &c.PriorityName,
+			&c.Ref, &c.Ordinal, &c.Deliver, &c.Why, &due, &expected, &status, &c.StatusReason, &c.SourceURL,
+			&c.LastPublishedAt, &c.Version, &leads); err != nil {
+			return fmt.Errorf("postgres: export commitments: %w", err)
+		}
+		c.Due = tracker.MonthOf(due)
+		c.Expected = monthPtr(expected)
+		c.Status = tracker.Status(status)
+		for _, l := range leads {
+			line := tracker.LeadLine{Text: l.Line}
+			for _, code := range l.Codes {
+				line.Organisations = append(line.Organisations, tracker.Organisation{Code: code})
+			}
+			c.Leads = append(c.Leads, line)
+		}
+		if err := fn(c); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("postgres: export commitments: %w", err)
+	}
+	return nil
+}
+
+// PublishedUpdate is a published update with what a reader of a feed needs to know of its
+// commitment.
+type PublishedUpdate struct {
+	tracker.Update
+	Deliver      string
+	PrioritySlug string
+}
+
+// UpdateFilter selects the published updates of a plan, of one of its priority areas or of one
+// commitment.
+type UpdateFilter struct {
+	PlanID       int64
+	PriorityID   int64
+	CommitmentID int64
+}
+
+func (f UpdateFilter) where() (string, pgx.NamedArgs) {
+	args := pgx.NamedArgs{"plan": f.PlanID}
+	where := ` WHERE u.state = 'published' AND c.plan_id = @plan AND c.retired_at IS NULL`
+	if f.PriorityID != 0 {
+		where += ` AND c.priority_id = @priority`
+		args["priority"] = f.PriorityID
+	}
+	if f.CommitmentID != 0 {
+		where += ` AND u.commitment_id = @commitment`
+		args["commitment"] = f.CommitmentID
+	}
+	return where, args
+}
+
+const publishedUpdateFrom = updateFrom + ` JOIN priorities p ON p.id = c.priority_id`
+
+func scanPublishedUpdate(row pgx.CollectableRow) (PublishedUpdate, error) {
+	var u PublishedUpdate
+	var state, status string
+	var expected *time.Time
+	err := row.Scan(&u.ID, &u.CommitmentID, &u.CommitmentRef, &state, &status, &u.StatusLabel,
+		&u.Narrative, &expected, &u.Timescale, &u.EvidenceURL, &u.StatusReason, &u.BaseVersion,
+		&u.AuthorID, &u.AuthorName, &u.OrganisationID, &u.OrganisationCode, &u.OrganisationName,
+		&u.SourceTitle, &u.SourcePeriod, &u.SourceURL, &u.ReviewNote, &u.ReviewerName,
+		&u.SubmittedAt, &u.ReturnedAt, &u.PublishedAt, &u.CreatedAt, &u.UpdatedAt, &u.Version,
+		&u.Deliver, &u.PrioritySlug)
+	u.State = tracker.UpdateState(state)
+	u.Status = tracker.Status(status)
+	u.Expected = monthPtr(expected)
+	return u, err
+}
+
+// EachPublishedUpdate calls fn with every published update f selects, oldest first (in the order
+// they were recorded), as rows arrive from the database. Only published updates are ever read.
+// It stops at fn's first error and returns it.
+func (s *Store) EachPublishedUpdate(ctx context.Context, f UpdateFilter, fn func(PublishedUpdate) error) error {
+	where, args := f.where()
+	rows, err := s.pool.Query(ctx, `SELECT `+updateColumns+`, c.deliver, p.slug`+publishedUpdateFrom+where+
+		` ORDER BY u.id`, args)
+	if err != nil {
+		return fmt.Errorf("postgres: export updates: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		u, err := scanPublishedUpdate(rows)
+		if err != nil {
+			return fmt.Errorf("postgres: export updates: %w", err)
+		}
+		if err := fn(u); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("postgres: export updates: %w", err)
+	}
+	return nil
+}
+
+// FeedUpdates returns the latest published updates f selects that have a publication time, newest
+// first, at most limit of them. Reports taken from a published plan have no publication time and
+// are left out: a feed must not invent one.
+func (s *Store) FeedUpdates(ctx context.Context, f UpdateFilter, limit int) ([]PublishedUpdate, error) {
+	where, args := f.where()
+	args["limit"] = limit
+	rows, _ := s.pool.Query(ctx, `SELECT `+updateColumns+`, c.deliver, p.slug`+publishedUpdateFrom+where+
+		` AND u.published_at IS NOT NULL ORDER BY u.published_at DESC, u.id DESC LIMIT @limit`, args)
+	us, err := pgx.CollectRows(rows, scanPublishedUpdate)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: feed updates: %w", err)
+	}
+	return us, nil
+}
+
+// OpenData is the version of a plan's open data: its commitments, priority areas, the
+// organisations and the published updates.
+type OpenData struct {
+	// Version is the data version (see DataVersion): it goes up with every committed change.
+	Version int64
+	// Changed is when the plan's open data last changed, as the rows' updated_at record it.
+	Changed time.Time
+	// UpdateDueChanged is the latest instant up to the cutoff given to OpenDataVersion at which a
+	// commitment became due an update, or zero if none has: what a list filtered on "update due"
+	// depends on besides the data.
+	UpdateDueChanged time.Time
+}
+
+// OpenDataVersion returns the version of a plan's open data, for ETag and Last-Modified headers.
+// cutoff is tracker.UpdateDueCutoff of the request's time. It reads the data version first and
+// otherwise only indexes' ends and the plan's own row, so it is cheap at any size. It returns
+// tracker.ErrNotFound if there is no such plan.
+func (s *Store) OpenDataVersion(ctx context.Context, planID int64, cutoff time.Time) (OpenData, error) {
+	var d OpenData
+	var changed [5]*time.Time
+	var lastPublished *time.Time
+	err := s.pool.QueryRow(ctx, `
+		SELECT (SELECT version FROM data_version), pl.updated_at,
+		       (SELECT max(updated_at) FROM commitments WHERE plan_id = pl.id),
+		       (SELECT max(updated_at) FROM priorities WHERE plan_id = pl.id),
+		       (SELECT max(updated_at) FROM organisations),
+		       (SELECT max(updated_at) FROM updates WHERE state = 'published'),
+		       (SELECT max(last_published_at) FROM commitments
+		        WHERE plan_id = pl.id AND retired_at IS NULL AND last_published_at < $2)
+		FROM plans pl WHERE pl.id = $1`, planID, cutoff).
+		Scan(&d.Version, &changed[0], &changed[1], &changed[2], &changed[3], &changed[4], &lastPublished)
+	if err != nil {
+		return OpenData{}, notFound(err, fmt.Sprintf("open data version of plan %d", planID))
+	}
+	for _, t := range changed {
+		if t != nil && t.After(d.Changed) {
+			d.Changed = *t
+		}
+	}
+	if lastPublished != nil {
+		d.UpdateDueChanged = lastPublished.Add(tracker.UpdateDueAfter)
+	}
+	return d, nil
+}
+
+// MonthCount is how many commitments are expected by a month with a status.
+type MonthCount struct {
+	Month  tracker.Month
+	Status tracker.Status
+	Count  int
+}
+
+// ExpectedMonthCounts counts a plan's commitments, or a priority area's when priorityID is not
+// zero, by the month each is now expected by and its status, in month order.
+func (s *Store) ExpectedMonthCounts(ctx context.Context, planID, priorityID int64) ([]MonthCount, error) {
+	rows, _ := s.pool.Query(ctx, `
+		SELECT coalesce(c.expected_month, c.due_month), coalesce(c.status, ''), count(*)
+		FROM commitments c
+		WHERE c.plan_id = $1 AND c.retired_at IS NULL AND ($2::bigint = 0 OR c.priority_id = $2::bigint)
+		GROUP BY 1, 2 ORDER BY 1, 2`, planID, priorityID)
+	var m time.Time
+	var status string
+	var n int
+	var out []MonthCount
+	_, err := pgx.ForEachRow(rows, []any{&m, &status, &n}, func() error {
+		out = append(out, MonthCount{Month: tracker.MonthOf(m), Status: tracker.Status(status), Count: n})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: expected month counts of plan %d: %w", planID, err)
+	}
+	return out, nil
+}
+
+// LeadOrganisations returns the organisations that lead at least one commitment of the plan, by
+// name.
+func (s *Store) LeadOrganisations(ctx context.Context, planID int64) ([]tracker.Organisation, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT `+organisationColumns+` FROM organisations o
+		WHERE o.retired_at IS NULL AND EXISTS (
+			SELECT 1 FROM commitment_lead_organisations clo
+			JOIN commitment_leads l ON l.id = clo.lead_id
+			JOIN commitments c ON c.id = l.commitment_id
+			WHERE clo.organisation_id = o.id AND c.plan_id = $1 AND c.retired_at IS NULL)
+		ORDER BY o.name`, planID)
+	os, err := pgx.CollectRows(rows, scanOrganisation)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: lead organisations of plan %d: %w", planID, err)
+	}
+	return os, nil
+}
