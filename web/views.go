@@ -13,6 +13,9 @@ type Overview struct {
 	Aims       []tracker.Aim
 	Priorities []PrioritySummary
 	Totals     tracker.StatusCounts
+	// StatusChart shows the status of commitments by priority area; Timeline, by when they are due.
+	StatusChart Chart
+	Timeline    Chart
 }
 
 // PrioritySummary is a priority area with the counts of its commitments.
@@ -33,6 +36,8 @@ type PriorityView struct {
 	Plan        tracker.Plan
 	Priority    tracker.Priority
 	Commitments []CommitmentRow
+	// Timeline shows the priority area's commitments by when they are due.
+	Timeline Chart
 }
 
 // CommitmentView is what a commitment's page shows.

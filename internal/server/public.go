@@ -67,12 +67,20 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	v := web.Overview{Plan: plan, Plans: plans, Aims: aims, Totals: counts[0]}
+	months, err := s.store.ExpectedMonthCounts(ctx, plan.ID, 0)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	v := web.Overview{Plan: plan, Plans: plans, Aims: aims, Totals: counts[0],
+		StatusChart: statusChart(plan, priorities, counts),
+		Timeline:    timelineChart("timeline-chart", "Commitments by when they are due", months, s.now())}
 	for _, p := range priorities {
 		v.Priorities = append(v.Priorities, web.PrioritySummary{Priority: p, Counts: counts[p.Number]})
 	}
 	l := s.layout(r)
 	l.Title = plan.Title
+	l.Alternates = append(l.Alternates, web.AlternateLink{Title: "Published updates: " + plan.Title, Href: web.FeedPath(plan)})
 	s.render(w, r, http.StatusOK, web.OverviewPage(l, v))
 }
 
@@ -98,9 +106,16 @@ func (s *Server) priority(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
+	months, err := s.store.ExpectedMonthCounts(ctx, plan.ID, p.ID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
 	l := s.layout(r)
 	l.Title = p.Name
-	s.render(w, r, http.StatusOK, web.PriorityPage(l, web.PriorityView{Plan: plan, Priority: p, Commitments: s.rows(plan, cs)}))
+	l.Alternates = append(l.Alternates, web.AlternateLink{Title: "Published updates: " + p.Name, Href: web.PriorityFeedPath(plan, p.Slug)})
+	s.render(w, r, http.StatusOK, web.PriorityPage(l, web.PriorityView{Plan: plan, Priority: p, Commitments: s.rows(plan, cs),
+		Timeline: timelineChart("timeline-chart", "Commitments in "+p.Name+" by when they are due", months, s.now())}))
 }
 
 func (s *Server) commitment(w http.ResponseWriter, r *http.Request) {
@@ -137,6 +152,7 @@ func (s *Server) commitment(w http.ResponseWriter, r *http.Request) {
 	}
 	l := s.layout(r)
 	l.Title = "Commitment " + c.Ref
+	l.Alternates = append(l.Alternates, web.AlternateLink{Title: "Published updates: commitment " + c.Ref, Href: web.CommitmentFeedPath(plan, c.Ref)})
 	s.render(w, r, http.StatusOK, web.CommitmentPage(l, v))
 }
 

@@ -50,7 +50,7 @@ func checkPage(t *testing.T, path string, doc *goquery.Document, wantTitle strin
 	if n := doc.Find("h1").Length(); n != 1 {
 		t.Errorf("%s has %d h1 elements, want 1", path, n)
 	}
-	if got := text(doc.Find("title")); got != wantTitle+" – Delivery Tracker" {
+	if got := text(doc.Find("head > title")); got != wantTitle+" – Delivery Tracker" {
 		t.Errorf("%s title = %q, want %q", path, got, wantTitle+" – Delivery Tracker")
 	}
 	skip := doc.Find(`a[href="#main-content"]`)

@@ -39,6 +39,8 @@ func (s *Server) routes() *chi.Mux {
 	r.Get("/plans/{plan}", s.publicPage(s.overview))
 	r.Get("/plans/{plan}/priorities/{slug}", s.publicPage(s.priority))
 	r.Get("/plans/{plan}/commitments/{ref}", s.publicPage(s.commitment))
+	// Finding, downloading and following commitments, for everyone.
+	s.findRoutes(r)
 
 	// Accounts.
 	r.Get("/sign-in", s.signInForm)

@@ -1,0 +1,66 @@
+package server
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/scottish-government/delivery-tracker/internal/postgres"
+	"github.com/scottish-government/delivery-tracker/internal/tracker"
+	"github.com/scottish-government/delivery-tracker/web"
+)
+
+// maxTimelineQuarters is the most quarters a timeline shows as columns; a plan whose commitments
+// are due over a longer span is shown by financial year instead.
+const maxTimelineQuarters = 20
+
+// statusChart is the chart of a plan's commitments by priority area and status.
+func statusChart(plan tracker.Plan, priorities []tracker.Priority, counts map[int]tracker.StatusCounts) web.Chart {
+	c := web.Chart{ID: "status-chart", Title: "Status of commitments by priority area", Caption: "Priority area"}
+	for _, p := range priorities {
+		bar := web.ChartBar{Label: strconv.Itoa(p.Number) + ". " + p.Name, Href: web.PriorityPath(plan, p.Slug), Counts: map[string]int{}}
+		for st, n := range counts[p.Number].ByStatus {
+			bar.Counts[string(st)] += n
+		}
+		c.Bars = append(c.Bars, bar)
+	}
+	return c
+}
+
+// timelineChart is the chart of commitments by the quarter (or, over a long span, the financial
+// year) they are now expected in, and status, from the first such quarter to the last with none
+// left out. The current quarter is marked when it falls in the span.
+func timelineChart(id, title string, counts []postgres.MonthCount, now time.Time) web.Chart {
+	c := web.Chart{ID: id, Title: title, Caption: "Due"}
+	if len(counts) == 0 {
+		return c
+	}
+	first, last := counts[0].Month, counts[0].Month
+	for _, mc := range counts {
+		if mc.Month.Before(first) {
+			first = mc.Month
+		}
+		if last.Before(mc.Month) {
+			last = mc.Month
+		}
+	}
+	quarters := true
+	n := 0
+	for p := tracker.PeriodOf(first, true); p != tracker.PeriodOf(last, true).Next(); p = p.Next() {
+		n++
+	}
+	if n > maxTimelineQuarters {
+		quarters = false
+	}
+	index := map[tracker.Period]int{}
+	for p := tracker.PeriodOf(first, quarters); p != tracker.PeriodOf(last, quarters).Next(); p = p.Next() {
+		index[p] = len(c.Bars)
+		c.Bars = append(c.Bars, web.ChartBar{Label: p.ShortLabel(), Counts: map[string]int{}})
+	}
+	for _, mc := range counts {
+		c.Bars[index[tracker.PeriodOf(mc.Month, quarters)]].Counts[string(mc.Status)] += mc.Count
+	}
+	if i, ok := index[tracker.PeriodOf(tracker.CurrentMonth(now), quarters)]; ok {
+		c.Marker = c.Bars[i].Label
+	}
+	return c
+}

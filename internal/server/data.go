@@ -1,0 +1,511 @@
+package server
+
+import (
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/scottish-government/delivery-tracker/internal/postgres"
+	"github.com/scottish-government/delivery-tracker/internal/tracker"
+	"github.com/scottish-government/delivery-tracker/web"
+)
+
+// findRoutes adds the commitments finder, the open data, the feeds and the page describing them,
+// for the current plan at the root and for every plan under /plans/{plan}.
+func (s *Server) findRoutes(r chi.Router) {
+	r.Get("/data", s.publicPage(s.dataPage))
+	for _, prefix := range []string{"", "/plans/{plan}"} {
+		r.Get(prefix+"/commitments", s.publicPage(s.commitments))
+		r.Get(prefix+"/commitments.csv", s.commitmentsExport(formatCSV))
+		r.Get(prefix+"/commitments.json", s.commitmentsExport(formatJSON))
+		r.Get(prefix+"/updates.csv", s.updatesExport(formatCSV))
+		r.Get(prefix+"/updates.json", s.updatesExport(formatJSON))
+		r.Get(prefix+"/updates.atom", s.planFeed)
+		r.Get(prefix+"/priorities/{slug}/updates.atom", s.priorityFeed)
+		r.Get(prefix+"/commitments/{ref}/updates.atom", s.commitmentFeed)
+	}
+}
+
+type format string
+
+const (
+	formatCSV  format = "csv"
+	formatJSON format = "json"
+)
+
+// baseURL returns the site's public address, without a trailing slash: BASE_URL, or where the
+// request was sent when it is unset.
+func (s *Server) siteURL(r *http.Request) string {
+	if s.baseURL != "" {
+		return strings.TrimRight(s.baseURL, "/")
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// etag returns a strong entity tag naming the parts and the build, whose code decides the bytes.
+func etag(parts ...string) string {
+	sum := sha256.Sum256([]byte(strings.Join(append(parts, build()), "\x00")))
+	return `"` + hex.EncodeToString(sum[:16]) + `"`
+}
+
+// notModified sets a representation's validators and answers a conditional GET: it writes 304 Not
+// Modified and returns true when the client's copy is current. If-None-Match, when sent, decides;
+// otherwise If-Modified-Since does. modified is clamped to now, because a response may not claim
+// to have changed after it was sent.
+func (s *Server) notModified(w http.ResponseWriter, r *http.Request, tag string, modified time.Time) bool {
+	if now := s.now(); modified.After(now) {
+		modified = now
+	}
+	modified = modified.UTC().Truncate(time.Second)
+	h := w.Header()
+	h.Set("ETag", tag)
+	h.Set("Last-Modified", modified.Format(http.TimeFormat))
+	h.Set("Cache-Control", "public, no-cache")
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		if etagMatches(inm, tag) {
+			w.WriteHeader(http.StatusNotModified)
+			return true
+		}
+		return false
+	}
+	if ims := r.Header.Get("If-Modified-Since"); ims != "" {
+		if t, err := http.ParseTime(ims); err == nil && !modified.After(t) {
+			w.WriteHeader(http.StatusNotModified)
+			return true
+		}
+	}
+	return false
+}
+
+// download writes an export's headers when its first bytes are written, so that an error before
+// then can still become an error page. Once it has begun, an error can only cut the response
+// short: abort does that, so the client sees a broken transfer rather than a short file.
+type download struct {
+	w           http.ResponseWriter
+	contentType string
+	disposition string
+	begun       bool
+}
+
+func (d *download) Write(p []byte) (int, error) {
+	if !d.begun {
+		d.begun = true
+		h := d.w.Header()
+		h.Set("Content-Type", d.contentType)
+		h.Set("Content-Disposition", d.disposition)
+		h.Set("Access-Control-Allow-Origin", "*")
+		d.w.WriteHeader(http.StatusOK)
+	}
+	return d.w.Write(p)
+}
+
+// fail handles an error met while exporting.
+func (s *Server) exportFailed(w http.ResponseWriter, r *http.Request, d *download, err error) {
+	if !d.begun {
+		s.error(w, r, err)
+		return
+	}
+	s.logger.ErrorContext(r.Context(), "export cut short", "err", err)
+	panic(http.ErrAbortHandler)
+}
+
+func newDownload(w http.ResponseWriter, f format, name string) *download {
+	d := &download{w: w}
+	switch f {
+	case formatCSV:
+		d.contentType = "text/csv; charset=utf-8; header=present"
+		d.disposition = `attachment; filename="` + name + `.csv"`
+	default:
+		d.contentType = "application/json; charset=utf-8"
+		d.disposition = `inline; filename="` + name + `.json"`
+	}
+	return d
+}
+
+// csvWriter writes RFC 4180 CSV that Excel opens correctly: UTF-8 with a byte order mark, CRLF
+// line ends, fields quoted where they need it, and cells that a spreadsheet would run as a
+// formula neutralised.
+type csvWriter struct {
+	w   *csv.Writer
+	bom bool
+	out io.Writer
+}
+
+func newCSVWriter(out io.Writer) *csvWriter {
+	w := csv.NewWriter(out)
+	w.UseCRLF = true
+	return &csvWriter{w: w, out: out}
+}
+
+func (c *csvWriter) Write(record []string) error {
+	if !c.bom {
+		c.bom = true
+		if _, err := io.WriteString(c.out, "\ufeff"); err != nil {
+			return err
+		}
+	}
+	for i, v := range record {
+		record[i] = csvCell(v)
+	}
+	return c.w.Write(record)
+}
+
+func (c *csvWriter) Flush() error {
+	c.w.Flush()
+	return c.w.Error()
+}
+
+// csvCell neutralises a cell that a spreadsheet would treat as a formula, one that begins with
+// =, +, -, @, a tab or a carriage return, by putting an apostrophe before it. Spreadsheets show
+// the text as it is; the apostrophe is documented on the data page.
+func csvCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+func isoMonth(m tracker.Month) string { return fmt.Sprintf("%04d-%02d", m.Year, int(m.Month)) }
+
+func isoMonthPtr(m *tracker.Month) *string {
+	if m == nil {
+		return nil
+	}
+	s := isoMonth(*m)
+	return &s
+}
+
+func isoTime(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// planJSON and licenceJSON describe where the data comes from, at the head of each JSON export.
+type planJSON struct {
+	Slug   string `json:"slug"`
+	Title  string `json:"title"`
+	Period string `json:"period"`
+	URL    string `json:"url"`
+	Source string `json:"source"`
+}
+
+type licenceJSON struct {
+	Name        string `json:"name"`
+	URL         string `json:"url"`
+	Attribution string `json:"attribution"`
+}
+
+func (s *Server) jsonHead(r *http.Request, plan tracker.Plan) (planJSON, licenceJSON) {
+	return planJSON{Slug: plan.Slug, Title: plan.Title, Period: plan.Period,
+			URL: s.siteURL(r) + web.OverviewPath(plan), Source: plan.SourceURL},
+		licenceJSON{Name: web.LicenceName, URL: web.LicenceURL, Attribution: plan.Attribution}
+}
+
+// commitmentJSON is a commitment in /commitments.json; web.CommitmentFields documents each field.
+type commitmentJSON struct {
+	Ref               string   `json:"ref"`
+	Priority          int      `json:"priority"`
+	PriorityName      string   `json:"priority_name"`
+	What              string   `json:"what"`
+	Why               []string `json:"why"`
+	LeadLines         []string `json:"lead_lines"`
+	LeadOrganisations []string `json:"lead_organisations"`
+	DueMonth          string   `json:"due_month"`
+	ExpectedMonth     *string  `json:"expected_month"`
+	Status            *string  `json:"status"`
+	StatusLabel       string   `json:"status_label"`
+	Overdue           bool     `json:"overdue"`
+	LastPublishedAt   *string  `json:"last_published_at"`
+	URL               string   `json:"url"`
+}
+
+func (s *Server) commitmentJSON(site string, plan tracker.Plan, c tracker.Commitment, now time.Time) commitmentJSON {
+	j := commitmentJSON{
+		Ref: c.Ref, Priority: c.PriorityNumber, PriorityName: c.PriorityName, What: c.Deliver,
+		Why: append([]string{}, c.Why...), LeadLines: []string{}, LeadOrganisations: append([]string{}, c.LeadOrganisationCodes()...),
+		DueMonth: isoMonth(c.Due), ExpectedMonth: isoMonthPtr(c.Expected), StatusLabel: c.Status.Label(),
+		Overdue: c.Overdue(now), URL: site + web.CommitmentPath(plan, c.Ref),
+	}
+	for _, l := range c.Leads {
+		j.LeadLines = append(j.LeadLines, l.Text)
+	}
+	if c.Status != tracker.NoUpdate {
+		st := string(c.Status)
+		j.Status = &st
+	}
+	if c.LastPublishedAt != nil {
+		t := isoTime(c.LastPublishedAt)
+		j.LastPublishedAt = &t
+	}
+	return j
+}
+
+// commitmentCSVHeader names the columns of /commitments.csv, the fields of commitmentJSON.
+var commitmentCSVHeader = []string{"ref", "priority", "priority_name", "what", "why", "lead_lines",
+	"lead_organisations", "due_month", "expected_month", "status", "status_label", "overdue",
+	"last_published_at", "url"}
+
+func (j commitmentJSON) csv() []string {
+	return []string{j.Ref, strconv.Itoa(j.Priority), j.PriorityName, j.What, strings.Join(j.Why, "\n"),
+		strings.Join(j.LeadLines, "\n"), strings.Join(j.LeadOrganisations, ";"), j.DueMonth,
+		deref(j.ExpectedMonth), deref(j.Status), j.StatusLabel, strconv.FormatBool(j.Overdue),
+		deref(j.LastPublishedAt), j.URL}
+}
+
+// commitmentsExport serves the finder's results, every page of them, as CSV or JSON.
+func (s *Server) commitmentsExport(f format) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		plan, err := s.plan(r)
+		if err != nil {
+			s.error(w, r, err)
+			return
+		}
+		choices, err := s.finderChoices(ctx, plan)
+		if err != nil {
+			s.error(w, r, err)
+			return
+		}
+		fr, err := s.readFinder(ctx, plan, &choices, r.URL.Query(), web.CommitmentsPath(plan))
+		if err != nil {
+			s.error(w, r, err)
+			return
+		}
+		if len(fr.errors) > 0 {
+			s.badExportRequest(w, fr.errors)
+			return
+		}
+		now := s.now()
+		version, err := s.store.OpenDataVersion(ctx, plan.ID, tracker.UpdateDueCutoff(now))
+		if err != nil {
+			s.error(w, r, err)
+			return
+		}
+		// Whether a commitment is overdue changes as months pass, and with update_due the list
+		// changes as commitments become due an update: both are part of what the client holds.
+		month := tracker.CurrentMonth(now)
+		modified := version.Changed
+		if first := month.First(); first.After(modified) {
+			modified = first
+		}
+		parts := []string{"commitments", string(f), strconv.FormatInt(version.Version, 10), isoMonth(month), fr.filters.Values().Encode()}
+		if fr.search.UpdateDue {
+			parts = append(parts, strconv.FormatInt(version.UpdateDueChanged.Unix(), 10))
+			if version.UpdateDueChanged.After(modified) {
+				modified = version.UpdateDueChanged
+			}
+		}
+		if s.notModified(w, r, etag(parts...), modified) {
+			return
+		}
+		site := s.siteURL(r)
+		d := newDownload(w, f, "commitments-"+plan.Slug)
+		switch f {
+		case formatCSV:
+			cw := newCSVWriter(d)
+			err = cw.Write(append([]string{}, commitmentCSVHeader...))
+			if err == nil {
+				err = s.store.EachCommitment(ctx, fr.search, func(c tracker.Commitment) error {
+					return cw.Write(s.commitmentJSON(site, plan, c, now).csv())
+				})
+			}
+			if err == nil {
+				err = cw.Flush()
+			}
+		default:
+			p, l := s.jsonHead(r, plan)
+			err = writeJSONList(d, map[string]any{"plan": p, "licence": l, "query": fr.filters.Values().Encode()}, "commitments",
+				func(item func(any) error) error {
+					return s.store.EachCommitment(ctx, fr.search, func(c tracker.Commitment) error {
+						return item(s.commitmentJSON(site, plan, c, now))
+					})
+				})
+		}
+		if err != nil {
+			s.exportFailed(w, r, d, err)
+		}
+	}
+}
+
+// writeJSONList streams a JSON object: the fields of head, then under key a list whose items
+// each calls item for, then "count", the length of the list. Items are written as they come.
+func writeJSONList(w io.Writer, head map[string]any, key string, each func(item func(any) error) error) error {
+	b, err := json.Marshal(head)
+	if err != nil {
+		return err
+	}
+	// Open the object with head's fields, then the list.
+	if _, err := fmt.Fprintf(w, "%s,%q:[", b[:len(b)-1], key); err != nil {
+		return err
+	}
+	n := 0
+	err = each(func(v any) error {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		sep := ",\n"
+		if n == 0 {
+			sep = "\n"
+		}
+		n++
+		_, err = fmt.Fprintf(w, "%s%s", sep, b)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "\n],\"count\":%d}\n", n)
+	return err
+}
+
+// badExportRequest answers an export whose filters are wrong with what is wrong, as text.
+func (s *Server) badExportRequest(w http.ResponseWriter, errs []web.FieldError) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(http.StatusBadRequest)
+	var b strings.Builder
+	b.WriteString("The request cannot be answered:\n")
+	for _, e := range errs {
+		b.WriteString("- " + e.Message + "\n")
+	}
+	b.WriteString("See " + web.DataPath + " for the parameters.\n")
+	_, _ = io.WriteString(w, b.String())
+}
+
+// updateJSON is a published update in /updates.json; web.UpdateFields documents each field.
+type updateJSON struct {
+	ID               int64   `json:"id"`
+	CommitmentRef    string  `json:"commitment_ref"`
+	CommitmentURL    string  `json:"commitment_url"`
+	Status           string  `json:"status"`
+	StatusLabel      string  `json:"status_label"`
+	Narrative        string  `json:"narrative"`
+	ExpectedMonth    *string `json:"expected_month"`
+	ReportedBy       string  `json:"reported_by"`
+	OrganisationCode *string `json:"organisation_code"`
+	PublishedAt      *string `json:"published_at"`
+	SourceTitle      *string `json:"source_title"`
+	SourcePeriod     *string `json:"source_period"`
+	SourceURL        *string `json:"source_url"`
+	EvidenceURL      *string `json:"evidence_url"`
+}
+
+var updateCSVHeader = []string{"id", "commitment_ref", "commitment_url", "status", "status_label",
+	"narrative", "expected_month", "reported_by", "organisation_code", "published_at", "source_title",
+	"source_period", "source_url", "evidence_url"}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func updateFor(site string, plan tracker.Plan, u postgres.PublishedUpdate) updateJSON {
+	j := updateJSON{
+		ID: u.ID, CommitmentRef: u.CommitmentRef, CommitmentURL: site + web.CommitmentPath(plan, u.CommitmentRef),
+		Status: string(u.Status), StatusLabel: u.Label(), Narrative: u.Narrative, ExpectedMonth: isoMonthPtr(u.Expected),
+		ReportedBy: u.Reporter(), OrganisationCode: optional(u.OrganisationCode),
+		SourceTitle: optional(u.SourceTitle), SourcePeriod: optional(u.SourcePeriod), SourceURL: optional(u.SourceURL),
+		EvidenceURL: optional(u.EvidenceURL),
+	}
+	if u.PublishedAt != nil {
+		j.PublishedAt = optional(isoTime(u.PublishedAt))
+	}
+	return j
+}
+
+func (j updateJSON) csv() []string {
+	return []string{strconv.FormatInt(j.ID, 10), j.CommitmentRef, j.CommitmentURL, j.Status, j.StatusLabel,
+		j.Narrative, deref(j.ExpectedMonth), j.ReportedBy, deref(j.OrganisationCode), deref(j.PublishedAt),
+		deref(j.SourceTitle), deref(j.SourcePeriod), deref(j.SourceURL), deref(j.EvidenceURL)}
+}
+
+// updatesExport serves the published history of a plan's commitments as CSV or JSON.
+func (s *Server) updatesExport(f format) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		plan, err := s.plan(r)
+		if err != nil {
+			s.error(w, r, err)
+			return
+		}
+		version, err := s.store.OpenDataVersion(ctx, plan.ID, tracker.UpdateDueCutoff(s.now()))
+		if err != nil {
+			s.error(w, r, err)
+			return
+		}
+		if s.notModified(w, r, etag("updates", string(f), strconv.FormatInt(version.Version, 10)), version.Changed) {
+			return
+		}
+		site := s.siteURL(r)
+		filter := postgres.UpdateFilter{PlanID: plan.ID}
+		d := newDownload(w, f, "updates-"+plan.Slug)
+		switch f {
+		case formatCSV:
+			cw := newCSVWriter(d)
+			err = cw.Write(append([]string{}, updateCSVHeader...))
+			if err == nil {
+				err = s.store.EachPublishedUpdate(ctx, filter, func(u postgres.PublishedUpdate) error {
+					return cw.Write(updateFor(site, plan, u).csv())
+				})
+			}
+			if err == nil {
+				err = cw.Flush()
+			}
+		default:
+			p, l := s.jsonHead(r, plan)
+			err = writeJSONList(d, map[string]any{"plan": p, "licence": l}, "updates",
+				func(item func(any) error) error {
+					return s.store.EachPublishedUpdate(ctx, filter, func(u postgres.PublishedUpdate) error {
+						return item(updateFor(site, plan, u))
+					})
+				})
+		}
+		if err != nil {
+			s.exportFailed(w, r, d, err)
+		}
+	}
+}
+
+// dataPage describes the open data: what can be downloaded, every field, the feeds and the
+// licence.
+func (s *Server) dataPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	plan, err := s.store.CurrentPlan(ctx)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	plans, err := s.store.Plans(ctx)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	l := s.layout(r)
+	l.Title = "Open data"
+	l.Alternates = append(l.Alternates, web.AlternateLink{Title: "Published updates: " + plan.Title, Href: web.FeedPath(plan)})
+	s.render(w, r, http.StatusOK, web.DataPage(l, web.DataView{Plan: plan, Plans: plans, SiteURL: s.siteURL(r)}))
+}

@@ -1,0 +1,394 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/scottish-government/delivery-tracker/internal/postgres"
+	"github.com/scottish-government/delivery-tracker/internal/tracker"
+	"github.com/scottish-government/delivery-tracker/web"
+)
+
+// maxQueryLength bounds the finder's search text, in characters.
+const maxQueryLength = 200
+
+// maxPage bounds the page number a reader may ask for.
+const maxPage = 100000
+
+// finderChoices is what the finder's filters may choose from in a plan.
+type finderChoices struct {
+	priorities    []tracker.Priority
+	organisations []tracker.Organisation
+}
+
+// finderChoices loads the priority areas and lead organisations of a plan.
+func (s *Server) finderChoices(ctx context.Context, plan tracker.Plan) (finderChoices, error) {
+	ps, err := s.store.Priorities(ctx, plan.ID)
+	if err != nil {
+		return finderChoices{}, err
+	}
+	orgs, err := s.store.LeadOrganisations(ctx, plan.ID)
+	if err != nil {
+		return finderChoices{}, err
+	}
+	return finderChoices{priorities: ps, organisations: orgs}, nil
+}
+
+// finderRequest is a finder request read and checked: the filters as typed, the search they
+// make, the problems found and the filters in force.
+type finderRequest struct {
+	filters web.FinderFilters
+	search  postgres.CommitmentSearch
+	errors  []web.FieldError
+	active  []web.ActiveFilter
+}
+
+func (f finderRequest) page() int { return max(f.filters.Page, 1) }
+
+// isYes reads a yes/no filter.
+func isYes(s string) (bool, bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "":
+		return false, true
+	case web.Yes, "true", "1", "on":
+		return true, true
+	}
+	return false, false
+}
+
+// cleanText makes what a reader typed safe to search for: valid UTF-8, no control characters,
+// spaces collapsed.
+func cleanText(s string) string {
+	s = strings.ToValidUTF8(s, "")
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// readFinder reads the finder's parameters from q into a search of the plan at the request's
+// time, checking each against what the plan offers. path is the finder's address, for the links
+// that remove a filter.
+func (s *Server) readFinder(ctx context.Context, plan tracker.Plan, choices *finderChoices, q url.Values, path string) (finderRequest, error) {
+	var fr finderRequest
+	f := &fr.filters
+	sq := &fr.search
+	sq.PlanID, sq.Now = plan.ID, s.now()
+	fail := func(field, message string) {
+		fr.errors = append(fr.errors, web.FieldError{Field: field, Message: message})
+	}
+
+	f.Query = cleanText(q.Get(web.ParamQuery))
+	if utf8.RuneCountInString(f.Query) > maxQueryLength {
+		fail("q", "Search must be "+strconv.Itoa(maxQueryLength)+" characters or fewer")
+	} else {
+		sq.Text = f.Query
+	}
+
+	if p := strings.TrimSpace(q.Get(web.ParamPriority)); p != "" {
+		f.Priority = p
+		i := slices.IndexFunc(choices.priorities, func(pr tracker.Priority) bool { return strconv.Itoa(pr.Number) == p })
+		if i < 0 {
+			fail("priority", "Choose a priority area from the list")
+		} else {
+			sq.PriorityID = choices.priorities[i].ID
+		}
+	}
+
+	for _, want := range append([]string{web.StatusNone}, web.Statuses()...) {
+		if slices.Contains(q[web.ParamStatus], want) {
+			f.Statuses = append(f.Statuses, want)
+			st := tracker.Status(want)
+			if want == web.StatusNone {
+				st = tracker.NoUpdate
+			}
+			sq.Statuses = append(sq.Statuses, st)
+		}
+	}
+	for _, got := range q[web.ParamStatus] {
+		if got != web.StatusNone && !slices.Contains(web.Statuses(), got) {
+			fail("status", "Choose statuses from the list")
+			break
+		}
+	}
+
+	if code := strings.TrimSpace(q.Get(web.ParamOrg)); code != "" {
+		f.Org = code
+		i := slices.IndexFunc(choices.organisations, func(o tracker.Organisation) bool { return o.Code == code })
+		switch {
+		case i >= 0:
+			sq.OrganisationID = choices.organisations[i].ID
+		case tracker.ValidCode(code):
+			// An organisation may lead nothing in this plan yet: that is an empty list, not an error.
+			o, err := s.store.OrganisationByCode(ctx, code)
+			if tracker.ErrorCode(err) == tracker.ENOTFOUND {
+				fail("org", "Choose a lead organisation from the list")
+			} else if err != nil {
+				return fr, err
+			} else {
+				sq.OrganisationID = o.ID
+				choices.organisations = append(choices.organisations, o)
+			}
+		default:
+			fail("org", "Choose a lead organisation from the list")
+		}
+	}
+
+	var period tracker.Period
+	if d := strings.TrimSpace(q.Get(web.ParamDue)); d != "" {
+		f.Due = d
+		p, err := tracker.ParsePeriod(d)
+		if err != nil {
+			fail("due", tracker.ErrorMessage(err))
+		} else {
+			period = p
+			f.Due = p.String()
+			from, to := p.Months()
+			sq.DueFrom, sq.DueTo = &from, &to
+		}
+	}
+
+	var ok bool
+	if f.Overdue, ok = isYes(q.Get(web.ParamOverdue)); !ok {
+		fail("only", "Choose whether to show only overdue commitments")
+	}
+	if f.UpdateDue, ok = isYes(q.Get(web.ParamUpdateDue)); !ok {
+		fail("only", "Choose whether to show only commitments with an update due")
+	}
+	sq.Overdue, sq.UpdateDue = f.Overdue, f.UpdateDue
+
+	switch sort := strings.TrimSpace(q.Get(web.ParamSort)); sort {
+	case "", string(postgres.SortRef), string(postgres.SortDue), string(postgres.SortUpdated), string(postgres.SortRelevance):
+		sq.Sort = postgres.CommitmentSort(sort)
+		if sort == "" {
+			sq.Sort = postgres.SortRef
+			if f.Query != "" {
+				sq.Sort = postgres.SortRelevance
+			}
+		}
+		// The default order of the request needs no parameter: without search text that is ref,
+		// with it, best match.
+		if sq.Sort == postgres.SortRelevance && f.Query == "" {
+			sq.Sort = postgres.SortRef
+		}
+		if (sq.Sort == postgres.SortRef && f.Query == "") || (sq.Sort == postgres.SortRelevance && f.Query != "") {
+			f.Sort = ""
+		} else {
+			f.Sort = string(sq.Sort)
+		}
+	default:
+		fail("results", "Choose how to sort the commitments from the list")
+	}
+
+	if p := strings.TrimSpace(q.Get(web.ParamPage)); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > maxPage {
+			fail("results", "Page must be a whole number from 1 to "+strconv.Itoa(maxPage))
+		} else {
+			f.Page = n
+		}
+	}
+
+	fr.active = activeFilters(*f, choices, period, path)
+	return fr, nil
+}
+
+// activeFilters lists the filters in force, each with the address of the results without it.
+func activeFilters(f web.FinderFilters, choices *finderChoices, period tracker.Period, path string) []web.ActiveFilter {
+	var out []web.ActiveFilter
+	f.Page = 0
+	add := func(group, label string, without web.FinderFilters) {
+		out = append(out, web.ActiveFilter{Group: group, Label: label, RemoveURL: path + without.QueryString()})
+	}
+	if f.Query != "" {
+		g := f
+		g.Query = ""
+		if g.Sort == string(postgres.SortRef) {
+			g.Sort = ""
+		}
+		add("Search", "“"+f.Query+"”", g)
+	}
+	if f.Priority != "" {
+		g := f
+		g.Priority = ""
+		label := f.Priority
+		for _, p := range choices.priorities {
+			if strconv.Itoa(p.Number) == f.Priority {
+				label = strconv.Itoa(p.Number) + ". " + p.Name
+			}
+		}
+		add("Priority area", label, g)
+	}
+	for _, st := range f.Statuses {
+		g := f
+		g.Statuses = slices.DeleteFunc(slices.Clone(f.Statuses), func(s string) bool { return s == st })
+		add("Status", statusLabel(st), g)
+	}
+	if f.Org != "" {
+		g := f
+		g.Org = ""
+		label := f.Org
+		for _, o := range choices.organisations {
+			if o.Code == f.Org {
+				label = o.Name
+			}
+		}
+		add("Lead organisation", label, g)
+	}
+	if f.Due != "" {
+		g := f
+		g.Due = ""
+		label := f.Due
+		if period.StartYear != 0 {
+			label = period.Label()
+		}
+		add("Due in", label, g)
+	}
+	if f.Overdue {
+		g := f
+		g.Overdue = false
+		add("Show only", "Overdue", g)
+	}
+	if f.UpdateDue {
+		g := f
+		g.UpdateDue = false
+		add("Show only", "Update due", g)
+	}
+	return out
+}
+
+func statusLabel(value string) string {
+	if value == web.StatusNone {
+		return web.StatusLabel(web.StatusNoUpdate)
+	}
+	return web.StatusLabel(value)
+}
+
+// finderOptions fills in the choices the finder's form offers.
+func finderOptions(v *web.CommitmentsView, choices finderChoices, months []postgres.MonthCount) {
+	v.PriorityOptions = []web.Option{{Value: "", Text: "All priority areas"}}
+	for _, p := range choices.priorities {
+		v.PriorityOptions = append(v.PriorityOptions, web.Option{Value: strconv.Itoa(p.Number), Text: strconv.Itoa(p.Number) + ". " + p.Name})
+	}
+	v.StatusOptions = []web.Option{{Value: web.StatusNone, Text: web.StatusLabel(web.StatusNoUpdate)}}
+	for _, st := range web.Statuses() {
+		v.StatusOptions = append(v.StatusOptions, web.Option{Value: st, Text: web.StatusLabel(st)})
+	}
+	v.OrganisationOptions = []web.Option{{Value: "", Text: "Any organisation"}}
+	for _, o := range choices.organisations {
+		v.OrganisationOptions = append(v.OrganisationOptions, web.Option{Value: o.Code, Text: o.Name})
+	}
+	v.DueOptions = []web.Option{{Value: "", Text: "Any time"}}
+	seen := map[tracker.Period]bool{}
+	var periods []tracker.Period
+	for _, mc := range months {
+		for _, p := range []tracker.Period{tracker.PeriodOf(mc.Month, false), tracker.PeriodOf(mc.Month, true)} {
+			if !seen[p] {
+				seen[p] = true
+				periods = append(periods, p)
+			}
+		}
+	}
+	if p, err := tracker.ParsePeriod(v.Filters.Due); err == nil && !seen[p] {
+		periods = append(periods, p)
+	}
+	slices.SortFunc(periods, func(a, b tracker.Period) int {
+		if a.StartYear != b.StartYear {
+			return a.StartYear - b.StartYear
+		}
+		return a.Quarter - b.Quarter
+	})
+	for _, p := range periods {
+		text := p.Label()
+		if p.Quarter == 0 {
+			text = "The " + p.FinancialYear() + " financial year"
+		}
+		v.DueOptions = append(v.DueOptions, web.Option{Value: p.String(), Text: text})
+	}
+	if v.Filters.Query != "" {
+		v.SortOptions = []web.Option{{Value: "", Text: "Best match"}, {Value: string(postgres.SortRef), Text: "Reference"}}
+	} else {
+		v.SortOptions = []web.Option{{Value: "", Text: "Reference"}}
+	}
+	v.SortOptions = append(v.SortOptions,
+		web.Option{Value: string(postgres.SortDue), Text: "Due date, soonest first"},
+		web.Option{Value: string(postgres.SortUpdated), Text: "Last updated, newest first"})
+}
+
+// commitments serves the commitments finder.
+func (s *Server) commitments(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	plan, err := s.plan(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	choices, err := s.finderChoices(ctx, plan)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	path := web.CommitmentsPath(plan)
+	fr, err := s.readFinder(ctx, plan, &choices, r.URL.Query(), path)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	months, err := s.store.ExpectedMonthCounts(ctx, plan.ID, 0)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	v := web.CommitmentsView{Plan: plan, Path: path, Filters: fr.filters, Errors: fr.errors, Active: fr.active, Page: fr.page()}
+	finderOptions(&v, choices, months)
+	status := http.StatusOK
+	if len(fr.errors) > 0 {
+		status = http.StatusUnprocessableEntity
+	} else {
+		page, err := s.store.SearchCommitments(ctx, fr.search, web.FinderPerPage, (v.Page-1)*web.FinderPerPage)
+		if err != nil {
+			s.error(w, r, err)
+			return
+		}
+		v.Total = page.Total
+		v.Pages = (page.Total + web.FinderPerPage - 1) / web.FinderPerPage
+		now := s.now()
+		for _, c := range page.Commitments {
+			v.Results = append(v.Results, web.FinderResult{CommitmentRow: s.row(plan, c), UpdateDue: c.UpdateDue(now)})
+		}
+	}
+	l := s.layout(r)
+	switch {
+	case len(fr.errors) > 0:
+		l.Title = "Error: Commitments"
+	case fr.filters.Filtered() || v.Page > 1:
+		l.Title = "Commitments: " + finderTitle(v)
+	default:
+		l.Title = "Commitments"
+	}
+	l.Alternates = append(l.Alternates, web.AlternateLink{Title: "Published updates: " + plan.Title, Href: web.FeedPath(plan)})
+	s.render(w, r, status, web.CommitmentsPage(l, v))
+}
+
+// finderTitle sums up the results for the page title, so that browser history tells searches
+// apart.
+func finderTitle(v web.CommitmentsView) string {
+	var b strings.Builder
+	b.WriteString(strconv.Itoa(v.Total) + " found")
+	if v.Filters.Query != "" {
+		b.WriteString(" for “" + v.Filters.Query + "”")
+	}
+	if v.Pages > 1 {
+		b.WriteString(", page " + strconv.Itoa(v.Page) + " of " + strconv.Itoa(v.Pages))
+	}
+	return b.String()
+}
