@@ -1,0 +1,195 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+)
+
+// chartNumbers reads a chart's numbers twice, from the picture's segments and from its table,
+// keyed "bar|status" (status "" for no update yet), and checks the picture's text alternative.
+func chartNumbers(t *testing.T, doc *goquery.Document, id string) (picture, table map[string]int, bars []string) {
+	t.Helper()
+	chart := doc.Find("#" + id)
+	if chart.Length() != 1 {
+		t.Fatalf("no chart #%s", id)
+	}
+	svg := chart.Find("svg.app-chart__picture")
+	if svg.AttrOr("role", "") != "img" {
+		t.Errorf("%s: picture role = %q, want img", id, svg.AttrOr("role", ""))
+	}
+	for _, ref := range strings.Fields(svg.AttrOr("aria-labelledby", "")) {
+		if el := chart.Find("#" + ref); el.Length() != 1 || strings.TrimSpace(el.Text()) == "" {
+			t.Errorf("%s: aria-labelledby names %q, which is missing or empty", id, ref)
+		}
+	}
+	if chart.Find("svg > title").Length() != 1 || chart.Find("svg > desc").Length() != 1 {
+		t.Errorf("%s: picture lacks a title or a description", id)
+	}
+	if chart.Find("[style], script").Length() > 0 {
+		t.Errorf("%s: chart has inline style or script", id)
+	}
+	picture, table = map[string]int{}, map[string]int{}
+	chart.Find("g.app-chart__segment").Each(func(_ int, g *goquery.Selection) {
+		n, err := strconv.Atoi(g.AttrOr("data-count", ""))
+		if err != nil {
+			t.Errorf("%s: segment count %q", id, g.AttrOr("data-count", ""))
+		}
+		picture[g.AttrOr("data-bar", "")+"|"+g.AttrOr("data-status", "")] += n
+	})
+	chart.Find("table tbody tr").Each(func(_ int, tr *goquery.Selection) {
+		bar := tr.AttrOr("data-bar", "")
+		bars = append(bars, bar)
+		tr.Find("td").Each(func(_ int, td *goquery.Selection) {
+			n, err := strconv.Atoi(strings.TrimSpace(td.Text()))
+			if err != nil {
+				t.Errorf("%s: table cell %q", id, td.Text())
+			}
+			if n > 0 {
+				table[bar+"|"+td.AttrOr("data-status", "")] = n
+			}
+		})
+	})
+	return picture, table, bars
+}
+
+// totals sums counts by bar.
+func totals(counts map[string]int) map[string]int {
+	out := map[string]int{}
+	for k, n := range counts {
+		bar, _, _ := strings.Cut(k, "|")
+		out[bar+"|total"] += n
+	}
+	return out
+}
+
+func withTotals(counts map[string]int) map[string]int {
+	out := maps.Clone(counts)
+	maps.Copy(out, totals(counts))
+	return out
+}
+
+// quarterSQL labels a month as the timeline does, "Q3 2026-27", computed in SQL so that the test
+// does not lean on the code it checks.
+const quarterSQL = `'Q' || ((extract(month FROM m)::int + 8) % 12 / 3 + 1) || ' ' ||
+	(extract(year FROM m)::int - CASE WHEN extract(month FROM m) < 4 THEN 1 ELSE 0 END) || '-' ||
+	lpad(((extract(year FROM m)::int - CASE WHEN extract(month FROM m) < 4 THEN 1 ELSE 0 END + 1) % 100)::text, 2, '0')`
+
+func dbCounts(t *testing.T, e *finderEnv, sql string, args ...any) map[string]int {
+	t.Helper()
+	rows, err := e.pool.Query(context.Background(), sql, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var bar, status string
+		var n int
+		if err := rows.Scan(&bar, &status, &n); err != nil {
+			t.Fatal(err)
+		}
+		out[bar+"|"+status] += n
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestCharts(t *testing.T) {
+	for _, generated := range []int{0, 150} {
+		t.Run(fmt.Sprint(generated, " generated"), func(t *testing.T) {
+			e := newFinderEnv(t, fixedNow, generated)
+			rec, doc := get(t, e.h, "/")
+			if rec.Code != 200 {
+				t.Fatalf("GET / = %d", rec.Code)
+			}
+
+			byPriority := dbCounts(t, e, `
+				SELECT p.number || '. ' || p.name, coalesce(c.status, ''), count(*)
+				FROM commitments c JOIN priorities p ON p.id = c.priority_id JOIN plans pl ON pl.id = c.plan_id
+				WHERE pl.is_current AND c.retired_at IS NULL GROUP BY 1, 2`)
+			picture, table, bars := chartNumbers(t, doc, "status-chart")
+			if fmt.Sprint(picture) != fmt.Sprint(byPriority) {
+				t.Errorf("status chart picture = %v,\ndatabase %v", picture, byPriority)
+			}
+			if want := withTotals(byPriority); fmt.Sprint(table) != fmt.Sprint(want) {
+				t.Errorf("status chart table = %v,\nwant %v", table, want)
+			}
+			if len(bars) != 6 {
+				t.Errorf("status chart has bars %q, want the 6 priority areas", bars)
+			}
+
+			byQuarter := dbCounts(t, e, `
+				SELECT `+quarterSQL+`, coalesce(status, ''), count(*)
+				FROM (SELECT coalesce(c.expected_month, c.due_month) AS m, c.status FROM commitments c
+				      JOIN plans pl ON pl.id = c.plan_id WHERE pl.is_current AND c.retired_at IS NULL) AS x
+				GROUP BY 1, 2`)
+			picture, table, _ = chartNumbers(t, doc, "timeline-chart")
+			if fmt.Sprint(picture) != fmt.Sprint(byQuarter) {
+				t.Errorf("timeline picture = %v,\ndatabase %v", picture, byQuarter)
+			}
+			if want := withTotals(byQuarter); fmt.Sprint(table) != fmt.Sprint(want) {
+				t.Errorf("timeline table = %v,\nwant %v", table, withTotals(byQuarter))
+			}
+
+			_, doc = get(t, e.h, "/priorities/digital-skills-and-leadership")
+			inFour := dbCounts(t, e, `
+				SELECT `+quarterSQL+`, coalesce(status, ''), count(*)
+				FROM (SELECT coalesce(c.expected_month, c.due_month) AS m, c.status FROM commitments c
+				      JOIN priorities p ON p.id = c.priority_id JOIN plans pl ON pl.id = c.plan_id
+				      WHERE pl.is_current AND c.retired_at IS NULL AND p.number = 4) AS x
+				GROUP BY 1, 2`)
+			picture, _, _ = chartNumbers(t, doc, "timeline-chart")
+			if fmt.Sprint(picture) != fmt.Sprint(inFour) {
+				t.Errorf("priority 4 timeline = %v,\ndatabase %v", picture, inFour)
+			}
+		})
+	}
+}
+
+// TestTimelineMarksNow checks that the quarter the reader is in is marked, in words as well as
+// shading, when it falls in the timeline.
+func TestTimelineMarksNow(t *testing.T) {
+	e := newFinderEnv(t, time.Date(2024, 5, 10, 12, 0, 0, 0, time.UTC), 0)
+	_, doc := get(t, e.h, "/")
+	chart := doc.Find("#timeline-chart")
+	if got := text(chart.Find(`tr[data-bar="Q1 2024-25"] th`)); got != "Q1 2024-25 (now)" {
+		t.Errorf("current quarter's row = %q", got)
+	}
+	if !strings.Contains(text(chart.Find("desc")), "The current quarter is Q1 2024-25.") {
+		t.Errorf("description = %q", text(chart.Find("desc")))
+	}
+}
+
+// TestChartsNeedNoColour checks that each status in a chart has its own pattern as well as its
+// own colours, and a legend entry in words.
+func TestChartsNeedNoColour(t *testing.T) {
+	e := newFinderEnv(t, fixedNow, 16) // every status
+	_, doc := get(t, e.h, "/")
+	chart := doc.Find("#status-chart")
+	seen := map[string]string{}
+	chart.Find("pattern").Each(func(_ int, p *goquery.Selection) {
+		look := p.Find("rect").AttrOr("fill", "") + " " + p.Find("path").AttrOr("d", "")
+		for id, other := range seen {
+			if other == look {
+				t.Errorf("patterns %s and %s look the same", id, p.AttrOr("id", ""))
+			}
+		}
+		seen[p.AttrOr("id", "")] = look
+	})
+	if len(seen) != 8 {
+		t.Errorf("%d patterns, want one for each of the 8 statuses", len(seen))
+	}
+	legend := texts(chart.Find(".app-chart__key"))
+	if len(legend) != 8 {
+		t.Errorf("legend = %q, want all 8 statuses", legend)
+	}
+}
