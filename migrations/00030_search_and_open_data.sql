@@ -10,41 +10,62 @@
 
 ALTER TABLE commitments ADD COLUMN search tsvector NOT NULL DEFAULT ''::tsvector;
 
--- The search document of a commitment. Narratives come newest first: the first 60,000 characters
--- keep word positions, so that phrases match; the next 100,000 keep words only. Older text is left
--- out, so that a commitment with a long history can never build a document beyond PostgreSQL's
--- limit for one and make publishing fail.
+-- The search document of a commitment, from its text. Narratives come newest first: the first
+-- 60,000 characters keep word positions, so that phrases match; the next 100,000 keep words only.
+-- Older text is left out, so that a commitment with a long history can never build a document
+-- beyond PostgreSQL's limit for one and make publishing fail.
 -- +goose StatementBegin
-CREATE FUNCTION commitment_search_document(c commitments) RETURNS tsvector
-LANGUAGE sql STABLE AS $$
-    WITH narratives AS (
-        SELECT coalesce(string_agg(u.narrative, ' ' ORDER BY u.id DESC), '') AS text
-        FROM updates u
-        WHERE u.commitment_id = c.id AND u.state = 'published' AND u.narrative IS NOT NULL
-    )
-    SELECT setweight(to_tsvector('english', c.deliver), 'A')
-        || setweight(to_tsvector('english', array_to_string(c.why, ' ')), 'B')
-        || setweight(to_tsvector('english', coalesce(
-               (SELECT string_agg(l.line, ' ' ORDER BY l.position)
-                FROM commitment_leads l WHERE l.commitment_id = c.id), '')), 'B')
-        || setweight(to_tsvector('english', left(narratives.text, 60000)), 'C')
-        || strip(to_tsvector('english', substr(narratives.text, 60001, 100000)))
-    FROM narratives
+CREATE FUNCTION commitment_search_vector(deliver text, why text[], leads text, narratives text) RETURNS tsvector
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT setweight(to_tsvector('english', deliver), 'A')
+        || setweight(to_tsvector('english', array_to_string(why, ' ')), 'B')
+        || setweight(to_tsvector('english', leads), 'B')
+        || setweight(to_tsvector('english', left(narratives, 60000)), 'C')
+        || strip(to_tsvector('english', substr(narratives, 60001, 100000)))
 $$;
 -- +goose StatementEnd
 
+-- Rebuilds the search documents of the commitments, in one statement for all of them: a bulk load
+-- of updates reads the updates once rather than once for each commitment. EXECUTE plans it for the
+-- number of commitments at hand.
 -- +goose StatementBegin
-CREATE FUNCTION refresh_commitment_search(ids bigint[]) RETURNS void
-LANGUAGE sql AS $$
-    UPDATE commitments c SET search = commitment_search_document(c) WHERE c.id = ANY (ids)
+CREATE FUNCTION refresh_commitment_search(ids bigint[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    IF cardinality(ids) = 0 THEN
+        RETURN;
+    END IF;
+    EXECUTE $sql$
+        UPDATE commitments c
+        SET search = commitment_search_vector(c.deliver, c.why, coalesce(l.text, ''), coalesce(n.text, ''))
+        FROM (SELECT DISTINCT id FROM unnest($1) AS i (id)) AS i
+        LEFT JOIN (SELECT commitment_id, string_agg(line, ' ' ORDER BY position) AS text
+                   FROM commitment_leads WHERE commitment_id = ANY ($1) GROUP BY commitment_id) AS l
+               ON l.commitment_id = i.id
+        LEFT JOIN (SELECT commitment_id, string_agg(narrative, ' ' ORDER BY id DESC) AS text
+                   FROM updates
+                   WHERE commitment_id = ANY ($1) AND state = 'published' AND narrative IS NOT NULL
+                   GROUP BY commitment_id) AS n
+               ON n.commitment_id = i.id
+        WHERE c.id = i.id
+    $sql$ USING ids;
+END;
 $$;
 -- +goose StatementEnd
 
--- A commitment's own text.
+-- A commitment's own text. A new commitment has no lead lines or updates yet.
 -- +goose StatementBegin
 CREATE FUNCTION commitments_search() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    NEW.search := commitment_search_document(NEW);
+    IF TG_OP = 'INSERT' THEN
+        NEW.search := commitment_search_vector(NEW.deliver, NEW.why, '', '');
+    ELSE
+        NEW.search := commitment_search_vector(NEW.deliver, NEW.why,
+            coalesce((SELECT string_agg(l.line, ' ' ORDER BY l.position)
+                      FROM commitment_leads l WHERE l.commitment_id = NEW.id), ''),
+            coalesce((SELECT string_agg(u.narrative, ' ' ORDER BY u.id DESC)
+                      FROM updates u
+                      WHERE u.commitment_id = NEW.id AND u.state = 'published' AND u.narrative IS NOT NULL), ''));
+    END IF;
     RETURN NEW;
 END;
 $$;
@@ -120,7 +141,7 @@ CREATE TRIGGER updates_search_insert AFTER INSERT ON updates
 CREATE TRIGGER updates_search_update AFTER UPDATE ON updates
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION updates_search();
 
-UPDATE commitments c SET search = commitment_search_document(c);
+SELECT refresh_commitment_search(ARRAY(SELECT id FROM commitments));
 
 -- updated_at is the time of the latest change to a row, whoever makes it.
 -- +goose StatementBegin
@@ -182,5 +203,5 @@ DROP FUNCTION commitment_leads_search;
 DROP TRIGGER commitments_search ON commitments;
 DROP FUNCTION commitments_search;
 DROP FUNCTION refresh_commitment_search;
-DROP FUNCTION commitment_search_document;
+DROP FUNCTION commitment_search_vector;
 ALTER TABLE commitments DROP COLUMN search;

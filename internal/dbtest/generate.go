@@ -62,8 +62,10 @@ func GenerateCommitments(t testing.TB, pool *pgxpool.Pool, n int) {
 	_, err = pool.Exec(ctx, `
 		WITH words AS (SELECT ARRAY['telecare', 'records', 'analytics', 'workforce'] AS w),
 		pub AS (
-			INSERT INTO updates (commitment_id, state, status, narrative, published_at)
+			INSERT INTO updates (commitment_id, state, status, status_reason, carried_forward_plan, narrative, published_at)
 			SELECT c.id, 'published', c.status,
+			       CASE WHEN c.status IN ('withdrawn', 'carried_forward') THEN 'Generated reason' END,
+			       CASE WHEN c.status = 'carried_forward' THEN 'Generated later plan' END,
 			       'Generated progress ' || (c.ordinal - 100) || ' on ' || words.w[(c.ordinal - 100 + 1) % 4 + 1],
 			       timestamptz '2026-01-01 00:00:00+00' + (((c.ordinal - 100) * 5) % 400) * interval '1 day'
 			FROM commitments c, words

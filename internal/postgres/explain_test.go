@@ -58,6 +58,17 @@ func (r *recorder) TraceQueryStart(ctx context.Context, conn *pgx.Conn, data pgx
 
 func (r *recorder) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
 
+// The queries of a batch are recorded as the queries they are.
+func (r *recorder) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
+	return ctx
+}
+
+func (r *recorder) TraceBatchQuery(ctx context.Context, conn *pgx.Conn, data pgx.TraceBatchQueryData) {
+	r.TraceQueryStart(ctx, conn, pgx.TraceQueryStartData{SQL: data.SQL, Args: data.Args})
+}
+
+func (r *recorder) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
+
 func (r *recorder) take() []recorded {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -245,6 +256,58 @@ func TestListQueriesUseIndexes(t *testing.T) {
 		}},
 		{name: "rounds", run: func(tracker.Plan) error { _, err := store.Rounds(ctx); return err }},
 		{name: "outbox", run: func(tracker.Plan) error { _, _, err := store.Outbox(ctx, postgres.OutboxFilter{Limit: 50}); return err }},
+		{name: "open data version", run: func(p tracker.Plan) error {
+			_, err := store.OpenDataVersion(ctx, p.ID, tracker.UpdateDueCutoff(now))
+			return err
+		}},
+		{name: "expected month counts", run: func(p tracker.Plan) error { _, err := store.ExpectedMonthCounts(ctx, p.ID, 0); return err }},
+		{name: "lead organisations", run: func(p tracker.Plan) error { _, err := store.LeadOrganisations(ctx, p.ID); return err }},
+		{name: "feed of a plan", run: func(p tracker.Plan) error {
+			_, err := store.FeedUpdates(ctx, postgres.UpdateFilter{PlanID: p.ID}, 50)
+			return err
+		}},
+		{name: "feed of a commitment", run: func(p tracker.Plan) error {
+			c, err := store.CommitmentByRef(ctx, p.ID, someRef(p))
+			if err != nil {
+				return err
+			}
+			rec.take()
+			_, err = store.FeedUpdates(ctx, postgres.UpdateFilter{PlanID: p.ID, CommitmentID: c.ID}, 50)
+			return err
+		}},
+		{name: "export of every commitment", planWide: true, run: func(p tracker.Plan) error {
+			return store.EachCommitment(ctx, postgres.CommitmentSearch{PlanID: p.ID, Now: now, Sort: postgres.SortDue},
+				func(tracker.Commitment) error { return nil })
+		}},
+	}
+	// The finder's first page, and its export, for each kind of filter.
+	for _, f := range []struct {
+		name string
+		q    postgres.CommitmentSearch
+	}{
+		{"all, by ref", postgres.CommitmentSearch{}},
+		{"all, by due date", postgres.CommitmentSearch{Sort: postgres.SortDue}},
+		{"all, last updated first", postgres.CommitmentSearch{Sort: postgres.SortUpdated}},
+		// Every commitment of the synthetic plan has most of its few hundred words: a word it lacks
+		// is what a selective search looks like there.
+		{"search text", postgres.CommitmentSearch{Text: "hippogriffs", Sort: postgres.SortRelevance}},
+		{"a ref", postgres.CommitmentSearch{Text: "3.17", Sort: postgres.SortRelevance}},
+		{"a status", postgres.CommitmentSearch{Statuses: []tracker.Status{tracker.Delayed}}},
+		{"overdue", postgres.CommitmentSearch{Overdue: true, Sort: postgres.SortDue}},
+		{"update due", postgres.CommitmentSearch{UpdateDue: true, Sort: postgres.SortUpdated}},
+		{"due in a quarter", postgres.CommitmentSearch{DueFrom: &tracker.Month{Year: 2026, Month: time.April}, DueTo: &tracker.Month{Year: 2026, Month: time.June}}},
+	} {
+		calls = append(calls, call{name: "finder: " + f.name, run: func(p tracker.Plan) error {
+			q := f.q
+			q.PlanID, q.Now = p.ID, now
+			if _, err := store.SearchCommitments(ctx, q, 25, 0); err != nil {
+				return err
+			}
+			if q.Text == "" && len(q.Statuses) == 0 && !q.Overdue && !q.UpdateDue && q.DueFrom == nil {
+				return nil // an export of the whole plan: see "export of every commitment"
+			}
+			return store.EachCommitment(ctx, q, func(tracker.Commitment) error { return nil })
+		}})
 	}
 
 	for _, plan := range []tracker.Plan{seed, synthetic} {

@@ -203,19 +203,11 @@ func (s *Store) EachCommitment(ctx context.Context, q CommitmentSearch, fn func(
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var c tracker.Commitment
-		var due time.Time
-		var expected *time.Time
-		var status string
 		var leads []exportLead
-		if err := rows.Scan(&c.ID, &c.PlanID, &c.PriorityID, &c.PriorityNumber, &c.PrioritySlug, &c.PriorityName,
-			&c.Ref, &c.Ordinal, &c.Deliver, &c.Why, &due, &expected, &status, &c.StatusReason, &c.SourceURL,
-			&c.LastPublishedAt, &c.Version, &leads); err != nil {
+		c, err := scanCommitment(withExtra{rows, []any{&leads}})
+		if err != nil {
 			return fmt.Errorf("postgres: export commitments: %w", err)
 		}
-		c.Due = tracker.MonthOf(due)
-		c.Expected = monthPtr(expected)
-		c.Status = tracker.Status(status)
 		for _, l := range leads {
 			line := tracker.LeadLine{Text: l.Line}
 			for _, code := range l.Codes {
@@ -265,43 +257,89 @@ func (f UpdateFilter) where() (string, pgx.NamedArgs) {
 
 const publishedUpdateFrom = updateFrom + ` JOIN priorities p ON p.id = c.priority_id`
 
+// withExtra scans a row of update columns followed by more, into scanUpdate's destinations and
+// then extra's.
+type withExtra struct {
+	pgx.CollectableRow
+	extra []any
+}
+
+func (w withExtra) Scan(dest ...any) error {
+	return w.CollectableRow.Scan(append(dest, w.extra...)...)
+}
+
 func scanPublishedUpdate(row pgx.CollectableRow) (PublishedUpdate, error) {
 	var u PublishedUpdate
-	var state, status string
-	var expected *time.Time
-	err := row.Scan(&u.ID, &u.CommitmentID, &u.CommitmentRef, &state, &status, &u.StatusLabel,
-		&u.Narrative, &expected, &u.Timescale, &u.EvidenceURL, &u.StatusReason, &u.BaseVersion,
-		&u.AuthorID, &u.AuthorName, &u.OrganisationID, &u.OrganisationCode, &u.OrganisationName,
-		&u.SourceTitle, &u.SourcePeriod, &u.SourceURL, &u.ReviewNote, &u.ReviewerName,
-		&u.SubmittedAt, &u.ReturnedAt, &u.PublishedAt, &u.CreatedAt, &u.UpdatedAt, &u.Version,
-		&u.Deliver, &u.PrioritySlug)
-	u.State = tracker.UpdateState(state)
-	u.Status = tracker.Status(status)
-	u.Expected = monthPtr(expected)
+	var err error
+	u.Update, err = scanUpdate(withExtra{row, []any{&u.Deliver, &u.PrioritySlug}})
 	return u, err
 }
 
+// exportChunk is how many updates EachPublishedUpdate reads with each query, so that no one
+// statement runs for long however many there are. A variable so that tests can make it small.
+var exportChunk = 50000
+
+// exportUpdateColumns are what the open data tells of an update: none of the names of people,
+// review notes or workflow of the full row.
+const exportUpdateColumns = `u.id, u.commitment_id, c.ref, u.state, u.status, coalesce(u.status_label, ''),
+	coalesce(u.narrative, ''), u.expected_month, coalesce(u.evidence_url, ''), u.organisation_id,
+	coalesce(o.code, ''), coalesce(o.name, ''), coalesce(u.source_title, ''), coalesce(u.source_period, ''),
+	coalesce(u.source_url, ''), u.published_at, c.deliver, p.slug`
+
 // EachPublishedUpdate calls fn with every published update f selects, oldest first (in the order
-// they were recorded), as rows arrive from the database. Only published updates are ever read.
-// It stops at fn's first error and returns it.
+// they were recorded), as they arrive from the database: they are never all held in memory. The
+// updates are read in chunks, each by its own short statement, within one read-only transaction
+// so that together they show the data as it was when the export began. Only published updates
+// are ever read, and only the fields the open data publishes are filled in. It stops at fn's
+// first error and returns it.
 func (s *Store) EachPublishedUpdate(ctx context.Context, f UpdateFilter, fn func(PublishedUpdate) error) error {
 	where, args := f.where()
-	rows, err := s.pool.Query(ctx, `SELECT `+updateColumns+`, c.deliver, p.slug`+publishedUpdateFrom+where+
-		` ORDER BY u.id`, args)
+	args["limit"] = exportChunk
+	query := `SELECT ` + exportUpdateColumns + ` FROM updates u
+		JOIN commitments c ON c.id = u.commitment_id
+		JOIN priorities p ON p.id = c.priority_id
+		LEFT JOIN organisations o ON o.id = u.organisation_id` + where + ` AND u.id > @after ORDER BY u.id LIMIT @limit`
+	var fnErr error
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		var after int64
+		for {
+			args["after"] = after
+			rows, err := tx.Query(ctx, query, args)
+			if err != nil {
+				return err
+			}
+			n := 0
+			for rows.Next() {
+				var u PublishedUpdate
+				var state, status string
+				var expected *time.Time
+				if err := rows.Scan(&u.ID, &u.CommitmentID, &u.CommitmentRef, &state, &status, &u.StatusLabel,
+					&u.Narrative, &expected, &u.EvidenceURL, &u.OrganisationID, &u.OrganisationCode,
+					&u.OrganisationName, &u.SourceTitle, &u.SourcePeriod, &u.SourceURL, &u.PublishedAt,
+					&u.Deliver, &u.PrioritySlug); err != nil {
+					rows.Close()
+					return err
+				}
+				u.State, u.Status, u.Expected = tracker.UpdateState(state), tracker.Status(status), monthPtr(expected)
+				n++
+				after = u.ID
+				if fnErr = fn(u); fnErr != nil {
+					rows.Close()
+					return fnErr
+				}
+			}
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			if n < exportChunk {
+				return nil
+			}
+		}
+	})
+	if fnErr != nil {
+		return fnErr
+	}
 	if err != nil {
-		return fmt.Errorf("postgres: export updates: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		u, err := scanPublishedUpdate(rows)
-		if err != nil {
-			return fmt.Errorf("postgres: export updates: %w", err)
-		}
-		if err := fn(u); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
 		return fmt.Errorf("postgres: export updates: %w", err)
 	}
 	return nil

@@ -131,7 +131,8 @@ func TestFeeds(t *testing.T) {
 	// update that must stay out, and the plan reports from the seed, which have no publication
 	// date and are left out.
 	if _, err := e.pool.Exec(ctx, `INSERT INTO updates (commitment_id, state, status, narrative, published_at, organisation_id)
-		SELECT c.id, v.state, v.status, v.narrative, v.published_at::timestamptz, (SELECT id FROM organisations WHERE code = 'NES')
+		SELECT c.id, v.state, v.status, v.narrative, v.published_at::timestamptz,
+		       CASE WHEN v.state = 'published' THEN (SELECT id FROM organisations WHERE code = 'NES') END
 		FROM commitments c JOIN (VALUES
 			('4.1', 'published', 'on_track', 'Cohort 4 recruited.', '2026-09-01 09:00:00+01'),
 			('4.1', 'published', 'at_risk', 'Funding for cohort 5 is not yet agreed.', '2026-10-15 14:30:00+01'),
