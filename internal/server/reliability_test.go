@@ -3,6 +3,7 @@ package server_test
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -309,5 +310,54 @@ func TestReportFormBadInput(t *testing.T) {
 	}
 	if got := openUpdate(t, app, nes, "4.2"); got.State != tracker.StateSubmitted || got.Version != sub.Version {
 		t.Errorf("after refused reviews the update is %s at version %d, want submitted at %d", got.State, got.Version, sub.Version)
+	}
+}
+
+// TestTimeouts holds a lock on a table a page reads, as a stuck query would: the page answers 503
+// when the statement timeout of the pool ends the query, and when the request's own deadline
+// does, well before a client gives up.
+func TestTimeouts(t *testing.T) {
+	tests := []struct {
+		name             string
+		statementTimeout time.Duration
+		requestTimeout   time.Duration
+	}{
+		{"statement timeout", 300 * time.Millisecond, time.Minute},
+		{"request timeout", time.Minute, 300 * time.Millisecond},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dbURL := dbtest.URL(t)
+			pool, err := postgres.Open(t.Context(), dbURL, postgres.Config{StatementTimeout: tt.statementTimeout})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(pool.Close)
+			h := server.New(server.Config{Store: postgres.New(pool), Now: nowFunc(fixedNow), RequestTimeout: tt.requestTimeout})
+
+			locker := dbtest.Connect(t, dbURL)
+			tx, err := locker.Begin(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer func() { _ = tx.Rollback(context.Background()) }()
+			if _, err := tx.Exec(t.Context(), `LOCK TABLE commitments IN ACCESS EXCLUSIVE MODE`); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan *httptest.ResponseRecorder, 1)
+			go func() {
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/commitments/4.2", nil))
+				done <- rec
+			}()
+			select {
+			case rec := <-done:
+				if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), "Sorry, the service is unavailable") {
+					t.Errorf("GET /commitments/4.2 with its table locked = %d, want 503 and the unavailable page", rec.Code)
+				}
+			case <-time.After(30 * time.Second):
+				t.Fatal("GET /commitments/4.2 with its table locked still waits after 30s")
+			}
+		})
 	}
 }

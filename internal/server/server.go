@@ -171,7 +171,9 @@ func newServer(cfg Config) *Server {
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	if err := c.Render(r.Context(), w); err != nil {
+	// Render even when the request's deadline has passed: that is when the error page saying so
+	// is needed. templ stops at a context that is done, so keep only the request's values.
+	if err := c.Render(context.WithoutCancel(r.Context()), w); err != nil {
 		s.logger.ErrorContext(r.Context(), "render", "err", err)
 	}
 }
@@ -219,8 +221,19 @@ func unavailable(err error) bool {
 	case errors.As(err, &connectErr), errors.As(err, &netErr), errors.Is(err, context.DeadlineExceeded):
 		return true
 	case errors.As(err, &pgErr):
-		// Class 08: connection exception; 57P01-57P03: the server is shutting down or starting.
-		return pgErr.Code[:2] == "08" || pgErr.Code == "57P01" || pgErr.Code == "57P02" || pgErr.Code == "57P03"
+		// Class 08: connection exception; 53: the server is out of connections, memory or disk;
+		// 57014: the statement ran past statement_timeout; 57P01-57P03: the server is shutting
+		// down or starting; 55P03: a lock was not granted in time; 40001 and 40P01: a
+		// serialization failure or deadlock, which trying again resolves.
+		switch pgErr.Code[:2] {
+		case "08", "53":
+			return true
+		}
+		switch pgErr.Code {
+		case "57014", "57P01", "57P02", "57P03", "55P03", "40001", "40P01":
+			return true
+		}
+		return false
 	}
 	return pgconn.SafeToRetry(err)
 }
