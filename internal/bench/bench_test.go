@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -49,5 +50,12 @@ WRKJSON {"requests":132710,"duration_us":10000000,"bytes":1201000000,"errors":0,
 	}
 	if _, err := parseWrk("no figures"); err == nil {
 		t.Error("parsed figures out of nothing")
+	}
+}
+
+func TestCSVRecordsCountsRecordsNotLines(t *testing.T) {
+	in := "\ufeffref,why\r\n4.1,\"first\nsecond\"\r\n4.2,one\r\n"
+	if got := csvRecords(strings.NewReader(in)); got != 3 {
+		t.Errorf("records = %d, want 3 (a header and two rows, one with a line break in a cell)", got)
 	}
 }

@@ -22,6 +22,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -817,7 +818,7 @@ func (b *bench) csv(s *server) csvFigures {
 	f.rssBefore, _ = s.memory()
 	f.smallPath = f.path + sep(f.path) + "status=delayed&priority=2"
 	_, small, _ := s.get(f.smallPath, nil)
-	f.smallBytes, f.smallRows = len(small), bytes.Count(small, []byte("\n"))
+	f.smallBytes, f.smallRows = len(small), csvRecords(bytes.NewReader(small))
 	_, f.hwmSmall = s.memory()
 	start := time.Now()
 	resp, err := http.Get(s.base + f.path)
@@ -825,7 +826,9 @@ func (b *bench) csv(s *server) csvFigures {
 		f.missing = err.Error()
 		return f
 	}
-	n, _ := io.Copy(io.Discard, &lineCounter{r: resp.Body, lines: &f.rows})
+	counted := &byteCounter{r: resp.Body}
+	f.rows = csvRecords(counted)
+	n := counted.n
 	resp.Body.Close()
 	f.took = time.Since(start)
 	f.bytes = int(n)
@@ -851,15 +854,31 @@ func sep(p string) string {
 	return "?"
 }
 
-type lineCounter struct {
-	r     io.Reader
-	lines *int
+// byteCounter counts the bytes read through it.
+type byteCounter struct {
+	r io.Reader
+	n int64
 }
 
-func (c *lineCounter) Read(p []byte) (int, error) {
+func (c *byteCounter) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
-	*c.lines += bytes.Count(p[:n], []byte("\n"))
+	c.n += int64(n)
 	return n, err
+}
+
+// csvRecords counts the records of a CSV file, header included, reading it as it streams.
+func csvRecords(r io.Reader) int {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	n := 0
+	for {
+		if _, err := cr.Read(); err != nil {
+			_, _ = io.Copy(io.Discard, r)
+			return n
+		}
+		n++
+	}
 }
 
 // ---- query plans and Go benchmarks ---------------------------------------------------
