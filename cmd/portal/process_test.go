@@ -447,3 +447,33 @@ func TestInstancesStartTogether(t *testing.T) {
 		}
 	}
 }
+
+// TestMetricsAddr serves /metrics on METRICS_ADDR, and not on the portal's own address.
+func TestMetricsAddr(t *testing.T) {
+	p := startPortal(t, dbtest.URL(t), "METRICS_ADDR=127.0.0.1:0")
+	var metricsAddr string
+	waitFor(t, "the portal serves its metrics", time.Minute, func() bool {
+		if l := p.logged("serving metrics"); len(l) > 0 {
+			metricsAddr, _ = l[0]["addr"].(string)
+			return true
+		}
+		return false
+	})
+	client := &http.Client{Timeout: 30 * time.Second}
+	if code, _, err := getStatus(client, p.url("/commitments/4.2")); err != nil || code != http.StatusOK {
+		t.Fatalf("GET /commitments/4.2 = %d %v", code, err)
+	}
+	code, body, err := getStatus(client, "http://"+metricsAddr+"/metrics")
+	if err != nil || code != http.StatusOK {
+		t.Fatalf("GET /metrics on METRICS_ADDR = %d %v", code, err)
+	}
+	for _, want := range []string{`portal_http_requests_total{code="2xx",method="GET",route="/commitments/{ref}"} 1`,
+		"portal_db_pool_total_conns", "go_goroutines", "process_resident_memory_bytes"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics does not have %s", want)
+		}
+	}
+	if code, _, err := getStatus(client, p.url("/metrics")); err != nil || code != http.StatusNotFound {
+		t.Errorf("GET /metrics on ADDR with METRICS_ADDR set = %d %v, want 404", code, err)
+	}
+}
