@@ -44,8 +44,8 @@
 // parsed; pages work fully without it.
 //
 // Pages must work at 320 CSS pixels wide without scrolling sideways (the
-// browser tests check). Put every ds_table in <div class="app-table-scroll">,
-// so that a table wider than the screen scrolls within its box, and write
+// browser tests check). Put every ds_table in a TableScroll, so
+// that a table wider than the screen scrolls within its box, and write
 // visually hidden words of a link or button with their leading space as a Go
 // string ({ " on commitment " + ref }), because templ drops white space at
 // the start of an element.

@@ -44,6 +44,33 @@ func TestSignInAndOut(t *testing.T) {
 				tab.ClickLink(priority4)
 				tab.CheckPage("priority area signed in as " + string(role))
 
+				switch role {
+				case tracker.RolePartner:
+					tab.ClickLink("Your account")
+					checkPath(t, tab, "/account")
+					tab.CheckPage("your account")
+					if got := tab.ClickButton("Change password"); got != 422 {
+						t.Fatalf("change password with nothing filled in: status %d, want 422", got)
+					}
+					if errs := tab.ErrorSummary(); len(errs) == 0 {
+						t.Error("change password with nothing filled in: no error summary")
+					} else {
+						tab.CheckFormErrors("change password with nothing filled in", errs...)
+					}
+					if got := tab.OpenStatus("/admin/users"); got != 403 {
+						t.Errorf("a partner opening the users page: status %d, want 403", got)
+					}
+					tab.CheckPage("forbidden page, as a partner")
+				case tracker.RoleStaff:
+					tab.ClickLink("Dashboard")
+					checkPath(t, tab, "/dashboard")
+					tab.CheckPage("dashboard")
+					if mode.shots {
+						tab.Screenshots("dashboard")
+					}
+					tab.ClickLink("Review")
+					tab.CheckPage("review queue with nothing waiting")
+				}
 				if role == tracker.RoleAdmin {
 					tab.ClickLink("Users")
 					checkPath(t, tab, "/admin/users")
