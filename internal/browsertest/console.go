@@ -60,7 +60,11 @@ func (tab *Tab) ConsoleErrors() []string {
 	defer l.mu.Unlock()
 	var out []string
 	for _, e := range l.errors {
-		if l.pages[e.url] && strings.Contains(e.text, "Failed to load resource: the server responded with a status of") {
+		if (l.pages[e.url] || strings.HasSuffix(e.url, "/favicon.ico")) &&
+			strings.Contains(e.text, "Failed to load resource: the server responded with a status of") {
+			// A page loaded on purpose with an error status, or the icon
+			// the browser looks for by itself when it shows a download
+			// such as JSON, which names no icon.
 			continue
 		}
 		text := e.text

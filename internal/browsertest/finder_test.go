@@ -2,7 +2,6 @@ package browsertest_test
 
 import (
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/scottish-government/delivery-tracker/internal/browsertest"
@@ -17,15 +16,7 @@ func TestPublicFinding(t *testing.T) {
 			t.Parallel()
 			srv := browsertest.StartServer(t)
 			tab := browsertest.NewTab(t, srv.URL, mode.opts...)
-			refs := func() []string {
-				var out []string
-				for _, s := range strings.Split(tab.Text(".ds_search-results__list"), "\n") {
-					if f := strings.Fields(s); len(f) > 0 && strings.Count(f[0], ".") == 1 && strings.Trim(f[0], "0123456789.") == "" {
-						out = append(out, f[0])
-					}
-				}
-				return out
-			}
+			refs := func() []string { return tab.Texts(".app-finder__result .app-commitment__ref") }
 
 			tab.Open("/")
 			tab.ClickLink("Commitments")
@@ -59,7 +50,7 @@ func TestPublicFinding(t *testing.T) {
 			mode.screenshots(tab, "finder-filtered")
 
 			tab.ClickLink("Remove the filter “Status: No update yet”")
-			checkPath(t, tab, "/commitments")
+			checkPath(t, tab, "/commitments?priority=4")
 			if got := tab.Count(".app-finder__result"); got != 5 {
 				t.Errorf("after removing the status filter: %d commitments, want the 5 in priority area 4", got)
 			}

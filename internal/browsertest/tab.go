@@ -111,6 +111,14 @@ func (tab *Tab) Text(css string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
+// Texts returns the visible text of every element matching the CSS
+// selector, each with white space collapsed, without waiting.
+func (tab *Tab) Texts(css string) []string {
+	tab.t.Helper()
+	return run(tab, "read the texts of "+css, chromedp.Evaluate[[]string](fmt.Sprintf(
+		`[...document.querySelectorAll(%s)].map((e) => e.innerText.trim().replace(/\s+/g, ' '))`, jsString(css))))
+}
+
 // Heading returns the text of the page's h1.
 func (tab *Tab) Heading() string {
 	tab.t.Helper()
