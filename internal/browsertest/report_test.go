@@ -217,3 +217,72 @@ func TestReportAndPublishKeyboard(t *testing.T) {
 		t.Errorf("the public commitment page does not show %q: %q", progress, main)
 	}
 }
+
+// TestDraftAndStaffPublish covers the report form's other states: a partner
+// saves a draft and comes back to it; staff report on a commitment themselves
+// from its public page, withdraw it (forgetting the reason first) and
+// publish at once; the public page shows it withdrawn, with the reason.
+func TestDraftAndStaffPublish(t *testing.T) {
+	for _, mode := range modes {
+		t.Run(mode.name, func(t *testing.T) {
+			t.Parallel()
+			srv := browsertest.StartServer(t)
+			partner := srv.CreateUser(t, tracker.RolePartner, "CIVTECH")
+			staff := srv.CreateUser(t, tracker.RoleStaff, "")
+			const draft = "Challenge owners are being found."
+			const reason = "CivTech 10 did not run a health and social care challenge."
+
+			p := browsertest.NewTab(t, srv.URL, mode.opts...)
+			p.Open("/")
+			p.SignIn(partner.Email, partner.Password)
+			p.ClickLink("Report progress")
+			p.ClickLink("Report progress on commitment 4.5")
+			p.Choose("Not started")
+			p.Fill("Progress", draft)
+			if got := p.ClickButton("Save draft"); got != 200 {
+				t.Fatalf("save a draft: status %d, want 200 (errors %q)", got, p.ErrorSummary())
+			}
+			p.ClickLink("Continue report on commitment 4.5")
+			if got := p.Value("Progress"); got != draft {
+				t.Errorf("the draft's progress is %q, want %q", got, draft)
+			}
+			p.CheckPage("report form with a draft")
+
+			s := browsertest.NewTab(t, srv.URL, mode.opts...)
+			s.Open("/")
+			s.SignIn(staff.Email, staff.Password)
+			s.ClickLink("Overview")
+			s.ClickLink(priority4)
+			s.ClickLink("4.5 " + commitment45)
+			s.ClickLink("Report progress on commitment 4.5")
+			checkPath(t, s, "/report/4.5")
+			s.CheckPage("report form, as staff")
+			if mode.shots {
+				s.Screenshots("report-form-staff")
+			}
+			s.Choose("Withdrawn")
+			s.Fill("Progress", "The challenge will not run.")
+			if got := s.ClickButton("Publish"); got != 422 {
+				t.Fatalf("withdraw with no reason: status %d, want 422", got)
+			}
+			s.CheckFormErrors("staff report form, withdrawn with no reason", "Enter the reason the commitment is withdrawn")
+			s.Fill("Reason (Withdrawn or Carried forward only)", reason)
+			if got := s.ClickButton("Publish"); got != 200 {
+				t.Fatalf("publish: status %d, want 200 (errors %q)", got, s.ErrorSummary())
+			}
+			if got := s.Notification(); !strings.Contains(got, "has been published") {
+				t.Errorf("after publishing, the banner says %q", got)
+			}
+
+			pub := browsertest.NewTab(t, srv.URL, mode.opts...)
+			pub.Open("/commitments/4.5")
+			if got := pub.Text(".ds_summary-list"); !strings.Contains(got, "Withdrawn") {
+				t.Errorf("the commitment's status is not Withdrawn: %q", got)
+			}
+			if main := pub.Text("main"); !strings.Contains(main, reason) {
+				t.Errorf("the public page does not give the reason %q: %q", reason, main)
+			}
+			pub.CheckPage("withdrawn commitment")
+		})
+	}
+}
