@@ -205,6 +205,7 @@ func NewTab(t testing.TB, base string, opts ...TabOption) *Tab {
 	for _, o := range opts {
 		o(&cfg)
 	}
+	axeScript(t) // skip or fail at once, not at the first check, without axe-core
 	parent := browser(t)
 	ctx, cancel := chromedp.NewContext(parent, chromedp.WithNewBrowserContext())
 	tab := &Tab{t: t, ctx: ctx, base: strings.TrimRight(base, "/"), noScript: cfg.noScript, width: cfg.width, height: cfg.height}
