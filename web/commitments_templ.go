@@ -251,7 +251,7 @@ func finderFilters(v CommitmentsView) templ.Component {
 			{Name: ParamOverdue, Value: Yes, Text: "Overdue", Checked: v.Filters.Overdue,
 				Hint: "Past the month it was due by and not delivered"},
 			{Name: ParamUpdateDue, Value: Yes, Text: "Update due", Checked: v.Filters.UpdateDue,
-				Hint: "No progress published through this site in the last 90 days"},
+				Hint: "Not yet delivered, withdrawn or carried forward, and no progress published through this site in the last 90 days"},
 		}}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err

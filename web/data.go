@@ -61,7 +61,7 @@ var FinderParams = []DataField{
 	{ParamOrg, "text", "A lead organisation's code, such as NES."},
 	{ParamDue, "text", "A financial year, such as 2024-25, or one of its quarters, such as 2024-25-q1 (April to June 2024): commitments expected in it."},
 	{ParamOverdue, "yes", "Only overdue commitments."},
-	{ParamUpdateDue, "yes", "Only commitments with no update published through this site in the last 90 days."},
+	{ParamUpdateDue, "yes", "Only commitments not yet delivered, withdrawn or carried forward that have had no update published through this site in the last 90 days."},
 	{ParamSort, "text", "ref (the default, or the best match first when searching), due (soonest first) or updated (latest update first)."},
 }
 

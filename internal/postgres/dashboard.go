@@ -24,8 +24,10 @@ type Dashboard struct {
 const overdueWhere = `coalesce(c.expected_month, c.due_month) < @month
 	AND coalesce(c.status, '') NOT IN ('delivered', 'withdrawn', 'carried_forward')`
 
-// updateDueWhere is tracker.UpdateDue in SQL, with @cutoff from tracker.UpdateDueCutoff.
-const updateDueWhere = `(c.last_published_at IS NULL OR c.last_published_at < @cutoff)`
+// updateDueWhere is Commitment.UpdateDue in SQL: still open and nothing published since @cutoff
+// (from tracker.UpdateDueCutoff).
+const updateDueWhere = `coalesce(c.status, '') NOT IN ('delivered', 'withdrawn', 'carried_forward')
+	AND (c.last_published_at IS NULL OR c.last_published_at < @cutoff)`
 
 // Dashboard returns, for the plan at now, the overdue commitments (longest overdue first) and the
 // commitments due an update (longest without one first), at most limit of each, with their

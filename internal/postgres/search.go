@@ -130,8 +130,7 @@ func (q CommitmentSearch) where() (string, pgx.NamedArgs) {
 		args["closed"] = closedStatuses()
 	}
 	if q.UpdateDue {
-		// tracker.UpdateDue: nothing published through the portal since the cutoff.
-		where += ` AND (c.last_published_at IS NULL OR c.last_published_at < @cutoff)`
+		where += ` AND ` + updateDueWhere
 		args["cutoff"] = tracker.UpdateDueCutoff(q.Now)
 	}
 	return where, args

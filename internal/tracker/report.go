@@ -32,17 +32,19 @@ func UpdateDueCutoff(now time.Time) time.Time {
 	return now.Add(-UpdateDueAfter)
 }
 
-// UpdateDue is the single rule for "update due": no update has been published through the portal
-// in the last 90 days. lastPublished is the publication time of the latest published update, nil
-// when there is none; reports taken from a published plan have no publication time, so a
-// commitment whose only updates are plan reports is due an update.
+// UpdateDue is the time part of the rule for "update due": no update has been published through
+// the portal in the last 90 days. lastPublished is the publication time of the latest published
+// update, nil when there is none; reports taken from a published plan have no publication time, so
+// a commitment whose only updates are plan reports is due an update.
 func UpdateDue(lastPublished *time.Time, now time.Time) bool {
 	return lastPublished == nil || lastPublished.Before(UpdateDueCutoff(now))
 }
 
-// UpdateDue reports whether, at now, the commitment is due an update (see the function UpdateDue).
+// UpdateDue is the single rule for "update due" on a commitment: it is still open (not Delivered,
+// Withdrawn or Carried forward, which owe no further updates) and nothing has been published on it
+// through the portal in the last 90 days (see the function UpdateDue).
 func (c Commitment) UpdateDue(now time.Time) bool {
-	return UpdateDue(c.LastPublishedAt, now)
+	return c.Status.Open() && UpdateDue(c.LastPublishedAt, now)
 }
 
 // TextLength counts the characters of text from a form as a person sees them: a line break is

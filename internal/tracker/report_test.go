@@ -31,6 +31,12 @@ func TestUpdateDue(t *testing.T) {
 			if got := (Commitment{LastPublishedAt: tt.last}).UpdateDue(now); got != tt.want {
 				t.Errorf("Commitment.UpdateDue = %v, want %v", got, tt.want)
 			}
+			for _, st := range Statuses {
+				want := tt.want && st.Open()
+				if got := (Commitment{Status: st, LastPublishedAt: tt.last}).UpdateDue(now); got != want {
+					t.Errorf("Commitment.UpdateDue with status %s = %v, want %v", st, got, want)
+				}
+			}
 		})
 	}
 }
