@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"runtime/debug"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 )
 
@@ -101,6 +103,7 @@ func (s *Server) publicPage(next http.HandlerFunc) http.HandlerFunc {
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
+		r = r.WithContext(context.WithValue(r.Context(), dataVersionKey{}, version))
 		key := r.URL.RequestURI()
 		if page, ok := s.pages.get(key, etag); ok {
 			h.Set("ETag", etag)
@@ -296,4 +299,76 @@ func (v *versionReads) loop() {
 		cancel()
 		close(call.done)
 	}
+}
+
+// dataVersionKey carries, in a request's context, the data version publicPage read for it.
+type dataVersionKey struct{}
+
+// dataVersion returns the data version for the request: the one publicPage read for it, or a
+// fresh read.
+func (s *Server) dataVersion(ctx context.Context) (int64, error) {
+	if v, ok := ctx.Value(dataVersionKey{}).(int64); ok {
+		return v, nil
+	}
+	return s.versions.get(ctx)
+}
+
+// dataMemo keeps figures worked out over a whole plan, such as its counts by status, under the
+// data version they were read at, for every request at that version, signed in or not. Read
+// before the figures, the version can only be older than the data they show, never newer, so a
+// change is never missed; the memo empties when the version moves on. Values are shared between
+// requests and must not be changed.
+type dataMemo struct {
+	mu      sync.Mutex
+	version int64
+	values  map[string]any
+}
+
+// remember returns the value under key at the request's data version, working it out with
+// compute when there is none.
+func remember[T any](s *Server, ctx context.Context, key string, compute func() (T, error)) (T, error) {
+	v, err := s.dataVersion(ctx)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	m := &s.memo
+	m.mu.Lock()
+	if x, ok := m.values[key]; ok && m.version == v {
+		m.mu.Unlock()
+		return x.(T), nil
+	}
+	m.mu.Unlock()
+	x, err := compute()
+	if err != nil {
+		return x, err
+	}
+	m.mu.Lock()
+	if v > m.version || m.values == nil {
+		m.version, m.values = v, map[string]any{}
+	}
+	if v == m.version && len(m.values) < maxMemoValues {
+		m.values[key] = x
+	}
+	m.mu.Unlock()
+	return x, nil
+}
+
+// maxMemoValues bounds the figures kept at one data version.
+const maxMemoValues = 1000
+
+// statusCounts is Store.StatusCounts, kept per data version and month.
+func (s *Server) statusCounts(ctx context.Context, planID int64, now time.Time) (map[int]tracker.StatusCounts, error) {
+	key := fmt.Sprintf("status counts %d %s", planID, tracker.CurrentMonth(now))
+	return remember(s, ctx, key, func() (map[int]tracker.StatusCounts, error) {
+		return s.store.StatusCounts(ctx, planID, now)
+	})
+}
+
+// expectedMonthCounts is Store.ExpectedMonthCounts, kept per data version.
+func (s *Server) expectedMonthCounts(ctx context.Context, planID, priorityID int64) ([]postgres.MonthCount, error) {
+	key := fmt.Sprintf("month counts %d %d", planID, priorityID)
+	return remember(s, ctx, key, func() ([]postgres.MonthCount, error) {
+		return s.store.ExpectedMonthCounts(ctx, planID, priorityID)
+	})
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/scottish-government/delivery-tracker/internal/dbtest"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/server"
+	"github.com/scottish-government/delivery-tracker/internal/tracker"
 )
 
 // request serves a GET request with the headers given as name, value pairs.
@@ -131,5 +132,29 @@ func TestPublicETagChangesWithTheDay(t *testing.T) {
 	}
 	if strings.Count(second.Body.String(), "Overdue") <= strings.Count(first.Body.String(), "Overdue") {
 		t.Error("the page served on the new day does not show the commitment that became overdue")
+	}
+}
+
+// The plan-wide counts kept per data version follow a change on the next request, for signed-in
+// staff as for the public.
+func TestPlanCountsFollowAPublish(t *testing.T) {
+	app := newApp(t)
+	staff := signIn(t, app, tracker.RoleStaff, "")
+	atRisk := func() string {
+		t.Helper()
+		rec, doc := staff.get("/dashboard")
+		if rec.Code != http.StatusOK {
+			t.Fatalf("GET /dashboard = %d", rec.Code)
+		}
+		return text(doc.Find(`.app-dashboard-counts tfoot tr td[data-status="at_risk"]`))
+	}
+	before := atRisk()
+	publish(t, app.Pool, "4.4", "at_risk", "Recruitment of the cohort has slipped.")
+	if after := atRisk(); after == before || after != "1" {
+		t.Errorf("at risk on the dashboard: %q before the publish, %q after, want 1 after", before, after)
+	}
+	public := request(app, "/")
+	if !strings.Contains(public.Body.String(), "At risk") {
+		t.Error("the overview does not count the commitment at risk")
 	}
 }

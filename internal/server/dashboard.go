@@ -38,7 +38,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	counts, err := s.store.StatusCounts(ctx, plan.ID, now)
+	counts, err := s.statusCounts(ctx, plan.ID, now)
 	if err != nil {
 		s.error(w, r, err)
 		return

@@ -343,7 +343,7 @@ func (s *Server) commitments(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	months, err := s.store.ExpectedMonthCounts(ctx, plan.ID, 0)
+	months, err := s.expectedMonthCounts(ctx, plan.ID, 0)
 	if err != nil {
 		s.error(w, r, err)
 		return

@@ -62,12 +62,12 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	counts, err := s.store.StatusCounts(ctx, plan.ID, s.now())
+	counts, err := s.statusCounts(ctx, plan.ID, s.now())
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	months, err := s.store.ExpectedMonthCounts(ctx, plan.ID, 0)
+	months, err := s.expectedMonthCounts(ctx, plan.ID, 0)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -106,7 +106,7 @@ func (s *Server) priority(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	months, err := s.store.ExpectedMonthCounts(ctx, plan.ID, p.ID)
+	months, err := s.expectedMonthCounts(ctx, plan.ID, p.ID)
 	if err != nil {
 		s.error(w, r, err)
 		return

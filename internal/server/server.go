@@ -91,7 +91,9 @@ type Server struct {
 	// versions reads the data version for publicPage, shared between requests that arrive
 	// together.
 	versions *versionReads
-	bench    string // Config.BenchStaticDir
+	// memo keeps plan-wide figures per data version (see remember).
+	memo  dataMemo
+	bench string // Config.BenchStaticDir
 
 	metrics        *metrics
 	registry       *prometheus.Registry
