@@ -98,7 +98,7 @@ func (b *bench) write() error {
 			p("| National scale, %s: p95 at most 20 ms | %s | **not measured** |\n", n.name, n.missing)
 			continue
 		}
-		how := "no page cache: every request queries the database"
+		how := "no page cache: every request reads the database"
 		if n.name == "overview, page cache on" {
 			how = "as deployed, with the page cache; without it, see below"
 		}
@@ -160,7 +160,8 @@ func (b *bench) write() error {
 	} else {
 		p(" (reused from an earlier run)")
 	}
-	p(". The server runs with the page cache off, so every request queries the database, except for the\n")
+	p(". The server runs with the page cache off, so every request reads the database (plan-wide counts are\n")
+	p("still kept per data version), except for the\n")
 	p("row marked \"page cache on\", which is the overview as visitors get it; %d connections,\n", b.opt.latConns)
 	p("%s per run; where several paths are listed, requests take them in turn.\n\n", b.opt.duration)
 	p("| Page | Paths | Largest page | req/s | p50 ms | p95 ms | p99 ms | Errors |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n")
