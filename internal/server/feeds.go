@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 	"github.com/scottish-government/delivery-tracker/web"
@@ -103,17 +101,7 @@ func (s *Server) planFeed(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) priorityFeed(w http.ResponseWriter, r *http.Request) {
-	plan, err := s.plan(r)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	slug := chi.URLParam(r, "slug")
-	if !tracker.ValidSlug(slug) {
-		s.notFound(w, r)
-		return
-	}
-	p, err := s.store.PriorityBySlug(r.Context(), plan.ID, slug)
+	plan, p, err := s.priorityInPath(r)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -127,17 +115,7 @@ func (s *Server) priorityFeed(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) commitmentFeed(w http.ResponseWriter, r *http.Request) {
-	plan, err := s.plan(r)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	ref := chi.URLParam(r, "ref")
-	if !tracker.ValidRef(ref) {
-		s.notFound(w, r)
-		return
-	}
-	c, err := s.store.CommitmentByRef(r.Context(), plan.ID, ref)
+	plan, c, err := s.commitmentInPath(r)
 	if err != nil {
 		s.error(w, r, err)
 		return

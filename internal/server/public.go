@@ -84,19 +84,39 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, web.OverviewPage(l, v))
 }
 
-func (s *Server) priority(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
+// priorityInPath returns the plan and the priority area the path names ({plan} if present, and
+// {slug}). It returns tracker.ErrNotFound for a slug of the wrong shape, before any query.
+func (s *Server) priorityInPath(r *http.Request) (tracker.Plan, tracker.Priority, error) {
 	plan, err := s.plan(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return tracker.Plan{}, tracker.Priority{}, err
 	}
 	slug := chi.URLParam(r, "slug")
 	if !tracker.ValidSlug(slug) {
-		s.notFound(w, r)
-		return
+		return tracker.Plan{}, tracker.Priority{}, tracker.ErrNotFound
 	}
-	p, err := s.store.PriorityBySlug(ctx, plan.ID, slug)
+	p, err := s.store.PriorityBySlug(r.Context(), plan.ID, slug)
+	return plan, p, err
+}
+
+// commitmentInPath returns the plan and the commitment the path names ({plan} if present, and
+// {ref}). It returns tracker.ErrNotFound for a ref of the wrong shape, before any query.
+func (s *Server) commitmentInPath(r *http.Request) (tracker.Plan, tracker.Commitment, error) {
+	plan, err := s.plan(r)
+	if err != nil {
+		return tracker.Plan{}, tracker.Commitment{}, err
+	}
+	ref := chi.URLParam(r, "ref")
+	if !tracker.ValidRef(ref) {
+		return tracker.Plan{}, tracker.Commitment{}, tracker.ErrNotFound
+	}
+	c, err := s.store.CommitmentByRef(r.Context(), plan.ID, ref)
+	return plan, c, err
+}
+
+func (s *Server) priority(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	plan, p, err := s.priorityInPath(r)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -120,17 +140,7 @@ func (s *Server) priority(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) commitment(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	plan, err := s.plan(r)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	ref := chi.URLParam(r, "ref")
-	if !tracker.ValidRef(ref) {
-		s.notFound(w, r)
-		return
-	}
-	c, err := s.store.CommitmentByRef(ctx, plan.ID, ref)
+	plan, c, err := s.commitmentInPath(r)
 	if err != nil {
 		s.error(w, r, err)
 		return
