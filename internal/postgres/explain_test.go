@@ -288,9 +288,10 @@ func TestListQueriesUseIndexes(t *testing.T) {
 		{"all, by ref", postgres.CommitmentSearch{}},
 		{"all, by due date", postgres.CommitmentSearch{Sort: postgres.SortDue}},
 		{"all, last updated first", postgres.CommitmentSearch{Sort: postgres.SortUpdated}},
-		// Every commitment of the synthetic plan has most of its few hundred words: a word it lacks
-		// is what a selective search looks like there.
+		// A word no commitment has, and one a good part of the synthetic plan's commitments have
+		// in their own words or their updates' narratives.
 		{"search text", postgres.CommitmentSearch{Text: "hippogriffs", Sort: postgres.SortRelevance}},
+		{"search a common word", postgres.CommitmentSearch{Text: "telehealth", Sort: postgres.SortRelevance}},
 		{"a ref", postgres.CommitmentSearch{Text: "3.17", Sort: postgres.SortRelevance}},
 		{"a status", postgres.CommitmentSearch{Statuses: []tracker.Status{tracker.Delayed}}},
 		{"overdue", postgres.CommitmentSearch{Overdue: true, Sort: postgres.SortDue}},

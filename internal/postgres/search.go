@@ -21,7 +21,9 @@ const (
 	SortDue CommitmentSort = "due"
 	// SortUpdated puts the most recently published update first; commitments with none come last.
 	SortUpdated CommitmentSort = "updated"
-	// SortRelevance puts the best matches for the search text first: an exact ref, then by rank.
+	// SortRelevance puts the best matches for the search text first: an exact ref, then by the
+	// rank of the commitment's own words (what it will deliver, why, its lead lines), so that one
+	// found only through the narratives of its updates comes after those that say the words.
 	SortRelevance CommitmentSort = "relevance"
 )
 
@@ -79,11 +81,13 @@ func (q CommitmentSearch) where() (string, pgx.NamedArgs) {
 	where := ` WHERE c.retired_at IS NULL AND c.plan_id = @plan`
 	if q.Text != "" {
 		args["text"] = q.Text
+		// The whole document, own words and narratives, through its index (commitments_matching);
+		// c.search, the own words alone, only ranks.
+		match := `SELECT unnest(commitments_matching(websearch_to_tsquery('english', @text)))`
 		if tracker.ValidRef(q.Text) {
-			where += ` AND (c.search @@ websearch_to_tsquery('english', @text) OR c.ref = @text)`
-		} else {
-			where += ` AND c.search @@ websearch_to_tsquery('english', @text)`
+			match += ` UNION ALL SELECT r.id FROM commitments r WHERE r.plan_id = @plan AND r.ref = @text`
 		}
+		where += ` AND c.id IN (` + match + `)`
 	}
 	if q.PriorityID != 0 {
 		where += ` AND c.priority_id = @priority`
@@ -146,32 +150,60 @@ func (q CommitmentSearch) orderBy() string {
 		return ` ORDER BY c.last_published_at DESC NULLS LAST, ` + refOrder
 	case SortRelevance:
 		if q.Text != "" {
-			return ` ORDER BY c.ref = @text DESC, ts_rank_cd(c.search, websearch_to_tsquery('english', @text)) DESC, ` + refOrder
+			// The query in a subquery is parsed once, not once for each commitment ranked.
+			return ` ORDER BY c.ref = @text DESC, ts_rank_cd(c.search, (SELECT websearch_to_tsquery('english', @text))) DESC, ` + refOrder
 		}
 	}
 	return ` ORDER BY ` + refOrder
 }
 
 // SearchCommitments returns the page of the search's results at offset, at most limit long, with
-// their lead lines, and how many results there are in all. Both queries go to the database in
-// one round trip. An offset beyond the results gives an empty page with the true total.
+// their lead lines, and how many results there are in all. An offset beyond the results gives an
+// empty page with the true total.
 func (s *Store) SearchCommitments(ctx context.Context, q CommitmentSearch, limit, offset int) (CommitmentPage, error) {
 	where, args := q.where()
 	args["limit"] = limit
 	args["offset"] = offset
-	batch := &pgx.Batch{}
 	var page CommitmentPage
-	batch.Queue(`SELECT count(*) FROM commitments c`+where, args).QueryRow(func(row pgx.Row) error {
-		return row.Scan(&page.Total)
-	})
-	batch.Queue(`SELECT `+commitmentColumns+commitmentFrom+where+q.orderBy()+` LIMIT @limit OFFSET @offset`, args).
-		Query(func(rows pgx.Rows) error {
-			var err error
-			page.Commitments, err = pgx.CollectRows(rows, scanCommitment)
-			return err
+	if q.Text != "" {
+		// A text search finds its commitments through the search index and must rank every
+		// one of them, so one statement finds, ranks and counts them from narrow rows, and only
+		// the page is read in full.
+		rows, _ := s.pool.Query(ctx, `WITH found AS MATERIALIZED (
+				SELECT c.id, row_number() OVER (`+q.orderBy()+`) AS n, count(*) OVER () AS total
+				FROM commitments c`+where+`)
+			SELECT `+commitmentColumns+`, f.total FROM found f JOIN commitments c ON c.id = f.id
+			JOIN priorities p ON p.id = c.priority_id
+			WHERE f.n > @offset AND f.n <= @offset + @limit ORDER BY f.n`, args)
+		var err error
+		page.Commitments, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (tracker.Commitment, error) {
+			return scanCommitmentWith(row, &page.Total)
 		})
-	if err := s.pool.SendBatch(ctx, batch).Close(); err != nil {
-		return CommitmentPage{}, fmt.Errorf("postgres: search commitments: %w", err)
+		if err != nil {
+			return CommitmentPage{}, fmt.Errorf("postgres: search commitments: %w", err)
+		}
+		if len(page.Commitments) == 0 {
+			// No row carried the total: there are none, or the page is past the end.
+			if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM commitments c`+where, args).Scan(&page.Total); err != nil {
+				return CommitmentPage{}, fmt.Errorf("postgres: search commitments: %w", err)
+			}
+		}
+	} else {
+		// Without text, the count reads an index alone and the page reads its rows in order from
+		// another, stopping after the page: both go to the database in one round trip.
+		batch := &pgx.Batch{}
+		batch.Queue(`SELECT count(*) FROM commitments c`+where, args).QueryRow(func(row pgx.Row) error {
+			return row.Scan(&page.Total)
+		})
+		batch.Queue(`SELECT `+commitmentColumns+commitmentFrom+where+q.orderBy()+` LIMIT @limit OFFSET @offset`, args).
+			Query(func(rows pgx.Rows) error {
+				var err error
+				page.Commitments, err = pgx.CollectRows(rows, scanCommitment)
+				return err
+			})
+		if err := s.pool.SendBatch(ctx, batch).Close(); err != nil {
+			return CommitmentPage{}, fmt.Errorf("postgres: search commitments: %w", err)
+		}
 	}
 	if err := loadLeads(ctx, s.pool, page.Commitments, false); err != nil {
 		return CommitmentPage{}, err

@@ -349,6 +349,68 @@ func TestSearchDocumentFollowsChanges(t *testing.T) {
 	if got := find("griffins"); !slices.Equal(got, []string{"4.4"}) {
 		t.Errorf("changed deliver text: search = %v, want [4.4]", got)
 	}
+	// The words of a search may come from the commitment's own text and its narratives at once.
+	if got := find("griffin hippogriff"); !slices.Equal(got, []string{"4.4"}) {
+		t.Errorf("words from the deliver text and a narrative: search = %v, want [4.4]", got)
+	}
+	if got := find("griffin -hippogriff"); got != nil {
+		t.Errorf("a word left out by the search is in a narrative: search = %v, want none", got)
+	}
+}
+
+// A commitment that says the words itself ranks above one whose updates say them, however often,
+// and the page past the end of a text search still gives the true total.
+func TestSearchRanksOwnWordsFirst(t *testing.T) {
+	ctx := context.Background()
+	pool := dbtest.Pool(t)
+	store := postgres.New(pool)
+	plan, err := store.CurrentPlan(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c41, err := store.CommitmentByRef(ctx, plan.ID, "4.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c44, err := store.CommitmentByRef(ctx, plan.ID, "4.4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO updates (commitment_id, state, status, narrative, submitted_at, published_at)
+		VALUES ($1, 'published', 'on_track', 'Wyvern wyvern wyvern: the wyvern register is live.', now(), now())`, c41.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `UPDATE commitments SET deliver = deliver || ' A wyvern register.' WHERE id = $1`, c44.ID); err != nil {
+		t.Fatal(err)
+	}
+	q := postgres.CommitmentSearch{PlanID: plan.ID, Text: "wyverns", Sort: postgres.SortRelevance, Now: searchNow}
+	page, err := store.SearchCommitments(ctx, q, 25, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var refs []string
+	for _, c := range page.Commitments {
+		refs = append(refs, c.Ref)
+		if c.Ref == "4.1" && len(c.Leads) != 1 {
+			t.Errorf("4.1 came with %d lead lines, want its 1", len(c.Leads))
+		}
+	}
+	if !slices.Equal(refs, []string{"4.4", "4.1"}) || page.Total != 2 {
+		t.Errorf("by relevance: %v of %d, want [4.4 4.1] of 2", refs, page.Total)
+	}
+	q.Sort = postgres.SortRef
+	if page, err = store.SearchCommitments(ctx, q, 1, 1); err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Commitments) != 1 || page.Commitments[0].Ref != "4.4" || page.Total != 2 {
+		t.Errorf("by ref, second page of one: %+v", page)
+	}
+	if page, err = store.SearchCommitments(ctx, q, 25, 25); err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Commitments) != 0 || page.Total != 2 {
+		t.Errorf("past the end: %d commitments of %d, want none of 2", len(page.Commitments), page.Total)
+	}
 }
 
 func TestExpectedMonthCounts(t *testing.T) {
