@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -27,17 +28,21 @@ type finderChoices struct {
 	organisations []tracker.Organisation
 }
 
-// finderChoices loads the priority areas and lead organisations of a plan.
+// finderChoices loads the priority areas and lead organisations of a plan, kept per data
+// version: every finder request and export needs them, and finding which organisations lead a
+// commitment of the plan reads all its lead lines.
 func (s *Server) finderChoices(ctx context.Context, plan tracker.Plan) (finderChoices, error) {
-	ps, err := s.store.Priorities(ctx, plan.ID)
-	if err != nil {
-		return finderChoices{}, err
-	}
-	orgs, err := s.store.LeadOrganisations(ctx, plan.ID)
-	if err != nil {
-		return finderChoices{}, err
-	}
-	return finderChoices{priorities: ps, organisations: orgs}, nil
+	return remember(s, ctx, fmt.Sprintf("finder choices %d", plan.ID), func() (finderChoices, error) {
+		ps, err := s.store.Priorities(ctx, plan.ID)
+		if err != nil {
+			return finderChoices{}, err
+		}
+		orgs, err := s.store.LeadOrganisations(ctx, plan.ID)
+		if err != nil {
+			return finderChoices{}, err
+		}
+		return finderChoices{priorities: ps, organisations: orgs}, nil
+	})
 }
 
 // finderRequest is a finder request read and checked: the filters as typed, the search they
@@ -136,7 +141,8 @@ func (s *Server) readFinder(ctx context.Context, plan tracker.Plan, choices *fin
 				return fr, err
 			} else {
 				sq.OrganisationID = o.ID
-				choices.organisations = append(choices.organisations, o)
+				// The choices are shared between requests: append to a copy.
+				choices.organisations = append(slices.Clip(choices.organisations), o)
 			}
 		default:
 			fail("org", "Choose a lead organisation from the list")
