@@ -91,7 +91,7 @@ func run(ctx context.Context, args []string) error {
 	fs.StringVar(&o.report, "report", "internal/bench/REPORT.md", "where to copy the report for the repository (empty: nowhere)")
 	fs.DurationVar(&o.duration, "duration", 10*time.Second, "length of each load run")
 	fs.IntVar(&o.conns, "conns", 64, "connections for the ceiling comparison")
-	fs.IntVar(&o.latConns, "latency-conns", 8, "connections for the national-scale latency runs")
+	fs.IntVar(&o.latConns, "latency-conns", 8, "connections for the national-scale runs under contention (each also runs with one)")
 	fs.IntVar(&o.goCount, "count", 5, "runs of each Go benchmark, for benchstat")
 	fs.BoolVar(&o.skipGo, "skip-go", false, "skip the Go benchmarks")
 	fs.BoolVar(&o.reuseDemo, "reuse-demo", false, "keep portal_demo when it already holds the synthetic plan")
@@ -609,6 +609,10 @@ var nationalTargets = []nationalTarget{
 			"/commitments?plan=" + demo.PlanSlug + "&q=dementia+pathways", "/commitments?plan=" + demo.PlanSlug + "&q=3.17",
 			"/commitments?plan=" + demo.PlanSlug + "&q=vaccination&status=on_track"},
 	}},
+	// Not a target of its own: a word in nearly every commitment, the most a search can have to
+	// rank, to show how the cost grows with the number found.
+	{name: "text search, a word in nearly every commitment", candidates: [][]string{
+		{"/plans/" + demo.PlanSlug + "/commitments?q=digital"}, {"/commitments?plan=" + demo.PlanSlug + "&q=digital"}}},
 	{name: "staff dashboard", staff: true, candidates: [][]string{{"/dashboard?plan=" + demo.PlanSlug}, {"/dashboard"}}},
 	{name: "priority page", candidates: [][]string{{"/plans/" + demo.PlanSlug + "/priorities/synthetic-area-3"}}},
 	{name: "commitment page", candidates: [][]string{{"/plans/" + demo.PlanSlug + "/commitments/3.17",
@@ -622,7 +626,8 @@ type nationalRow struct {
 	name    string
 	paths   []string
 	bytes   int
-	load    load
+	single  load // one connection: the latency one reader sees, judged against the target
+	load    load // latency-conns connections: the same under contention for the two cores
 	missing string
 }
 
@@ -698,11 +703,16 @@ func (b *bench) national(ctx context.Context) error {
 		}
 		if row.missing == "" {
 			b.logf("%s: %s", t.name, strings.Join(row.paths, " "))
+			if row.single, err = b.wrk(ctx, s.base, 1, h, row.paths...); err != nil {
+				return err
+			}
+			b.record("national/"+strings.ReplaceAll(t.name, " ", "-")+"/conns=1", row.single)
+			b.logf("  one connection: %.0f req/s, p95 %.1f ms", row.single.rps(), ms(row.single.P95))
 			if row.load, err = b.wrk(ctx, s.base, b.opt.latConns, h, row.paths...); err != nil {
 				return err
 			}
 			b.record("national/"+strings.ReplaceAll(t.name, " ", "-"), row.load)
-			b.logf("  %.0f req/s, p95 %.1f ms", row.load.rps(), ms(row.load.P95))
+			b.logf("  %d connections: %.0f req/s, p95 %.1f ms", b.opt.latConns, row.load.rps(), ms(row.load.P95))
 		} else {
 			b.logf("%s: %s", t.name, row.missing)
 		}
@@ -719,6 +729,11 @@ func (b *bench) national(ctx context.Context) error {
 	}
 	row := nationalRow{name: "overview, page cache on", paths: []string{"/plans/" + demo.PlanSlug}}
 	b.logf("%s: %s", row.name, row.paths[0])
+	if row.single, err = b.wrk(ctx, sc.base, 1, nil, row.paths...); err != nil {
+		sc.stop()
+		return err
+	}
+	b.record("national/overview-cached/conns=1", row.single)
 	if row.load, err = b.wrk(ctx, sc.base, b.opt.latConns, nil, row.paths...); err != nil {
 		sc.stop()
 		return err
