@@ -19,22 +19,25 @@ type Dashboard struct {
 	UpdateDueTotal int
 }
 
+// openWhere is tracker.Status.Open in SQL: no update yet, or a status outside @closed (from
+// closedStatuses).
+const openWhere = `(c.status IS NULL OR c.status <> ALL (@closed))`
+
 // overdueWhere is tracker.IsOverdue in SQL: the month the commitment is expected by is before
-// @month (the current month in the UK) and its status is open.
-const overdueWhere = `coalesce(c.expected_month, c.due_month) < @month
-	AND coalesce(c.status, '') NOT IN ('delivered', 'withdrawn', 'carried_forward')`
+// @month (the current month in the UK) and it is still open.
+const overdueWhere = `coalesce(c.expected_month, c.due_month) < @month AND ` + openWhere
 
 // updateDueWhere is Commitment.UpdateDue in SQL: still open and nothing published since @cutoff
 // (from tracker.UpdateDueCutoff).
-const updateDueWhere = `coalesce(c.status, '') NOT IN ('delivered', 'withdrawn', 'carried_forward')
-	AND (c.last_published_at IS NULL OR c.last_published_at < @cutoff)`
+const updateDueWhere = openWhere + ` AND (c.last_published_at IS NULL OR c.last_published_at < @cutoff)`
 
 // Dashboard returns, for the plan at now, the overdue commitments (longest overdue first) and the
 // commitments due an update (longest without one first), at most limit of each, with their
 // totals. The commitments come without their lead lines.
 func (s *Store) Dashboard(ctx context.Context, planID int64, now time.Time, limit int) (Dashboard, error) {
 	var d Dashboard
-	args := pgx.NamedArgs{"plan": planID, "month": currentMonth(now), "cutoff": tracker.UpdateDueCutoff(now), "limit": limit}
+	args := pgx.NamedArgs{"plan": planID, "month": currentMonth(now), "cutoff": tracker.UpdateDueCutoff(now),
+		"closed": closedStatuses(), "limit": limit}
 	// Each list is counted from the covering index commitments_plan_cover alone, and read in
 	// order up to its limit from the index on the month expected (or, for updates, sorted from
 	// the few candidates): counting and sorting thousands of full rows together, to keep 50, is

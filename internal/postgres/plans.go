@@ -105,12 +105,11 @@ func (s *Store) StatusCounts(ctx context.Context, planID int64, now time.Time) (
 	// costs the database less than a second grouping.
 	rows, _ := s.pool.Query(ctx, `
 		SELECT p.number, coalesce(c.status, ''), count(c.priority_id),
-		       count(c.priority_id) FILTER (WHERE coalesce(c.status, '') NOT IN ('delivered', 'withdrawn', 'carried_forward')
-		                           AND coalesce(c.expected_month, c.due_month) < $2)
+		       count(c.priority_id) FILTER (WHERE `+overdueWhere+`)
 		FROM priorities p
-		LEFT JOIN commitments c ON c.priority_id = p.id AND c.plan_id = $1 AND c.retired_at IS NULL
-		WHERE p.plan_id = $1 AND p.retired_at IS NULL
-		GROUP BY p.number, c.status`, planID, currentMonth(now))
+		LEFT JOIN commitments c ON c.priority_id = p.id AND c.plan_id = @plan AND c.retired_at IS NULL
+		WHERE p.plan_id = @plan AND p.retired_at IS NULL
+		GROUP BY p.number, c.status`, pgx.NamedArgs{"plan": planID, "month": currentMonth(now), "closed": closedStatuses()})
 	out := map[int]tracker.StatusCounts{0: {ByStatus: map[tracker.Status]int{}}}
 	var number, n, overdue int
 	var status string

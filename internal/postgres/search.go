@@ -127,15 +127,14 @@ func (q CommitmentSearch) where() (string, pgx.NamedArgs) {
 		args["due_to"] = q.DueTo.First()
 	}
 	if q.Overdue {
-		// tracker.IsOverdue: expected by a month before the current one, and still open.
-		where += ` AND coalesce(c.expected_month, c.due_month) < @month
-			AND (c.status IS NULL OR c.status <> ALL (@closed))`
+		where += ` AND ` + overdueWhere
 		args["month"] = currentMonth(q.Now)
 		args["closed"] = closedStatuses()
 	}
 	if q.UpdateDue {
 		where += ` AND ` + updateDueWhere
 		args["cutoff"] = tracker.UpdateDueCutoff(q.Now)
+		args["closed"] = closedStatuses()
 	}
 	return where, args
 }
