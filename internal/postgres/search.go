@@ -181,8 +181,9 @@ func (s *Store) SearchCommitments(ctx context.Context, q CommitmentSearch, limit
 		if err != nil {
 			return CommitmentPage{}, fmt.Errorf("postgres: search commitments: %w", err)
 		}
-		if len(page.Commitments) == 0 {
-			// No row carried the total: there are none, or the page is past the end.
+		if len(page.Commitments) == 0 && offset > 0 {
+			// No row carried the total: the page is past the end (on the first page, there are
+			// none).
 			if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM commitments c`+where, args).Scan(&page.Total); err != nil {
 				return CommitmentPage{}, fmt.Errorf("postgres: search commitments: %w", err)
 			}
