@@ -703,16 +703,9 @@ func (b *bench) national(ctx context.Context) error {
 		}
 		if row.missing == "" {
 			b.logf("%s: %s", t.name, strings.Join(row.paths, " "))
-			if row.single, err = b.wrk(ctx, s.base, 1, h, row.paths...); err != nil {
+			if err := b.nationalLoad(ctx, s.base, h, "national/"+strings.ReplaceAll(t.name, " ", "-"), &row); err != nil {
 				return err
 			}
-			b.record("national/"+strings.ReplaceAll(t.name, " ", "-")+"/conns=1", row.single)
-			b.logf("  one connection: %.0f req/s, p95 %.1f ms", row.single.rps(), ms(row.single.P95))
-			if row.load, err = b.wrk(ctx, s.base, b.opt.latConns, h, row.paths...); err != nil {
-				return err
-			}
-			b.record("national/"+strings.ReplaceAll(t.name, " ", "-"), row.load)
-			b.logf("  %d connections: %.0f req/s, p95 %.1f ms", b.opt.latConns, row.load.rps(), ms(row.load.P95))
 		} else {
 			b.logf("%s: %s", t.name, row.missing)
 		}
@@ -729,18 +722,12 @@ func (b *bench) national(ctx context.Context) error {
 	}
 	row := nationalRow{name: "overview, page cache on", paths: []string{"/plans/" + demo.PlanSlug}}
 	b.logf("%s: %s", row.name, row.paths[0])
-	if row.single, err = b.wrk(ctx, sc.base, 1, nil, row.paths...); err != nil {
-		sc.stop()
-		return err
-	}
-	b.record("national/overview-cached/conns=1", row.single)
-	if row.load, err = b.wrk(ctx, sc.base, b.opt.latConns, nil, row.paths...); err != nil {
+	if err := b.nationalLoad(ctx, sc.base, nil, "national/overview-cached", &row); err != nil {
 		sc.stop()
 		return err
 	}
 	_, body, _ := sc.get(row.paths[0], nil)
 	row.bytes = len(body)
-	b.record("national/overview-cached", row.load)
 	b.r.national = append(b.r.national, row)
 	_, hwm := sc.memory()
 	b.r.nationalHWM = max(b.r.nationalHWM, hwm)
@@ -792,6 +779,23 @@ func (b *bench) staffSession(ctx context.Context, url string) (string, error) {
 		return "", err
 	}
 	return "staff", nil
+}
+
+// nationalLoad runs the row's paths with one connection and then with latency-conns, and
+// records both under name.
+func (b *bench) nationalLoad(ctx context.Context, base string, header []string, name string, row *nationalRow) error {
+	var err error
+	if row.single, err = b.wrk(ctx, base, 1, header, row.paths...); err != nil {
+		return err
+	}
+	b.record(name+"/conns=1", row.single)
+	b.logf("  one connection: %.0f req/s, p95 %.1f ms", row.single.rps(), ms(row.single.P95))
+	if row.load, err = b.wrk(ctx, base, b.opt.latConns, header, row.paths...); err != nil {
+		return err
+	}
+	b.record(name, row.load)
+	b.logf("  %d connections: %.0f req/s, p95 %.1f ms", b.opt.latConns, row.load.rps(), ms(row.load.P95))
+	return nil
 }
 
 // signIn signs the bench's member of staff in and returns the session cookie.
