@@ -277,6 +277,10 @@ type export struct {
 
 // serveExport serves an export from its file, making the file first if need be. The caller has
 // set the validators and answered a conditional request already (see notModified).
+// downloadWriteTimeout is how long a client may take to read a download: 48 MB at about
+// 650 kbit/s.
+const downloadWriteTimeout = 10 * time.Minute
+
 func (s *Server) serveExport(w http.ResponseWriter, r *http.Request, x export) {
 	file, err := s.exports.get(r.Context(), strings.Join(x.slot, "\x00"), strings.Join(x.stamp, "\x00"), x.write)
 	if err != nil {
@@ -298,5 +302,8 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request, x export) {
 		h.Set("Content-Disposition", `inline; filename="`+x.name+`.json"`)
 	}
 	h.Set("Access-Control-Allow-Origin", "*")
+	// The file holds no database connection, so a slow reader may take longer than the server's
+	// write timeout for pages. A writer that cannot move its deadline keeps the server's.
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(downloadWriteTimeout))
 	http.ServeContent(w, r, "", s.lastModified(x.modified), file.reader())
 }
