@@ -10,6 +10,7 @@ import (
 	"math/bits"
 	"net/http"
 	"path"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -305,4 +306,20 @@ func acceptedEncoding(header string, haveBr, haveGzip bool) string {
 		return "gzip"
 	}
 	return ""
+}
+
+// StaticDigest returns a hex SHA-256 over the names and contents of every embedded static file:
+// the same in every process built from the same files.
+func StaticDigest() string {
+	index := assets()
+	names := make([]string, 0, len(index))
+	for n := range index {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	h := sha256.New()
+	for _, n := range names {
+		h.Write([]byte(n + "\x00" + index[n].sum + "\x00"))
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }

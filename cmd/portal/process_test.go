@@ -92,7 +92,21 @@ func startPortal(t *testing.T, dbURL string, env ...string) *process {
 // launchPortal starts `portal serve` without waiting for it to serve.
 func launchPortal(t *testing.T, dbURL string, env ...string) *process {
 	t.Helper()
-	cmd := exec.Command(portalBinary(t), "serve")
+	return launchPortalBinary(t, portalBinary(t), dbURL, env...)
+}
+
+// startPortalBinary starts the portal built at bin, and returns once it serves.
+func startPortalBinary(t *testing.T, bin, dbURL string, env ...string) *process {
+	t.Helper()
+	p := launchPortalBinary(t, bin, dbURL, env...)
+	p.waitServing(t)
+	return p
+}
+
+// launchPortalBinary starts `serve` of the portal built at bin without waiting for it to serve.
+func launchPortalBinary(t *testing.T, bin, dbURL string, env ...string) *process {
+	t.Helper()
+	cmd := exec.Command(bin, "serve")
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"),
 		"DATABASE_URL=" + dbURL, "ADDR=127.0.0.1:0", "LOG_FORMAT=json"}, env...)
 	stderr, err := cmd.StderrPipe()

@@ -64,6 +64,7 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
 	start := time.Now()
+	buildID := server.Build() // before a deployment can replace the executable
 	c, err := loadConfig(getenv)
 	if err != nil {
 		return err
@@ -130,7 +131,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		}
 		go func() { errc <- srv.Serve(ln) }()
 		if i == 0 {
-			logger.Info("serving", "addr", ln.Addr().String(), "base_url", c.BaseURL, "startup", time.Since(start))
+			logger.Info("serving", "addr", ln.Addr().String(), "base_url", c.BaseURL, "build", buildID,
+				"startup", time.Since(start))
 		} else {
 			logger.Info("serving metrics", "addr", ln.Addr().String())
 		}

@@ -2,11 +2,8 @@ package server
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"net/http"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,29 +18,6 @@ import (
 // from today's date in the UK). Their ETag is made of exactly those three things, so a browser
 // or proxy can revalidate a page for the price of one small query, and the server can keep the
 // pages it has rendered until one of them changes.
-
-// build identifies the code that renders the pages: the VCS revision the binary was built from
-// or, when that is unknown or the tree had uncommitted changes, a token of this process.
-var build = sync.OnceValue(func() string {
-	var rev string
-	modified := false
-	if info, ok := debug.ReadBuildInfo(); ok {
-		for _, s := range info.Settings {
-			switch s.Key {
-			case "vcs.revision":
-				rev = s.Value
-			case "vcs.modified":
-				modified = s.Value == "true"
-			}
-		}
-	}
-	if rev != "" && !modified {
-		return rev[:min(len(rev), 12)]
-	}
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	return "p" + hex.EncodeToString(b[:])
-})
 
 // publicETag is the entity tag of every public page at a data version on a day: weak, because
 // it stands for the page's content rather than its exact bytes.
