@@ -345,4 +345,3 @@ func (s *Store) ChangeRole(ctx context.Context, actor tracker.Actor, id int64, r
 	})
 	return u, err
 }
-

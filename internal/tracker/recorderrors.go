@@ -1,7 +1,5 @@
 package tracker
 
-
-
 // The errors a change to a record can meet when it clashes with records already kept: the store
 // chooses which one a violated constraint means, and these say it in words. The field of each
 // EINVALID error is the domain's name for what was entered.
@@ -108,4 +106,3 @@ func ReportPermission(u *User, a ReportAction, s Status) error {
 func ErrUpdateStartedTwice() *ConflictError {
 	return &ConflictError{Message: "Someone else started an update for this commitment at the same time. Check it before you send yours."}
 }
-
