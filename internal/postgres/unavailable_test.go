@@ -157,4 +157,3 @@ func TestViolationsNameRealConstraints(t *testing.T) {
 		}
 	}
 }
-
