@@ -294,6 +294,7 @@ type withExtra struct {
 	extra []any
 }
 
+// Scan scans the row into dest and then the extra destinations.
 func (w withExtra) Scan(dest ...any) error {
 	return w.CollectableRow.Scan(append(dest, w.extra...)...)
 }

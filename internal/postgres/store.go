@@ -1,5 +1,12 @@
 // Package postgres is Delivery Tracker's store: one Store over a PostgreSQL connection pool, with
 // the SQL beside each method, and the migrations runner.
+//
+// Every error a Store method returns has passed through one mapper (storeError): a missing record
+// is tracker.ErrNotFound, a violated constraint is the domain error it means, a database that
+// cannot be reached, is shutting down, is out of resources or did not answer in time is a
+// tracker.EUNAVAILABLE error, and anything else names the operation that failed. Each method's
+// comment names the domain errors it returns beyond these. Every write is one transaction at one
+// instant of the store's clock, and audited in it.
 package postgres
 
 import (
