@@ -32,6 +32,9 @@ type table struct {
 	closed string
 	// stale is the error for a row whose version has moved on, or that is closed.
 	stale error
+	// anyVersion lets version 0 stand for whatever version the row is at, for changes made
+	// without a form that read it, such as an account's from the command line.
+	anyVersion bool
 }
 
 // The tables of versioned records.
@@ -41,12 +44,13 @@ var (
 	organisationsTable = table{name: "organisations", closed: "retired_at IS NOT NULL", stale: tracker.ErrConflict}
 	commitmentsTable   = table{name: "commitments", closed: "retired_at IS NOT NULL", stale: tracker.ErrConflict}
 	roundsTable        = table{name: "reporting_rounds", closed: "closed_at IS NOT NULL", stale: tracker.ErrConflict}
-	usersTable         = table{name: "users", closed: "false", stale: tracker.ErrUserChanged}
+	usersTable         = table{name: "users", closed: "false", stale: tracker.ErrUserChanged, anyVersion: true}
 )
 
 // lock is the one check of a version: it locks the row with the id for the rest of tx and checks
-// that it is still at version (any version, when version is 0) and not closed. It returns
-// tracker.ErrNotFound if there is no such row, and t.stale if it has changed or is closed.
+// that it is still at version (any version, when version is 0 and t.anyVersion) and not closed.
+// It returns tracker.ErrNotFound if there is no such row, and t.stale if it has changed or is
+// closed.
 func (t table) lock(ctx context.Context, tx pgx.Tx, id int64, version int) error {
 	var current int
 	var closed bool
@@ -58,7 +62,7 @@ func (t table) lock(ctx context.Context, tx pgx.Tx, id int64, version int) error
 	if err != nil {
 		return err
 	}
-	if (version != 0 && current != version) || closed {
+	if (current != version && !(version == 0 && t.anyVersion)) || closed {
 		return t.stale
 	}
 	return nil
