@@ -35,6 +35,10 @@ type config struct {
 	MetricsAddr string
 	// ShutdownTimeout is how long requests in flight may take to finish after SIGTERM or SIGINT.
 	ShutdownTimeout time.Duration
+	// DrainDelay is how long the portal keeps serving after SIGTERM or SIGINT, with /readyz
+	// answering 503, before it stops accepting connections: time for a load balancer to see it
+	// is going and send no more requests.
+	DrainDelay time.Duration
 	// ReminderInterval is how often the reminder worker queues and sends round reminders; zero
 	// turns it off in this instance.
 	ReminderInterval time.Duration
@@ -110,6 +114,12 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if v := getenv("SHUTDOWN_TIMEOUT"); v != "" {
 		if c.ShutdownTimeout, err = time.ParseDuration(v); err != nil || c.ShutdownTimeout <= 0 {
 			return c, fmt.Errorf("SHUTDOWN_TIMEOUT %q is not a positive duration such as 20s", v)
+		}
+	}
+	c.DrainDelay = 5 * time.Second
+	if v := getenv("DRAIN_DELAY"); v != "" {
+		if c.DrainDelay, err = time.ParseDuration(v); err != nil || c.DrainDelay < 0 {
+			return c, fmt.Errorf("DRAIN_DELAY %q is not a duration such as 5s (0 stops at once)", v)
 		}
 	}
 	c.ReminderInterval = time.Minute

@@ -260,7 +260,7 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Run(sig.String(), func(t *testing.T) {
 			t.Parallel()
 			dbURL := dbtest.URL(t)
-			p := startPortal(t, dbURL)
+			p := startPortal(t, dbURL, "DRAIN_DELAY=0")
 			client := &http.Client{Timeout: time.Minute}
 			if code, _, err := getStatus(client, p.url("/readyz")); err != nil || code != http.StatusOK {
 				t.Fatalf("GET /readyz = %d %v", code, err)
@@ -332,7 +332,7 @@ func TestGracefulShutdown(t *testing.T) {
 	t.Run("timeout", func(t *testing.T) {
 		t.Parallel()
 		dbURL := dbtest.URL(t)
-		p := startPortal(t, dbURL, "SHUTDOWN_TIMEOUT=1s")
+		p := startPortal(t, dbURL, "SHUTDOWN_TIMEOUT=1s", "DRAIN_DELAY=0")
 		conn, watch := dbConnect(t, dbURL), dbConnect(t, dbURL)
 		ctx := context.Background()
 		tx, err := conn.Begin(ctx)

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -16,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/scottish-government/delivery-tracker/internal/mail"
+	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/pgdev"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/reminder"
@@ -108,6 +110,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		logger.Info("REMINDER_INTERVAL is 0: this instance sends no reporting round reminders")
 	}
 
+	var draining atomic.Bool
+	handler = drainable(handler, &draining)
+
 	// Requests get a context of their own that outlives SIGTERM, so that they can finish; it is
 	// cancelled only when they overrun the shutdown timeout, which ends their queries.
 	baseCtx, cancelRequests := context.WithCancel(context.Background())
@@ -146,6 +151,24 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		return err
 	case <-ctx.Done():
 	}
+	// Draining: /readyz fails at once, so the load balancer takes this instance out of rotation,
+	// while requests it still sends are served for DRAIN_DELAY. Responses close their connections
+	// meanwhile, so that clients' next requests open new ones, to another instance.
+	draining.Store(true)
+	if c.DrainDelay > 0 {
+		logger.Info("draining: /readyz answers 503 while the portal serves on", "delay", c.DrainDelay)
+		for _, srv := range servers {
+			srv.SetKeepAlivesEnabled(false)
+		}
+		select {
+		case <-time.After(c.DrainDelay):
+		case err := <-errc:
+			for _, srv := range servers {
+				_ = srv.Close()
+			}
+			return err
+		}
+	}
 	logger.Info("shutting down: finishing requests in flight", "timeout", c.ShutdownTimeout)
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), c.ShutdownTimeout)
 	defer cancel()
@@ -165,6 +188,20 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}
 	logger.Info("stopped")
 	return nil
+}
+
+// drainable answers /readyz with 503 once draining is set, and passes every other request on.
+func drainable(next http.Handler, draining *atomic.Bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == paths.Readyz && draining.Load() {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.Header().Set("Cache-Control", "no-store")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = io.WriteString(w, "draining\n")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // newHTTPServer returns an http.Server with timeouts on every phase of a request, so that slow or
