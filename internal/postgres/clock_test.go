@@ -114,4 +114,24 @@ func TestWritesAndTheAuditLogShareTheClock(t *testing.T) {
 			}
 		}
 	})
+	t.Run("edit a record", func(t *testing.T) {
+		o, err := rp.store.OrganisationByCode(ctx, "NES")
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.Name += " (renamed)"
+		if _, err := rp.store.UpdateOrganisation(ctx, staffActor, o); err != nil {
+			t.Fatal(err)
+		}
+		var updated time.Time
+		if err := rp.pool.QueryRow(ctx, `SELECT updated_at FROM organisations WHERE id = $1`, o.ID).Scan(&updated); err != nil {
+			t.Fatal(err)
+		}
+		if !updated.Equal(at) {
+			t.Errorf("organisation updated at %v, want the clock's %v", updated, at)
+		}
+		if got := auditTimes(t, rp.pool, "organisation", itoa(o.ID))["organisation.update"]; !got.Equal(at) {
+			t.Errorf("audit log has organisation.update at %v, want %v", got, at)
+		}
+	})
 }
