@@ -220,18 +220,20 @@ func newHTTPServer(h http.Handler, logger *slog.Logger, base context.Context) *h
 }
 
 // firstAdminLink logs a single-use link, valid for 24 hours, to create the first administrator,
-// while no active administrator exists.
+// while no active administrator exists. One link is made per database until it is used or
+// expires: an instance that finds one outstanding says where to look for it instead.
 func firstAdminLink(ctx context.Context, store *postgres.Store, c config, logger *slog.Logger) error {
-	ok, err := store.HasAdmin(ctx)
-	if err != nil || ok {
+	token, expires, err := store.FirstAdminLink(ctx, tracker.Actor{Label: "portal serve"})
+	switch {
+	case err != nil:
 		return err
+	case token != "":
+		logger.Warn("no administrator exists: create the first one with this single-use link, valid for 24 hours",
+			"url", setPasswordURL(c.BaseURL, token))
+	case !expires.IsZero():
+		logger.Warn("no administrator exists: the link to create the first one is in the log of the instance that started first; "+
+			"once it expires the next instance to start logs a new one (or use portal user add)", "expires", expires)
 	}
-	token, err := store.CreateToken(ctx, tracker.Actor{Label: "portal serve"}, tracker.TokenFirstAdmin, nil)
-	if err != nil {
-		return err
-	}
-	logger.Warn("no administrator exists: create the first one with this single-use link, valid for 24 hours",
-		"url", setPasswordURL(c.BaseURL, token))
 	return nil
 }
 

@@ -112,9 +112,26 @@ func TestFirstAdminLink(t *testing.T) {
 	if err != nil || la.Purpose != tracker.TokenFirstAdmin {
 		t.Errorf("logged link: %+v, %v", la, err)
 	}
+	// Another start while the link is outstanding makes no second link.
+	logs.Reset()
+	if err := firstAdminLink(ctx, store, c, newLogger(c, &logs)); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(logs.String(), "token=") || !strings.Contains(logs.String(), "expires") {
+		t.Errorf("second start with a link outstanding logged %q, want no new link and when the first expires", logs.String())
+	}
+	var links int
+	if err := store.Pool().QueryRow(ctx, `SELECT count(*) FROM account_tokens WHERE purpose = 'first_admin'`).Scan(&links); err != nil || links != 1 {
+		t.Errorf("first administrator links = %d %v, want 1", links, err)
+	}
 	ahead.Store(int64(25 * time.Hour))
 	if _, err := store.Token(ctx, u.Query().Get("token")); err != tracker.ErrLinkInvalid {
 		t.Errorf("logged link after 25 hours: %v, want ErrLinkInvalid", err)
+	}
+	// Once it has expired, the next start makes a new one.
+	logs.Reset()
+	if err := firstAdminLink(ctx, store, c, newLogger(c, &logs)); err != nil || !strings.Contains(logs.String(), "token=") {
+		t.Errorf("start after the link expired: %v, logged %q, want a new link", err, logs.String())
 	}
 	ahead.Store(0)
 	// Once an administrator exists, nothing is logged.

@@ -21,6 +21,9 @@ type Message struct {
 	To      string
 	Subject string
 	Body    string
+	// ID, when set, is the Message-ID (without angle brackets): the same on every attempt to
+	// send one email, so that a copy sent again after a failure can be recognised as the same.
+	ID string
 }
 
 // Mailer sends messages.
@@ -100,7 +103,11 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 	}
 	msg.Subject(m.Subject)
 	msg.SetDate()
-	msg.SetMessageID()
+	if m.ID != "" {
+		msg.SetMessageIDWithValue(m.ID)
+	} else {
+		msg.SetMessageID()
+	}
 	msg.SetBodyString(gomail.TypeTextPlain, m.Body)
 	opts := []gomail.Option{gomail.WithPort(s.cfg.Port), gomail.WithTimeout(s.cfg.Timeout)}
 	switch s.cfg.TLS {

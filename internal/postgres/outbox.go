@@ -62,18 +62,28 @@ type Delivery struct {
 	RetryAt time.Time
 }
 
+// ClaimLease is how long a claimed email is left to the instance that claimed it before another
+// may try it: longer than any attempt to hand it to the mail server takes.
+const ClaimLease = 5 * time.Minute
+
 // DeliverNext claims the oldest email that is due now by the store's clock, hands it to deliver
-// and records what became of it. The email stays locked (FOR UPDATE SKIP LOCKED) from the claim
-// until the result is recorded, so that however many instances run, each email is handed to one
-// of them at a time, and once sent, never again. It reports false when no email was due, and
-// returns an EUNAVAILABLE error if the database cannot be reached.
+// and records what became of it. The claim is a transaction of its own (FOR UPDATE SKIP LOCKED,
+// then the email is leased for ClaimLease and its attempt counted), committed before deliver is
+// called, so that no connection or lock is held while the mail server is slow, and an email
+// whose claim failed to commit was not sent. The result is recorded only by the attempt that
+// claimed it. If recording fails, the email is tried again once the lease has passed: its
+// Message-ID (see MessageID) stays the same, so the copy can be recognised. However many
+// instances run, each email is handed to one of them at a time. It reports false when no email
+// was due, and returns an EUNAVAILABLE error if the database cannot be reached.
 func (s *Store) DeliverNext(ctx context.Context, deliver func(context.Context, tracker.Email) Delivery) (bool, error) {
+	var e tracker.Email
 	found := false
-	err := s.tx(ctx, "deliver next email", nil, func(tx pgx.Tx, now time.Time) error {
+	err := s.tx(ctx, "claim next email", nil, func(tx pgx.Tx, now time.Time) error {
 		rows, _ := tx.Query(ctx, `SELECT `+emailColumns+emailFrom+`
 			WHERE e.status = 'pending' AND e.not_before <= $1
 			ORDER BY e.not_before, e.id LIMIT 1 FOR UPDATE OF e SKIP LOCKED`, now)
-		e, err := pgx.CollectExactlyOneRow(rows, scanEmail)
+		var err error
+		e, err = pgx.CollectExactlyOneRow(rows, scanEmail)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil
 		}
@@ -81,20 +91,35 @@ func (s *Store) DeliverNext(ctx context.Context, deliver func(context.Context, t
 			return err
 		}
 		found = true
-		d := deliver(ctx, e)
+		_, err = tx.Exec(ctx, `UPDATE outbox SET attempts = attempts + 1, not_before = $2, updated_at = $3 WHERE id = $1`,
+			e.ID, now.Add(ClaimLease), now)
+		return err
+	})
+	if err != nil || !found {
+		return false, err
+	}
+	d := deliver(ctx, e)
+	if d.RetryAt.IsZero() {
+		d.RetryAt = e.NotBefore
+	}
+	err = s.tx(ctx, fmt.Sprintf("record delivery of email %d", e.ID), nil, func(tx pgx.Tx, now time.Time) error {
 		var sentAt *time.Time
 		if d.Status == tracker.EmailSent {
 			sentAt = &now
 		}
-		if d.RetryAt.IsZero() {
-			d.RetryAt = e.NotBefore
-		}
-		_, err = tx.Exec(ctx, `UPDATE outbox SET status = $2, attempts = attempts + 1, last_error = nullif($3, ''),
-			not_before = $4, sent_at = $5, updated_at = $6 WHERE id = $1`,
-			e.ID, string(d.Status), d.Error, d.RetryAt, sentAt, now)
+		// attempts names the claim: a later claim, after the lease, has counted another.
+		_, err := tx.Exec(ctx, `UPDATE outbox SET status = $2, last_error = nullif($3, ''),
+			not_before = $4, sent_at = $5, updated_at = $6 WHERE id = $1 AND attempts = $7 AND status = 'pending'`,
+			e.ID, string(d.Status), d.Error, d.RetryAt, sentAt, now, e.Attempts+1)
 		return err
 	})
-	return found, err
+	return true, err
+}
+
+// MessageID is the Message-ID of an email in the outbox, the same on every attempt to send it:
+// its idempotency key, for a copy sent again after its delivery could not be recorded.
+func MessageID(e tracker.Email, host string) string {
+	return fmt.Sprintf("outbox-%d-%d@%s", e.ID, e.CreatedAt.UnixMicro(), host)
 }
 
 // OutboxFilter selects emails in the outbox. Zero fields select everything.

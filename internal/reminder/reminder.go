@@ -5,14 +5,17 @@
 // have gone.
 //
 // Any number of instances may run a Worker on one database. Queuing is idempotent (each reminder
-// has a key: round, reminder day and user) and sending claims each email with FOR UPDATE SKIP
-// LOCKED, so each reminder is queued once and sent by one instance.
+// has a key: round, reminder day and user) and sending claims each email (FOR UPDATE SKIP LOCKED,
+// then a lease, committed) before sending it outside any transaction and then records the
+// result, so each reminder is queued once and sent by one instance. An email whose result could
+// not be recorded is sent again after the lease with the same Message-ID, its idempotency key.
 package reminder
 
 import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -174,7 +177,8 @@ func (w *Worker) deliver(ctx context.Context, e tracker.Email) postgres.Delivery
 	}
 	sendCtx, cancel := context.WithTimeout(ctx, sendTimeout)
 	defer cancel()
-	err := w.Mailer.Send(sendCtx, mail.Message{To: e.Recipient, Subject: e.Subject, Body: e.Body})
+	err := w.Mailer.Send(sendCtx, mail.Message{To: e.Recipient, Subject: e.Subject, Body: e.Body,
+		ID: postgres.MessageID(e, w.host())})
 	if err == nil {
 		return postgres.Delivery{Status: tracker.EmailSent}
 	}
@@ -188,6 +192,14 @@ func (w *Worker) deliver(ctx context.Context, e tracker.Email) postgres.Delivery
 		return postgres.Delivery{Status: tracker.EmailFailed, Error: msg}
 	}
 	return postgres.Delivery{Status: tracker.EmailPending, Error: msg, RetryAt: w.now().Add(Backoff(e.Attempts + 1))}
+}
+
+// host is the portal's host name, for Message-IDs.
+func (w *Worker) host() string {
+	if u, err := url.Parse(w.BaseURL); err == nil && u.Hostname() != "" {
+		return u.Hostname()
+	}
+	return "delivery-tracker.invalid"
 }
 
 // Backoff is how long to wait after the attempt-th failed attempt: 1, 4, 16, 64 minutes and so on,
