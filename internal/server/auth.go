@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/scottish-government/delivery-tracker/internal/password"
+	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 	"github.com/scottish-government/delivery-tracker/web"
@@ -185,7 +186,7 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
 	u := s.user(r)
 	if u == nil {
 		// Nobody to sign out: no session is touched, and none is made.
-		http.Redirect(w, r, "/", http.StatusSeeOther)
+		http.Redirect(w, r, paths.Home, http.StatusSeeOther)
 		return
 	}
 	if err := s.store.Audit(ctx, s.actor(r), postgres.AuditEntry{Action: "sign_out", RecordType: "user", RecordID: userRef(u.ID)}); err != nil {
@@ -199,7 +200,7 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.notice(r, noticeSignedOut)
-	http.Redirect(w, r, "/", http.StatusSeeOther)
+	http.Redirect(w, r, paths.Home, http.StatusSeeOther)
 }
 
 // setPasswordForm shows the form reached by a single-use link. Showing it does not use the link.
@@ -294,7 +295,7 @@ func (s *Server) setPassword(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.notice(r, noticePasswordSet)
-	http.Redirect(w, r, "/sign-in", http.StatusSeeOther)
+	http.Redirect(w, r, paths.SignIn, http.StatusSeeOther)
 }
 
 func userRef(id int64) string { return postgres.UserRef(id) }

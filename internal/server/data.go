@@ -14,6 +14,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 	"github.com/scottish-government/delivery-tracker/web"
@@ -22,16 +23,16 @@ import (
 // findRoutes adds the commitments finder, the open data, the feeds and the page describing them,
 // for the current plan at the root and for every plan under /plans/{plan}.
 func (s *Server) findRoutes(r chi.Router) {
-	r.Get("/data", s.publicPage(s.dataPage))
-	for _, prefix := range []string{"", "/plans/{plan}"} {
-		r.Get(prefix+"/commitments", s.publicPage(s.commitments))
+	r.Get(paths.Data, s.publicPage(s.dataPage))
+	for _, prefix := range []string{"", paths.PlanPrefixPattern} {
+		r.Get(prefix+paths.CurrentCommitments, s.publicPage(s.commitments))
 		r.Get(prefix+"/commitments.csv", s.commitmentsExport(formatCSV))
 		r.Get(prefix+"/commitments.json", s.commitmentsExport(formatJSON))
 		r.Get(prefix+"/updates.csv", s.updatesExport(formatCSV))
 		r.Get(prefix+"/updates.json", s.updatesExport(formatJSON))
 		r.Get(prefix+"/updates.atom", s.planFeed)
-		r.Get(prefix+"/priorities/{slug}/updates.atom", s.priorityFeed)
-		r.Get(prefix+"/commitments/{ref}/updates.atom", s.commitmentFeed)
+		r.Get(prefix+paths.PriorityPattern+"/updates.atom", s.priorityFeed)
+		r.Get(prefix+paths.CommitmentPattern+"/updates.atom", s.commitmentFeed)
 	}
 }
 
@@ -219,7 +220,7 @@ type licenceJSON struct {
 
 func (s *Server) jsonHead(r *http.Request, plan tracker.Plan) (planJSON, licenceJSON) {
 	return planJSON{Slug: plan.Slug, Title: plan.Title, Period: plan.Period,
-			URL: s.siteURL(r) + web.OverviewPath(plan), Source: plan.SourceURL},
+			URL: s.siteURL(r) + paths.Overview(plan), Source: plan.SourceURL},
 		licenceJSON{Name: web.LicenceName, URL: web.LicenceURL, Attribution: plan.Attribution}
 }
 
@@ -246,7 +247,7 @@ func (s *Server) commitmentJSON(site string, plan tracker.Plan, c tracker.Commit
 		Ref: c.Ref, Priority: c.PriorityNumber, PriorityName: c.PriorityName, What: c.Deliver,
 		Why: append([]string{}, c.Why...), LeadLines: []string{}, LeadOrganisations: append([]string{}, c.LeadOrganisationCodes()...),
 		DueMonth: isoMonth(c.Due), ExpectedMonth: isoMonthPtr(c.Expected), StatusLabel: c.Status.Label(),
-		Overdue: c.Overdue(now), URL: site + web.CommitmentPath(plan, c.Ref),
+		Overdue: c.Overdue(now), URL: site + paths.Commitment(plan, c.Ref),
 	}
 	for _, l := range c.Leads {
 		j.LeadLines = append(j.LeadLines, l.Text)
@@ -288,7 +289,7 @@ func (s *Server) commitmentsExport(f format) http.HandlerFunc {
 			s.error(w, r, err)
 			return
 		}
-		fr, err := s.readFinder(ctx, plan, &choices, r.URL.Query(), web.CommitmentsPath(plan))
+		fr, err := s.readFinder(ctx, plan, &choices, r.URL.Query(), paths.Commitments(plan))
 		if err != nil {
 			s.error(w, r, err)
 			return
@@ -390,7 +391,7 @@ func (s *Server) badExportRequest(w http.ResponseWriter, errs []web.FieldError) 
 	for _, e := range errs {
 		b.WriteString("- " + e.Message + "\n")
 	}
-	b.WriteString("See " + web.DataPath + " for the parameters.\n")
+	b.WriteString("See " + paths.Data + " for the parameters.\n")
 	_, _ = io.WriteString(w, b.String())
 }
 
@@ -425,7 +426,7 @@ func optional(s string) *string {
 
 func updateFor(site string, plan tracker.Plan, u postgres.PublishedUpdate) updateJSON {
 	j := updateJSON{
-		ID: u.ID, CommitmentRef: u.CommitmentRef, CommitmentURL: site + web.CommitmentPath(plan, u.CommitmentRef),
+		ID: u.ID, CommitmentRef: u.CommitmentRef, CommitmentURL: site + paths.Commitment(plan, u.CommitmentRef),
 		Status: string(u.Status), StatusLabel: u.Label(), Narrative: u.Narrative, ExpectedMonth: isoMonthPtr(u.Expected),
 		ReportedBy: u.Reporter(), OrganisationCode: optional(u.OrganisationCode),
 		SourceTitle: optional(u.SourceTitle), SourcePeriod: optional(u.SourcePeriod), SourceURL: optional(u.SourceURL),
@@ -506,6 +507,6 @@ func (s *Server) dataPage(w http.ResponseWriter, r *http.Request) {
 	}
 	l := s.layout(r)
 	l.Title = "Open data"
-	l.Alternates = append(l.Alternates, web.AlternateLink{Title: "Published updates: " + plan.Title, Href: web.FeedPath(plan)})
+	l.Alternates = append(l.Alternates, web.AlternateLink{Title: "Published updates: " + plan.Title, Href: paths.Feed(plan)})
 	s.render(w, r, http.StatusOK, web.DataPage(l, web.DataView{Plan: plan, Plans: plans, SiteURL: s.siteURL(r)}))
 }
