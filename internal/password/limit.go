@@ -16,8 +16,11 @@ var ErrBusy = errors.New("password: too many passwords being hashed at once")
 // DefaultWait is how long a Limiter made with a zero wait lets a hash wait for a slot.
 const DefaultWait = 2 * time.Second
 
-// MaxConcurrency bounds what DefaultConcurrency returns.
-const MaxConcurrency = 4
+// DefaultMaxConcurrency is the most hashes DefaultConcurrency lets run at once when no memory
+// limit is set. Each running hash holds Default.Memory (19 MiB), and Go's collector lets about
+// as much garbage again build up before it runs, so each slot costs about 40 MB at its peak: two
+// keep a burst of sign-ins to about 120 MB of resident memory in all.
+const DefaultMaxConcurrency = 2
 
 // Limiter bounds how many argon2id hashes run at once. Each takes Default.Memory (19 MiB) for as
 // long as it runs, so without a bound a burst of sign-ins takes as much memory as it likes. A
@@ -41,12 +44,12 @@ func NewLimiter(n int, wait time.Duration) *Limiter {
 func (l *Limiter) Size() int { return cap(l.slots) }
 
 // DefaultConcurrency returns how many hashes with parameters p may run at once unless configured:
-// one for each CPU the Go runtime uses, at most MaxConcurrency, and, when a memory limit is set
-// (GOMEMLIMIT), no more than fit in a quarter of it.
+// one for each CPU the Go runtime uses, but no more than DefaultMaxConcurrency; or, when a memory
+// limit is set (GOMEMLIMIT), no more than fit in a quarter of it. It is at least one.
 func DefaultConcurrency(p Params) int {
-	n := min(runtime.GOMAXPROCS(0), MaxConcurrency)
+	n := min(runtime.GOMAXPROCS(0), DefaultMaxConcurrency)
 	if limit := debug.SetMemoryLimit(-1); limit > 0 && limit < math.MaxInt64 && p.Memory > 0 {
-		n = min(n, int(limit/4/(int64(p.Memory)<<10)))
+		n = min(runtime.GOMAXPROCS(0), int(limit/4/(int64(p.Memory)<<10)))
 	}
 	return max(n, 1)
 }

@@ -3,6 +3,7 @@ package password
 import (
 	"context"
 	"errors"
+	"runtime"
 	"runtime/debug"
 	"testing"
 	"time"
@@ -39,13 +40,18 @@ func TestLimiter(t *testing.T) {
 }
 
 func TestDefaultConcurrency(t *testing.T) {
-	if n := DefaultConcurrency(Default); n < 1 || n > MaxConcurrency {
-		t.Errorf("DefaultConcurrency = %d, want 1 to %d", n, MaxConcurrency)
+	if n := DefaultConcurrency(Default); n < 1 || n > DefaultMaxConcurrency {
+		t.Errorf("DefaultConcurrency = %d, want 1 to %d", n, DefaultMaxConcurrency)
 	}
 	// With GOMEMLIMIT=100MiB, a quarter holds one hash of 19 MiB.
 	old := debug.SetMemoryLimit(100 << 20)
 	defer debug.SetMemoryLimit(old)
 	if n := DefaultConcurrency(Default); n != 1 {
 		t.Errorf("DefaultConcurrency under a 100 MiB limit = %d, want 1", n)
+	}
+	// With GOMEMLIMIT=4GiB, one for each CPU, however many.
+	debug.SetMemoryLimit(4 << 30)
+	if n, want := DefaultConcurrency(Default), runtime.GOMAXPROCS(0); n != want {
+		t.Errorf("DefaultConcurrency under a 4 GiB limit = %d, want %d (GOMAXPROCS)", n, want)
 	}
 }

@@ -2,11 +2,11 @@ package server
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -57,6 +57,17 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		email = strings.ToValidUTF8(email, "")
 	}
 
+	// A slot of the hashing limiter is held from before the attempt is counted until the
+	// password is checked, so that sign-ins beyond the limit are turned away at once with a 503,
+	// uncounted and without touching the database.
+	acquired, err := s.hashing.Acquire(ctx)
+	if err != nil {
+		s.hashError(w, r, err)
+		return
+	}
+	release := sync.OnceFunc(acquired)
+	defer release()
+
 	// The attempt is counted before the password is checked, so that attempts sent at once are
 	// throttled like attempts sent one after another.
 	rules := tracker.SignInThrottle(email, s.clientAddr(r))
@@ -66,6 +77,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !until.IsZero() {
+		release()
 		s.signInThrottled(w, r, v, until)
 		return
 	}
@@ -83,21 +95,24 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		reason, hash = "no password set", s.dummyHash()
 	}
 	// Always verify against some hash, so that every failure takes about as long.
-	ok, err := s.hashing.Verify(ctx, pw, hash)
+	ok, err := password.Verify(pw, hash)
 	switch {
-	case errors.Is(err, password.ErrMalformed):
+	case err != nil:
 		s.logger.ErrorContext(ctx, "stored password hash is malformed", "user_id", u.ID)
 		reason = "malformed hash"
-	case err != nil:
-		// Not checked: the attempt does not count.
-		s.returnAttempt(ctx, rules)
-		s.hashError(w, r, err)
-		return
 	case reason == "" && !ok:
 		reason = "wrong password"
 	case reason == "" && u.Disabled():
 		reason = "account disabled"
 	}
+	newHash := ""
+	if reason == "" && password.NeedsRehash(hash, s.pw) {
+		if newHash, err = password.Hash(pw, s.pw); err != nil {
+			s.error(w, r, err)
+			return
+		}
+	}
+	release()
 	if reason != "" {
 		s.signInFailure(w, r, v, u, reason)
 		return
@@ -111,17 +126,6 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	if err := s.store.ReturnAttempt(ctx, rules[2:]); err != nil {
 		s.error(w, r, err)
 		return
-	}
-
-	newHash := ""
-	if password.NeedsRehash(hash, s.pw) {
-		// A rehash that finds no slot free waits for the next sign-in.
-		if newHash, err = s.hashing.Hash(ctx, pw, s.pw); err == password.ErrBusy {
-			newHash = ""
-		} else if err != nil {
-			s.error(w, r, err)
-			return
-		}
 	}
 	if err := s.startSession(ctx, u); err != nil {
 		s.error(w, r, err)
