@@ -17,7 +17,8 @@ import (
 
 // config is the portal's configuration, read once from the environment and checked at start.
 type config struct {
-	DatabaseURL      string
+	DatabaseURL string
+	dbConfig
 	Addr             string
 	BaseURL          string
 	DataDir          string
@@ -151,6 +152,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		return c, fmt.Errorf("LOG_FORMAT %q is neither json nor text", c.LogFormat)
+	}
+	if err := loadDBConfig(&c, get, getenv); err != nil {
+		return c, err
 	}
 	if err := loadAccountConfig(&c, get, getenv); err != nil {
 		return c, err

@@ -48,7 +48,7 @@ func connect(ctx context.Context, c config, logger *slog.Logger) (*pgxpool.Pool,
 		}
 		url = cluster.URL()
 	}
-	return postgres.Open(ctx, url, postgres.Config{StatementTimeout: c.StatementTimeout})
+	return postgres.Open(ctx, url, postgres.Config{StatementTimeout: c.StatementTimeout, MaxConns: c.DBMaxConns})
 }
 
 func migrate(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
