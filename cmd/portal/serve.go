@@ -84,6 +84,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if err := postgres.Migrate(ctx, pool, logger); err != nil {
 		return err
 	}
+	if err := postgres.ApplySettings(ctx, pool, postgres.Config{StatementTimeout: c.StatementTimeout}); err != nil {
+		return err
+	}
 	store := postgres.New(pool)
 	if err := firstAdminLink(ctx, store, c, logger); err != nil {
 		return err

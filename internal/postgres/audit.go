@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -35,9 +36,15 @@ func audit(ctx context.Context, q querier, actor tracker.Actor, at time.Time, e 
 	if details == nil {
 		details = map[string]any{}
 	}
-	_, err := q.Exec(ctx, `INSERT INTO audit_log (at, actor_id, actor_email, action, record_type, record_id, remote_addr, details)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		at, actor.UserID(), actor.Name(), e.Action, e.RecordType, e.RecordID, actor.RemoteAddr, details)
+	// Marshalled here rather than by pgx, so that the statement needs no type from the server:
+	// through PgBouncer the portal sends queries without preparing them.
+	js, err := json.Marshal(details)
+	if err != nil {
+		return fmt.Errorf("audit %s %s %s: details: %w", e.Action, e.RecordType, e.RecordID, err)
+	}
+	_, err = q.Exec(ctx, `INSERT INTO audit_log (at, actor_id, actor_email, action, record_type, record_id, remote_addr, details)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)`,
+		at, actor.UserID(), actor.Name(), e.Action, e.RecordType, e.RecordID, actor.RemoteAddr, string(js))
 	if err != nil {
 		return fmt.Errorf("audit %s %s %s: %w", e.Action, e.RecordType, e.RecordID, err)
 	}

@@ -117,6 +117,9 @@ func TestListQueriesUseIndexes(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer plain.Close()
+	if err := postgres.ApplySettings(ctx, plain, postgres.Config{}); err != nil {
+		t.Fatal(err)
+	}
 	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 	store := postgres.New(traced, postgres.WithClock(func() time.Time { return now }))
 

@@ -172,7 +172,7 @@ func (s *Store) SearchCommitments(ctx context.Context, q CommitmentSearch, limit
 				FROM commitments c`+where+`)
 			SELECT `+commitmentColumns+`, f.total FROM found f JOIN commitments c ON c.id = f.id
 			JOIN priorities p ON p.id = c.priority_id
-			WHERE f.n > @offset AND f.n <= @offset + @limit ORDER BY f.n`, args)
+			WHERE f.n > @offset AND f.n <= @offset::bigint + @limit::bigint ORDER BY f.n`, args)
 		var err error
 		page.Commitments, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (tracker.Commitment, error) {
 			return scanCommitmentWith(row, &page.Total)

@@ -62,7 +62,9 @@ func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 
 // Config holds the settings of the connection pool.
 type Config struct {
-	// StatementTimeout bounds every statement the server runs for the portal.
+	// StatementTimeout bounds every statement the server runs for the portal. It is not sent
+	// when connecting (a transaction pooler refuses startup parameters): ApplySettings makes it
+	// the default of the portal's role in its database.
 	StatementTimeout time.Duration
 	// MaxConns bounds the pool; zero keeps pgx's default.
 	MaxConns int32
@@ -92,19 +94,10 @@ func Open(ctx context.Context, url string, cfg Config) (*pgxpool.Pool, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: parse database URL: %w", err)
 	}
-	if cfg.StatementTimeout > 0 {
-		pc.ConnConfig.RuntimeParams["statement_timeout"] = fmt.Sprint(cfg.StatementTimeout.Milliseconds())
-	}
+	// application_name is the one startup parameter sent: PgBouncer passes it on, and refuses
+	// others such as statement_timeout (see ApplySettings).
 	if pc.ConnConfig.RuntimeParams["application_name"] == "" {
 		pc.ConnConfig.RuntimeParams["application_name"] = "delivery-tracker"
-	}
-	// PostgreSQL's default cost of a random page read (4) assumes spinning disks, and makes the
-	// planner read a whole table rather than follow an index to a tenth of it. On SSDs, where
-	// every current PostgreSQL service runs, a random read costs about as much as a sequential
-	// one. A random_page_cost in the URL (options=-c%20random_page_cost=...) or the database's
-	// settings wins.
-	if pc.ConnConfig.RuntimeParams["random_page_cost"] == "" {
-		pc.ConnConfig.RuntimeParams["random_page_cost"] = RandomPageCost
 	}
 	if cfg.MaxConns > 0 {
 		pc.MaxConns = cfg.MaxConns
@@ -125,18 +118,20 @@ func Open(ctx context.Context, url string, cfg Config) (*pgxpool.Pool, error) {
 	return pool, nil
 }
 
-// Migrate applies every pending migration. A PostgreSQL session lock makes instances that start
-// at once wait for each other, so each migration runs exactly once.
+// Migrate applies every pending migration. A lock row in goose's lock table (not a session lock,
+// which a transaction pooler would lose between statements) makes instances that start at once
+// wait for each other, so each migration runs exactly once.
 func Migrate(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger) error {
 	db := stdlib.OpenDBFromPool(pool)
 	defer db.Close()
-	locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 120))
+	locker, err := lock.NewPostgresTableLocker(lock.WithTableLockTimeout(500*time.Millisecond, 600),
+		lock.WithTableHeartbeatInterval(5*time.Second), lock.WithTableLeaseDuration(30*time.Second))
 	if err != nil {
 		return fmt.Errorf("postgres: migration lock: %w", err)
 	}
 	// Each part of the portal numbers its migrations in a range of its own, so a migration may
 	// arrive with a number below one already applied: apply it rather than refuse to start.
-	p, err := goose.NewProvider(goose.DialectPostgres, db, migrations.FS, goose.WithSessionLocker(locker),
+	p, err := goose.NewProvider(goose.DialectPostgres, db, migrations.FS, goose.WithLocker(locker),
 		goose.WithAllowOutofOrder(true))
 	if err != nil {
 		return fmt.Errorf("postgres: migrations: %w", err)

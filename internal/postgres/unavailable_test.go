@@ -67,6 +67,9 @@ func TestStatementTimeoutIsUnavailable(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pool.Close()
+	if err := postgres.ApplySettings(ctx, pool, postgres.Config{StatementTimeout: 300 * time.Millisecond}); err != nil {
+		t.Fatal(err)
+	}
 	store := postgres.New(pool)
 	plan, err := store.CurrentPlan(ctx)
 	if err != nil {

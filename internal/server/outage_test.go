@@ -60,6 +60,9 @@ func TestDatabaseOutage(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
+	if err := postgres.ApplySettings(ctx, pool, postgres.Config{StatementTimeout: 5 * time.Second}); err != nil {
+		t.Fatal(err)
+	}
 	store := postgres.New(pool, postgres.WithClock(nowFunc(fixedNow)))
 	srv := httptest.NewServer(server.New(server.Config{Store: store, Now: nowFunc(fixedNow), Password: password.Fast}))
 	t.Cleanup(srv.Close)

@@ -333,6 +333,9 @@ func TestTimeouts(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Cleanup(pool.Close)
+			if err := postgres.ApplySettings(t.Context(), pool, postgres.Config{StatementTimeout: tt.statementTimeout}); err != nil {
+				t.Fatal(err)
+			}
 			h := server.New(server.Config{Store: postgres.New(pool, postgres.WithClock(nowFunc(fixedNow))), Now: nowFunc(fixedNow), RequestTimeout: tt.requestTimeout})
 
 			locker := dbtest.Connect(t, dbURL)
