@@ -29,6 +29,8 @@ PKG ?= ./...
 TEST_FUZZTIME ?= 2s
 FUZZTIME ?= 1m
 BIN := bin/portal
+# The browser journeys that make test runs a second time through PgBouncer.
+PGBOUNCER_JOURNEYS := ^(TestPublicBrowsing|TestReportReturnResubmitPublish|TestDraftAndStaffPublish)$$
 
 .PHONY: help build run test fuzz bench lint generate assets deps-run deps-test deps-bench web-deps
 
@@ -46,7 +48,9 @@ test: deps-test web-deps ## run all tests (PKG=./internal/... GOTESTFLAGS=... to
 	race="$$(grep -v '/internal/browsertest$$' <<<"$$pkgs" || true)"; \
 	browser="$$(grep '/internal/browsertest$$' <<<"$$pkgs" || true)"; \
 	if [ -n "$$race" ]; then echo "go test $(GOTESTFLAGS) $(RACEFLAGS) $(PKG)"; $(GO) test $(GOTESTFLAGS) $(RACEFLAGS) $$race; fi; \
-	if [ -n "$$browser" ]; then echo "go test $(GOTESTFLAGS) $$browser"; $(GO) test $(GOTESTFLAGS) $$browser; fi
+	if [ -n "$$browser" ]; then echo "go test $(GOTESTFLAGS) $$browser"; $(GO) test $(GOTESTFLAGS) $$browser; fi; \
+	if [ -n "$$browser" ]; then echo "the main journeys again through PgBouncer in transaction mode"; \
+		TEST_THROUGH_PGBOUNCER=1 $(GO) test $(GOTESTFLAGS) -run '$(PGBOUNCER_JOURNEYS)' $$browser; fi
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(TEST_FUZZTIME)
 
 # Every Fuzz function in the packages of PKG, one at a time (go test fuzzes one
@@ -124,6 +128,15 @@ want_chromium() {
 	warn+=("chromium not found: the browser tests cannot run (install Debian's chromium, or run make as root to have it installed)")
 }
 
+# PgBouncer and HAProxy, for the tests that run the portal behind them as it is
+# deployed (internal/deploy); without them those tests skip, except under CI=true.
+want_deploy() {
+	if ! command -v pgbouncer >/dev/null && [ ! -x /usr/sbin/pgbouncer ]; then
+		want+=(pgbouncer)
+		warn+=("pgbouncer not found: the tests through PgBouncer cannot run (install Debian's pgbouncer, or run make as root to have it installed)")
+	fi
+}
+
 # go test -race needs cgo, and cgo a C compiler and the C library's headers.
 need_cc() {
 	if [[ " ${RACEFLAGS:-} " != *" -race "* ]]; then return; fi
@@ -140,7 +153,7 @@ need_npm() {
 
 case $target in
 run) need_postgres DATABASE_URL ;;
-test) need_postgres TEST_DATABASE_URL; want_chromium; need_npm; need_cc ;;
+test) need_postgres TEST_DATABASE_URL; want_chromium; want_deploy; need_npm; need_cc ;;
 bench) need_postgres TEST_DATABASE_URL; need_wrk ;;
 *) echo "provision: unknown target $target" >&2; exit 2 ;;
 esac

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -14,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/scottish-government/delivery-tracker/internal/dbtest"
+	"github.com/scottish-government/delivery-tracker/internal/deploy"
 	"github.com/scottish-government/delivery-tracker/internal/mail"
 	"github.com/scottish-government/delivery-tracker/internal/password"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
@@ -74,7 +76,12 @@ type ServerOption func(*server.Config)
 // server's log is kept: Logs returns it, and a failed test shows it.
 func StartServer(t testing.TB, opts ...ServerOption) *Server {
 	t.Helper()
-	pool := dbtest.Pool(t)
+	dbURL := dbtest.URL(t)
+	if os.Getenv("TEST_THROUGH_PGBOUNCER") == "1" {
+		// make test runs the main journeys again through PgBouncer in transaction mode.
+		dbURL = deploy.PgBouncer(t, dbURL)
+	}
+	pool := dbtest.Connect(t, dbURL)
 	s := &Server{Pool: pool, Clock: &Clock{now: DefaultNow}, Mail: &mail.Recorder{}, logs: &logBuffer{}}
 	s.Store = postgres.New(pool, postgres.WithClock(s.Clock.Now))
 	ts := httptest.NewUnstartedServer(nil)
