@@ -16,7 +16,12 @@ import (
 
 // config is the portal's configuration, read once from the environment and checked at start.
 type config struct {
-	DatabaseURL      string
+	DatabaseURL string
+	// MigrateDatabaseURL is the database as the role that owns it and runs the migrations, when
+	// the portal serves as another (MIGRATE_DATABASE_URL); empty, DATABASE_URL migrates.
+	MigrateDatabaseURL string
+	// SkipMigrate leaves migrating to `portal migrate`: serve and user add do not (SKIP_MIGRATE).
+	SkipMigrate      bool
 	Addr             string
 	BaseURL          string
 	DataDir          string
@@ -126,6 +131,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return c, fmt.Errorf("LOG_FORMAT %q is neither json nor text", c.LogFormat)
 	}
 	if err := loadAccountConfig(&c, get, getenv); err != nil {
+		return c, err
+	}
+	if err := loadDatabaseConfig(&c, get, getenv); err != nil {
 		return c, err
 	}
 	return c, nil
