@@ -31,6 +31,10 @@ type config struct {
 	BenchStaticDir string
 	// PageCacheBytes bounds the memory for rendered public pages; negative turns the cache off.
 	PageCacheBytes int
+	// ExportCacheDir is where downloads are written before they are served (empty: the
+	// default); ExportCacheBytes bounds the disk space they take.
+	ExportCacheDir   string
+	ExportCacheBytes int64
 	// MetricsAddr, when set, is a separate address serving /metrics; the portal's own address
 	// then does not.
 	MetricsAddr string
@@ -103,6 +107,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		if mb == 0 {
 			c.PageCacheBytes = -1
 		}
+	}
+	if err := loadExportConfig(&c, getenv); err != nil {
+		return c, err
 	}
 	c.ShutdownTimeout = 20 * time.Second
 	if v := getenv("SHUTDOWN_TIMEOUT"); v != "" {

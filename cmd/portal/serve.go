@@ -88,7 +88,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		logger.Info("SMTP_HOST is unset: no email is sent; administrators copy invitation and reset links")
 	}
 	handler := server.New(server.Config{Store: store, Logger: logger, BaseURL: c.BaseURL, Secure: c.secure(),
-		PageCacheBytes: c.PageCacheBytes, BenchStaticDir: c.BenchStaticDir, Metrics: reg, ServeMetrics: c.MetricsAddr == "",
+		PageCacheBytes: c.PageCacheBytes, ExportCacheDir: c.ExportCacheDir, ExportCacheBytes: c.ExportCacheBytes,
+		BenchStaticDir: c.BenchStaticDir, Metrics: reg, ServeMetrics: c.MetricsAddr == "",
 		Mailer: mailer, TrustedProxies: c.TrustedProxies})
 	go housekeeping(ctx, store, logger)
 	if c.ReminderInterval > 0 {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/scottish-government/delivery-tracker/internal/password"
+	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 )
@@ -115,5 +116,5 @@ func userError(err error) error {
 
 // setPasswordURL is the address of a single-use link.
 func setPasswordURL(baseURL, token string) string {
-	return baseURL + "/set-password?token=" + token
+	return paths.SetPasswordLink(baseURL, token)
 }

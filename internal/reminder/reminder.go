@@ -18,9 +18,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/scottish-government/delivery-tracker/internal/mail"
+	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
-	"github.com/scottish-government/delivery-tracker/web"
 )
 
 // Defaults of a Worker.
@@ -235,11 +235,11 @@ func Body(baseURL string, plan tracker.Plan, r tracker.Round, m tracker.Reminder
 	for _, c := range o.Missing {
 		fmt.Fprintf(&b, "%s %s\n", c.Ref, c.Deliver)
 		if plan.IsCurrent {
-			fmt.Fprintf(&b, "%s\n", baseURL+web.ReportPath(c.Ref))
+			fmt.Fprintf(&b, "%s\n", baseURL+paths.Report(c.Ref))
 		}
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(&b, "Sign in to report progress: %s\n\n", baseURL+web.ReportListPath)
+	fmt.Fprintf(&b, "Sign in to report progress: %s\n\n", baseURL+paths.ReportList)
 	b.WriteString("If someone else in your organisation has reported already, you can ignore this email.\n\n")
 	b.WriteString("Delivery Tracker\n")
 	return b.String()

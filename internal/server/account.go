@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/scottish-government/delivery-tracker/internal/password"
+	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 	"github.com/scottish-government/delivery-tracker/web"
 )
@@ -86,5 +87,5 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.flash(r, "Your password has been changed. You have been signed out everywhere else.")
-	http.Redirect(w, r, "/account", http.StatusSeeOther)
+	http.Redirect(w, r, paths.Account, http.StatusSeeOther)
 }

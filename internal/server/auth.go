@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/scottish-government/delivery-tracker/internal/password"
+	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 	"github.com/scottish-government/delivery-tracker/web"
@@ -280,7 +281,7 @@ func (s *Server) setPassword(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.flash(r, "Your password has been set. Sign in with your email address and new password.")
-	http.Redirect(w, r, "/sign-in", http.StatusSeeOther)
+	http.Redirect(w, r, paths.SignIn, http.StatusSeeOther)
 }
 
 func userRef(id int64) string { return postgres.UserRef(id) }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 	"github.com/scottish-government/delivery-tracker/web"
@@ -130,7 +131,7 @@ func (s *Server) renderReview(w http.ResponseWriter, r *http.Request, status int
 	if len(v.Errors) > 0 {
 		l.Title = "Error: " + l.Title
 	}
-	l.Breadcrumbs = []web.Breadcrumb{{Text: "Review updates", Href: web.ReviewListPath}, {Text: "Commitment " + v.Item.Commitment.Ref}}
+	l.Breadcrumbs = []web.Breadcrumb{{Text: "Review updates", Href: paths.ReviewList}, {Text: "Commitment " + v.Item.Commitment.Ref}}
 	s.render(w, r, status, web.ReviewPage(l, v))
 }
 
@@ -178,5 +179,5 @@ func (s *Server) review(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.flash(r, flash)
-	http.Redirect(w, r, web.ReviewListPath, http.StatusSeeOther)
+	http.Redirect(w, r, paths.ReviewList, http.StatusSeeOther)
 }

@@ -40,6 +40,11 @@ type Config struct {
 	// PageCacheBytes bounds the memory kept for rendered public pages (see publicPage): zero
 	// means DefaultPageCacheBytes, a negative number turns the cache off.
 	PageCacheBytes int
+	// ExportCacheDir is where downloads are written before they are served (see serveExport):
+	// empty means DefaultExportCacheDir. ExportCacheBytes bounds the disk space they take: zero
+	// or less means DefaultExportCacheBytes.
+	ExportCacheDir   string
+	ExportCacheBytes int64
 	// Metrics is the registry the server records its request metrics on, and the pool's
 	// statistics when Store is set. Nil gives the server a registry of its own.
 	Metrics *prometheus.Registry
@@ -88,6 +93,8 @@ type Server struct {
 	secure  bool
 	now     func() time.Time
 	pages   *pageCache
+	// exports keeps the files downloads are served from.
+	exports *exportCache
 	// versions reads the data version for publicPage, shared between requests that arrive
 	// together.
 	versions *versionReads
@@ -135,6 +142,7 @@ func newServer(cfg Config) *Server {
 	default:
 		s.pages = newPageCache(0)
 	}
+	s.exports = newExportCache(cfg.ExportCacheDir, cfg.ExportCacheBytes)
 	if _, ok := s.logger.Handler().(requestIDHandler); !ok {
 		s.logger = slog.New(LogHandler(s.logger.Handler()))
 	}

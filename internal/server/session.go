@@ -12,6 +12,7 @@ import (
 	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
 
+	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 	"github.com/scottish-government/delivery-tracker/web"
 )
@@ -234,21 +235,21 @@ func UserLinks(u *tracker.User) []web.Link {
 		return nil
 	}
 	if u.Role == tracker.RolePartner {
-		links = append(links, web.Link{Text: "Report progress", Href: "/report"})
+		links = append(links, web.Link{Text: "Report progress", Href: paths.ReportList})
 	}
 	if u.IsStaff() {
-		links = append(links, web.Link{Text: "Review", Href: "/review"}, web.Link{Text: "Dashboard", Href: "/dashboard"},
-			web.Link{Text: "Manage plans", Href: web.AdminPlansPath})
+		links = append(links, web.Link{Text: "Review", Href: paths.ReviewList}, web.Link{Text: "Dashboard", Href: paths.Dashboard},
+			web.Link{Text: "Manage plans", Href: paths.AdminPlans})
 	}
 	if u.IsAdmin() {
-		links = append(links, web.Link{Text: "Users", Href: "/admin/users"}, web.Link{Text: "Audit log", Href: "/admin/audit"})
+		links = append(links, web.Link{Text: "Users", Href: paths.AdminUsers}, web.Link{Text: "Audit log", Href: paths.AdminAudit})
 	}
-	return append(links, web.Link{Text: "Your account", Href: "/account"})
+	return append(links, web.Link{Text: "Your account", Href: paths.Account})
 }
 
 // redirectToSignIn sends an anonymous user to sign in, coming back to the page they asked for.
 func (s *Server) redirectToSignIn(w http.ResponseWriter, r *http.Request) {
-	target := "/sign-in"
+	target := paths.SignIn
 	if r.Method == http.MethodGet || r.Method == http.MethodHead {
 		target += "?next=" + url.QueryEscape(r.URL.RequestURI())
 	}
@@ -317,7 +318,7 @@ func localPath(next string) string {
 		return ""
 	}
 	switch u.Path {
-	case "/sign-in", "/sign-out", "/set-password", "/forgot-password":
+	case paths.SignIn, paths.SignOut, paths.SetPassword, paths.ForgotPassword:
 		return ""
 	}
 	return next
