@@ -87,7 +87,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	} else {
 		logger.Info("SMTP_HOST is unset: no email is sent; administrators copy invitation and reset links")
 	}
-	handler := server.New(server.Config{Store: store, Logger: logger, BaseURL: c.BaseURL, Secure: c.secure(),
+	handler := server.New(server.Config{Store: store, Now: store.Now, Logger: logger, BaseURL: c.BaseURL, Secure: c.secure(),
 		PageCacheBytes: c.PageCacheBytes, ExportCacheDir: c.ExportCacheDir, ExportCacheBytes: c.ExportCacheBytes,
 		BenchStaticDir: c.BenchStaticDir, Metrics: reg, ServeMetrics: c.MetricsAddr == "",
 		Mailer: mailer, TrustedProxies: c.TrustedProxies})
@@ -179,7 +179,7 @@ func firstAdminLink(ctx context.Context, store *postgres.Store, c config, logger
 	if err != nil || ok {
 		return err
 	}
-	token, err := store.CreateToken(ctx, tracker.Actor{Label: "portal serve"}, tracker.TokenFirstAdmin, nil, time.Now())
+	token, err := store.CreateToken(ctx, tracker.Actor{Label: "portal serve"}, tracker.TokenFirstAdmin, nil)
 	if err != nil {
 		return err
 	}
@@ -203,7 +203,7 @@ func housekeeping(ctx context.Context, store *postgres.Store, logger *slog.Logge
 			} else if n > 0 {
 				logger.Info("expired sessions removed", "count", n)
 			}
-			if _, err := store.DeleteStaleThrottles(ctx, time.Now().Add(-24*time.Hour)); err != nil {
+			if _, err := store.DeleteStaleThrottles(ctx, store.Now().Add(-24*time.Hour)); err != nil {
 				logger.Warn("housekeeping", "err", err)
 			}
 		}

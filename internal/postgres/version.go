@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"fmt"
 )
 
 // DataVersion returns the version of the data the public pages show: a number that goes up with
@@ -11,11 +10,10 @@ import (
 // see leaves it alone: drafts, submissions and returns, sessions, sign-in throttles, accounts and
 // the audit log, so that the public pages' ETags do not tell when such work happens. Read it before the data it stands for: a change committed in between then
 // shows under the older version, which costs a reader one needless download but never a stale
-// page. It returns an error only when the database cannot answer.
+// page. It returns an error only when the database cannot answer: an EUNAVAILABLE one when it
+// cannot be reached or does not answer in time.
 func (s *Store) DataVersion(ctx context.Context) (int64, error) {
 	var v int64
-	if err := s.pool.QueryRow(ctx, `SELECT version FROM data_version`).Scan(&v); err != nil {
-		return 0, fmt.Errorf("postgres: data version: %w", err)
-	}
-	return v, nil
+	err := s.pool.QueryRow(ctx, `SELECT version FROM data_version`).Scan(&v)
+	return v, storeError("data version", err, nil)
 }

@@ -195,7 +195,7 @@ func (s *Server) setPasswordForm(w http.ResponseWriter, r *http.Request) {
 	// The token is in the address: no other site may see it in a Referer.
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	token := r.URL.Query().Get("token")
-	la, err := s.store.Token(r.Context(), token, s.now())
+	la, err := s.store.Token(r.Context(), token)
 	if err != nil {
 		s.linkError(w, r, err)
 		return
@@ -216,7 +216,7 @@ func (s *Server) setPassword(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	token := r.PostFormValue("token")
-	la, err := s.store.Token(ctx, token, s.now())
+	la, err := s.store.Token(ctx, token)
 	if err != nil {
 		s.linkError(w, r, err)
 		return
@@ -253,9 +253,9 @@ func (s *Server) setPassword(w http.ResponseWriter, r *http.Request) {
 	actor := tracker.Actor{RemoteAddr: s.clientAddr(r), Label: "single-use link"}
 	var u tracker.User
 	if la.Purpose == tracker.TokenFirstAdmin {
-		u, err = s.store.CreateFirstAdmin(ctx, actor, token, postgres.NewUser{Email: v.Email, Name: v.Name, PasswordHash: hash}, s.now())
+		u, err = s.store.CreateFirstAdmin(ctx, actor, token, postgres.NewUser{Email: v.Email, Name: v.Name, PasswordHash: hash})
 	} else {
-		u, err = s.store.SetPasswordWithToken(ctx, actor, token, hash, s.now())
+		u, err = s.store.SetPasswordWithToken(ctx, actor, token, hash)
 	}
 	if tracker.ErrorCode(err) == tracker.ECONFLICT && la.User == nil {
 		v.Errors = []web.FieldError{{Field: "email", Message: tracker.ErrorMessage(err)}}
@@ -344,7 +344,7 @@ func (s *Server) sendResetLink(ctx context.Context, email, addr string, now time
 	if !u.HasPassword {
 		purpose = tracker.TokenInvite
 	}
-	token, err := s.store.CreateToken(ctx, tracker.Actor{RemoteAddr: addr, Label: "password reset request"}, purpose, &u.ID, now)
+	token, err := s.store.CreateToken(ctx, tracker.Actor{RemoteAddr: addr, Label: "password reset request"}, purpose, &u.ID)
 	if err != nil {
 		return err
 	}

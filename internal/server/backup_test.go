@@ -52,9 +52,9 @@ func TestBackupAndRestore(t *testing.T) {
 		t.Errorf("the restored database needed migrations:\n%s", logs.String())
 	}
 
-	before := server.New(server.Config{Store: postgres.New(src), Now: nowFunc(fixedNow)})
+	before := server.New(server.Config{Store: postgres.New(src, postgres.WithClock(nowFunc(fixedNow))), Now: nowFunc(fixedNow)})
 	// The restored grants let the serving role serve it, and the audit log's chain holds.
-	served := postgres.New(dbtest.Connect(t, dbtest.ServingURL(t, dstURL)))
+	served := postgres.New(dbtest.Connect(t, dbtest.ServingURL(t, dstURL)), postgres.WithClock(nowFunc(fixedNow)))
 	if chain, err := served.VerifyAuditChain(ctx); err != nil || chain.Break != nil {
 		t.Errorf("the restored audit log: %+v, %v", chain, err)
 	}

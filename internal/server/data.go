@@ -264,7 +264,7 @@ func (s *Server) commitmentsExport(f format) http.HandlerFunc {
 			return
 		}
 		now := s.now()
-		version, err := s.store.OpenDataVersion(ctx, plan.ID, tracker.UpdateDueCutoff(now))
+		version, err := s.store.OpenDataVersion(ctx, plan.ID)
 		if err != nil {
 			s.error(w, r, err)
 			return
@@ -417,7 +417,7 @@ func (s *Server) updatesExport(f format) http.HandlerFunc {
 			s.error(w, r, err)
 			return
 		}
-		version, err := s.store.OpenDataVersion(ctx, plan.ID, tracker.UpdateDueCutoff(s.now()))
+		version, err := s.store.OpenDataVersion(ctx, plan.ID)
 		if err != nil {
 			s.error(w, r, err)
 			return

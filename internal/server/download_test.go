@@ -41,7 +41,7 @@ func TestSlowDownloadsDoNotPinThePool(t *testing.T) {
 	}
 
 	var active atomic.Int32
-	ts := httptest.NewUnstartedServer(server.New(server.Config{Store: postgres.New(pool), Now: nowFunc(fixedNow),
+	ts := httptest.NewUnstartedServer(server.New(server.Config{Store: postgres.New(pool, postgres.WithClock(nowFunc(fixedNow))), Now: nowFunc(fixedNow),
 		ExportCacheDir: t.TempDir()}))
 	ts.Config.ConnState = func(_ net.Conn, s http.ConnState) {
 		if s == http.StateActive {

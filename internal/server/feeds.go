@@ -137,7 +137,7 @@ func (s *Server) commitmentFeed(w http.ResponseWriter, r *http.Request) {
 // It is in /updates.csv and on each commitment's page, and the data page says so.
 func (s *Server) feed(w http.ResponseWriter, r *http.Request, subject feedSubject) {
 	ctx := r.Context()
-	version, err := s.store.OpenDataVersion(ctx, subject.plan.ID, tracker.UpdateDueCutoff(s.now()))
+	version, err := s.store.OpenDataVersion(ctx, subject.plan.ID)
 	if err != nil {
 		s.error(w, r, err)
 		return

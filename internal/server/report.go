@@ -243,7 +243,7 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) {
 		UpdateVersion: atoiOr0(form.UpdateVersion),
 	}
 	saved, err := s.store.SaveReport(ctx, s.actor(r), postgres.ReportWrite{
-		CommitmentID: c.ID, Report: rep, Base: base, Action: action, At: s.now(),
+		CommitmentID: c.ID, Report: rep, Base: base, Action: action,
 	})
 	var ce *tracker.ConflictError
 	switch {
@@ -341,7 +341,7 @@ func atoiOr0(s string) int {
 // reportRound says which of the listed commitments still need an update in the plan's open
 // reporting round, or nil when no round is open.
 func (s *Server) reportRound(r *http.Request, plan tracker.Plan, rows []web.ReportRow) (*web.ReportRoundView, error) {
-	round, err := s.store.OpenRound(r.Context(), plan.ID, s.now())
+	round, err := s.store.OpenRound(r.Context(), plan.ID)
 	if errors.Is(err, tracker.ErrNotFound) {
 		return nil, nil
 	}

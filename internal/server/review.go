@@ -148,7 +148,7 @@ func (s *Server) review(w http.ResponseWriter, r *http.Request) {
 	var flash string
 	switch f.Get("action") {
 	case "publish":
-		_, err = s.store.PublishUpdate(ctx, s.actor(r), it.Update.ID, version, commitmentVersion, s.now())
+		_, err = s.store.PublishUpdate(ctx, s.actor(r), it.Update.ID, version, commitmentVersion)
 		flash = "The update on commitment " + it.Commitment.Ref + " from " + it.Update.Reporter() + " has been published."
 	case "return":
 		note, errs := tracker.ParseReviewNote(f.Get("note"))
@@ -156,7 +156,7 @@ func (s *Server) review(w http.ResponseWriter, r *http.Request) {
 			s.renderReview(w, r, http.StatusUnprocessableEntity, web.ReviewView{Item: it, Note: f.Get("note"), Errors: fieldErrors(errs)})
 			return
 		}
-		_, err = s.store.ReturnUpdate(ctx, s.actor(r), it.Update.ID, version, note, s.now())
+		_, err = s.store.ReturnUpdate(ctx, s.actor(r), it.Update.ID, version, note)
 		flash = "The update on commitment " + it.Commitment.Ref + " has been returned to " + it.Update.Reporter() + " with your note."
 	default:
 		s.badRequest(w, r, "Choose Publish or Return to partner.")
