@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/scottish-government/delivery-tracker/internal/mail"
+	"github.com/scottish-government/delivery-tracker/internal/password"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/reminder"
 	"github.com/scottish-government/delivery-tracker/internal/server"
@@ -90,7 +91,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	handler := server.New(server.Config{Store: store, Now: store.Now, Logger: logger, BaseURL: c.BaseURL, Secure: c.secure(),
 		PageCacheBytes: c.PageCacheBytes, ExportCacheDir: c.ExportCacheDir, ExportCacheBytes: c.ExportCacheBytes,
 		BenchStaticDir: c.BenchStaticDir, Metrics: reg, ServeMetrics: c.MetricsAddr == "",
-		Mailer: mailer, TrustedProxies: c.TrustedProxies})
+		Mailer: mailer, TrustedProxies: c.TrustedProxies, Hashing: password.NewLimiter(c.HashConcurrency, 0)})
 	go housekeeping(ctx, store, logger)
 	if c.ReminderInterval > 0 {
 		w := &reminder.Worker{Store: store, Mailer: mailer, BaseURL: c.BaseURL, Interval: c.ReminderInterval, Logger: logger}
@@ -122,7 +123,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		}
 		go func() { errc <- srv.Serve(ln) }()
 		if i == 0 {
-			logger.Info("serving", "addr", ln.Addr().String(), "base_url", c.BaseURL, "startup", time.Since(start))
+			logger.Info("serving", "addr", ln.Addr().String(), "base_url", c.BaseURL, "startup", time.Since(start), "hash_concurrency", c.HashConcurrency)
 		} else {
 			logger.Info("serving metrics", "addr", ln.Addr().String())
 		}
