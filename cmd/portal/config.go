@@ -19,6 +19,11 @@ import (
 type config struct {
 	DatabaseURL string
 	dbConfig
+	// MigrateDatabaseURL is the database as the role that owns it and runs the migrations, when
+	// the portal serves as another (MIGRATE_DATABASE_URL); empty, DATABASE_URL migrates.
+	MigrateDatabaseURL string
+	// SkipMigrate leaves migrating to `portal migrate`: serve and user add do not (SKIP_MIGRATE).
+	SkipMigrate      bool
 	Addr             string
 	BaseURL          string
 	DataDir          string
@@ -157,6 +162,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return c, err
 	}
 	if err := loadAccountConfig(&c, get, getenv); err != nil {
+		return c, err
+	}
+	if err := loadDatabaseConfig(&c, get, getenv); err != nil {
 		return c, err
 	}
 	return c, nil

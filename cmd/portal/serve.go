@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"path/filepath"
 	"sync/atomic"
 	"time"
 
@@ -19,7 +18,6 @@ import (
 	"github.com/scottish-government/delivery-tracker/internal/mail"
 	"github.com/scottish-government/delivery-tracker/internal/password"
 	"github.com/scottish-government/delivery-tracker/internal/paths"
-	"github.com/scottish-government/delivery-tracker/internal/pgdev"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/reminder"
 	"github.com/scottish-government/delivery-tracker/internal/server"
@@ -37,32 +35,29 @@ func newLogger(c config, w io.Writer) *slog.Logger {
 	return slog.New(server.LogHandler(h))
 }
 
-// connect opens the pool on DATABASE_URL, or on the project-local cluster when it is unset.
+// connect opens the pool to serve through: DATABASE_URL, or the project-local cluster's serving
+// role when it is unset.
 func connect(ctx context.Context, c config, logger *slog.Logger) (*pgxpool.Pool, error) {
-	url := c.DatabaseURL
-	if url == "" {
-		logger.Info("DATABASE_URL is unset: using the project-local PostgreSQL", "dir", filepath.Join(c.DataDir, "postgres"))
-		cluster, err := pgdev.Ensure(ctx, filepath.Join(c.DataDir, "postgres"), logger)
-		if err != nil {
-			return nil, err
-		}
-		url = cluster.URL()
+	urls, err := resolveDatabase(ctx, c, logger)
+	if err != nil {
+		return nil, err
 	}
-	return postgres.Open(ctx, url, postgres.Config{StatementTimeout: c.StatementTimeout, MaxConns: c.DBMaxConns})
+	return postgres.Open(ctx, urls.serve, postgres.Config{StatementTimeout: c.StatementTimeout, MaxConns: c.DBMaxConns})
 }
 
+// migrate applies the migrations through MIGRATE_DATABASE_URL, DATABASE_URL or the project-local
+// cluster's owner role, whatever SKIP_MIGRATE says.
 func migrate(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
 	c, err := loadConfig(getenv)
 	if err != nil {
 		return err
 	}
 	logger := newLogger(c, stderr)
-	pool, err := connect(ctx, c, logger)
+	urls, err := resolveDatabase(ctx, c, logger)
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
-	return postgres.Migrate(ctx, pool, logger)
+	return migrateThrough(ctx, c, urls.migrate, logger)
 }
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
@@ -73,7 +68,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		return err
 	}
 	logger := newLogger(c, stderr)
-	pool, err := connect(ctx, c, logger)
+	pool, err := openDatabase(ctx, c, logger)
 	if err != nil {
 		return err
 	}
@@ -81,9 +76,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		pool.Close()
 		logger.Info("database pool closed")
 	}()
-	if err := postgres.Migrate(ctx, pool, logger); err != nil {
-		return err
-	}
 	if err := postgres.ApplySettings(ctx, pool, postgres.Config{StatementTimeout: c.StatementTimeout}); err != nil {
 		return err
 	}

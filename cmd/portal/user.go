@@ -80,14 +80,11 @@ func user(ctx context.Context, args []string, getenv func(string) string, stdin 
 		return err
 	}
 	logger := newLogger(c, stderr)
-	pool, err := connect(ctx, c, logger)
+	pool, err := openDatabase(ctx, c, logger)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	if err := postgres.Migrate(ctx, pool, logger); err != nil {
-		return err
-	}
 	store := postgres.New(pool)
 	actor := tracker.Actor{Label: "command line"}
 	nu := postgres.NewUser{Email: *email, Name: *name, Role: r, OrganisationCode: strings.ToUpper(*org), PasswordHash: hash}

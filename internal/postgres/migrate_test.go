@@ -15,7 +15,7 @@ import (
 // migration numbered below one it already has. Migrate applies it.
 func TestMigrateAppliesAMigrationNumberedBelowTheLatest(t *testing.T) {
 	ctx := context.Background()
-	pool := dbtest.Pool(t)
+	pool := dbtest.OwnerPool(t)
 	var latest int64
 	if err := pool.QueryRow(ctx, `SELECT max(version_id) FROM goose_db_version`).Scan(&latest); err != nil {
 		t.Fatal(err)
