@@ -16,6 +16,9 @@ type dbConfig struct {
 	DBReadMaxConns int32
 	// DatabaseReadURL, when set, is a replica that anonymous pages, exports and feeds read from.
 	DatabaseReadURL string
+	// ListenDatabaseURL is where the portal listens for new data versions; empty, DATABASE_URL.
+	// Through PgBouncer in transaction mode it must reach PostgreSQL directly.
+	ListenDatabaseURL string
 	// MaxReplicaLag is how far behind the primary the replica may be before reads go to the
 	// primary instead.
 	MaxReplicaLag time.Duration
@@ -24,7 +27,8 @@ type dbConfig struct {
 // defaultMaxConns is pgx's own default pool size, stated so that the budget is written down.
 func defaultMaxConns() int32 { return int32(max(4, runtime.NumCPU())) }
 
-// loadDBConfig reads DB_MAX_CONNS, DB_READ_MAX_CONNS, DATABASE_READ_URL and MAX_REPLICA_LAG.
+// loadDBConfig reads DB_MAX_CONNS, DB_READ_MAX_CONNS, DATABASE_READ_URL, LISTEN_DATABASE_URL and
+// MAX_REPLICA_LAG.
 func loadDBConfig(c *config, get func(string) (string, error), getenv func(string) string) error {
 	conns := func(name string, def int32) (int32, error) {
 		v := getenv(name)
@@ -45,6 +49,9 @@ func loadDBConfig(c *config, get func(string) (string, error), getenv func(strin
 		return err
 	}
 	if c.DatabaseReadURL, err = get("DATABASE_READ_URL"); err != nil {
+		return err
+	}
+	if c.ListenDatabaseURL, err = get("LISTEN_DATABASE_URL"); err != nil {
 		return err
 	}
 	c.MaxReplicaLag = 10 * time.Second

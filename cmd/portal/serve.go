@@ -94,7 +94,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	} else {
 		logger.Info("SMTP_HOST is unset: no email is sent; administrators copy invitation and reset links")
 	}
-	handler := server.New(server.Config{Store: store, Now: store.Now, Logger: logger, BaseURL: c.BaseURL, Secure: c.secure(),
+	// Public pages learn of new data versions from a listener rather than a query per request.
+	versions := server.NewVersionWatch()
+	go store.ListenDataVersion(ctx, c.ListenDatabaseURL, versions.Heard, func(err error) {
+		versions.Lost(err)
+		logger.Warn("data version listener lost its connection: reading the version as pages need it until it is back", "err", err)
+	})
+	handler := server.New(server.Config{Versions: versions, Store: store, Now: store.Now, Logger: logger, BaseURL: c.BaseURL, Secure: c.secure(),
 		PageCacheBytes: c.PageCacheBytes, ExportCacheDir: c.ExportCacheDir, ExportCacheBytes: c.ExportCacheBytes,
 		BenchStaticDir: c.BenchStaticDir, Metrics: reg, ServeMetrics: c.MetricsAddr == "",
 		Mailer: mailer, TrustedProxies: c.TrustedProxies, Hashing: password.NewLimiter(c.HashConcurrency, 0)})

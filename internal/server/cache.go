@@ -62,9 +62,29 @@ func (s *Server) publicPage(next http.HandlerFunc) http.HandlerFunc {
 			next(w, r)
 			return
 		}
-		// The version is read before any of the data the page shows: see Store.DataVersion.
-		version, err := s.versions.get(r.Context())
+		// The version is read before any of the data the page shows: see Store.DataVersion. When
+		// the database cannot say, and a listener keeps the version (Config.Versions), a copy of
+		// the page already rendered is served, with its age, rather than an error; and the wait
+		// for the version is short when there is such a copy.
+		key := r.URL.RequestURI()
+		vctx := r.Context()
+		var stale cachedPage
+		hasStale := false
+		if s.versions.watch != nil {
+			stale, hasStale = s.pages.latest(key)
+		}
+		if hasStale {
+			var cancel context.CancelFunc
+			vctx, cancel = context.WithTimeout(vctx, staleWait)
+			defer cancel()
+		}
+		version, err := s.versions.get(vctx)
 		if err != nil {
+			if hasStale && r.Context().Err() == nil {
+				s.logger.WarnContext(r.Context(), "data version unknown: serving a stored page", "err", err)
+				serveStale(w, r, stale, s.now())
+				return
+			}
 			s.error(w, r, err)
 			return
 		}
@@ -78,7 +98,6 @@ func (s *Server) publicPage(next http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		r = r.WithContext(context.WithValue(r.Context(), dataVersionKey{}, version))
-		key := r.URL.RequestURI()
 		if page, ok := s.pages.get(key, etag); ok {
 			h.Set("ETag", etag)
 			h.Set("Content-Type", page.contentType)
@@ -92,7 +111,7 @@ func (s *Server) publicPage(next http.HandlerFunc) http.HandlerFunc {
 		rec := &recorder{ResponseWriter: w, etag: etag, keep: s.pages.limit > 0}
 		next(rec, r)
 		if rec.status == http.StatusOK && rec.keep && r.Method == http.MethodGet {
-			s.pages.put(key, etag, cachedPage{contentType: h.Get("Content-Type"), body: rec.body})
+			s.pages.put(key, etag, cachedPage{contentType: h.Get("Content-Type"), body: rec.body, at: s.now()})
 		}
 	}
 }
@@ -146,6 +165,7 @@ const maxCachedPage = 512 << 10
 type cachedPage struct {
 	contentType string
 	body        []byte
+	at          time.Time // when it was rendered
 }
 
 // pageCache keeps rendered public pages, each under the ETag it was rendered at, within a bound
@@ -179,6 +199,17 @@ func (c *pageCache) get(key, etag string) (cachedPage, bool) {
 		return cachedPage{}, false
 	}
 	return e.page, true
+}
+
+// latest returns the page stored under key at whatever version.
+func (c *pageCache) latest(key string) (cachedPage, bool) {
+	if c.limit <= 0 {
+		return cachedPage{}, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.pages[key]
+	return e.page, ok
 }
 
 func (c *pageCache) put(key, etag string, p cachedPage) {
@@ -222,6 +253,10 @@ func (c *pageCache) put(key, etag string, p cachedPage) {
 type versionReads struct {
 	read    func(context.Context) (int64, error)
 	timeout time.Duration
+	// watch, when set, hears of new versions from the database; recent is the last read while
+	// it is not connected.
+	watch  *VersionWatch
+	recent recent
 
 	mu      sync.Mutex
 	next    *versionRead // the read new arrivals join; nil until one arrives
@@ -235,8 +270,31 @@ type versionRead struct {
 	err     error
 }
 
-// get returns the data version as read after the call began.
+// get returns the data version: as the watch last heard it while its listener is connected;
+// otherwise, with a watch, a version read less than FallbackStaleness ago; otherwise as read
+// after the call began.
 func (v *versionReads) get(ctx context.Context) (int64, error) {
+	if v.watch != nil {
+		heard, live := v.watch.current()
+		if live {
+			return heard, nil
+		}
+		if r, ok := v.recent.get(time.Now()); ok {
+			return max(r, heard), nil
+		}
+		start := time.Now()
+		r, err := v.read1(ctx)
+		if err != nil {
+			return 0, err
+		}
+		v.recent.set(r, start)
+		return max(r, heard), nil
+	}
+	return v.read1(ctx)
+}
+
+// read1 returns the data version as read after the call began.
+func (v *versionReads) read1(ctx context.Context) (int64, error) {
 	v.mu.Lock()
 	if v.next == nil {
 		v.next = &versionRead{done: make(chan struct{})}

@@ -69,6 +69,9 @@ type Config struct {
 	// Hashing bounds the password hashes run at once; nil means one of
 	// password.DefaultConcurrency slots, each waited for up to password.DefaultWait.
 	Hashing *password.Limiter
+	// Versions, when set, is where a listener on the database reports new data versions, so
+	// that public pages need no query to learn of them.
+	Versions *VersionWatch
 }
 
 // DefaultRequestTimeout is the time a request may take unless Config.RequestTimeout says
@@ -152,7 +155,7 @@ func newServer(cfg Config) *Server {
 		s.requestTimeout = DefaultRequestTimeout
 	}
 	if s.store != nil {
-		s.versions = &versionReads{read: s.store.DataVersion, timeout: s.requestTimeout}
+		s.versions = &versionReads{read: s.store.DataVersion, timeout: s.requestTimeout, watch: cfg.Versions}
 	}
 	if s.registry == nil {
 		s.registry = prometheus.NewRegistry()
