@@ -12,29 +12,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 	"github.com/scottish-government/delivery-tracker/web"
 )
-
-// findRoutes adds the commitments finder, the open data, the feeds and the page describing them,
-// for the current plan at the root and for every plan under /plans/{plan}.
-func (s *Server) findRoutes(r chi.Router) {
-	r.Get(paths.Data, s.publicPage(s.dataPage))
-	for _, prefix := range []string{"", paths.PlanPrefixPattern} {
-		r.Get(prefix+paths.CurrentCommitments, s.publicPage(s.commitments))
-		r.Get(prefix+"/commitments.csv", s.commitmentsExport(formatCSV))
-		r.Get(prefix+"/commitments.json", s.commitmentsExport(formatJSON))
-		r.Get(prefix+"/updates.csv", s.updatesExport(formatCSV))
-		r.Get(prefix+"/updates.json", s.updatesExport(formatJSON))
-		r.Get(prefix+"/updates.atom", s.planFeed)
-		r.Get(prefix+paths.PriorityPattern+"/updates.atom", s.priorityFeed)
-		r.Get(prefix+paths.CommitmentPattern+"/updates.atom", s.commitmentFeed)
-	}
-}
 
 type format string
 
@@ -493,20 +475,18 @@ func (s *Server) updatesExport(f format) http.HandlerFunc {
 
 // dataPage describes the open data: what can be downloaded, every field, the feeds and the
 // licence.
-func (s *Server) dataPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) dataPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	plan, err := s.store.CurrentPlan(ctx)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	plans, err := s.store.Plans(ctx)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	l := s.layout(r)
 	l.Title = "Open data"
 	l.Alternates = append(l.Alternates, web.AlternateLink{Title: "Published updates: " + plan.Title, Href: paths.Feed(plan)})
-	s.render(w, r, http.StatusOK, web.DataPage(l, web.DataView{Plan: plan, Plans: plans, SiteURL: s.siteURL(r)}))
+	return s.page(w, r, http.StatusOK, web.DataPage(l, web.DataView{Plan: plan, Plans: plans, SiteURL: s.siteURL(r)}))
 }

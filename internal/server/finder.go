@@ -332,28 +332,24 @@ func finderOptions(v *web.CommitmentsView, choices finderChoices, months []postg
 }
 
 // commitments serves the commitments finder.
-func (s *Server) commitments(w http.ResponseWriter, r *http.Request) {
+func (s *Server) commitments(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	plan, err := s.plan(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	choices, err := s.finderChoices(ctx, plan)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	path := paths.Commitments(plan)
 	fr, err := s.readFinder(ctx, plan, &choices, r.URL.Query(), path)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	months, err := s.expectedMonthCounts(ctx, plan.ID, 0)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	v := web.CommitmentsView{Plan: plan, Path: path, Filters: fr.filters, Errors: fr.errors, Active: fr.active, Page: fr.page()}
 	finderOptions(&v, choices, months)
@@ -363,8 +359,7 @@ func (s *Server) commitments(w http.ResponseWriter, r *http.Request) {
 	} else {
 		page, err := s.store.SearchCommitments(ctx, fr.search, web.FinderPerPage, (v.Page-1)*web.FinderPerPage)
 		if err != nil {
-			s.error(w, r, err)
-			return
+			return err
 		}
 		v.Total = page.Total
 		v.Pages = (page.Total + web.FinderPerPage - 1) / web.FinderPerPage
@@ -383,7 +378,7 @@ func (s *Server) commitments(w http.ResponseWriter, r *http.Request) {
 		l.Title = "Commitments"
 	}
 	l.Alternates = append(l.Alternates, web.AlternateLink{Title: "Published updates: " + plan.Title, Href: paths.Feed(plan)})
-	s.render(w, r, status, web.CommitmentsPage(l, v))
+	return s.page(w, r, status, web.CommitmentsPage(l, v))
 }
 
 // finderTitle sums up the results for the page title, so that browser history tells searches

@@ -1,7 +1,10 @@
 package server
 
+// Administrators manage accounts: invite users, change their role, disable and enable them, and
+// make single-use links to set a password. Every route here is behind
+// requireCan(tracker.ActionManageUsers).
+
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -16,24 +19,22 @@ import (
 	"github.com/scottish-government/delivery-tracker/web"
 )
 
-func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request) error {
 	us, err := s.store.Users(r.Context())
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	l := s.layout(r)
 	l.Title = "Users"
-	s.render(w, r, http.StatusOK, web.UsersPage(l, web.UsersView{Users: us}))
+	return s.page(w, r, http.StatusOK, web.UsersPage(l, web.UsersView{Users: us}))
 }
 
-func (s *Server) inviteForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) inviteForm(w http.ResponseWriter, r *http.Request) error {
 	orgs, err := s.store.Organisations(r.Context())
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
-	s.render(w, r, http.StatusOK, web.InviteUserPage(s.layout(r), web.InviteView{Organisations: orgs}))
+	return s.page(w, r, http.StatusOK, web.InviteUserPage(s.layout(r), web.InviteView{Organisations: orgs}))
 }
 
 // decodeUserForm reads the invitation or role form.
@@ -71,12 +72,13 @@ func checkRole(f web.UserForm, orgs []tracker.Organisation) []web.FieldError {
 	return errs
 }
 
-func (s *Server) invite(w http.ResponseWriter, r *http.Request) {
+// invite creates an account and shows the link that sets its password. An address already in
+// use is shown as a problem with the email address.
+func (s *Server) invite(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	orgs, err := s.store.Organisations(ctx)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	v := web.InviteView{Form: decodeUserForm(r), Organisations: orgs}
 	if msg := tracker.EmailProblem(v.Form.Email); msg != "" {
@@ -90,22 +92,19 @@ func (s *Server) invite(w http.ResponseWriter, r *http.Request) {
 		u, token, err := s.store.InviteUser(ctx, s.actor(r), postgres.NewUser{Email: v.Form.Email, Name: v.Form.Name,
 			Role: tracker.Role(v.Form.Role), OrganisationCode: v.Form.Organisation}, s.now())
 		switch {
-		case tracker.ErrorCode(err) == tracker.ECONFLICT:
-			v.Errors = append(v.Errors, web.FieldError{Field: "email", Message: tracker.ErrorMessage(err)})
-		case err != nil:
-			s.error(w, r, err)
-			return
-		default:
-			s.showLink(w, r, u, tracker.TokenInvite, token)
-			return
+		case err == nil:
+			return s.showLink(w, r, u, tracker.TokenInvite, token)
+		case !isConflict(err):
+			return err
 		}
+		v.Errors = append(v.Errors, web.FieldError{Field: "email", Message: tracker.ErrorMessage(err)})
 	}
-	s.render(w, r, http.StatusUnprocessableEntity, web.InviteUserPage(s.layout(r), v))
+	return s.page(w, r, http.StatusUnprocessableEntity, web.InviteUserPage(s.layout(r), v))
 }
 
 // showLink shows a new single-use link to the administrator who made it, emailing it to the user
 // when a mail relay is configured. The link is in this response only: it is not stored.
-func (s *Server) showLink(w http.ResponseWriter, r *http.Request, u tracker.User, purpose tracker.TokenPurpose, token string) {
+func (s *Server) showLink(w http.ResponseWriter, r *http.Request, u tracker.User, purpose tracker.TokenPurpose, token string) error {
 	v := web.LinkView{User: u, Purpose: purpose, URL: s.setPasswordURL(token)}
 	if s.mailer != nil {
 		if err := s.mailer.Send(r.Context(), linkMessage(u, purpose, v.URL)); err != nil {
@@ -117,7 +116,7 @@ func (s *Server) showLink(w http.ResponseWriter, r *http.Request, u tracker.User
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Referrer-Policy", "no-referrer")
-	s.render(w, r, http.StatusOK, web.LinkCreatedPage(s.layout(r), v))
+	return s.page(w, r, http.StatusOK, web.LinkCreatedPage(s.layout(r), v))
 }
 
 // setPasswordURL is the full address of a single-use link.
@@ -149,55 +148,51 @@ func (s *Server) targetUser(r *http.Request) (tracker.User, error) {
 	return s.store.UserByID(r.Context(), id)
 }
 
-func (s *Server) userPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) userPage(w http.ResponseWriter, r *http.Request) error {
 	u, err := s.targetUser(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
-	s.renderUserPage(w, r, http.StatusOK, u, nil, nil)
+	return s.renderUserPage(w, r, http.StatusOK, u, nil, nil)
 }
 
-func (s *Server) renderUserPage(w http.ResponseWriter, r *http.Request, status int, u tracker.User, form *web.UserForm, errs []web.FieldError) {
+// renderUserPage shows a user's page with the status, keeping the role and organisation chosen
+// in form when it is not nil.
+func (s *Server) renderUserPage(w http.ResponseWriter, r *http.Request, status int, u tracker.User, form *web.UserForm, errs []web.FieldError) error {
 	orgs, err := s.store.Organisations(r.Context())
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	v := web.UserView{User: u, Organisations: orgs, Self: u.ID == s.user(r).ID, Errors: errs,
 		Form: web.UserForm{Role: string(u.Role), Organisation: u.OrganisationCode, Version: u.Version}}
 	if form != nil {
 		v.Form.Role, v.Form.Organisation = form.Role, form.Organisation
 	}
-	s.render(w, r, status, web.UserPage(s.layout(r), v))
+	return s.page(w, r, status, web.UserPage(s.layout(r), v))
 }
 
-func (s *Server) changeRole(w http.ResponseWriter, r *http.Request) {
+func (s *Server) changeRole(w http.ResponseWriter, r *http.Request) error {
 	u, err := s.targetUser(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	f := decodeUserForm(r)
+	show := func(status int, errs formErrors) error { return s.renderUserPage(w, r, status, u, &f, errs) }
 	if u.ID == s.user(r).ID {
-		s.renderUserPage(w, r, http.StatusUnprocessableEntity, u, &f, []web.FieldError{{Field: "role", Message: "You cannot change your own role"}})
-		return
+		return show(http.StatusUnprocessableEntity, formErrors{{Field: "role", Message: "You cannot change your own role"}})
 	}
 	orgs, err := s.store.Organisations(r.Context())
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
-	if errs := checkRole(f, orgs); len(errs) > 0 {
-		s.renderUserPage(w, r, http.StatusUnprocessableEntity, u, &f, errs)
-		return
-	}
-	changed, err := s.store.ChangeRole(r.Context(), s.actor(r), u.ID, tracker.Role(f.Role), f.Organisation, f.Version)
-	if s.userConflict(w, r, u, &f, err) {
-		return
-	}
-	s.flash(r, fmt.Sprintf("%s is now %s.", changed.Name, roleDescription(changed)))
-	http.Redirect(w, r, paths.User(u.ID), http.StatusSeeOther)
+	return s.saveForm(w, r, formSave{errs: checkRole(f, orgs), show: show,
+		save: func() (saved, error) {
+			changed, err := s.store.ChangeRole(r.Context(), s.actor(r), u.ID, tracker.Role(f.Role), f.Organisation, f.Version)
+			return saved{paths.User(u.ID), fmt.Sprintf("%s is now %s.", changed.Name, roleDescription(changed))}, err
+		},
+		refused:  userRefused,
+		conflict: func(err error) error { return s.userConflict(w, r, u, &f, err) },
+	})
 }
 
 func roleDescription(u tracker.User) string {
@@ -211,62 +206,59 @@ func roleDescription(u tracker.User) string {
 	}
 }
 
-// userConflict answers the request when err is not nil: a conflict (a stale form, the last
-// administrator) is shown on the user's page, anything else as an error page. It reports whether
-// it answered.
-func (s *Server) userConflict(w http.ResponseWriter, r *http.Request, u tracker.User, f *web.UserForm, err error) bool {
-	if err == nil {
-		return false
-	}
-	if code := tracker.ErrorCode(err); code == tracker.ECONFLICT || code == tracker.EINVALID {
-		fresh, ferr := s.store.UserByID(r.Context(), u.ID)
-		if ferr != nil {
-			s.error(w, r, ferr)
-			return true
-		}
-		s.renderUserPage(w, r, http.StatusConflict, fresh, f, []web.FieldError{{Field: "role", Message: tracker.ErrorMessage(err)}})
-		return true
-	}
-	s.error(w, r, err)
-	return true
+// userRefused reports whether a change to an account was refused for a reason shown on the
+// user's page: a stale form, or a rule such as that there is always an administrator.
+func userRefused(err error) bool {
+	code := tracker.ErrorCode(err)
+	return code == tracker.ECONFLICT || code == tracker.EINVALID
 }
 
-func (s *Server) setDisabled(disabled bool) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+// userConflict shows the account as it is now (409), with why the change was refused and the
+// role and organisation chosen in f when it is not nil.
+func (s *Server) userConflict(w http.ResponseWriter, r *http.Request, u tracker.User, f *web.UserForm, err error) error {
+	fresh, ferr := s.store.UserByID(r.Context(), u.ID)
+	if ferr != nil {
+		return ferr
+	}
+	return s.renderUserPage(w, r, http.StatusConflict, fresh, f, []web.FieldError{{Field: "role", Message: tracker.ErrorMessage(err)}})
+}
+
+// setDisabled disables an account, signing its user out, or enables it again.
+func (s *Server) setDisabled(disabled bool) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		u, err := s.targetUser(r)
 		if err != nil {
-			s.error(w, r, err)
-			return
+			return err
 		}
+		var errs formErrors
 		if u.ID == s.user(r).ID {
-			s.renderUserPage(w, r, http.StatusUnprocessableEntity, u, nil, []web.FieldError{{Field: "role", Message: "You cannot disable your own account"}})
-			return
+			errs.add("role", "You cannot disable your own account")
 		}
-		version, _ := strconv.Atoi(r.PostFormValue("version"))
-		changed, err := s.store.SetDisabled(r.Context(), s.actor(r), u.ID, disabled, version)
-		if s.userConflict(w, r, u, nil, err) {
-			return
-		}
-		if disabled {
-			s.flash(r, changed.Name+"’s account is disabled. They have been signed out.")
-		} else {
-			s.flash(r, changed.Name+"’s account is enabled. They can sign in again.")
-		}
-		http.Redirect(w, r, paths.User(u.ID), http.StatusSeeOther)
+		return s.saveForm(w, r, formSave{errs: errs,
+			save: func() (saved, error) {
+				changed, err := s.store.SetDisabled(r.Context(), s.actor(r), u.ID, disabled, formVersion(r))
+				banner := changed.Name + "’s account is enabled. They can sign in again."
+				if disabled {
+					banner = changed.Name + "’s account is disabled. They have been signed out."
+				}
+				return saved{paths.User(u.ID), banner}, err
+			},
+			refused:  userRefused,
+			conflict: func(err error) error { return s.userConflict(w, r, u, nil, err) },
+			show:     func(status int, errs formErrors) error { return s.renderUserPage(w, r, status, u, nil, errs) },
+		})
 	}
 }
 
 // createLink makes a new single-use link for the user: a password reset link when they have a
 // password, a new invitation otherwise.
-func (s *Server) createLink(w http.ResponseWriter, r *http.Request) {
+func (s *Server) createLink(w http.ResponseWriter, r *http.Request) error {
 	u, err := s.targetUser(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	if u.Disabled() {
-		s.renderUserPage(w, r, http.StatusUnprocessableEntity, u, nil, []web.FieldError{{Field: "role", Message: "Enable the account before creating a link for it"}})
-		return
+		return s.renderUserPage(w, r, http.StatusUnprocessableEntity, u, nil, []web.FieldError{{Field: "role", Message: "Enable the account before creating a link for it"}})
 	}
 	purpose := tracker.TokenReset
 	if !u.HasPassword {
@@ -274,60 +266,7 @@ func (s *Server) createLink(w http.ResponseWriter, r *http.Request) {
 	}
 	token, err := s.store.CreateToken(r.Context(), s.actor(r), purpose, &u.ID, s.now())
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
-	s.showLink(w, r, u, purpose, token)
-}
-
-const auditPageSize = 50
-
-func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	q := r.URL.Query()
-	v := web.AuditView{Actor: strings.TrimSpace(q.Get("user")), RecordType: strings.TrimSpace(q.Get("record_type")),
-		RecordID: strings.TrimSpace(q.Get("record_id"))}
-	v.Page, _ = strconv.Atoi(q.Get("page"))
-	v.Page = max(v.Page, 1)
-	entries, total, err := s.store.AuditLog(ctx, postgres.AuditFilter{Actor: v.Actor, RecordType: v.RecordType,
-		RecordID: v.RecordID, Limit: auditPageSize, Offset: (v.Page - 1) * auditPageSize})
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	if v.RecordTypes, err = s.store.AuditRecordTypes(ctx); err != nil {
-		s.error(w, r, err)
-		return
-	}
-	v.Total = total
-	v.Pages = (total + auditPageSize - 1) / auditPageSize
-	v.PageURL = func(page int) string {
-		p := paths.Audit(v.Actor, v.RecordType, v.RecordID)
-		sep := "?"
-		if strings.Contains(p, "?") {
-			sep = "&"
-		}
-		return p + sep + "page=" + strconv.Itoa(page)
-	}
-	for _, e := range entries {
-		v.Entries = append(v.Entries, web.AuditEntry{At: web.FormatTime(e.At), Actor: e.ActorEmail, Action: e.Action,
-			RecordType: e.RecordType, RecordID: e.RecordID, RemoteAddr: e.RemoteAddr, Details: compactJSON(e.Details)})
-	}
-	s.render(w, r, http.StatusOK, web.AuditPage(s.layout(r), v))
-}
-
-// compactJSON shows an entry's details on one line, or nothing for an empty object.
-func compactJSON(b json.RawMessage) string {
-	var v any
-	if err := json.Unmarshal(b, &v); err != nil {
-		return string(b)
-	}
-	if m, ok := v.(map[string]any); ok && len(m) == 0 {
-		return ""
-	}
-	out, err := json.Marshal(v)
-	if err != nil {
-		return string(b)
-	}
-	return string(out)
+	return s.showLink(w, r, u, purpose, token)
 }
