@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/scottish-government/delivery-tracker/internal/mail"
+	"github.com/scottish-government/delivery-tracker/internal/password"
 	"github.com/scottish-government/delivery-tracker/internal/server"
 )
 
@@ -26,6 +27,10 @@ type config struct {
 	BenchStaticDir string
 	// PageCacheBytes bounds the memory for rendered public pages; negative turns the cache off.
 	PageCacheBytes int
+	// ExportCacheDir is where downloads are written before they are served (empty: the
+	// default); ExportCacheBytes bounds the disk space they take.
+	ExportCacheDir   string
+	ExportCacheBytes int64
 	// MetricsAddr, when set, is a separate address serving /metrics; the portal's own address
 	// then does not.
 	MetricsAddr string
@@ -39,6 +44,8 @@ type config struct {
 	SMTP *mail.Config
 	// TrustedProxies are the networks of reverse proxies whose X-Forwarded-For is believed.
 	TrustedProxies []netip.Prefix
+	// HashConcurrency is how many password hashes may run at once (HASH_CONCURRENCY).
+	HashConcurrency int
 }
 
 // loadConfig reads the configuration. A variable NAME_FILE names a file holding the value of
@@ -99,6 +106,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 			c.PageCacheBytes = -1
 		}
 	}
+	if err := loadExportConfig(&c, getenv); err != nil {
+		return c, err
+	}
 	c.ShutdownTimeout = 20 * time.Second
 	if v := getenv("SHUTDOWN_TIMEOUT"); v != "" {
 		if c.ShutdownTimeout, err = time.ParseDuration(v); err != nil || c.ShutdownTimeout <= 0 {
@@ -115,6 +125,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if c.MetricsAddr != "" {
 		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
 			return c, fmt.Errorf("METRICS_ADDR %q is not host:port: %w", c.MetricsAddr, err)
+		}
+	}
+	// Each argon2id hash takes 19 MiB while it runs: bound how many run at once.
+	c.HashConcurrency = password.DefaultConcurrency(password.Default)
+	if v := getenv("HASH_CONCURRENCY"); v != "" {
+		if c.HashConcurrency, err = strconv.Atoi(v); err != nil || c.HashConcurrency < 1 || c.HashConcurrency > 256 {
+			return c, fmt.Errorf("HASH_CONCURRENCY %q is not a number of password hashes at once from 1 to 256", v)
 		}
 	}
 	c.BenchStaticDir = getenv("PORTAL_BENCH_STATIC_DIR")

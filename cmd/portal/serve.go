@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/scottish-government/delivery-tracker/internal/mail"
+	"github.com/scottish-government/delivery-tracker/internal/password"
 	"github.com/scottish-government/delivery-tracker/internal/pgdev"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/reminder"
@@ -95,9 +96,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	} else {
 		logger.Info("SMTP_HOST is unset: no email is sent; administrators copy invitation and reset links")
 	}
-	handler := server.New(server.Config{Store: store, Logger: logger, BaseURL: c.BaseURL, Secure: c.secure(),
-		PageCacheBytes: c.PageCacheBytes, BenchStaticDir: c.BenchStaticDir, Metrics: reg, ServeMetrics: c.MetricsAddr == "",
-		Mailer: mailer, TrustedProxies: c.TrustedProxies})
+	handler := server.New(server.Config{Store: store, Now: store.Now, Logger: logger, BaseURL: c.BaseURL, Secure: c.secure(),
+		PageCacheBytes: c.PageCacheBytes, ExportCacheDir: c.ExportCacheDir, ExportCacheBytes: c.ExportCacheBytes,
+		BenchStaticDir: c.BenchStaticDir, Metrics: reg, ServeMetrics: c.MetricsAddr == "",
+		Mailer: mailer, TrustedProxies: c.TrustedProxies, Hashing: password.NewLimiter(c.HashConcurrency, 0)})
 	go housekeeping(ctx, store, logger)
 	if c.ReminderInterval > 0 {
 		w := &reminder.Worker{Store: store, Mailer: mailer, BaseURL: c.BaseURL, Interval: c.ReminderInterval, Logger: logger}
@@ -129,7 +131,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		}
 		go func() { errc <- srv.Serve(ln) }()
 		if i == 0 {
-			logger.Info("serving", "addr", ln.Addr().String(), "base_url", c.BaseURL, "startup", time.Since(start))
+			logger.Info("serving", "addr", ln.Addr().String(), "base_url", c.BaseURL, "startup", time.Since(start), "hash_concurrency", c.HashConcurrency)
 		} else {
 			logger.Info("serving metrics", "addr", ln.Addr().String())
 		}
@@ -186,7 +188,7 @@ func firstAdminLink(ctx context.Context, store *postgres.Store, c config, logger
 	if err != nil || ok {
 		return err
 	}
-	token, err := store.CreateToken(ctx, tracker.Actor{Label: "portal serve"}, tracker.TokenFirstAdmin, nil, time.Now())
+	token, err := store.CreateToken(ctx, tracker.Actor{Label: "portal serve"}, tracker.TokenFirstAdmin, nil)
 	if err != nil {
 		return err
 	}
@@ -210,7 +212,7 @@ func housekeeping(ctx context.Context, store *postgres.Store, logger *slog.Logge
 			} else if n > 0 {
 				logger.Info("expired sessions removed", "count", n)
 			}
-			if _, err := store.DeleteStaleThrottles(ctx, time.Now().Add(-24*time.Hour)); err != nil {
+			if _, err := store.DeleteStaleThrottles(ctx, store.Now().Add(-24*time.Hour)); err != nil {
 				logger.Warn("housekeeping", "err", err)
 			}
 		}

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/scottish-government/delivery-tracker/internal/password"
 	"github.com/scottish-government/delivery-tracker/internal/paths"
@@ -100,7 +99,7 @@ func user(ctx context.Context, args []string, getenv func(string) string, stdin 
 		_, err = fmt.Fprintf(stdout, "Created %s %s (%s).\n", u.Role.Label(), u.Email, u.Name)
 		return err
 	}
-	u, token, err := store.InviteUser(ctx, actor, nu, time.Now())
+	u, token, err := store.InviteUser(ctx, actor, nu)
 	if err != nil {
 		return userError(err)
 	}

@@ -42,8 +42,6 @@ type Worker struct {
 	Mailer mail.Mailer
 	// BaseURL is the portal's public address, for links in the emails.
 	BaseURL string
-	// Now returns the current time; nil means time.Now.
-	Now func() time.Time
 	// Interval is the time between passes; zero means DefaultInterval.
 	Interval time.Duration
 	// MaxAttempts is how often sending an email is tried before it is marked failed; zero means
@@ -52,12 +50,8 @@ type Worker struct {
 	Logger      *slog.Logger
 }
 
-func (w *Worker) now() time.Time {
-	if w.Now != nil {
-		return w.Now()
-	}
-	return time.Now()
-}
+// now returns the time by the store's clock, which the outbox also judges by.
+func (w *Worker) now() time.Time { return w.Store.Now() }
 
 func (w *Worker) logger() *slog.Logger {
 	if w.Logger != nil {
@@ -165,7 +159,7 @@ func (w *Worker) Queue(ctx context.Context) (int, error) {
 func (w *Worker) Deliver(ctx context.Context) (int, error) {
 	n := 0
 	for n < batch {
-		found, err := w.Store.DeliverNext(ctx, w.now(), w.deliver)
+		found, err := w.Store.DeliverNext(ctx, w.deliver)
 		if err != nil || !found {
 			return n, err
 		}

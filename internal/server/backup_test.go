@@ -52,8 +52,8 @@ func TestBackupAndRestore(t *testing.T) {
 		t.Errorf("the restored database needed migrations:\n%s", logs.String())
 	}
 
-	before := server.New(server.Config{Store: postgres.New(src), Now: nowFunc(fixedNow)})
-	after := server.New(server.Config{Store: postgres.New(dst), Now: nowFunc(fixedNow)})
+	before := server.New(server.Config{Store: postgres.New(src, postgres.WithClock(nowFunc(fixedNow))), Now: nowFunc(fixedNow)})
+	after := server.New(server.Config{Store: postgres.New(dst, postgres.WithClock(nowFunc(fixedNow))), Now: nowFunc(fixedNow)})
 	for _, path := range []string{
 		"/", "/priorities/digital-skills-and-leadership", "/commitments/4.2", "/commitments/4.5",
 		"/organisations/CSO", "/plans/2023-24",

@@ -39,7 +39,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d, err := s.store.Dashboard(ctx, plan.ID, now, dashboardListLimit)
+	d, err := s.store.Dashboard(ctx, plan.ID, dashboardListLimit)
 	if err != nil {
 		return err
 	}

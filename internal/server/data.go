@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/csv"
 	"encoding/hex"
@@ -49,10 +50,7 @@ func etag(parts ...string) string {
 // otherwise If-Modified-Since does. modified is clamped to now, because a response may not claim
 // to have changed after it was sent.
 func (s *Server) notModified(w http.ResponseWriter, r *http.Request, tag string, modified time.Time) bool {
-	if now := s.now(); modified.After(now) {
-		modified = now
-	}
-	modified = modified.UTC().Truncate(time.Second)
+	modified = s.lastModified(modified)
 	h := w.Header()
 	h.Set("ETag", tag)
 	h.Set("Last-Modified", modified.Format(http.TimeFormat))
@@ -73,49 +71,12 @@ func (s *Server) notModified(w http.ResponseWriter, r *http.Request, tag string,
 	return false
 }
 
-// download writes an export's headers when its first bytes are written, so that an error before
-// then can still become an error page. Once it has begun, an error can only cut the response
-// short: abort does that, so the client sees a broken transfer rather than a short file.
-type download struct {
-	w           http.ResponseWriter
-	contentType string
-	disposition string
-	begun       bool
-}
-
-func (d *download) Write(p []byte) (int, error) {
-	if !d.begun {
-		d.begun = true
-		h := d.w.Header()
-		h.Set("Content-Type", d.contentType)
-		h.Set("Content-Disposition", d.disposition)
-		h.Set("Access-Control-Allow-Origin", "*")
-		d.w.WriteHeader(http.StatusOK)
+// lastModified returns modified as Last-Modified gives it: to the second, and no later than now.
+func (s *Server) lastModified(modified time.Time) time.Time {
+	if now := s.now(); modified.After(now) {
+		modified = now
 	}
-	return d.w.Write(p)
-}
-
-// fail handles an error met while exporting.
-func (s *Server) exportFailed(w http.ResponseWriter, r *http.Request, d *download, err error) {
-	if !d.begun {
-		s.error(w, r, err)
-		return
-	}
-	s.logger.ErrorContext(r.Context(), "export cut short", "err", err)
-	panic(http.ErrAbortHandler)
-}
-
-func newDownload(w http.ResponseWriter, f format, name string) *download {
-	d := &download{w: w}
-	switch f {
-	case formatCSV:
-		d.contentType = "text/csv; charset=utf-8; header=present"
-		d.disposition = `attachment; filename="` + name + `.csv"`
-	default:
-		d.contentType = "application/json; charset=utf-8"
-		d.disposition = `inline; filename="` + name + `.json"`
-	}
-	return d
+	return modified.UTC().Truncate(time.Second)
 }
 
 // csvWriter writes RFC 4180 CSV that Excel opens correctly: UTF-8 with a byte order mark, CRLF
@@ -281,7 +242,7 @@ func (s *Server) commitmentsExport(f format) http.HandlerFunc {
 			return
 		}
 		now := s.now()
-		version, err := s.store.OpenDataVersion(ctx, plan.ID, tracker.UpdateDueCutoff(now))
+		version, err := s.store.OpenDataVersion(ctx, plan.ID)
 		if err != nil {
 			s.error(w, r, err)
 			return
@@ -304,31 +265,30 @@ func (s *Server) commitmentsExport(f format) http.HandlerFunc {
 			return
 		}
 		site := s.siteURL(r)
-		d := newDownload(w, f, "commitments-"+plan.Slug)
-		switch f {
-		case formatCSV:
-			cw := newCSVWriter(d)
-			err = cw.Write(append([]string{}, commitmentCSVHeader...))
-			if err == nil {
-				err = s.store.EachCommitment(ctx, fr.search, func(c tracker.Commitment) error {
-					return cw.Write(s.commitmentJSON(site, plan, c, now).csv())
-				})
-			}
-			if err == nil {
-				err = cw.Flush()
-			}
-		default:
-			p, l := s.jsonHead(r, plan)
-			err = writeJSONList(d, map[string]any{"plan": p, "licence": l, "query": fr.filters.Values().Encode()}, "commitments",
-				func(item func(any) error) error {
-					return s.store.EachCommitment(ctx, fr.search, func(c tracker.Commitment) error {
-						return item(s.commitmentJSON(site, plan, c, now))
+		p, l := s.jsonHead(r, plan)
+		query := fr.filters.Values().Encode()
+		s.serveExport(w, r, export{format: f, name: "commitments-" + plan.Slug, modified: modified,
+			slot: []string{"commitments", string(f), strconv.FormatInt(plan.ID, 10), site, query}, stamp: parts,
+			write: func(ctx context.Context, out io.Writer) error {
+				if f == formatCSV {
+					cw := newCSVWriter(out)
+					if err := cw.Write(append([]string{}, commitmentCSVHeader...)); err != nil {
+						return err
+					}
+					if err := s.store.EachCommitment(ctx, fr.search, func(c tracker.Commitment) error {
+						return cw.Write(s.commitmentJSON(site, plan, c, now).csv())
+					}); err != nil {
+						return err
+					}
+					return cw.Flush()
+				}
+				return writeJSONList(out, map[string]any{"plan": p, "licence": l, "query": query}, "commitments",
+					func(item func(any) error) error {
+						return s.store.EachCommitment(ctx, fr.search, func(c tracker.Commitment) error {
+							return item(s.commitmentJSON(site, plan, c, now))
+						})
 					})
-				})
-		}
-		if err != nil {
-			s.exportFailed(w, r, d, err)
-		}
+			}})
 	}
 }
 
@@ -435,41 +395,40 @@ func (s *Server) updatesExport(f format) http.HandlerFunc {
 			s.error(w, r, err)
 			return
 		}
-		version, err := s.store.OpenDataVersion(ctx, plan.ID, tracker.UpdateDueCutoff(s.now()))
+		version, err := s.store.OpenDataVersion(ctx, plan.ID)
 		if err != nil {
 			s.error(w, r, err)
 			return
 		}
-		if s.notModified(w, r, etag("updates", string(f), strconv.FormatInt(version.Version, 10)), version.Changed) {
+		parts := []string{"updates", string(f), strconv.FormatInt(version.Version, 10)}
+		if s.notModified(w, r, etag(parts...), version.Changed) {
 			return
 		}
 		site := s.siteURL(r)
+		p, l := s.jsonHead(r, plan)
 		filter := postgres.UpdateFilter{PlanID: plan.ID}
-		d := newDownload(w, f, "updates-"+plan.Slug)
-		switch f {
-		case formatCSV:
-			cw := newCSVWriter(d)
-			err = cw.Write(append([]string{}, updateCSVHeader...))
-			if err == nil {
-				err = s.store.EachPublishedUpdate(ctx, filter, func(u postgres.PublishedUpdate) error {
-					return cw.Write(updateFor(site, plan, u).csv())
-				})
-			}
-			if err == nil {
-				err = cw.Flush()
-			}
-		default:
-			p, l := s.jsonHead(r, plan)
-			err = writeJSONList(d, map[string]any{"plan": p, "licence": l}, "updates",
-				func(item func(any) error) error {
-					return s.store.EachPublishedUpdate(ctx, filter, func(u postgres.PublishedUpdate) error {
-						return item(updateFor(site, plan, u))
+		s.serveExport(w, r, export{format: f, name: "updates-" + plan.Slug, modified: version.Changed,
+			slot: []string{"updates", string(f), strconv.FormatInt(plan.ID, 10), site}, stamp: parts,
+			write: func(ctx context.Context, out io.Writer) error {
+				if f == formatCSV {
+					cw := newCSVWriter(out)
+					if err := cw.Write(append([]string{}, updateCSVHeader...)); err != nil {
+						return err
+					}
+					if err := s.store.EachPublishedUpdate(ctx, filter, func(u postgres.PublishedUpdate) error {
+						return cw.Write(updateFor(site, plan, u).csv())
+					}); err != nil {
+						return err
+					}
+					return cw.Flush()
+				}
+				return writeJSONList(out, map[string]any{"plan": p, "licence": l}, "updates",
+					func(item func(any) error) error {
+						return s.store.EachPublishedUpdate(ctx, filter, func(u postgres.PublishedUpdate) error {
+							return item(updateFor(site, plan, u))
+						})
 					})
-				})
-		}
-		if err != nil {
-			s.exportFailed(w, r, d, err)
-		}
+			}})
 	}
 }
 

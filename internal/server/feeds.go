@@ -134,7 +134,7 @@ func (s *Server) commitmentFeed(w http.ResponseWriter, r *http.Request) error {
 // It is in /updates.csv and on each commitment's page, and the data page says so.
 func (s *Server) feed(w http.ResponseWriter, r *http.Request, subject feedSubject) error {
 	ctx := r.Context()
-	version, err := s.store.OpenDataVersion(ctx, subject.plan.ID, tracker.UpdateDueCutoff(s.now()))
+	version, err := s.store.OpenDataVersion(ctx, subject.plan.ID)
 	if err != nil {
 		return err
 	}

@@ -88,7 +88,7 @@ func (s *Server) readFinder(ctx context.Context, plan tracker.Plan, choices *fin
 	var fr finderRequest
 	f := &fr.filters
 	sq := &fr.search
-	sq.PlanID, sq.Now = plan.ID, s.now()
+	sq.PlanID = plan.ID
 	fail := func(field, message string) {
 		fr.errors = append(fr.errors, web.FieldError{Field: field, Message: message})
 	}

@@ -95,7 +95,7 @@ func checkNoScript(t *testing.T, path, body string) *goquery.Document {
 func TestPublicPagesEscapeEverything(t *testing.T) {
 	pool := dbtest.Pool(t)
 	withXSS(t, pool)
-	h := server.New(server.Config{Store: postgres.New(pool), Now: nowFunc(fixedNow)})
+	h := server.New(server.Config{Store: postgres.New(pool, postgres.WithClock(nowFunc(fixedNow))), Now: nowFunc(fixedNow)})
 	for _, path := range []string{
 		"/", "/plans/2023-24", "/priorities/digital-skills-and-leadership", "/commitments/4.2", "/commitments/4.5",
 		"/organisations/CSO",
@@ -120,7 +120,7 @@ var sqlPayloads = []string{
 // each is answered as a page that does not exist or an ordinary page, and the data is untouched.
 func TestSQLMetacharactersAreInert(t *testing.T) {
 	pool := dbtest.Pool(t)
-	h := server.New(server.Config{Store: postgres.New(pool), Now: nowFunc(fixedNow)})
+	h := server.New(server.Config{Store: postgres.New(pool, postgres.WithClock(nowFunc(fixedNow))), Now: nowFunc(fixedNow)})
 	count := func() (n int) {
 		t.Helper()
 		if err := pool.QueryRow(context.Background(),

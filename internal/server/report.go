@@ -222,7 +222,7 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) error {
 	return s.saveForm(w, r, formSave{errs: fieldErrors(errs),
 		save: func() (saved, error) {
 			up, err := s.store.SaveReport(ctx, s.actor(r), postgres.ReportWrite{
-				CommitmentID: c.ID, Report: rep, Base: base, Action: action, At: s.now(),
+				CommitmentID: c.ID, Report: rep, Base: base, Action: action,
 			})
 			return reportSaved(action, plan, c, up), err
 		},
@@ -314,7 +314,7 @@ func mayRead(u *tracker.User, up tracker.Update) bool {
 // reportRound says which of the listed commitments still need an update in the plan's open
 // reporting round, or nil when no round is open.
 func (s *Server) reportRound(r *http.Request, plan tracker.Plan, rows []web.ReportRow) (*web.ReportRoundView, error) {
-	round, err := s.store.OpenRound(r.Context(), plan.ID, s.now())
+	round, err := s.store.OpenRound(r.Context(), plan.ID)
 	if errors.Is(err, tracker.ErrNotFound) {
 		return nil, nil
 	}

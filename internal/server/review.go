@@ -162,14 +162,14 @@ func (s *Server) review(w http.ResponseWriter, r *http.Request) error {
 	switch f.Get("action") {
 	case "publish":
 		review.save = func() (saved, error) {
-			_, err := s.store.PublishUpdate(ctx, s.actor(r), it.Update.ID, version, commitmentVersion, s.now())
+			_, err := s.store.PublishUpdate(ctx, s.actor(r), it.Update.ID, version, commitmentVersion)
 			return saved{paths.ReviewList, "The update on commitment " + it.Commitment.Ref + " from " + it.Update.Reporter() + " has been published."}, err
 		}
 	case "return":
 		note, errs := tracker.ParseReviewNote(typed)
 		review.errs = fieldErrors(errs)
 		review.save = func() (saved, error) {
-			_, err := s.store.ReturnUpdate(ctx, s.actor(r), it.Update.ID, version, note, s.now())
+			_, err := s.store.ReturnUpdate(ctx, s.actor(r), it.Update.ID, version, note)
 			return saved{paths.ReviewList, "The update on commitment " + it.Commitment.Ref + " has been returned to " + it.Update.Reporter() + " with your note."}, err
 		}
 	default:

@@ -40,6 +40,11 @@ type Config struct {
 	// PageCacheBytes bounds the memory kept for rendered public pages (see publicPage): zero
 	// means DefaultPageCacheBytes, a negative number turns the cache off.
 	PageCacheBytes int
+	// ExportCacheDir is where downloads are written before they are served (see serveExport):
+	// empty means DefaultExportCacheDir. ExportCacheBytes bounds the disk space they take: zero
+	// or less means DefaultExportCacheBytes.
+	ExportCacheDir   string
+	ExportCacheBytes int64
 	// Metrics is the registry the server records its request metrics on, and the pool's
 	// statistics when Store is set. Nil gives the server a registry of its own.
 	Metrics *prometheus.Registry
@@ -63,6 +68,9 @@ type Config struct {
 	// TrustedProxies are the networks of reverse proxies in front of the portal. Only a request
 	// from one of them has its X-Forwarded-For header believed for the client's address.
 	TrustedProxies []netip.Prefix
+	// Hashing bounds the password hashes run at once; nil means one of
+	// password.DefaultConcurrency slots, each waited for up to password.DefaultWait.
+	Hashing *password.Limiter
 }
 
 // DefaultRequestTimeout is the time a request may take unless Config.RequestTimeout says
@@ -88,6 +96,8 @@ type Server struct {
 	secure  bool
 	now     func() time.Time
 	pages   *pageCache
+	// exports keeps the files downloads are served from.
+	exports *exportCache
 	// versions reads the data version for publicPage, shared between requests that arrive
 	// together.
 	versions *versionReads
@@ -104,6 +114,7 @@ type Server struct {
 	idle     time.Duration
 	lifetime time.Duration
 	pw       password.Params
+	hashing  *password.Limiter
 	mailer   mail.Mailer
 	proxies  []netip.Prefix
 	// dummyHash is checked against when an account does not exist, so that the answer takes as
@@ -120,7 +131,7 @@ func newServer(cfg Config) *Server {
 	s := &Server{store: cfg.Store, logger: cfg.Logger, baseURL: cfg.BaseURL, secure: cfg.Secure, now: cfg.Now,
 		registry: cfg.Metrics, serveMetrics: cfg.ServeMetrics, requestTimeout: cfg.RequestTimeout,
 		idle: cfg.IdleTimeout, lifetime: cfg.SessionLifetime, pw: cfg.Password, bench: cfg.BenchStaticDir,
-		mailer: cfg.Mailer, proxies: cfg.TrustedProxies}
+		mailer: cfg.Mailer, proxies: cfg.TrustedProxies, hashing: cfg.Hashing}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -135,6 +146,7 @@ func newServer(cfg Config) *Server {
 	default:
 		s.pages = newPageCache(0)
 	}
+	s.exports = newExportCache(cfg.ExportCacheDir, cfg.ExportCacheBytes)
 	if _, ok := s.logger.Handler().(requestIDHandler); !ok {
 		s.logger = slog.New(LogHandler(s.logger.Handler()))
 	}
@@ -159,6 +171,9 @@ func newServer(cfg Config) *Server {
 	}
 	if s.pw == (password.Params{}) {
 		s.pw = password.Default
+	}
+	if s.hashing == nil {
+		s.hashing = password.NewLimiter(password.DefaultConcurrency(s.pw), 0)
 	}
 	// Hashing takes tens of milliseconds and 19 MiB: do it beside the start rather than before
 	// the server can answer. A sign-in that comes first waits for it.

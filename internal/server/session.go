@@ -29,6 +29,7 @@ const (
 const (
 	userKey ctxKey = iota + 100
 	sessionLoadedKey
+	noticeKey
 )
 
 // newSessionManager keeps sessions in PostgreSQL, so that every instance of the portal shares
@@ -38,7 +39,8 @@ const (
 func (s *Server) newSessionManager() *scs.SessionManager {
 	sm := scs.New()
 	// Expired rows are removed by `portal serve`'s housekeeping, not by a goroutine per handler.
-	sm.Store = pgxstore.NewWithCleanupInterval(s.store.Pool(), 0)
+	// The table holds only a hash of each token (see hashedStore).
+	sm.Store = hashedStore{pgxstore.NewWithCleanupInterval(s.store.Pool(), 0)}
 	sm.IdleTimeout = s.idle
 	sm.Lifetime = s.lifetime
 	sm.Cookie.Name = "session"
@@ -65,8 +67,9 @@ func SessionCookieName(secure bool) string {
 	return "session"
 }
 
-// withSessions loads the session and the signed-in user for every request but those for static
-// files and health checks, which need neither.
+// withSessions loads the session and the signed-in user, and any notice left for a visitor
+// without a session (see notice), for every request but those for static files and health
+// checks, which need neither.
 func (s *Server) withSessions(next http.Handler) http.Handler {
 	loaded := s.sessions.LoadAndSave(s.loadUser(next))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -75,7 +78,11 @@ func (s *Server) withSessions(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		loaded.ServeHTTP(w, r)
+		box := &noticeBox{header: w.Header(), cookie: s.noticeCookie()}
+		if c, err := r.Cookie(box.cookie.Name); err == nil {
+			box.msg = notices[c.Value]
+		}
+		loaded.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), noticeKey, box)))
 	})
 }
 
@@ -123,7 +130,7 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 				return
 			}
 			if reason == "idle" || reason == "lifetime" {
-				s.sessions.Put(ctx, sessionFlash, "You have been signed out because your session expired. Sign in again to continue.")
+				s.notice(r.WithContext(ctx), noticeExpired)
 			}
 			next.ServeHTTP(w, r.WithContext(ctx))
 			return
@@ -222,6 +229,9 @@ func (s *Server) layout(r *http.Request) web.LayoutProps {
 	}
 	if sessionLoaded(r) {
 		l.Flash = s.sessions.PopString(r.Context(), sessionFlash)
+	}
+	if box, _ := r.Context().Value(noticeKey).(*noticeBox); box != nil && l.Flash == "" {
+		l.Flash = box.pop()
 	}
 	return l
 }

@@ -90,7 +90,7 @@ func (s *Server) invite(w http.ResponseWriter, r *http.Request) error {
 	v.Errors = append(v.Errors, checkRole(v.Form, orgs)...)
 	if len(v.Errors) == 0 {
 		u, token, err := s.store.InviteUser(ctx, s.actor(r), postgres.NewUser{Email: v.Form.Email, Name: v.Form.Name,
-			Role: tracker.Role(v.Form.Role), OrganisationCode: v.Form.Organisation}, s.now())
+			Role: tracker.Role(v.Form.Role), OrganisationCode: v.Form.Organisation})
 		switch {
 		case err == nil:
 			return s.showLink(w, r, u, tracker.TokenInvite, token)
@@ -264,7 +264,7 @@ func (s *Server) createLink(w http.ResponseWriter, r *http.Request) error {
 	if !u.HasPassword {
 		purpose = tracker.TokenInvite
 	}
-	token, err := s.store.CreateToken(r.Context(), s.actor(r), purpose, &u.ID, s.now())
+	token, err := s.store.CreateToken(r.Context(), s.actor(r), purpose, &u.ID)
 	if err != nil {
 		return err
 	}
