@@ -102,18 +102,17 @@ func (s *Server) carryForward(w http.ResponseWriter, r *http.Request) error {
 			v.Chosen[s] = true
 		}
 	}
-	if len(ids) == 0 {
-		v.Errors = []web.FieldError{{Field: "commitments", Message: "Choose the commitments to carry forward"}}
-	} else {
-		copies, err := s.store.CarryForward(r.Context(), s.actor(r), plan.ID, ids)
-		switch {
-		case err == nil:
-			return s.seeOther(w, r, paths.AdminPlan(plan.Slug)+"#commitments",
-				plural(len(copies), "commitment", "commitments")+" carried forward into "+plan.Title+".")
-		case tracker.ErrorCode(err) != tracker.EINVALID:
-			return err
-		}
-		v.Errors = []web.FieldError{{Field: "commitments", Message: tracker.ErrorMessage(err)}}
-	}
-	return s.page(w, r, http.StatusUnprocessableEntity, web.CarryForwardPage(s.adminLayout(r, plansCrumb(), planCrumb(plan), crumb("Carry forward")), v))
+	var errs formErrors
+	errs.addField(tracker.CheckCarryForward(plan, len(ids)), nil)
+	return s.saveForm(w, r, formSave{errs: errs,
+		save: func() (saved, error) {
+			copies, err := s.store.CarryForward(r.Context(), s.actor(r), plan.ID, ids)
+			return saved{paths.AdminPlan(plan.Slug) + "#commitments",
+				plural(len(copies), "commitment", "commitments") + " carried forward into " + plan.Title + "."}, err
+		},
+		show: func(status int, errs formErrors) error {
+			v.Errors = errs
+			return s.page(w, r, status, web.CarryForwardPage(s.adminLayout(r, plansCrumb(), planCrumb(plan), crumb("Carry forward")), v))
+		},
+	})
 }

@@ -4,9 +4,7 @@ package server
 // requireCan(tracker.ActionEditPlan).
 
 import (
-	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -32,12 +30,9 @@ func commitmentFormOf(c tracker.Commitment) web.CommitmentForm {
 	return f
 }
 
-// commitmentFields says which form field shows each of the domain's commitment fields.
-var commitmentFields = map[string]string{"ref": "ref", "priority": "priority", "deliver": "deliver", "why": "why",
-	"due": "due", "leads": "leads", "source_url": "source_url"}
-
-// parseCommitmentForm reads the commitment form and checks it, with the organisations a lead line
-// may name.
+// parseCommitmentForm reads the commitment form, checked by tracker.ParseCommitment with the
+// plan's priority areas and the organisations a lead line may name. A priority area that is not
+// one of the plan's is shown as not chosen.
 func parseCommitmentForm(r *http.Request, orgs []tracker.Organisation, priorities []tracker.Priority) (web.CommitmentForm, tracker.Commitment, formErrors) {
 	f := web.CommitmentForm{Ref: form(r, "ref"), Priority: form(r, "priority"),
 		Deliver: form(r, "deliver"), Why: strings.ReplaceAll(r.PostFormValue("why"), "\r\n", "\n"),
@@ -45,85 +40,18 @@ func parseCommitmentForm(r *http.Request, orgs []tracker.Organisation, prioritie
 		Version: r.PostFormValue("version")}
 	rows, _ := strconv.Atoi(r.PostFormValue("lead-rows"))
 	rows = min(max(rows, 0), tracker.MaxLeadLines+blankLeadRows)
-	for i := 1; i <= rows; i++ {
-		f.Leads = append(f.Leads, web.LeadForm{Text: form(r, fmt.Sprintf("lead-%d-text", i)), Orgs: r.PostForm[fmt.Sprintf("lead-%d-org", i)]})
+	in := tracker.CommitmentInput{Ref: f.Ref, Priority: f.Priority, Deliver: f.Deliver, Why: f.Why,
+		DueMonth: f.DueMonth, DueYear: f.DueYear, SourceURL: f.SourceURL}
+	for i := range rows {
+		l := web.LeadForm{Text: form(r, tracker.LeadField(i, "text")), Orgs: r.PostForm[tracker.LeadField(i, "org")]}
+		f.Leads = append(f.Leads, l)
+		in.Leads = append(in.Leads, tracker.LeadInput{Text: l.Text, Orgs: l.Orgs})
 	}
-	c := tracker.Commitment{Ref: f.Ref, Deliver: f.Deliver, Why: tracker.SplitLines(f.Why), SourceURL: f.SourceURL}
-	var errs formErrors
-	if f.Priority != "" {
-		id, _ := strconv.ParseInt(f.Priority, 10, 64)
-		for _, p := range priorities {
-			if p.ID == id {
-				c.PriorityID, c.PriorityNumber, c.PrioritySlug, c.PriorityName = p.ID, p.Number, p.Slug, p.Name
-			}
-		}
-		if c.PriorityID == 0 {
-			f.Priority = ""
-		}
+	c, errs := tracker.ParseCommitment(in, priorities, orgs)
+	if c.PriorityID == 0 {
+		f.Priority = ""
 	}
-	byID := map[string]tracker.Organisation{}
-	for _, o := range orgs {
-		byID[strconv.FormatInt(o.ID, 10)] = o
-	}
-	var leadErrs formErrors
-	for i, l := range f.Leads {
-		if l.Text == "" && len(l.Orgs) == 0 {
-			continue
-		}
-		line := tracker.LeadLine{Text: l.Text}
-		if l.Text == "" {
-			leadErrs.add(web.LeadInputID(i, "text"), "Enter lead line %d as the plan prints it, or untick its organisations", i+1)
-		}
-		for _, id := range l.Orgs {
-			o, ok := byID[id]
-			if !ok {
-				leadErrs.add(web.LeadInputID(i, "org"), "Choose the organisations lead line %d names from the list", i+1)
-				break
-			}
-			line.Organisations = append(line.Organisations, o)
-		}
-		c.Leads = append(c.Leads, line)
-	}
-	switch {
-	case f.DueMonth == "" && f.DueYear == "":
-		// ValidateCommitment asks for it.
-	default:
-		mn, errM := strconv.Atoi(f.DueMonth)
-		yr, errY := strconv.Atoi(f.DueYear)
-		m, err := tracker.NewMonth(yr, mn)
-		if errM != nil || errY != nil || err != nil || len(f.DueYear) != 4 {
-			errs.add("due", "Enter the month it is due as a month from 1 to 12 and a four-digit year, such as 3 and 2024")
-		} else {
-			c.Due = m
-		}
-	}
-	for _, p := range tracker.ValidateCommitment(c) {
-		if p.Field == "due" && len(errs) > 0 {
-			continue // the month as typed is reported already
-		}
-		if p.Field == "leads" && len(leadErrs) > 0 {
-			continue
-		}
-		field := commitmentFields[p.Field]
-		if p.Field == "leads" {
-			field = web.LeadInputID(0, "text")
-		}
-		errs.add(field, "%s", p.Message)
-	}
-	errs = append(errs, leadErrs...)
-	// Show the errors in the order of the form.
-	order := []string{"ref", "priority", "deliver", "why", "due"}
-	slices.SortStableFunc(errs, func(a, b web.FieldError) int {
-		ia, ib := slices.Index(order, a.Field), slices.Index(order, b.Field)
-		if ia < 0 {
-			ia = len(order)
-		}
-		if ib < 0 {
-			ib = len(order)
-		}
-		return ia - ib
-	})
-	return f, c, errs
+	return f, c, fieldErrors(errs)
 }
 
 // leadOrganisations returns the organisations a commitment's lead lines may name: those in use,
@@ -200,7 +128,7 @@ func (s *Server) createCommitment(w http.ResponseWriter, r *http.Request) error 
 		addLeadRow(&v.Form)
 		return show(http.StatusOK, nil)
 	}
-	return s.saveForm(w, r, formSave{errs: errs, fields: commitmentFields, show: show,
+	return s.saveForm(w, r, formSave{errs: errs, show: show,
 		save: func() (saved, error) {
 			created, err := s.store.CreateCommitment(r.Context(), s.actor(r), plan.ID, c)
 			return saved{paths.AdminPlan(plan.Slug) + "#commitments", "Commitment " + created.Ref + " added."}, err
@@ -255,7 +183,7 @@ func (s *Server) updateCommitment(w http.ResponseWriter, r *http.Request) error 
 		addLeadRow(&v.Form)
 		return show(http.StatusOK, nil)
 	}
-	return s.saveForm(w, r, formSave{errs: errs, fields: commitmentFields, show: show,
+	return s.saveForm(w, r, formSave{errs: errs, show: show,
 		save: func() (saved, error) {
 			_, err := s.store.UpdateCommitment(r.Context(), s.actor(r), c)
 			return saved{paths.AdminPlan(plan.Slug) + "#commitments", "Commitment " + c.Ref + " saved."}, err

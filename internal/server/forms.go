@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
@@ -24,28 +23,10 @@ func (e *formErrors) add(field, format string, args ...any) {
 	*e = append(*e, web.FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
 }
 
-// text checks a text field: required or not, and at most max characters.
-func (e *formErrors) text(field, value, label string, required bool, max int) {
-	switch {
-	case required && value == "":
-		e.add(field, "Enter %s", label)
-	case utf8.RuneCountInString(value) > max:
-		e.add(field, "%s must be %d characters or fewer", capitalise(label), max)
-	}
-}
-
-// url checks an optional web address.
-func (e *formErrors) url(field, value string) {
-	if value != "" {
-		if msg := tracker.CheckURL(value); msg != "" {
-			e.add(field, "%s", msg)
-		}
-	}
-}
-
-// fromStore turns an error from a save into a field error where it is about a field, showing it
-// at the input that ids maps the domain's field name to (or at the input of the same name).
-func (e *formErrors) fromStore(err error, ids map[string]string) bool {
+// addField adds the problem an EINVALID error about one field describes, such as one from a save,
+// showing it at the input that ids maps the domain's field name to (or at the input of the same
+// name). It reports false, adding nothing, for any other error.
+func (e *formErrors) addField(err error, ids map[string]string) bool {
 	field, msg, ok := tracker.FieldOf(err)
 	if !ok {
 		return false
@@ -66,6 +47,7 @@ func fieldErrors(errs []tracker.FieldError) []web.FieldError {
 	return out
 }
 
+// capitalise upper-cases the first letter of a label that starts with an ASCII letter.
 func capitalise(s string) string {
 	if s == "" {
 		return s
@@ -150,7 +132,7 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, f formSave) er
 			return s.seeOther(w, r, done.redirect, done.banner)
 		case f.conflict != nil && (isConflict(err) || f.refused != nil && f.refused(err)):
 			return f.conflict(err)
-		case !errs.fromStore(err, f.fields):
+		case !errs.addField(err, f.fields):
 			return err
 		}
 	}

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
@@ -31,35 +30,14 @@ func (s *Server) adminOrganisations(w http.ResponseWriter, r *http.Request) erro
 	return s.page(w, r, http.StatusOK, web.OrganisationsPage(s.adminLayout(r), v))
 }
 
-// parseOrganisationForm reads and checks the organisation form. Only a new organisation's code
-// is read: a code, once given, never changes.
+// parseOrganisationForm reads the organisation form, checked by tracker.ParseOrganisation. Only a
+// new organisation's code is read: a code, once given, never changes.
 func parseOrganisationForm(r *http.Request, isNew bool) (web.OrganisationForm, tracker.Organisation, formErrors) {
 	f := web.OrganisationForm{Code: strings.ToUpper(form(r, "code")), Name: form(r, "name"),
 		AsWritten: strings.TrimSpace(strings.ReplaceAll(r.PostFormValue("as_written"), "\r\n", "\n")),
 		Version:   r.PostFormValue("version")}
-	o := tracker.Organisation{Code: f.Code, Name: f.Name, AsWritten: tracker.SplitLines(f.AsWritten)}
-	var errs formErrors
-	if isNew {
-		switch {
-		case f.Code == "":
-			errs.add("code", "Enter a code for the organisation, such as NHS-BOARDS")
-		case !tracker.ValidCode(f.Code):
-			errs.add("code", "The code must be capital letters, numbers and hyphens, starting with a letter or number, 40 characters at most")
-		}
-	}
-	errs.text("name", f.Name, "the organisation’s name", true, maxTitle)
-	switch {
-	case len(o.AsWritten) > maxAsWritten:
-		errs.add("as_written", "Enter %d ways of writing it or fewer", maxAsWritten)
-	default:
-		for i, a := range o.AsWritten {
-			if utf8.RuneCountInString(a) > maxShortText {
-				errs.add("as_written", "Line %d must be %d characters or fewer", i+1, maxShortText)
-				break
-			}
-		}
-	}
-	return f, o, errs
+	o, errs := tracker.ParseOrganisation(tracker.OrganisationInput{Code: f.Code, Name: f.Name, AsWritten: f.AsWritten}, isNew)
+	return f, o, fieldErrors(errs)
 }
 
 func (s *Server) newOrganisationForm(w http.ResponseWriter, r *http.Request) error {

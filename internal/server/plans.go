@@ -21,15 +21,6 @@ import (
 	"github.com/scottish-government/delivery-tracker/web"
 )
 
-// Limits on what staff type into the management forms.
-const (
-	maxTitle     = 200
-	maxPeriod    = 20
-	maxShortText = 300
-	maxIntro     = 5000
-	maxAsWritten = 20
-)
-
 // adminPlan returns the plan named in the path.
 func (s *Server) adminPlan(r *http.Request) (tracker.Plan, error) {
 	slug := chi.URLParam(r, "plan")
@@ -56,36 +47,15 @@ func planFormOf(p tracker.Plan) web.PlanForm {
 	return f
 }
 
-// parsePlanForm reads and checks the plan form.
+// parsePlanForm reads the plan form, checked by tracker.ParsePlan.
 func parsePlanForm(r *http.Request) (web.PlanForm, tracker.Plan, formErrors) {
 	f := web.PlanForm{Title: form(r, "title"), Slug: strings.ToLower(form(r, "slug")), Period: form(r, "period"),
 		Strategy: form(r, "strategy"), PublishedOn: form(r, "published_on"), SourceURL: form(r, "source_url"),
 		Licence: form(r, "licence"), Attribution: form(r, "attribution"), PreviousID: form(r, "previous"),
 		CopyPriorities: r.PostFormValue("copy_priorities") == "yes", Version: r.PostFormValue("version")}
-	p := tracker.Plan{Title: f.Title, Slug: f.Slug, Period: f.Period, Strategy: f.Strategy, SourceURL: f.SourceURL,
-		Licence: f.Licence, Attribution: f.Attribution}
-	var errs formErrors
-	errs.text("title", f.Title, "the plan’s title", true, maxTitle)
-	errs.text("period", f.Period, "the period it covers", true, maxPeriod)
-	switch {
-	case f.Slug == "":
-		errs.add("slug", "Enter the plan’s web address, such as 2024-25")
-	case !tracker.ValidSlug(f.Slug):
-		errs.add("slug", "The web address must be lower-case letters, numbers and hyphens, starting with a letter or number")
-	}
-	errs.text("strategy", f.Strategy, "the strategy", false, maxTitle)
-	if f.PublishedOn != "" {
-		d, err := tracker.ParseDate(f.PublishedOn)
-		if err != nil {
-			errs.add("published_on", "Enter the publication date as day, month and year, such as 4/8/2023")
-		} else {
-			p.PublishedOn = &d
-		}
-	}
-	errs.url("source_url", f.SourceURL)
-	errs.text("licence", f.Licence, "the licence", false, maxShortText)
-	errs.text("attribution", f.Attribution, "the attribution", false, maxShortText)
-	return f, p, errs
+	p, errs := tracker.ParsePlan(tracker.PlanInput{Title: f.Title, Slug: f.Slug, Period: f.Period, Strategy: f.Strategy,
+		PublishedOn: f.PublishedOn, SourceURL: f.SourceURL, Licence: f.Licence, Attribution: f.Attribution})
+	return f, p, fieldErrors(errs)
 }
 
 func (s *Server) newPlanForm(w http.ResponseWriter, r *http.Request) error {
@@ -111,14 +81,8 @@ func (s *Server) createPlan(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f, p, errs := parsePlanForm(r)
-	var previous int64
-	if f.PreviousID != "" {
-		id, _ := strconv.ParseInt(f.PreviousID, 10, 64)
-		if !slices.ContainsFunc(plans, func(p tracker.Plan) bool { return p.ID == id }) {
-			errs.add("previous", "Choose a plan from the list")
-		}
-		previous = id
-	}
+	previous, perrs := tracker.ParsePreviousPlan(f.PreviousID, plans)
+	errs = append(errs, fieldErrors(perrs)...)
 	return s.saveForm(w, r, formSave{errs: errs,
 		save: func() (saved, error) {
 			created, err := s.store.CreatePlan(ctx, s.actor(r), postgres.NewPlan{Plan: p, PreviousID: previous,

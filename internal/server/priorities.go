@@ -5,7 +5,6 @@ package server
 
 import (
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -14,54 +13,22 @@ import (
 	"github.com/scottish-government/delivery-tracker/web"
 )
 
-var slugUnsafe = regexp.MustCompile(`[^a-z0-9]+`)
-
-// slugOf makes a web address from a name: "Digital Skills and Leadership" becomes
-// digital-skills-and-leadership.
-func slugOf(name string) string {
-	s := strings.Trim(slugUnsafe.ReplaceAllString(strings.ToLower(name), "-"), "-")
-	if len(s) > 80 {
-		s = strings.TrimRight(s[:80], "-")
-	}
-	return s
-}
-
 func priorityFormOf(p tracker.Priority) web.PriorityForm {
 	return web.PriorityForm{Number: strconv.Itoa(p.Number), Name: p.Name, Slug: p.Slug, Tagline: p.Tagline,
 		Heading: p.Heading, Intro: p.Intro, SourceURL: p.SourceURL, Version: strconv.Itoa(p.Version)}
 }
 
-// parsePriorityForm reads and checks the priority area form.
+// parsePriorityForm reads the priority area form, checked by tracker.ParsePriority. A web
+// address left blank is made from the name, and shown.
 func parsePriorityForm(r *http.Request) (web.PriorityForm, tracker.Priority, formErrors) {
 	f := web.PriorityForm{Number: form(r, "number"), Name: form(r, "name"), Slug: strings.ToLower(form(r, "slug")),
 		Tagline: form(r, "tagline"), Heading: form(r, "heading"),
 		Intro:     strings.TrimSpace(strings.ReplaceAll(r.PostFormValue("intro"), "\r\n", "\n")),
 		SourceURL: form(r, "source_url"), Version: r.PostFormValue("version")}
-	if f.Slug == "" {
-		f.Slug = slugOf(f.Name)
-	}
-	p := tracker.Priority{Name: f.Name, Slug: f.Slug, Tagline: f.Tagline, Heading: f.Heading, Intro: f.Intro, SourceURL: f.SourceURL}
-	var errs formErrors
-	n, err := strconv.Atoi(f.Number)
-	switch {
-	case f.Number == "":
-		errs.add("number", "Enter the priority area’s number, such as 4")
-	case err != nil || n < 1 || n > 99:
-		errs.add("number", "The number must be a whole number from 1 to 99")
-	default:
-		p.Number = n
-	}
-	errs.text("name", f.Name, "the priority area’s name", true, maxTitle)
-	if f.Slug != "" && !tracker.ValidSlug(f.Slug) {
-		errs.add("slug", "The web address must be lower-case letters, numbers and hyphens, starting with a letter or number")
-	} else if f.Slug == "" && f.Name != "" {
-		errs.add("slug", "Enter the priority area’s web address, such as digital-skills-and-leadership")
-	}
-	errs.text("tagline", f.Tagline, "what it aims for", false, maxShortText)
-	errs.text("heading", f.Heading, "the heading", false, maxShortText)
-	errs.text("intro", f.Intro, "the introduction", false, maxIntro)
-	errs.url("source_url", f.SourceURL)
-	return f, p, errs
+	p, errs := tracker.ParsePriority(tracker.PriorityInput{Number: f.Number, Name: f.Name, Slug: f.Slug, Tagline: f.Tagline,
+		Heading: f.Heading, Intro: f.Intro, SourceURL: f.SourceURL})
+	f.Slug = p.Slug
+	return f, p, fieldErrors(errs)
 }
 
 func (s *Server) newPriorityForm(w http.ResponseWriter, r *http.Request) error {

@@ -13,11 +13,10 @@ import (
 	"github.com/scottish-government/delivery-tracker/web"
 )
 
-// Reminder days a new round's form suggests, and the longest name a round may have.
+// Reminder days a new round's form suggests.
 const (
 	defaultRemindBefore = "7"
 	defaultRemindAfter  = "3"
-	maxRoundName        = 100
 )
 
 func (s *Server) adminRounds(w http.ResponseWriter, r *http.Request) error {
@@ -34,54 +33,14 @@ func roundFormOf(rd tracker.Round) web.RoundForm {
 		RemindAfter: tracker.FormatDays(rd.RemindAfter), Version: strconv.Itoa(rd.Version)}
 }
 
-// parseRoundForm reads and checks the round form. opens is the day the round opened, for a round
-// being changed: its opening day is not asked again.
+// parseRoundForm reads the round form, checked by tracker.ParseRound. For a round being changed
+// (existing), its plan and opening day are not asked again.
 func parseRoundForm(r *http.Request, plans []tracker.Plan, existing *tracker.Round) (web.RoundForm, tracker.Round, formErrors) {
 	f := web.RoundForm{PlanID: form(r, "plan"), Name: form(r, "name"), Opens: form(r, "opens"), Deadline: form(r, "deadline"),
 		RemindBefore: form(r, "remind_before"), RemindAfter: form(r, "remind_after"), Version: r.PostFormValue("version")}
-	var rd tracker.Round
-	var errs formErrors
-	if existing == nil {
-		id, _ := strconv.ParseInt(f.PlanID, 10, 64)
-		for _, p := range plans {
-			if p.ID == id {
-				rd.PlanID = id
-			}
-		}
-		if rd.PlanID == 0 {
-			errs.add("plan", "Choose the plan the round is for")
-		}
-	} else {
-		rd.PlanID, rd.Opens = existing.PlanID, existing.Opens
-	}
-	rd.Name = f.Name
-	errs.text("name", f.Name, "a name for the round, such as Q3 2026-27", true, maxRoundName)
-	if existing == nil {
-		if d, err := tracker.ParseDate(f.Opens); f.Opens == "" {
-			errs.add("opens", "Enter the day the round opens, such as 1/10/2026")
-		} else if err != nil {
-			errs.add("opens", "Enter the day the round opens as day, month and year, such as 1/10/2026")
-		} else {
-			rd.Opens = d
-		}
-	}
-	if d, err := tracker.ParseDate(f.Deadline); f.Deadline == "" {
-		errs.add("deadline", "Enter the deadline, such as 15/12/2026")
-	} else if err != nil {
-		errs.add("deadline", "Enter the deadline as day, month and year, such as 15/12/2026")
-	} else if !rd.Opens.IsZero() && d.Before(rd.Opens) {
-		errs.add("deadline", "The deadline must be on or after the day the round opens, %s", tracker.FormatDate(rd.Opens))
-	} else {
-		rd.Deadline = d
-	}
-	var err error
-	if rd.RemindBefore, err = tracker.ParseDays(f.RemindBefore); err != nil {
-		errs.add("remind_before", "Enter whole numbers of days from 0 to %d, separated by commas, such as 14, 7", tracker.MaxReminderDays)
-	}
-	if rd.RemindAfter, err = tracker.ParseDays(f.RemindAfter); err != nil {
-		errs.add("remind_after", "Enter whole numbers of days from 0 to %d, separated by commas, such as 3", tracker.MaxReminderDays)
-	}
-	return f, rd, errs
+	rd, errs := tracker.ParseRound(tracker.RoundInput{Plan: f.PlanID, Name: f.Name, Opens: f.Opens, Deadline: f.Deadline,
+		RemindBefore: f.RemindBefore, RemindAfter: f.RemindAfter}, plans, existing)
+	return f, rd, fieldErrors(errs)
 }
 
 func (s *Server) newRoundForm(w http.ResponseWriter, r *http.Request) error {
