@@ -49,27 +49,9 @@ func decodeUserForm(r *http.Request) web.UserForm {
 	return f
 }
 
-// checkRole validates the role and organisation of a user form against the organisations that
-// exist.
-func checkRole(f web.UserForm, orgs []tracker.Organisation) []web.FieldError {
-	var errs []web.FieldError
-	role, ok := tracker.ParseRole(f.Role)
-	if !ok {
-		errs = append(errs, web.FieldError{Field: "role", Message: "Select a role"})
-	}
-	known := f.Organisation == ""
-	for _, o := range orgs {
-		known = known || o.Code == f.Organisation
-	}
-	switch {
-	case !known:
-		errs = append(errs, web.FieldError{Field: "organisation", Message: "Select an organisation from the list"})
-	case ok && role == tracker.RolePartner && f.Organisation == "":
-		errs = append(errs, web.FieldError{Field: "organisation", Message: "Select the organisation the delivery partner reports for"})
-	case ok && role != tracker.RolePartner && f.Organisation != "":
-		errs = append(errs, web.FieldError{Field: "organisation", Message: "Select None: only delivery partners belong to an organisation"})
-	}
-	return errs
+// checkRole checks the role and organisation of a user form with tracker.CheckRole.
+func checkRole(f web.UserForm, orgs []tracker.Organisation) formErrors {
+	return fieldErrors(tracker.CheckRole(f.Role, f.Organisation, orgs))
 }
 
 // invite creates an account and shows the link that sets its password. An address already in
