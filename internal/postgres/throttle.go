@@ -74,7 +74,7 @@ func (s *Store) TakeAttempt(ctx context.Context, rules []tracker.ThrottleRule, n
 		return nil
 	})
 	if err != nil {
-		return time.Time{}, fmt.Errorf("postgres: take attempt: %w", err)
+		return time.Time{}, storeError("take attempt", err, nil)
 	}
 	return until, nil
 }
@@ -97,7 +97,7 @@ func (s *Store) ReturnAttempt(ctx context.Context, rules []tracker.ThrottleRule)
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("postgres: return attempt: %w", err)
+		return storeError("return attempt", err, nil)
 	}
 	return nil
 }
@@ -106,7 +106,7 @@ func (s *Store) ReturnAttempt(ctx context.Context, rules []tracker.ThrottleRule)
 // sign-in or a new password.
 func (s *Store) ClearThrottle(ctx context.Context, rules []tracker.ThrottleRule) error {
 	if _, err := s.pool.Exec(ctx, `DELETE FROM sign_in_throttle WHERE key = ANY($1)`, throttleKeys(rules)); err != nil {
-		return fmt.Errorf("postgres: clear throttle: %w", err)
+		return storeError("clear throttle", err, nil)
 	}
 	return nil
 }
@@ -116,7 +116,7 @@ func (s *Store) DeleteStaleThrottles(ctx context.Context, before time.Time) (int
 	tag, err := s.pool.Exec(ctx, `DELETE FROM sign_in_throttle WHERE last_failure < $1
 		AND (locked_until IS NULL OR locked_until < $1)`, before)
 	if err != nil {
-		return 0, fmt.Errorf("postgres: delete stale throttles: %w", err)
+		return 0, storeError("delete stale throttles", err, nil)
 	}
 	return tag.RowsAffected(), nil
 }

@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/netip"
 	"sync"
@@ -15,7 +14,6 @@ import (
 
 	"github.com/a-h/templ"
 	"github.com/alexedwards/scs/v2"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/scottish-government/delivery-tracker/internal/mail"
@@ -204,7 +202,7 @@ func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
 		s.notFound(w, r)
 	case tracker.ErrorCode(err) == tracker.EFORBIDDEN:
 		s.render(w, r, http.StatusForbidden, web.ForbiddenPage(s.layout(r)))
-	case tracker.ErrorCode(err) == tracker.EUNAVAILABLE || unavailable(err):
+	case tracker.ErrorCode(err) == tracker.EUNAVAILABLE || errors.Is(err, context.DeadlineExceeded):
 		s.logger.WarnContext(r.Context(), "database unavailable", "err", err)
 		w.Header().Set("Retry-After", "5")
 		if r.Method == http.MethodPost && len(r.PostForm) > 0 {
@@ -227,30 +225,4 @@ func (s *Server) serviceError(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusNotFound, web.NotFoundPage(s.layout(r)))
-}
-
-// unavailable reports whether err means the database cannot be reached or did not answer in time.
-func unavailable(err error) bool {
-	var connectErr *pgconn.ConnectError
-	var netErr net.Error
-	var pgErr *pgconn.PgError
-	switch {
-	case errors.As(err, &connectErr), errors.As(err, &netErr), errors.Is(err, context.DeadlineExceeded):
-		return true
-	case errors.As(err, &pgErr):
-		// Class 08: connection exception; 53: the server is out of connections, memory or disk;
-		// 57014: the statement ran past statement_timeout; 57P01-57P03: the server is shutting
-		// down or starting; 55P03: a lock was not granted in time; 40001 and 40P01: a
-		// serialization failure or deadlock, which trying again resolves.
-		switch pgErr.Code[:2] {
-		case "08", "53":
-			return true
-		}
-		switch pgErr.Code {
-		case "57014", "57P01", "57P02", "57P03", "55P03", "40001", "40P01":
-			return true
-		}
-		return false
-	}
-	return pgconn.SafeToRetry(err)
 }
