@@ -219,33 +219,29 @@ func (j commitmentJSON) csv() []string {
 }
 
 // commitmentsExport serves the finder's results, every page of them, as CSV or JSON.
-func (s *Server) commitmentsExport(f format) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func (s *Server) commitmentsExport(f format) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
 		plan, err := s.plan(r)
 		if err != nil {
-			s.error(w, r, err)
-			return
+			return err
 		}
 		choices, err := s.finderChoices(ctx, plan)
 		if err != nil {
-			s.error(w, r, err)
-			return
+			return err
 		}
 		fr, err := s.readFinder(ctx, plan, &choices, r.URL.Query(), paths.Commitments(plan))
 		if err != nil {
-			s.error(w, r, err)
-			return
+			return err
 		}
 		if len(fr.errors) > 0 {
 			s.badExportRequest(w, fr.errors)
-			return
+			return nil
 		}
 		now := s.now()
 		version, err := s.store.OpenDataVersion(ctx, plan.ID)
 		if err != nil {
-			s.error(w, r, err)
-			return
+			return err
 		}
 		// Whether a commitment is overdue changes as months pass, and with update_due the list
 		// changes as commitments become due an update: both are part of what the client holds.
@@ -262,12 +258,12 @@ func (s *Server) commitmentsExport(f format) http.HandlerFunc {
 			}
 		}
 		if s.notModified(w, r, etag(parts...), modified) {
-			return
+			return nil
 		}
 		site := s.siteURL(r)
 		p, l := s.jsonHead(r, plan)
 		query := fr.filters.Values().Encode()
-		s.serveExport(w, r, export{format: f, name: "commitments-" + plan.Slug, modified: modified,
+		return s.serveExport(w, r, export{format: f, name: "commitments-" + plan.Slug, modified: modified,
 			slot: []string{"commitments", string(f), strconv.FormatInt(plan.ID, 10), site, query}, stamp: parts,
 			write: func(ctx context.Context, out io.Writer) error {
 				if f == formatCSV {
@@ -387,27 +383,25 @@ func (j updateJSON) csv() []string {
 }
 
 // updatesExport serves the published history of a plan's commitments as CSV or JSON.
-func (s *Server) updatesExport(f format) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func (s *Server) updatesExport(f format) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
 		plan, err := s.plan(r)
 		if err != nil {
-			s.error(w, r, err)
-			return
+			return err
 		}
 		version, err := s.store.OpenDataVersion(ctx, plan.ID)
 		if err != nil {
-			s.error(w, r, err)
-			return
+			return err
 		}
 		parts := []string{"updates", string(f), strconv.FormatInt(version.Version, 10)}
 		if s.notModified(w, r, etag(parts...), version.Changed) {
-			return
+			return nil
 		}
 		site := s.siteURL(r)
 		p, l := s.jsonHead(r, plan)
 		filter := postgres.UpdateFilter{PlanID: plan.ID}
-		s.serveExport(w, r, export{format: f, name: "updates-" + plan.Slug, modified: version.Changed,
+		return s.serveExport(w, r, export{format: f, name: "updates-" + plan.Slug, modified: version.Changed,
 			slot: []string{"updates", string(f), strconv.FormatInt(plan.ID, 10), site}, stamp: parts,
 			write: func(ctx context.Context, out io.Writer) error {
 				if f == formatCSV {
