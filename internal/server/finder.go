@@ -8,20 +8,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 	"github.com/scottish-government/delivery-tracker/web"
 )
-
-// maxQueryLength bounds the finder's search text, in characters.
-const maxQueryLength = 200
-
-// maxPage bounds the page number a reader may ask for.
-const maxPage = 100000
 
 // finderChoices is what the finder's filters may choose from in a plan.
 type finderChoices struct {
@@ -68,19 +60,6 @@ func isYes(s string) (bool, bool) {
 	return false, false
 }
 
-// cleanText makes what a reader typed safe to search for: valid UTF-8, no control characters,
-// spaces collapsed.
-func cleanText(s string) string {
-	s = strings.ToValidUTF8(s, "")
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, s)
-	return strings.Join(strings.Fields(s), " ")
-}
-
 // readFinder reads the finder's parameters from q into a search of the plan at the request's
 // time, checking each against what the plan offers. path is the finder's address, for the links
 // that remove a filter.
@@ -93,9 +72,10 @@ func (s *Server) readFinder(ctx context.Context, plan tracker.Plan, choices *fin
 		fr.errors = append(fr.errors, web.FieldError{Field: field, Message: message})
 	}
 
-	f.Query = cleanText(q.Get(web.ParamQuery))
-	if utf8.RuneCountInString(f.Query) > maxQueryLength {
-		fail("q", "Search must be "+strconv.Itoa(maxQueryLength)+" characters or fewer")
+	text, problems := tracker.ParseSearchText(q.Get(web.ParamQuery))
+	f.Query = text
+	if len(problems) > 0 {
+		fr.errors = append(fr.errors, fieldErrors(problems)...)
 	} else {
 		sq.Text = f.Query
 	}
@@ -196,14 +176,9 @@ func (s *Server) readFinder(ctx context.Context, plan tracker.Plan, choices *fin
 		fail("results", "Choose how to sort the commitments from the list")
 	}
 
-	if p := strings.TrimSpace(q.Get(web.ParamPage)); p != "" {
-		n, err := strconv.Atoi(p)
-		if err != nil || n < 1 || n > maxPage {
-			fail("results", "Page must be a whole number from 1 to "+strconv.Itoa(maxPage))
-		} else {
-			f.Page = n
-		}
-	}
+	page, problems := tracker.ParseFinderPage(q.Get(web.ParamPage))
+	f.Page = page
+	fr.errors = append(fr.errors, fieldErrors(problems)...)
 
 	fr.active = activeFilters(*f, choices, period, path)
 	return fr, nil
