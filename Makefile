@@ -135,6 +135,10 @@ want_deploy() {
 		want+=(pgbouncer)
 		warn+=("pgbouncer not found: the tests through PgBouncer cannot run (install Debian's pgbouncer, or run make as root to have it installed)")
 	fi
+	if ! command -v haproxy >/dev/null && [ ! -x /usr/sbin/haproxy ]; then
+		want+=(haproxy)
+		warn+=("haproxy not found: the rolling restart test cannot run (install Debian's haproxy, or run make as root to have it installed)")
+	fi
 }
 
 # go test -race needs cgo, and cgo a C compiler and the C library's headers.
