@@ -11,30 +11,27 @@ import (
 
 func TestDBConfig(t *testing.T) {
 	tests := []struct {
-		max, readMax string
-		wantMax      int32
-		wantReadMax  int32
-		wantErr      string
+		max     string
+		wantMax int32
+		wantErr bool
 	}{
-		{"", "", defaultMaxConns(), defaultMaxConns(), ""},
-		{"12", "", 12, 12, ""},
-		{"12", "30", 12, 30, ""},
-		{"0", "", 0, 0, "DB_MAX_CONNS"},
-		{"many", "", 0, 0, "DB_MAX_CONNS"},
-		{"5", "-1", 0, 0, "DB_READ_MAX_CONNS"},
+		{"", defaultMaxConns(), false},
+		{"12", 12, false},
+		{"0", 0, true},
+		{"1001", 0, true},
+		{"many", 0, true},
 	}
 	for _, tt := range tests {
-		env := map[string]string{"DATABASE_URL": "postgres://localhost/x", "DB_MAX_CONNS": tt.max, "DB_READ_MAX_CONNS": tt.readMax}
+		env := map[string]string{"DATABASE_URL": "postgres://localhost/x", "DB_MAX_CONNS": tt.max}
 		c, err := loadConfig(func(k string) string { return env[k] })
-		if tt.wantErr != "" {
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Errorf("DB_MAX_CONNS=%q DB_READ_MAX_CONNS=%q: err = %v, want one naming %s", tt.max, tt.readMax, err, tt.wantErr)
+		if tt.wantErr {
+			if err == nil || !strings.Contains(err.Error(), "DB_MAX_CONNS") {
+				t.Errorf("DB_MAX_CONNS=%q: err = %v, want one naming it", tt.max, err)
 			}
 			continue
 		}
-		if err != nil || c.DBMaxConns != tt.wantMax || c.DBReadMaxConns != tt.wantReadMax {
-			t.Errorf("DB_MAX_CONNS=%q DB_READ_MAX_CONNS=%q: %d, %d, %v; want %d, %d", tt.max, tt.readMax,
-				c.DBMaxConns, c.DBReadMaxConns, err, tt.wantMax, tt.wantReadMax)
+		if err != nil || c.DBMaxConns != tt.wantMax {
+			t.Errorf("DB_MAX_CONNS=%q: %d, %v; want %d", tt.max, c.DBMaxConns, err, tt.wantMax)
 		}
 	}
 }
