@@ -1,169 +1,106 @@
-package server_test
+package server
 
 import (
 	"context"
-	"io"
-	"net/http"
-	"net/http/httptest"
-	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
-
-	"github.com/scottish-government/delivery-tracker/internal/dbtest"
-	"github.com/scottish-government/delivery-tracker/internal/postgres"
-	"github.com/scottish-government/delivery-tracker/internal/server"
 )
 
-// queryCounter counts the queries a pool sends.
-type queryCounter struct{ n atomic.Int64 }
+// versionReads is a concurrency primitive over any read function; these tests drive it with a
+// counter standing for the data version, and gates that hold a read in flight.
 
-func (c *queryCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
-	c.n.Add(1)
-	return ctx
+func TestVersionReadsNeverReturnAReadStartedBeforeTheCall(t *testing.T) {
+	var version atomic.Int64
+	version.Store(1)
+	started := make(chan struct{}, 10)
+	release := make(chan struct{})
+	var reads atomic.Int32
+	v := &versionReads{timeout: time.Minute, read: func(ctx context.Context) (int64, error) {
+		reads.Add(1)
+		got := version.Load() // the read sees what was committed when it started
+		started <- struct{}{}
+		<-release
+		return got, nil
+	}}
+
+	first := make(chan int64)
+	go func() {
+		n, _ := v.get(context.Background())
+		first <- n
+	}()
+	<-started // the first read is in flight, having seen version 1
+	version.Store(2)
+	second := make(chan int64)
+	go func() {
+		n, _ := v.get(context.Background())
+		second <- n
+	}()
+	close(release)
+	if got := <-first; got != 1 {
+		t.Errorf("first call = %d, want 1", got)
+	}
+	if got := <-second; got != 2 {
+		t.Errorf("a call made after the change got version %d, want 2: it joined a read started before it", got)
+	}
 }
 
-func (c *queryCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
-
-// instance is one portal server over a pool of its own.
-type instance struct {
-	url     string
-	pool    *pgxpool.Pool
-	watch   *server.VersionWatch
-	queries *queryCounter
-}
-
-func startInstance(t *testing.T, ctx context.Context, dbURL string, listen bool) *instance {
-	t.Helper()
-	cfg, err := pgxpool.ParseConfig(dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in := &instance{queries: &queryCounter{}, watch: server.NewVersionWatch()}
-	cfg.ConnConfig.Tracer = in.queries
-	if in.pool, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(in.pool.Close)
-	store := postgres.New(in.pool, postgres.WithClock(nowFunc(fixedNow)))
-	if listen {
-		go store.ListenDataVersion(ctx, "", in.watch.Heard, in.watch.Lost)
-	}
-	srv := httptest.NewServer(server.New(server.Config{Store: store, Now: nowFunc(fixedNow), Versions: in.watch}))
-	t.Cleanup(srv.Close)
-	in.url = srv.URL
-	return in
-}
-
-func (in *instance) get(t *testing.T, path string) (*http.Response, string) {
-	t.Helper()
-	resp, err := http.Get(in.url + path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp, string(b)
-}
-
-// waitShows polls the page on the instance until it has want, and returns how long that took.
-func (in *instance) waitShows(t *testing.T, path, want string, deadline time.Duration) time.Duration {
-	t.Helper()
-	start := time.Now()
-	for {
-		if _, body := in.get(t, path); strings.Contains(body, want) {
-			return time.Since(start)
+func TestVersionReadsShareOneReadBetweenCallsThatArriveTogether(t *testing.T) {
+	gate := make(chan struct{})
+	var reads atomic.Int32
+	v := &versionReads{timeout: time.Minute, read: func(ctx context.Context) (int64, error) {
+		if reads.Add(1) == 1 {
+			<-gate // hold the first read in flight while the others arrive
 		}
-		if time.Since(start) > deadline {
-			t.Fatalf("%s on %s does not show %q after %s", path, in.url, want, deadline)
-		}
-		time.Sleep(5 * time.Millisecond)
+		return 7, nil
+	}}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		_, _ = v.get(context.Background())
+	}()
+	for reads.Load() == 0 {
+		time.Sleep(time.Millisecond)
 	}
-}
-
-// TestInstancesHearOfChanges runs three servers on one database, each listening for new data
-// versions: pages served from their caches cost no query, and a change committed through one
-// instance's pool shows on the other two within a second (PostgreSQL announces it at commit).
-func TestInstancesHearOfChanges(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	dbURL := dbtest.URL(t)
-	var ins []*instance
-	for range 3 {
-		ins = append(ins, startInstance(t, ctx, dbURL, true))
-	}
-	for _, in := range ins {
-		deadline := time.Now().Add(30 * time.Second)
-		for !in.watch.Live() {
-			if time.Now().After(deadline) {
-				t.Fatal("the listener did not connect")
+	const callers = 50
+	for range callers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if n, err := v.get(context.Background()); n != 7 || err != nil {
+				t.Errorf("get = %d, %v", n, err)
 			}
-			time.Sleep(10 * time.Millisecond)
-		}
+		}()
 	}
-	const path = "/commitments/4.2"
-	for _, in := range ins {
-		if resp, _ := in.get(t, path); resp.StatusCode != http.StatusOK {
-			t.Fatalf("GET %s = %d", path, resp.StatusCode)
+	// Wait until every caller has joined the pending read, then let the first one finish.
+	for {
+		v.mu.Lock()
+		joined := v.next != nil && v.next.waiters == callers
+		v.mu.Unlock()
+		if joined {
+			break
 		}
-		// Past the bound of a version read without a listener: only the listener can answer.
-		time.Sleep(server.FallbackStaleness + 50*time.Millisecond)
-		before := in.queries.n.Load()
-		if resp, _ := in.get(t, path); resp.StatusCode != http.StatusOK {
-			t.Fatalf("GET %s again = %d", path, resp.StatusCode)
-		}
-		if n := in.queries.n.Load() - before; n != 0 {
-			t.Errorf("a page served from the cache sent %d queries, want none", n)
-		}
+		time.Sleep(time.Millisecond)
 	}
-
-	const changed = "Changed on the first instance."
-	if _, err := ins[0].pool.Exec(ctx, `UPDATE commitments SET deliver = deliver || ' `+changed+`' WHERE ref = '4.2'`); err != nil {
-		t.Fatal(err)
-	}
-	for _, in := range ins[1:] {
-		if d := in.waitShows(t, path, changed, 10*time.Second); d > time.Second {
-			t.Errorf("the change showed on another instance after %s, want within a second", d)
-		}
+	close(gate)
+	wg.Wait()
+	if got := reads.Load(); got != 2 {
+		t.Errorf("%d reads for %d calls, %d of them made while the first was in flight: want 2", got, callers+1, callers)
 	}
 }
 
-// TestVersionFallbackAndStalePages checks a server whose listener is not connected: a change
-// shows within server.FallbackStaleness of the version being read, and when the database cannot
-// be reached a page already rendered is served with its age instead of an error.
-func TestVersionFallbackAndStalePages(t *testing.T) {
-	ctx := context.Background()
-	dbURL := dbtest.URL(t)
-	in := startInstance(t, ctx, dbURL, false)
-	const path = "/commitments/4.2"
-	if resp, _ := in.get(t, path); resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s = %d", path, resp.StatusCode)
-	}
-	const changed = "Changed while nobody listens."
-	if _, err := in.pool.Exec(ctx, `UPDATE commitments SET deliver = deliver || ' `+changed+`' WHERE ref = '4.2'`); err != nil {
-		t.Fatal(err)
-	}
-	if d := in.waitShows(t, path, changed, 10*time.Second); d > server.FallbackStaleness+time.Second {
-		t.Errorf("the change showed after %s, want within %s and the time to render", d, server.FallbackStaleness)
-	}
-
-	// The database goes away: the page is served from the cache, saying how old it is.
-	in.pool.Close()
-	time.Sleep(server.FallbackStaleness + 50*time.Millisecond)
-	start := time.Now()
-	resp, body := in.get(t, path)
-	if resp.StatusCode != http.StatusOK || resp.Header.Get("Age") == "" || !strings.Contains(body, changed) ||
-		!strings.Contains(body, "We cannot check for changes at the moment") {
-		t.Errorf("GET %s with the database gone = %d, Age %q; want 200, an Age and the stored page with a notice",
-			path, resp.StatusCode, resp.Header.Get("Age"))
-	}
-	if d := time.Since(start); d > 3*time.Second {
-		t.Errorf("the stored page took %s, want no stall", d)
-	}
-	if resp, _ := in.get(t, "/commitments/4.3"); resp.StatusCode == http.StatusOK {
-		t.Errorf("GET a page never rendered with the database gone = %d, want an error", resp.StatusCode)
+func TestVersionReadsGiveUpWithTheCallersContext(t *testing.T) {
+	hang := make(chan struct{})
+	t.Cleanup(func() { close(hang) })
+	v := &versionReads{timeout: time.Minute, read: func(ctx context.Context) (int64, error) {
+		<-hang
+		return 1, nil
+	}}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := v.get(ctx); err == nil {
+		t.Error("get with a canceled context succeeded")
 	}
 }
