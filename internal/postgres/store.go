@@ -11,6 +11,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -146,9 +147,18 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger) error
 	return nil
 }
 
-// Ping reports whether the database answers. It returns an EUNAVAILABLE error if it does not.
+// Ping reports whether the database answers and takes writes. It returns an EUNAVAILABLE error
+// if it does not answer, and an error if it is a read-only standby (pg_is_in_recovery), as a
+// primary that has been demoted is.
 func (s *Store) Ping(ctx context.Context) error {
-	return storeError("ping", s.pool.Ping(ctx), nil)
+	var standby bool
+	if err := s.pool.QueryRow(ctx, `SELECT pg_is_in_recovery()`).Scan(&standby); err != nil {
+		return storeError("ping", err, nil)
+	}
+	if standby {
+		return errors.New("postgres: ping: the database is a read-only standby")
+	}
+	return nil
 }
 
 // currentMonth returns the first day of the month now falls in, in the UK: the boundary before
