@@ -14,7 +14,7 @@ import (
 // TestDrain sends SIGTERM and checks that /readyz fails at once while pages are still served for
 // DRAIN_DELAY, and only then does the portal stop accepting connections and exit.
 func TestDrain(t *testing.T) {
-	const delay = 2 * time.Second
+	const delay = 4 * time.Second
 	p := startPortal(t, dbtest.URL(t), "DRAIN_DELAY="+delay.String())
 	client := &http.Client{Timeout: 10 * time.Second}
 	if code, _, err := getStatus(client, p.url("/readyz")); err != nil || code != http.StatusOK {
@@ -24,7 +24,7 @@ func TestDrain(t *testing.T) {
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "/readyz answers 503", delay/4, func() bool {
+	waitFor(t, "/readyz answers 503", delay/4, func() bool { // a second, on a busy machine
 		code, _, err := getStatus(client, p.url("/readyz"))
 		return err == nil && code == http.StatusServiceUnavailable
 	})
