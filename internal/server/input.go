@@ -23,6 +23,11 @@ const (
 	MaxQueryBytes = 4 << 10
 )
 
+// The import's confirm form sends the file back base64-encoded, a third larger than
+// tracker.MaxImportBytes: the build fails if that no longer fits in MaxFormBytes, with room to
+// spare for the other fields.
+var _ [MaxFormBytes - 4*((tracker.MaxImportBytes+2)/3) - 64<<10]struct{}
+
 // checkInput refuses input that no page of the portal can use, before any handler sees it:
 //   - a request body over MaxFormBytes gets 413;
 //   - a query string over MaxQueryBytes, or one that is not well formed, gets 400;
