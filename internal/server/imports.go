@@ -23,7 +23,6 @@ import (
 	"github.com/scottish-government/delivery-tracker/web"
 )
 
-
 // importCrumbs are the breadcrumbs of the import pages.
 func importCrumbs(plan tracker.Plan) []web.Breadcrumb {
 	return []web.Breadcrumb{plansCrumb(), planCrumb(plan), {Text: "Import commitments"}}
