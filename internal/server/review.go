@@ -121,12 +121,8 @@ func (s *Server) renderReview(w http.ResponseWriter, r *http.Request, status int
 		}
 	}
 	v.ShowNames = true
-	l := s.layout(r)
-	l.Title = "Review the update on commitment " + v.Item.Commitment.Ref
-	if len(v.Errors) > 0 {
-		l.Title = "Error: " + l.Title
-	}
-	l.Breadcrumbs = []web.Breadcrumb{{Text: "Review updates", Href: paths.ReviewList}, {Text: "Commitment " + v.Item.Commitment.Ref}}
+	l := s.formLayout(r, "Review the update on commitment "+v.Item.Commitment.Ref, len(v.Errors) > 0,
+		web.Breadcrumb{Text: "Review updates", Href: paths.ReviewList}, web.Breadcrumb{Text: "Commitment " + v.Item.Commitment.Ref})
 	return s.page(w, r, status, web.ReviewPage(l, v))
 }
 
