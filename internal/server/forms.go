@@ -167,3 +167,11 @@ func (s *Server) seeOther(w http.ResponseWriter, r *http.Request, to, banner str
 	http.Redirect(w, r, to, http.StatusSeeOther)
 	return nil
 }
+
+// differs adds the field to the conflict when what is saved now differs from what was typed,
+// showing what is saved.
+func differs(c *web.Conflict, field, saved, mine string) {
+	if saved != mine {
+		c.Rows = append(c.Rows, web.ConflictRow{Field: field, Saved: saved})
+	}
+}

@@ -109,9 +109,7 @@ func (s *Server) updateOrganisation(w http.ResponseWriter, r *http.Request) erro
 // organisationConflict lists what is saved now where it differs from what was typed.
 func organisationConflict(saved, mine tracker.Organisation) *web.Conflict {
 	c := &web.Conflict{}
-	if saved.Name != mine.Name {
-		c.Rows = append(c.Rows, web.ConflictRow{Field: "Name", Saved: saved.Name})
-	}
+	differs(c, "Name", saved.Name, mine.Name)
 	if !slices.Equal(saved.AsWritten, mine.AsWritten) {
 		c.Rows = append(c.Rows, web.ConflictRow{Field: "How plans write it", Saved: strings.Join(saved.AsWritten, " / ")})
 	}

@@ -174,19 +174,14 @@ func (s *Server) updatePlan(w http.ResponseWriter, r *http.Request) error {
 // planConflict lists what is saved now where it differs from what was typed.
 func planConflict(saved, mine tracker.Plan) *web.Conflict {
 	c := &web.Conflict{}
-	add := func(field, a, b string) {
-		if a != b {
-			c.Rows = append(c.Rows, web.ConflictRow{Field: field, Saved: a})
-		}
-	}
-	add("Title", saved.Title, mine.Title)
-	add("Period", saved.Period, mine.Period)
-	add("Web address", saved.Slug, mine.Slug)
-	add("Strategy", saved.Strategy, mine.Strategy)
-	add("Publication date", dateOrEmpty(saved.PublishedOn), dateOrEmpty(mine.PublishedOn))
-	add("Published plan", saved.SourceURL, mine.SourceURL)
-	add("Licence", saved.Licence, mine.Licence)
-	add("Attribution", saved.Attribution, mine.Attribution)
+	differs(c, "Title", saved.Title, mine.Title)
+	differs(c, "Period", saved.Period, mine.Period)
+	differs(c, "Web address", saved.Slug, mine.Slug)
+	differs(c, "Strategy", saved.Strategy, mine.Strategy)
+	differs(c, "Publication date", dateOrEmpty(saved.PublishedOn), dateOrEmpty(mine.PublishedOn))
+	differs(c, "Published plan", saved.SourceURL, mine.SourceURL)
+	differs(c, "Licence", saved.Licence, mine.Licence)
+	differs(c, "Attribution", saved.Attribution, mine.Attribution)
 	return c
 }
 

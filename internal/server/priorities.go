@@ -120,18 +120,13 @@ func (s *Server) updatePriority(w http.ResponseWriter, r *http.Request) error {
 // priorityConflict lists what is saved now where it differs from what was typed.
 func priorityConflict(saved, mine tracker.Priority) *web.Conflict {
 	c := &web.Conflict{}
-	add := func(field, a, b string) {
-		if a != b {
-			c.Rows = append(c.Rows, web.ConflictRow{Field: field, Saved: a})
-		}
-	}
-	add("Number", strconv.Itoa(saved.Number), strconv.Itoa(mine.Number))
-	add("Name", saved.Name, mine.Name)
-	add("Web address", saved.Slug, mine.Slug)
-	add("What it aims for", saved.Tagline, mine.Tagline)
-	add("Heading", saved.Heading, mine.Heading)
-	add("Introduction", saved.Intro, mine.Intro)
-	add("Page of the published plan", saved.SourceURL, mine.SourceURL)
+	differs(c, "Number", strconv.Itoa(saved.Number), strconv.Itoa(mine.Number))
+	differs(c, "Name", saved.Name, mine.Name)
+	differs(c, "Web address", saved.Slug, mine.Slug)
+	differs(c, "What it aims for", saved.Tagline, mine.Tagline)
+	differs(c, "Heading", saved.Heading, mine.Heading)
+	differs(c, "Introduction", saved.Intro, mine.Intro)
+	differs(c, "Page of the published plan", saved.SourceURL, mine.SourceURL)
 	return c
 }
 

@@ -154,15 +154,10 @@ func roundConflict(saved, mine tracker.Round) *web.Conflict {
 	if saved.Closed() {
 		c.Rows = append(c.Rows, web.ConflictRow{Field: "State", Saved: "Closed"})
 	}
-	add := func(field, a, b string) {
-		if a != b {
-			c.Rows = append(c.Rows, web.ConflictRow{Field: field, Saved: a})
-		}
-	}
-	add("Name", saved.Name, mine.Name)
-	add("Deadline", tracker.FormatDate(saved.Deadline), tracker.FormatDate(mine.Deadline))
-	add("Reminders before the deadline", tracker.FormatDays(saved.RemindBefore), tracker.FormatDays(mine.RemindBefore))
-	add("Reminders after the deadline", tracker.FormatDays(saved.RemindAfter), tracker.FormatDays(mine.RemindAfter))
+	differs(c, "Name", saved.Name, mine.Name)
+	differs(c, "Deadline", tracker.FormatDate(saved.Deadline), tracker.FormatDate(mine.Deadline))
+	differs(c, "Reminders before the deadline", tracker.FormatDays(saved.RemindBefore), tracker.FormatDays(mine.RemindBefore))
+	differs(c, "Reminders after the deadline", tracker.FormatDays(saved.RemindAfter), tracker.FormatDays(mine.RemindAfter))
 	return c
 }
 
