@@ -96,12 +96,18 @@ func addLeadRow(f *web.CommitmentForm) {
 	}
 }
 
-func (s *Server) newCommitmentForm(w http.ResponseWriter, r *http.Request) error {
+// newCommitmentView is the form's view for adding a commitment to the plan the path names.
+func (s *Server) newCommitmentView(r *http.Request) (tracker.Plan, web.CommitmentFormView, error) {
 	plan, err := s.adminPlan(r)
 	if err != nil {
-		return err
+		return plan, web.CommitmentFormView{}, err
 	}
 	v, err := s.commitmentFormView(r, plan, nil)
+	return plan, v, err
+}
+
+func (s *Server) newCommitmentForm(w http.ResponseWriter, r *http.Request) error {
+	plan, v, err := s.newCommitmentView(r)
 	if err != nil {
 		return err
 	}
@@ -110,11 +116,7 @@ func (s *Server) newCommitmentForm(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) createCommitment(w http.ResponseWriter, r *http.Request) error {
-	plan, err := s.adminPlan(r)
-	if err != nil {
-		return err
-	}
-	v, err := s.commitmentFormView(r, plan, nil)
+	plan, v, err := s.newCommitmentView(r)
 	if err != nil {
 		return err
 	}
