@@ -49,6 +49,21 @@ type finderRequest struct {
 
 func (f finderRequest) page() int { return max(f.filters.Page, 1) }
 
+// finderRequestOf reads the finder request r makes of the plan its path names, with the choices
+// the finder offers in that plan.
+func (s *Server) finderRequestOf(r *http.Request) (tracker.Plan, finderChoices, finderRequest, error) {
+	plan, err := s.plan(r)
+	if err != nil {
+		return plan, finderChoices{}, finderRequest{}, err
+	}
+	choices, err := s.finderChoices(r.Context(), plan)
+	if err != nil {
+		return plan, choices, finderRequest{}, err
+	}
+	fr, err := s.readFinder(r.Context(), plan, &choices, r.URL.Query(), paths.Commitments(plan))
+	return plan, choices, fr, err
+}
+
 // readFinder reads the finder's parameters from q into a search of the plan at the request's
 // time, checking each against what the plan offers. path is the finder's address, for the links
 // that remove a filter.
@@ -278,19 +293,11 @@ func finderOptions(v *web.CommitmentsView, choices finderChoices, months []postg
 // commitments serves the commitments finder.
 func (s *Server) commitments(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	plan, err := s.plan(r)
-	if err != nil {
-		return err
-	}
-	choices, err := s.finderChoices(ctx, plan)
+	plan, choices, fr, err := s.finderRequestOf(r)
 	if err != nil {
 		return err
 	}
 	path := paths.Commitments(plan)
-	fr, err := s.readFinder(ctx, plan, &choices, r.URL.Query(), path)
-	if err != nil {
-		return err
-	}
 	months, err := s.expectedMonthCounts(ctx, plan.ID, 0)
 	if err != nil {
 		return err
