@@ -128,9 +128,9 @@ func (s *Server) findRoutes(r chi.Router) {
 		r.Head(prefix+"/commitments.json", s.handle(s.commitmentsExport(formatJSON)))
 		r.Head(prefix+"/updates.csv", s.handle(s.updatesExport(formatCSV)))
 		r.Head(prefix+"/updates.json", s.handle(s.updatesExport(formatJSON)))
-		r.Get(prefix+"/updates.atom", s.handle(s.planFeed))
-		r.Get(prefix+paths.PriorityPattern+"/updates.atom", s.handle(s.priorityFeed))
-		r.Get(prefix+paths.CommitmentPattern+"/updates.atom", s.handle(s.commitmentFeed))
+		r.Get(prefix+"/updates.atom", s.handle(s.feed(s.planFeed)))
+		r.Get(prefix+paths.PriorityPattern+"/updates.atom", s.handle(s.feed(s.priorityFeed)))
+		r.Get(prefix+paths.CommitmentPattern+"/updates.atom", s.handle(s.feed(s.commitmentFeed)))
 	}
 }
 
