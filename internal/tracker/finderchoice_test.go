@@ -3,6 +3,7 @@ package tracker
 import (
 	"slices"
 	"testing"
+	"time"
 )
 
 func messages(errs []FieldError) []string {
@@ -132,5 +133,26 @@ func TestParseFinderYes(t *testing.T) {
 				t.Errorf("ParseFinderYes(%q, %q) = %v, %q; want %v, %q", tt.which, tt.in, got, messages(problems), tt.got, tt.want)
 			}
 		})
+	}
+}
+
+func TestOwnAccountRules(t *testing.T) {
+	disabledAt := time.Now()
+	tests := []struct {
+		name string
+		got  []FieldError
+		want []string
+	}{
+		{"change another's role", CheckRoleChange(1, 2), nil},
+		{"change own role", CheckRoleChange(1, 1), []string{"role: You cannot change your own role"}},
+		{"disable another", CheckDisable(1, 2), nil},
+		{"disable self", CheckDisable(3, 3), []string{"role: You cannot disable your own account"}},
+		{"link for active", CheckLinkFor(&User{}), nil},
+		{"link for disabled", CheckLinkFor(&User{DisabledAt: &disabledAt}), []string{"role: Enable the account before creating a link for it"}},
+	}
+	for _, tt := range tests {
+		if got := messages(tt.got); !slices.Equal(got, tt.want) {
+			t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
+		}
 	}
 }
