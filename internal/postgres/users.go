@@ -254,10 +254,7 @@ func checkAdminRemains(ctx context.Context, tx pgx.Tx) error {
 func (s *Store) SetDisabled(ctx context.Context, actor tracker.Actor, id int64, disabled bool, version int) (tracker.User, error) {
 	var u tracker.User
 	err := s.tx(ctx, fmt.Sprintf("disable user %d", id), nil, func(tx pgx.Tx, at time.Time) error {
-		if err := lockAdminsFirst(ctx, tx); err != nil {
-			return err
-		}
-		before, err := lockUser(ctx, tx, id, version)
+		before, err := lockForChange(ctx, tx, id, version)
 		if err != nil {
 			return err
 		}
@@ -302,6 +299,15 @@ func finishUserChange(ctx context.Context, tx pgx.Tx, actor tracker.Actor, at ti
 		Details: map[string]any{"before": userDetails(before), "after": userDetails(u)}})
 }
 
+// lockForChange locks the account id for a change, after the administrators' rows (see
+// lockAdminsFirst), and returns it as it was. version, when not zero, must be its version.
+func lockForChange(ctx context.Context, tx pgx.Tx, id int64, version int) (tracker.User, error) {
+	if err := lockAdminsFirst(ctx, tx); err != nil {
+		return tracker.User{}, err
+	}
+	return lockUser(ctx, tx, id, version)
+}
+
 // lockAdminsFirst takes the locks on administrators' rows before any other user's, so that
 // concurrent account changes always lock in the same order.
 func lockAdminsFirst(ctx context.Context, tx pgx.Tx) error {
@@ -322,10 +328,7 @@ func (s *Store) ChangeRole(ctx context.Context, actor tracker.Actor, id int64, r
 	}
 	var u tracker.User
 	err := s.tx(ctx, fmt.Sprintf("change role of user %d", id), nil, func(tx pgx.Tx, at time.Time) error {
-		if err := lockAdminsFirst(ctx, tx); err != nil {
-			return err
-		}
-		before, err := lockUser(ctx, tx, id, version)
+		before, err := lockForChange(ctx, tx, id, version)
 		if err != nil {
 			return err
 		}
