@@ -4,6 +4,7 @@ package server
 // requireCan(tracker.ActionEditPlan).
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -140,24 +141,37 @@ func (s *Server) createCommitment(w http.ResponseWriter, r *http.Request) error 
 
 // adminCommitment returns the commitment in the path, as staff edit it, and its plan.
 func (s *Server) adminCommitment(r *http.Request) (tracker.Commitment, tracker.Plan, error) {
+	return adminRecord(s, r, s.store.CommitmentForEdit, func(c tracker.Commitment) int64 { return c.PlanID })
+}
+
+// adminRecord returns the record whose id the path names, found by find, and the plan planOf
+// says it belongs to.
+func adminRecord[T any](s *Server, r *http.Request, find func(context.Context, int64) (T, error), planOf func(T) int64) (T, tracker.Plan, error) {
 	id, ok := pathID(r, "id")
 	if !ok {
-		return tracker.Commitment{}, tracker.Plan{}, tracker.ErrNotFound
+		var zero T
+		return zero, tracker.Plan{}, tracker.ErrNotFound
 	}
-	c, err := s.store.CommitmentForEdit(r.Context(), id)
+	v, err := find(r.Context(), id)
 	if err != nil {
-		return c, tracker.Plan{}, err
+		return v, tracker.Plan{}, err
 	}
-	plan, err := s.store.PlanByID(r.Context(), c.PlanID)
-	return c, plan, err
+	plan, err := s.store.PlanByID(r.Context(), planOf(v))
+	return v, plan, err
+}
+
+// editCommitmentView is the commitment in the path, its plan and the view of the form editing it.
+func (s *Server) editCommitmentView(r *http.Request) (tracker.Commitment, tracker.Plan, web.CommitmentFormView, error) {
+	c, plan, err := s.adminCommitment(r)
+	if err != nil {
+		return c, plan, web.CommitmentFormView{}, err
+	}
+	v, err := s.commitmentFormView(r, plan, &c)
+	return c, plan, v, err
 }
 
 func (s *Server) editCommitmentForm(w http.ResponseWriter, r *http.Request) error {
-	c, plan, err := s.adminCommitment(r)
-	if err != nil {
-		return err
-	}
-	v, err := s.commitmentFormView(r, plan, &c)
+	c, plan, v, err := s.editCommitmentView(r)
 	if err != nil {
 		return err
 	}
@@ -166,11 +180,7 @@ func (s *Server) editCommitmentForm(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (s *Server) updateCommitment(w http.ResponseWriter, r *http.Request) error {
-	current, plan, err := s.adminCommitment(r)
-	if err != nil {
-		return err
-	}
-	v, err := s.commitmentFormView(r, plan, &current)
+	current, plan, v, err := s.editCommitmentView(r)
 	if err != nil {
 		return err
 	}

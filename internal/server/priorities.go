@@ -72,16 +72,7 @@ func (s *Server) createPriority(w http.ResponseWriter, r *http.Request) error {
 
 // adminPriority returns the priority area in the path and its plan.
 func (s *Server) adminPriority(r *http.Request) (tracker.Priority, tracker.Plan, error) {
-	id, ok := pathID(r, "id")
-	if !ok {
-		return tracker.Priority{}, tracker.Plan{}, tracker.ErrNotFound
-	}
-	p, err := s.store.PriorityByID(r.Context(), id)
-	if err != nil {
-		return p, tracker.Plan{}, err
-	}
-	plan, err := s.store.PlanByID(r.Context(), p.PlanID)
-	return p, plan, err
+	return adminRecord(s, r, s.store.PriorityByID, func(p tracker.Priority) int64 { return p.PlanID })
 }
 
 func (s *Server) editPriorityForm(w http.ResponseWriter, r *http.Request) error {
