@@ -252,21 +252,12 @@ func retireCommitmentView(c tracker.Commitment, plan tracker.Plan) web.ConfirmVi
 		Cancel: paths.AdminPlan(plan.Slug) + "#commitments"}
 }
 
-func (s *Server) retireCommitmentForm(w http.ResponseWriter, r *http.Request) error {
+// retireCommitmentAction is retiring the commitment in the path, confirmed first.
+func (s *Server) retireCommitmentAction(r *http.Request) (confirmAction, error) {
 	c, plan, err := s.adminCommitment(r)
-	if err != nil {
-		return err
-	}
-	return s.page(w, r, http.StatusOK, web.ConfirmPage(s.adminLayout(r, plansCrumb(), planCrumb(plan), crumb("Retire "+c.Ref)),
-		paths.AdminPlans, retireCommitmentView(c, plan)))
-}
-
-func (s *Server) retireCommitment(w http.ResponseWriter, r *http.Request) error {
-	c, plan, err := s.adminCommitment(r)
-	if err != nil {
-		return err
-	}
-	err = s.store.RetireCommitment(r.Context(), s.actor(r), c.ID, formVersion(r))
-	return s.confirmed(w, r, err, saved{paths.AdminPlan(plan.Slug) + "#commitments", "Commitment " + c.Ref + " has been retired."},
-		paths.AdminPlans, retireCommitmentView(c, plan), plansCrumb(), planCrumb(plan), crumb("Retire "+c.Ref))
+	return confirmAction{section: paths.AdminPlans, view: retireCommitmentView(c, plan),
+		crumbs: []web.Breadcrumb{plansCrumb(), planCrumb(plan), crumb("Retire " + c.Ref)},
+		act:    func(version int) error { return s.store.RetireCommitment(r.Context(), s.actor(r), c.ID, version) },
+		done:   saved{paths.AdminPlan(plan.Slug) + "#commitments", "Commitment " + c.Ref + " has been retired."},
+	}, err
 }

@@ -139,6 +139,41 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, f formSave) er
 	return f.show(http.StatusUnprocessableEntity, errs)
 }
 
+// confirmAction is an action on a record that staff confirm on a page first, such as Retire or
+// Close, as the record named in the request decides it.
+type confirmAction struct {
+	// section is the part of the administration the page belongs to, such as paths.AdminPlans.
+	section string
+	view    web.ConfirmView
+	crumbs  []web.Breadcrumb
+	// act takes the action, on the version of the record the page showed.
+	act  func(version int) error
+	done saved
+}
+
+// confirmPage serves the page asking to confirm the action find reads from the request.
+func (s *Server) confirmPage(find func(*http.Request) (confirmAction, error)) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		a, err := find(r)
+		if err != nil {
+			return err
+		}
+		return s.page(w, r, http.StatusOK, web.ConfirmPage(s.adminLayout(r, a.crumbs...), a.section, a.view))
+	}
+}
+
+// confirmDo takes the action find reads from the request, once confirmed, and answers as
+// confirmed does.
+func (s *Server) confirmDo(find func(*http.Request) (confirmAction, error)) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		a, err := find(r)
+		if err != nil {
+			return err
+		}
+		return s.confirmed(w, r, a.act(formVersion(r)), a.done, a.section, a.view, a.crumbs...)
+	}
+}
+
 // confirmed answers a confirmation form, such as Retire or Close, once the store has been asked
 // to act: on success a redirect (303) with the banner; when the action was refused, the
 // confirmation page again with why: a rule it broke (422) or a change made meanwhile (409). Any

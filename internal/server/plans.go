@@ -219,21 +219,12 @@ func retirePlanView(plan tracker.Plan) web.ConfirmView {
 		Cancel: paths.AdminPlan(plan.Slug)}
 }
 
-func (s *Server) retirePlanForm(w http.ResponseWriter, r *http.Request) error {
+// retirePlanAction is retiring the plan in the path, confirmed first.
+func (s *Server) retirePlanAction(r *http.Request) (confirmAction, error) {
 	plan, err := s.adminPlan(r)
-	if err != nil {
-		return err
-	}
-	return s.page(w, r, http.StatusOK, web.ConfirmPage(s.adminLayout(r, plansCrumb(), planCrumb(plan), crumb("Retire")),
-		paths.AdminPlans, retirePlanView(plan)))
-}
-
-func (s *Server) retirePlan(w http.ResponseWriter, r *http.Request) error {
-	plan, err := s.adminPlan(r)
-	if err != nil {
-		return err
-	}
-	err = s.store.RetirePlan(r.Context(), s.actor(r), plan.ID, formVersion(r))
-	return s.confirmed(w, r, err, saved{paths.AdminPlans, plan.Title + " has been retired."},
-		paths.AdminPlans, retirePlanView(plan), plansCrumb(), planCrumb(plan), crumb("Retire"))
+	return confirmAction{section: paths.AdminPlans, view: retirePlanView(plan),
+		crumbs: []web.Breadcrumb{plansCrumb(), planCrumb(plan), crumb("Retire")},
+		act:    func(version int) error { return s.store.RetirePlan(r.Context(), s.actor(r), plan.ID, version) },
+		done:   saved{paths.AdminPlans, plan.Title + " has been retired."},
+	}, err
 }

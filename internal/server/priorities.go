@@ -128,21 +128,12 @@ func retirePriorityView(p tracker.Priority, plan tracker.Plan) web.ConfirmView {
 		Cancel: paths.AdminPlan(plan.Slug)}
 }
 
-func (s *Server) retirePriorityForm(w http.ResponseWriter, r *http.Request) error {
+// retirePriorityAction is retiring the priority area in the path, confirmed first.
+func (s *Server) retirePriorityAction(r *http.Request) (confirmAction, error) {
 	p, plan, err := s.adminPriority(r)
-	if err != nil {
-		return err
-	}
-	return s.page(w, r, http.StatusOK, web.ConfirmPage(s.adminLayout(r, plansCrumb(), planCrumb(plan), crumb("Retire")),
-		paths.AdminPlans, retirePriorityView(p, plan)))
-}
-
-func (s *Server) retirePriority(w http.ResponseWriter, r *http.Request) error {
-	p, plan, err := s.adminPriority(r)
-	if err != nil {
-		return err
-	}
-	err = s.store.RetirePriority(r.Context(), s.actor(r), p.ID, formVersion(r))
-	return s.confirmed(w, r, err, saved{paths.AdminPlan(plan.Slug) + "#priorities", "Priority area " + strconv.Itoa(p.Number) + " has been retired."},
-		paths.AdminPlans, retirePriorityView(p, plan), plansCrumb(), planCrumb(plan), crumb("Retire"))
+	return confirmAction{section: paths.AdminPlans, view: retirePriorityView(p, plan),
+		crumbs: []web.Breadcrumb{plansCrumb(), planCrumb(plan), crumb("Retire")},
+		act:    func(version int) error { return s.store.RetirePriority(r.Context(), s.actor(r), p.ID, version) },
+		done:   saved{paths.AdminPlan(plan.Slug) + "#priorities", "Priority area " + strconv.Itoa(p.Number) + " has been retired."},
+	}, err
 }

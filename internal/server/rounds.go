@@ -167,21 +167,12 @@ func closeRoundView(rd tracker.Round) web.ConfirmView {
 		Action:  paths.AdminRound(rd.ID) + "/close", Version: rd.Version, Button: "Close round", Cancel: paths.AdminRound(rd.ID)}
 }
 
-func (s *Server) closeRoundForm(w http.ResponseWriter, r *http.Request) error {
+// closeRoundAction is closing the reporting round in the path, confirmed first.
+func (s *Server) closeRoundAction(r *http.Request) (confirmAction, error) {
 	rd, err := s.adminRound(r)
-	if err != nil {
-		return err
-	}
-	return s.page(w, r, http.StatusOK, web.ConfirmPage(s.adminLayout(r, roundsCrumb(), roundCrumb(rd), crumb("Close")),
-		paths.AdminRounds, closeRoundView(rd)))
-}
-
-func (s *Server) closeRound(w http.ResponseWriter, r *http.Request) error {
-	rd, err := s.adminRound(r)
-	if err != nil {
-		return err
-	}
-	err = s.store.CloseRound(r.Context(), s.actor(r), rd.ID, formVersion(r))
-	return s.confirmed(w, r, err, saved{paths.AdminRound(rd.ID), "Round " + rd.Name + " closed."},
-		paths.AdminRounds, closeRoundView(rd), roundsCrumb(), roundCrumb(rd), crumb("Close"))
+	return confirmAction{section: paths.AdminRounds, view: closeRoundView(rd),
+		crumbs: []web.Breadcrumb{roundsCrumb(), roundCrumb(rd), crumb("Close")},
+		act:    func(version int) error { return s.store.CloseRound(r.Context(), s.actor(r), rd.ID, version) },
+		done:   saved{paths.AdminRound(rd.ID), "Round " + rd.Name + " closed."},
+	}, err
 }

@@ -88,7 +88,7 @@ func (s *Server) routes() *chi.Mux {
 		r.Get(paths.AdminPlanPattern, s.handle(s.adminPlanPage))
 		s.form(r, paths.AdminPlanPattern+"/edit", s.editPlanForm, s.updatePlan)
 		r.Post(paths.AdminPlanPattern+"/make-current", s.handle(s.makePlanCurrent))
-		s.form(r, paths.AdminPlanPattern+"/retire", s.retirePlanForm, s.retirePlan)
+		s.confirm(r, paths.AdminPlanPattern+"/retire", s.retirePlanAction)
 		s.form(r, paths.AdminPlanPattern+"/priorities/new", s.newPriorityForm, s.createPriority)
 		s.form(r, paths.AdminPlanPattern+"/commitments/new", s.newCommitmentForm, s.createCommitment)
 		s.form(r, paths.AdminPlanPattern+"/carry-forward", s.carryForwardForm, s.carryForward)
@@ -96,18 +96,18 @@ func (s *Server) routes() *chi.Mux {
 		r.Post(paths.AdminPlanPattern+"/import/apply", s.handle(s.applyImport))
 		r.Get(paths.AdminPlanPattern+"/commitments.csv", s.handle(s.exportCommitments))
 		s.form(r, paths.AdminPriorityPrefix+"/edit", s.editPriorityForm, s.updatePriority)
-		s.form(r, paths.AdminPriorityPrefix+"/retire", s.retirePriorityForm, s.retirePriority)
+		s.confirm(r, paths.AdminPriorityPrefix+"/retire", s.retirePriorityAction)
 		s.form(r, paths.AdminCommitPrefix+"/edit", s.editCommitmentForm, s.updateCommitment)
-		s.form(r, paths.AdminCommitPrefix+"/retire", s.retireCommitmentForm, s.retireCommitment)
+		s.confirm(r, paths.AdminCommitPrefix+"/retire", s.retireCommitmentAction)
 		r.Get(paths.AdminOrganisations, s.handle(s.adminOrganisations))
 		s.form(r, paths.AdminNewOrg, s.newOrganisationForm, s.createOrganisation)
 		s.form(r, paths.AdminOrgPrefix+"/edit", s.editOrganisationForm, s.updateOrganisation)
-		s.form(r, paths.AdminOrgPrefix+"/retire", s.retireOrganisationForm, s.retireOrganisation)
+		s.confirm(r, paths.AdminOrgPrefix+"/retire", s.retireOrganisationAction)
 		r.Get(paths.AdminRounds, s.handle(s.adminRounds))
 		s.form(r, paths.AdminNewRound, s.newRoundForm, s.createRound)
 		r.Get(paths.AdminRoundPattern, s.handle(s.roundPage))
 		s.form(r, paths.AdminRoundPattern+"/edit", s.editRoundForm, s.updateRound)
-		s.form(r, paths.AdminRoundPattern+"/close", s.closeRoundForm, s.closeRound)
+		s.confirm(r, paths.AdminRoundPattern+"/close", s.closeRoundAction)
 		r.Get(paths.AdminOutbox, s.handle(s.adminOutbox))
 		r.Get(paths.AdminEmailPattern, s.handle(s.adminEmail))
 	})
@@ -148,4 +148,9 @@ func (s *Server) crossOrigin(next http.Handler) http.Handler {
 func (s *Server) form(r chi.Router, path string, show, send handlerFunc) {
 	r.Get(path, s.handle(show))
 	r.Post(path, s.handle(send))
+}
+
+// confirm adds an action confirmed on a page first at path: GET asks, POST acts.
+func (s *Server) confirm(r chi.Router, path string, find func(*http.Request) (confirmAction, error)) {
+	s.form(r, path, s.confirmPage(find), s.confirmDo(find))
 }
