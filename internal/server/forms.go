@@ -185,7 +185,7 @@ func (s *Server) confirmed(w http.ResponseWriter, r *http.Request, err error, do
 		return s.seeOther(w, r, done.redirect, done.banner)
 	case isConflict(err):
 		status = http.StatusConflict
-		v.Errors = []web.FieldError{{Field: "main-content", Message: "It changed while you were looking at it: go back, check it and try again"}}
+		v.Errors = []web.FieldError{{Field: "main-content", Message: tracker.MsgChangedMeanwhile}}
 	case tracker.ErrorCode(err) == tracker.EINVALID:
 		v.Errors = []web.FieldError{{Field: "main-content", Message: tracker.ErrorMessage(err)}}
 	default:

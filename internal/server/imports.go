@@ -100,7 +100,7 @@ func (s *Server) applyImport(w http.ResponseWriter, r *http.Request) error {
 	}
 	data, err := base64.StdEncoding.DecodeString(r.PostFormValue("data"))
 	if err != nil || len(data) == 0 || len(data) > tracker.MaxImportBytes {
-		s.badRequest(w, r, "The file to import was not sent back whole. Upload it again.")
+		s.badRequest(w, r, tracker.MsgBadImportData)
 		return nil
 	}
 	l := s.adminLayout(r, importCrumbs(plan)...)

@@ -39,16 +39,16 @@ var _ [MaxFormBytes - 4*((tracker.MaxImportBytes+2)/3) - 64<<10]struct{}
 func (s *Server) checkInput(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if len(r.URL.RawQuery) > MaxQueryBytes {
-			s.badRequest(w, r, "The web address is too long.")
+			s.badRequest(w, r, tracker.MsgQueryTooLong)
 			return
 		}
 		q, err := url.ParseQuery(r.URL.RawQuery)
 		if err != nil {
-			s.badRequest(w, r, "The web address is not valid.")
+			s.badRequest(w, r, tracker.MsgQueryInvalid)
 			return
 		}
 		if !cleanValues(q) {
-			s.badRequest(w, r, "The web address contains characters that are not allowed.")
+			s.badRequest(w, r, tracker.MsgQueryText)
 			return
 		}
 		if r.Body != nil && r.Body != http.NoBody {
@@ -87,10 +87,10 @@ func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) bool {
 		s.tooLarge(w, r)
 		return false
 	case err != nil:
-		s.badRequest(w, r, "The form could not be read.")
+		s.badRequest(w, r, tracker.MsgFormUnreadable)
 		return false
 	case !cleanValues(r.PostForm):
-		s.badRequest(w, r, "The form contains characters that are not allowed, such as invisible control characters.")
+		s.badRequest(w, r, tracker.MsgFormText)
 		return false
 	}
 	return true

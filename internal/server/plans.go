@@ -208,7 +208,7 @@ func (s *Server) makePlanCurrent(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v.Errors = []web.FieldError{{Field: "main-content", Message: "The plan changed while you were looking at it: check it and try again"}}
+	v.Errors = []web.FieldError{{Field: "main-content", Message: tracker.MsgPlanChangedMeanwhile}}
 	return s.page(w, r, http.StatusConflict, web.AdminPlanPage(s.adminLayout(r, plansCrumb(), crumb(plan.Title)), v))
 }
 

@@ -177,7 +177,7 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) error {
 	f := r.PostForm
 	action, ok := tracker.ParseReportAction(f.Get("action"))
 	if !ok {
-		s.badRequest(w, r, "Choose Save draft or Submit for review.")
+		s.badRequest(w, r, tracker.MsgBadReportAction)
 		return nil
 	}
 	if action == tracker.ActionPublish && !s.can(w, r, tracker.ActionPublishOwn, nil) {

@@ -169,7 +169,7 @@ func (s *Server) review(w http.ResponseWriter, r *http.Request) error {
 			return saved{paths.ReviewList, "The update on commitment " + it.Commitment.Ref + " has been returned to " + it.Update.Reporter() + " with your note."}, err
 		}
 	default:
-		s.badRequest(w, r, "Choose Publish or Return to partner.")
+		s.badRequest(w, r, tracker.MsgBadReviewAction)
 		return nil
 	}
 	return s.saveForm(w, r, review)
