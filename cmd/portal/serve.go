@@ -48,28 +48,38 @@ func connect(ctx context.Context, c config, logger *slog.Logger) (*pgxpool.Pool,
 	return postgres.Open(ctx, url, postgres.Config{StatementTimeout: c.StatementTimeout})
 }
 
-func migrate(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+// openDatabase is what every command on the portal's database does first: it reads the
+// configuration from the environment, makes the logger (writing to stderr), connects and applies
+// the migrations. On success the caller closes the pool; on failure it is closed already.
+func openDatabase(ctx context.Context, getenv func(string) string, stderr io.Writer) (config, *slog.Logger, *pgxpool.Pool, error) {
 	c, err := loadConfig(getenv)
 	if err != nil {
-		return err
+		return config{}, nil, nil, err
 	}
 	logger := newLogger(c, stderr)
 	pool, err := connect(ctx, c, logger)
 	if err != nil {
+		return config{}, nil, nil, err
+	}
+	if err := postgres.Migrate(ctx, pool, logger); err != nil {
+		pool.Close()
+		return config{}, nil, nil, err
+	}
+	return c, logger, pool, nil
+}
+
+func migrate(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+	_, _, pool, err := openDatabase(ctx, getenv, stderr)
+	if err != nil {
 		return err
 	}
-	defer pool.Close()
-	return postgres.Migrate(ctx, pool, logger)
+	pool.Close()
+	return nil
 }
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
 	start := time.Now()
-	c, err := loadConfig(getenv)
-	if err != nil {
-		return err
-	}
-	logger := newLogger(c, stderr)
-	pool, err := connect(ctx, c, logger)
+	c, logger, pool, err := openDatabase(ctx, getenv, stderr)
 	if err != nil {
 		return err
 	}
@@ -77,9 +87,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		pool.Close()
 		logger.Info("database pool closed")
 	}()
-	if err := postgres.Migrate(ctx, pool, logger); err != nil {
-		return err
-	}
 	store := postgres.New(pool)
 	if err := firstAdminLink(ctx, store, c, logger); err != nil {
 		return err

@@ -26,7 +26,7 @@ Partners need --org, the code of their organisation (such as NES).
 func user(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "add" {
 		_, _ = io.WriteString(stderr, userUsage)
-		return errors.New("usage: portal user add ...")
+		return errors.New("usage: portal user add [flags]")
 	}
 	fs := flag.NewFlagSet("portal user add", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -75,19 +75,11 @@ func user(ctx context.Context, args []string, getenv func(string) string, stdin 
 		return errors.New(strings.Join(problems, "; "))
 	}
 
-	c, err := loadConfig(getenv)
-	if err != nil {
-		return err
-	}
-	logger := newLogger(c, stderr)
-	pool, err := connect(ctx, c, logger)
+	c, _, pool, err := openDatabase(ctx, getenv, stderr)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	if err := postgres.Migrate(ctx, pool, logger); err != nil {
-		return err
-	}
 	store := postgres.New(pool)
 	actor := tracker.Actor{Label: "command line"}
 	nu := postgres.NewUser{Email: *email, Name: *name, Role: r, OrganisationCode: strings.ToUpper(*org), PasswordHash: hash}

@@ -236,7 +236,7 @@ func TestReportReviewPublishJourney(t *testing.T) {
 	if got := text(doc.Find(`.app-report-row[data-ref="4.1"] .app-report-row__open`)); got != "Returned for changes" {
 		t.Errorf("4.1 on /report says %q", got)
 	}
-	rec, doc = partner.get("/report/4.1")
+	_, doc = partner.get("/report/4.1")
 	if !strings.Contains(text(doc.Find(".app-open-update")), "Say when Cohort 3 applications open.") {
 		t.Errorf("the form does not show the review note: %q", text(doc.Find(".app-open-update")))
 	}
