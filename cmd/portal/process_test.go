@@ -231,6 +231,7 @@ func portalConnections(t *testing.T, conn *pgx.Conn, waitingOnLock bool) int {
 // reads: the portal stops accepting connections at once, lets the request finish, closes its
 // database connections and exits cleanly.
 func TestGracefulShutdown(t *testing.T) {
+	t.Parallel()
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
 		t.Run(sig.String(), func(t *testing.T) {
 			t.Parallel()
@@ -349,6 +350,7 @@ func TestGracefulShutdown(t *testing.T) {
 // TestInstancesStartTogether starts two portals at once on one empty database: the migrations run
 // once, both serve, and a session started on one works on the other.
 func TestInstancesStartTogether(t *testing.T) {
+	t.Parallel()
 	dbURL := dbtest.EmptyURL(t)
 	a := launchPortal(t, dbURL)
 	b := launchPortal(t, dbURL)
@@ -439,6 +441,7 @@ func TestInstancesStartTogether(t *testing.T) {
 
 // TestMetricsAddr serves /metrics on METRICS_ADDR, and not on the portal's own address.
 func TestMetricsAddr(t *testing.T) {
+	t.Parallel()
 	p := startPortal(t, dbtest.URL(t), "METRICS_ADDR=127.0.0.1:0")
 	var metricsAddr string
 	clocktest.WaitFor(t, "the portal serves its metrics", time.Minute, func() bool {

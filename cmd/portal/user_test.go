@@ -16,6 +16,7 @@ import (
 )
 
 func TestUserAdd(t *testing.T) {
+	t.Parallel()
 	dbURL := dbtest.URL(t)
 	env := map[string]string{"DATABASE_URL": dbURL, "BASE_URL": "https://tracker.example.scot", "LOG_FORMAT": "text"}
 	getenv := func(k string) string { return env[k] }
@@ -86,6 +87,7 @@ func TestUserAdd(t *testing.T) {
 }
 
 func TestFirstAdminLink(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	store := postgres.New(dbtest.Pool(t))
 	c := config{BaseURL: "https://tracker.example.scot", LogFormat: "json"}

@@ -127,6 +127,7 @@ func report(st tracker.Status, narrative string) tracker.Report {
 }
 
 func TestReportReturnResubmitPublish(t *testing.T) {
+	t.Parallel()
 	rp := newReporting(t)
 	partner := rp.user(tracker.RolePartner, "NES")
 	staff := rp.user(tracker.RoleStaff, "")
@@ -207,6 +208,7 @@ func TestReportReturnResubmitPublish(t *testing.T) {
 }
 
 func TestExpectedMonthAndClosingStatuses(t *testing.T) {
+	t.Parallel()
 	rp := newReporting(t)
 	staff := rp.user(tracker.RoleStaff, "")
 	partner := rp.user(tracker.RolePartner, "NES")
@@ -257,6 +259,7 @@ func TestExpectedMonthAndClosingStatuses(t *testing.T) {
 }
 
 func TestReportNotFound(t *testing.T) {
+	t.Parallel()
 	rp := newReporting(t)
 	staff := rp.user(tracker.RoleStaff, "")
 	actor := tracker.Actor{User: staff}
@@ -283,7 +286,9 @@ func TestReportNotFound(t *testing.T) {
 // TestNoLostWork covers every way a report form can be overtaken: each time nothing is written,
 // the conflict says what changed, and sending again with the new base succeeds.
 func TestNoLostWork(t *testing.T) {
+	t.Parallel()
 	t.Run("an update was published after the form was opened", func(t *testing.T) {
+		t.Parallel()
 		rp := newReporting(t)
 		partner := rp.user(tracker.RolePartner, "NES")
 		staff := rp.user(tracker.RoleStaff, "")
@@ -314,6 +319,7 @@ func TestNoLostWork(t *testing.T) {
 	})
 
 	t.Run("another organisation submitted after the form was opened", func(t *testing.T) {
+		t.Parallel()
 		rp := newReporting(t)
 		nes := rp.user(tracker.RolePartner, "NES")
 		lgdo := rp.user(tracker.RolePartner, "LGDO")
@@ -336,6 +342,7 @@ func TestNoLostWork(t *testing.T) {
 	})
 
 	t.Run("a colleague changed the draft after the form was opened", func(t *testing.T) {
+		t.Parallel()
 		rp := newReporting(t)
 		ann := rp.user(tracker.RolePartner, "NES")
 		bob := rp.user(tracker.RolePartner, "NES")
@@ -354,6 +361,7 @@ func TestNoLostWork(t *testing.T) {
 	})
 
 	t.Run("a colleague started an update after the form was opened", func(t *testing.T) {
+		t.Parallel()
 		rp := newReporting(t)
 		ann := rp.user(tracker.RolePartner, "NES")
 		bob := rp.user(tracker.RolePartner, "NES")
@@ -367,6 +375,7 @@ func TestNoLostWork(t *testing.T) {
 	})
 
 	t.Run("the update was published while being edited", func(t *testing.T) {
+		t.Parallel()
 		rp := newReporting(t)
 		partner := rp.user(tracker.RolePartner, "NES")
 		staff := rp.user(tracker.RoleStaff, "")
@@ -419,6 +428,7 @@ func split(errs []error) (ok int, conflicts []string, other []error) {
 }
 
 func TestConcurrentPublishOfOneUpdate(t *testing.T) {
+	t.Parallel()
 	rp := newReporting(t)
 	partner := rp.user(tracker.RolePartner, "NES")
 	const reviewers = 8
@@ -450,6 +460,7 @@ func TestConcurrentPublishOfOneUpdate(t *testing.T) {
 }
 
 func TestConcurrentPublishOfTwoUpdates(t *testing.T) {
+	t.Parallel()
 	rp := newReporting(t)
 	nes := rp.user(tracker.RolePartner, "NES")
 	lgdo := rp.user(tracker.RolePartner, "LGDO")
@@ -475,6 +486,7 @@ func TestConcurrentPublishOfTwoUpdates(t *testing.T) {
 }
 
 func TestConcurrentSubmissions(t *testing.T) {
+	t.Parallel()
 	rp := newReporting(t)
 	orgs := []string{"SG-DHCD", "LGDO", "NES", "SSSC", "DHI"} // every lead of 4.2
 	var partners []*tracker.User
@@ -499,6 +511,7 @@ func TestConcurrentSubmissions(t *testing.T) {
 }
 
 func TestConcurrentReturnAndPublish(t *testing.T) {
+	t.Parallel()
 	rp := newReporting(t)
 	partner := rp.user(tracker.RolePartner, "NES")
 	staff1, staff2 := rp.user(tracker.RoleStaff, ""), rp.user(tracker.RoleStaff, "")
@@ -524,6 +537,7 @@ func TestConcurrentReturnAndPublish(t *testing.T) {
 }
 
 func TestDashboard(t *testing.T) {
+	t.Parallel()
 	rp := newReporting(t)
 	staff := rp.user(tracker.RoleStaff, "")
 	refs := func(cs []tracker.Commitment) string {

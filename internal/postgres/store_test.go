@@ -13,6 +13,7 @@ import (
 )
 
 func TestStatusCountsAtFixedDates(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	store := postgres.New(dbtest.Pool(t))
 	plan, err := store.CurrentPlan(ctx)
@@ -72,6 +73,7 @@ func TestStatusCountsAtFixedDates(t *testing.T) {
 }
 
 func TestCommitmentsByOrganisation(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	store := postgres.New(dbtest.Pool(t))
 	plan, err := store.CurrentPlan(ctx)
@@ -110,6 +112,7 @@ func TestCommitmentsByOrganisation(t *testing.T) {
 }
 
 func TestLeadLinesNameTheirOrganisations(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	store := postgres.New(dbtest.Pool(t))
 	plan, err := store.CurrentPlan(ctx)
@@ -141,6 +144,7 @@ func TestLeadLinesNameTheirOrganisations(t *testing.T) {
 }
 
 func TestNotFound(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	store := postgres.New(dbtest.Pool(t))
 	plan, err := store.CurrentPlan(ctx)
@@ -162,6 +166,7 @@ func TestNotFound(t *testing.T) {
 }
 
 func TestPublishedUpdatesAndAuditLogCannotChange(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	pool := dbtest.Pool(t)
 	var id int64

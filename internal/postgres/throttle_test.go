@@ -11,6 +11,7 @@ import (
 )
 
 func TestThrottle(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	store := postgres.New(dbtest.Pool(t))
 	rules := []tracker.ThrottleRule{{Key: "k", Free: 2, Base: time.Minute, Max: 4 * time.Minute, Window: time.Hour}}

@@ -50,6 +50,7 @@ type outcome struct {
 // back: pages answer 503 while it is away, in bounded time, /readyz fails and /healthz does not;
 // once it is back the portal recovers by itself, and no request fails after that.
 func TestDatabaseOutage(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts and stops a PostgreSQL cluster of its own")
 	}
