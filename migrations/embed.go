@@ -1,7 +1,7 @@
 // Package migrations holds the database schema and the seed of the 2023-24 plan as goose SQL
 // migrations, embedded so that the binary carries them.
 //
-// Writing a migration (rules_test.go enforces these for every migration after 00065):
+// Writing a migration (rules_test.go enforces these for every migration after 00073):
 //
 //   - Name it NNNNN_what_it_does.sql, numbered one above the highest: migrations are numbered
 //     strictly in order, and Migrate refuses a database that has a migration numbered above one

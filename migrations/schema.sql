@@ -31,6 +31,26 @@ CREATE DOMAIN public.month AS date
 	CONSTRAINT month_check CHECK ((VALUE = (date_trunc('month'::text, (VALUE)::timestamp with time zone))::date));
 
 --
+-- Name: audit_chain_field(text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.audit_chain_field(f text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT CASE WHEN f IS NULL THEN '-' ELSE octet_length(convert_to(f, 'UTF8')) || ':' || f END
+$$;
+
+--
+-- Name: audit_chain_step(bytea, bytea, bytea); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.audit_chain_step(state bytea, start bytea, content bytea) RETURNS bytea
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT sha256(coalesce(state, start) || content)
+$$;
+
+--
 -- Name: audit_log_append_only(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -38,8 +58,87 @@ CREATE FUNCTION public.audit_log_append_only() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 BEGIN
+    IF TG_OP = 'INSERT' THEN
+        NEW.chain_position := NULL;
+        NEW.prev_hash := NULL;
+        NEW.row_hash := NULL;
+        RETURN NEW;
+    END IF;
+    IF TG_OP = 'UPDATE' AND OLD.row_hash IS NULL AND NEW.row_hash IS NOT NULL
+       AND (NEW.id, NEW.at, NEW.actor_id, NEW.actor_email, NEW.action, NEW.record_type, NEW.record_id,
+            NEW.remote_addr, NEW.details)
+           IS NOT DISTINCT FROM
+           (OLD.id, OLD.at, OLD.actor_id, OLD.actor_email, OLD.action, OLD.record_type, OLD.record_id,
+            OLD.remote_addr, OLD.details) THEN
+        RETURN NEW;
+    END IF;
     RAISE EXCEPTION 'the audit log is append-only' USING ERRCODE = 'insufficient_privilege';
 END;
+$$;
+
+--
+-- Name: audit_log_chain(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.audit_log_chain() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public'
+    AS $$
+DECLARE
+    head audit_chain_head;
+    link bytea;
+BEGIN
+    PERFORM 1 FROM data_version FOR UPDATE;
+    SELECT * INTO head FROM audit_chain_head FOR UPDATE;
+    link := sha256(head.hash || audit_log_content(NEW));
+    UPDATE audit_log SET chain_position = head.position + 1, prev_hash = head.hash, row_hash = link
+    WHERE id = NEW.id;
+    UPDATE audit_chain_head SET position = head.position + 1, hash = link;
+    RETURN NULL;
+END;
+$$;
+
+SET default_tablespace = '';
+
+SET default_table_access_method = heap;
+
+--
+-- Name: audit_log; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.audit_log (
+    id bigint NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    actor_id bigint,
+    actor_email text,
+    action text NOT NULL,
+    record_type text DEFAULT ''::text NOT NULL,
+    record_id text DEFAULT ''::text NOT NULL,
+    remote_addr text DEFAULT ''::text NOT NULL,
+    details jsonb DEFAULT '{}'::jsonb NOT NULL,
+    chain_position bigint,
+    prev_hash bytea,
+    row_hash bytea,
+    CONSTRAINT audit_log_action_check CHECK ((action <> ''::text))
+);
+
+--
+-- Name: audit_log_content(public.audit_log); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.audit_log_content(r public.audit_log) RETURNS bytea
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$
+    SELECT convert_to(
+        audit_chain_field(r.id::text)
+        || audit_chain_field((extract(epoch FROM r.at) * 1000000)::bigint::text)
+        || audit_chain_field(r.actor_id::text)
+        || audit_chain_field(r.actor_email)
+        || audit_chain_field(r.action)
+        || audit_chain_field(r.record_type)
+        || audit_chain_field(r.record_id)
+        || audit_chain_field(r.remote_addr)
+        || audit_chain_field(r.details::text), 'UTF8')
 $$;
 
 --
@@ -244,7 +343,9 @@ CREATE FUNCTION public.touch_updated_at() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 BEGIN
-    NEW.updated_at := now();
+    IF NEW.updated_at IS NOT DISTINCT FROM OLD.updated_at THEN
+        NEW.updated_at := now();
+    END IF;
     RETURN NEW;
 END;
 $$;
@@ -282,9 +383,14 @@ BEGIN
 END;
 $$;
 
-SET default_tablespace = '';
+--
+-- Name: audit_chain_hash(bytea, bytea); Type: AGGREGATE; Schema: public; Owner: -
+--
 
-SET default_table_access_method = heap;
+CREATE AGGREGATE public.audit_chain_hash(bytea, bytea) (
+    SFUNC = public.audit_chain_step,
+    STYPE = bytea
+);
 
 --
 -- Name: account_tokens; Type: TABLE; Schema: public; Owner: -
@@ -344,20 +450,14 @@ ALTER TABLE public.aims ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
 );
 
 --
--- Name: audit_log; Type: TABLE; Schema: public; Owner: -
+-- Name: audit_chain_head; Type: TABLE; Schema: public; Owner: -
 --
 
-CREATE TABLE public.audit_log (
-    id bigint NOT NULL,
-    at timestamp with time zone DEFAULT now() NOT NULL,
-    actor_id bigint,
-    actor_email text,
-    action text NOT NULL,
-    record_type text DEFAULT ''::text NOT NULL,
-    record_id text DEFAULT ''::text NOT NULL,
-    remote_addr text DEFAULT ''::text NOT NULL,
-    details jsonb DEFAULT '{}'::jsonb NOT NULL,
-    CONSTRAINT audit_log_action_check CHECK ((action <> ''::text))
+CREATE TABLE public.audit_chain_head (
+    only_row boolean DEFAULT true NOT NULL,
+    "position" bigint DEFAULT 0 NOT NULL,
+    hash bytea DEFAULT '\x'::bytea NOT NULL,
+    CONSTRAINT audit_chain_head_only_row_check CHECK (only_row)
 );
 
 --
@@ -830,6 +930,13 @@ ALTER TABLE ONLY public.aims
     ADD CONSTRAINT aims_plan_id_number_key UNIQUE (plan_id, number);
 
 --
+-- Name: audit_chain_head audit_chain_head_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_chain_head
+    ADD CONSTRAINT audit_chain_head_pkey PRIMARY KEY (only_row);
+
+--
 -- Name: audit_log audit_log_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1191,10 +1298,22 @@ CREATE UNIQUE INDEX users_email ON public.users USING btree (lower(email));
 CREATE TRIGGER audit_log_append_only BEFORE DELETE OR UPDATE ON public.audit_log FOR EACH ROW EXECUTE FUNCTION public.audit_log_append_only();
 
 --
+-- Name: audit_log audit_log_chain; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE CONSTRAINT TRIGGER audit_log_chain AFTER INSERT ON public.audit_log DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION public.audit_log_chain();
+
+--
 -- Name: audit_log audit_log_no_truncate; Type: TRIGGER; Schema: public; Owner: -
 --
 
 CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON public.audit_log FOR EACH STATEMENT EXECUTE FUNCTION public.audit_log_append_only();
+
+--
+-- Name: audit_log audit_log_unlinked; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_log_unlinked BEFORE INSERT ON public.audit_log FOR EACH ROW EXECUTE FUNCTION public.audit_log_append_only();
 
 --
 -- Name: commitment_lead_organisations commitment_lead_organisations_touch_delete; Type: TRIGGER; Schema: public; Owner: -
@@ -1302,7 +1421,13 @@ CREATE CONSTRAINT TRIGGER data_version_priorities AFTER INSERT OR DELETE OR UPDA
 -- Name: updates data_version_updates; Type: TRIGGER; Schema: public; Owner: -
 --
 
-CREATE CONSTRAINT TRIGGER data_version_updates AFTER INSERT OR DELETE OR UPDATE ON public.updates DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION public.data_version_bump();
+CREATE CONSTRAINT TRIGGER data_version_updates AFTER INSERT OR UPDATE ON public.updates DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN ((new.state = 'published'::text)) EXECUTE FUNCTION public.data_version_bump();
+
+--
+-- Name: updates data_version_updates_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE CONSTRAINT TRIGGER data_version_updates_delete AFTER DELETE ON public.updates DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN ((old.state = 'published'::text)) EXECUTE FUNCTION public.data_version_bump();
 
 --
 -- Name: organisations organisations_touch; Type: TRIGGER; Schema: public; Owner: -

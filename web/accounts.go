@@ -1,7 +1,6 @@
 package web
 
 import (
-	"net/url"
 	"strconv"
 	"time"
 
@@ -49,9 +48,6 @@ const PasswordHint = "Use 12 characters or more. A good way to make a strong pas
 type UsersView struct {
 	Users []tracker.User
 }
-
-// UserPath returns the address of an account's page.
-func UserPath(id int64) string { return "/admin/users/" + strconv.FormatInt(id, 10) }
 
 // userStatus is how an account's state reads in lists.
 func userStatus(u tracker.User) string {
@@ -176,24 +172,6 @@ func OrganisationOptions(orgs []tracker.Organisation) []Option {
 
 func itoa(n int) string     { return strconv.Itoa(n) }
 func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
-
-// AuditPath returns the address of the audit log filtered by who acted and by record.
-func AuditPath(actor, recordType, recordID string) string {
-	q := url.Values{}
-	if actor != "" {
-		q.Set("user", actor)
-	}
-	if recordType != "" {
-		q.Set("record_type", recordType)
-	}
-	if recordID != "" {
-		q.Set("record_id", recordID)
-	}
-	if len(q) == 0 {
-		return "/admin/audit"
-	}
-	return "/admin/audit?" + q.Encode()
-}
 
 // userRows are an account's details as summary list rows.
 func userRows(u tracker.User) []SummaryRow {

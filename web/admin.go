@@ -1,63 +1,23 @@
 package web
 
 import (
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/plancsv"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 )
 
-// Paths of the pages where staff manage plans, organisations, reporting rounds and the outbox.
-const (
-	AdminPlansPath         = "/admin/plans"
-	AdminNewPlanPath       = "/admin/plans/new"
-	AdminOrganisationsPath = "/admin/organisations"
-	AdminNewOrgPath        = "/admin/organisations/new"
-	AdminRoundsPath        = "/admin/rounds"
-	AdminNewRoundPath      = "/admin/rounds/new"
-	AdminOutboxPath        = "/admin/outbox"
-)
-
 func idString(n int64) string { return strconv.FormatInt(n, 10) }
-
-// AdminPlanPath returns the address of the page where staff manage a plan.
-func AdminPlanPath(slug string) string { return AdminPlansPath + "/" + url.PathEscape(slug) }
-
-// AdminPlanActionPath returns the address of an action on a plan, such as "edit", "import" or
-// "commitments/new".
-func AdminPlanActionPath(slug, action string) string { return AdminPlanPath(slug) + "/" + action }
-
-// AdminCommitmentPath returns the address of an action on a commitment: "edit" or "retire".
-func AdminCommitmentPath(commitmentID int64, action string) string {
-	return "/admin/commitments/" + idString(commitmentID) + "/" + action
-}
-
-// AdminPriorityPath returns the address of an action on a priority area: "edit" or "retire".
-func AdminPriorityPath(priorityID int64, action string) string {
-	return "/admin/priorities/" + idString(priorityID) + "/" + action
-}
-
-// AdminOrganisationPath returns the address of an action on an organisation: "edit" or
-// "retire".
-func AdminOrganisationPath(orgID int64, action string) string {
-	return AdminOrganisationsPath + "/" + idString(orgID) + "/" + action
-}
-
-// AdminRoundPath returns the address of a reporting round's page.
-func AdminRoundPath(roundID int64) string { return AdminRoundsPath + "/" + idString(roundID) }
-
-// AdminEmailPath returns the address of an email in the outbox.
-func AdminEmailPath(emailID int64) string { return AdminOutboxPath + "/" + idString(emailID) }
 
 // AdminLinks are the sections of plan management, shown at the top of its pages.
 var AdminLinks = []Link{
-	{Text: "Plans", Href: AdminPlansPath},
-	{Text: "Organisations", Href: AdminOrganisationsPath},
-	{Text: "Reporting rounds", Href: AdminRoundsPath},
-	{Text: "Outbox", Href: AdminOutboxPath},
+	{Text: "Plans", Href: paths.AdminPlans},
+	{Text: "Organisations", Href: paths.AdminOrganisations},
+	{Text: "Reporting rounds", Href: paths.AdminRounds},
+	{Text: "Outbox", Href: paths.AdminOutbox},
 }
 
 // ConflictRow is a field someone else changed while a person was editing: what is saved now.

@@ -145,26 +145,3 @@ func (v CommitmentsView) last() int { return min(v.Page*FinderPerPage, v.Total) 
 func (v CommitmentsView) statusChecked(value string) bool {
 	return slices.Contains(v.Filters.Statuses, value)
 }
-
-// CommitmentsPath returns the address of a plan's commitments finder.
-func CommitmentsPath(p tracker.Plan) string { return planPrefix(p) + "/commitments" }
-
-// UpdatesPath returns the address of a plan's published updates without its extension: add
-// ".csv", ".json" or ".atom".
-func UpdatesPath(p tracker.Plan) string { return planPrefix(p) + "/updates" }
-
-// FeedPath returns the address of the Atom feed of a plan's published updates.
-func FeedPath(p tracker.Plan) string { return UpdatesPath(p) + ".atom" }
-
-// PriorityFeedPath returns the address of the Atom feed of a priority area's published updates.
-func PriorityFeedPath(p tracker.Plan, slug string) string {
-	return PriorityPath(p, slug) + "/updates.atom"
-}
-
-// CommitmentFeedPath returns the address of the Atom feed of a commitment's published updates.
-func CommitmentFeedPath(p tracker.Plan, ref string) string {
-	return CommitmentPath(p, ref) + "/updates.atom"
-}
-
-// DataPath is the address of the page that describes the open data.
-const DataPath = "/data"

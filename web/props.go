@@ -6,19 +6,13 @@ import (
 
 	"github.com/a-h/templ"
 
+	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 )
 
 // ServiceName is the name of the service, shown in the site header and at
 // the end of every page title.
 const ServiceName = "Delivery Tracker"
-
-// SignInPath and SignOutPath are where the header's sign-in link points and
-// where its sign-out form posts.
-const (
-	SignInPath  = "/sign-in"
-	SignOutPath = "/sign-out"
-)
 
 // Link is a link with its text.
 type Link struct {
@@ -84,8 +78,8 @@ type LayoutProps struct {
 // PublicLinks are the navigation links everyone sees.
 var PublicLinks = []Link{
 	{Text: "Overview", Href: "/"},
-	{Text: "Commitments", Href: "/commitments"},
-	{Text: "Open data", Href: "/data"},
+	{Text: "Commitments", Href: paths.CurrentCommitments},
+	{Text: "Open data", Href: paths.Data},
 }
 
 func (p LayoutProps) documentTitle() string {

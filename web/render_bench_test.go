@@ -10,6 +10,7 @@ import (
 
 	"github.com/a-h/templ"
 
+	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 )
 
@@ -58,7 +59,7 @@ func benchRows(n int) []CommitmentRow {
 	rows := make([]CommitmentRow, n)
 	for i := range rows {
 		c := benchCommitment(i)
-		rows[i] = CommitmentRow{Commitment: c, Overdue: i%4 == 1, URL: CommitmentPath(benchPlan, c.Ref)}
+		rows[i] = CommitmentRow{Commitment: c, Overdue: i%4 == 1, URL: paths.Commitment(benchPlan, c.Ref)}
 	}
 	return rows
 }

@@ -1,26 +1,11 @@
 package web
 
 import (
-	"net/url"
 	"strconv"
 	"time"
 
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 )
-
-// Paths of the reporting and review pages.
-const (
-	ReportListPath = "/report"
-	ReviewListPath = "/review"
-	DashboardPath  = "/dashboard"
-)
-
-// ReportPath returns the address of the progress report form for a commitment of the current
-// plan.
-func ReportPath(ref string) string { return ReportListPath + "/" + url.PathEscape(ref) }
-
-// ReviewPath returns the address of a submitted update's review page.
-func ReviewPath(id int64) string { return ReviewListPath + "/" + strconv.FormatInt(id, 10) }
 
 // ReportListView is what /report shows: the commitments an organisation leads, how each is
 // going and where the organisation's own update on each stands.

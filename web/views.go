@@ -1,8 +1,6 @@
 package web
 
 import (
-	"net/url"
-
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 )
 
@@ -68,36 +66,4 @@ type OrganisationView struct {
 	Plan         tracker.Plan
 	Organisation tracker.Organisation
 	Commitments  []CommitmentRow
-}
-
-// planPrefix returns the path prefix of a plan's pages: none for the current plan, whose pages
-// live at the root, and /plans/{slug} for the others, so that old plans keep stable addresses.
-func planPrefix(p tracker.Plan) string {
-	if p.IsCurrent || p.Slug == "" {
-		return ""
-	}
-	return "/plans/" + url.PathEscape(p.Slug)
-}
-
-// OverviewPath returns the address of a plan's overview.
-func OverviewPath(p tracker.Plan) string {
-	if pre := planPrefix(p); pre != "" {
-		return pre
-	}
-	return "/"
-}
-
-// PriorityPath returns the address of a priority area's page.
-func PriorityPath(p tracker.Plan, slug string) string {
-	return planPrefix(p) + "/priorities/" + url.PathEscape(slug)
-}
-
-// CommitmentPath returns the address of a commitment's page.
-func CommitmentPath(p tracker.Plan, ref string) string {
-	return planPrefix(p) + "/commitments/" + url.PathEscape(ref)
-}
-
-// OrganisationPath returns the address of an organisation's page.
-func OrganisationPath(code string) string {
-	return "/organisations/" + url.PathEscape(code)
 }

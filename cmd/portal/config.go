@@ -11,12 +11,18 @@ import (
 	"time"
 
 	"github.com/scottish-government/delivery-tracker/internal/mail"
+	"github.com/scottish-government/delivery-tracker/internal/password"
 	"github.com/scottish-government/delivery-tracker/internal/server"
 )
 
 // config is the portal's configuration, read once from the environment and checked at start.
 type config struct {
-	DatabaseURL      string
+	DatabaseURL string
+	// MigrateDatabaseURL is the database as the role that owns it and runs the migrations, when
+	// the portal serves as another (MIGRATE_DATABASE_URL); empty, DATABASE_URL migrates.
+	MigrateDatabaseURL string
+	// SkipMigrate leaves migrating to `portal migrate`: serve and user add do not (SKIP_MIGRATE).
+	SkipMigrate      bool
 	Addr             string
 	BaseURL          string
 	DataDir          string
@@ -26,6 +32,10 @@ type config struct {
 	BenchStaticDir string
 	// PageCacheBytes bounds the memory for rendered public pages; negative turns the cache off.
 	PageCacheBytes int
+	// ExportCacheDir is where downloads are written before they are served (empty: the
+	// default); ExportCacheBytes bounds the disk space they take.
+	ExportCacheDir   string
+	ExportCacheBytes int64
 	// MetricsAddr, when set, is a separate address serving /metrics; the portal's own address
 	// then does not.
 	MetricsAddr string
@@ -39,6 +49,8 @@ type config struct {
 	SMTP *mail.Config
 	// TrustedProxies are the networks of reverse proxies whose X-Forwarded-For is believed.
 	TrustedProxies []netip.Prefix
+	// HashConcurrency is how many password hashes may run at once (HASH_CONCURRENCY).
+	HashConcurrency int
 }
 
 // loadConfig reads the configuration. A variable NAME_FILE names a file holding the value of
@@ -99,6 +111,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 			c.PageCacheBytes = -1
 		}
 	}
+	if err := loadExportConfig(&c, getenv); err != nil {
+		return c, err
+	}
 	c.ShutdownTimeout = 20 * time.Second
 	if v := getenv("SHUTDOWN_TIMEOUT"); v != "" {
 		if c.ShutdownTimeout, err = time.ParseDuration(v); err != nil || c.ShutdownTimeout <= 0 {
@@ -117,6 +132,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 			return c, fmt.Errorf("METRICS_ADDR %q is not host:port: %w", c.MetricsAddr, err)
 		}
 	}
+	// Each argon2id hash takes 19 MiB while it runs: bound how many run at once.
+	c.HashConcurrency = password.DefaultConcurrency(password.Default)
+	if v := getenv("HASH_CONCURRENCY"); v != "" {
+		if c.HashConcurrency, err = strconv.Atoi(v); err != nil || c.HashConcurrency < 1 || c.HashConcurrency > 256 {
+			return c, fmt.Errorf("HASH_CONCURRENCY %q is not a number of password hashes at once from 1 to 256", v)
+		}
+	}
 	c.BenchStaticDir = getenv("PORTAL_BENCH_STATIC_DIR")
 	c.LogFormat = getenv("LOG_FORMAT")
 	if c.LogFormat == "" {
@@ -126,6 +148,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return c, fmt.Errorf("LOG_FORMAT %q is neither json nor text", c.LogFormat)
 	}
 	if err := loadAccountConfig(&c, get, getenv); err != nil {
+		return c, err
+	}
+	if err := loadDatabaseConfig(&c, get, getenv); err != nil {
 		return c, err
 	}
 	return c, nil

@@ -1,6 +1,7 @@
 // Command portal runs Delivery Tracker: `portal serve` (the default) migrates the database and
 // serves the portal; `portal migrate` only migrates; `portal demo-data` fills a separate
-// demonstration database with synthetic data.
+// demonstration database with synthetic data; `portal audit verify` checks the audit log's hash
+// chain.
 package main
 
 import (
@@ -30,6 +31,9 @@ Commands:
             (portal demo-data -h for its flags)
   user add  create an account: portal user add --email E --name N --role admin|staff|partner
             [--org CODE] [--password-stdin]
+  audit verify
+            check the audit log's hash chain: report the first row changed, removed or
+            added past its triggers, or that it is intact (exit status 1 if not)
 
 Configuration comes from the environment: see README.md.
 `
@@ -49,6 +53,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return demoData(ctx, args, getenv, stdout, stderr)
 	case "user":
 		return user(ctx, args, getenv, stdin, stdout, stderr)
+	case "audit":
+		return audit(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		_, err := io.WriteString(stdout, usage)
 		return err

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"path/filepath"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -16,13 +15,23 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/scottish-government/delivery-tracker/internal/mail"
-	"github.com/scottish-government/delivery-tracker/internal/pgdev"
+	"github.com/scottish-government/delivery-tracker/internal/password"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/reminder"
 	"github.com/scottish-government/delivery-tracker/internal/server"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 	"github.com/scottish-government/delivery-tracker/web"
 )
+
+// configure is what every command does first: it reads the configuration from the environment
+// and makes the logger, writing to stderr, that the command logs through.
+func configure(getenv func(string) string, stderr io.Writer) (config, *slog.Logger, error) {
+	c, err := loadConfig(getenv)
+	if err != nil {
+		return config{}, nil, err
+	}
+	return c, newLogger(c, stderr), nil
+}
 
 func newLogger(c config, w io.Writer) *slog.Logger {
 	var h slog.Handler
@@ -34,52 +43,37 @@ func newLogger(c config, w io.Writer) *slog.Logger {
 	return slog.New(server.LogHandler(h))
 }
 
-// connect opens the pool on DATABASE_URL, or on the project-local cluster when it is unset.
+// connect opens the pool to serve through: DATABASE_URL, or the project-local cluster's serving
+// role when it is unset.
 func connect(ctx context.Context, c config, logger *slog.Logger) (*pgxpool.Pool, error) {
-	url := c.DatabaseURL
-	if url == "" {
-		logger.Info("DATABASE_URL is unset: using the project-local PostgreSQL", "dir", filepath.Join(c.DataDir, "postgres"))
-		cluster, err := pgdev.Ensure(ctx, filepath.Join(c.DataDir, "postgres"), logger)
-		if err != nil {
-			return nil, err
-		}
-		url = cluster.URL()
+	urls, err := resolveDatabase(ctx, c, logger)
+	if err != nil {
+		return nil, err
 	}
-	return postgres.Open(ctx, url, postgres.Config{StatementTimeout: c.StatementTimeout})
+	return postgres.Open(ctx, urls.serve, postgres.Config{StatementTimeout: c.StatementTimeout})
 }
 
-// openDatabase is what every command on the portal's database does first: it reads the
-// configuration from the environment, makes the logger (writing to stderr), connects and applies
-// the migrations. On success the caller closes the pool; on failure it is closed already.
-func openDatabase(ctx context.Context, getenv func(string) string, stderr io.Writer) (config, *slog.Logger, *pgxpool.Pool, error) {
-	c, err := loadConfig(getenv)
-	if err != nil {
-		return config{}, nil, nil, err
-	}
-	logger := newLogger(c, stderr)
-	pool, err := connect(ctx, c, logger)
-	if err != nil {
-		return config{}, nil, nil, err
-	}
-	if err := postgres.Migrate(ctx, pool, logger); err != nil {
-		pool.Close()
-		return config{}, nil, nil, err
-	}
-	return c, logger, pool, nil
-}
-
+// migrate applies the migrations through MIGRATE_DATABASE_URL, DATABASE_URL or the project-local
+// cluster's owner role, whatever SKIP_MIGRATE says.
 func migrate(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
-	_, _, pool, err := openDatabase(ctx, getenv, stderr)
+	c, logger, err := configure(getenv, stderr)
 	if err != nil {
 		return err
 	}
-	pool.Close()
-	return nil
+	urls, err := resolveDatabase(ctx, c, logger)
+	if err != nil {
+		return err
+	}
+	return migrateThrough(ctx, c, urls.migrate, logger)
 }
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
 	start := time.Now()
-	c, logger, pool, err := openDatabase(ctx, getenv, stderr)
+	c, logger, err := configure(getenv, stderr)
+	if err != nil {
+		return err
+	}
+	pool, err := openDatabase(ctx, c, logger)
 	if err != nil {
 		return err
 	}
@@ -102,9 +96,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	} else {
 		logger.Info("SMTP_HOST is unset: no email is sent; administrators copy invitation and reset links")
 	}
-	handler := server.New(server.Config{Store: store, Logger: logger, BaseURL: c.BaseURL, Secure: c.secure(),
-		PageCacheBytes: c.PageCacheBytes, BenchStaticDir: c.BenchStaticDir, Metrics: reg, ServeMetrics: c.MetricsAddr == "",
-		Mailer: mailer, TrustedProxies: c.TrustedProxies})
+	handler := server.New(server.Config{Store: store, Now: store.Now, Logger: logger, BaseURL: c.BaseURL, Secure: c.secure(),
+		PageCacheBytes: c.PageCacheBytes, ExportCacheDir: c.ExportCacheDir, ExportCacheBytes: c.ExportCacheBytes,
+		BenchStaticDir: c.BenchStaticDir, Metrics: reg, ServeMetrics: c.MetricsAddr == "",
+		Mailer: mailer, TrustedProxies: c.TrustedProxies, Hashing: password.NewLimiter(c.HashConcurrency, 0)})
 	go housekeeping(ctx, store, logger)
 	if c.ReminderInterval > 0 {
 		w := &reminder.Worker{Store: store, Mailer: mailer, BaseURL: c.BaseURL, Interval: c.ReminderInterval, Logger: logger}
@@ -136,7 +131,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		}
 		go func() { errc <- srv.Serve(ln) }()
 		if i == 0 {
-			logger.Info("serving", "addr", ln.Addr().String(), "base_url", c.BaseURL, "startup", time.Since(start))
+			logger.Info("serving", "addr", ln.Addr().String(), "base_url", c.BaseURL, "startup", time.Since(start), "hash_concurrency", c.HashConcurrency)
 		} else {
 			logger.Info("serving metrics", "addr", ln.Addr().String())
 		}
@@ -193,7 +188,7 @@ func firstAdminLink(ctx context.Context, store *postgres.Store, c config, logger
 	if err != nil || ok {
 		return err
 	}
-	token, err := store.CreateToken(ctx, tracker.Actor{Label: "portal serve"}, tracker.TokenFirstAdmin, nil, time.Now())
+	token, err := store.CreateToken(ctx, tracker.Actor{Label: "portal serve"}, tracker.TokenFirstAdmin, nil)
 	if err != nil {
 		return err
 	}
@@ -217,7 +212,7 @@ func housekeeping(ctx context.Context, store *postgres.Store, logger *slog.Logge
 			} else if n > 0 {
 				logger.Info("expired sessions removed", "count", n)
 			}
-			if _, err := store.DeleteStaleThrottles(ctx, time.Now().Add(-24*time.Hour)); err != nil {
+			if _, err := store.DeleteStaleThrottles(ctx, store.Now().Add(-24*time.Hour)); err != nil {
 				logger.Warn("housekeeping", "err", err)
 			}
 		}

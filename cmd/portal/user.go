@@ -8,9 +8,9 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/scottish-government/delivery-tracker/internal/password"
+	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 )
@@ -75,7 +75,11 @@ func user(ctx context.Context, args []string, getenv func(string) string, stdin 
 		return errors.New(strings.Join(problems, "; "))
 	}
 
-	c, _, pool, err := openDatabase(ctx, getenv, stderr)
+	c, logger, err := configure(getenv, stderr)
+	if err != nil {
+		return err
+	}
+	pool, err := openDatabase(ctx, c, logger)
 	if err != nil {
 		return err
 	}
@@ -91,7 +95,7 @@ func user(ctx context.Context, args []string, getenv func(string) string, stdin 
 		_, err = fmt.Fprintf(stdout, "Created %s %s (%s).\n", u.Role.Label(), u.Email, u.Name)
 		return err
 	}
-	u, token, err := store.InviteUser(ctx, actor, nu, time.Now())
+	u, token, err := store.InviteUser(ctx, actor, nu)
 	if err != nil {
 		return userError(err)
 	}
@@ -110,5 +114,5 @@ func userError(err error) error {
 
 // setPasswordURL is the address of a single-use link.
 func setPasswordURL(baseURL, token string) string {
-	return baseURL + "/set-password?token=" + token
+	return paths.SetPasswordLink(baseURL, token)
 }

@@ -49,7 +49,8 @@ type ServerOption func(*server.Config)
 func StartServer(t testing.TB, opts ...ServerOption) *Server {
 	t.Helper()
 	pool := dbtest.Pool(t)
-	s := &Server{Pool: pool, Store: postgres.New(pool), Clock: clocktest.New(DefaultNow), Mail: &mail.Recorder{}, logs: &logBuffer{}}
+	s := &Server{Pool: pool, Clock: clocktest.New(DefaultNow), Mail: &mail.Recorder{}, logs: &logBuffer{}}
+	s.Store = postgres.New(pool, postgres.WithClock(s.Clock.Now))
 	ts := httptest.NewUnstartedServer(nil)
 	s.URL = "http://" + ts.Listener.Addr().String()
 	cfg := server.Config{

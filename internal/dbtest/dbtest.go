@@ -1,6 +1,6 @@
 // Package dbtest gives tests real PostgreSQL databases.
 //
-// Each call to URL or Pool creates a fresh database, fully migrated with the
+// Each call to URL, Pool or OwnerPool creates a fresh database, fully migrated with the
 // project's migrations (migrations.FS), and drops it when the test ends
 // (a failed test's database is kept for inspection). Migrations run once per
 // schema: pgtestdb keeps a migrated template database, named after a hash of
@@ -17,9 +17,15 @@
 // have exactly the schema and bookkeeping of a real one. They run as a
 // dedicated role without superuser rights (pgtestdb's pgtdbuser), so a
 // migration that needs more than the application's own rights fails here
-// first. The role's name is derived from the server's URL, because pgtestdb
+// first. Its name is derived from the server's URL, because pgtestdb
 // remembers for the life of the test binary which roles and templates it has
 // made, by name: private clusters (NewCluster) need their own.
+//
+// Tests then work as the portal serves in production: Pool connects as a
+// login role that owns nothing and is only a member of the group role the
+// migrations grant the portal's rights to (pgdev.AppGroup, made beforehand on
+// each server as an administrator makes it in production). OwnerPool and URL
+// connect as the role that migrated the database.
 package dbtest
 
 import (
@@ -114,9 +120,19 @@ func URL(t testing.TB) string {
 }
 
 // Pool returns a pool connected to a fresh, fully migrated database of the
-// test's own. The pool is closed and the database dropped when the test
-// ends.
+// test's own as the serving role (see ServingURL), as the portal serves in
+// production, so that whatever the tests do through the store is proved to
+// need no more than the rights the migrations grant. The pool is closed and
+// the database dropped when the test ends.
 func Pool(t testing.TB) *pgxpool.Pool {
+	t.Helper()
+	return Connect(t, ServingURL(t, URL(t)))
+}
+
+// OwnerPool is Pool as the role that migrated the database and owns its
+// tables, for tests that must do what only an owner may, such as migrating
+// or loading data with the triggers disabled.
+func OwnerPool(t testing.TB) *pgxpool.Pool {
 	t.Helper()
 	return Connect(t, URL(t))
 }
@@ -148,6 +164,9 @@ func NewDatabase(t testing.TB, serverURL string) string {
 	conf, err := config(serverURL)
 	if err != nil {
 		t.Fatalf("dbtest: %v", err)
+	}
+	if err := prepareServer(serverURL); err != nil {
+		t.Fatalf("dbtest: prepare the roles of the server: %v", err)
 	}
 	return pgtestdb.Custom(t, conf, Migrator()).URL()
 }

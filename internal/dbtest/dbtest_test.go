@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scottish-government/delivery-tracker/internal/pgdev"
 	"github.com/scottish-government/delivery-tracker/migrations"
 )
 
@@ -33,7 +34,7 @@ func latestMigration(t *testing.T) int64 {
 
 func TestPoolIsFullyMigrated(t *testing.T) {
 	t.Parallel()
-	pool := Pool(t)
+	pool := OwnerPool(t)
 	ctx := context.Background()
 
 	var version int64
@@ -65,6 +66,20 @@ func TestEachTestHasItsOwnDatabase(t *testing.T) {
 	}
 	if n != 0 {
 		t.Error("a table made in one test database shows in another")
+	}
+}
+
+// Pool serves as the portal does in production: as a member of the group role the migrations
+// grant to, owning nothing.
+func TestPoolIsTheServingRole(t *testing.T) {
+	t.Parallel()
+	var member bool
+	var owned int
+	err := Pool(t).QueryRow(context.Background(), `
+		SELECT pg_has_role(current_user, $1, 'MEMBER'),
+		       (SELECT count(*) FROM pg_class WHERE relowner = current_user::regrole)`, pgdev.AppGroup).Scan(&member, &owned)
+	if err != nil || !member || owned != 0 {
+		t.Errorf("Pool's role: member of %s %v, owns %d relations, %v; want a member owning none", pgdev.AppGroup, member, owned, err)
 	}
 }
 

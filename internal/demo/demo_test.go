@@ -12,7 +12,7 @@ import (
 func TestLoadWritesSyntheticDataAndLeavesTheRestAlone(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	pool := dbtest.Pool(t)
+	pool := dbtest.OwnerPool(t)
 	// A fingerprint of every row that was there before: the seed plan and everything it holds.
 	const fingerprint = `SELECT md5(string_agg(t, ',' ORDER BY t)) FROM (
 		SELECT p::text AS t FROM plans p UNION ALL SELECT a::text FROM aims a

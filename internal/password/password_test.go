@@ -75,7 +75,7 @@ func TestCheck(t *testing.T) {
 		{"winniethepooh", nil, "Password is too easy to guess: try three random words"},
 		{"Sunshine!!2025", nil, "Password is too easy to guess: try three random words"},
 		{"DeliveryTracker1", nil, "Password is too easy to guess: try three random words"},
-		{"jane.mcdonald1", []string{"jane.mcdonald@example.scot"}, "Password is too easy to guess: try three random words"},
+		{"jane.mcdonald1", []string{"jane.mcdonald@example.scot"}, FromEmail},
 		{"correct horse battery staple", nil, ""},
 		{"purple-kettle-harbour", nil, ""},
 		{"ñandú café thé", nil, ""},
@@ -85,5 +85,50 @@ func TestCheck(t *testing.T) {
 		if got := Check(tt.pw, tt.context...); got != tt.want {
 			t.Errorf("Check(%q) = %q, want %q", tt.pw, got, tt.want)
 		}
+	}
+}
+
+// TestPersonal checks that a password made from the user's email address or name is refused with
+// the reason, and that one merely sharing some letters with them is not.
+func TestPersonal(t *testing.T) {
+	const email, name = "Jane.McDonald@example.scot", "Jane McDonald"
+	short := "jo@nhs.scot"
+	tests := []struct {
+		pw, context, want string
+	}{
+		{"jane.mcdonald@example.scot", email, FromEmail},
+		{"JANE.MCDONALD@EXAMPLE.SCOT", email, FromEmail},
+		{"Jane.McDonald@example.scot1", email, FromEmail},
+		{"jane.mcdonald", email, FromEmail},
+		{"Jane.McDonald2024", email, FromEmail},
+		{"2024jane.mcdonald", email, FromEmail},
+		{"!!Jane.McDonald!!", email, FromEmail},
+		{"janemcdonald1234", email, FromEmail},
+		{"dlanodcm.enaj", email, FromEmail},              // reversed
+		{"dlanodcm.enaj99", email, FromEmail},            // reversed, digits added
+		{"j4ne.mcd0nald12", email, FromEmail},            // look-alike digits
+		{"jane.mcdonaldjane.mcdonald", email, FromEmail}, // repeated
+		{"example.scot2024", email, FromEmail},           // the domain
+		{"examplescot!!!!", email, FromEmail},
+		{"example123456789", email, FromEmail}, // the domain's first label
+		{"jo1234567890", short, FromEmail},     // a short local part
+		{"0987654321jo", short, FromEmail},
+		{"jo@nhs.scot2026", short, FromEmail},
+		{"nhs.scot-2026", short, FromEmail},
+		{"Jane McDonald 99", name, FromName},
+		{"janemcdonald!!!", name, FromName},
+		{"McDonald19741974", name, FromName},
+		// Sharing letters is not being made from them.
+		{"jane likes purple kettles", email, ""},
+		{"example of a good passphrase", email, ""},
+		{"jolly nice harbour", short, ""},
+		{"mcdonald farm tractor", name, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.pw, func(t *testing.T) {
+			if got := Check(tt.pw, tt.context); got != tt.want {
+				t.Errorf("Check(%q, %q) = %q, want %q", tt.pw, tt.context, got, tt.want)
+			}
+		})
 	}
 }

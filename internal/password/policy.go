@@ -2,6 +2,7 @@ package password
 
 import (
 	_ "embed"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -40,8 +41,8 @@ func commonSet() map[string]bool {
 }
 
 // Check returns why pw may not be used as a password, fit to show the person choosing it, or ""
-// when it may. context holds words the password must not simply be, such as the user's email
-// address and name.
+// when it may. context holds the user's email address and name, which the password must not be
+// made from (see Personal).
 func Check(pw string, context ...string) string {
 	n := utf8.RuneCountInString(pw)
 	switch {
@@ -53,7 +54,12 @@ func Check(pw string, context ...string) string {
 		return "Password must be 256 characters or fewer"
 	case !utf8.ValidString(pw):
 		return "Password must only include characters you can type"
-	case Common(pw, context...):
+	}
+	if msg := Personal(pw, context...); msg != "" {
+		return msg
+	}
+	switch {
+	case Common(pw):
 		return "Password is too easy to guess: try three random words"
 	}
 	return ""
@@ -78,34 +84,13 @@ var leet = strings.NewReplacer("@", "a", "4", "a", "8", "b", "3", "e", "1", "i",
 // Common reports whether pw is, or is made simply from, a common password: one in the bundled
 // list, in any case, with digits or symbols added at either end, with letters swapped for
 // look-alike digits, or repeated; a run of keys or characters in order; a character repeated; or
-// one of the context words, or the name of the service.
-func Common(pw string, context ...string) bool {
+// the name of the service.
+func Common(pw string) bool {
 	set := commonSet()
 	s := strings.ToLower(strings.TrimSpace(pw))
-	var words []string
-	for _, c := range context {
-		c = strings.ToLower(strings.TrimSpace(c))
-		if local, _, ok := strings.Cut(c, "@"); ok {
-			c = local
-		}
-		if utf8.RuneCountInString(c) >= 4 {
-			words = append(words, c, strings.ReplaceAll(c, " ", ""))
-		}
-	}
-	words = append(words, "deliverytracker", "delivery tracker", "careinthedigitalage")
+	words := []string{"deliverytracker", "delivery tracker", "careinthedigitalage"}
 	bad := func(c string) bool {
-		if c == "" {
-			return true
-		}
-		if set[c] || fewDistinct(c) || inSequence(c) {
-			return true
-		}
-		for _, w := range words {
-			if c == w {
-				return true
-			}
-		}
-		return false
+		return c == "" || set[c] || fewDistinct(c) || inSequence(c) || slices.Contains(words, c)
 	}
 	for _, c := range candidates(s) {
 		if bad(c) || bad(leet.Replace(c)) {
@@ -113,6 +98,87 @@ func Common(pw string, context ...string) bool {
 		}
 	}
 	return false
+}
+
+// The reasons Personal gives.
+const (
+	FromEmail = "Password must not be made from your email address"
+	FromName  = "Password must not be made from your name"
+)
+
+// Personal returns why pw may not be used because it is made from one of the context words, or
+// "". A context word with an @ is an email address: the password may not be the address, its
+// local part (at any length, with or without its dots, hyphens and underscores), its domain or
+// the domain's first label. Any other context word is a name: the password may not be the name,
+// with or without its spaces, or a part of it of four letters or more. Each is refused in any
+// case, forwards or reversed, with letters swapped for look-alike digits, repeated, or with
+// digits or symbols (but no letters) added before or after it.
+func Personal(pw string, context ...string) string {
+	s := strings.ToLower(strings.TrimSpace(pw))
+	cands := append(candidates(s), candidates(reverse(s))...)
+	for _, c := range slicesClone(cands) {
+		cands = append(cands, leet.Replace(c))
+	}
+	for _, c := range context {
+		c = strings.ToLower(strings.TrimSpace(c))
+		if c == "" {
+			continue
+		}
+		msg, words := FromName, nameWords(c)
+		if strings.Contains(c, "@") {
+			msg, words = FromEmail, emailWords(c)
+		}
+		for _, cand := range cands {
+			for _, w := range words {
+				if madeFrom(cand, w) {
+					return msg
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// emailWords returns the pieces of an email address a password must not be made from.
+func emailWords(email string) []string {
+	local, domain, _ := strings.Cut(email, "@")
+	words := []string{email, stripAny(email, ".-_+@"), local, stripAny(local, ".-_+"), domain, stripAny(domain, ".-")}
+	if label, _, ok := strings.Cut(domain, "."); ok {
+		words = append(words, label)
+	}
+	return words
+}
+
+// nameWords returns the pieces of a name a password must not be made from.
+func nameWords(name string) []string {
+	words := []string{name, stripAny(name, " .-'’")}
+	for _, part := range strings.FieldsFunc(name, func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if utf8.RuneCountInString(part) >= 4 {
+			words = append(words, part)
+		}
+	}
+	return words
+}
+
+// madeFrom reports whether c is w with nothing but non-letters before or after it.
+func madeFrom(c, w string) bool {
+	if w == "" {
+		return false
+	}
+	i := strings.Index(c, w)
+	if i < 0 {
+		return false
+	}
+	return !strings.ContainsFunc(c[:i]+c[i+len(w):], unicode.IsLetter)
+}
+
+func stripAny(s, chars string) string {
+	return strings.Map(func(r rune) rune {
+		if strings.ContainsRune(chars, r) {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // candidates returns the password and the simpler forms it may be made from.

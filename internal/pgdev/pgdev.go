@@ -7,6 +7,12 @@
 // running, and hands back a Cluster with connection URLs. Later calls reuse
 // the same cluster, whether or not it is still running.
 //
+// The application database, portal, has the roles a production database
+// has: Owner owns it and runs the migrations (OwnerURL), and App, a member of
+// the group role AppGroup that the migrations grant the portal's rights to,
+// serves it (AppURL), owning nothing. Their passwords are derived from the
+// superuser's.
+//
 // The cluster:
 //   - listens only on 127.0.0.1, on a private port chosen when it was created,
 //     and on no Unix socket;
@@ -23,15 +29,11 @@
 package pgdev
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/big"
 	"net"
 	"net/url"
 	"os"
@@ -44,7 +46,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 )
 
 const (
@@ -82,8 +83,8 @@ type Cluster struct {
 	port int
 }
 
-// Ensure makes sure a cluster exists in dir, is running, and has the
-// application database (Database), then returns it. dir is the data
+// Ensure makes sure a cluster exists in dir, is running, and has the roles
+// and the application database (Database), then returns it. dir is the data
 // directory itself; its parent also holds dir+".password" and dir+".lock".
 // On first use it runs initdb; when the server is not running (never started,
 // stopped, or crashed leaving a stale postmaster.pid) it starts it with
@@ -124,7 +125,7 @@ func Ensure(ctx context.Context, dir string, logger *slog.Logger) (*Cluster, err
 	if err := c.startLocked(ctx); err != nil {
 		return nil, err
 	}
-	if err := c.ensureDatabase(ctx, Database); err != nil {
+	if err := c.ensureDatabase(ctx); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -372,33 +373,6 @@ func (c *Cluster) checkOwner() error {
 	return nil
 }
 
-// readPort finds the port setting in pgdev's configuration file.
-func readPort(path string) (int, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return 0, err
-	}
-	defer f.Close()
-	port := 0
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		k, v, ok := strings.Cut(sc.Text(), "=")
-		if ok && strings.TrimSpace(k) == "port" {
-			port, err = strconv.Atoi(strings.TrimSpace(v))
-			if err != nil {
-				return 0, fmt.Errorf("bad port line %q", sc.Text())
-			}
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return 0, err
-	}
-	if port == 0 {
-		return 0, errors.New("no port setting")
-	}
-	return port, nil
-}
-
 // postmaster returns the pid and port of the running server, or 0 when none
 // runs. With clean, which needs the cluster's lock, a postmaster.pid left by
 // a server that died is removed, so that the next start is not refused
@@ -489,32 +463,6 @@ func (c *Cluster) waitReady(ctx context.Context) error {
 	}
 }
 
-// ensureDatabase creates the named database unless it exists.
-func (c *Cluster) ensureDatabase(ctx context.Context, name string) error {
-	conn, err := pgx.Connect(ctx, c.DatabaseURL("postgres"))
-	if err != nil {
-		return err
-	}
-	defer conn.Close(ctx)
-	var exists bool
-	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&exists); err != nil {
-		return err
-	}
-	if exists {
-		return nil
-	}
-	c.logger.Info("creating database", "database", name)
-	_, err = conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize())
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && pgErr.Code == "42P04" { // duplicate_database
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("create database %s: %w", name, err)
-	}
-	return nil
-}
-
 // run runs one of the server binaries as the server's account and returns
 // its combined output.
 func (c *Cluster) run(ctx context.Context, tool string, args ...string) ([]byte, error) {
@@ -547,74 +495,4 @@ func serverEnv() []string {
 		env = append(env, kv)
 	}
 	return append(env, "LC_ALL=C", "LANG=C")
-}
-
-// writeOwned writes a file that the server's account owns.
-func (c *Cluster) writeOwned(path string, data []byte, perm os.FileMode) error {
-	if err := os.WriteFile(path, data, perm); err != nil {
-		return err
-	}
-	if err := os.Chmod(path, perm); err != nil {
-		return err
-	}
-	return c.owner.chown(path)
-}
-
-// writeFileAtomic writes path through a temporary file and a rename.
-func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, data, perm); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp, perm); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
-}
-
-// freePort picks a random port in the private range that nothing listens on
-// at the moment, other than avoid.
-func freePort(avoid int) (int, error) {
-	for range 200 {
-		n, err := rand.Int(rand.Reader, big.NewInt(portMax-portMin+1))
-		if err != nil {
-			return 0, err
-		}
-		port := portMin + int(n.Int64())
-		if port != avoid && portFree(port) {
-			return port, nil
-		}
-	}
-	return 0, fmt.Errorf("no free port on %s between %d and %d", Host, portMin, portMax)
-}
-
-// portFree reports whether a server could listen on the port.
-func portFree(port int) bool {
-	l, err := net.Listen("tcp", net.JoinHostPort(Host, strconv.Itoa(port)))
-	if err != nil {
-		return false
-	}
-	l.Close()
-	return true
-}
-
-func randomHex(n int) (string, error) {
-	b := make([]byte, n)
-	if _, err := rand.Read(b); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(b), nil
-}
-
-// tail returns the last n lines of a file, for error messages.
-func tail(path string, n int) string {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return ""
-	}
-	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return "last lines of " + path + ":\n" + strings.Join(lines, "\n")
 }

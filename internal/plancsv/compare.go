@@ -44,82 +44,25 @@ type Plan struct {
 	Organisations []tracker.Organisation
 }
 
-// columnOf names the column where a problem with a domain field shows in the file.
-var columnOf = map[string]string{
-	"ref": "ref", "priority": "priority", "deliver": "deliver", "why": "why", "leads": "leads",
-	"due": "due", "source_url": "source_url",
-}
-
 // Compare works out what importing rows into the plan would do, and finds the problems that need
 // the plan to see: unknown priority areas and organisation codes, refs of retired commitments, and
 // everything tracker.ValidateCommitment checks. Rows with problems are left out of the preview.
 func Compare(rows []Row, p Plan) (Preview, []LineError) {
 	var out Preview
 	var errs []LineError
-	priorities := map[int]tracker.Priority{}
-	for _, pr := range p.Priorities {
-		priorities[pr.Number] = pr
-	}
-	orgs := map[string]tracker.Organisation{}
-	for _, o := range p.Organisations {
-		orgs[o.Code] = o
-	}
+	resolver := tracker.NewImportResolver(p.Priorities, p.Organisations, p.RetiredRefs)
 	existing := map[string]tracker.Commitment{}
 	for _, c := range p.Commitments {
 		existing[c.Ref] = c
 	}
-	retired := map[string]bool{}
-	for _, r := range p.RetiredRefs {
-		retired[r] = true
-	}
 	inFile := map[string]bool{}
 	for _, row := range rows {
 		inFile[row.Ref] = true
-		bad := func(format string, args ...any) {
-			errs = append(errs, LineError{row.Line, fmt.Sprintf(format, args...)})
+		c, problems := resolver.Resolve(row.ImportRow)
+		for _, pb := range problems {
+			errs = append(errs, LineError{row.Line, pb})
 		}
-		before := len(errs)
-		c := tracker.Commitment{Ref: row.Ref, Deliver: row.Deliver, Why: row.Why, Due: row.Due, SourceURL: row.SourceURL}
-		if row.Priority != 0 {
-			pr, ok := priorities[row.Priority]
-			if !ok {
-				bad("priority %d is not a priority area of this plan", row.Priority)
-			} else {
-				c.PriorityID, c.PriorityNumber, c.PrioritySlug, c.PriorityName = pr.ID, pr.Number, pr.Slug, pr.Name
-			}
-		}
-		for i, l := range row.Leads {
-			line := tracker.LeadLine{Text: l.Text}
-			for _, code := range l.Codes {
-				o, ok := orgs[code]
-				switch {
-				case !ok:
-					bad("lead_organisations line %d: no organisation has the code %s", i+1, truncate(code))
-				case o.RetiredAt != nil:
-					bad("lead_organisations line %d: %s (%s) is retired", i+1, o.Name, o.Code)
-				default:
-					line.Organisations = append(line.Organisations, o)
-				}
-			}
-			c.Leads = append(c.Leads, line)
-		}
-		probe := c
-		if row.Priority != 0 && probe.PriorityID == 0 {
-			probe.PriorityNumber = row.Priority // reported above already
-		}
-		if row.Due.IsZero() {
-			probe.Due = tracker.Month{Year: 2000, Month: 1} // reported by Read already
-		}
-		for _, pb := range tracker.ValidateCommitment(probe) {
-			if pb.Field == "priority" && row.Priority == 0 {
-				continue // reported by Read already
-			}
-			bad("%s: %s", columnOf[pb.Field], pb.Message)
-		}
-		if retired[row.Ref] {
-			bad("ref %s belonged to a commitment that was retired: give this commitment another number", row.Ref)
-		}
-		if len(errs) > before || row.Priority == 0 || row.Due.IsZero() {
+		if len(problems) > 0 || row.Priority == 0 || row.Due.IsZero() {
 			continue
 		}
 		old, ok := existing[row.Ref]

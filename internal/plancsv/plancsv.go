@@ -55,22 +55,13 @@ type LineError struct {
 func (e LineError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Message) }
 
 // LeadRow is a lead line as a file gives it: the text and the codes of the organisations it names.
-type LeadRow struct {
-	Text  string
-	Codes []string
-}
+type LeadRow = tracker.ImportLead
 
 // Row is one commitment as a file gives it, before its priority area and organisations are
-// looked up in the plan.
+// looked up in the plan, at the line of the file it starts on.
 type Row struct {
-	Line      int
-	Ref       string
-	Priority  int
-	Deliver   string
-	Why       []string
-	Leads     []LeadRow
-	Due       tracker.Month
-	SourceURL string
+	Line int
+	tracker.ImportRow
 	// HasSourceURL is true when the file has the source_url column.
 	HasSourceURL bool
 }
@@ -113,7 +104,7 @@ func Read(r io.Reader) ([]Row, []LineError) {
 		case name == "":
 			errs = append(errs, LineError{1, fmt.Sprintf("Column %d has no name in the header", i+1)})
 		case !known(name):
-			errs = append(errs, LineError{1, fmt.Sprintf("The header names an unknown column, %q: the columns are %s", truncate(h), strings.Join(Columns, ", "))})
+			errs = append(errs, LineError{1, fmt.Sprintf("The header names an unknown column, %q: the columns are %s", tracker.Excerpt(h), strings.Join(Columns, ", "))})
 		case hasKey(index, name):
 			errs = append(errs, LineError{1, fmt.Sprintf("The header names the column %s twice", name)})
 		default:
@@ -160,34 +151,16 @@ func Read(r io.Reader) ([]Row, []LineError) {
 			}
 			return unneutralise(rec[i])
 		}
-		cell := func(name string) string { return strings.TrimSpace(raw(name)) }
-		row := Row{Line: line, Ref: cell("ref"), Deliver: cell("deliver"), Why: tracker.SplitLines(raw("why")),
-			SourceURL: cell("source_url"), HasSourceURL: hasSource}
-		bad := func(format string, args ...any) {
-			errs = append(errs, LineError{line, fmt.Sprintf(format, args...)})
+		parsed, problems := tracker.ParseImportRow(tracker.ImportRowInput{Ref: raw("ref"), Priority: raw("priority"),
+			Deliver: raw("deliver"), Why: raw("why"), Leads: raw("leads"), LeadOrganisations: raw("lead_organisations"),
+			Due: raw("due"), SourceURL: raw("source_url")})
+		for _, p := range problems {
+			errs = append(errs, LineError{line, p})
 		}
-		if p := cell("priority"); p == "" {
-			bad("priority is empty: enter the number of the priority area, such as 4")
-		} else if n, err := strconv.Atoi(p); err != nil || n <= 0 {
-			bad("priority %q is not the number of a priority area, such as 4", truncate(p))
-		} else {
-			row.Priority = n
-		}
-		if d := cell("due"); d == "" {
-			bad("due is empty: enter the month it is due, such as March 2024")
-		} else if m, err := tracker.ParseMonth(d); err != nil {
-			bad("due %q is not a month and year such as March 2024", truncate(d))
-		} else {
-			row.Due = m
-		}
-		leads, problem := leadRows(raw("leads"), raw("lead_organisations"))
-		if problem != "" {
-			bad("%s", problem)
-		}
-		row.Leads = leads
+		row := Row{Line: line, ImportRow: parsed, HasSourceURL: hasSource}
 		if row.Ref != "" {
 			if first, ok := firstLine[row.Ref]; ok {
-				bad("ref %s is on line %d too: each commitment may appear once", truncate(row.Ref), first)
+				errs = append(errs, LineError{line, tracker.ImportRefRepeated(row.Ref, first)})
 			} else {
 				firstLine[row.Ref] = line
 			}
@@ -198,45 +171,6 @@ func Read(r io.Reader) ([]Row, []LineError) {
 		errs = append(errs, LineError{1, "The file has a header but no commitments"})
 	}
 	return rows, errs
-}
-
-// leadRows pairs the lines of the leads cell with the lines of the lead_organisations cell.
-func leadRows(leads, orgs string) ([]LeadRow, string) {
-	texts := lines(leads)
-	codeLines := lines(orgs)
-	for i, t := range texts {
-		if t == "" {
-			return nil, fmt.Sprintf("leads line %d is blank: remove it, or enter the lead line as printed", i+1)
-		}
-	}
-	if len(codeLines) > len(texts) {
-		return nil, fmt.Sprintf("lead_organisations has %d lines but leads has %d: give one line of codes per lead line", len(codeLines), len(texts))
-	}
-	out := make([]LeadRow, len(texts))
-	for i, t := range texts {
-		out[i].Text = t
-		if i < len(codeLines) {
-			for _, c := range strings.Split(codeLines[i], ";") {
-				if c = strings.ToUpper(strings.TrimSpace(c)); c != "" {
-					out[i].Codes = append(out[i].Codes, c)
-				}
-			}
-		}
-	}
-	return out, ""
-}
-
-// lines splits a cell into its lines, trimmed, without the blank lines at the end.
-func lines(s string) []string {
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	parts := strings.Split(s, "\n")
-	for i := range parts {
-		parts[i] = strings.TrimSpace(parts[i])
-	}
-	for len(parts) > 0 && parts[len(parts)-1] == "" {
-		parts = parts[:len(parts)-1]
-	}
-	return parts
 }
 
 func parseError(err error) LineError {
@@ -279,14 +213,6 @@ func blank(rec []string) bool {
 		}
 	}
 	return true
-}
-
-// truncate shortens what a file holds for quoting in a message.
-func truncate(s string) string {
-	if utf8.RuneCountInString(s) <= 40 {
-		return s
-	}
-	return string([]rune(s)[:40]) + "…"
 }
 
 // formulaStart reports whether a spreadsheet would run s as a formula, after any apostrophes

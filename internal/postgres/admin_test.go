@@ -350,7 +350,7 @@ func TestRoundsAndCoverage(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pool := dbtest.Pool(t)
-	store := postgres.New(pool)
+	store, clock := storeAt(pool, time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
 	plan, _, orgs := seedPlan(t, store)
 	opens := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
 	r, err := store.CreateRound(ctx, staffActor, tracker.Round{PlanID: plan.ID, Name: "Q3 2026-27", Opens: opens,
@@ -363,16 +363,18 @@ func TestRoundsAndCoverage(t *testing.T) {
 	} else if f, _, _ := tracker.FieldOf(err); f != "plan" {
 		t.Errorf("second round err = %v", err)
 	}
-	got, err := store.OpenRound(ctx, plan.ID, time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
+	got, err := store.OpenRound(ctx, plan.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got.Name != "Q3 2026-27" || !slices.Equal(got.RemindBefore, []int{7}) || !got.Deadline.Equal(r.Deadline) {
 		t.Errorf("open round = %+v", got)
 	}
-	if _, err := store.OpenRound(ctx, plan.ID, time.Date(2026, 9, 30, 12, 0, 0, 0, time.UTC)); !errors.Is(err, tracker.ErrNotFound) {
+	clock.Set(time.Date(2026, 9, 30, 12, 0, 0, 0, time.UTC))
+	if _, err := store.OpenRound(ctx, plan.ID); !errors.Is(err, tracker.ErrNotFound) {
 		t.Errorf("round open before its first day: %v", err)
 	}
+	clock.Set(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
 
 	// 4.3 (NES and others) is reported on in the round; 4.1's update was submitted before it opened.
 	c41, _ := store.CommitmentByRef(ctx, plan.ID, "4.1")
@@ -438,8 +440,8 @@ func TestRoundsAndCoverage(t *testing.T) {
 func TestDeliverNextOncePerEmail(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	store := postgres.New(dbtest.Pool(t))
 	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	store, _ := storeAt(dbtest.Pool(t), now)
 	for i := range 20 {
 		ok, err := store.Enqueue(ctx, tracker.Email{Kind: "test", Recipient: "p@example.org", Subject: "s", Body: "b", NotBefore: now},
 			"key-"+itoa(int64(i)))
@@ -456,7 +458,7 @@ func TestDeliverNextOncePerEmail(t *testing.T) {
 	for range 4 {
 		wg.Go(func() {
 			for {
-				found, err := store.DeliverNext(ctx, now, func(_ context.Context, e tracker.Email) postgres.Delivery {
+				found, err := store.DeliverNext(ctx, func(_ context.Context, e tracker.Email) postgres.Delivery {
 					mu.Lock()
 					sent[e.ID]++
 					mu.Unlock()

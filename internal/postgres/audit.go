@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -28,23 +29,24 @@ type AuditEntry struct {
 }
 
 // audit appends an entry for the actor to the audit log through q, which should be the
-// transaction making the change.
-func audit(ctx context.Context, q querier, actor tracker.Actor, e AuditEntry) error {
+// transaction making the change, at the time the change records.
+func audit(ctx context.Context, q querier, actor tracker.Actor, at time.Time, e AuditEntry) error {
 	details := e.Details
 	if details == nil {
 		details = map[string]any{}
 	}
-	_, err := q.Exec(ctx, `INSERT INTO audit_log (actor_id, actor_email, action, record_type, record_id, remote_addr, details)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		actor.UserID(), actor.Name(), e.Action, e.RecordType, e.RecordID, actor.RemoteAddr, details)
+	_, err := q.Exec(ctx, `INSERT INTO audit_log (at, actor_id, actor_email, action, record_type, record_id, remote_addr, details)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		at, actor.UserID(), actor.Name(), e.Action, e.RecordType, e.RecordID, actor.RemoteAddr, details)
 	if err != nil {
-		return fmt.Errorf("postgres: audit %s %s %s: %w", e.Action, e.RecordType, e.RecordID, err)
+		return fmt.Errorf("audit %s %s %s: %w", e.Action, e.RecordType, e.RecordID, err)
 	}
 	return nil
 }
 
-// Audit appends an entry for an action that changes nothing else in the database, such as a
-// failed sign-in.
+// Audit appends an entry, at the time by the store's clock, for an action that changes nothing
+// else in the database, such as a failed sign-in. It returns an EUNAVAILABLE error if the
+// database cannot take it.
 func (s *Store) Audit(ctx context.Context, actor tracker.Actor, e AuditEntry) error {
-	return audit(ctx, s.pool, actor, e)
+	return storeError("record", audit(ctx, s.pool, actor, s.now(), e), nil)
 }

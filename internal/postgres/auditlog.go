@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"strings"
 	"time"
 
@@ -64,7 +63,7 @@ func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]AuditRecord, int
 	}
 	var total int
 	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM audit_log`+cond, args).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("postgres: count audit log: %w", err)
+		return nil, 0, storeError("count audit log", err, nil)
 	}
 	if f.Limit <= 0 {
 		f.Limit = 50
@@ -81,7 +80,7 @@ func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]AuditRecord, int
 		return e, err
 	})
 	if err != nil {
-		return nil, 0, fmt.Errorf("postgres: audit log: %w", err)
+		return nil, 0, storeError("audit log", err, nil)
 	}
 	return entries, total, nil
 }
@@ -95,8 +94,5 @@ func (s *Store) AuditRecordTypes(ctx context.Context) ([]string, error) {
 			SELECT (SELECT min(record_type) FROM audit_log WHERE record_type > t.v) FROM t WHERE t.v IS NOT NULL)
 		SELECT v FROM t WHERE v IS NOT NULL AND v <> '' ORDER BY v`)
 	types, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return nil, fmt.Errorf("postgres: audit record types: %w", err)
-	}
-	return types, nil
+	return types, storeError("audit record types", err, nil)
 }

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -105,7 +104,7 @@ func commitments(ctx context.Context, q querier, f CommitmentFilter) ([]tracker.
 	rows, _ := q.Query(ctx, `SELECT `+commitmentColumns+commitmentFrom+where+` ORDER BY p.number, c.ordinal`, args)
 	cs, err := pgx.CollectRows(rows, scanCommitment)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: commitments: %w", err)
+		return nil, storeError("commitments", err, nil)
 	}
 	if err := loadLeads(ctx, q, cs, f.WithRetiredOrganisations); err != nil {
 		return nil, err
@@ -179,16 +178,17 @@ func loadLeads(ctx context.Context, q querier, cs []tracker.Commitment, withReti
 		}
 		return nil
 	})
-	if err != nil {
-		return fmt.Errorf("postgres: lead lines: %w", err)
-	}
-	return nil
+	return storeError("lead lines", err, nil)
 }
 
 // CommitmentForEdit returns a commitment that is not retired, with its lead lines naming retired
 // organisations too, as staff edit it. It returns tracker.ErrNotFound if there is none.
 func (s *Store) CommitmentForEdit(ctx context.Context, id int64) (tracker.Commitment, error) {
-	cs, err := s.Commitments(ctx, CommitmentFilter{IDs: []int64{id}, WithRetiredOrganisations: true})
+	return commitmentForEdit(ctx, s.pool, id)
+}
+
+func commitmentForEdit(ctx context.Context, q querier, id int64) (tracker.Commitment, error) {
+	cs, err := commitments(ctx, q, CommitmentFilter{IDs: []int64{id}, WithRetiredOrganisations: true})
 	if err != nil {
 		return tracker.Commitment{}, err
 	}
@@ -203,10 +203,7 @@ func (s *Store) CommitmentForEdit(ctx context.Context, id int64) (tracker.Commit
 func (s *Store) RetiredRefs(ctx context.Context, planID int64) ([]string, error) {
 	rows, _ := s.pool.Query(ctx, `SELECT ref FROM commitments WHERE plan_id = $1 AND retired_at IS NOT NULL ORDER BY ref`, planID)
 	refs, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return nil, fmt.Errorf("postgres: retired refs of plan %d: %w", planID, err)
-	}
-	return refs, nil
+	return refs, storeError(fmt.Sprintf("retired refs of plan %d", planID), err, nil)
 }
 
 // commitmentRecord is what the audit log keeps of a commitment before and after a change.
@@ -223,33 +220,29 @@ func commitmentRecord(c tracker.Commitment) map[string]any {
 		"leads": leads, "due": c.Due.String(), "source_url": c.SourceURL, "version": c.Version}
 }
 
-// commitmentWriteError turns the errors of writing a commitment into ones fit for a form.
-func commitmentWriteError(err error, c tracker.Commitment, op string) error {
-	switch {
-	case isUniqueViolation(err):
-		return tracker.Invalid("ref", "The plan already has a commitment %s: choose another number", c.Ref)
-	case errors.Is(err, pgx.ErrNoRows):
-		return tracker.Invalid("priority", "Choose a priority area of this plan")
-	}
-	var e *tracker.Error
-	if errors.As(err, &e) {
-		return err
-	}
-	return fmt.Errorf("postgres: %s: %w", op, err)
+// commitmentsOf is how a commitment is read and audited.
+var commitmentsOf = record[tracker.Commitment]{table: commitmentsTable, kind: "commitment", read: commitmentForEdit,
+	audit: commitmentRecord, id: func(c tracker.Commitment) int64 { return c.ID }}
+
+// commitmentViolations says what the violated constraints of writing c in a form mean; a missing
+// priority area is one not in the plan.
+func commitmentViolations(c tracker.Commitment) violations {
+	return violations{commitmentsRefKey: tracker.ErrCommitmentRefTaken(c.Ref), noRow: tracker.ErrPriorityNotInPlan}
 }
 
 // insertCommitment adds a commitment to a plan in tx, with its lead lines, and returns it as
 // stored. The priority area must be one of the plan's that is not retired; the ordinal follows the
 // ref.
-func insertCommitment(ctx context.Context, tx pgx.Tx, planID int64, c tracker.Commitment) (tracker.Commitment, error) {
+func insertCommitment(ctx context.Context, tx pgx.Tx, at time.Time, planID int64, c tracker.Commitment) (tracker.Commitment, error) {
 	err := tx.QueryRow(ctx, `
-		INSERT INTO commitments (plan_id, priority_id, ref, ordinal, deliver, why, due_month, source_url, carried_forward_from)
-		SELECT p.plan_id, p.id, @ref, @ordinal, @deliver, @why, @due, nullif(@source, ''), @from
+		INSERT INTO commitments (plan_id, priority_id, ref, ordinal, deliver, why, due_month, source_url, carried_forward_from,
+			created_at, updated_at)
+		SELECT p.plan_id, p.id, @ref, @ordinal, @deliver, @why, @due, nullif(@source, ''), @from, @at, @at
 		FROM priorities p WHERE p.id = @priority AND p.plan_id = @plan AND p.retired_at IS NULL
 		RETURNING id, version`,
 		pgx.NamedArgs{"plan": planID, "priority": c.PriorityID, "ref": c.Ref, "ordinal": tracker.RefOrdinal(c.Ref),
 			"deliver": c.Deliver, "why": nonNil(c.Why), "due": c.Due.First(), "source": c.SourceURL,
-			"from": c.CarriedForwardFromID}).Scan(&c.ID, &c.Version)
+			"from": c.CarriedForwardFromID, "at": at}).Scan(&c.ID, &c.Version)
 	if err != nil {
 		return c, err
 	}
@@ -257,23 +250,19 @@ func insertCommitment(ctx context.Context, tx pgx.Tx, planID int64, c tracker.Co
 	return c, writeLeads(ctx, tx, c.ID, c.Leads)
 }
 
-// updateCommitment changes what staff edit of a commitment in tx, if it is still at c.Version
-// and not retired, and returns it at its new version. It returns tracker.ErrConflict if the
-// commitment has changed or been retired since.
-func updateCommitment(ctx context.Context, tx pgx.Tx, c tracker.Commitment) (tracker.Commitment, error) {
-	if err := lockVersion(ctx, tx, "commitments", c.ID, c.Version); err != nil {
-		return c, err
-	}
+// updateCommitment changes what staff edit of a commitment in tx, which has locked its row at
+// c.Version, and returns it at its new version. It returns pgx.ErrNoRows if the priority area is
+// not one of the plan's in use.
+func updateCommitment(ctx context.Context, tx pgx.Tx, at time.Time, c tracker.Commitment) (tracker.Commitment, error) {
 	err := tx.QueryRow(ctx, `
 		UPDATE commitments c SET priority_id = p.id, ref = @ref, ordinal = @ordinal, deliver = @deliver, why = @why,
-			due_month = @due, source_url = nullif(@source, ''), version = c.version + 1, updated_at = now()
+			due_month = @due, source_url = nullif(@source, ''), version = c.version + 1, updated_at = @at
 		FROM priorities p
-		WHERE c.id = @id AND c.version = @version AND c.retired_at IS NULL
-		  AND p.id = @priority AND p.plan_id = c.plan_id AND p.retired_at IS NULL
+		WHERE c.id = @id AND p.id = @priority AND p.plan_id = c.plan_id AND p.retired_at IS NULL
 		RETURNING c.plan_id, c.version`,
-		pgx.NamedArgs{"id": c.ID, "version": c.Version, "priority": c.PriorityID, "ref": c.Ref,
+		pgx.NamedArgs{"id": c.ID, "priority": c.PriorityID, "ref": c.Ref,
 			"ordinal": tracker.RefOrdinal(c.Ref), "deliver": c.Deliver, "why": nonNil(c.Why), "due": c.Due.First(),
-			"source": c.SourceURL}).Scan(&c.PlanID, &c.Version)
+			"source": c.SourceURL, "at": at}).Scan(&c.PlanID, &c.Version)
 	if err != nil {
 		return c, err
 	}
@@ -310,89 +299,39 @@ func nonNil(ss []string) []string {
 }
 
 // CreateCommitment adds a commitment to a plan, with its lead lines, and audits it. The priority
-// area must belong to the plan. It returns an EINVALID error about "ref" if the plan already has
-// the ref (retired commitments keep theirs) and about "priority" if the priority area is not the
-// plan's.
+// area must belong to the plan. It returns tracker.ErrCommitmentRefTaken if the plan already has
+// the ref (retired commitments keep theirs) and tracker.ErrPriorityNotInPlan if the priority area
+// is not the plan's.
 func (s *Store) CreateCommitment(ctx context.Context, actor tracker.Actor, planID int64, c tracker.Commitment) (tracker.Commitment, error) {
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		var err error
-		if c, err = insertCommitment(ctx, tx, planID, c); err != nil {
-			return err
-		}
-		return audit(ctx, tx, actor, AuditEntry{Action: "commitment.create", RecordType: "commitment",
-			RecordID: fmt.Sprint(c.ID), Details: map[string]any{"plan_id": planID, "after": commitmentRecord(c)}})
-	})
-	if err != nil {
-		return tracker.Commitment{}, commitmentWriteError(err, c, "create commitment")
-	}
-	return c, nil
+	return create(ctx, s, actor, commitmentsOf, "create commitment", commitmentViolations(c),
+		map[string]any{"plan_id": planID}, func(tx pgx.Tx, at time.Time) (tracker.Commitment, error) {
+			return insertCommitment(ctx, tx, at, planID, c)
+		})
 }
 
 // UpdateCommitment saves staff's changes to a commitment: its ref, priority area, what it will
 // deliver, why, lead lines, due month and source. c.Version must be the version they started
 // from: if the commitment has changed since, it returns tracker.ErrConflict and changes nothing.
-// It returns the same EINVALID errors as CreateCommitment, and tracker.ErrNotFound if there is no
-// such commitment.
+// It returns the errors of CreateCommitment, and tracker.ErrNotFound if there is no such
+// commitment.
 func (s *Store) UpdateCommitment(ctx context.Context, actor tracker.Actor, c tracker.Commitment) (tracker.Commitment, error) {
-	before, err := s.CommitmentForEdit(ctx, c.ID)
-	if err != nil {
-		return tracker.Commitment{}, err
-	}
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		var err error
-		if c, err = updateCommitment(ctx, tx, c); err != nil {
-			return err
-		}
-		return audit(ctx, tx, actor, AuditEntry{Action: "commitment.update", RecordType: "commitment",
-			RecordID: fmt.Sprint(c.ID), Details: map[string]any{"before": commitmentRecord(before), "after": commitmentRecord(c)}})
-	})
-	if err != nil {
-		return tracker.Commitment{}, commitmentWriteError(err, c, fmt.Sprintf("update commitment %d", c.ID))
-	}
-	return c, nil
+	return change(ctx, s, actor, commitmentsOf, edit{id: c.ID, version: c.Version, action: "update",
+		op: fmt.Sprintf("update commitment %d", c.ID), on: commitmentViolations(c)},
+		func(tx pgx.Tx, at time.Time, _ tracker.Commitment) (tracker.Commitment, error) {
+			return updateCommitment(ctx, tx, at, c)
+		})
 }
 
 // RetireCommitment takes a commitment out of its plan's public pages, keeping it and its history.
 // It returns tracker.ErrConflict if the commitment is no longer at version, and
 // tracker.ErrNotFound if there is no such commitment.
 func (s *Store) RetireCommitment(ctx context.Context, actor tracker.Actor, id int64, version int) error {
-	before, err := s.CommitmentForEdit(ctx, id)
-	if err != nil {
-		return err
-	}
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := lockVersion(ctx, tx, "commitments", id, version); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE commitments SET retired_at = now(), version = version + 1, updated_at = now()
-			WHERE id = $1`, id); err != nil {
-			return err
-		}
-		return audit(ctx, tx, actor, AuditEntry{Action: "commitment.retire", RecordType: "commitment",
-			RecordID: fmt.Sprint(id), Details: map[string]any{"before": commitmentRecord(before)}})
-	})
-	if err != nil {
-		return commitmentWriteError(err, before, fmt.Sprintf("retire commitment %d", id))
-	}
-	return nil
-}
-
-// lockVersion locks a row of table (commitments, plans, priorities or organisations) for the rest
-// of tx and checks that it is still at version and not retired. It returns tracker.ErrNotFound if
-// there is no such row and tracker.ErrConflict if it has changed or been retired.
-func lockVersion(ctx context.Context, tx pgx.Tx, table string, id int64, version int) error {
-	var current int
-	var retired bool
-	err := tx.QueryRow(ctx, `SELECT version, retired_at IS NOT NULL FROM `+pgx.Identifier{table}.Sanitize()+
-		` WHERE id = $1 FOR UPDATE`, id).Scan(&current, &retired)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return tracker.ErrNotFound
-	}
-	if err != nil {
-		return err
-	}
-	if current != version || retired {
-		return tracker.ErrConflict
-	}
-	return nil
+	_, err := change(ctx, s, actor, commitmentsOf, edit{id: id, version: version, action: "retire",
+		op: fmt.Sprintf("retire commitment %d", id), removes: true},
+		func(tx pgx.Tx, at time.Time, before tracker.Commitment) (tracker.Commitment, error) {
+			_, err := tx.Exec(ctx, `UPDATE commitments SET retired_at = $2, version = version + 1, updated_at = $2
+				WHERE id = $1`, id, at)
+			return before, err
+		})
+	return err
 }

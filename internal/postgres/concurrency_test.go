@@ -124,7 +124,7 @@ func TestConcurrentReportingLosesNothing(t *testing.T) {
 					if !check(rv.Name+" reads a commitment", err) {
 						return
 					}
-					pu, err := rp.store.PublishUpdate(rp.ctx, tracker.Actor{User: rv}, u.ID, u.Version, c.Version, reportAt)
+					pu, err := rp.store.PublishUpdate(rp.ctx, tracker.Actor{User: rv}, u.ID, u.Version, c.Version)
 					if check(rv.Name+" publishes update "+fmt.Sprint(u.ID), err) {
 						accept(pu)
 					}

@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -31,11 +30,12 @@ const overdueWhere = `coalesce(c.expected_month, c.due_month) < @month AND ` + o
 // (from tracker.UpdateDueCutoff).
 const updateDueWhere = openWhere + ` AND (c.last_published_at IS NULL OR c.last_published_at < @cutoff)`
 
-// Dashboard returns, for the plan at now, the overdue commitments (longest overdue first) and the
-// commitments due an update (longest without one first), at most limit of each, with their
-// totals. The commitments come without their lead lines.
-func (s *Store) Dashboard(ctx context.Context, planID int64, now time.Time, limit int) (Dashboard, error) {
+// Dashboard returns, for the plan now by the store's clock, the overdue commitments (longest
+// overdue first) and the commitments due an update (longest without one first), at most limit of
+// each, with their totals. The commitments come without their lead lines.
+func (s *Store) Dashboard(ctx context.Context, planID int64, limit int) (Dashboard, error) {
 	var d Dashboard
+	now := s.now()
 	args := pgx.NamedArgs{"plan": planID, "month": currentMonth(now), "cutoff": tracker.UpdateDueCutoff(now),
 		"closed": closedStatuses(), "limit": limit}
 	// Each list is counted from the covering index commitments_plan_cover alone, and read in
@@ -57,7 +57,7 @@ func (s *Store) Dashboard(ctx context.Context, planID int64, now time.Time, limi
 	list(overdueWhere, `coalesce(c.expected_month, c.due_month), p.number, c.ordinal`, &d.Overdue, &d.OverdueTotal)
 	list(updateDueWhere, `c.last_published_at NULLS FIRST, p.number, c.ordinal`, &d.UpdateDue, &d.UpdateDueTotal)
 	if err := s.pool.SendBatch(ctx, batch).Close(); err != nil {
-		return Dashboard{}, fmt.Errorf("postgres: dashboard of plan %d: %w", planID, err)
+		return Dashboard{}, storeError(fmt.Sprintf("dashboard of plan %d", planID), err, nil)
 	}
 	return d, nil
 }

@@ -118,7 +118,8 @@ func TestListQueriesUseIndexes(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer plain.Close()
-	store := postgres.New(traced)
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	store := postgres.New(traced, postgres.WithClock(func() time.Time { return now }))
 
 	seed, err := store.CurrentPlan(ctx)
 	if err != nil {
@@ -128,7 +129,6 @@ func TestListQueriesUseIndexes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 
 	// A call marked planWide reads every commitment of a plan by its nature, such as the counts by
 	// status: on the synthetic plan, which is nearly the whole table, reading the table is the
@@ -145,7 +145,7 @@ func TestListQueriesUseIndexes(t *testing.T) {
 		{name: "plans", run: func(tracker.Plan) error { _, err := store.Plans(ctx); return err }},
 		{name: "aims", run: func(p tracker.Plan) error { _, err := store.Aims(ctx, p.ID); return err }},
 		{name: "priorities", run: func(p tracker.Plan) error { _, err := store.Priorities(ctx, p.ID); return err }},
-		{name: "status counts", planWide: true, run: func(p tracker.Plan) error { _, err := store.StatusCounts(ctx, p.ID, now); return err }},
+		{name: "status counts", planWide: true, run: func(p tracker.Plan) error { _, err := store.StatusCounts(ctx, p.ID); return err }},
 		{name: "organisations", run: func(tracker.Plan) error { _, err := store.Organisations(ctx); return err }},
 		{name: "commitments of a priority area", run: func(p tracker.Plan) error {
 			ps, err := store.Priorities(ctx, p.ID)
@@ -192,7 +192,7 @@ func TestListQueriesUseIndexes(t *testing.T) {
 		}},
 		{name: "data version", run: func(tracker.Plan) error { _, err := store.DataVersion(ctx); return err }},
 		{name: "review queue", run: func(tracker.Plan) error { _, _, err := store.ReviewQueue(ctx, 100); return err }},
-		{name: "dashboard lists", planWide: true, run: func(p tracker.Plan) error { _, err := store.Dashboard(ctx, p.ID, time.Now(), 50); return err }},
+		{name: "dashboard lists", planWide: true, run: func(p tracker.Plan) error { _, err := store.Dashboard(ctx, p.ID, 50); return err }},
 		{name: "open updates of an organisation", run: func(p tracker.Plan) error {
 			o, err := store.OrganisationByCode(ctx, leadCode(p))
 			if err != nil {
@@ -258,7 +258,7 @@ func TestListQueriesUseIndexes(t *testing.T) {
 		{name: "rounds", run: func(tracker.Plan) error { _, err := store.Rounds(ctx); return err }},
 		{name: "outbox", run: func(tracker.Plan) error { _, _, err := store.Outbox(ctx, postgres.OutboxFilter{Limit: 50}); return err }},
 		{name: "open data version", run: func(p tracker.Plan) error {
-			_, err := store.OpenDataVersion(ctx, p.ID, tracker.UpdateDueCutoff(now))
+			_, err := store.OpenDataVersion(ctx, p.ID)
 			return err
 		}},
 		{name: "expected month counts", run: func(p tracker.Plan) error { _, err := store.ExpectedMonthCounts(ctx, p.ID, 0); return err }},
@@ -277,7 +277,7 @@ func TestListQueriesUseIndexes(t *testing.T) {
 			return err
 		}},
 		{name: "export of every commitment", planWide: true, run: func(p tracker.Plan) error {
-			return store.EachCommitment(ctx, postgres.CommitmentSearch{PlanID: p.ID, Now: now, Sort: postgres.SortDue},
+			return store.EachCommitment(ctx, postgres.CommitmentSearch{PlanID: p.ID, Sort: postgres.SortDue},
 				func(tracker.Commitment) error { return nil })
 		}},
 	}
@@ -301,7 +301,7 @@ func TestListQueriesUseIndexes(t *testing.T) {
 	} {
 		calls = append(calls, call{name: "finder: " + f.name, run: func(p tracker.Plan) error {
 			q := f.q
-			q.PlanID, q.Now = p.ID, now
+			q.PlanID = p.ID
 			if _, err := store.SearchCommitments(ctx, q, 25, 0); err != nil {
 				return err
 			}

@@ -7,3 +7,10 @@ func SetExportChunk(n int) (restore func()) {
 	exportChunk = n
 	return func() { exportChunk = old }
 }
+
+// ViolationConstraints returns the names of the constraints whose violations the store turns into
+// the domain's errors.
+func ViolationConstraints() []string {
+	return []string{plansSlugKey, plansOneCurrent, prioritiesSlugKey, prioritiesNumberKey, organisationsCodeKey,
+		commitmentsRefKey, roundsNameKey, roundsOneOpen, usersEmailKey, updatesOpenPerOrg, updatesOpenPerStaffer}
+}

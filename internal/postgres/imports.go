@@ -2,8 +2,8 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -57,10 +57,7 @@ func (s *Store) ImportPlan(ctx context.Context, planID int64) (plancsv.Plan, str
 		return err
 	})
 	if err != nil {
-		if errors.Is(err, tracker.ErrNotFound) {
-			return p, "", err
-		}
-		return p, "", fmt.Errorf("postgres: import plan %d: %w", planID, err)
+		return p, "", storeError(fmt.Sprintf("import plan %d", planID), err, nil)
 	}
 	return p, fingerprint, nil
 }
@@ -71,7 +68,9 @@ func (s *Store) ImportPlan(ctx context.Context, planID int64) (plancsv.Plan, str
 // if anything the preview depends on has changed since, it returns tracker.ErrConflict and writes
 // nothing.
 func (s *Store) ImportCommitments(ctx context.Context, actor tracker.Actor, planID int64, preview plancsv.Preview, fingerprint string) error {
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	// What the preview was made from is locked and unchanged, so a row it names that is missing,
+	// such as a priority area, can only mean it changed.
+	return s.tx(ctx, fmt.Sprintf("import into plan %d", planID), violations{noRow: tracker.ErrConflict}, func(tx pgx.Tx, at time.Time) error {
 		// Hold off other imports, carry forwards and edits of the plan's commitments until this
 		// one commits, then check nothing changed since the preview.
 		if _, err := tx.Exec(ctx, `SELECT id FROM plans WHERE id = $1 FOR UPDATE`, planID); err != nil {
@@ -89,11 +88,11 @@ func (s *Store) ImportCommitments(ctx context.Context, actor tracker.Actor, plan
 		}
 		var created, changed []string
 		for _, ch := range preview.Create {
-			c, err := insertCommitment(ctx, tx, planID, ch.After)
+			c, err := insertCommitment(ctx, tx, at, planID, ch.After)
 			if err != nil {
 				return fmt.Errorf("line %d, %s: %w", ch.Line, ch.After.Ref, err)
 			}
-			if err := audit(ctx, tx, actor, AuditEntry{Action: "commitment.create", RecordType: "commitment",
+			if err := audit(ctx, tx, actor, at, AuditEntry{Action: "commitment.create", RecordType: "commitment",
 				RecordID: fmt.Sprint(c.ID), Details: map[string]any{"plan_id": planID, "import_line": ch.Line,
 					"after": commitmentRecord(c)}}); err != nil {
 				return err
@@ -101,26 +100,21 @@ func (s *Store) ImportCommitments(ctx context.Context, actor tracker.Actor, plan
 			created = append(created, c.Ref)
 		}
 		for _, ch := range preview.Change {
-			c, err := updateCommitment(ctx, tx, ch.After)
+			if err := commitmentsTable.lock(ctx, tx, ch.After.ID, ch.After.Version); err != nil {
+				return fmt.Errorf("line %d, %s: %w", ch.Line, ch.After.Ref, err)
+			}
+			c, err := updateCommitment(ctx, tx, at, ch.After)
 			if err != nil {
 				return fmt.Errorf("line %d, %s: %w", ch.Line, ch.After.Ref, err)
 			}
-			if err := audit(ctx, tx, actor, AuditEntry{Action: "commitment.update", RecordType: "commitment",
+			if err := audit(ctx, tx, actor, at, AuditEntry{Action: "commitment.update", RecordType: "commitment",
 				RecordID: fmt.Sprint(c.ID), Details: map[string]any{"import_line": ch.Line,
 					"before": commitmentRecord(*ch.Before), "after": commitmentRecord(c)}}); err != nil {
 				return err
 			}
 			changed = append(changed, c.Ref)
 		}
-		return audit(ctx, tx, actor, AuditEntry{Action: "plan.import", RecordType: "plan", RecordID: fmt.Sprint(planID),
+		return audit(ctx, tx, actor, at, AuditEntry{Action: "plan.import", RecordType: "plan", RecordID: fmt.Sprint(planID),
 			Details: map[string]any{"created": nonNil(created), "changed": nonNil(changed), "unchanged": len(preview.Unchanged)}})
 	})
-	if err != nil {
-		var e *tracker.Error
-		if errors.As(err, &e) {
-			return err
-		}
-		return fmt.Errorf("postgres: import into plan %d: %w", planID, err)
-	}
-	return nil
 }

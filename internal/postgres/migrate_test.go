@@ -17,7 +17,7 @@ import (
 func TestMigrateRefusesAMigrationNumberedBelowTheLatest(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	pool := dbtest.Pool(t)
+	pool := dbtest.OwnerPool(t)
 	// Undo 00020 as if it had been skipped.
 	src, err := migrations.FS.ReadFile("00020_reporting.sql")
 	if err != nil {

@@ -25,26 +25,30 @@ func scanEmail(row pgx.CollectableRow) (tracker.Email, error) {
 	return e, err
 }
 
-// Enqueue adds an email to the outbox, to be sent from e.NotBefore (now, if zero). A non-empty
+// Enqueue adds an email to the outbox, to be sent from e.NotBefore (now by the store's clock, if
+// zero). A non-empty
 // dedupeKey makes it idempotent: an email with the same key is queued once, however often and from
-// however many instances Enqueue is called, and later calls report false.
+// however many instances Enqueue is called, and later calls report false. It returns an
+// EUNAVAILABLE error if the database cannot take it.
 func (s *Store) Enqueue(ctx context.Context, e tracker.Email, dedupeKey string) (bool, error) {
 	var key *string
 	if dedupeKey != "" {
 		key = &dedupeKey
 	}
+	now := s.now()
 	notBefore := e.NotBefore
 	if notBefore.IsZero() {
-		notBefore = s.now()
+		notBefore = now
 	}
 	tag, err := s.pool.Exec(ctx, `
-		INSERT INTO outbox (kind, recipient, subject, body, round_id, reminder, user_id, not_before, dedupe_key)
-		VALUES (@kind, @recipient, @subject, @body, @round, nullif(@reminder, ''), @user, @not_before, @key)
+		INSERT INTO outbox (kind, recipient, subject, body, round_id, reminder, user_id, not_before, dedupe_key,
+			created_at, updated_at)
+		VALUES (@kind, @recipient, @subject, @body, @round, nullif(@reminder, ''), @user, @not_before, @key, @now, @now)
 		ON CONFLICT (dedupe_key) DO NOTHING`,
 		pgx.NamedArgs{"kind": e.Kind, "recipient": e.Recipient, "subject": e.Subject, "body": e.Body,
-			"round": e.RoundID, "reminder": e.Reminder, "user": e.UserID, "not_before": notBefore, "key": key})
+			"round": e.RoundID, "reminder": e.Reminder, "user": e.UserID, "not_before": notBefore, "key": key, "now": now})
 	if err != nil {
-		return false, fmt.Errorf("postgres: enqueue %s email: %w", e.Kind, err)
+		return false, storeError(fmt.Sprintf("enqueue %s email", e.Kind), err, nil)
 	}
 	return tag.RowsAffected() == 1, nil
 }
@@ -58,13 +62,14 @@ type Delivery struct {
 	RetryAt time.Time
 }
 
-// DeliverNext claims the oldest email that is due at now, hands it to deliver and records what
-// became of it. The email stays locked (FOR UPDATE SKIP LOCKED) from the claim until the result is
-// recorded, so that however many instances run, each email is handed to one of them at a time, and
-// once sent, never again. It reports false when no email was due.
-func (s *Store) DeliverNext(ctx context.Context, now time.Time, deliver func(context.Context, tracker.Email) Delivery) (bool, error) {
+// DeliverNext claims the oldest email that is due now by the store's clock, hands it to deliver
+// and records what became of it. The email stays locked (FOR UPDATE SKIP LOCKED) from the claim
+// until the result is recorded, so that however many instances run, each email is handed to one
+// of them at a time, and once sent, never again. It reports false when no email was due, and
+// returns an EUNAVAILABLE error if the database cannot be reached.
+func (s *Store) DeliverNext(ctx context.Context, deliver func(context.Context, tracker.Email) Delivery) (bool, error) {
 	found := false
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err := s.tx(ctx, "deliver next email", nil, func(tx pgx.Tx, now time.Time) error {
 		rows, _ := tx.Query(ctx, `SELECT `+emailColumns+emailFrom+`
 			WHERE e.status = 'pending' AND e.not_before <= $1
 			ORDER BY e.not_before, e.id LIMIT 1 FOR UPDATE OF e SKIP LOCKED`, now)
@@ -85,14 +90,11 @@ func (s *Store) DeliverNext(ctx context.Context, now time.Time, deliver func(con
 			d.RetryAt = e.NotBefore
 		}
 		_, err = tx.Exec(ctx, `UPDATE outbox SET status = $2, attempts = attempts + 1, last_error = nullif($3, ''),
-			not_before = $4, sent_at = $5, updated_at = now() WHERE id = $1`,
-			e.ID, string(d.Status), d.Error, d.RetryAt, sentAt)
+			not_before = $4, sent_at = $5, updated_at = $6 WHERE id = $1`,
+			e.ID, string(d.Status), d.Error, d.RetryAt, sentAt, now)
 		return err
 	})
-	if err != nil {
-		return found, fmt.Errorf("postgres: deliver next email: %w", err)
-	}
-	return found, nil
+	return found, err
 }
 
 // OutboxFilter selects emails in the outbox. Zero fields select everything.
@@ -120,13 +122,13 @@ func (s *Store) Outbox(ctx context.Context, f OutboxFilter) ([]tracker.Email, in
 	}
 	var total int
 	if err := s.pool.QueryRow(ctx, `SELECT count(*)`+emailFrom+where, args).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("postgres: count outbox: %w", err)
+		return nil, 0, storeError("count outbox", err, nil)
 	}
 	rows, _ := s.pool.Query(ctx, `SELECT `+emailColumns+emailFrom+where+`
 		ORDER BY e.created_at DESC, e.id DESC LIMIT @limit OFFSET @offset`, args)
 	es, err := pgx.CollectRows(rows, scanEmail)
 	if err != nil {
-		return nil, 0, fmt.Errorf("postgres: outbox: %w", err)
+		return nil, 0, storeError("outbox", err, nil)
 	}
 	return es, total, nil
 }
@@ -135,10 +137,7 @@ func (s *Store) Outbox(ctx context.Context, f OutboxFilter) ([]tracker.Email, in
 func (s *Store) EmailByID(ctx context.Context, id int64) (tracker.Email, error) {
 	rows, _ := s.pool.Query(ctx, `SELECT `+emailColumns+emailFrom+` WHERE e.id = $1`, id)
 	e, err := pgx.CollectExactlyOneRow(rows, scanEmail)
-	if err != nil {
-		return tracker.Email{}, notFound(err, fmt.Sprintf("email %d", id))
-	}
-	return e, nil
+	return e, storeError(fmt.Sprintf("email %d", id), err, nil)
 }
 
 // Recipient is a person a reminder goes to.
@@ -160,7 +159,7 @@ func (s *Store) PartnerRecipients(ctx context.Context, organisationIDs []int64) 
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("postgres: partner recipients: %w", err)
+		return nil, storeError("partner recipients", err, nil)
 	}
 	return out, nil
 }

@@ -28,40 +28,28 @@ func scanPlan(row pgx.CollectableRow) (tracker.Plan, error) {
 func (s *Store) CurrentPlan(ctx context.Context) (tracker.Plan, error) {
 	rows, _ := s.pool.Query(ctx, `SELECT `+planColumns+` FROM plans WHERE is_current`)
 	p, err := pgx.CollectExactlyOneRow(rows, scanPlan)
-	if err != nil {
-		return tracker.Plan{}, notFound(err, "current plan")
-	}
-	return p, nil
+	return p, storeError("current plan", err, nil)
 }
 
 // PlanBySlug returns the plan with the slug. It returns tracker.ErrNotFound if there is none.
 func (s *Store) PlanBySlug(ctx context.Context, slug string) (tracker.Plan, error) {
 	rows, _ := s.pool.Query(ctx, `SELECT `+planColumns+` FROM plans WHERE slug = $1 AND retired_at IS NULL`, slug)
 	p, err := pgx.CollectExactlyOneRow(rows, scanPlan)
-	if err != nil {
-		return tracker.Plan{}, notFound(err, fmt.Sprintf("plan %q", slug))
-	}
-	return p, nil
+	return p, storeError(fmt.Sprintf("plan %q", slug), err, nil)
 }
 
 // Plans returns every plan that is not retired, newest period first.
 func (s *Store) Plans(ctx context.Context) ([]tracker.Plan, error) {
 	rows, _ := s.pool.Query(ctx, `SELECT `+planColumns+` FROM plans WHERE retired_at IS NULL ORDER BY period DESC`)
 	plans, err := pgx.CollectRows(rows, scanPlan)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: plans: %w", err)
-	}
-	return plans, nil
+	return plans, storeError("plans", err, nil)
 }
 
 // Aims returns the aims of a plan in order.
 func (s *Store) Aims(ctx context.Context, planID int64) ([]tracker.Aim, error) {
 	rows, _ := s.pool.Query(ctx, `SELECT number, text FROM aims WHERE plan_id = $1 ORDER BY number`, planID)
 	aims, err := pgx.CollectRows(rows, pgx.RowToStructByPos[tracker.Aim])
-	if err != nil {
-		return nil, fmt.Errorf("postgres: aims of plan %d: %w", planID, err)
-	}
-	return aims, nil
+	return aims, storeError(fmt.Sprintf("aims of plan %d", planID), err, nil)
 }
 
 const priorityColumns = `id, plan_id, number, slug, name, tagline, coalesce(heading, ''), coalesce(intro, ''),
@@ -79,10 +67,7 @@ func (s *Store) Priorities(ctx context.Context, planID int64) ([]tracker.Priorit
 	rows, _ := s.pool.Query(ctx, `SELECT `+priorityColumns+` FROM priorities
 		WHERE plan_id = $1 AND retired_at IS NULL ORDER BY number`, planID)
 	ps, err := pgx.CollectRows(rows, scanPriority)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: priorities of plan %d: %w", planID, err)
-	}
-	return ps, nil
+	return ps, storeError(fmt.Sprintf("priorities of plan %d", planID), err, nil)
 }
 
 // PriorityBySlug returns a priority area of a plan. It returns tracker.ErrNotFound if the plan has
@@ -91,16 +76,13 @@ func (s *Store) PriorityBySlug(ctx context.Context, planID int64, slug string) (
 	rows, _ := s.pool.Query(ctx, `SELECT `+priorityColumns+` FROM priorities
 		WHERE plan_id = $1 AND slug = $2 AND retired_at IS NULL`, planID, slug)
 	p, err := pgx.CollectExactlyOneRow(rows, scanPriority)
-	if err != nil {
-		return tracker.Priority{}, notFound(err, fmt.Sprintf("priority %q", slug))
-	}
-	return p, nil
+	return p, storeError(fmt.Sprintf("priority %q", slug), err, nil)
 }
 
 // StatusCounts returns, for each priority area of a plan, how many commitments it has, how many
-// have each current status and how many are overdue at now. Priority areas without commitments
-// are present with zero counts; the plan-wide total is under priority number 0.
-func (s *Store) StatusCounts(ctx context.Context, planID int64, now time.Time) (map[int]tracker.StatusCounts, error) {
+// have each current status and how many are overdue by the store's clock. Priority areas without
+// commitments are present with zero counts; the plan-wide total is under priority number 0.
+func (s *Store) StatusCounts(ctx context.Context, planID int64) (map[int]tracker.StatusCounts, error) {
 	// One row for each priority area and status; the plan's totals are added up here, which
 	// costs the database less than a second grouping.
 	rows, _ := s.pool.Query(ctx, `
@@ -109,7 +91,7 @@ func (s *Store) StatusCounts(ctx context.Context, planID int64, now time.Time) (
 		FROM priorities p
 		LEFT JOIN commitments c ON c.priority_id = p.id AND c.plan_id = @plan AND c.retired_at IS NULL
 		WHERE p.plan_id = @plan AND p.retired_at IS NULL
-		GROUP BY p.number, c.status`, pgx.NamedArgs{"plan": planID, "month": currentMonth(now), "closed": closedStatuses()})
+		GROUP BY p.number, c.status`, pgx.NamedArgs{"plan": planID, "month": currentMonth(s.now()), "closed": closedStatuses()})
 	out := map[int]tracker.StatusCounts{0: {ByStatus: map[tracker.Status]int{}}}
 	var number, n, overdue int
 	var status string
@@ -131,19 +113,20 @@ func (s *Store) StatusCounts(ctx context.Context, planID int64, now time.Time) (
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("postgres: status counts of plan %d: %w", planID, err)
+		return nil, storeError(fmt.Sprintf("status counts of plan %d", planID), err, nil)
 	}
 	return out, nil
 }
 
 // PlanByID returns a plan that is not retired. It returns tracker.ErrNotFound if there is none.
 func (s *Store) PlanByID(ctx context.Context, id int64) (tracker.Plan, error) {
-	rows, _ := s.pool.Query(ctx, `SELECT `+planColumns+` FROM plans WHERE id = $1 AND retired_at IS NULL`, id)
+	return planByID(ctx, s.pool, id)
+}
+
+func planByID(ctx context.Context, q querier, id int64) (tracker.Plan, error) {
+	rows, _ := q.Query(ctx, `SELECT `+planColumns+` FROM plans WHERE id = $1 AND retired_at IS NULL`, id)
 	p, err := pgx.CollectExactlyOneRow(rows, scanPlan)
-	if err != nil {
-		return tracker.Plan{}, notFound(err, fmt.Sprintf("plan %d", id))
-	}
-	return p, nil
+	return p, storeError(fmt.Sprintf("plan %d", id), err, nil)
 }
 
 // planRecord is what the audit log keeps of a plan before and after a change.
@@ -157,16 +140,13 @@ func planRecord(p tracker.Plan) map[string]any {
 		"is_current": p.IsCurrent, "previous_id": p.PreviousID, "version": p.Version}
 }
 
-// planWriteError turns the errors of writing a plan into ones fit for a form.
-func planWriteError(err error, p tracker.Plan, op string) error {
-	if isUniqueViolation(err) {
-		return tracker.Invalid("slug", "There is already a plan with the address %s: choose another", p.Slug)
-	}
-	var e *tracker.Error
-	if errors.As(err, &e) {
-		return err
-	}
-	return fmt.Errorf("postgres: %s: %w", op, err)
+// plans is how a plan is read and audited.
+var plans = record[tracker.Plan]{table: plansTable, kind: "plan", read: planByID, audit: planRecord,
+	id: func(p tracker.Plan) int64 { return p.ID }}
+
+// planViolations says what the violated constraints of writing p mean.
+func planViolations(p tracker.Plan) violations {
+	return violations{plansSlugKey: tracker.ErrPlanSlugTaken(p.Slug), plansOneCurrent: tracker.ErrConflict}
 }
 
 // NewPlan is a plan staff create, with where it comes from.
@@ -179,139 +159,112 @@ type NewPlan struct {
 }
 
 // CreatePlan adds a plan, not current, copying the previous plan's priority areas and aims when
-// asked, and audits it. It returns an EINVALID error about "slug" if a plan (even a retired one)
-// has the slug, and tracker.ErrNotFound if the previous plan does not exist.
+// asked, and audits it. It returns tracker.ErrPlanSlugTaken if a plan (even a retired one) has the
+// slug, and tracker.ErrNotFound if the previous plan does not exist.
 func (s *Store) CreatePlan(ctx context.Context, actor tracker.Actor, n NewPlan) (tracker.Plan, error) {
-	p := n.Plan
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	details := map[string]any{}
+	return create(ctx, s, actor, plans, "create plan", planViolations(n.Plan), details, func(tx pgx.Tx, at time.Time) (tracker.Plan, error) {
+		p := n.Plan
 		var previous *int64
 		if n.PreviousID != 0 {
 			if err := tx.QueryRow(ctx, `SELECT id FROM plans WHERE id = $1 AND retired_at IS NULL`, n.PreviousID).Scan(&previous); err != nil {
-				return notFound(err, "previous plan")
+				return p, err
 			}
 		}
 		err := tx.QueryRow(ctx, `
-			INSERT INTO plans (slug, title, period, strategy, published_on, source_url, licence, attribution, previous_id)
-			VALUES (@slug, @title, @period, @strategy, @published, @source, @licence, @attribution, @previous)
+			INSERT INTO plans (slug, title, period, strategy, published_on, source_url, licence, attribution, previous_id,
+				created_at, updated_at)
+			VALUES (@slug, @title, @period, @strategy, @published, @source, @licence, @attribution, @previous, @at, @at)
 			RETURNING id, is_current, version`,
 			pgx.NamedArgs{"slug": p.Slug, "title": p.Title, "period": p.Period, "strategy": p.Strategy,
 				"published": p.PublishedOn, "source": p.SourceURL, "licence": p.Licence, "attribution": p.Attribution,
-				"previous": previous}).Scan(&p.ID, &p.IsCurrent, &p.Version)
+				"previous": previous, "at": at}).Scan(&p.ID, &p.IsCurrent, &p.Version)
 		if err != nil {
-			return err
+			return p, err
 		}
 		p.PreviousID = previous
 		copied := 0
 		if n.CopyPriorities && previous != nil {
 			tag, err := tx.Exec(ctx, `
-				INSERT INTO priorities (plan_id, number, slug, name, tagline, heading, intro, source_url)
-				SELECT $1, number, slug, name, tagline, heading, intro, source_url FROM priorities
-				WHERE plan_id = $2 AND retired_at IS NULL ORDER BY number`, p.ID, *previous)
+				INSERT INTO priorities (plan_id, number, slug, name, tagline, heading, intro, source_url, created_at, updated_at)
+				SELECT $1, number, slug, name, tagline, heading, intro, source_url, $3, $3 FROM priorities
+				WHERE plan_id = $2 AND retired_at IS NULL ORDER BY number`, p.ID, *previous, at)
 			if err != nil {
-				return fmt.Errorf("copy priority areas: %w", err)
+				return p, fmt.Errorf("copy priority areas: %w", err)
 			}
 			copied = int(tag.RowsAffected())
 			if _, err := tx.Exec(ctx, `INSERT INTO aims (plan_id, number, text) SELECT $1, number, text FROM aims
 				WHERE plan_id = $2 ORDER BY number`, p.ID, *previous); err != nil {
-				return fmt.Errorf("copy aims: %w", err)
+				return p, fmt.Errorf("copy aims: %w", err)
 			}
 		}
-		return audit(ctx, tx, actor, AuditEntry{Action: "plan.create", RecordType: "plan", RecordID: fmt.Sprint(p.ID),
-			Details: map[string]any{"after": planRecord(p), "priorities_copied": copied}})
+		details["priorities_copied"] = copied
+		return p, nil
 	})
-	if err != nil {
-		return tracker.Plan{}, planWriteError(err, p, "create plan")
-	}
-	return p, nil
 }
 
 // UpdatePlan saves staff's changes to a plan's slug, title, period, strategy, publication date,
 // source, licence and attribution. p.Version must be the version they started from: if the plan
-// has changed since, it returns tracker.ErrConflict and changes nothing. It returns the same
-// EINVALID error as CreatePlan, and tracker.ErrNotFound if there is no such plan.
+// has changed since, it returns tracker.ErrConflict and changes nothing. It returns
+// tracker.ErrPlanSlugTaken as CreatePlan does, and tracker.ErrNotFound if there is no such plan.
 func (s *Store) UpdatePlan(ctx context.Context, actor tracker.Actor, p tracker.Plan) (tracker.Plan, error) {
-	before, err := s.PlanByID(ctx, p.ID)
-	if err != nil {
-		return tracker.Plan{}, err
-	}
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := lockVersion(ctx, tx, "plans", p.ID, p.Version); err != nil {
-			return err
-		}
-		err := tx.QueryRow(ctx, `
-			UPDATE plans SET slug = @slug, title = @title, period = @period, strategy = @strategy,
-				published_on = @published, source_url = @source, licence = @licence, attribution = @attribution,
-				version = version + 1, updated_at = now()
-			WHERE id = @id RETURNING is_current, previous_id, version`,
-			pgx.NamedArgs{"id": p.ID, "slug": p.Slug, "title": p.Title, "period": p.Period, "strategy": p.Strategy,
-				"published": p.PublishedOn, "source": p.SourceURL, "licence": p.Licence, "attribution": p.Attribution,
-			}).Scan(&p.IsCurrent, &p.PreviousID, &p.Version)
-		if err != nil {
-			return err
-		}
-		return audit(ctx, tx, actor, AuditEntry{Action: "plan.update", RecordType: "plan", RecordID: fmt.Sprint(p.ID),
-			Details: map[string]any{"before": planRecord(before), "after": planRecord(p)}})
-	})
-	if err != nil {
-		return tracker.Plan{}, planWriteError(err, p, fmt.Sprintf("update plan %d", p.ID))
-	}
-	return p, nil
+	return change(ctx, s, actor, plans, edit{id: p.ID, version: p.Version, action: "update",
+		op: fmt.Sprintf("update plan %d", p.ID), on: planViolations(p)},
+		func(tx pgx.Tx, at time.Time, _ tracker.Plan) (tracker.Plan, error) {
+			err := tx.QueryRow(ctx, `
+				UPDATE plans SET slug = @slug, title = @title, period = @period, strategy = @strategy,
+					published_on = @published, source_url = @source, licence = @licence, attribution = @attribution,
+					version = version + 1, updated_at = @at
+				WHERE id = @id RETURNING is_current, previous_id, version`,
+				pgx.NamedArgs{"id": p.ID, "slug": p.Slug, "title": p.Title, "period": p.Period, "strategy": p.Strategy,
+					"published": p.PublishedOn, "source": p.SourceURL, "licence": p.Licence, "attribution": p.Attribution,
+					"at": at}).Scan(&p.IsCurrent, &p.PreviousID, &p.Version)
+			return p, err
+		})
 }
 
 // MakeCurrent makes a plan the one the portal shows at /, and the current plan before it one of
 // the older plans at /plans/{slug}. It returns tracker.ErrConflict if the plan is no longer at
-// version, and tracker.ErrNotFound if there is no such plan.
+// version (or another plan was made current at the same moment), and tracker.ErrNotFound if there
+// is no such plan.
 func (s *Store) MakeCurrent(ctx context.Context, actor tracker.Actor, id int64, version int) error {
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := lockVersion(ctx, tx, "plans", id, version); err != nil {
-			return err
-		}
-		var previous *int64
-		err := tx.QueryRow(ctx, `UPDATE plans SET is_current = false, version = version + 1, updated_at = now()
-			WHERE is_current AND id <> $1 RETURNING id`, id).Scan(&previous)
-		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE plans SET is_current = true, version = version + 1, updated_at = now()
-			WHERE id = $1`, id); err != nil {
-			return err
-		}
-		return audit(ctx, tx, actor, AuditEntry{Action: "plan.make_current", RecordType: "plan", RecordID: fmt.Sprint(id),
-			Details: map[string]any{"before": map[string]any{"current_plan_id": previous}, "after": map[string]any{"current_plan_id": id}}})
-	})
-	if err != nil {
-		return planWriteError(err, tracker.Plan{}, fmt.Sprintf("make plan %d current", id))
-	}
-	return nil
+	details := map[string]any{}
+	_, err := change(ctx, s, actor, plans, edit{id: id, version: version, action: "make_current",
+		op: fmt.Sprintf("make plan %d current", id), on: planViolations(tracker.Plan{}), details: details, blind: true},
+		func(tx pgx.Tx, at time.Time, _ tracker.Plan) (tracker.Plan, error) {
+			var previous *int64
+			err := tx.QueryRow(ctx, `UPDATE plans SET is_current = false, version = version + 1, updated_at = $2
+				WHERE is_current AND id <> $1 RETURNING id`, id, at).Scan(&previous)
+			if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+				return tracker.Plan{}, err
+			}
+			if _, err := tx.Exec(ctx, `UPDATE plans SET is_current = true, version = version + 1, updated_at = $2
+				WHERE id = $1`, id, at); err != nil {
+				return tracker.Plan{}, err
+			}
+			details["before"] = map[string]any{"current_plan_id": previous}
+			details["after"] = map[string]any{"current_plan_id": id}
+			return tracker.Plan{}, nil
+		})
+	return err
 }
 
 // RetirePlan takes a plan that is not current out of the portal, keeping everything in it. It
-// returns an EINVALID error if the plan is the current one, tracker.ErrConflict if it is no longer
-// at version, and tracker.ErrNotFound if there is no such plan.
+// returns tracker.ErrRetireCurrentPlan if the plan is the current one, tracker.ErrConflict if it is
+// no longer at version, and tracker.ErrNotFound if there is no such plan.
 func (s *Store) RetirePlan(ctx context.Context, actor tracker.Actor, id int64, version int) error {
-	before, err := s.PlanByID(ctx, id)
-	if err != nil {
-		return err
-	}
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := lockVersion(ctx, tx, "plans", id, version); err != nil {
-			return err
-		}
-		var current bool
-		if err := tx.QueryRow(ctx, `SELECT is_current FROM plans WHERE id = $1`, id).Scan(&current); err != nil {
-			return err
-		}
-		if current {
-			return tracker.Invalid("plan", "The current plan cannot be retired: make another plan current first")
-		}
-		if _, err := tx.Exec(ctx, `UPDATE plans SET retired_at = now(), version = version + 1, updated_at = now() WHERE id = $1`, id); err != nil {
-			return err
-		}
-		return audit(ctx, tx, actor, AuditEntry{Action: "plan.retire", RecordType: "plan", RecordID: fmt.Sprint(id),
-			Details: map[string]any{"before": planRecord(before)}})
-	})
-	if err != nil {
-		return planWriteError(err, before, fmt.Sprintf("retire plan %d", id))
-	}
-	return nil
+	_, err := change(ctx, s, actor, plans, edit{id: id, version: version, action: "retire",
+		op: fmt.Sprintf("retire plan %d", id), removes: true},
+		func(tx pgx.Tx, at time.Time, before tracker.Plan) (tracker.Plan, error) {
+			var current bool
+			if err := tx.QueryRow(ctx, `SELECT is_current FROM plans WHERE id = $1`, id).Scan(&current); err != nil {
+				return before, err
+			}
+			if current {
+				return before, tracker.ErrRetireCurrentPlan
+			}
+			_, err := tx.Exec(ctx, `UPDATE plans SET retired_at = $2, version = version + 1, updated_at = $2 WHERE id = $1`, id, at)
+			return before, err
+		})
+	return err
 }

@@ -21,10 +21,7 @@ import (
 func (s *Store) UpdateByID(ctx context.Context, id int64) (tracker.Update, error) {
 	rows, _ := s.pool.Query(ctx, `SELECT `+updateColumns+updateFrom+` WHERE u.id = $1`, id)
 	u, err := pgx.CollectExactlyOneRow(rows, scanUpdate)
-	if err != nil {
-		return tracker.Update{}, notFound(err, fmt.Sprintf("update %d", id))
-	}
-	return u, nil
+	return u, storeError(fmt.Sprintf("update %d", id), err, nil)
 }
 
 // OpenUpdate returns the update in progress (draft, submitted or returned) on the commitment that
@@ -32,10 +29,7 @@ func (s *Store) UpdateByID(ctx context.Context, id int64) (tracker.Update, error
 // tracker.ErrNotFound if there is none.
 func (s *Store) OpenUpdate(ctx context.Context, commitmentID int64, author *tracker.User) (tracker.Update, error) {
 	u, err := openUpdate(ctx, s.pool, commitmentID, author, false)
-	if err != nil {
-		return tracker.Update{}, notFound(err, fmt.Sprintf("open update on commitment %d", commitmentID))
-	}
-	return u, nil
+	return u, storeError(fmt.Sprintf("open update on commitment %d", commitmentID), err, nil)
 }
 
 // openUpdate reads the author's open update on the commitment through q, locking it when lock is
@@ -68,7 +62,7 @@ func (s *Store) OpenUpdates(ctx context.Context, author *tracker.User) (map[int6
 	rows, _ := s.pool.Query(ctx, `SELECT `+updateColumns+updateFrom+` WHERE u.state <> 'published' AND `+owner, args...)
 	us, err := pgx.CollectRows(rows, scanUpdate)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: open updates of user %d: %w", author.ID, err)
+		return nil, storeError(fmt.Sprintf("open updates of user %d", author.ID), err, nil)
 	}
 	out := make(map[int64]tracker.Update, len(us))
 	for _, u := range us {
@@ -89,10 +83,7 @@ func (s *Store) SubmissionMark(ctx context.Context, commitmentID int64) (int64, 
 	var mark int64
 	err := s.pool.QueryRow(ctx, `SELECT coalesce(max(submission), 0) FROM updates WHERE commitment_id = $1`,
 		commitmentID).Scan(&mark)
-	if err != nil {
-		return 0, fmt.Errorf("postgres: submission mark of commitment %d: %w", commitmentID, err)
-	}
-	return mark, nil
+	return mark, storeError(fmt.Sprintf("submission mark of commitment %d", commitmentID), err, nil)
 }
 
 // ReviewQueue returns the oldest updates waiting for review, at most limit of them (all of them
@@ -109,7 +100,7 @@ func (s *Store) ReviewQueue(ctx context.Context, limit int) ([]tracker.Update, i
 		return scanUpdateWith(row, &total)
 	})
 	if err != nil {
-		return nil, 0, fmt.Errorf("postgres: review queue: %w", err)
+		return nil, 0, storeError("review queue", err, nil)
 	}
 	return us, total, nil
 }
@@ -120,8 +111,6 @@ type ReportWrite struct {
 	Report       tracker.Report
 	Base         tracker.ReportBase
 	Action       tracker.ReportAction
-	// At is when it happens.
-	At time.Time
 }
 
 // lockCommitment reads the commitment (without its lead lines) and locks its row until the
@@ -135,24 +124,19 @@ func lockCommitment(ctx context.Context, tx pgx.Tx, id int64) (tracker.Commitmen
 // SaveReport writes the actor's report on a commitment, as the action asks: a draft, a submission
 // for review, or (for staff writing their own) a publication. It creates the update or changes
 // the one the author's organisation (or, for staff, the author) has in progress, and audits it,
-// in one transaction.
+// in one transaction, at the time by the store's clock.
 //
-// The actor must be signed in; the caller checks they may report on the commitment
-// (tracker.Can). It returns tracker.ErrNotFound if the commitment does not exist or is retired,
-// and a *tracker.ConflictError, writing nothing, when tracker.ReportConflict finds that the form
-// was based on an out-of-date view.
+// The caller checks the actor may report on the commitment (tracker.Can). It returns the error
+// of tracker.ReportPermission if the actor is not signed in or may not publish or set the status,
+// tracker.ErrNotFound if the commitment does not exist or is retired, and a
+// *tracker.ConflictError, writing nothing, when tracker.ReportConflict finds that the form was
+// based on an out-of-date view.
 func (s *Store) SaveReport(ctx context.Context, actor tracker.Actor, w ReportWrite) (tracker.Update, error) {
-	if actor.User == nil {
-		return tracker.Update{}, tracker.Errorf(tracker.EUNAUTHORISED, "Sign in to report progress")
-	}
-	if w.Action == tracker.ActionPublish && !tracker.Can(actor.User, tracker.ActionPublishOwn, nil) {
-		return tracker.Update{}, tracker.Errorf(tracker.EFORBIDDEN, "Only Scottish Government staff can publish updates")
-	}
-	if w.Report.Status.StaffOnly() && !tracker.Can(actor.User, tracker.ActionSetClosingStatus, nil) {
-		return tracker.Update{}, tracker.Errorf(tracker.EFORBIDDEN, "Only Scottish Government staff can set %s", w.Report.Status.Label())
+	if err := tracker.ReportPermission(actor.User, w.Action, w.Report.Status); err != nil {
+		return tracker.Update{}, err
 	}
 	var id int64
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err := s.tx(ctx, fmt.Sprintf("save report on commitment %d", w.CommitmentID), reportViolations(), func(tx pgx.Tx, at time.Time) error {
 		c, err := lockCommitment(ctx, tx, w.CommitmentID)
 		if err != nil {
 			return err
@@ -173,11 +157,11 @@ func (s *Store) SaveReport(ctx context.Context, actor tracker.Actor, w ReportWri
 		if msg := tracker.ReportConflict(w.Base, w.Action, c, open, since); msg != "" {
 			return conflict(ctx, tx, msg, c, w.Base, open, since)
 		}
-		id, err = writeReport(ctx, tx, actor, c, open, w)
+		id, err = writeReport(ctx, tx, actor, at, c, open, w)
 		return err
 	})
 	if err != nil {
-		return tracker.Update{}, s.reportError(ctx, err, fmt.Sprintf("save report on commitment %d", w.CommitmentID))
+		return tracker.Update{}, s.reportError(ctx, err)
 	}
 	return s.UpdateByID(ctx, id)
 }
@@ -223,33 +207,28 @@ func conflict(ctx context.Context, tx pgx.Tx, msg string, c tracker.Commitment, 
 	return ce
 }
 
-// reportError turns what a reporting transaction returned into the store's error contract: a
-// missing row is tracker.ErrNotFound, a conflict gets its commitment's lead lines, domain errors
-// pass through, and anything else is wrapped with the operation.
-func (s *Store) reportError(ctx context.Context, err error, op string) error {
+// reportViolations says what the violated constraints of reporting mean: two people of one
+// organisation started an update on the same commitment at once. The commitment's lock makes this
+// unreachable, but it is said plainly if it ever happens.
+func reportViolations() violations {
+	return violations{updatesOpenPerOrg: tracker.ErrUpdateStartedTwice(), updatesOpenPerStaffer: tracker.ErrUpdateStartedTwice()}
+}
+
+// reportError gives a conflict that a reporting transaction returned (through storeError) its
+// commitment's lead lines; other errors pass as they are.
+func (s *Store) reportError(ctx context.Context, err error) error {
 	var ce *tracker.ConflictError
-	var de *tracker.Error
-	switch {
-	case errors.Is(err, pgx.ErrNoRows):
-		return tracker.ErrNotFound
-	case errors.As(err, &ce):
+	if errors.As(err, &ce) && ce.Commitment.ID != 0 {
 		if full, ferr := s.CommitmentByID(ctx, ce.Commitment.ID); ferr == nil {
 			ce.Commitment = full
 		}
-		return ce
-	case isUniqueViolation(err):
-		// Two people of one organisation started an update on the same commitment at once; the
-		// commitment's lock makes this unreachable, but say so plainly if it ever happens.
-		return &tracker.ConflictError{Message: "Someone else started an update for this commitment at the same time. Check it before you send yours."}
-	case errors.As(err, &de):
-		return err
 	}
-	return fmt.Errorf("postgres: %s: %w", op, err)
+	return err
 }
 
 // writeReport inserts or updates the author's update with the report, in the state the action
 // asks for, publishes it if asked, and audits it.
-func writeReport(ctx context.Context, tx pgx.Tx, actor tracker.Actor, c tracker.Commitment, open *tracker.Update,
+func writeReport(ctx context.Context, tx pgx.Tx, actor tracker.Actor, at time.Time, c tracker.Commitment, open *tracker.Update,
 	w ReportWrite) (int64, error) {
 	state := tracker.StateDraft
 	switch w.Action {
@@ -283,7 +262,7 @@ func writeReport(ctx context.Context, tx pgx.Tx, actor tracker.Actor, c tracker.
 		"base_sub":     w.Base.Seen,
 		"author":       actor.User.ID,
 		"org":          org,
-		"at":           w.At,
+		"at":           at,
 		"submit":       state == tracker.StateSubmitted,
 		"publish":      state == tracker.StatePublished,
 	}
@@ -314,7 +293,7 @@ func writeReport(ctx context.Context, tx pgx.Tx, actor tracker.Actor, c tracker.
 	if err != nil {
 		return 0, err
 	}
-	if err := audit(ctx, tx, actor, AuditEntry{
+	if err := audit(ctx, tx, actor, at, AuditEntry{
 		Action: "update." + string(w.Action), RecordType: "update", RecordID: strconv.FormatInt(id, 10),
 		Details: map[string]any{
 			"commitment": c.Ref,
@@ -325,7 +304,7 @@ func writeReport(ctx context.Context, tx pgx.Tx, actor tracker.Actor, c tracker.
 		return 0, err
 	}
 	if state == tracker.StatePublished {
-		if err := publish(ctx, tx, actor, c, id, w.At); err != nil {
+		if err := publish(ctx, tx, actor, c, id, at); err != nil {
 			return 0, err
 		}
 	}
@@ -372,7 +351,7 @@ func publish(ctx context.Context, tx pgx.Tx, actor tracker.Actor, c tracker.Comm
 	if tag.RowsAffected() != 1 {
 		return fmt.Errorf("update %d not found to publish", updateID)
 	}
-	return audit(ctx, tx, actor, AuditEntry{
+	return audit(ctx, tx, actor, at, AuditEntry{
 		Action: "commitment.publish_update", RecordType: "commitment", RecordID: strconv.FormatInt(c.ID, 10),
 		Details: map[string]any{
 			"ref":    c.Ref,
@@ -421,16 +400,16 @@ func lockUpdateForReview(ctx context.Context, tx pgx.Tx, id int64) (tracker.Upda
 }
 
 // PublishUpdate publishes a submitted update: in one transaction the update becomes public, the
-// commitment takes its status and expected month, its version goes up, and both are audited.
-// updateVersion and commitmentVersion are the versions the reviewer saw.
+// commitment takes its status and expected month, its version goes up, and both are audited, all
+// at the time by the store's clock. updateVersion and commitmentVersion are the versions the
+// reviewer saw.
 //
 // The caller checks the actor may review (tracker.ActionReview). It returns tracker.ErrNotFound
 // if there is no such update (or its commitment is retired), and a *tracker.ConflictError,
 // writing nothing, when tracker.PublishConflict refuses: of two reviewers publishing the same
 // update at once, exactly one succeeds and the other gets a conflict saying it is published.
-func (s *Store) PublishUpdate(ctx context.Context, actor tracker.Actor, id int64, updateVersion, commitmentVersion int,
-	at time.Time) (tracker.Update, error) {
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+func (s *Store) PublishUpdate(ctx context.Context, actor tracker.Actor, id int64, updateVersion, commitmentVersion int) (tracker.Update, error) {
+	err := s.tx(ctx, fmt.Sprintf("publish update %d", id), reportViolations(), func(tx pgx.Tx, at time.Time) error {
 		u, c, err := lockUpdateForReview(ctx, tx, id)
 		if err != nil {
 			return err
@@ -438,7 +417,7 @@ func (s *Store) PublishUpdate(ctx context.Context, actor tracker.Actor, id int64
 		if msg := tracker.PublishConflict(u, updateVersion, c, commitmentVersion); msg != "" {
 			return conflict(ctx, tx, msg, c, tracker.ReportBase{Version: commitmentVersion, Seen: u.Submission}, &u, []tracker.Update{})
 		}
-		if err := audit(ctx, tx, actor, AuditEntry{
+		if err := audit(ctx, tx, actor, at, AuditEntry{
 			Action: "update.publish", RecordType: "update", RecordID: strconv.FormatInt(id, 10),
 			Details: map[string]any{
 				"commitment": c.Ref,
@@ -451,20 +430,20 @@ func (s *Store) PublishUpdate(ctx context.Context, actor tracker.Actor, id int64
 		return publish(ctx, tx, actor, c, id, at)
 	})
 	if err != nil {
-		return tracker.Update{}, s.reportError(ctx, err, fmt.Sprintf("publish update %d", id))
+		return tracker.Update{}, s.reportError(ctx, err)
 	}
 	return s.UpdateByID(ctx, id)
 }
 
 // ReturnUpdate returns a submitted update to its author's organisation with the reviewer's note,
-// and audits it, in one transaction. updateVersion is the version the reviewer saw.
+// and audits it, in one transaction at the time by the store's clock. updateVersion is the
+// version the reviewer saw.
 //
 // The caller checks the actor may review (tracker.ActionReview) and the note
 // (tracker.ParseReviewNote). It returns tracker.ErrNotFound if there is no such update, and a
 // *tracker.ConflictError, writing nothing, when tracker.ReturnConflict refuses.
-func (s *Store) ReturnUpdate(ctx context.Context, actor tracker.Actor, id int64, updateVersion int, note string,
-	at time.Time) (tracker.Update, error) {
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+func (s *Store) ReturnUpdate(ctx context.Context, actor tracker.Actor, id int64, updateVersion int, note string) (tracker.Update, error) {
+	err := s.tx(ctx, fmt.Sprintf("return update %d", id), reportViolations(), func(tx pgx.Tx, at time.Time) error {
 		u, c, err := lockUpdateForReview(ctx, tx, id)
 		if err != nil {
 			return err
@@ -477,7 +456,7 @@ func (s *Store) ReturnUpdate(ctx context.Context, actor tracker.Actor, id int64,
 			WHERE id = $1`, id, note, actor.UserID(), at); err != nil {
 			return err
 		}
-		return audit(ctx, tx, actor, AuditEntry{
+		return audit(ctx, tx, actor, at, AuditEntry{
 			Action: "update.return", RecordType: "update", RecordID: strconv.FormatInt(id, 10),
 			Details: map[string]any{
 				"commitment": c.Ref,
@@ -487,7 +466,7 @@ func (s *Store) ReturnUpdate(ctx context.Context, actor tracker.Actor, id int64,
 		})
 	})
 	if err != nil {
-		return tracker.Update{}, s.reportError(ctx, err, fmt.Sprintf("return update %d", id))
+		return tracker.Update{}, s.reportError(ctx, err)
 	}
 	return s.UpdateByID(ctx, id)
 }

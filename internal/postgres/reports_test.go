@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/scottish-government/delivery-tracker/internal/clocktest"
 	"github.com/scottish-government/delivery-tracker/internal/dbtest"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
@@ -22,6 +23,7 @@ type reporting struct {
 	ctx   context.Context
 	pool  *pgxpool.Pool
 	store *postgres.Store
+	clock *clocktest.Clock
 	plan  tracker.Plan
 	n     int
 }
@@ -30,12 +32,12 @@ func newReporting(t *testing.T) *reporting {
 	t.Helper()
 	ctx := context.Background()
 	pool := dbtest.Pool(t)
-	store := postgres.New(pool)
+	store, clock := storeAt(pool, reportAt)
 	plan, err := store.CurrentPlan(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &reporting{t: t, ctx: ctx, pool: pool, store: store, plan: plan}
+	return &reporting{t: t, ctx: ctx, pool: pool, store: store, clock: clock, plan: plan}
 }
 
 // user adds a user of the role (a partner of the organisation with the code) straight into the
@@ -89,7 +91,7 @@ var reportAt = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 
 func (rp *reporting) save(author *tracker.User, ref string, base tracker.ReportBase, action tracker.ReportAction, r tracker.Report) (tracker.Update, error) {
 	return rp.store.SaveReport(rp.ctx, tracker.Actor{User: author, RemoteAddr: "192.0.2.1"}, postgres.ReportWrite{
-		CommitmentID: rp.commitment(ref).ID, Report: r, Base: base, Action: action, At: reportAt,
+		CommitmentID: rp.commitment(ref).ID, Report: r, Base: base, Action: action,
 	})
 }
 
@@ -149,7 +151,7 @@ func TestReportReturnResubmitPublish(t *testing.T) {
 		t.Fatalf("review queue = %+v, %v", queue, err)
 	}
 
-	returned, err := rp.store.ReturnUpdate(rp.ctx, tracker.Actor{User: staff}, submitted.ID, submitted.Version, "Say which cohort.", reportAt)
+	returned, err := rp.store.ReturnUpdate(rp.ctx, tracker.Actor{User: staff}, submitted.ID, submitted.Version, "Say which cohort.")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +171,7 @@ func TestReportReturnResubmitPublish(t *testing.T) {
 	if resubmitted.State != tracker.StateSubmitted || resubmitted.Submission <= submitted.Submission {
 		t.Errorf("resubmitted = %+v", resubmitted)
 	}
-	published, err := rp.store.PublishUpdate(rp.ctx, tracker.Actor{User: staff}, resubmitted.ID, resubmitted.Version, before.Version, reportAt)
+	published, err := rp.store.PublishUpdate(rp.ctx, tracker.Actor{User: staff}, resubmitted.ID, resubmitted.Version, before.Version)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,10 +201,10 @@ func TestReportReturnResubmitPublish(t *testing.T) {
 		t.Errorf("audit of commitment = %q", got)
 	}
 	// A published update never changes again: publishing or returning it once more is a conflict.
-	if _, err := rp.store.PublishUpdate(rp.ctx, tracker.Actor{User: staff}, published.ID, published.Version, after.Version, reportAt); tracker.ErrorCode(err) != tracker.ECONFLICT {
+	if _, err := rp.store.PublishUpdate(rp.ctx, tracker.Actor{User: staff}, published.ID, published.Version, after.Version); tracker.ErrorCode(err) != tracker.ECONFLICT {
 		t.Errorf("publishing twice: %v, want conflict", err)
 	}
-	if _, err := rp.store.ReturnUpdate(rp.ctx, tracker.Actor{User: staff}, published.ID, published.Version, "x", reportAt); tracker.ErrorCode(err) != tracker.ECONFLICT {
+	if _, err := rp.store.ReturnUpdate(rp.ctx, tracker.Actor{User: staff}, published.ID, published.Version, "x"); tracker.ErrorCode(err) != tracker.ECONFLICT {
 		t.Errorf("returning a published update: %v, want conflict", err)
 	}
 }
@@ -265,17 +267,17 @@ func TestReportNotFound(t *testing.T) {
 	actor := tracker.Actor{User: staff}
 	checks := map[string]error{}
 	_, checks["update 0"] = rp.store.UpdateByID(rp.ctx, 0)
-	_, checks["publish 999999"] = rp.store.PublishUpdate(rp.ctx, actor, 999999, 1, 1, reportAt)
-	_, checks["return 999999"] = rp.store.ReturnUpdate(rp.ctx, actor, 999999, 1, "note", reportAt)
+	_, checks["publish 999999"] = rp.store.PublishUpdate(rp.ctx, actor, 999999, 1, 1)
+	_, checks["return 999999"] = rp.store.ReturnUpdate(rp.ctx, actor, 999999, 1, "note")
 	_, checks["save on commitment 999999"] = rp.store.SaveReport(rp.ctx, actor, postgres.ReportWrite{
-		CommitmentID: 999999, Report: report(tracker.OnTrack, "x"), Action: tracker.ActionDraft, At: reportAt})
+		CommitmentID: 999999, Report: report(tracker.OnTrack, "x"), Action: tracker.ActionDraft})
 	if _, err := rp.pool.Exec(rp.ctx, `UPDATE commitments SET retired_at = now() WHERE ref = '4.3'`); err != nil {
 		t.Fatal(err)
 	}
 	var retired int64
 	_ = rp.pool.QueryRow(rp.ctx, `SELECT id FROM commitments WHERE ref = '4.3'`).Scan(&retired)
 	_, checks["save on a retired commitment"] = rp.store.SaveReport(rp.ctx, actor, postgres.ReportWrite{
-		CommitmentID: retired, Report: report(tracker.OnTrack, "x"), Action: tracker.ActionDraft, At: reportAt})
+		CommitmentID: retired, Report: report(tracker.OnTrack, "x"), Action: tracker.ActionDraft})
 	for name, err := range checks {
 		if !errors.Is(err, tracker.ErrNotFound) {
 			t.Errorf("%s: %v, want ErrNotFound", name, err)
@@ -381,7 +383,7 @@ func TestNoLostWork(t *testing.T) {
 		staff := rp.user(tracker.RoleStaff, "")
 		u := rp.mustSave(partner, "4.1", tracker.ActionSubmit, report(tracker.OnTrack, "Submitted."))
 		editing := rp.base("4.1", partner)
-		if _, err := rp.store.PublishUpdate(rp.ctx, tracker.Actor{User: staff}, u.ID, u.Version, editing.Version, reportAt); err != nil {
+		if _, err := rp.store.PublishUpdate(rp.ctx, tracker.Actor{User: staff}, u.ID, u.Version, editing.Version); err != nil {
 			t.Fatal(err)
 		}
 		_, err := rp.save(partner, "4.1", editing, tracker.ActionSubmit, report(tracker.OnTrack, "Edited."))
@@ -439,7 +441,7 @@ func TestConcurrentPublishOfOneUpdate(t *testing.T) {
 	u := rp.mustSave(partner, "4.1", tracker.ActionSubmit, report(tracker.AtRisk, "Cohort 3 delayed."))
 	c := rp.commitment("4.1")
 	errs := race(reviewers, func(i int) error {
-		_, err := rp.store.PublishUpdate(rp.ctx, tracker.Actor{User: staff[i]}, u.ID, u.Version, c.Version, reportAt)
+		_, err := rp.store.PublishUpdate(rp.ctx, tracker.Actor{User: staff[i]}, u.ID, u.Version, c.Version)
 		return err
 	})
 	ok, conflicts, other := split(errs)
@@ -473,7 +475,7 @@ func TestConcurrentPublishOfTwoUpdates(t *testing.T) {
 		if i == 1 {
 			u, who = b, staff2
 		}
-		_, err := rp.store.PublishUpdate(rp.ctx, tracker.Actor{User: who}, u.ID, u.Version, c.Version, reportAt)
+		_, err := rp.store.PublishUpdate(rp.ctx, tracker.Actor{User: who}, u.ID, u.Version, c.Version)
 		return err
 	})
 	ok, conflicts, other := split(errs)
@@ -520,9 +522,9 @@ func TestConcurrentReturnAndPublish(t *testing.T) {
 	errs := race(2, func(i int) error {
 		var err error
 		if i == 0 {
-			_, err = rp.store.PublishUpdate(rp.ctx, tracker.Actor{User: staff1}, u.ID, u.Version, c.Version, reportAt)
+			_, err = rp.store.PublishUpdate(rp.ctx, tracker.Actor{User: staff1}, u.ID, u.Version, c.Version)
 		} else {
-			_, err = rp.store.ReturnUpdate(rp.ctx, tracker.Actor{User: staff2}, u.ID, u.Version, "Add dates.", reportAt)
+			_, err = rp.store.ReturnUpdate(rp.ctx, tracker.Actor{User: staff2}, u.ID, u.Version, "Add dates.")
 		}
 		return err
 	})
@@ -547,7 +549,7 @@ func TestDashboard(t *testing.T) {
 		}
 		return strings.Join(out, ",")
 	}
-	d, err := rp.store.Dashboard(rp.ctx, rp.plan.ID, reportAt, 10)
+	d, err := rp.store.Dashboard(rp.ctx, rp.plan.ID, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -566,7 +568,7 @@ func TestDashboard(t *testing.T) {
 	// takes it off the update due list until 90 days have passed.
 	rp.mustSave(staff, "4.4", tracker.ActionPublish, report(tracker.Delivered, "Done."))
 	rp.mustSave(staff, "4.5", tracker.ActionPublish, report(tracker.OnTrack, "Challenges launched."))
-	d, _ = rp.store.Dashboard(rp.ctx, rp.plan.ID, reportAt, 2)
+	d, _ = rp.store.Dashboard(rp.ctx, rp.plan.ID, 2)
 	if got := refs(d.Overdue); got != "4.5,4.3" || d.OverdueTotal != 3 {
 		t.Errorf("overdue after delivering 4.4 = %s (total %d), want the first 2 of 3", got, d.OverdueTotal)
 	}
@@ -574,7 +576,8 @@ func TestDashboard(t *testing.T) {
 		t.Errorf("update due after publishing 4.4 and 4.5 = %d, want 2", d.UpdateDueTotal)
 	}
 	later := reportAt.Add(tracker.UpdateDueAfter + time.Minute)
-	d, _ = rp.store.Dashboard(rp.ctx, rp.plan.ID, later, 10)
+	rp.clock.Set(later)
+	d, _ = rp.store.Dashboard(rp.ctx, rp.plan.ID, 10)
 	if got := refs(d.UpdateDue); got != "4.1,4.3,4.5" || d.UpdateDueTotal != 3 {
 		t.Errorf("update due 90 days later = %s (total %d), want 4.5 back, last, and delivered 4.4 not", got, d.UpdateDueTotal)
 	}

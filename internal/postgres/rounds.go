@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -30,32 +29,27 @@ func (s *Store) Rounds(ctx context.Context) ([]tracker.Round, error) {
 	rows, _ := s.pool.Query(ctx, `SELECT `+roundColumns+roundFrom+` WHERE p.retired_at IS NULL
 		ORDER BY r.opens_on DESC, r.id DESC`)
 	rs, err := pgx.CollectRows(rows, scanRound)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: rounds: %w", err)
-	}
-	return rs, nil
+	return rs, storeError("rounds", err, nil)
 }
 
 // RoundByID returns a reporting round. It returns tracker.ErrNotFound if there is none.
 func (s *Store) RoundByID(ctx context.Context, id int64) (tracker.Round, error) {
-	rows, _ := s.pool.Query(ctx, `SELECT `+roundColumns+roundFrom+` WHERE r.id = $1`, id)
-	r, err := pgx.CollectExactlyOneRow(rows, scanRound)
-	if err != nil {
-		return tracker.Round{}, notFound(err, fmt.Sprintf("round %d", id))
-	}
-	return r, nil
+	return roundByID(ctx, s.pool, id)
 }
 
-// OpenRound returns the round of a plan that is open on the UK day of now: opened and not closed.
-// It returns tracker.ErrNotFound if there is none.
-func (s *Store) OpenRound(ctx context.Context, planID int64, now time.Time) (tracker.Round, error) {
-	rows, _ := s.pool.Query(ctx, `SELECT `+roundColumns+roundFrom+`
-		WHERE r.plan_id = $1 AND r.closed_at IS NULL AND r.opens_on <= $2`, planID, tracker.Date(now))
+func roundByID(ctx context.Context, q querier, id int64) (tracker.Round, error) {
+	rows, _ := q.Query(ctx, `SELECT `+roundColumns+roundFrom+` WHERE r.id = $1`, id)
 	r, err := pgx.CollectExactlyOneRow(rows, scanRound)
-	if err != nil {
-		return tracker.Round{}, notFound(err, fmt.Sprintf("open round of plan %d", planID))
-	}
-	return r, nil
+	return r, storeError(fmt.Sprintf("round %d", id), err, nil)
+}
+
+// OpenRound returns the round of a plan that is open on today's date in the UK by the store's
+// clock: opened and not closed. It returns tracker.ErrNotFound if there is none.
+func (s *Store) OpenRound(ctx context.Context, planID int64) (tracker.Round, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT `+roundColumns+roundFrom+`
+		WHERE r.plan_id = $1 AND r.closed_at IS NULL AND r.opens_on <= $2`, planID, tracker.Date(s.now()))
+	r, err := pgx.CollectExactlyOneRow(rows, scanRound)
+	return r, storeError(fmt.Sprintf("open round of plan %d", planID), err, nil)
 }
 
 // UnclosedRounds returns every round, of plans that are not retired, that staff have not closed.
@@ -63,10 +57,7 @@ func (s *Store) UnclosedRounds(ctx context.Context) ([]tracker.Round, error) {
 	rows, _ := s.pool.Query(ctx, `SELECT `+roundColumns+roundFrom+`
 		WHERE r.closed_at IS NULL AND p.retired_at IS NULL ORDER BY r.id`)
 	rs, err := pgx.CollectRows(rows, scanRound)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: unclosed rounds: %w", err)
-	}
-	return rs, nil
+	return rs, storeError("unclosed rounds", err, nil)
 }
 
 // roundRecord is what the audit log keeps of a round before and after a change.
@@ -83,107 +74,64 @@ func nonNilInts(ns []int) []int {
 	return ns
 }
 
-// roundWriteError turns the errors of writing a round into ones fit for a form.
-func roundWriteError(err error, r tracker.Round, op string) error {
-	switch {
-	case isUniqueViolation(err) && constraintName(err) == "reporting_rounds_one_open":
-		return tracker.Invalid("plan", "The plan already has a round that is not closed: close it before opening another")
-	case isUniqueViolation(err):
-		return tracker.Invalid("name", "The plan already has a round called %s", r.Name)
-	}
-	var e *tracker.Error
-	if errors.As(err, &e) {
-		return err
-	}
-	return fmt.Errorf("postgres: %s: %w", op, err)
+// rounds is how a round is read and audited.
+var rounds = record[tracker.Round]{table: roundsTable, kind: "round", read: roundByID, audit: roundRecord,
+	id: func(r tracker.Round) int64 { return r.ID }}
+
+// roundViolations says what the violated constraints of writing r mean.
+func roundViolations(r tracker.Round) violations {
+	return violations{roundsOneOpen: tracker.ErrRoundNotClosed, roundsNameKey: tracker.ErrRoundNameTaken(r.Name)}
 }
 
-// CreateRound opens a reporting round on a plan and audits it. It returns an EINVALID error about
-// "plan" if the plan has a round that is not closed, and about "name" if one of its rounds has the
-// name.
+// CreateRound opens a reporting round on a plan and audits it. It returns tracker.ErrRoundPlan if
+// the plan does not exist or is retired, tracker.ErrRoundNotClosed if it has a round that is not
+// closed, and tracker.ErrRoundNameTaken if one of its rounds has the name.
 func (s *Store) CreateRound(ctx context.Context, actor tracker.Actor, r tracker.Round) (tracker.Round, error) {
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	on := roundViolations(r)
+	on[noRow] = tracker.ErrRoundPlan
+	return create(ctx, s, actor, rounds, "create round", on, nil, func(tx pgx.Tx, at time.Time) (tracker.Round, error) {
 		err := tx.QueryRow(ctx, `
-			INSERT INTO reporting_rounds (plan_id, name, opens_on, deadline, remind_before, remind_after)
-			SELECT id, @name, @opens, @deadline, @before, @after FROM plans WHERE id = @plan AND retired_at IS NULL
+			INSERT INTO reporting_rounds (plan_id, name, opens_on, deadline, remind_before, remind_after, created_at, updated_at)
+			SELECT id, @name, @opens, @deadline, @before, @after, @at, @at FROM plans WHERE id = @plan AND retired_at IS NULL
 			RETURNING id, version, created_at`,
 			pgx.NamedArgs{"plan": r.PlanID, "name": r.Name, "opens": r.Opens, "deadline": r.Deadline,
-				"before": nonNilInts(r.RemindBefore), "after": nonNilInts(r.RemindAfter)}).Scan(&r.ID, &r.Version, &r.CreatedAt)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return tracker.Invalid("plan", "Choose a plan")
-		}
-		if err != nil {
-			return err
-		}
-		return audit(ctx, tx, actor, AuditEntry{Action: "round.create", RecordType: "round", RecordID: fmt.Sprint(r.ID),
-			Details: map[string]any{"after": roundRecord(r)}})
+				"before": nonNilInts(r.RemindBefore), "after": nonNilInts(r.RemindAfter), "at": at}).Scan(&r.ID, &r.Version, &r.CreatedAt)
+		return r, err
 	})
-	if err != nil {
-		return tracker.Round{}, roundWriteError(err, r, "create round")
-	}
-	return r, nil
 }
 
 // UpdateRound saves staff's changes to a round's name, deadline and reminders. r.Version must be
 // the version they started from: if the round has changed since, it returns tracker.ErrConflict.
-// A closed round cannot change (tracker.ErrConflict too). It returns the same EINVALID errors as
-// CreateRound, and tracker.ErrNotFound if there is no such round.
+// A closed round cannot change (tracker.ErrConflict too). It returns tracker.ErrRoundNameTaken as
+// CreateRound does, and tracker.ErrNotFound if there is no such round.
 func (s *Store) UpdateRound(ctx context.Context, actor tracker.Actor, r tracker.Round) (tracker.Round, error) {
-	before, err := s.RoundByID(ctx, r.ID)
-	if err != nil {
-		return tracker.Round{}, err
-	}
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, `
-			UPDATE reporting_rounds SET name = @name, deadline = @deadline, remind_before = @before,
-				remind_after = @after, version = version + 1, updated_at = now()
-			WHERE id = @id AND version = @version AND closed_at IS NULL
-			RETURNING plan_id, opens_on, version`,
-			pgx.NamedArgs{"id": r.ID, "version": r.Version, "name": r.Name, "deadline": r.Deadline,
-				"before": nonNilInts(r.RemindBefore), "after": nonNilInts(r.RemindAfter)}).Scan(&r.PlanID, &r.Opens, &r.Version)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return tracker.ErrConflict
-		}
-		if err != nil {
-			return err
-		}
-		return audit(ctx, tx, actor, AuditEntry{Action: "round.update", RecordType: "round", RecordID: fmt.Sprint(r.ID),
-			Details: map[string]any{"before": roundRecord(before), "after": roundRecord(r)}})
-	})
-	if err != nil {
-		return tracker.Round{}, roundWriteError(err, r, fmt.Sprintf("update round %d", r.ID))
-	}
-	return r, nil
+	return change(ctx, s, actor, rounds, edit{id: r.ID, version: r.Version, action: "update",
+		op: fmt.Sprintf("update round %d", r.ID), on: roundViolations(r)},
+		func(tx pgx.Tx, at time.Time, _ tracker.Round) (tracker.Round, error) {
+			err := tx.QueryRow(ctx, `
+				UPDATE reporting_rounds SET name = @name, deadline = @deadline, remind_before = @before,
+					remind_after = @after, version = version + 1, updated_at = @at
+				WHERE id = @id RETURNING plan_id, opens_on, version`,
+				pgx.NamedArgs{"id": r.ID, "name": r.Name, "deadline": r.Deadline, "before": nonNilInts(r.RemindBefore),
+					"after": nonNilInts(r.RemindAfter), "at": at}).Scan(&r.PlanID, &r.Opens, &r.Version)
+			return r, err
+		})
 }
 
-// CloseRound closes a round: no more reminders go out, and the plan may open another. It returns
-// tracker.ErrConflict if the round is no longer at version or is closed already, and
-// tracker.ErrNotFound if there is no such round.
+// CloseRound closes a round: no more reminders go out, and the plan may open another. The round
+// and its audit entry record the same time, by the store's clock. It returns tracker.ErrConflict
+// if the round is no longer at version or is closed already, and tracker.ErrNotFound if there is
+// no such round.
 func (s *Store) CloseRound(ctx context.Context, actor tracker.Actor, id int64, version int) error {
-	before, err := s.RoundByID(ctx, id)
-	if err != nil {
-		return err
-	}
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE reporting_rounds SET closed_at = now(), version = version + 1, updated_at = now()
-			WHERE id = $1 AND version = $2 AND closed_at IS NULL`, id, version)
-		if err != nil {
-			return err
-		}
-		if tag.RowsAffected() == 0 {
-			return tracker.ErrConflict
-		}
-		after := before
-		after.Version++
-		now := s.now()
-		after.ClosedAt = &now
-		return audit(ctx, tx, actor, AuditEntry{Action: "round.close", RecordType: "round", RecordID: fmt.Sprint(id),
-			Details: map[string]any{"before": roundRecord(before), "after": roundRecord(after)}})
-	})
-	if err != nil {
-		return roundWriteError(err, before, fmt.Sprintf("close round %d", id))
-	}
-	return nil
+	_, err := change(ctx, s, actor, rounds, edit{id: id, version: version, action: "close",
+		op: fmt.Sprintf("close round %d", id)},
+		func(tx pgx.Tx, at time.Time, before tracker.Round) (tracker.Round, error) {
+			after := before
+			err := tx.QueryRow(ctx, `UPDATE reporting_rounds SET closed_at = $2, version = version + 1, updated_at = $2
+				WHERE id = $1 RETURNING closed_at, version`, id, at).Scan(&after.ClosedAt, &after.Version)
+			return after, err
+		})
+	return err
 }
 
 // ReportedInRound returns, for each commitment of the round's plan reported on in the round, when
@@ -208,7 +156,7 @@ func (s *Store) ReportedInRound(ctx context.Context, r tracker.Round) (map[int64
 	var id int64
 	var at time.Time
 	if _, err := pgx.ForEachRow(rows, []any{&id, &at}, func() error { out[id] = at; return nil }); err != nil {
-		return nil, fmt.Errorf("postgres: reported in round %d: %w", r.ID, err)
+		return nil, storeError(fmt.Sprintf("reported in round %d", r.ID), err, nil)
 	}
 	return out, nil
 }

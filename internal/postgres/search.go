@@ -43,13 +43,12 @@ type CommitmentSearch struct {
 	OrganisationID int64
 	// DueFrom and DueTo, when set, bound the month each commitment is now expected by, inclusive.
 	DueFrom, DueTo *tracker.Month
-	// Overdue selects overdue commitments only (tracker.IsOverdue at Now).
+	// Overdue selects overdue commitments only (tracker.IsOverdue now by the store's clock).
 	Overdue bool
-	// UpdateDue selects commitments due an update only (tracker.UpdateDue at Now).
+	// UpdateDue selects commitments due an update only (tracker.UpdateDue now by the store's
+	// clock).
 	UpdateDue bool
-	// Now is the clock Overdue and UpdateDue are judged by.
-	Now  time.Time
-	Sort CommitmentSort
+	Sort      CommitmentSort
 }
 
 // CommitmentPage is one page of a search's results and how many there are in all.
@@ -74,9 +73,9 @@ func closedStatuses() []string {
 	return out
 }
 
-// where returns the conditions of the search and their arguments. Every condition is on
+// where returns the conditions of the search at now and their arguments. Every condition is on
 // commitments c (lead organisations through a semi-join), so a count needs no other table.
-func (q CommitmentSearch) where() (string, pgx.NamedArgs) {
+func (q CommitmentSearch) where(now time.Time) (string, pgx.NamedArgs) {
 	args := pgx.NamedArgs{"plan": q.PlanID}
 	where := ` WHERE c.retired_at IS NULL AND c.plan_id = @plan`
 	if q.Text != "" {
@@ -128,12 +127,12 @@ func (q CommitmentSearch) where() (string, pgx.NamedArgs) {
 	}
 	if q.Overdue {
 		where += ` AND ` + overdueWhere
-		args["month"] = currentMonth(q.Now)
+		args["month"] = currentMonth(now)
 		args["closed"] = closedStatuses()
 	}
 	if q.UpdateDue {
 		where += ` AND ` + updateDueWhere
-		args["cutoff"] = tracker.UpdateDueCutoff(q.Now)
+		args["cutoff"] = tracker.UpdateDueCutoff(now)
 		args["closed"] = closedStatuses()
 	}
 	return where, args
@@ -160,7 +159,7 @@ func (q CommitmentSearch) orderBy() string {
 // their lead lines, and how many results there are in all. An offset beyond the results gives an
 // empty page with the true total.
 func (s *Store) SearchCommitments(ctx context.Context, q CommitmentSearch, limit, offset int) (CommitmentPage, error) {
-	where, args := q.where()
+	where, args := q.where(s.now())
 	args["limit"] = limit
 	args["offset"] = offset
 	var page CommitmentPage
@@ -179,13 +178,13 @@ func (s *Store) SearchCommitments(ctx context.Context, q CommitmentSearch, limit
 			return scanCommitmentWith(row, &page.Total)
 		})
 		if err != nil {
-			return CommitmentPage{}, fmt.Errorf("postgres: search commitments: %w", err)
+			return CommitmentPage{}, storeError("search commitments", err, nil)
 		}
 		if len(page.Commitments) == 0 && offset > 0 {
 			// No row carried the total: the page is past the end (on the first page, there are
 			// none).
 			if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM commitments c`+where, args).Scan(&page.Total); err != nil {
-				return CommitmentPage{}, fmt.Errorf("postgres: search commitments: %w", err)
+				return CommitmentPage{}, storeError("search commitments", err, nil)
 			}
 		}
 	} else {
@@ -202,7 +201,7 @@ func (s *Store) SearchCommitments(ctx context.Context, q CommitmentSearch, limit
 				return err
 			})
 		if err := s.pool.SendBatch(ctx, batch).Close(); err != nil {
-			return CommitmentPage{}, fmt.Errorf("postgres: search commitments: %w", err)
+			return CommitmentPage{}, storeError("search commitments", err, nil)
 		}
 	}
 	if err := loadLeads(ctx, s.pool, page.Commitments, false); err != nil {
@@ -227,17 +226,17 @@ type exportLead struct {
 // lines and the codes of the organisations they name, as rows arrive from the database: the
 // results are never all held in memory. It stops at fn's first error and returns it.
 func (s *Store) EachCommitment(ctx context.Context, q CommitmentSearch, fn func(tracker.Commitment) error) error {
-	where, args := q.where()
+	where, args := q.where(s.now())
 	rows, err := s.pool.Query(ctx, `SELECT `+commitmentColumns+`, `+exportLeads+commitmentFrom+where+q.orderBy(), args)
 	if err != nil {
-		return fmt.Errorf("postgres: export commitments: %w", err)
+		return storeError("export commitments", err, nil)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var leads []exportLead
 		c, err := scanCommitment(withExtra{rows, []any{&leads}})
 		if err != nil {
-			return fmt.Errorf("postgres: export commitments: %w", err)
+			return storeError("export commitments", err, nil)
 		}
 		for _, l := range leads {
 			line := tracker.LeadLine{Text: l.Line}
@@ -251,7 +250,7 @@ func (s *Store) EachCommitment(ctx context.Context, q CommitmentSearch, fn func(
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("postgres: export commitments: %w", err)
+		return storeError("export commitments", err, nil)
 	}
 	return nil
 }
@@ -295,6 +294,7 @@ type withExtra struct {
 	extra []any
 }
 
+// Scan scans the row into dest and then the extra destinations.
 func (w withExtra) Scan(dest ...any) error {
 	return w.CollectableRow.Scan(append(dest, w.extra...)...)
 }
@@ -371,7 +371,7 @@ func (s *Store) EachPublishedUpdate(ctx context.Context, f UpdateFilter, fn func
 		return fnErr
 	}
 	if err != nil {
-		return fmt.Errorf("postgres: export updates: %w", err)
+		return storeError("export updates", err, nil)
 	}
 	return nil
 }
@@ -386,7 +386,7 @@ func (s *Store) FeedUpdates(ctx context.Context, f UpdateFilter, limit int) ([]P
 		` AND u.published_at IS NOT NULL ORDER BY u.published_at DESC, u.id DESC LIMIT @limit`, args)
 	us, err := pgx.CollectRows(rows, scanPublishedUpdate)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: feed updates: %w", err)
+		return nil, storeError("feed updates", err, nil)
 	}
 	return us, nil
 }
@@ -398,17 +398,18 @@ type OpenData struct {
 	Version int64
 	// Changed is when the plan's open data last changed, as the rows' updated_at record it.
 	Changed time.Time
-	// UpdateDueChanged is the latest instant up to the cutoff given to OpenDataVersion at which a
+	// UpdateDueChanged is the latest instant up to OpenDataVersion's cutoff at which a
 	// commitment became due an update, or zero if none has: what a list filtered on "update due"
 	// depends on besides the data.
 	UpdateDueChanged time.Time
 }
 
-// OpenDataVersion returns the version of a plan's open data, for ETag and Last-Modified headers.
-// cutoff is tracker.UpdateDueCutoff of the request's time. It reads the data version first and
-// otherwise only indexes' ends and the plan's own row, so it is cheap at any size. It returns
-// tracker.ErrNotFound if there is no such plan.
-func (s *Store) OpenDataVersion(ctx context.Context, planID int64, cutoff time.Time) (OpenData, error) {
+// OpenDataVersion returns the version of a plan's open data, for ETag and Last-Modified headers,
+// with the cutoff of "update due" (tracker.UpdateDueCutoff) now by the store's clock. It reads the
+// data version first and otherwise only indexes' ends and the plan's own row, so it is cheap at
+// any size. It returns tracker.ErrNotFound if there is no such plan.
+func (s *Store) OpenDataVersion(ctx context.Context, planID int64) (OpenData, error) {
+	cutoff := tracker.UpdateDueCutoff(s.now())
 	var d OpenData
 	var changed [5]*time.Time
 	var lastPublished *time.Time
@@ -423,7 +424,7 @@ func (s *Store) OpenDataVersion(ctx context.Context, planID int64, cutoff time.T
 		FROM plans pl WHERE pl.id = $1`, planID, cutoff).
 		Scan(&d.Version, &changed[0], &changed[1], &changed[2], &changed[3], &changed[4], &lastPublished)
 	if err != nil {
-		return OpenData{}, notFound(err, fmt.Sprintf("open data version of plan %d", planID))
+		return OpenData{}, storeError(fmt.Sprintf("open data version of plan %d", planID), err, nil)
 	}
 	for _, t := range changed {
 		if t != nil && t.After(d.Changed) {
@@ -460,7 +461,7 @@ func (s *Store) ExpectedMonthCounts(ctx context.Context, planID, priorityID int6
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("postgres: expected month counts of plan %d: %w", planID, err)
+		return nil, storeError(fmt.Sprintf("expected month counts of plan %d", planID), err, nil)
 	}
 	return out, nil
 }
@@ -477,7 +478,7 @@ func (s *Store) LeadOrganisations(ctx context.Context, planID int64) ([]tracker.
 		ORDER BY o.name`, planID)
 	os, err := pgx.CollectRows(rows, scanOrganisation)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: lead organisations of plan %d: %w", planID, err)
+		return nil, storeError(fmt.Sprintf("lead organisations of plan %d", planID), err, nil)
 	}
 	return os, nil
 }

@@ -37,7 +37,7 @@ func newSearchFixture(t *testing.T, n int) *searchFixture {
 	ctx := context.Background()
 	pool := dbtest.Pool(t)
 	dbtest.GenerateCommitments(t, pool, n)
-	f := &searchFixture{store: postgres.New(pool), pool: pool, text: map[int64]string{}, orgs: map[string]int64{}, prios: map[int]int64{}}
+	f := &searchFixture{store: postgres.New(pool, postgres.WithClock(func() time.Time { return searchNow })), pool: pool, text: map[int64]string{}, orgs: map[string]int64{}, prios: map[int]int64{}}
 	var err error
 	if f.plan, err = f.store.CurrentPlan(ctx); err != nil {
 		t.Fatal(err)
@@ -110,7 +110,7 @@ func (f *searchFixture) oracle(q postgres.CommitmentSearch, orgCode string) []st
 		if q.DueFrom != nil && c.ExpectedBy().Before(*q.DueFrom) || q.DueTo != nil && q.DueTo.Before(c.ExpectedBy()) {
 			continue
 		}
-		if q.Overdue && !c.Overdue(q.Now) || q.UpdateDue && !c.UpdateDue(q.Now) {
+		if q.Overdue && !c.Overdue(searchNow) || q.UpdateDue && !c.UpdateDue(searchNow) {
 			continue
 		}
 		hits = append(hits, c)
@@ -182,7 +182,7 @@ func TestSearchCommitmentsCombinations(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			q := tt.q
-			q.PlanID, q.Now = f.plan.ID, searchNow
+			q.PlanID = f.plan.ID
 			want := f.oracle(q, tt.org)
 			if len(want) == 0 {
 				t.Fatalf("the oracle finds nothing: the case tests nothing")
@@ -226,7 +226,7 @@ func TestSearchCommitmentsCombinations(t *testing.T) {
 			}
 		})
 	}
-	page, err := f.store.SearchCommitments(ctx, postgres.CommitmentSearch{PlanID: f.plan.ID, Now: searchNow}, 25, 10000)
+	page, err := f.store.SearchCommitments(ctx, postgres.CommitmentSearch{PlanID: f.plan.ID}, 25, 10000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,7 +240,7 @@ func TestSearchCommitmentsCombinations(t *testing.T) {
 func TestSearchText(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	store := postgres.New(dbtest.Pool(t))
+	store := postgres.New(dbtest.Pool(t), postgres.WithClock(func() time.Time { return searchNow }))
 	plan, err := store.CurrentPlan(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -262,7 +262,7 @@ func TestSearchText(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
-			page, err := store.SearchCommitments(ctx, postgres.CommitmentSearch{PlanID: plan.ID, Text: tt.text, Now: searchNow, Sort: postgres.SortRelevance}, 25, 0)
+			page, err := store.SearchCommitments(ctx, postgres.CommitmentSearch{PlanID: plan.ID, Text: tt.text, Sort: postgres.SortRelevance}, 25, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -283,14 +283,14 @@ func TestSearchDocumentFollowsChanges(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pool := dbtest.Pool(t)
-	store := postgres.New(pool)
+	store := postgres.New(pool, postgres.WithClock(func() time.Time { return searchNow }))
 	plan, err := store.CurrentPlan(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	find := func(text string) []string {
 		t.Helper()
-		page, err := store.SearchCommitments(ctx, postgres.CommitmentSearch{PlanID: plan.ID, Text: text, Now: searchNow}, 25, 0)
+		page, err := store.SearchCommitments(ctx, postgres.CommitmentSearch{PlanID: plan.ID, Text: text}, 25, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -314,7 +314,7 @@ func TestSearchDocumentFollowsChanges(t *testing.T) {
 	if got := find("hippogriff"); got != nil {
 		t.Errorf("unpublished narratives are searchable: %v", got)
 	}
-	before, err := store.OpenDataVersion(ctx, plan.ID, searchNow)
+	before, err := store.OpenDataVersion(ctx, plan.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -326,7 +326,7 @@ func TestSearchDocumentFollowsChanges(t *testing.T) {
 	if got := find("hippogriffs"); !slices.Equal(got, []string{"4.4"}) {
 		t.Errorf("published narrative: search = %v, want [4.4]", got)
 	}
-	after, err := store.OpenDataVersion(ctx, plan.ID, searchNow)
+	after, err := store.OpenDataVersion(ctx, plan.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -367,7 +367,7 @@ func TestSearchRanksOwnWordsFirst(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pool := dbtest.Pool(t)
-	store := postgres.New(pool)
+	store := postgres.New(pool, postgres.WithClock(func() time.Time { return searchNow }))
 	plan, err := store.CurrentPlan(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -387,7 +387,7 @@ func TestSearchRanksOwnWordsFirst(t *testing.T) {
 	if _, err := pool.Exec(ctx, `UPDATE commitments SET deliver = deliver || ' A wyvern register.' WHERE id = $1`, c44.ID); err != nil {
 		t.Fatal(err)
 	}
-	q := postgres.CommitmentSearch{PlanID: plan.ID, Text: "wyverns", Sort: postgres.SortRelevance, Now: searchNow}
+	q := postgres.CommitmentSearch{PlanID: plan.ID, Text: "wyverns", Sort: postgres.SortRelevance}
 	page, err := store.SearchCommitments(ctx, q, 25, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -452,7 +452,7 @@ func TestFeedAndExportUpdatesArePublishedOnly(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pool := dbtest.Pool(t)
-	store := postgres.New(pool)
+	store := postgres.New(pool, postgres.WithClock(func() time.Time { return searchNow }))
 	plan, err := store.CurrentPlan(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -536,7 +536,7 @@ func TestSearchDocumentIsBounded(t *testing.T) {
 func TestEachPublishedUpdateReadsInChunks(t *testing.T) {
 	ctx := context.Background()
 	pool := dbtest.Pool(t)
-	store := postgres.New(pool)
+	store := postgres.New(pool, postgres.WithClock(func() time.Time { return searchNow }))
 	plan, err := store.CurrentPlan(ctx)
 	if err != nil {
 		t.Fatal(err)

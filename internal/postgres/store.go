@@ -1,16 +1,20 @@
 // Package postgres is Delivery Tracker's store: one Store over a PostgreSQL connection pool, with
 // the SQL beside each method, and the migrations runner.
+//
+// Every error a Store method returns has passed through one mapper (storeError): a missing record
+// is tracker.ErrNotFound, a violated constraint is the domain error it means, a database that
+// cannot be reached, is shutting down, is out of resources or did not answer in time is a
+// tracker.EUNAVAILABLE error, and anything else names the operation that failed. Each method's
+// comment names the domain errors it returns beyond these. Every write is one transaction at one
+// instant of the store's clock, and audited in it.
 package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
@@ -20,16 +24,38 @@ import (
 	"github.com/scottish-government/delivery-tracker/migrations"
 )
 
-// Store reads and writes everything Delivery Tracker keeps.
+// Store reads and writes everything Delivery Tracker keeps. Every time it writes or judges by
+// (when a change happened, whether a link has expired, which commitments are overdue) comes from
+// its one clock, and reaches SQL as an argument.
 type Store struct {
 	pool *pgxpool.Pool
 	now  func() time.Time
 }
 
-// New returns a Store over pool.
-func New(pool *pgxpool.Pool) *Store {
-	return &Store{pool: pool, now: time.Now}
+// Option changes how New builds a Store.
+type Option func(*Store)
+
+// WithClock gives the store the clock it takes the time from; the default is time.Now. Give the
+// server and the reminder worker the same clock.
+func WithClock(now func() time.Time) Option {
+	return func(s *Store) {
+		if now != nil {
+			s.now = now
+		}
+	}
 }
+
+// New returns a Store over pool.
+func New(pool *pgxpool.Pool, opts ...Option) *Store {
+	s := &Store{pool: pool, now: time.Now}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// Now returns the time by the store's clock.
+func (s *Store) Now() time.Time { return s.now() }
 
 // Pool returns the connection pool the store uses.
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
@@ -124,39 +150,13 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger) error
 	return nil
 }
 
-// Ping reports whether the database answers.
+// Ping reports whether the database answers. It returns an EUNAVAILABLE error if it does not.
 func (s *Store) Ping(ctx context.Context) error {
-	if err := s.pool.Ping(ctx); err != nil {
-		return fmt.Errorf("postgres: ping: %w", err)
-	}
-	return nil
-}
-
-// notFound turns pgx's no-rows error into tracker.ErrNotFound and wraps anything else.
-func notFound(err error, op string) error {
-	if errors.Is(err, pgx.ErrNoRows) {
-		return tracker.ErrNotFound
-	}
-	return fmt.Errorf("postgres: %s: %w", op, err)
-}
-
-// isUniqueViolation reports whether err is a unique constraint violation.
-func isUniqueViolation(err error) bool {
-	var pgErr *pgconn.PgError
-	return errors.As(err, &pgErr) && pgErr.Code == "23505"
+	return storeError("ping", s.pool.Ping(ctx), nil)
 }
 
 // currentMonth returns the first day of the month now falls in, in the UK: the boundary before
 // which a month has passed.
 func currentMonth(now time.Time) time.Time {
 	return tracker.CurrentMonth(now).First()
-}
-
-// constraintName returns the name of the constraint a PostgreSQL error is about, or "".
-func constraintName(err error) string {
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) {
-		return pgErr.ConstraintName
-	}
-	return ""
 }

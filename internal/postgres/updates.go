@@ -59,8 +59,5 @@ func (s *Store) PublishedUpdates(ctx context.Context, commitmentID int64) ([]tra
 	rows, _ := s.pool.Query(ctx, `SELECT `+updateColumns+updateFrom+`
 		WHERE u.commitment_id = $1 AND u.state = 'published'`+publishedOrder, commitmentID)
 	us, err := pgx.CollectRows(rows, scanUpdate)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: published updates of commitment %d: %w", commitmentID, err)
-	}
-	return us, nil
+	return us, storeError(fmt.Sprintf("published updates of commitment %d", commitmentID), err, nil)
 }

@@ -117,9 +117,11 @@ func TestChangeRoleChecksVersion(t *testing.T) {
 func TestTokens(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	store := postgres.New(dbtest.Pool(t))
 	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
-	u, token, err := store.InviteUser(ctx, cli, postgres.NewUser{Email: "p@x.scot", Name: "P", Role: tracker.RoleStaff}, now)
+	store, clock := storeAt(dbtest.Pool(t), now)
+	// at sets the clock to t for the call that follows.
+	at := func(t time.Time) *postgres.Store { clock.Set(t); return store }
+	u, token, err := at(now).InviteUser(ctx, cli, postgres.NewUser{Email: "p@x.scot", Name: "P", Role: tracker.RoleStaff})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,20 +132,20 @@ func TestTokens(t *testing.T) {
 	if err := store.Pool().QueryRow(ctx, `SELECT count(*) FROM account_tokens WHERE token_hash::text LIKE '%' || $1 || '%'`, token).Scan(&stored); err != nil || stored != 0 {
 		t.Errorf("the token itself is stored (%d, %v)", stored, err)
 	}
-	la, err := store.Token(ctx, token, now.Add(7*24*time.Hour-time.Second))
+	la, err := at(now.Add(7*24*time.Hour-time.Second)).Token(ctx, token)
 	if err != nil || la.Purpose != tracker.TokenInvite || la.User == nil || la.User.ID != u.ID {
 		t.Errorf("Token within 7 days = %+v, %v", la, err)
 	}
-	if _, err := store.Token(ctx, token, now.Add(7*24*time.Hour)); err != tracker.ErrLinkInvalid {
+	if _, err := at(now.Add(7*24*time.Hour)).Token(ctx, token); err != tracker.ErrLinkInvalid {
 		t.Errorf("Token after 7 days = %v, want ErrLinkInvalid", err)
 	}
-	if _, err := store.Token(ctx, "not-a-token", now); err != tracker.ErrLinkInvalid {
+	if _, err := at(now).Token(ctx, "not-a-token"); err != tracker.ErrLinkInvalid {
 		t.Errorf("Token(unknown) = %v, want ErrLinkInvalid", err)
 	}
-	if _, err := store.SetPasswordWithToken(ctx, cli, token, "$argon2id$h", now.Add(time.Hour)); err != nil {
+	if _, err := at(now.Add(time.Hour)).SetPasswordWithToken(ctx, cli, token, "$argon2id$h"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.SetPasswordWithToken(ctx, cli, token, "$argon2id$h2", now.Add(time.Hour)); err != tracker.ErrLinkInvalid {
+	if _, err := at(now.Add(time.Hour)).SetPasswordWithToken(ctx, cli, token, "$argon2id$h2"); err != tracker.ErrLinkInvalid {
 		t.Errorf("second use = %v, want ErrLinkInvalid", err)
 	}
 	got, hash, err := store.Credentials(ctx, "p@x.scot")
@@ -152,21 +154,21 @@ func TestTokens(t *testing.T) {
 	}
 
 	// A new reset link makes the older one useless; a reset link lasts an hour.
-	r1, err := store.CreateToken(ctx, cli, tracker.TokenReset, &u.ID, now)
+	r1, err := at(now).CreateToken(ctx, cli, tracker.TokenReset, &u.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r2, err := store.CreateToken(ctx, cli, tracker.TokenReset, &u.ID, now)
+	r2, err := at(now).CreateToken(ctx, cli, tracker.TokenReset, &u.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.Token(ctx, r1, now); err != tracker.ErrLinkInvalid {
+	if _, err := at(now).Token(ctx, r1); err != tracker.ErrLinkInvalid {
 		t.Errorf("superseded reset link = %v, want ErrLinkInvalid", err)
 	}
-	if _, err := store.Token(ctx, r2, now.Add(time.Hour)); err != tracker.ErrLinkInvalid {
+	if _, err := at(now.Add(time.Hour)).Token(ctx, r2); err != tracker.ErrLinkInvalid {
 		t.Errorf("reset link after an hour = %v, want ErrLinkInvalid", err)
 	}
-	if _, err := store.Token(ctx, r2, now.Add(59*time.Minute)); err != nil {
+	if _, err := at(now.Add(59*time.Minute)).Token(ctx, r2); err != nil {
 		t.Errorf("reset link within the hour = %v", err)
 	}
 }
@@ -174,28 +176,30 @@ func TestTokens(t *testing.T) {
 func TestFirstAdmin(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	store := postgres.New(dbtest.Pool(t))
 	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	store, clock := storeAt(dbtest.Pool(t), now)
 	if ok, err := store.HasAdmin(ctx); ok || err != nil {
 		t.Fatalf("HasAdmin on a new database = %v, %v", ok, err)
 	}
-	t1, err := store.CreateToken(ctx, cli, tracker.TokenFirstAdmin, nil, now)
+	t1, err := store.CreateToken(ctx, cli, tracker.TokenFirstAdmin, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t2, err := store.CreateToken(ctx, cli, tracker.TokenFirstAdmin, nil, now)
+	t2, err := store.CreateToken(ctx, cli, tracker.TokenFirstAdmin, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.CreateFirstAdmin(ctx, cli, t1, postgres.NewUser{Email: "a@x.scot", Name: "A", Role: tracker.RolePartner, OrganisationCode: "NES"}, now.Add(24*time.Hour)); err != tracker.ErrLinkInvalid {
+	clock.Set(now.Add(24 * time.Hour))
+	if _, err := store.CreateFirstAdmin(ctx, cli, t1, postgres.NewUser{Email: "a@x.scot", Name: "A", Role: tracker.RolePartner, OrganisationCode: "NES"}); err != tracker.ErrLinkInvalid {
 		t.Errorf("after 24 hours = %v, want ErrLinkInvalid", err)
 	}
-	a, err := store.CreateFirstAdmin(ctx, cli, t1, postgres.NewUser{Email: "a@x.scot", Name: "A", Role: tracker.RolePartner, OrganisationCode: "NES"}, now)
+	clock.Set(now)
+	a, err := store.CreateFirstAdmin(ctx, cli, t1, postgres.NewUser{Email: "a@x.scot", Name: "A", Role: tracker.RolePartner, OrganisationCode: "NES"})
 	if err != nil || a.Role != tracker.RoleAdmin || a.OrganisationID != nil {
 		t.Fatalf("CreateFirstAdmin = %+v, %v", a, err)
 	}
 	// Once an admin exists, no other first-admin link works.
-	if _, err := store.CreateFirstAdmin(ctx, cli, t2, postgres.NewUser{Email: "b@x.scot", Name: "B"}, now); err != tracker.ErrLinkInvalid {
+	if _, err := store.CreateFirstAdmin(ctx, cli, t2, postgres.NewUser{Email: "b@x.scot", Name: "B"}); err != tracker.ErrLinkInvalid {
 		t.Errorf("second first admin = %v, want ErrLinkInvalid", err)
 	}
 }

@@ -35,13 +35,19 @@ func TestDataVersionFollowsEveryCommittedChange(t *testing.T) {
 		{"commitment", []string{`UPDATE commitments SET status = 'at_risk' WHERE ref = '4.4'`}},
 		{"lead line", []string{`UPDATE commitment_leads SET line = line || '.' WHERE position = 1`}},
 		{"lead organisation", []string{`DELETE FROM commitment_lead_organisations WHERE position = 2`}},
-		{"update", []string{`INSERT INTO updates (commitment_id, state, status, narrative)
-			SELECT id, 'draft', 'on_track', 'A draft' FROM commitments WHERE ref = '4.4'`}},
+		{"published update", []string{`INSERT INTO updates (commitment_id, state, status, narrative, published_at)
+			SELECT id, 'published', 'on_track', 'Published', now() FROM commitments WHERE ref = '4.4'`}},
+		{"update becoming published", []string{
+			`INSERT INTO updates (commitment_id, state, status, narrative, submitted_at)
+			 SELECT id, 'submitted', 'on_track', 'Submitted', now() FROM commitments WHERE ref = '4.3'`,
+			`UPDATE updates SET state = 'published', published_at = now() WHERE state = 'submitted'`,
+		}},
 		// Many statements over many rows in one transaction still count as one change.
 		{"several tables", []string{
 			`UPDATE commitments SET version = version + 1`,
 			`UPDATE priorities SET version = version + 1`,
-			`UPDATE updates SET narrative = 'edited' WHERE state = 'draft'`,
+			`INSERT INTO updates (commitment_id, state, status, narrative, published_at)
+			 SELECT id, 'published', 'on_track', 'Published', now() FROM commitments WHERE ref LIKE '4.%'`,
 		}},
 	}
 	for _, c := range changes {
@@ -80,6 +86,36 @@ func TestDataVersionFollowsEveryCommittedChange(t *testing.T) {
 			t.Errorf("version after a rolled back change = %d, want %d", got, before)
 		}
 	})
+
+	// Work the public does not see leaves the version alone: anyone could otherwise tell from
+	// the public pages' ETags when it happens.
+	unseen := []struct {
+		name string
+		sql  string
+	}{
+		{"draft", `INSERT INTO updates (commitment_id, state, status, narrative)
+			SELECT id, 'draft', 'on_track', 'A draft' FROM commitments WHERE ref = '4.1'`},
+		{"draft edited", `UPDATE updates SET narrative = 'edited' WHERE state = 'draft'`},
+		{"submitted", `UPDATE updates SET state = 'submitted', submitted_at = now() WHERE state = 'draft'`},
+		{"returned", `UPDATE updates SET state = 'returned', review_note = 'More', returned_at = now() WHERE state = 'submitted'`},
+		{"draft deleted", `DELETE FROM updates WHERE state = 'returned'`},
+		{"account", `INSERT INTO users (email, name, role) VALUES ('v@example.scot', 'V', 'staff')`},
+		{"account changed", `UPDATE users SET name = 'W', last_sign_in_at = now()`},
+		{"session", `INSERT INTO sessions (token, data, expiry) VALUES ('t', '\x00', now() + interval '1 hour')`},
+		{"throttle", `INSERT INTO sign_in_throttle (key, failures, last_failure) VALUES ('k', 1, now())`},
+		{"audit", `INSERT INTO audit_log (action) VALUES ('sign_in')`},
+	}
+	for _, c := range unseen {
+		t.Run(c.name, func(t *testing.T) {
+			before := version()
+			if _, err := pool.Exec(ctx, c.sql); err != nil {
+				t.Fatal(err)
+			}
+			if got := version(); got != before {
+				t.Errorf("version after an unpublished change = %d, want %d as before", got, before)
+			}
+		})
+	}
 
 	t.Run("no change", func(t *testing.T) {
 		before := version()

@@ -18,9 +18,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/scottish-government/delivery-tracker/internal/mail"
+	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
-	"github.com/scottish-government/delivery-tracker/web"
 )
 
 // Defaults of a Worker.
@@ -42,8 +42,6 @@ type Worker struct {
 	Mailer mail.Mailer
 	// BaseURL is the portal's public address, for links in the emails.
 	BaseURL string
-	// Now returns the current time; nil means time.Now.
-	Now func() time.Time
 	// Interval is the time between passes; zero means DefaultInterval.
 	Interval time.Duration
 	// MaxAttempts is how often sending an email is tried before it is marked failed; zero means
@@ -52,12 +50,8 @@ type Worker struct {
 	Logger      *slog.Logger
 }
 
-func (w *Worker) now() time.Time {
-	if w.Now != nil {
-		return w.Now()
-	}
-	return time.Now()
-}
+// now returns the time by the store's clock, which the outbox also judges by.
+func (w *Worker) now() time.Time { return w.Store.Now() }
 
 func (w *Worker) logger() *slog.Logger {
 	if w.Logger != nil {
@@ -165,7 +159,7 @@ func (w *Worker) Queue(ctx context.Context) (int, error) {
 func (w *Worker) Deliver(ctx context.Context) (int, error) {
 	n := 0
 	for n < batch {
-		found, err := w.Store.DeliverNext(ctx, w.now(), w.deliver)
+		found, err := w.Store.DeliverNext(ctx, w.deliver)
 		if err != nil || !found {
 			return n, err
 		}
@@ -235,11 +229,11 @@ func Body(baseURL string, plan tracker.Plan, r tracker.Round, m tracker.Reminder
 	for _, c := range o.Missing {
 		fmt.Fprintf(&b, "%s %s\n", c.Ref, c.Deliver)
 		if plan.IsCurrent {
-			fmt.Fprintf(&b, "%s\n", baseURL+web.ReportPath(c.Ref))
+			fmt.Fprintf(&b, "%s\n", baseURL+paths.Report(c.Ref))
 		}
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(&b, "Sign in to report progress: %s\n\n", baseURL+web.ReportListPath)
+	fmt.Fprintf(&b, "Sign in to report progress: %s\n\n", baseURL+paths.ReportList)
 	b.WriteString("If someone else in your organisation has reported already, you can ignore this email.\n\n")
 	b.WriteString("Delivery Tracker\n")
 	return b.String()

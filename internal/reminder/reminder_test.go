@@ -20,11 +20,12 @@ var london, _ = time.LoadLocation("Europe/London")
 
 // setup opens a round on the seeded plan, due 15 December 2026 with reminders 7 days before and
 // 3 days after, and makes partner accounts: two of NES (which leads 4.1 and 4.3, both open), one of
-// CIVTECH (4.5), one of SSSC (only 4.2, delivered) and a disabled one of NES.
-func setup(t *testing.T) (*postgres.Store, tracker.Round) {
+// CIVTECH (4.5), one of SSSC (only 4.2, delivered) and a disabled one of NES. The store, and so
+// the workers over it, take the time from now.
+func setup(t *testing.T, now func() time.Time) (*postgres.Store, tracker.Round) {
 	t.Helper()
 	ctx := context.Background()
-	store := postgres.New(dbtest.Pool(t))
+	store := postgres.New(dbtest.Pool(t), postgres.WithClock(now))
 	plan, err := store.CurrentPlan(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -66,13 +67,13 @@ func recipients(ms []mail.Message) []string {
 // of its own, several passes each: every partner who should be reminded gets exactly one email.
 func TestTwoWorkersSendEachReminderOnce(t *testing.T) {
 	t.Parallel()
-	store, _ := setup(t)
-	ctx := context.Background()
 	now := time.Date(2026, 12, 8, 9, 0, 0, 0, london) // 7 days before the deadline
+	store, _ := setup(t, func() time.Time { return now })
+	ctx := context.Background()
 	var mailers [2]mail.Recorder
 	var wg sync.WaitGroup
 	for i := range mailers {
-		w := &reminder.Worker{Store: store, Mailer: &mailers[i], BaseURL: "https://tracker.example", Now: func() time.Time { return now }}
+		w := &reminder.Worker{Store: store, Mailer: &mailers[i], BaseURL: "https://tracker.example"}
 		for range 3 {
 			wg.Go(func() {
 				if _, _, err := w.RunOnce(ctx); err != nil {
@@ -118,7 +119,7 @@ func TestTwoWorkersSendEachReminderOnce(t *testing.T) {
 	}
 	now = time.Date(2026, 12, 18, 9, 0, 0, 0, london)
 	var later mail.Recorder
-	w := &reminder.Worker{Store: store, Mailer: &later, BaseURL: "https://tracker.example", Now: func() time.Time { return now }}
+	w := &reminder.Worker{Store: store, Mailer: &later, BaseURL: "https://tracker.example"}
 	if _, _, err := w.RunOnce(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -133,10 +134,9 @@ func TestTwoWorkersSendEachReminderOnce(t *testing.T) {
 
 func TestWithoutSMTPTheOutboxShowsWhatWouldHaveBeenSent(t *testing.T) {
 	t.Parallel()
-	store, r := setup(t)
+	store, r := setup(t, func() time.Time { return time.Date(2026, 12, 9, 9, 0, 0, 0, london) })
 	ctx := context.Background()
-	w := &reminder.Worker{Store: store, BaseURL: "https://tracker.example",
-		Now: func() time.Time { return time.Date(2026, 12, 9, 9, 0, 0, 0, london) }}
+	w := &reminder.Worker{Store: store, BaseURL: "https://tracker.example"}
 	queued, delivered, err := w.RunOnce(ctx)
 	if err != nil || queued != 3 || delivered != 3 {
 		t.Fatalf("RunOnce = %d queued, %d delivered, %v; want 3 and 3", queued, delivered, err)
@@ -154,11 +154,11 @@ func TestWithoutSMTPTheOutboxShowsWhatWouldHaveBeenSent(t *testing.T) {
 
 func TestFailedSendsAreRetriedThenMarkedFailed(t *testing.T) {
 	t.Parallel()
-	store, _ := setup(t)
-	ctx := context.Background()
 	now := time.Date(2026, 12, 9, 9, 0, 0, 0, london)
+	store, _ := setup(t, func() time.Time { return now })
+	ctx := context.Background()
 	relay := &mail.Recorder{Err: errors.New("relay refused")}
-	w := &reminder.Worker{Store: store, Mailer: relay, Now: func() time.Time { return now }, MaxAttempts: 2}
+	w := &reminder.Worker{Store: store, Mailer: relay, MaxAttempts: 2}
 	if _, _, err := w.RunOnce(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -189,11 +189,10 @@ func TestFailedSendsAreRetriedThenMarkedFailed(t *testing.T) {
 
 func TestRunSendsUntilStopped(t *testing.T) {
 	t.Parallel()
-	store, _ := setup(t)
+	store, _ := setup(t, func() time.Time { return time.Date(2026, 12, 9, 9, 0, 0, 0, london) })
 	ctx, cancel := context.WithCancel(context.Background())
 	var relay mail.Recorder
-	w := &reminder.Worker{Store: store, Mailer: &relay, Interval: 10 * time.Millisecond,
-		Now: func() time.Time { return time.Date(2026, 12, 9, 9, 0, 0, 0, london) }}
+	w := &reminder.Worker{Store: store, Mailer: &relay, Interval: 10 * time.Millisecond}
 	done := make(chan struct{})
 	go func() { w.Run(ctx); close(done) }()
 	waitCtx, stop := context.WithTimeout(ctx, time.Minute)

@@ -1,9 +1,11 @@
 package server
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/scottish-government/delivery-tracker/internal/password"
+	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 	"github.com/scottish-government/delivery-tracker/web"
 )
@@ -23,7 +25,8 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 	if current == "" {
 		v.Errors = append(v.Errors, web.FieldError{Field: "current", Message: "Enter your current password"})
 	} else {
-		until, err := s.store.ThrottledUntil(ctx, rules, s.now())
+		// Counted before the password is checked, as at sign-in.
+		until, err := s.store.TakeAttempt(ctx, rules, s.now())
 		if err != nil {
 			s.error(w, r, err)
 			return
@@ -32,14 +35,26 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 		if until.IsZero() {
 			_, hash, err := s.store.Credentials(ctx, u.Email)
 			if err != nil {
+				s.returnAttempt(ctx, rules)
 				s.error(w, r, err)
 				return
 			}
 			if hash != "" {
-				ok, _ = password.Verify(current, hash)
+				ok, err = s.hashing.Verify(ctx, current, hash)
+				if err != nil && !errors.Is(err, password.ErrMalformed) {
+					s.returnAttempt(ctx, rules)
+					s.hashError(w, r, err)
+					return
+				}
 			}
-			if !ok {
-				if _, err := s.store.RecordFailure(ctx, rules, s.now()); err != nil {
+			if ok {
+				// A right password starts the account's counts again and does not count
+				// against the address, as at sign-in.
+				if err := s.store.ClearThrottle(ctx, rules[:2]); err != nil {
+					s.error(w, r, err)
+					return
+				}
+				if err := s.store.ReturnAttempt(ctx, rules[2:]); err != nil {
 					s.error(w, r, err)
 					return
 				}
@@ -63,9 +78,9 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, web.AccountPage(s.layout(r), v))
 		return
 	}
-	hash, err := password.Hash(pw, s.pw)
+	hash, err := s.hashing.Hash(ctx, pw, s.pw)
 	if err != nil {
-		s.error(w, r, err)
+		s.hashError(w, r, err)
 		return
 	}
 	if err := s.store.SetPassword(ctx, s.actor(r), u.ID, hash); err != nil {
@@ -81,10 +96,6 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	if err := s.store.ClearThrottle(ctx, rules[:2]); err != nil {
-		s.error(w, r, err)
-		return
-	}
 	s.flash(r, "Your password has been changed. You have been signed out everywhere else.")
-	http.Redirect(w, r, "/account", http.StatusSeeOther)
+	http.Redirect(w, r, paths.Account, http.StatusSeeOther)
 }

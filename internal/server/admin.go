@@ -4,13 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/scottish-government/delivery-tracker/internal/mail"
+	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 	"github.com/scottish-government/delivery-tracker/web"
@@ -88,7 +88,7 @@ func (s *Server) invite(w http.ResponseWriter, r *http.Request) {
 	v.Errors = append(v.Errors, checkRole(v.Form, orgs)...)
 	if len(v.Errors) == 0 {
 		u, token, err := s.store.InviteUser(ctx, s.actor(r), postgres.NewUser{Email: v.Form.Email, Name: v.Form.Name,
-			Role: tracker.Role(v.Form.Role), OrganisationCode: v.Form.Organisation}, s.now())
+			Role: tracker.Role(v.Form.Role), OrganisationCode: v.Form.Organisation})
 		switch {
 		case tracker.ErrorCode(err) == tracker.ECONFLICT:
 			v.Errors = append(v.Errors, web.FieldError{Field: "email", Message: tracker.ErrorMessage(err)})
@@ -122,7 +122,7 @@ func (s *Server) showLink(w http.ResponseWriter, r *http.Request, u tracker.User
 
 // setPasswordURL is the full address of a single-use link.
 func (s *Server) setPasswordURL(token string) string {
-	return s.baseURL + "/set-password?token=" + url.QueryEscape(token)
+	return paths.SetPasswordLink(s.baseURL, token)
 }
 
 // linkMessage is the email that carries a single-use link.
@@ -197,7 +197,7 @@ func (s *Server) changeRole(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.flash(r, fmt.Sprintf("%s is now %s.", changed.Name, roleDescription(changed)))
-	http.Redirect(w, r, web.UserPath(u.ID), http.StatusSeeOther)
+	http.Redirect(w, r, paths.User(u.ID), http.StatusSeeOther)
 }
 
 func roleDescription(u tracker.User) string {
@@ -252,7 +252,7 @@ func (s *Server) setDisabled(disabled bool) http.HandlerFunc {
 		} else {
 			s.flash(r, changed.Name+"’s account is enabled. They can sign in again.")
 		}
-		http.Redirect(w, r, web.UserPath(u.ID), http.StatusSeeOther)
+		http.Redirect(w, r, paths.User(u.ID), http.StatusSeeOther)
 	}
 }
 
@@ -272,7 +272,7 @@ func (s *Server) createLink(w http.ResponseWriter, r *http.Request) {
 	if !u.HasPassword {
 		purpose = tracker.TokenInvite
 	}
-	token, err := s.store.CreateToken(r.Context(), s.actor(r), purpose, &u.ID, s.now())
+	token, err := s.store.CreateToken(r.Context(), s.actor(r), purpose, &u.ID)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -302,7 +302,7 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) {
 	v.Total = total
 	v.Pages = (total + auditPageSize - 1) / auditPageSize
 	v.PageURL = func(page int) string {
-		p := web.AuditPath(v.Actor, v.RecordType, v.RecordID)
+		p := paths.Audit(v.Actor, v.RecordType, v.RecordID)
 		sep := "?"
 		if strings.Contains(p, "?") {
 			sep = "&"

@@ -6,10 +6,12 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
 	"github.com/scottish-government/delivery-tracker/internal/password"
+	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 	"github.com/scottish-government/delivery-tracker/web"
@@ -55,13 +57,27 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		email = strings.ToValidUTF8(email, "")
 	}
 
+	// A slot of the hashing limiter is held from before the attempt is counted until the
+	// password is checked, so that sign-ins beyond the limit are turned away at once with a 503,
+	// uncounted and without touching the database.
+	acquired, err := s.hashing.Acquire(ctx)
+	if err != nil {
+		s.hashError(w, r, err)
+		return
+	}
+	release := sync.OnceFunc(acquired)
+	defer release()
+
+	// The attempt is counted before the password is checked, so that attempts sent at once are
+	// throttled like attempts sent one after another.
 	rules := tracker.SignInThrottle(email, s.clientAddr(r))
-	until, err := s.store.ThrottledUntil(ctx, rules, s.now())
+	until, err := s.store.TakeAttempt(ctx, rules, s.now())
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
 	if !until.IsZero() {
+		release()
 		s.signInThrottled(w, r, v, until)
 		return
 	}
@@ -72,6 +88,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	case tracker.ErrorCode(err) == tracker.ENOTFOUND:
 		reason, hash = "unknown email", s.dummyHash()
 	case err != nil:
+		s.returnAttempt(ctx, rules)
 		s.error(w, r, err)
 		return
 	case hash == "":
@@ -88,21 +105,27 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	case reason == "" && u.Disabled():
 		reason = "account disabled"
 	}
-	if reason != "" {
-		s.signInFailure(w, r, v, u, reason, rules)
-		return
-	}
-	if err := s.store.ClearThrottle(ctx, rules[:2]); err != nil {
-		s.error(w, r, err)
-		return
-	}
-
 	newHash := ""
-	if password.NeedsRehash(hash, s.pw) {
+	if reason == "" && password.NeedsRehash(hash, s.pw) {
 		if newHash, err = password.Hash(pw, s.pw); err != nil {
 			s.error(w, r, err)
 			return
 		}
+	}
+	release()
+	if reason != "" {
+		s.signInFailure(w, r, v, u, reason)
+		return
+	}
+	// The account's counts start again; the address's forgets this attempt, so that the people
+	// of an office that shares an address are not throttled for signing in.
+	if err := s.store.ClearThrottle(ctx, rules[:2]); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if err := s.store.ReturnAttempt(ctx, rules[2:]); err != nil {
+		s.error(w, r, err)
+		return
 	}
 	if err := s.startSession(ctx, u); err != nil {
 		s.error(w, r, err)
@@ -120,14 +143,9 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
-// signInFailure counts and audits a failed sign-in and shows the form again with the one message
-// for every failure, or the throttling message when this failure locks the account or address.
-func (s *Server) signInFailure(w http.ResponseWriter, r *http.Request, v web.SignInView, u tracker.User, reason string, rules []tracker.ThrottleRule) {
-	until, err := s.store.RecordFailure(r.Context(), rules, s.now())
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
+// signInFailure audits a failed sign-in, already counted, and shows the form again with the one
+// message for every failure.
+func (s *Server) signInFailure(w http.ResponseWriter, r *http.Request, v web.SignInView, u tracker.User, reason string) {
 	entry := postgres.AuditEntry{Action: "sign_in.failed", RecordType: "user",
 		Details: map[string]any{"email": auditEmail(v.Email), "reason": reason}}
 	if u.ID != 0 {
@@ -138,10 +156,6 @@ func (s *Server) signInFailure(w http.ResponseWriter, r *http.Request, v web.Sig
 		return
 	}
 	s.logger.InfoContext(r.Context(), "sign-in failed", "reason", reason, "user_id", u.ID)
-	if !until.IsZero() {
-		s.throttledPage(w, r, v, until)
-		return
-	}
 	v.Errors = []web.FieldError{{Field: "email", Message: signInFailed}}
 	s.render(w, r, http.StatusUnauthorized, web.SignInPage(s.layout(r), v))
 }
@@ -173,19 +187,24 @@ func (s *Server) throttledPage(w http.ResponseWriter, r *http.Request, v web.Sig
 
 func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	if u := s.user(r); u != nil {
-		if err := s.store.Audit(ctx, s.actor(r), postgres.AuditEntry{Action: "sign_out", RecordType: "user", RecordID: userRef(u.ID)}); err != nil {
-			s.error(w, r, err)
-			return
-		}
+	u := s.user(r)
+	if u == nil {
+		// Nobody to sign out: no session is touched, and none is made.
+		http.Redirect(w, r, paths.Home, http.StatusSeeOther)
+		return
 	}
-	// Destroy deletes the session; the message below starts a new one, with a new token.
+	if err := s.store.Audit(ctx, s.actor(r), postgres.AuditEntry{Action: "sign_out", RecordType: "user", RecordID: userRef(u.ID)}); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	// Destroy deletes the session and its cookie; the message goes in a cookie of its own, so
+	// that no new session is made for it.
 	if err := s.sessions.Destroy(ctx); err != nil {
 		s.error(w, r, err)
 		return
 	}
-	s.sessions.Put(ctx, sessionFlash, "You have signed out.")
-	http.Redirect(w, r, "/", http.StatusSeeOther)
+	s.notice(r, noticeSignedOut)
+	http.Redirect(w, r, paths.Home, http.StatusSeeOther)
 }
 
 // setPasswordForm shows the form reached by a single-use link. Showing it does not use the link.
@@ -194,7 +213,7 @@ func (s *Server) setPasswordForm(w http.ResponseWriter, r *http.Request) {
 	// The token is in the address: no other site may see it in a Referer.
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	token := r.URL.Query().Get("token")
-	la, err := s.store.Token(r.Context(), token, s.now())
+	la, err := s.store.Token(r.Context(), token)
 	if err != nil {
 		s.linkError(w, r, err)
 		return
@@ -215,7 +234,7 @@ func (s *Server) setPassword(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	token := r.PostFormValue("token")
-	la, err := s.store.Token(ctx, token, s.now())
+	la, err := s.store.Token(ctx, token)
 	if err != nil {
 		s.linkError(w, r, err)
 		return
@@ -244,17 +263,17 @@ func (s *Server) setPassword(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, web.SetPasswordPage(s.layout(r), v))
 		return
 	}
-	hash, err := password.Hash(pw, s.pw)
+	hash, err := s.hashing.Hash(ctx, pw, s.pw)
 	if err != nil {
-		s.error(w, r, err)
+		s.hashError(w, r, err)
 		return
 	}
 	actor := tracker.Actor{RemoteAddr: s.clientAddr(r), Label: "single-use link"}
 	var u tracker.User
 	if la.Purpose == tracker.TokenFirstAdmin {
-		u, err = s.store.CreateFirstAdmin(ctx, actor, token, postgres.NewUser{Email: v.Email, Name: v.Name, PasswordHash: hash}, s.now())
+		u, err = s.store.CreateFirstAdmin(ctx, actor, token, postgres.NewUser{Email: v.Email, Name: v.Name, PasswordHash: hash})
 	} else {
-		u, err = s.store.SetPasswordWithToken(ctx, actor, token, hash, s.now())
+		u, err = s.store.SetPasswordWithToken(ctx, actor, token, hash)
 	}
 	if tracker.ErrorCode(err) == tracker.ECONFLICT && la.User == nil {
 		v.Errors = []web.FieldError{{Field: "email", Message: tracker.ErrorMessage(err)}}
@@ -279,8 +298,8 @@ func (s *Server) setPassword(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.flash(r, "Your password has been set. Sign in with your email address and new password.")
-	http.Redirect(w, r, "/sign-in", http.StatusSeeOther)
+	s.notice(r, noticePasswordSet)
+	http.Redirect(w, r, paths.SignIn, http.StatusSeeOther)
 }
 
 func userRef(id int64) string { return postgres.UserRef(id) }
@@ -294,8 +313,9 @@ func (s *Server) forgotPasswordForm(w http.ResponseWriter, r *http.Request) {
 }
 
 // forgotPassword sends a password reset link to the address, if an active account has it. The
-// answer is the same, and as quick, whether or not one does: the account is looked up and the
-// email sent after the response.
+// answer is the same, and as quick, whether or not one does: the request is counted against the
+// address (whether or not an account has it) before the answer, and the account is looked up
+// and the email sent after it.
 func (s *Server) forgotPassword(w http.ResponseWriter, r *http.Request) {
 	if s.mailer == nil {
 		s.notFound(w, r)
@@ -309,29 +329,32 @@ func (s *Server) forgotPassword(w http.ResponseWriter, r *http.Request) {
 	}
 	addr := s.clientAddr(r)
 	now := s.now()
-	ctx := context.WithoutCancel(r.Context())
-	go func() {
-		ctx, cancel := context.WithTimeout(ctx, time.Minute)
-		defer cancel()
-		if err := s.sendResetLink(ctx, v.Email, addr, now); err != nil {
-			s.logger.ErrorContext(ctx, "password reset", "err", err)
-		}
-	}()
+	// Counted before anything is sent, so that requests sent at once are limited like requests
+	// sent one after another. One refused gets the same answer.
+	until, err := s.store.TakeAttempt(r.Context(), tracker.ResetThrottle(v.Email, addr), now)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if until.IsZero() {
+		ctx := context.WithoutCancel(r.Context())
+		go func() {
+			ctx, cancel := context.WithTimeout(ctx, time.Minute)
+			defer cancel()
+			if err := s.sendResetLink(ctx, v.Email, addr, now); err != nil {
+				s.logger.ErrorContext(ctx, "password reset", "err", err)
+			}
+		}()
+	} else {
+		s.logger.WarnContext(r.Context(), "password reset throttled", "until", until)
+	}
 	s.render(w, r, http.StatusOK, web.ResetSentPage(s.layout(r), v.Email))
 }
 
 // sendResetLink emails a reset link (or, to a user who has not set a password yet, a new
-// invitation) to the active account with the address, unless the address or the client has
-// asked too often.
+// invitation) to the active account with the address. The request has already been let through
+// the reset throttle.
 func (s *Server) sendResetLink(ctx context.Context, email, addr string, now time.Time) error {
-	rules := tracker.ResetThrottle(email, addr)
-	until, err := s.store.ThrottledUntil(ctx, rules, now)
-	if err != nil || !until.IsZero() {
-		return err
-	}
-	if _, err := s.store.RecordFailure(ctx, rules, now); err != nil {
-		return err
-	}
 	u, err := s.store.UserByEmail(ctx, email)
 	if tracker.ErrorCode(err) == tracker.ENOTFOUND || (err == nil && u.Disabled()) {
 		return nil
@@ -343,7 +366,7 @@ func (s *Server) sendResetLink(ctx context.Context, email, addr string, now time
 	if !u.HasPassword {
 		purpose = tracker.TokenInvite
 	}
-	token, err := s.store.CreateToken(ctx, tracker.Actor{RemoteAddr: addr, Label: "password reset request"}, purpose, &u.ID, now)
+	token, err := s.store.CreateToken(ctx, tracker.Actor{RemoteAddr: addr, Label: "password reset request"}, purpose, &u.ID)
 	if err != nil {
 		return err
 	}

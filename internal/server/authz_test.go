@@ -248,7 +248,7 @@ func reviewSetup(action string) func(t *testing.T, app *testApp) (string, url.Va
 		base.Seen, _ = app.Store.SubmissionMark(t.Context(), c.ID)
 		u, err := app.Store.SaveReport(t.Context(), tracker.Actor{User: &author}, postgres.ReportWrite{
 			CommitmentID: c.ID, Report: tracker.Report{Status: tracker.OnTrack, Narrative: "For review."},
-			Base: base, Action: tracker.ActionSubmit, At: app.clock.Now(),
+			Base: base, Action: tracker.ActionSubmit,
 		})
 		if err != nil {
 			t.Fatal(err)

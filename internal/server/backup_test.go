@@ -20,7 +20,7 @@ import (
 
 // TestBackupAndRestore backs the portal's database up with pg_dump and restores it with
 // pg_restore into a new database, as the README describes: the portal finds nothing to migrate
-// there and serves the same pages.
+// there and serves the same pages as the serving role.
 func TestBackupAndRestore(t *testing.T) {
 	t.Parallel()
 	binDir, err := pgdev.FindBinDir()
@@ -41,7 +41,7 @@ func TestBackupAndRestore(t *testing.T) {
 		}
 	}
 	run("pg_dump", "--format=custom", "--no-owner", "--file="+dump, "--dbname="+srcURL)
-	run("pg_restore", "--no-owner", "--no-acl", "--exit-on-error", "--dbname="+dstURL, dump)
+	run("pg_restore", "--no-owner", "--exit-on-error", "--dbname="+dstURL, dump)
 
 	src := dbtest.Connect(t, srcURL)
 	dst := dbtest.Connect(t, dstURL)
@@ -53,8 +53,13 @@ func TestBackupAndRestore(t *testing.T) {
 		t.Errorf("the restored database needed migrations:\n%s", logs.String())
 	}
 
-	before := server.New(server.Config{Store: postgres.New(src), Now: nowFunc(fixedNow)})
-	after := server.New(server.Config{Store: postgres.New(dst), Now: nowFunc(fixedNow)})
+	before := server.New(server.Config{Store: postgres.New(src, postgres.WithClock(nowFunc(fixedNow))), Now: nowFunc(fixedNow)})
+	// The restored grants let the serving role serve it, and the audit log's chain holds.
+	served := postgres.New(dbtest.Connect(t, dbtest.ServingURL(t, dstURL)), postgres.WithClock(nowFunc(fixedNow)))
+	if chain, err := served.VerifyAuditChain(ctx); err != nil || chain.Break != nil {
+		t.Errorf("the restored audit log: %+v, %v", chain, err)
+	}
+	after := server.New(server.Config{Store: served, Now: nowFunc(fixedNow)})
 	for _, path := range []string{
 		"/", "/priorities/digital-skills-and-leadership", "/commitments/4.2", "/commitments/4.5",
 		"/organisations/CSO", "/plans/2023-24",

@@ -361,7 +361,7 @@ const maxMemoValues = 1000
 func (s *Server) statusCounts(ctx context.Context, planID int64, now time.Time) (map[int]tracker.StatusCounts, error) {
 	key := fmt.Sprintf("status counts %d %s", planID, tracker.CurrentMonth(now))
 	return remember(s, ctx, key, func() (map[int]tracker.StatusCounts, error) {
-		return s.store.StatusCounts(ctx, planID, now)
+		return s.store.StatusCounts(ctx, planID)
 	})
 }
 

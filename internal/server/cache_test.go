@@ -58,7 +58,7 @@ func TestPublicPagesAnswerConditionalRequests(t *testing.T) {
 			t.Parallel()
 			pool := dbtest.Pool(t)
 			h := server.New(server.Config{
-				Store:          postgres.New(pool),
+				Store:          postgres.New(pool, postgres.WithClock(nowFunc(fixedNow))),
 				Now:            func() time.Time { return fixedNow },
 				PageCacheBytes: cache.bytes,
 			})
@@ -125,7 +125,8 @@ func TestPublicETagChangesWithTheDay(t *testing.T) {
 	t.Parallel()
 	pool := dbtest.Pool(t)
 	now := time.Date(2024, 4, 30, 22, 30, 0, 0, time.UTC) // 23:30 in the UK, the last day of April
-	h := server.New(server.Config{Store: postgres.New(pool), Now: func() time.Time { return now }})
+	clock := func() time.Time { return now }
+	h := server.New(server.Config{Store: postgres.New(pool, postgres.WithClock(clock)), Now: clock})
 	first := request(h, "/priorities/digital-skills-and-leadership")
 	now = now.Add(time.Hour) // 00:30 on 1 May in the UK: 4.5, due April 2024, is now overdue
 	second := request(h, "/priorities/digital-skills-and-leadership", "If-None-Match", first.Header().Get("ETag"))

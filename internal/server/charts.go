@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 	"github.com/scottish-government/delivery-tracker/web"
@@ -17,7 +18,7 @@ const maxTimelineQuarters = 20
 func statusChart(plan tracker.Plan, priorities []tracker.Priority, counts map[int]tracker.StatusCounts) web.Chart {
 	c := web.Chart{ID: "status-chart", Title: "Status of commitments by priority area", Caption: "Priority area"}
 	for _, p := range priorities {
-		bar := web.ChartBar{Label: strconv.Itoa(p.Number) + ". " + p.Name, Href: web.PriorityPath(plan, p.Slug), Counts: map[string]int{}}
+		bar := web.ChartBar{Label: strconv.Itoa(p.Number) + ". " + p.Name, Href: paths.Priority(plan, p.Slug), Counts: map[string]int{}}
 		for st, n := range counts[p.Number].ByStatus {
 			bar.Counts[string(st)] += n
 		}

@@ -43,7 +43,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	d, err := s.store.Dashboard(ctx, plan.ID, now, dashboardListLimit)
+	d, err := s.store.Dashboard(ctx, plan.ID, dashboardListLimit)
 	if err != nil {
 		s.error(w, r, err)
 		return

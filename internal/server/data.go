@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/csv"
 	"encoding/hex"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 	"github.com/scottish-government/delivery-tracker/web"
@@ -22,16 +24,20 @@ import (
 // findRoutes adds the commitments finder, the open data, the feeds and the page describing them,
 // for the current plan at the root and for every plan under /plans/{plan}.
 func (s *Server) findRoutes(r chi.Router) {
-	r.Get("/data", s.publicPage(s.dataPage))
-	for _, prefix := range []string{"", "/plans/{plan}"} {
-		r.Get(prefix+"/commitments", s.publicPage(s.commitments))
+	r.Get(paths.Data, s.publicPage(s.dataPage))
+	for _, prefix := range []string{"", paths.PlanPrefixPattern} {
+		r.Get(prefix+paths.CurrentCommitments, s.publicPage(s.commitments))
 		r.Get(prefix+"/commitments.csv", s.commitmentsExport(formatCSV))
 		r.Get(prefix+"/commitments.json", s.commitmentsExport(formatJSON))
 		r.Get(prefix+"/updates.csv", s.updatesExport(formatCSV))
 		r.Get(prefix+"/updates.json", s.updatesExport(formatJSON))
+		r.Head(prefix+"/commitments.csv", s.commitmentsExport(formatCSV))
+		r.Head(prefix+"/commitments.json", s.commitmentsExport(formatJSON))
+		r.Head(prefix+"/updates.csv", s.updatesExport(formatCSV))
+		r.Head(prefix+"/updates.json", s.updatesExport(formatJSON))
 		r.Get(prefix+"/updates.atom", s.planFeed)
-		r.Get(prefix+"/priorities/{slug}/updates.atom", s.priorityFeed)
-		r.Get(prefix+"/commitments/{ref}/updates.atom", s.commitmentFeed)
+		r.Get(prefix+paths.PriorityPattern+"/updates.atom", s.priorityFeed)
+		r.Get(prefix+paths.CommitmentPattern+"/updates.atom", s.commitmentFeed)
 	}
 }
 
@@ -66,10 +72,7 @@ func etag(parts ...string) string {
 // otherwise If-Modified-Since does. modified is clamped to now, because a response may not claim
 // to have changed after it was sent.
 func (s *Server) notModified(w http.ResponseWriter, r *http.Request, tag string, modified time.Time) bool {
-	if now := s.now(); modified.After(now) {
-		modified = now
-	}
-	modified = modified.UTC().Truncate(time.Second)
+	modified = s.lastModified(modified)
 	h := w.Header()
 	h.Set("ETag", tag)
 	h.Set("Last-Modified", modified.Format(http.TimeFormat))
@@ -90,49 +93,12 @@ func (s *Server) notModified(w http.ResponseWriter, r *http.Request, tag string,
 	return false
 }
 
-// download writes an export's headers when its first bytes are written, so that an error before
-// then can still become an error page. Once it has begun, an error can only cut the response
-// short: abort does that, so the client sees a broken transfer rather than a short file.
-type download struct {
-	w           http.ResponseWriter
-	contentType string
-	disposition string
-	begun       bool
-}
-
-func (d *download) Write(p []byte) (int, error) {
-	if !d.begun {
-		d.begun = true
-		h := d.w.Header()
-		h.Set("Content-Type", d.contentType)
-		h.Set("Content-Disposition", d.disposition)
-		h.Set("Access-Control-Allow-Origin", "*")
-		d.w.WriteHeader(http.StatusOK)
+// lastModified returns modified as Last-Modified gives it: to the second, and no later than now.
+func (s *Server) lastModified(modified time.Time) time.Time {
+	if now := s.now(); modified.After(now) {
+		modified = now
 	}
-	return d.w.Write(p)
-}
-
-// fail handles an error met while exporting.
-func (s *Server) exportFailed(w http.ResponseWriter, r *http.Request, d *download, err error) {
-	if !d.begun {
-		s.error(w, r, err)
-		return
-	}
-	s.logger.ErrorContext(r.Context(), "export cut short", "err", err)
-	panic(http.ErrAbortHandler)
-}
-
-func newDownload(w http.ResponseWriter, f format, name string) *download {
-	d := &download{w: w}
-	switch f {
-	case formatCSV:
-		d.contentType = "text/csv; charset=utf-8; header=present"
-		d.disposition = `attachment; filename="` + name + `.csv"`
-	default:
-		d.contentType = "application/json; charset=utf-8"
-		d.disposition = `inline; filename="` + name + `.json"`
-	}
-	return d
+	return modified.UTC().Truncate(time.Second)
 }
 
 // csvWriter writes RFC 4180 CSV that Excel opens correctly: UTF-8 with a byte order mark, CRLF
@@ -219,7 +185,7 @@ type licenceJSON struct {
 
 func (s *Server) jsonHead(r *http.Request, plan tracker.Plan) (planJSON, licenceJSON) {
 	return planJSON{Slug: plan.Slug, Title: plan.Title, Period: plan.Period,
-			URL: s.siteURL(r) + web.OverviewPath(plan), Source: plan.SourceURL},
+			URL: s.siteURL(r) + paths.Overview(plan), Source: plan.SourceURL},
 		licenceJSON{Name: web.LicenceName, URL: web.LicenceURL, Attribution: plan.Attribution}
 }
 
@@ -246,7 +212,7 @@ func (s *Server) commitmentJSON(site string, plan tracker.Plan, c tracker.Commit
 		Ref: c.Ref, Priority: c.PriorityNumber, PriorityName: c.PriorityName, What: c.Deliver,
 		Why: append([]string{}, c.Why...), LeadLines: []string{}, LeadOrganisations: append([]string{}, c.LeadOrganisationCodes()...),
 		DueMonth: isoMonth(c.Due), ExpectedMonth: isoMonthPtr(c.Expected), StatusLabel: c.Status.Label(),
-		Overdue: c.Overdue(now), URL: site + web.CommitmentPath(plan, c.Ref),
+		Overdue: c.Overdue(now), URL: site + paths.Commitment(plan, c.Ref),
 	}
 	for _, l := range c.Leads {
 		j.LeadLines = append(j.LeadLines, l.Text)
@@ -288,7 +254,7 @@ func (s *Server) commitmentsExport(f format) http.HandlerFunc {
 			s.error(w, r, err)
 			return
 		}
-		fr, err := s.readFinder(ctx, plan, &choices, r.URL.Query(), web.CommitmentsPath(plan))
+		fr, err := s.readFinder(ctx, plan, &choices, r.URL.Query(), paths.Commitments(plan))
 		if err != nil {
 			s.error(w, r, err)
 			return
@@ -298,7 +264,7 @@ func (s *Server) commitmentsExport(f format) http.HandlerFunc {
 			return
 		}
 		now := s.now()
-		version, err := s.store.OpenDataVersion(ctx, plan.ID, tracker.UpdateDueCutoff(now))
+		version, err := s.store.OpenDataVersion(ctx, plan.ID)
 		if err != nil {
 			s.error(w, r, err)
 			return
@@ -321,31 +287,30 @@ func (s *Server) commitmentsExport(f format) http.HandlerFunc {
 			return
 		}
 		site := s.siteURL(r)
-		d := newDownload(w, f, "commitments-"+plan.Slug)
-		switch f {
-		case formatCSV:
-			cw := newCSVWriter(d)
-			err = cw.Write(append([]string{}, commitmentCSVHeader...))
-			if err == nil {
-				err = s.store.EachCommitment(ctx, fr.search, func(c tracker.Commitment) error {
-					return cw.Write(s.commitmentJSON(site, plan, c, now).csv())
-				})
-			}
-			if err == nil {
-				err = cw.Flush()
-			}
-		default:
-			p, l := s.jsonHead(r, plan)
-			err = writeJSONList(d, map[string]any{"plan": p, "licence": l, "query": fr.filters.Values().Encode()}, "commitments",
-				func(item func(any) error) error {
-					return s.store.EachCommitment(ctx, fr.search, func(c tracker.Commitment) error {
-						return item(s.commitmentJSON(site, plan, c, now))
+		p, l := s.jsonHead(r, plan)
+		query := fr.filters.Values().Encode()
+		s.serveExport(w, r, export{format: f, name: "commitments-" + plan.Slug, modified: modified,
+			slot: []string{"commitments", string(f), strconv.FormatInt(plan.ID, 10), site, query}, stamp: parts,
+			write: func(ctx context.Context, out io.Writer) error {
+				if f == formatCSV {
+					cw := newCSVWriter(out)
+					if err := cw.Write(append([]string{}, commitmentCSVHeader...)); err != nil {
+						return err
+					}
+					if err := s.store.EachCommitment(ctx, fr.search, func(c tracker.Commitment) error {
+						return cw.Write(s.commitmentJSON(site, plan, c, now).csv())
+					}); err != nil {
+						return err
+					}
+					return cw.Flush()
+				}
+				return writeJSONList(out, map[string]any{"plan": p, "licence": l, "query": query}, "commitments",
+					func(item func(any) error) error {
+						return s.store.EachCommitment(ctx, fr.search, func(c tracker.Commitment) error {
+							return item(s.commitmentJSON(site, plan, c, now))
+						})
 					})
-				})
-		}
-		if err != nil {
-			s.exportFailed(w, r, d, err)
-		}
+			}})
 	}
 }
 
@@ -390,7 +355,7 @@ func (s *Server) badExportRequest(w http.ResponseWriter, errs []web.FieldError) 
 	for _, e := range errs {
 		b.WriteString("- " + e.Message + "\n")
 	}
-	b.WriteString("See " + web.DataPath + " for the parameters.\n")
+	b.WriteString("See " + paths.Data + " for the parameters.\n")
 	_, _ = io.WriteString(w, b.String())
 }
 
@@ -425,7 +390,7 @@ func optional(s string) *string {
 
 func updateFor(site string, plan tracker.Plan, u postgres.PublishedUpdate) updateJSON {
 	j := updateJSON{
-		ID: u.ID, CommitmentRef: u.CommitmentRef, CommitmentURL: site + web.CommitmentPath(plan, u.CommitmentRef),
+		ID: u.ID, CommitmentRef: u.CommitmentRef, CommitmentURL: site + paths.Commitment(plan, u.CommitmentRef),
 		Status: string(u.Status), StatusLabel: u.Label(), Narrative: u.Narrative, ExpectedMonth: isoMonthPtr(u.Expected),
 		ReportedBy: u.Reporter(), OrganisationCode: optional(u.OrganisationCode),
 		SourceTitle: optional(u.SourceTitle), SourcePeriod: optional(u.SourcePeriod), SourceURL: optional(u.SourceURL),
@@ -452,41 +417,40 @@ func (s *Server) updatesExport(f format) http.HandlerFunc {
 			s.error(w, r, err)
 			return
 		}
-		version, err := s.store.OpenDataVersion(ctx, plan.ID, tracker.UpdateDueCutoff(s.now()))
+		version, err := s.store.OpenDataVersion(ctx, plan.ID)
 		if err != nil {
 			s.error(w, r, err)
 			return
 		}
-		if s.notModified(w, r, etag("updates", string(f), strconv.FormatInt(version.Version, 10)), version.Changed) {
+		parts := []string{"updates", string(f), strconv.FormatInt(version.Version, 10)}
+		if s.notModified(w, r, etag(parts...), version.Changed) {
 			return
 		}
 		site := s.siteURL(r)
+		p, l := s.jsonHead(r, plan)
 		filter := postgres.UpdateFilter{PlanID: plan.ID}
-		d := newDownload(w, f, "updates-"+plan.Slug)
-		switch f {
-		case formatCSV:
-			cw := newCSVWriter(d)
-			err = cw.Write(append([]string{}, updateCSVHeader...))
-			if err == nil {
-				err = s.store.EachPublishedUpdate(ctx, filter, func(u postgres.PublishedUpdate) error {
-					return cw.Write(updateFor(site, plan, u).csv())
-				})
-			}
-			if err == nil {
-				err = cw.Flush()
-			}
-		default:
-			p, l := s.jsonHead(r, plan)
-			err = writeJSONList(d, map[string]any{"plan": p, "licence": l}, "updates",
-				func(item func(any) error) error {
-					return s.store.EachPublishedUpdate(ctx, filter, func(u postgres.PublishedUpdate) error {
-						return item(updateFor(site, plan, u))
+		s.serveExport(w, r, export{format: f, name: "updates-" + plan.Slug, modified: version.Changed,
+			slot: []string{"updates", string(f), strconv.FormatInt(plan.ID, 10), site}, stamp: parts,
+			write: func(ctx context.Context, out io.Writer) error {
+				if f == formatCSV {
+					cw := newCSVWriter(out)
+					if err := cw.Write(append([]string{}, updateCSVHeader...)); err != nil {
+						return err
+					}
+					if err := s.store.EachPublishedUpdate(ctx, filter, func(u postgres.PublishedUpdate) error {
+						return cw.Write(updateFor(site, plan, u).csv())
+					}); err != nil {
+						return err
+					}
+					return cw.Flush()
+				}
+				return writeJSONList(out, map[string]any{"plan": p, "licence": l}, "updates",
+					func(item func(any) error) error {
+						return s.store.EachPublishedUpdate(ctx, filter, func(u postgres.PublishedUpdate) error {
+							return item(updateFor(site, plan, u))
+						})
 					})
-				})
-		}
-		if err != nil {
-			s.exportFailed(w, r, d, err)
-		}
+			}})
 	}
 }
 
@@ -506,6 +470,6 @@ func (s *Server) dataPage(w http.ResponseWriter, r *http.Request) {
 	}
 	l := s.layout(r)
 	l.Title = "Open data"
-	l.Alternates = append(l.Alternates, web.AlternateLink{Title: "Published updates: " + plan.Title, Href: web.FeedPath(plan)})
+	l.Alternates = append(l.Alternates, web.AlternateLink{Title: "Published updates: " + plan.Title, Href: paths.Feed(plan)})
 	s.render(w, r, http.StatusOK, web.DataPage(l, web.DataView{Plan: plan, Plans: plans, SiteURL: s.siteURL(r)}))
 }

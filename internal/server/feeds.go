@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 	"github.com/scottish-government/delivery-tracker/web"
@@ -96,7 +97,7 @@ func (s *Server) planFeed(w http.ResponseWriter, r *http.Request) {
 		plan: plan, filter: postgres.UpdateFilter{PlanID: plan.ID},
 		title:    "Progress on " + plan.Title,
 		idPath:   "plans/" + plan.Slug + "/updates",
-		feedPath: web.FeedPath(plan), pagePath: web.OverviewPath(plan),
+		feedPath: paths.Feed(plan), pagePath: paths.Overview(plan),
 	})
 }
 
@@ -110,7 +111,7 @@ func (s *Server) priorityFeed(w http.ResponseWriter, r *http.Request) {
 		plan: plan, filter: postgres.UpdateFilter{PlanID: plan.ID, PriorityID: p.ID},
 		title:    "Progress on " + p.Name + ", " + plan.Title,
 		idPath:   "plans/" + plan.Slug + "/priorities/" + p.Slug + "/updates",
-		feedPath: web.PriorityFeedPath(plan, p.Slug), pagePath: web.PriorityPath(plan, p.Slug),
+		feedPath: paths.PriorityFeed(plan, p.Slug), pagePath: paths.Priority(plan, p.Slug),
 	})
 }
 
@@ -124,7 +125,7 @@ func (s *Server) commitmentFeed(w http.ResponseWriter, r *http.Request) {
 		plan: plan, filter: postgres.UpdateFilter{PlanID: plan.ID, CommitmentID: c.ID},
 		title:    "Progress on commitment " + c.Ref + ", " + plan.Title,
 		idPath:   "plans/" + plan.Slug + "/commitments/" + c.Ref + "/updates",
-		feedPath: web.CommitmentFeedPath(plan, c.Ref), pagePath: web.CommitmentPath(plan, c.Ref),
+		feedPath: paths.CommitmentFeed(plan, c.Ref), pagePath: paths.Commitment(plan, c.Ref),
 	})
 }
 
@@ -136,7 +137,7 @@ func (s *Server) commitmentFeed(w http.ResponseWriter, r *http.Request) {
 // It is in /updates.csv and on each commitment's page, and the data page says so.
 func (s *Server) feed(w http.ResponseWriter, r *http.Request, subject feedSubject) {
 	ctx := r.Context()
-	version, err := s.store.OpenDataVersion(ctx, subject.plan.ID, tracker.UpdateDueCutoff(s.now()))
+	version, err := s.store.OpenDataVersion(ctx, subject.plan.ID)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -193,7 +194,7 @@ func atomTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 // which never changes; a published update never changes either, so it was last updated when it
 // was published.
 func (s *Server) feedEntry(r *http.Request, site string, plan tracker.Plan, u postgres.PublishedUpdate) atomEntry {
-	page := site + web.CommitmentPath(plan, u.CommitmentRef)
+	page := site + paths.Commitment(plan, u.CommitmentRef)
 	var content strings.Builder
 	content.WriteString("Commitment " + u.CommitmentRef + ": " + u.Deliver + "\n\n")
 	content.WriteString("Status: " + u.Label() + "\n")

@@ -11,6 +11,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 	"github.com/scottish-government/delivery-tracker/web"
@@ -87,7 +88,7 @@ func (s *Server) readFinder(ctx context.Context, plan tracker.Plan, choices *fin
 	var fr finderRequest
 	f := &fr.filters
 	sq := &fr.search
-	sq.PlanID, sq.Now = plan.ID, s.now()
+	sq.PlanID = plan.ID
 	fail := func(field, message string) {
 		fr.errors = append(fr.errors, web.FieldError{Field: field, Message: message})
 	}
@@ -343,7 +344,7 @@ func (s *Server) commitments(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	path := web.CommitmentsPath(plan)
+	path := paths.Commitments(plan)
 	fr, err := s.readFinder(ctx, plan, &choices, r.URL.Query(), path)
 	if err != nil {
 		s.error(w, r, err)
@@ -381,7 +382,7 @@ func (s *Server) commitments(w http.ResponseWriter, r *http.Request) {
 	default:
 		l.Title = "Commitments"
 	}
-	l.Alternates = append(l.Alternates, web.AlternateLink{Title: "Published updates: " + plan.Title, Href: web.FeedPath(plan)})
+	l.Alternates = append(l.Alternates, web.AlternateLink{Title: "Published updates: " + plan.Title, Href: paths.Feed(plan)})
 	s.render(w, r, status, web.CommitmentsPage(l, v))
 }
 

@@ -40,9 +40,9 @@ func newFinderEnv(t *testing.T, now time.Time, generated int) *finderEnv {
 	if generated > 0 {
 		dbtest.GenerateCommitments(t, pool, generated)
 	}
-	store := postgres.New(pool)
+	store := postgres.New(pool, postgres.WithClock(nowFunc(now)))
 	e := &finderEnv{
-		h:    server.New(server.Config{Store: store, Now: func() time.Time { return now }, BaseURL: "https://tracker.example.gov.scot"}),
+		h:    server.New(server.Config{Store: store, Now: nowFunc(now), BaseURL: "https://tracker.example.gov.scot"}),
 		pool: pool, store: store, text: map[string]string{}, now: now,
 	}
 	var err error

@@ -1,14 +1,9 @@
 package server
 
 import (
-	"context"
-	"errors"
-	"fmt"
 	"net/url"
 	"strings"
 	"testing"
-
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 )
@@ -49,27 +44,4 @@ func FuzzFieldLabel(f *testing.F) {
 			t.Errorf("fieldLabel(%q) = %q", name, l)
 		}
 	})
-}
-
-func TestUnavailable(t *testing.T) {
-	tests := []struct {
-		err  error
-		want bool
-	}{
-		{&pgconn.PgError{Code: "57014"}, true}, // statement timeout
-		{&pgconn.PgError{Code: "57P01"}, true}, // admin shutdown
-		{&pgconn.PgError{Code: "08006"}, true}, // connection failure
-		{&pgconn.PgError{Code: "53300"}, true}, // too many connections
-		{&pgconn.PgError{Code: "40P01"}, true}, // deadlock
-		{fmt.Errorf("postgres: x: %w", &pgconn.PgError{Code: "55P03"}), true},
-		{context.DeadlineExceeded, true},
-		{&pgconn.PgError{Code: "23505"}, false}, // unique violation: a bug, not an outage
-		{&pgconn.PgError{Code: "22021"}, false}, // invalid byte sequence: a bug
-		{errors.New("something else"), false},
-	}
-	for _, tt := range tests {
-		if got := unavailable(tt.err); got != tt.want {
-			t.Errorf("unavailable(%v) = %v, want %v", tt.err, got, tt.want)
-		}
-	}
 }

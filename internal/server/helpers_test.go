@@ -77,7 +77,8 @@ func withHTTPS() appOption {
 func newApp(t testing.TB, opts ...appOption) *testApp {
 	t.Helper()
 	pool := dbtest.Pool(t)
-	a := &testApp{Store: postgres.New(pool), Pool: pool, clock: clocktest.New(fixedNow)}
+	a := &testApp{Pool: pool, clock: clocktest.New(fixedNow)}
+	a.Store = postgres.New(pool, postgres.WithClock(a.clock.Now))
 	a.Config = server.Config{Store: a.Store, BaseURL: "http://example.com", Now: a.clock.Now, Password: password.Fast}
 	for _, o := range opts {
 		o(a)

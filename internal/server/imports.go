@@ -16,6 +16,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/plancsv"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
@@ -132,7 +133,7 @@ func (s *Server) applyImport(w http.ResponseWriter, r *http.Request) {
 	case err == nil:
 		s.flash(r, fmt.Sprintf("Imported %s: %s added, %s changed.", v.FileName,
 			plural(len(v.Preview.Create), "commitment", "commitments"), plural(len(v.Preview.Change), "commitment", "commitments")))
-		http.Redirect(w, r, web.AdminPlanPath(plan.Slug)+"#commitments", http.StatusSeeOther)
+		http.Redirect(w, r, paths.AdminPlan(plan.Slug)+"#commitments", http.StatusSeeOther)
 	case isConflict(err):
 		v = web.ImportView{Plan: plan, FileName: v.FileName, Changed: true}
 		status, err := s.preview(r, plan, data, &v)

@@ -96,7 +96,7 @@ func TestPublicPagesEscapeEverything(t *testing.T) {
 	t.Parallel()
 	pool := dbtest.Pool(t)
 	withXSS(t, pool)
-	h := server.New(server.Config{Store: postgres.New(pool), Now: nowFunc(fixedNow)})
+	h := server.New(server.Config{Store: postgres.New(pool, postgres.WithClock(nowFunc(fixedNow))), Now: nowFunc(fixedNow)})
 	for _, path := range []string{
 		"/", "/plans/2023-24", "/priorities/digital-skills-and-leadership", "/commitments/4.2", "/commitments/4.5",
 		"/organisations/CSO",
@@ -122,7 +122,7 @@ var sqlPayloads = []string{
 func TestSQLMetacharactersAreInert(t *testing.T) {
 	t.Parallel()
 	pool := dbtest.Pool(t)
-	h := server.New(server.Config{Store: postgres.New(pool), Now: nowFunc(fixedNow)})
+	h := server.New(server.Config{Store: postgres.New(pool, postgres.WithClock(nowFunc(fixedNow))), Now: nowFunc(fixedNow)})
 	count := func() (n int) {
 		t.Helper()
 		if err := pool.QueryRow(context.Background(),

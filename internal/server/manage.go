@@ -18,6 +18,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/plancsv"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
@@ -108,10 +109,10 @@ func (s *Server) adminLayout(r *http.Request, crumbs ...web.Breadcrumb) web.Layo
 	return l
 }
 
-func plansCrumb() web.Breadcrumb { return web.Breadcrumb{Text: "Plans", Href: web.AdminPlansPath} }
+func plansCrumb() web.Breadcrumb { return web.Breadcrumb{Text: "Plans", Href: paths.AdminPlans} }
 
 func planCrumb(p tracker.Plan) web.Breadcrumb {
-	return web.Breadcrumb{Text: p.Title, Href: web.AdminPlanPath(p.Slug)}
+	return web.Breadcrumb{Text: p.Title, Href: paths.AdminPlan(p.Slug)}
 }
 
 // adminPlan returns the plan named in the path.
@@ -214,7 +215,7 @@ func (s *Server) createPlan(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case err == nil:
 			s.flash(r, "Plan created: "+created.Title+". It is not current until you make it so.")
-			http.Redirect(w, r, web.AdminPlanPath(created.Slug), http.StatusSeeOther)
+			http.Redirect(w, r, paths.AdminPlan(created.Slug), http.StatusSeeOther)
 			return
 		case !errs.fromStore(err, nil):
 			s.error(w, r, err)
@@ -297,7 +298,7 @@ func (s *Server) updatePlan(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case err == nil:
 			s.flash(r, "Plan details saved.")
-			http.Redirect(w, r, web.AdminPlanPath(updated.Slug), http.StatusSeeOther)
+			http.Redirect(w, r, paths.AdminPlan(updated.Slug), http.StatusSeeOther)
 			return
 		case isConflict(err):
 			v.Conflict = planConflict(plan, p)
@@ -349,7 +350,7 @@ func (s *Server) makePlanCurrent(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case err == nil:
 		s.flash(r, plan.Title+" is now the current plan: the portal shows it at its home page.")
-		http.Redirect(w, r, web.AdminPlanPath(plan.Slug), http.StatusSeeOther)
+		http.Redirect(w, r, paths.AdminPlan(plan.Slug), http.StatusSeeOther)
 	case isConflict(err):
 		v, verr := s.adminPlanView(r, plan)
 		if verr != nil {
@@ -370,14 +371,14 @@ func (s *Server) retirePlanForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, web.ConfirmPage(s.adminLayout(r, plansCrumb(), planCrumb(plan), web.Breadcrumb{Text: "Retire"}),
-		web.AdminPlansPath, retirePlanView(plan)))
+		paths.AdminPlans, retirePlanView(plan)))
 }
 
 func retirePlanView(plan tracker.Plan) web.ConfirmView {
 	return web.ConfirmView{Title: "Retire " + plan.Title, Label: "Plans",
 		Message: "The plan, its priority areas and commitments will no longer be shown anywhere in the portal. Nothing is deleted: its history and audit trail are kept.",
-		Action:  web.AdminPlanActionPath(plan.Slug, "retire"), Version: plan.Version, Button: "Retire plan",
-		Cancel: web.AdminPlanPath(plan.Slug)}
+		Action:  paths.AdminPlanAction(plan.Slug, "retire"), Version: plan.Version, Button: "Retire plan",
+		Cancel: paths.AdminPlan(plan.Slug)}
 }
 
 func (s *Server) retirePlan(w http.ResponseWriter, r *http.Request) {
@@ -389,10 +390,10 @@ func (s *Server) retirePlan(w http.ResponseWriter, r *http.Request) {
 	err = s.store.RetirePlan(r.Context(), s.actor(r), plan.ID, formVersion(r))
 	if err == nil {
 		s.flash(r, plan.Title+" has been retired.")
-		http.Redirect(w, r, web.AdminPlansPath, http.StatusSeeOther)
+		http.Redirect(w, r, paths.AdminPlans, http.StatusSeeOther)
 		return
 	}
-	s.confirmFailed(w, r, err, web.AdminPlansPath, retirePlanView(plan), plansCrumb(), planCrumb(plan), web.Breadcrumb{Text: "Retire"})
+	s.confirmFailed(w, r, err, paths.AdminPlans, retirePlanView(plan), plansCrumb(), planCrumb(plan), web.Breadcrumb{Text: "Retire"})
 }
 
 // confirmFailed re-renders a confirmation page with why the action was refused: a rule it broke
@@ -497,7 +498,7 @@ func (s *Server) createPriority(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case err == nil:
 			s.flash(r, "Priority area "+strconv.Itoa(p.Number)+" added.")
-			http.Redirect(w, r, web.AdminPlanPath(plan.Slug)+"#priorities", http.StatusSeeOther)
+			http.Redirect(w, r, paths.AdminPlan(plan.Slug)+"#priorities", http.StatusSeeOther)
 			return
 		case !errs.fromStore(err, priorityFields):
 			s.error(w, r, err)
@@ -547,7 +548,7 @@ func (s *Server) updatePriority(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case err == nil:
 			s.flash(r, "Priority area "+strconv.Itoa(p.Number)+" saved.")
-			http.Redirect(w, r, web.AdminPlanPath(plan.Slug)+"#priorities", http.StatusSeeOther)
+			http.Redirect(w, r, paths.AdminPlan(plan.Slug)+"#priorities", http.StatusSeeOther)
 			return
 		case isConflict(err):
 			v.Conflict = priorityConflict(saved, p)
@@ -583,7 +584,7 @@ func priorityConflict(saved, mine tracker.Priority) *web.Conflict {
 func retirePriorityView(p tracker.Priority) web.ConfirmView {
 	return web.ConfirmView{Title: "Retire priority area " + strconv.Itoa(p.Number), Label: p.Name,
 		Message: "The priority area will no longer be shown in its plan. It must have no commitments left in it.",
-		Action:  web.AdminPriorityPath(p.ID, "retire"), Version: p.Version, Button: "Retire priority area"}
+		Action:  paths.AdminPriority(p.ID, "retire"), Version: p.Version, Button: "Retire priority area"}
 }
 
 func (s *Server) retirePriorityForm(w http.ResponseWriter, r *http.Request) {
@@ -593,8 +594,8 @@ func (s *Server) retirePriorityForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := retirePriorityView(p)
-	v.Cancel = web.AdminPlanPath(plan.Slug)
-	s.render(w, r, http.StatusOK, web.ConfirmPage(s.adminLayout(r, plansCrumb(), planCrumb(plan), web.Breadcrumb{Text: "Retire"}), web.AdminPlansPath, v))
+	v.Cancel = paths.AdminPlan(plan.Slug)
+	s.render(w, r, http.StatusOK, web.ConfirmPage(s.adminLayout(r, plansCrumb(), planCrumb(plan), web.Breadcrumb{Text: "Retire"}), paths.AdminPlans, v))
 }
 
 func (s *Server) retirePriority(w http.ResponseWriter, r *http.Request) {
@@ -606,12 +607,12 @@ func (s *Server) retirePriority(w http.ResponseWriter, r *http.Request) {
 	err = s.store.RetirePriority(r.Context(), s.actor(r), p.ID, formVersion(r))
 	if err == nil {
 		s.flash(r, "Priority area "+strconv.Itoa(p.Number)+" has been retired.")
-		http.Redirect(w, r, web.AdminPlanPath(plan.Slug)+"#priorities", http.StatusSeeOther)
+		http.Redirect(w, r, paths.AdminPlan(plan.Slug)+"#priorities", http.StatusSeeOther)
 		return
 	}
 	v := retirePriorityView(p)
-	v.Cancel = web.AdminPlanPath(plan.Slug)
-	s.confirmFailed(w, r, err, web.AdminPlansPath, v, plansCrumb(), planCrumb(plan), web.Breadcrumb{Text: "Retire"})
+	v.Cancel = paths.AdminPlan(plan.Slug)
+	s.confirmFailed(w, r, err, paths.AdminPlans, v, plansCrumb(), planCrumb(plan), web.Breadcrumb{Text: "Retire"})
 }
 
 // ---- commitments -----------------------------------------------------------
@@ -807,7 +808,7 @@ func (s *Server) createCommitment(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case err == nil:
 			s.flash(r, "Commitment "+created.Ref+" added.")
-			http.Redirect(w, r, web.AdminPlanPath(plan.Slug)+"#commitments", http.StatusSeeOther)
+			http.Redirect(w, r, paths.AdminPlan(plan.Slug)+"#commitments", http.StatusSeeOther)
 			return
 		case !errs.fromStore(err, commitmentFields):
 			s.error(w, r, err)
@@ -872,7 +873,7 @@ func (s *Server) updateCommitment(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case err == nil:
 			s.flash(r, "Commitment "+c.Ref+" saved.")
-			http.Redirect(w, r, web.AdminPlanPath(plan.Slug)+"#commitments", http.StatusSeeOther)
+			http.Redirect(w, r, paths.AdminPlan(plan.Slug)+"#commitments", http.StatusSeeOther)
 			return
 		case isConflict(err):
 			v.Conflict = commitmentConflict(saved, c)
@@ -929,8 +930,8 @@ func commitmentConflict(saved, mine tracker.Commitment) *web.Conflict {
 func retireCommitmentView(c tracker.Commitment, plan tracker.Plan) web.ConfirmView {
 	return web.ConfirmView{Title: "Retire commitment " + c.Ref, Label: plan.Title,
 		Message: "“" + c.Deliver + "” will no longer be shown in the portal or asked for updates. Nothing is deleted: its history and audit trail are kept.",
-		Action:  web.AdminCommitmentPath(c.ID, "retire"), Version: c.Version, Button: "Retire commitment",
-		Cancel: web.AdminPlanPath(plan.Slug) + "#commitments"}
+		Action:  paths.AdminCommitment(c.ID, "retire"), Version: c.Version, Button: "Retire commitment",
+		Cancel: paths.AdminPlan(plan.Slug) + "#commitments"}
 }
 
 func (s *Server) retireCommitmentForm(w http.ResponseWriter, r *http.Request) {
@@ -940,7 +941,7 @@ func (s *Server) retireCommitmentForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, web.ConfirmPage(s.adminLayout(r, plansCrumb(), planCrumb(plan), web.Breadcrumb{Text: "Retire " + c.Ref}),
-		web.AdminPlansPath, retireCommitmentView(c, plan)))
+		paths.AdminPlans, retireCommitmentView(c, plan)))
 }
 
 func (s *Server) retireCommitment(w http.ResponseWriter, r *http.Request) {
@@ -952,10 +953,10 @@ func (s *Server) retireCommitment(w http.ResponseWriter, r *http.Request) {
 	err = s.store.RetireCommitment(r.Context(), s.actor(r), c.ID, formVersion(r))
 	if err == nil {
 		s.flash(r, "Commitment "+c.Ref+" has been retired.")
-		http.Redirect(w, r, web.AdminPlanPath(plan.Slug)+"#commitments", http.StatusSeeOther)
+		http.Redirect(w, r, paths.AdminPlan(plan.Slug)+"#commitments", http.StatusSeeOther)
 		return
 	}
-	s.confirmFailed(w, r, err, web.AdminPlansPath, retireCommitmentView(c, plan), plansCrumb(), planCrumb(plan), web.Breadcrumb{Text: "Retire " + c.Ref})
+	s.confirmFailed(w, r, err, paths.AdminPlans, retireCommitmentView(c, plan), plansCrumb(), planCrumb(plan), web.Breadcrumb{Text: "Retire " + c.Ref})
 }
 
 // ---- carrying commitments forward -------------------------------------------
@@ -1054,7 +1055,7 @@ func (s *Server) carryForward(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case err == nil:
 			s.flash(r, plural(len(copies), "commitment", "commitments")+" carried forward into "+plan.Title+".")
-			http.Redirect(w, r, web.AdminPlanPath(plan.Slug)+"#commitments", http.StatusSeeOther)
+			http.Redirect(w, r, paths.AdminPlan(plan.Slug)+"#commitments", http.StatusSeeOther)
 			return
 		case tracker.ErrorCode(err) == tracker.EINVALID:
 			v.Errors = []web.FieldError{{Field: "commitments", Message: tracker.ErrorMessage(err)}}
@@ -1076,7 +1077,7 @@ func plural(n int, one, many string) string {
 // ---- organisations ----------------------------------------------------------
 
 func orgCrumb() web.Breadcrumb {
-	return web.Breadcrumb{Text: "Organisations", Href: web.AdminOrganisationsPath}
+	return web.Breadcrumb{Text: "Organisations", Href: paths.AdminOrganisations}
 }
 
 func (s *Server) adminOrganisations(w http.ResponseWriter, r *http.Request) {
@@ -1137,7 +1138,7 @@ func (s *Server) createOrganisation(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case err == nil:
 			s.flash(r, created.Name+" added.")
-			http.Redirect(w, r, web.AdminOrganisationsPath, http.StatusSeeOther)
+			http.Redirect(w, r, paths.AdminOrganisations, http.StatusSeeOther)
 			return
 		case !errs.fromStore(err, nil):
 			s.error(w, r, err)
@@ -1186,7 +1187,7 @@ func (s *Server) updateOrganisation(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case err == nil:
 			s.flash(r, updated.Name+" saved.")
-			http.Redirect(w, r, web.AdminOrganisationsPath, http.StatusSeeOther)
+			http.Redirect(w, r, paths.AdminOrganisations, http.StatusSeeOther)
 			return
 		case isConflict(err):
 			c := &web.Conflict{}
@@ -1212,8 +1213,8 @@ func (s *Server) updateOrganisation(w http.ResponseWriter, r *http.Request) {
 func retireOrganisationView(o tracker.Organisation) web.ConfirmView {
 	return web.ConfirmView{Title: "Retire " + o.Name, Label: "Organisations",
 		Message: o.Name + " will no longer be shown, linked or named as a lead, and its partners will have nothing to report on. Lead lines keep their words, and its past reports are kept.",
-		Action:  web.AdminOrganisationPath(o.ID, "retire"), Version: o.Version, Button: "Retire organisation",
-		Cancel: web.AdminOrganisationsPath}
+		Action:  paths.AdminOrganisation(o.ID, "retire"), Version: o.Version, Button: "Retire organisation",
+		Cancel: paths.AdminOrganisations}
 }
 
 func (s *Server) retireOrganisationForm(w http.ResponseWriter, r *http.Request) {
@@ -1223,7 +1224,7 @@ func (s *Server) retireOrganisationForm(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	s.render(w, r, http.StatusOK, web.ConfirmPage(s.adminLayout(r, orgCrumb(), web.Breadcrumb{Text: "Retire"}),
-		web.AdminOrganisationsPath, retireOrganisationView(o)))
+		paths.AdminOrganisations, retireOrganisationView(o)))
 }
 
 func (s *Server) retireOrganisation(w http.ResponseWriter, r *http.Request) {
@@ -1235,8 +1236,8 @@ func (s *Server) retireOrganisation(w http.ResponseWriter, r *http.Request) {
 	err = s.store.RetireOrganisation(r.Context(), s.actor(r), o.ID, formVersion(r))
 	if err == nil {
 		s.flash(r, o.Name+" has been retired.")
-		http.Redirect(w, r, web.AdminOrganisationsPath, http.StatusSeeOther)
+		http.Redirect(w, r, paths.AdminOrganisations, http.StatusSeeOther)
 		return
 	}
-	s.confirmFailed(w, r, err, web.AdminOrganisationsPath, retireOrganisationView(o), orgCrumb(), web.Breadcrumb{Text: "Retire"})
+	s.confirmFailed(w, r, err, paths.AdminOrganisations, retireOrganisationView(o), orgCrumb(), web.Breadcrumb{Text: "Retire"})
 }

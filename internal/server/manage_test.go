@@ -744,7 +744,7 @@ func TestOutboxPages(t *testing.T) {
 			t.Fatal(err)
 		}
 		if status == tracker.EmailSkipped {
-			if _, err := app.Store.DeliverNext(ctx, time.Now().Add(time.Minute), func(context.Context, tracker.Email) postgres.Delivery {
+			if _, err := app.Store.DeliverNext(ctx, func(context.Context, tracker.Email) postgres.Delivery {
 				return postgres.Delivery{Status: tracker.EmailSkipped, Error: "Not sent: SMTP is not configured"}
 			}); err != nil {
 				t.Fatal(err)

@@ -29,7 +29,7 @@ func TestOpenDataEscapesEverything(t *testing.T) {
 	if _, err := pool.Exec(t.Context(), `UPDATE commitments SET deliver = $1 WHERE ref = '4.1'`, formula); err != nil {
 		t.Fatal(err)
 	}
-	h := server.New(server.Config{Store: postgres.New(pool), Now: nowFunc(fixedNow), BaseURL: "https://tracker.example"})
+	h := server.New(server.Config{Store: postgres.New(pool, postgres.WithClock(nowFunc(fixedNow))), Now: nowFunc(fixedNow), BaseURL: "https://tracker.example"})
 	get := func(path string) *httptest.ResponseRecorder {
 		t.Helper()
 		rec := httptest.NewRecorder()
@@ -156,7 +156,7 @@ func isNumber(s string) bool {
 func TestFinderParametersAreInert(t *testing.T) {
 	t.Parallel()
 	pool := dbtest.Pool(t)
-	h := server.New(server.Config{Store: postgres.New(pool), Now: nowFunc(fixedNow)})
+	h := server.New(server.Config{Store: postgres.New(pool, postgres.WithClock(nowFunc(fixedNow))), Now: nowFunc(fixedNow)})
 	params := []string{"q", "priority", "status", "org", "due", "overdue", "update_due", "sort", "page"}
 	count := func() (n int) {
 		if err := pool.QueryRow(t.Context(), `SELECT (SELECT count(*) FROM commitments) + (SELECT count(*) FROM updates) + (SELECT count(*) FROM organisations)`).Scan(&n); err != nil {
@@ -195,7 +195,7 @@ func FuzzFinder(f *testing.F) {
 		"status=none&update_due=1", "q=%00", "q=%ff", "sort=ref%27", "org=..%2f..", "q=" + strings.Repeat("a", 5000)} {
 		f.Add(q)
 	}
-	h := server.New(server.Config{Store: postgres.New(dbtest.Pool(f)), Now: nowFunc(fixedNow)})
+	h := server.New(server.Config{Store: postgres.New(dbtest.Pool(f), postgres.WithClock(nowFunc(fixedNow))), Now: nowFunc(fixedNow)})
 	f.Fuzz(func(t *testing.T, raw string) {
 		for _, path := range []string{"/commitments", "/commitments.json"} {
 			req := httptest.NewRequest(http.MethodGet, path, nil)

@@ -62,7 +62,7 @@ func TestDatabaseOutage(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	store := postgres.New(pool)
+	store := postgres.New(pool, postgres.WithClock(nowFunc(fixedNow)))
 	srv := httptest.NewServer(server.New(server.Config{Store: store, Now: nowFunc(fixedNow), Password: password.Fast}))
 	t.Cleanup(srv.Close)
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 	"github.com/scottish-government/delivery-tracker/web"
@@ -80,7 +81,7 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) {
 	}
 	l := s.layout(r)
 	l.Title = plan.Title
-	l.Alternates = append(l.Alternates, web.AlternateLink{Title: "Published updates: " + plan.Title, Href: web.FeedPath(plan)})
+	l.Alternates = append(l.Alternates, web.AlternateLink{Title: "Published updates: " + plan.Title, Href: paths.Feed(plan)})
 	s.render(w, r, http.StatusOK, web.OverviewPage(l, v))
 }
 
@@ -133,7 +134,7 @@ func (s *Server) priority(w http.ResponseWriter, r *http.Request) {
 	}
 	l := s.layout(r)
 	l.Title = p.Name
-	l.Alternates = append(l.Alternates, web.AlternateLink{Title: "Published updates: " + p.Name, Href: web.PriorityFeedPath(plan, p.Slug)})
+	l.Alternates = append(l.Alternates, web.AlternateLink{Title: "Published updates: " + p.Name, Href: paths.PriorityFeed(plan, p.Slug)})
 	s.render(w, r, http.StatusOK, web.PriorityPage(l, web.PriorityView{Plan: plan, Priority: p, Commitments: s.rows(plan, cs),
 		Timeline: timelineChart("timeline-chart", "Commitments in "+p.Name+" by when they are due", months, s.now())}))
 }
@@ -162,7 +163,7 @@ func (s *Server) commitment(w http.ResponseWriter, r *http.Request) {
 	}
 	l := s.layout(r)
 	l.Title = "Commitment " + c.Ref
-	l.Alternates = append(l.Alternates, web.AlternateLink{Title: "Published updates: commitment " + c.Ref, Href: web.CommitmentFeedPath(plan, c.Ref)})
+	l.Alternates = append(l.Alternates, web.AlternateLink{Title: "Published updates: commitment " + c.Ref, Href: paths.CommitmentFeed(plan, c.Ref)})
 	s.render(w, r, http.StatusOK, web.CommitmentPage(l, v))
 }
 
@@ -186,7 +187,7 @@ func (s *Server) linkedCommitment(r *http.Request, id *int64) (*web.LinkedCommit
 	if err != nil {
 		return nil, err
 	}
-	return &web.LinkedCommitment{Plan: p, Ref: c.Ref, URL: web.CommitmentPath(p, c.Ref)}, nil
+	return &web.LinkedCommitment{Plan: p, Ref: c.Ref, URL: paths.Commitment(p, c.Ref)}, nil
 }
 
 func (s *Server) organisation(w http.ResponseWriter, r *http.Request) {
@@ -218,7 +219,7 @@ func (s *Server) organisation(w http.ResponseWriter, r *http.Request) {
 
 // row pairs a commitment with what the page derives from it at the request's time.
 func (s *Server) row(plan tracker.Plan, c tracker.Commitment) web.CommitmentRow {
-	return web.CommitmentRow{Commitment: c, Overdue: c.Overdue(s.now()), URL: web.CommitmentPath(plan, c.Ref)}
+	return web.CommitmentRow{Commitment: c, Overdue: c.Overdue(s.now()), URL: paths.Commitment(plan, c.Ref)}
 }
 
 func (s *Server) rows(plan tracker.Plan, cs []tracker.Commitment) []web.CommitmentRow {
@@ -235,5 +236,5 @@ func (s *Server) reportURL(r *http.Request, plan tracker.Plan, c tracker.Commitm
 	if !plan.IsCurrent || !tracker.Can(s.user(r), tracker.ActionReport, &c) {
 		return ""
 	}
-	return web.ReportPath(c.Ref)
+	return paths.Report(c.Ref)
 }

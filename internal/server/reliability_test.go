@@ -43,7 +43,7 @@ func TestPanicIsLoggedAndShownAsTheErrorPage(t *testing.T) {
 	t.Parallel()
 	var logs bytes.Buffer
 	h := server.NewWithTestRoutes(server.Config{
-		Store:  postgres.New(dbtest.Pool(t)),
+		Store:  postgres.New(dbtest.Pool(t), postgres.WithClock(nowFunc(fixedNow))),
 		Logger: slog.New(slog.NewJSONHandler(&logs, nil)),
 		Now:    nowFunc(fixedNow),
 	})
@@ -97,7 +97,7 @@ func TestMetrics(t *testing.T) {
 	t.Parallel()
 	reg := prometheus.NewRegistry()
 	h := server.New(server.Config{
-		Store: postgres.New(dbtest.Pool(t)), Now: nowFunc(fixedNow), Metrics: reg, ServeMetrics: true,
+		Store: postgres.New(dbtest.Pool(t), postgres.WithClock(nowFunc(fixedNow))), Now: nowFunc(fixedNow), Metrics: reg, ServeMetrics: true,
 	})
 	for _, path := range []string{"/commitments/4.2", "/commitments/4.5", "/commitments/9.9", "/no/such/page", "/"} {
 		serve(t, h, httptest.NewRequest(http.MethodGet, path, nil))
@@ -155,7 +155,7 @@ func TestMetrics(t *testing.T) {
 	}
 
 	// Without ServeMetrics, /metrics is not on the portal's router.
-	h = server.New(server.Config{Store: postgres.New(dbtest.Pool(t)), Now: nowFunc(fixedNow)})
+	h = server.New(server.Config{Store: postgres.New(dbtest.Pool(t), postgres.WithClock(nowFunc(fixedNow))), Now: nowFunc(fixedNow)})
 	rec = httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
 	if rec.Code != http.StatusNotFound {
@@ -339,7 +339,7 @@ func TestTimeouts(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Cleanup(pool.Close)
-			h := server.New(server.Config{Store: postgres.New(pool), Now: nowFunc(fixedNow), RequestTimeout: tt.requestTimeout})
+			h := server.New(server.Config{Store: postgres.New(pool, postgres.WithClock(nowFunc(fixedNow))), Now: nowFunc(fixedNow), RequestTimeout: tt.requestTimeout})
 
 			locker := dbtest.Connect(t, dbURL)
 			tx, err := locker.Begin(t.Context())

@@ -7,6 +7,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 	"github.com/scottish-government/delivery-tracker/web"
@@ -71,7 +72,7 @@ func (s *Server) reportList(w http.ResponseWriter, r *http.Request) {
 	}
 	now := s.now()
 	for _, c := range cs {
-		row := web.ReportRow{CommitmentRow: s.row(plan, c), ReportURL: web.ReportPath(c.Ref), UpdateDue: c.UpdateDue(now)}
+		row := web.ReportRow{CommitmentRow: s.row(plan, c), ReportURL: paths.Report(c.Ref), UpdateDue: c.UpdateDue(now)}
 		if o, ok := open[c.ID]; ok {
 			row.Open = &o
 		}
@@ -120,7 +121,7 @@ func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	u := s.user(r)
-	v := web.ReportFormView{Plan: plan, Row: s.row(plan, c), Staff: u.IsStaff(), Action: web.ReportPath(c.Ref)}
+	v := web.ReportFormView{Plan: plan, Row: s.row(plan, c), Staff: u.IsStaff(), Action: paths.Report(c.Ref)}
 	open, err := s.store.OpenUpdate(ctx, c.ID, u)
 	switch {
 	case err == nil:
@@ -182,7 +183,7 @@ func (s *Server) renderReportForm(w http.ResponseWriter, r *http.Request, status
 	if len(v.Errors) > 0 {
 		l.Title = "Error: " + l.Title
 	}
-	l.Breadcrumbs = []web.Breadcrumb{{Text: "Report progress", Href: web.ReportListPath}, {Text: "Commitment " + v.Row.Commitment.Ref}}
+	l.Breadcrumbs = []web.Breadcrumb{{Text: "Report progress", Href: paths.ReportList}, {Text: "Commitment " + v.Row.Commitment.Ref}}
 	s.render(w, r, status, web.ReportFormPage(l, v))
 }
 
@@ -208,7 +209,7 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) {
 		EvidenceURL: f.Get("evidence_url"), StatusReason: f.Get("status_reason"), CarriedForwardTo: f.Get("carried_forward_to"),
 		Version: f.Get("version"), Seen: f.Get("seen"), UpdateID: f.Get("update"), UpdateVersion: f.Get("update_version"),
 	}
-	v := web.ReportFormView{Plan: plan, Row: s.row(plan, c), Staff: u.IsStaff(), Action: web.ReportPath(c.Ref), Form: form}
+	v := web.ReportFormView{Plan: plan, Row: s.row(plan, c), Staff: u.IsStaff(), Action: paths.Report(c.Ref), Form: form}
 	rep, errs := tracker.ParseReport(tracker.ReportInput{
 		Status: form.Status, Narrative: form.Narrative, DueMonth: form.DueMonth, DueYear: form.DueYear,
 		EvidenceURL: form.EvidenceURL, StatusReason: form.StatusReason, CarriedForwardTo: form.CarriedForwardTo,
@@ -242,7 +243,7 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) {
 		UpdateVersion: atoiOr0(form.UpdateVersion),
 	}
 	saved, err := s.store.SaveReport(ctx, s.actor(r), postgres.ReportWrite{
-		CommitmentID: c.ID, Report: rep, Base: base, Action: action, At: s.now(),
+		CommitmentID: c.ID, Report: rep, Base: base, Action: action,
 	})
 	var ce *tracker.ConflictError
 	switch {
@@ -272,13 +273,13 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) {
 	switch action {
 	case tracker.ActionDraft:
 		s.flash(r, "Your draft update on commitment "+c.Ref+" has been saved. Only your organisation can see it.")
-		http.Redirect(w, r, web.ReportListPath, http.StatusSeeOther)
+		http.Redirect(w, r, paths.ReportList, http.StatusSeeOther)
 	case tracker.ActionSubmit:
 		s.flash(r, "Your update on commitment "+c.Ref+" has been submitted for review.")
-		http.Redirect(w, r, web.ReportListPath, http.StatusSeeOther)
+		http.Redirect(w, r, paths.ReportList, http.StatusSeeOther)
 	case tracker.ActionPublish:
 		s.flash(r, "Your update on commitment "+c.Ref+" has been published.")
-		http.Redirect(w, r, web.CommitmentPath(plan, saved.CommitmentRef), http.StatusSeeOther)
+		http.Redirect(w, r, paths.Commitment(plan, saved.CommitmentRef), http.StatusSeeOther)
 	}
 }
 
@@ -340,7 +341,7 @@ func atoiOr0(s string) int {
 // reportRound says which of the listed commitments still need an update in the plan's open
 // reporting round, or nil when no round is open.
 func (s *Server) reportRound(r *http.Request, plan tracker.Plan, rows []web.ReportRow) (*web.ReportRoundView, error) {
-	round, err := s.store.OpenRound(r.Context(), plan.ID, s.now())
+	round, err := s.store.OpenRound(r.Context(), plan.ID)
 	if errors.Is(err, tracker.ErrNotFound) {
 		return nil, nil
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 	"github.com/scottish-government/delivery-tracker/web"
@@ -130,7 +131,7 @@ func (s *Server) renderReview(w http.ResponseWriter, r *http.Request, status int
 	if len(v.Errors) > 0 {
 		l.Title = "Error: " + l.Title
 	}
-	l.Breadcrumbs = []web.Breadcrumb{{Text: "Review updates", Href: web.ReviewListPath}, {Text: "Commitment " + v.Item.Commitment.Ref}}
+	l.Breadcrumbs = []web.Breadcrumb{{Text: "Review updates", Href: paths.ReviewList}, {Text: "Commitment " + v.Item.Commitment.Ref}}
 	s.render(w, r, status, web.ReviewPage(l, v))
 }
 
@@ -147,7 +148,7 @@ func (s *Server) review(w http.ResponseWriter, r *http.Request) {
 	var flash string
 	switch f.Get("action") {
 	case "publish":
-		_, err = s.store.PublishUpdate(ctx, s.actor(r), it.Update.ID, version, commitmentVersion, s.now())
+		_, err = s.store.PublishUpdate(ctx, s.actor(r), it.Update.ID, version, commitmentVersion)
 		flash = "The update on commitment " + it.Commitment.Ref + " from " + it.Update.Reporter() + " has been published."
 	case "return":
 		note, errs := tracker.ParseReviewNote(f.Get("note"))
@@ -155,7 +156,7 @@ func (s *Server) review(w http.ResponseWriter, r *http.Request) {
 			s.renderReview(w, r, http.StatusUnprocessableEntity, web.ReviewView{Item: it, Note: f.Get("note"), Errors: fieldErrors(errs)})
 			return
 		}
-		_, err = s.store.ReturnUpdate(ctx, s.actor(r), it.Update.ID, version, note, s.now())
+		_, err = s.store.ReturnUpdate(ctx, s.actor(r), it.Update.ID, version, note)
 		flash = "The update on commitment " + it.Commitment.Ref + " has been returned to " + it.Update.Reporter() + " with your note."
 	default:
 		s.badRequest(w, r, "Choose Publish or Return to partner.")
@@ -178,5 +179,5 @@ func (s *Server) review(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.flash(r, flash)
-	http.Redirect(w, r, web.ReviewListPath, http.StatusSeeOther)
+	http.Redirect(w, r, paths.ReviewList, http.StatusSeeOther)
 }

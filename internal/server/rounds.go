@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 	"github.com/scottish-government/delivery-tracker/web"
@@ -20,7 +21,7 @@ const (
 )
 
 func roundsCrumb() web.Breadcrumb {
-	return web.Breadcrumb{Text: "Reporting rounds", Href: web.AdminRoundsPath}
+	return web.Breadcrumb{Text: "Reporting rounds", Href: paths.AdminRounds}
 }
 
 func (s *Server) adminRounds(w http.ResponseWriter, r *http.Request) {
@@ -118,7 +119,7 @@ func (s *Server) createRound(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case err == nil:
 			s.flash(r, "Round "+created.Name+" opened. Partners see on their reporting page what they still need to update.")
-			http.Redirect(w, r, web.AdminRoundPath(created.ID), http.StatusSeeOther)
+			http.Redirect(w, r, paths.AdminRound(created.ID), http.StatusSeeOther)
 			return
 		case !errs.fromStore(err, roundFields):
 			s.error(w, r, err)
@@ -173,7 +174,7 @@ func (s *Server) editRoundForm(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	s.render(w, r, http.StatusOK, web.RoundFormPage(s.adminLayout(r, roundsCrumb(), web.Breadcrumb{Text: rd.Name, Href: web.AdminRoundPath(rd.ID)}, web.Breadcrumb{Text: "Change"}),
+	s.render(w, r, http.StatusOK, web.RoundFormPage(s.adminLayout(r, roundsCrumb(), web.Breadcrumb{Text: rd.Name, Href: paths.AdminRound(rd.ID)}, web.Breadcrumb{Text: "Change"}),
 		web.RoundFormView{Round: &rd, Form: roundFormOf(rd)}))
 }
 
@@ -183,7 +184,7 @@ func (s *Server) updateRound(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	l := s.adminLayout(r, roundsCrumb(), web.Breadcrumb{Text: saved.Name, Href: web.AdminRoundPath(saved.ID)}, web.Breadcrumb{Text: "Change"})
+	l := s.adminLayout(r, roundsCrumb(), web.Breadcrumb{Text: saved.Name, Href: paths.AdminRound(saved.ID)}, web.Breadcrumb{Text: "Change"})
 	f, rd, errs := parseRoundForm(r, nil, &saved)
 	v := web.RoundFormView{Round: &saved, Form: f}
 	if len(errs) == 0 {
@@ -192,7 +193,7 @@ func (s *Server) updateRound(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case err == nil:
 			s.flash(r, "Round "+rd.Name+" saved.")
-			http.Redirect(w, r, web.AdminRoundPath(saved.ID), http.StatusSeeOther)
+			http.Redirect(w, r, paths.AdminRound(saved.ID), http.StatusSeeOther)
 			return
 		case isConflict(err):
 			c := &web.Conflict{}
@@ -227,7 +228,7 @@ func (s *Server) updateRound(w http.ResponseWriter, r *http.Request) {
 func closeRoundView(rd tracker.Round) web.ConfirmView {
 	return web.ConfirmView{Title: "Close " + rd.Name, Label: "Reporting rounds",
 		Message: "No more reminders will go out for this round, and partners will no longer be asked for updates in it. Its coverage stays readable here. Another round can then be opened for the plan.",
-		Action:  web.AdminRoundPath(rd.ID) + "/close", Version: rd.Version, Button: "Close round", Cancel: web.AdminRoundPath(rd.ID)}
+		Action:  paths.AdminRound(rd.ID) + "/close", Version: rd.Version, Button: "Close round", Cancel: paths.AdminRound(rd.ID)}
 }
 
 func (s *Server) closeRoundForm(w http.ResponseWriter, r *http.Request) {
@@ -236,8 +237,8 @@ func (s *Server) closeRoundForm(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, web.ConfirmPage(s.adminLayout(r, roundsCrumb(), web.Breadcrumb{Text: rd.Name, Href: web.AdminRoundPath(rd.ID)}, web.Breadcrumb{Text: "Close"}),
-		web.AdminRoundsPath, closeRoundView(rd)))
+	s.render(w, r, http.StatusOK, web.ConfirmPage(s.adminLayout(r, roundsCrumb(), web.Breadcrumb{Text: rd.Name, Href: paths.AdminRound(rd.ID)}, web.Breadcrumb{Text: "Close"}),
+		paths.AdminRounds, closeRoundView(rd)))
 }
 
 func (s *Server) closeRound(w http.ResponseWriter, r *http.Request) {
@@ -249,10 +250,10 @@ func (s *Server) closeRound(w http.ResponseWriter, r *http.Request) {
 	err = s.store.CloseRound(r.Context(), s.actor(r), rd.ID, formVersion(r))
 	if err == nil {
 		s.flash(r, "Round "+rd.Name+" closed.")
-		http.Redirect(w, r, web.AdminRoundPath(rd.ID), http.StatusSeeOther)
+		http.Redirect(w, r, paths.AdminRound(rd.ID), http.StatusSeeOther)
 		return
 	}
-	s.confirmFailed(w, r, err, web.AdminRoundsPath, closeRoundView(rd), roundsCrumb(), web.Breadcrumb{Text: rd.Name, Href: web.AdminRoundPath(rd.ID)}, web.Breadcrumb{Text: "Close"})
+	s.confirmFailed(w, r, err, paths.AdminRounds, closeRoundView(rd), roundsCrumb(), web.Breadcrumb{Text: rd.Name, Href: paths.AdminRound(rd.ID)}, web.Breadcrumb{Text: "Close"})
 }
 
 // ---- outbox ------------------------------------------------------------------
@@ -296,6 +297,6 @@ func (s *Server) adminEmail(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, web.EmailPage(s.adminLayout(r, web.Breadcrumb{Text: "Outbox", Href: web.AdminOutboxPath}, web.Breadcrumb{Text: e.Subject}),
+	s.render(w, r, http.StatusOK, web.EmailPage(s.adminLayout(r, web.Breadcrumb{Text: "Outbox", Href: paths.AdminOutbox}, web.Breadcrumb{Text: e.Subject}),
 		web.EmailView{Email: e}))
 }

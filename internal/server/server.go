@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/netip"
 	"sync"
@@ -15,7 +14,6 @@ import (
 
 	"github.com/a-h/templ"
 	"github.com/alexedwards/scs/v2"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/scottish-government/delivery-tracker/internal/mail"
@@ -40,6 +38,11 @@ type Config struct {
 	// PageCacheBytes bounds the memory kept for rendered public pages (see publicPage): zero
 	// means DefaultPageCacheBytes, a negative number turns the cache off.
 	PageCacheBytes int
+	// ExportCacheDir is where downloads are written before they are served (see serveExport):
+	// empty means DefaultExportCacheDir. ExportCacheBytes bounds the disk space they take: zero
+	// or less means DefaultExportCacheBytes.
+	ExportCacheDir   string
+	ExportCacheBytes int64
 	// Metrics is the registry the server records its request metrics on, and the pool's
 	// statistics when Store is set. Nil gives the server a registry of its own.
 	Metrics *prometheus.Registry
@@ -63,6 +66,9 @@ type Config struct {
 	// TrustedProxies are the networks of reverse proxies in front of the portal. Only a request
 	// from one of them has its X-Forwarded-For header believed for the client's address.
 	TrustedProxies []netip.Prefix
+	// Hashing bounds the password hashes run at once; nil means one of
+	// password.DefaultConcurrency slots, each waited for up to password.DefaultWait.
+	Hashing *password.Limiter
 }
 
 // DefaultRequestTimeout is the time a request may take unless Config.RequestTimeout says
@@ -88,6 +94,8 @@ type Server struct {
 	secure  bool
 	now     func() time.Time
 	pages   *pageCache
+	// exports keeps the files downloads are served from.
+	exports *exportCache
 	// versions reads the data version for publicPage, shared between requests that arrive
 	// together.
 	versions *versionReads
@@ -104,6 +112,7 @@ type Server struct {
 	idle     time.Duration
 	lifetime time.Duration
 	pw       password.Params
+	hashing  *password.Limiter
 	mailer   mail.Mailer
 	proxies  []netip.Prefix
 	// dummyHash is checked against when an account does not exist, so that the answer takes as
@@ -120,7 +129,7 @@ func newServer(cfg Config) *Server {
 	s := &Server{store: cfg.Store, logger: cfg.Logger, baseURL: cfg.BaseURL, secure: cfg.Secure, now: cfg.Now,
 		registry: cfg.Metrics, serveMetrics: cfg.ServeMetrics, requestTimeout: cfg.RequestTimeout,
 		idle: cfg.IdleTimeout, lifetime: cfg.SessionLifetime, pw: cfg.Password, bench: cfg.BenchStaticDir,
-		mailer: cfg.Mailer, proxies: cfg.TrustedProxies}
+		mailer: cfg.Mailer, proxies: cfg.TrustedProxies, hashing: cfg.Hashing}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -135,6 +144,7 @@ func newServer(cfg Config) *Server {
 	default:
 		s.pages = newPageCache(0)
 	}
+	s.exports = newExportCache(cfg.ExportCacheDir, cfg.ExportCacheBytes)
 	if _, ok := s.logger.Handler().(requestIDHandler); !ok {
 		s.logger = slog.New(LogHandler(s.logger.Handler()))
 	}
@@ -159,6 +169,9 @@ func newServer(cfg Config) *Server {
 	}
 	if s.pw == (password.Params{}) {
 		s.pw = password.Default
+	}
+	if s.hashing == nil {
+		s.hashing = password.NewLimiter(password.DefaultConcurrency(s.pw), 0)
 	}
 	// Hashing takes tens of milliseconds and 19 MiB: do it beside the start rather than before
 	// the server can answer. A sign-in that comes first waits for it.
@@ -189,7 +202,7 @@ func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
 		s.notFound(w, r)
 	case tracker.ErrorCode(err) == tracker.EFORBIDDEN:
 		s.render(w, r, http.StatusForbidden, web.ForbiddenPage(s.layout(r)))
-	case tracker.ErrorCode(err) == tracker.EUNAVAILABLE || unavailable(err):
+	case tracker.ErrorCode(err) == tracker.EUNAVAILABLE || errors.Is(err, context.DeadlineExceeded):
 		s.logger.WarnContext(r.Context(), "database unavailable", "err", err)
 		w.Header().Set("Retry-After", "5")
 		if r.Method == http.MethodPost && len(r.PostForm) > 0 {
@@ -212,30 +225,4 @@ func (s *Server) serviceError(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusNotFound, web.NotFoundPage(s.layout(r)))
-}
-
-// unavailable reports whether err means the database cannot be reached or did not answer in time.
-func unavailable(err error) bool {
-	var connectErr *pgconn.ConnectError
-	var netErr net.Error
-	var pgErr *pgconn.PgError
-	switch {
-	case errors.As(err, &connectErr), errors.As(err, &netErr), errors.Is(err, context.DeadlineExceeded):
-		return true
-	case errors.As(err, &pgErr):
-		// Class 08: connection exception; 53: the server is out of connections, memory or disk;
-		// 57014: the statement ran past statement_timeout; 57P01-57P03: the server is shutting
-		// down or starting; 55P03: a lock was not granted in time; 40001 and 40P01: a
-		// serialization failure or deadlock, which trying again resolves.
-		switch pgErr.Code[:2] {
-		case "08", "53":
-			return true
-		}
-		switch pgErr.Code {
-		case "57014", "57P01", "57P02", "57P03", "55P03", "40001", "40P01":
-			return true
-		}
-		return false
-	}
-	return pgconn.SafeToRetry(err)
 }

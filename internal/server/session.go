@@ -12,6 +12,7 @@ import (
 	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
 
+	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 	"github.com/scottish-government/delivery-tracker/web"
 )
@@ -28,6 +29,7 @@ const (
 const (
 	userKey ctxKey = iota + 100
 	sessionLoadedKey
+	noticeKey
 )
 
 // newSessionManager keeps sessions in PostgreSQL, so that every instance of the portal shares
@@ -37,7 +39,8 @@ const (
 func (s *Server) newSessionManager() *scs.SessionManager {
 	sm := scs.New()
 	// Expired rows are removed by `portal serve`'s housekeeping, not by a goroutine per handler.
-	sm.Store = pgxstore.NewWithCleanupInterval(s.store.Pool(), 0)
+	// The table holds only a hash of each token (see hashedStore).
+	sm.Store = hashedStore{pgxstore.NewWithCleanupInterval(s.store.Pool(), 0)}
 	sm.IdleTimeout = s.idle
 	sm.Lifetime = s.lifetime
 	sm.Cookie.Name = "session"
@@ -64,8 +67,9 @@ func SessionCookieName(secure bool) string {
 	return "session"
 }
 
-// withSessions loads the session and the signed-in user for every request but those for static
-// files and health checks, which need neither.
+// withSessions loads the session and the signed-in user, and any notice left for a visitor
+// without a session (see notice), for every request but those for static files and health
+// checks, which need neither.
 func (s *Server) withSessions(next http.Handler) http.Handler {
 	loaded := s.sessions.LoadAndSave(s.loadUser(next))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -74,7 +78,11 @@ func (s *Server) withSessions(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		loaded.ServeHTTP(w, r)
+		box := &noticeBox{header: w.Header(), cookie: s.noticeCookie()}
+		if c, err := r.Cookie(box.cookie.Name); err == nil {
+			box.msg = notices[c.Value]
+		}
+		loaded.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), noticeKey, box)))
 	})
 }
 
@@ -122,7 +130,7 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 				return
 			}
 			if reason == "idle" || reason == "lifetime" {
-				s.sessions.Put(ctx, sessionFlash, "You have been signed out because your session expired. Sign in again to continue.")
+				s.notice(r.WithContext(ctx), noticeExpired)
 			}
 			next.ServeHTTP(w, r.WithContext(ctx))
 			return
@@ -222,6 +230,9 @@ func (s *Server) layout(r *http.Request) web.LayoutProps {
 	if sessionLoaded(r) {
 		l.Flash = s.sessions.PopString(r.Context(), sessionFlash)
 	}
+	if box, _ := r.Context().Value(noticeKey).(*noticeBox); box != nil && l.Flash == "" {
+		l.Flash = box.pop()
+	}
 	return l
 }
 
@@ -234,21 +245,21 @@ func UserLinks(u *tracker.User) []web.Link {
 		return nil
 	}
 	if u.Role == tracker.RolePartner {
-		links = append(links, web.Link{Text: "Report progress", Href: "/report"})
+		links = append(links, web.Link{Text: "Report progress", Href: paths.ReportList})
 	}
 	if u.IsStaff() {
-		links = append(links, web.Link{Text: "Review", Href: "/review"}, web.Link{Text: "Dashboard", Href: "/dashboard"},
-			web.Link{Text: "Manage plans", Href: web.AdminPlansPath})
+		links = append(links, web.Link{Text: "Review", Href: paths.ReviewList}, web.Link{Text: "Dashboard", Href: paths.Dashboard},
+			web.Link{Text: "Manage plans", Href: paths.AdminPlans})
 	}
 	if u.IsAdmin() {
-		links = append(links, web.Link{Text: "Users", Href: "/admin/users"}, web.Link{Text: "Audit log", Href: "/admin/audit"})
+		links = append(links, web.Link{Text: "Users", Href: paths.AdminUsers}, web.Link{Text: "Audit log", Href: paths.AdminAudit})
 	}
-	return append(links, web.Link{Text: "Your account", Href: "/account"})
+	return append(links, web.Link{Text: "Your account", Href: paths.Account})
 }
 
 // redirectToSignIn sends an anonymous user to sign in, coming back to the page they asked for.
 func (s *Server) redirectToSignIn(w http.ResponseWriter, r *http.Request) {
-	target := "/sign-in"
+	target := paths.SignIn
 	if r.Method == http.MethodGet || r.Method == http.MethodHead {
 		target += "?next=" + url.QueryEscape(r.URL.RequestURI())
 	}
@@ -317,7 +328,7 @@ func localPath(next string) string {
 		return ""
 	}
 	switch u.Path {
-	case "/sign-in", "/sign-out", "/set-password", "/forgot-password":
+	case paths.SignIn, paths.SignOut, paths.SetPassword, paths.ForgotPassword:
 		return ""
 	}
 	return next

@@ -23,12 +23,21 @@ type Error struct {
 	// Field, for an EINVALID error about one thing someone entered, names it by the domain's
 	// name (such as "ref"), so that a form can show the message beside it.
 	Field string
+	// Err is the error behind this one, if any, such as the database error of an EUNAVAILABLE
+	// error: for logs and errors.Is and errors.As, never for a page.
+	Err error
 }
 
 // Error implements the error interface.
 func (e *Error) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("tracker: %s: %s: %v", e.Code, e.Message, e.Err)
+	}
 	return fmt.Sprintf("tracker: %s: %s", e.Code, e.Message)
 }
+
+// Unwrap returns the error behind e, if any.
+func (e *Error) Unwrap() error { return e.Err }
 
 // Errorf returns an Error with the code and a formatted message.
 func Errorf(code, format string, args ...any) *Error {

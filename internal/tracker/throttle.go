@@ -6,10 +6,12 @@ import (
 	"time"
 )
 
-// ThrottleRule limits failed sign-ins for one key: Free failures are allowed, then each further
-// failure locks the key for Base, doubling with every failure up to Max. A key that sees no
-// failure for Window starts counting again. Because a lock never lasts longer than Max, and
-// attempts made while locked are refused without counting, nobody can lock an account for good.
+// ThrottleRule limits attempts for one key: Free attempts are let through, then the key is locked
+// for Base; when a lock ends one more attempt is let through, and the lock after it doubles, up
+// to Max. Attempts are counted as they are let through, before the password is checked, and a
+// successful one is taken back. A key that lets nothing through for Window starts counting
+// again. Because a lock never lasts longer than Max, and attempts made while locked are refused
+// without counting, nobody can lock an account for good.
 type ThrottleRule struct {
 	Key    string
 	Free   int
@@ -18,8 +20,10 @@ type ThrottleRule struct {
 	Window time.Duration
 }
 
-// Lock returns how long the key is locked after its failures-th failure: zero while failures are
-// within Free.
+// Lock returns how long the key is locked once failures attempts are counted against it and
+// another arrives: zero while failures are within Free. The store locks a key as it lets through
+// its n-th attempt for Lock(n+1), so that no attempt beyond the allowance is let through while
+// those counted are being checked.
 func (r ThrottleRule) Lock(failures int) time.Duration {
 	if failures <= r.Free {
 		return 0
@@ -33,11 +37,13 @@ func (r ThrottleRule) Lock(failures int) time.Duration {
 
 // SignInThrottle returns the rules a sign-in with the email address from the client address is
 // subject to:
-//   - the account from one address: 5 failures, then a lock of 1 minute doubling to 15;
-//   - the account from anywhere: 10 failures an hour, then the same, so that attempts spread over
+//   - the account from one address: 5 attempts, then a lock of 1 minute doubling to 15;
+//   - the account from anywhere: 10 attempts an hour, then the same, so that attempts spread over
 //     many addresses are slowed too;
-//   - the address, for any account: 50 failures an hour (many people share an office's address),
+//   - the address, for any account: 50 attempts an hour (many people share an office's address),
 //     then the same, against one address trying many accounts.
+//
+// A successful sign-in clears the first two and is taken back from the third.
 //
 // The email address is used as typed (in lower case), whether or not an account has it, so that
 // throttling tells nothing about which accounts exist. IPv6 addresses count by their /64 network,
@@ -56,13 +62,14 @@ func SignInThrottle(email, addr string) []ThrottleRule {
 	}
 }
 
-// ResetThrottle returns the rules a request for a password reset email is subject to: three an
-// hour for an address, then a lock, so that nobody can flood a mailbox; and 20 an hour from one
-// client address.
+// ResetThrottle returns the rules a request for a password reset email is subject to: at most 3
+// in any hour for an email address, so that nobody can flood a mailbox, and at most 20 in any hour
+// from one client address. Each request is counted as it arrives, before anything is looked up,
+// and the one that uses up the allowance locks the key for a whole hour.
 func ResetThrottle(email, addr string) []ThrottleRule {
 	account := strings.ToLower(NormaliseEmail(email))
 	return []ThrottleRule{
-		{Key: "reset:" + account, Free: 3, Base: 15 * time.Minute, Max: time.Hour, Window: time.Hour},
-		{Key: "reset-address:" + addr, Free: 20, Base: 15 * time.Minute, Max: time.Hour, Window: time.Hour},
+		{Key: "reset:" + account, Free: 3, Base: time.Hour, Max: time.Hour, Window: time.Hour},
+		{Key: "reset-address:" + addr, Free: 20, Base: time.Hour, Max: time.Hour, Window: time.Hour},
 	}
 }

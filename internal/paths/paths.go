@@ -1,0 +1,181 @@
+// Package paths is the one home of the portal's addresses: the route patterns the router
+// registers and the functions that build a page's address for links, redirects, feeds and
+// emails. The router, the views and the reminder emails all take their paths from here, and a
+// test in internal/server walks the router to check that every builder names a real route.
+package paths
+
+import (
+	"net/url"
+	"strconv"
+
+	"github.com/scottish-government/delivery-tracker/internal/tracker"
+)
+
+// Addresses that take no parameters.
+const (
+	Home           = "/"
+	Healthz        = "/healthz"
+	Readyz         = "/readyz"
+	Metrics        = "/metrics"
+	Static         = "/static/*"
+	Data           = "/data"
+	SignIn         = "/sign-in"
+	SignOut        = "/sign-out"
+	SetPassword    = "/set-password"
+	ForgotPassword = "/forgot-password"
+	Account        = "/account"
+	AccountPwd     = "/account/password"
+	ReportList     = "/report"
+	ReviewList     = "/review"
+	Dashboard      = "/dashboard"
+
+	AdminUsers         = "/admin/users"
+	AdminNewUser       = "/admin/users/new"
+	AdminAudit         = "/admin/audit"
+	AdminPlans         = "/admin/plans"
+	AdminNewPlan       = "/admin/plans/new"
+	AdminOrganisations = "/admin/organisations"
+	AdminNewOrg        = "/admin/organisations/new"
+	AdminRounds        = "/admin/rounds"
+	AdminNewRound      = "/admin/rounds/new"
+	AdminOutbox        = "/admin/outbox"
+)
+
+// Route patterns with parameters, as the router registers them. PlanPrefixPattern goes before a
+// public pattern to give the same page of an older plan.
+const (
+	PlanPrefixPattern   = "/plans/{plan}"
+	PriorityPattern     = "/priorities/{slug}"
+	CommitmentPattern   = "/commitments/{ref}"
+	OrganisationPattern = "/organisations/{code}"
+	ReportPattern       = "/report/{ref}"
+	ReviewPattern       = "/review/{id}"
+	UserPattern         = "/admin/users/{id}"
+	AdminPlanPattern    = "/admin/plans/{plan}"
+	AdminPriorityPrefix = "/admin/priorities/{id}"
+	AdminCommitPrefix   = "/admin/commitments/{id}"
+	AdminOrgPrefix      = "/admin/organisations/{id}"
+	AdminRoundPattern   = "/admin/rounds/{id}"
+	AdminEmailPattern   = "/admin/outbox/{id}"
+)
+
+func id(n int64) string { return strconv.FormatInt(n, 10) }
+
+// planPrefix returns the path prefix of a plan's pages: none for the current plan, whose pages
+// live at the root, and /plans/{slug} for the others, so that old plans keep stable addresses.
+func planPrefix(p tracker.Plan) string {
+	if p.IsCurrent || p.Slug == "" {
+		return ""
+	}
+	return "/plans/" + url.PathEscape(p.Slug)
+}
+
+// Overview returns the address of a plan's overview.
+func Overview(p tracker.Plan) string {
+	if pre := planPrefix(p); pre != "" {
+		return pre
+	}
+	return Home
+}
+
+// Priority returns the address of a priority area's page.
+func Priority(p tracker.Plan, slug string) string {
+	return planPrefix(p) + "/priorities/" + url.PathEscape(slug)
+}
+
+// Commitment returns the address of a commitment's page.
+func Commitment(p tracker.Plan, ref string) string {
+	return planPrefix(p) + "/commitments/" + url.PathEscape(ref)
+}
+
+// Organisation returns the address of an organisation's page.
+func Organisation(code string) string { return "/organisations/" + url.PathEscape(code) }
+
+// Commitments returns the address of a plan's commitments finder.
+func Commitments(p tracker.Plan) string { return planPrefix(p) + "/commitments" }
+
+// Updates returns the address of a plan's published updates without its extension: add ".csv",
+// ".json" or ".atom".
+func Updates(p tracker.Plan) string { return planPrefix(p) + "/updates" }
+
+// Feed returns the address of the Atom feed of a plan's published updates.
+func Feed(p tracker.Plan) string { return Updates(p) + ".atom" }
+
+// PriorityFeed returns the address of the Atom feed of a priority area's published updates.
+func PriorityFeed(p tracker.Plan, slug string) string { return Priority(p, slug) + "/updates.atom" }
+
+// CommitmentFeed returns the address of the Atom feed of a commitment's published updates.
+func CommitmentFeed(p tracker.Plan, ref string) string {
+	return Commitment(p, ref) + "/updates.atom"
+}
+
+// Report returns the address of the progress report form for a commitment of the current plan.
+func Report(ref string) string { return ReportList + "/" + url.PathEscape(ref) }
+
+// Review returns the address of a submitted update's review page.
+func Review(updateID int64) string { return ReviewList + "/" + id(updateID) }
+
+// User returns the address of an account's page.
+func User(userID int64) string { return AdminUsers + "/" + id(userID) }
+
+// UserAction returns the address of an action on an account: "role", "disable", "enable" or
+// "link".
+func UserAction(userID int64, action string) string { return User(userID) + "/" + action }
+
+// Audit returns the address of the audit log filtered by who acted and by record.
+func Audit(actor, recordType, recordID string) string {
+	q := url.Values{}
+	if actor != "" {
+		q.Set("user", actor)
+	}
+	if recordType != "" {
+		q.Set("record_type", recordType)
+	}
+	if recordID != "" {
+		q.Set("record_id", recordID)
+	}
+	if len(q) == 0 {
+		return AdminAudit
+	}
+	return AdminAudit + "?" + q.Encode()
+}
+
+// AdminPlan returns the address of the page where staff manage a plan.
+func AdminPlan(slug string) string { return AdminPlans + "/" + url.PathEscape(slug) }
+
+// AdminPlanAction returns the address of an action on a plan, such as "edit", "import" or
+// "commitments/new".
+func AdminPlanAction(slug, action string) string { return AdminPlan(slug) + "/" + action }
+
+// AdminCommitment returns the address of an action on a commitment: "edit" or "retire".
+func AdminCommitment(commitmentID int64, action string) string {
+	return "/admin/commitments/" + id(commitmentID) + "/" + action
+}
+
+// AdminPriority returns the address of an action on a priority area: "edit" or "retire".
+func AdminPriority(priorityID int64, action string) string {
+	return "/admin/priorities/" + id(priorityID) + "/" + action
+}
+
+// AdminOrganisation returns the address of an action on an organisation: "edit" or "retire".
+func AdminOrganisation(orgID int64, action string) string {
+	return AdminOrganisations + "/" + id(orgID) + "/" + action
+}
+
+// AdminRound returns the address of a reporting round's page.
+func AdminRound(roundID int64) string { return AdminRounds + "/" + id(roundID) }
+
+// AdminRoundAction returns the address of an action on a reporting round: "edit" or "close".
+func AdminRoundAction(roundID int64, action string) string { return AdminRound(roundID) + "/" + action }
+
+// AdminEmail returns the address of an email in the outbox.
+func AdminEmail(emailID int64) string { return AdminOutbox + "/" + id(emailID) }
+
+// CurrentCommitments is the address of the current plan's commitments finder.
+const CurrentCommitments = "/commitments"
+
+// SetPasswordLink returns the address, under baseURL, where the holder of an invitation or reset
+// token sets a password.
+func SetPasswordLink(baseURL, token string) string {
+	return baseURL + SetPassword + "?token=" + url.QueryEscape(token)
+}

@@ -1,0 +1,309 @@
+package server
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Downloads are never streamed from the database to the client. A client that asks for
+// /updates.csv and reads slowly, or not at all, would otherwise hold one of the pool's few
+// connections for as long as it cared to: a handful of them would take the whole pool, and every
+// page would wait for a connection until it gave up. Instead each export is written once per data
+// version (and format, plan, filters and site address) to a file, as fast as the database gives
+// the rows, and every request for it is served from that file by http.ServeContent, which also
+// answers Range, If-Range and HEAD. Requests that arrive while the file is being written wait for
+// that one writer. The files are kept within a bound on their total size, the least recently
+// served going first, and a new version of an export replaces the old at once.
+//
+// Each file is removed from the directory as soon as it is created: only its open descriptor
+// is kept, so a file is never found half-written, two portals (or two test servers) sharing the
+// directory can never serve each other's data, and nothing is left behind when the process ends,
+// however it ends. Disk space shows in df, not in ls.
+
+// DefaultExportCacheBytes bounds the disk space the files of exports take unless configured.
+const DefaultExportCacheBytes = 1 << 30
+
+// maxExportFiles bounds how many export files are kept open, whatever their size.
+const maxExportFiles = 256
+
+// exportMakers is how many exports may be read from the database at once, so that downloads
+// never take more than two of the pool's connections however many different ones are asked for.
+const exportMakers = 2
+
+// exportTimeout bounds the making of one export. It goes on for as long as one request still
+// waits for it: a request's deadline ends only its own wait.
+const exportTimeout = 2 * time.Minute
+
+// DefaultExportCacheDir returns the directory exports are written to unless configured: a
+// directory in the user's cache directory or, failing that, in the temporary directory.
+func DefaultExportCacheDir() string {
+	if d, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(d, "delivery-tracker", "exports")
+	}
+	return filepath.Join(os.TempDir(), "delivery-tracker-exports")
+}
+
+// exportCache keeps the files of exports, and the exports being made.
+type exportCache struct {
+	dirs  []string // where files may be created, tried in order
+	limit int64
+
+	makers chan struct{}
+
+	mu      sync.Mutex
+	files   map[string]*exportFile // by slot: one version of each export at a time
+	size    int64
+	clock   uint64 // counts uses, for least-recently-used eviction
+	flights map[string]*exportFlight
+}
+
+// newExportCache returns a cache writing to dir, or to the default directories when dir is
+// empty, within limit bytes (DefaultExportCacheBytes when not positive).
+func newExportCache(dir string, limit int64) *exportCache {
+	dirs := []string{dir}
+	if dir == "" {
+		dirs = []string{DefaultExportCacheDir(), filepath.Join(os.TempDir(), "delivery-tracker-exports")}
+	}
+	if limit <= 0 {
+		limit = DefaultExportCacheBytes
+	}
+	return &exportCache{dirs: dirs, limit: limit, makers: make(chan struct{}, exportMakers),
+		files: map[string]*exportFile{}, flights: map[string]*exportFlight{}}
+}
+
+// exportFile is an export written out in full, open for reading.
+type exportFile struct {
+	slot, stamp string
+	f           *os.File
+	path        string // set only where an open file could not be removed: removed on close
+	size        int64
+	used        uint64
+	refs        int  // requests serving it
+	dropped     bool // no longer in the cache: closed when the last request is done
+}
+
+// reader returns a reader of the whole file of its own; many may read the file at once.
+func (e *exportFile) reader() io.ReadSeeker { return io.NewSectionReader(e.f, 0, e.size) }
+
+func (e *exportFile) close() {
+	_ = e.f.Close()
+	if e.path != "" {
+		_ = os.Remove(e.path)
+	}
+}
+
+// exportFlight is the making of one export, with the requests waiting for it.
+type exportFlight struct {
+	done    chan struct{}
+	err     error
+	waiters int
+	cancel  context.CancelFunc
+}
+
+// writeExport writes an export's bytes. ctx is not the request's: it lasts while any request
+// waits for the export.
+type writeExport func(ctx context.Context, w io.Writer) error
+
+// get returns the file of the export in slot at stamp, making it with write if it is not kept,
+// or waiting for the request already making it. The caller must release the file.
+func (c *exportCache) get(ctx context.Context, slot, stamp string, write writeExport) (*exportFile, error) {
+	key := slot + "\x00" + stamp
+	// A file made for the request can be evicted before the request takes it, by a burst of
+	// other exports filling the cache: then it is made again, a few times at most.
+	for range 3 {
+		c.mu.Lock()
+		if e := c.files[slot]; e != nil && e.stamp == stamp {
+			e.refs++
+			c.clock++
+			e.used = c.clock
+			c.mu.Unlock()
+			return e, nil
+		}
+		fl := c.flights[key]
+		if fl == nil {
+			fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), exportTimeout)
+			fl = &exportFlight{done: make(chan struct{}), cancel: cancel}
+			c.flights[key] = fl
+			go func() {
+				fl.err = c.produce(fctx, slot, stamp, write)
+				cancel()
+				c.mu.Lock()
+				if c.flights[key] == fl {
+					delete(c.flights, key)
+				}
+				c.mu.Unlock()
+				close(fl.done)
+			}()
+		}
+		fl.waiters++
+		c.mu.Unlock()
+		select {
+		case <-fl.done:
+			if fl.err != nil {
+				return nil, fl.err
+			}
+		case <-ctx.Done():
+			c.mu.Lock()
+			if fl.waiters--; fl.waiters == 0 {
+				// Nobody waits any longer: stop reading the database, and let the next request
+				// start afresh rather than join a flight that is ending.
+				fl.cancel()
+				if c.flights[key] == fl {
+					delete(c.flights, key)
+				}
+			}
+			c.mu.Unlock()
+			return nil, ctx.Err()
+		}
+	}
+	return nil, fmt.Errorf("export cache: the export was evicted as soon as it was made: raise the cache's size")
+}
+
+// produce writes the export to a new file and keeps it.
+func (c *exportCache) produce(ctx context.Context, slot, stamp string, write writeExport) error {
+	select {
+	case c.makers <- struct{}{}:
+		defer func() { <-c.makers }()
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	f, path, err := c.create()
+	if err != nil {
+		return err
+	}
+	e := &exportFile{slot: slot, stamp: stamp, f: f, path: path}
+	bw := bufio.NewWriterSize(f, 64<<10)
+	err = write(ctx, bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err == nil {
+		e.size, err = f.Seek(0, io.SeekCurrent)
+	}
+	if err != nil {
+		e.close()
+		return err
+	}
+	c.put(e)
+	return nil
+}
+
+// create opens a new file in the first directory that takes one, and removes its name.
+func (c *exportCache) create() (*os.File, string, error) {
+	var errs []error
+	for _, dir := range c.dirs {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		f, err := os.CreateTemp(dir, "export-*")
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if err := os.Remove(f.Name()); err != nil {
+			return f, f.Name(), nil // Windows: removed when closed
+		}
+		return f, "", nil
+	}
+	return nil, "", fmt.Errorf("export cache: create a file: %w", errors.Join(errs...))
+}
+
+// put keeps e in place of any other version of its export, then evicts the least recently
+// used files until the rest fit the bounds. The newest file is kept even when it alone is
+// larger than the bound, so that it is made only once.
+func (c *exportCache) put(e *exportFile) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old := c.files[e.slot]; old != nil {
+		c.dropLocked(old)
+	}
+	c.clock++
+	e.used = c.clock
+	c.files[e.slot] = e
+	c.size += e.size
+	for c.size > c.limit || len(c.files) > maxExportFiles {
+		var oldest *exportFile
+		for _, f := range c.files {
+			if f != e && (oldest == nil || f.used < oldest.used) {
+				oldest = f
+			}
+		}
+		if oldest == nil {
+			break
+		}
+		c.dropLocked(oldest)
+	}
+}
+
+func (c *exportCache) dropLocked(e *exportFile) {
+	delete(c.files, e.slot)
+	c.size -= e.size
+	e.dropped = true
+	if e.refs == 0 {
+		e.close()
+	}
+}
+
+// release ends a request's use of a file got from get.
+func (c *exportCache) release(e *exportFile) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e.refs--; e.refs == 0 && e.dropped {
+		e.close()
+	}
+}
+
+// export is a download: what decides its bytes, its headers and how to write it.
+type export struct {
+	format format
+	name   string // the file name, without the extension
+	// slot names the export apart from the version of the data: its kind, format, plan, filters
+	// and the site's address, which its links begin with. stamp is everything else its bytes
+	// depend on: the data version and, where it matters, the month.
+	slot, stamp []string
+	modified    time.Time
+	write       writeExport
+}
+
+// serveExport serves an export from its file, making the file first if need be. The caller has
+// set the validators and answered a conditional request already (see notModified).
+// downloadWriteTimeout is how long a client may take to read a download: 48 MB at about
+// 650 kbit/s.
+const downloadWriteTimeout = 10 * time.Minute
+
+func (s *Server) serveExport(w http.ResponseWriter, r *http.Request, x export) {
+	file, err := s.exports.get(r.Context(), strings.Join(x.slot, "\x00"), strings.Join(x.stamp, "\x00"), x.write)
+	if err != nil {
+		h := w.Header()
+		h.Del("ETag")
+		h.Del("Last-Modified")
+		h.Set("Cache-Control", "no-cache")
+		s.error(w, r, err)
+		return
+	}
+	defer s.exports.release(file)
+	h := w.Header()
+	switch x.format {
+	case formatCSV:
+		h.Set("Content-Type", "text/csv; charset=utf-8; header=present")
+		h.Set("Content-Disposition", `attachment; filename="`+x.name+`.csv"`)
+	default:
+		h.Set("Content-Type", "application/json; charset=utf-8")
+		h.Set("Content-Disposition", `inline; filename="`+x.name+`.json"`)
+	}
+	h.Set("Access-Control-Allow-Origin", "*")
+	// The file holds no database connection, so a slow reader may take longer than the server's
+	// write timeout for pages. A writer that cannot move its deadline keeps the server's.
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(downloadWriteTimeout))
+	http.ServeContent(w, r, "", s.lastModified(x.modified), file.reader())
+}

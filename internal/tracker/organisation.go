@@ -1,0 +1,47 @@
+package tracker
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// OrganisationInput is the organisation form as submitted, every field as typed. AsWritten holds
+// the ways plans write the organisation's name, one a line.
+type OrganisationInput struct {
+	Code      string
+	Name      string
+	AsWritten string
+}
+
+// ParseOrganisation checks an organisation as staff type it. It trims the fields, upper-cases the
+// code and splits AsWritten into its non-blank lines. isNew says whether the organisation is being
+// added: only then is the code asked for and checked, as it cannot change afterwards. It returns
+// the organisation (ID and version unset) and a message for each field that is wrong, in the order
+// of the form, each keyed by its field: code, name or as_written. The organisation is only fit to
+// save when there are none.
+func ParseOrganisation(in OrganisationInput, isNew bool) (Organisation, []FieldError) {
+	o := Organisation{Code: strings.ToUpper(strings.TrimSpace(in.Code)), Name: strings.TrimSpace(in.Name),
+		AsWritten: SplitLines(in.AsWritten)}
+	var errs fieldErrors
+	if isNew {
+		switch {
+		case o.Code == "":
+			errs.add("code", "Enter a code for the organisation, such as NHS-BOARDS")
+		case !ValidCode(o.Code):
+			errs.add("code", "The code must be capital letters, numbers and hyphens, starting with a letter or number, 40 characters at most")
+		}
+	}
+	errs.text("name", o.Name, "the organisation’s name", true, MaxTitle)
+	switch {
+	case len(o.AsWritten) > MaxAsWritten:
+		errs.add("as_written", "Enter %d ways of writing it or fewer", MaxAsWritten)
+	default:
+		for i, a := range o.AsWritten {
+			if utf8.RuneCountInString(a) > MaxShortText {
+				errs.add("as_written", "Line %d must be %d characters or fewer", i+1, MaxShortText)
+				break
+			}
+		}
+	}
+	return o, errs
+}
