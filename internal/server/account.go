@@ -10,13 +10,13 @@ import (
 	"github.com/scottish-government/delivery-tracker/web"
 )
 
-func (s *Server) account(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, web.AccountPage(s.layout(r), web.AccountView{User: *s.user(r)}))
+func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
+	return s.page(w, r, http.StatusOK, web.AccountPage(s.layout(r), web.AccountView{User: *s.user(r)}))
 }
 
 // changePassword sets a new password for the signed-in user, who must give their current one.
 // Every other session of theirs ends; this one continues with a new token.
-func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
+func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	u := *s.user(r)
 	v := web.AccountView{User: u}
@@ -28,35 +28,30 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 		// Counted before the password is checked, as at sign-in.
 		until, err := s.store.TakeAttempt(ctx, rules, s.now())
 		if err != nil {
-			s.error(w, r, err)
-			return
+			return err
 		}
 		ok := false
 		if until.IsZero() {
 			_, hash, err := s.store.Credentials(ctx, u.Email)
 			if err != nil {
 				s.returnAttempt(ctx, rules)
-				s.error(w, r, err)
-				return
+				return err
 			}
 			if hash != "" {
 				ok, err = s.hashing.Verify(ctx, current, hash)
 				if err != nil && !errors.Is(err, password.ErrMalformed) {
 					s.returnAttempt(ctx, rules)
-					s.hashError(w, r, err)
-					return
+					return s.hashError(w, r, err)
 				}
 			}
 			if ok {
 				// A right password starts the account's counts again and does not count
 				// against the address, as at sign-in.
 				if err := s.store.ClearThrottle(ctx, rules[:2]); err != nil {
-					s.error(w, r, err)
-					return
+					return err
 				}
 				if err := s.store.ReturnAttempt(ctx, rules[2:]); err != nil {
-					s.error(w, r, err)
-					return
+					return err
 				}
 			}
 		}
@@ -75,27 +70,23 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 		v.Errors = append(v.Errors, web.FieldError{Field: "password", Message: "Choose a password different from your current one"})
 	}
 	if len(v.Errors) > 0 {
-		s.render(w, r, http.StatusUnprocessableEntity, web.AccountPage(s.layout(r), v))
-		return
+		return s.page(w, r, http.StatusUnprocessableEntity, web.AccountPage(s.layout(r), v))
 	}
 	hash, err := s.hashing.Hash(ctx, pw, s.pw)
 	if err != nil {
-		s.hashError(w, r, err)
-		return
+		return s.hashError(w, r, err)
 	}
 	if err := s.store.SetPassword(ctx, s.actor(r), u.ID, hash); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	changed, err := s.store.UserByID(ctx, u.ID)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	if err := s.startSession(ctx, changed); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	s.flash(r, "Your password has been changed. You have been signed out everywhere else.")
 	http.Redirect(w, r, paths.Account, http.StatusSeeOther)
+	return nil
 }

@@ -21,20 +21,20 @@ import (
 // account exists.
 const signInFailed = "Enter a correct email address and password"
 
-func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) error {
 	next := localPath(r.URL.Query().Get("next"))
 	if s.user(r) != nil {
 		if next == "" {
 			next = "/"
 		}
 		http.Redirect(w, r, next, http.StatusSeeOther)
-		return
+		return nil
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusOK, web.SignInPage(s.layout(r), web.SignInView{Next: next, ResetAvailable: s.mailer != nil}))
+	return s.page(w, r, http.StatusOK, web.SignInPage(s.layout(r), web.SignInView{Next: next, ResetAvailable: s.mailer != nil}))
 }
 
-func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
+func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	w.Header().Set("Cache-Control", "no-store")
 	email := strings.TrimSpace(r.PostFormValue("email"))
@@ -47,8 +47,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		v.Errors = append(v.Errors, web.FieldError{Field: "password", Message: "Enter your password"})
 	}
 	if len(v.Errors) > 0 {
-		s.render(w, r, http.StatusUnprocessableEntity, web.SignInPage(s.layout(r), v))
-		return
+		return s.page(w, r, http.StatusUnprocessableEntity, web.SignInPage(s.layout(r), v))
 	}
 	if len(email) > tracker.MaxEmailLength {
 		email = email[:tracker.MaxEmailLength]
@@ -62,8 +61,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	// uncounted and without touching the database.
 	acquired, err := s.hashing.Acquire(ctx)
 	if err != nil {
-		s.hashError(w, r, err)
-		return
+		return s.hashError(w, r, err)
 	}
 	release := sync.OnceFunc(acquired)
 	defer release()
@@ -73,13 +71,11 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	rules := tracker.SignInThrottle(email, s.clientAddr(r))
 	until, err := s.store.TakeAttempt(ctx, rules, s.now())
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	if !until.IsZero() {
 		release()
-		s.signInThrottled(w, r, v, until)
-		return
+		return s.signInThrottled(w, r, v, until)
 	}
 
 	u, hash, err := s.store.Credentials(ctx, email)
@@ -89,8 +85,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		reason, hash = "unknown email", s.dummyHash()
 	case err != nil:
 		s.returnAttempt(ctx, rules)
-		s.error(w, r, err)
-		return
+		return err
 	case hash == "":
 		reason, hash = "no password set", s.dummyHash()
 	}
@@ -108,32 +103,26 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	newHash := ""
 	if reason == "" && password.NeedsRehash(hash, s.pw) {
 		if newHash, err = password.Hash(pw, s.pw); err != nil {
-			s.error(w, r, err)
-			return
+			return err
 		}
 	}
 	release()
 	if reason != "" {
-		s.signInFailure(w, r, v, u, reason)
-		return
+		return s.signInFailure(w, r, v, u, reason)
 	}
 	// The account's counts start again; the address's forgets this attempt, so that the people
 	// of an office that shares an address are not throttled for signing in.
 	if err := s.store.ClearThrottle(ctx, rules[:2]); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	if err := s.store.ReturnAttempt(ctx, rules[2:]); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	if err := s.startSession(ctx, u); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	if err := s.store.RecordSignIn(ctx, tracker.Actor{User: &u, RemoteAddr: s.clientAddr(r)}, newHash); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	s.logger.InfoContext(ctx, "signed in", "user_id", u.ID)
 	next := v.Next
@@ -141,39 +130,38 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		next = "/"
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
 }
 
 // signInFailure audits a failed sign-in, already counted, and shows the form again with the one
 // message for every failure.
-func (s *Server) signInFailure(w http.ResponseWriter, r *http.Request, v web.SignInView, u tracker.User, reason string) {
+func (s *Server) signInFailure(w http.ResponseWriter, r *http.Request, v web.SignInView, u tracker.User, reason string) error {
 	entry := postgres.AuditEntry{Action: "sign_in.failed", RecordType: "user",
 		Details: map[string]any{"email": auditEmail(v.Email), "reason": reason}}
 	if u.ID != 0 {
 		entry.RecordID = userRef(u.ID)
 	}
 	if err := s.store.Audit(r.Context(), tracker.Actor{RemoteAddr: s.clientAddr(r), Label: "anonymous"}, entry); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	s.logger.InfoContext(r.Context(), "sign-in failed", "reason", reason, "user_id", u.ID)
 	v.Errors = []web.FieldError{{Field: "email", Message: signInFailed}}
-	s.render(w, r, http.StatusUnauthorized, web.SignInPage(s.layout(r), v))
+	return s.page(w, r, http.StatusUnauthorized, web.SignInPage(s.layout(r), v))
 }
 
 // signInThrottled refuses a sign-in while its account or address is locked, without checking
 // the password, and audits the refusal.
-func (s *Server) signInThrottled(w http.ResponseWriter, r *http.Request, v web.SignInView, until time.Time) {
+func (s *Server) signInThrottled(w http.ResponseWriter, r *http.Request, v web.SignInView, until time.Time) error {
 	err := s.store.Audit(r.Context(), tracker.Actor{RemoteAddr: s.clientAddr(r), Label: "anonymous"}, postgres.AuditEntry{
 		Action: "sign_in.failed", RecordType: "user", Details: map[string]any{"email": auditEmail(v.Email), "reason": "throttled"}})
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	s.logger.WarnContext(r.Context(), "sign-in throttled", "until", until)
-	s.throttledPage(w, r, v, until)
+	return s.throttledPage(w, r, v, until)
 }
 
-func (s *Server) throttledPage(w http.ResponseWriter, r *http.Request, v web.SignInView, until time.Time) {
+func (s *Server) throttledPage(w http.ResponseWriter, r *http.Request, v web.SignInView, until time.Time) error {
 	wait := max(until.Sub(s.now()), time.Second)
 	minutes := int((wait + time.Minute - 1) / time.Minute)
 	w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds()+0.999)))
@@ -182,62 +170,58 @@ func (s *Server) throttledPage(w http.ResponseWriter, r *http.Request, v web.Sig
 		msg = "There have been too many attempts to sign in. Wait 1 minute, then try again"
 	}
 	v.Errors = []web.FieldError{{Field: "email", Message: msg}}
-	s.render(w, r, http.StatusTooManyRequests, web.SignInPage(s.layout(r), v))
+	return s.page(w, r, http.StatusTooManyRequests, web.SignInPage(s.layout(r), v))
 }
 
-func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
+func (s *Server) signOut(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	u := s.user(r)
 	if u == nil {
 		// Nobody to sign out: no session is touched, and none is made.
 		http.Redirect(w, r, paths.Home, http.StatusSeeOther)
-		return
+		return nil
 	}
 	if err := s.store.Audit(ctx, s.actor(r), postgres.AuditEntry{Action: "sign_out", RecordType: "user", RecordID: userRef(u.ID)}); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	// Destroy deletes the session and its cookie; the message goes in a cookie of its own, so
 	// that no new session is made for it.
 	if err := s.sessions.Destroy(ctx); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	s.notice(r, noticeSignedOut)
 	http.Redirect(w, r, paths.Home, http.StatusSeeOther)
+	return nil
 }
 
 // setPasswordForm shows the form reached by a single-use link. Showing it does not use the link.
-func (s *Server) setPasswordForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) setPasswordForm(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "no-store")
 	// The token is in the address: no other site may see it in a Referer.
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	token := r.URL.Query().Get("token")
 	la, err := s.store.Token(r.Context(), token)
 	if err != nil {
-		s.linkError(w, r, err)
-		return
+		return s.linkError(w, r, err)
 	}
-	s.render(w, r, http.StatusOK, web.SetPasswordPage(s.layout(r), web.SetPasswordView{Purpose: la.Purpose, Token: token, User: la.User}))
+	return s.page(w, r, http.StatusOK, web.SetPasswordPage(s.layout(r), web.SetPasswordView{Purpose: la.Purpose, Token: token, User: la.User}))
 }
 
-func (s *Server) linkError(w http.ResponseWriter, r *http.Request, err error) {
+func (s *Server) linkError(w http.ResponseWriter, r *http.Request, err error) error {
 	if err == tracker.ErrLinkInvalid {
-		s.render(w, r, http.StatusNotFound, web.LinkInvalidPage(s.layout(r)))
-		return
+		return s.page(w, r, http.StatusNotFound, web.LinkInvalidPage(s.layout(r)))
 	}
-	s.error(w, r, err)
+	return err
 }
 
-func (s *Server) setPassword(w http.ResponseWriter, r *http.Request) {
+func (s *Server) setPassword(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	token := r.PostFormValue("token")
 	la, err := s.store.Token(ctx, token)
 	if err != nil {
-		s.linkError(w, r, err)
-		return
+		return s.linkError(w, r, err)
 	}
 	v := web.SetPasswordView{Purpose: la.Purpose, Token: token, User: la.User,
 		Email: strings.TrimSpace(r.PostFormValue("email")), Name: strings.TrimSpace(r.PostFormValue("name"))}
@@ -260,13 +244,11 @@ func (s *Server) setPassword(w http.ResponseWriter, r *http.Request) {
 		v.Errors = append(v.Errors, web.FieldError{Field: "confirm", Message: "Enter the same password twice"})
 	}
 	if len(v.Errors) > 0 {
-		s.render(w, r, http.StatusUnprocessableEntity, web.SetPasswordPage(s.layout(r), v))
-		return
+		return s.page(w, r, http.StatusUnprocessableEntity, web.SetPasswordPage(s.layout(r), v))
 	}
 	hash, err := s.hashing.Hash(ctx, pw, s.pw)
 	if err != nil {
-		s.hashError(w, r, err)
-		return
+		return s.hashError(w, r, err)
 	}
 	actor := tracker.Actor{RemoteAddr: s.clientAddr(r), Label: "single-use link"}
 	var u tracker.User
@@ -277,55 +259,49 @@ func (s *Server) setPassword(w http.ResponseWriter, r *http.Request) {
 	}
 	if tracker.ErrorCode(err) == tracker.ECONFLICT && la.User == nil {
 		v.Errors = []web.FieldError{{Field: "email", Message: tracker.ErrorMessage(err)}}
-		s.render(w, r, http.StatusUnprocessableEntity, web.SetPasswordPage(s.layout(r), v))
-		return
+		return s.page(w, r, http.StatusUnprocessableEntity, web.SetPasswordPage(s.layout(r), v))
 	}
 	if err != nil {
-		s.linkError(w, r, err)
-		return
+		return s.linkError(w, r, err)
 	}
 	// A new password lifts any lock on the account, so that a user locked out by someone
 	// else's guesses gets back in at once.
 	if err := s.store.ClearThrottle(ctx, tracker.SignInThrottle(u.Email, s.clientAddr(r))[:2]); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	// Whoever was signed in in this browser is signed out: the next sign-in is with the new
 	// password.
 	if s.user(r) != nil {
 		if err := s.sessions.Destroy(ctx); err != nil {
-			s.error(w, r, err)
-			return
+			return err
 		}
 	}
 	s.notice(r, noticePasswordSet)
 	http.Redirect(w, r, paths.SignIn, http.StatusSeeOther)
+	return nil
 }
 
 func userRef(id int64) string { return postgres.UserRef(id) }
 
-func (s *Server) forgotPasswordForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) forgotPasswordForm(w http.ResponseWriter, r *http.Request) error {
 	if s.mailer == nil {
-		s.notFound(w, r)
-		return
+		return tracker.ErrNotFound
 	}
-	s.render(w, r, http.StatusOK, web.ForgotPasswordPage(s.layout(r), web.ForgotPasswordView{}))
+	return s.page(w, r, http.StatusOK, web.ForgotPasswordPage(s.layout(r), web.ForgotPasswordView{}))
 }
 
 // forgotPassword sends a password reset link to the address, if an active account has it. The
 // answer is the same, and as quick, whether or not one does: the request is counted against the
 // address (whether or not an account has it) before the answer, and the account is looked up
 // and the email sent after it.
-func (s *Server) forgotPassword(w http.ResponseWriter, r *http.Request) {
+func (s *Server) forgotPassword(w http.ResponseWriter, r *http.Request) error {
 	if s.mailer == nil {
-		s.notFound(w, r)
-		return
+		return tracker.ErrNotFound
 	}
 	v := web.ForgotPasswordView{Email: strings.TrimSpace(r.PostFormValue("email"))}
 	if msg := tracker.EmailProblem(v.Email); msg != "" {
 		v.Errors = []web.FieldError{{Field: "email", Message: msg}}
-		s.render(w, r, http.StatusUnprocessableEntity, web.ForgotPasswordPage(s.layout(r), v))
-		return
+		return s.page(w, r, http.StatusUnprocessableEntity, web.ForgotPasswordPage(s.layout(r), v))
 	}
 	addr := s.clientAddr(r)
 	now := s.now()
@@ -333,8 +309,7 @@ func (s *Server) forgotPassword(w http.ResponseWriter, r *http.Request) {
 	// sent one after another. One refused gets the same answer.
 	until, err := s.store.TakeAttempt(r.Context(), tracker.ResetThrottle(v.Email, addr), now)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	if until.IsZero() {
 		ctx := context.WithoutCancel(r.Context())
@@ -348,7 +323,7 @@ func (s *Server) forgotPassword(w http.ResponseWriter, r *http.Request) {
 	} else {
 		s.logger.WarnContext(r.Context(), "password reset throttled", "until", until)
 	}
-	s.render(w, r, http.StatusOK, web.ResetSentPage(s.layout(r), v.Email))
+	return s.page(w, r, http.StatusOK, web.ResetSentPage(s.layout(r), v.Email))
 }
 
 // sendResetLink emails a reset link (or, to a user who has not set a password yet, a new

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+
+	"github.com/scottish-government/delivery-tracker/internal/tracker"
 )
 
 // BenchStaticPrefix is where Config.BenchStaticDir is served.
@@ -18,20 +20,18 @@ const BenchStaticPrefix = "/_bench/static/"
 // files are (http.ServeContent with an ETag), through the same middleware as every page. make
 // bench writes a rendered page there to compare the page with the same bytes served as a static
 // file by the same binary. Only plain names directly in dir are served.
-func (s *Server) benchStatic(dir string) http.HandlerFunc {
+func (s *Server) benchStatic(dir string) handlerFunc {
 	var files sync.Map // name -> []byte
-	return func(w http.ResponseWriter, r *http.Request) {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		name := chi.URLParam(r, "name")
 		if name == "" || name != filepath.Base(name) || name[0] == '.' {
-			s.notFound(w, r)
-			return
+			return tracker.ErrNotFound
 		}
 		v, ok := files.Load(name)
 		if !ok {
 			b, err := os.ReadFile(filepath.Join(dir, name))
 			if err != nil {
-				s.notFound(w, r)
-				return
+				return tracker.ErrNotFound
 			}
 			v, _ = files.LoadOrStore(name, b)
 		}
@@ -41,5 +41,6 @@ func (s *Server) benchStatic(dir string) http.HandlerFunc {
 		h.Set("Cache-Control", "public, no-cache")
 		h.Set("ETag", `"bench-`+name+`"`)
 		http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(b))
+		return nil
 	}
 }

@@ -82,7 +82,10 @@ func anonymous(r *http.Request) bool {
 // from the data version, answers a matching If-None-Match with 304 Not Modified, and serves the
 // page from the server's cache of rendered pages when the page has been rendered at that version
 // already. Signed-in users always get a fresh page, which is never stored.
-func (s *Server) publicPage(next http.HandlerFunc) http.HandlerFunc {
+func (s *Server) publicPage(h handlerFunc) http.HandlerFunc {
+	// An error the page's handler returns is rendered through the recorder: an error page is
+	// neither given the page's ETag nor kept.
+	next := s.handle(h)
 	return func(w http.ResponseWriter, r *http.Request) {
 		if !anonymous(r) || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
 			next(w, r)

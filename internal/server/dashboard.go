@@ -17,46 +17,39 @@ const (
 // dashboard is the staff dashboard: counts by status and priority area, overdue commitments,
 // commitments due an update and updates waiting for review. It is about the current plan, or
 // the plan named by ?plan=slug.
-func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	now := s.now()
 	// The current plan's, or another plan's with ?plan=slug.
 	plan, err := s.store.CurrentPlan(ctx)
 	if slug := r.URL.Query().Get("plan"); slug != "" {
 		if !tracker.ValidSlug(slug) {
-			s.notFound(w, r)
-			return
+			return tracker.ErrNotFound
 		}
 		plan, err = s.store.PlanBySlug(ctx, slug)
 	}
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	priorities, err := s.store.Priorities(ctx, plan.ID)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	counts, err := s.statusCounts(ctx, plan.ID, now)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	d, err := s.store.Dashboard(ctx, plan.ID, dashboardListLimit)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	waiting, total, err := s.store.ReviewQueue(ctx, dashboardWaitingLimit)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	items, err := s.reviewItems(r, waiting)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	v := web.DashboardView{
 		Plan: plan, Priorities: priorities, Counts: counts,
@@ -66,5 +59,5 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	l := s.layout(r)
 	l.Title = "Dashboard"
-	s.render(w, r, http.StatusOK, web.DashboardPage(l, v))
+	return s.page(w, r, http.StatusOK, web.DashboardPage(l, v))
 }

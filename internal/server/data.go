@@ -13,33 +13,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 	"github.com/scottish-government/delivery-tracker/web"
 )
-
-// findRoutes adds the commitments finder, the open data, the feeds and the page describing them,
-// for the current plan at the root and for every plan under /plans/{plan}.
-func (s *Server) findRoutes(r chi.Router) {
-	r.Get(paths.Data, s.publicPage(s.dataPage))
-	for _, prefix := range []string{"", paths.PlanPrefixPattern} {
-		r.Get(prefix+paths.CurrentCommitments, s.publicPage(s.commitments))
-		r.Get(prefix+"/commitments.csv", s.commitmentsExport(formatCSV))
-		r.Get(prefix+"/commitments.json", s.commitmentsExport(formatJSON))
-		r.Get(prefix+"/updates.csv", s.updatesExport(formatCSV))
-		r.Get(prefix+"/updates.json", s.updatesExport(formatJSON))
-		r.Head(prefix+"/commitments.csv", s.commitmentsExport(formatCSV))
-		r.Head(prefix+"/commitments.json", s.commitmentsExport(formatJSON))
-		r.Head(prefix+"/updates.csv", s.updatesExport(formatCSV))
-		r.Head(prefix+"/updates.json", s.updatesExport(formatJSON))
-		r.Get(prefix+"/updates.atom", s.planFeed)
-		r.Get(prefix+paths.PriorityPattern+"/updates.atom", s.priorityFeed)
-		r.Get(prefix+paths.CommitmentPattern+"/updates.atom", s.commitmentFeed)
-	}
-}
 
 type format string
 
@@ -241,33 +219,29 @@ func (j commitmentJSON) csv() []string {
 }
 
 // commitmentsExport serves the finder's results, every page of them, as CSV or JSON.
-func (s *Server) commitmentsExport(f format) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func (s *Server) commitmentsExport(f format) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
 		plan, err := s.plan(r)
 		if err != nil {
-			s.error(w, r, err)
-			return
+			return err
 		}
 		choices, err := s.finderChoices(ctx, plan)
 		if err != nil {
-			s.error(w, r, err)
-			return
+			return err
 		}
 		fr, err := s.readFinder(ctx, plan, &choices, r.URL.Query(), paths.Commitments(plan))
 		if err != nil {
-			s.error(w, r, err)
-			return
+			return err
 		}
 		if len(fr.errors) > 0 {
 			s.badExportRequest(w, fr.errors)
-			return
+			return nil
 		}
 		now := s.now()
 		version, err := s.store.OpenDataVersion(ctx, plan.ID)
 		if err != nil {
-			s.error(w, r, err)
-			return
+			return err
 		}
 		// Whether a commitment is overdue changes as months pass, and with update_due the list
 		// changes as commitments become due an update: both are part of what the client holds.
@@ -284,12 +258,12 @@ func (s *Server) commitmentsExport(f format) http.HandlerFunc {
 			}
 		}
 		if s.notModified(w, r, etag(parts...), modified) {
-			return
+			return nil
 		}
 		site := s.siteURL(r)
 		p, l := s.jsonHead(r, plan)
 		query := fr.filters.Values().Encode()
-		s.serveExport(w, r, export{format: f, name: "commitments-" + plan.Slug, modified: modified,
+		return s.serveExport(w, r, export{format: f, name: "commitments-" + plan.Slug, modified: modified,
 			slot: []string{"commitments", string(f), strconv.FormatInt(plan.ID, 10), site, query}, stamp: parts,
 			write: func(ctx context.Context, out io.Writer) error {
 				if f == formatCSV {
@@ -409,27 +383,25 @@ func (j updateJSON) csv() []string {
 }
 
 // updatesExport serves the published history of a plan's commitments as CSV or JSON.
-func (s *Server) updatesExport(f format) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func (s *Server) updatesExport(f format) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
 		plan, err := s.plan(r)
 		if err != nil {
-			s.error(w, r, err)
-			return
+			return err
 		}
 		version, err := s.store.OpenDataVersion(ctx, plan.ID)
 		if err != nil {
-			s.error(w, r, err)
-			return
+			return err
 		}
 		parts := []string{"updates", string(f), strconv.FormatInt(version.Version, 10)}
 		if s.notModified(w, r, etag(parts...), version.Changed) {
-			return
+			return nil
 		}
 		site := s.siteURL(r)
 		p, l := s.jsonHead(r, plan)
 		filter := postgres.UpdateFilter{PlanID: plan.ID}
-		s.serveExport(w, r, export{format: f, name: "updates-" + plan.Slug, modified: version.Changed,
+		return s.serveExport(w, r, export{format: f, name: "updates-" + plan.Slug, modified: version.Changed,
 			slot: []string{"updates", string(f), strconv.FormatInt(plan.ID, 10), site}, stamp: parts,
 			write: func(ctx context.Context, out io.Writer) error {
 				if f == formatCSV {
@@ -456,20 +428,18 @@ func (s *Server) updatesExport(f format) http.HandlerFunc {
 
 // dataPage describes the open data: what can be downloaded, every field, the feeds and the
 // licence.
-func (s *Server) dataPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) dataPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	plan, err := s.store.CurrentPlan(ctx)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	plans, err := s.store.Plans(ctx)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	l := s.layout(r)
 	l.Title = "Open data"
 	l.Alternates = append(l.Alternates, web.AlternateLink{Title: "Published updates: " + plan.Title, Href: paths.Feed(plan)})
-	s.render(w, r, http.StatusOK, web.DataPage(l, web.DataView{Plan: plan, Plans: plans, SiteURL: s.siteURL(r)}))
+	return s.page(w, r, http.StatusOK, web.DataPage(l, web.DataView{Plan: plan, Plans: plans, SiteURL: s.siteURL(r)}))
 }

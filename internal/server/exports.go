@@ -275,21 +275,21 @@ type export struct {
 	write       writeExport
 }
 
-// serveExport serves an export from its file, making the file first if need be. The caller has
-// set the validators and answered a conditional request already (see notModified).
 // downloadWriteTimeout is how long a client may take to read a download: 48 MB at about
 // 650 kbit/s.
 const downloadWriteTimeout = 10 * time.Minute
 
-func (s *Server) serveExport(w http.ResponseWriter, r *http.Request, x export) {
+// serveExport serves an export from its file, making the file first if need be. The caller has
+// set the validators and answered a conditional request already (see notModified). An error
+// making the file is returned, with the validators taken back: the error page is not the export.
+func (s *Server) serveExport(w http.ResponseWriter, r *http.Request, x export) error {
 	file, err := s.exports.get(r.Context(), strings.Join(x.slot, "\x00"), strings.Join(x.stamp, "\x00"), x.write)
 	if err != nil {
 		h := w.Header()
 		h.Del("ETag")
 		h.Del("Last-Modified")
 		h.Set("Cache-Control", "no-cache")
-		s.error(w, r, err)
-		return
+		return err
 	}
 	defer s.exports.release(file)
 	h := w.Header()
@@ -306,4 +306,5 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request, x export) {
 	// write timeout for pages. A writer that cannot move its deadline keeps the server's.
 	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(downloadWriteTimeout))
 	http.ServeContent(w, r, "", s.lastModified(x.modified), file.reader())
+	return nil
 }

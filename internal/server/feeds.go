@@ -87,13 +87,12 @@ func (s *Server) tagID(r *http.Request, specific string) string {
 	return "tag:" + host + ",2023:" + specific
 }
 
-func (s *Server) planFeed(w http.ResponseWriter, r *http.Request) {
+func (s *Server) planFeed(w http.ResponseWriter, r *http.Request) error {
 	plan, err := s.plan(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
-	s.feed(w, r, feedSubject{
+	return s.feed(w, r, feedSubject{
 		plan: plan, filter: postgres.UpdateFilter{PlanID: plan.ID},
 		title:    "Progress on " + plan.Title,
 		idPath:   "plans/" + plan.Slug + "/updates",
@@ -101,13 +100,12 @@ func (s *Server) planFeed(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func (s *Server) priorityFeed(w http.ResponseWriter, r *http.Request) {
+func (s *Server) priorityFeed(w http.ResponseWriter, r *http.Request) error {
 	plan, p, err := s.priorityInPath(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
-	s.feed(w, r, feedSubject{
+	return s.feed(w, r, feedSubject{
 		plan: plan, filter: postgres.UpdateFilter{PlanID: plan.ID, PriorityID: p.ID},
 		title:    "Progress on " + p.Name + ", " + plan.Title,
 		idPath:   "plans/" + plan.Slug + "/priorities/" + p.Slug + "/updates",
@@ -115,13 +113,12 @@ func (s *Server) priorityFeed(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func (s *Server) commitmentFeed(w http.ResponseWriter, r *http.Request) {
+func (s *Server) commitmentFeed(w http.ResponseWriter, r *http.Request) error {
 	plan, c, err := s.commitmentInPath(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
-	s.feed(w, r, feedSubject{
+	return s.feed(w, r, feedSubject{
 		plan: plan, filter: postgres.UpdateFilter{PlanID: plan.ID, CommitmentID: c.ID},
 		title:    "Progress on commitment " + c.Ref + ", " + plan.Title,
 		idPath:   "plans/" + plan.Slug + "/commitments/" + c.Ref + "/updates",
@@ -135,20 +132,18 @@ func (s *Server) commitmentFeed(w http.ResponseWriter, r *http.Request) {
 // has no recorded day of publication, and an Atom entry must say when it was updated: rather than
 // invent a date, or date it by when it was loaded into the site, feeds leave that progress out.
 // It is in /updates.csv and on each commitment's page, and the data page says so.
-func (s *Server) feed(w http.ResponseWriter, r *http.Request, subject feedSubject) {
+func (s *Server) feed(w http.ResponseWriter, r *http.Request, subject feedSubject) error {
 	ctx := r.Context()
 	version, err := s.store.OpenDataVersion(ctx, subject.plan.ID)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	if s.notModified(w, r, etag("feed", subject.feedPath, strconv.FormatInt(version.Version, 10)), version.Changed) {
-		return
+		return nil
 	}
 	updates, err := s.store.FeedUpdates(ctx, subject.filter, feedLength)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	site := s.siteURL(r)
 	feed := atomFeed{
@@ -186,6 +181,7 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request, subject feedSubjec
 	if err := enc.Encode(feed); err != nil {
 		s.logger.ErrorContext(ctx, "feed", "err", err)
 	}
+	return nil
 }
 
 func atomTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }

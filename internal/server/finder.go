@@ -8,20 +8,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 	"github.com/scottish-government/delivery-tracker/web"
 )
-
-// maxQueryLength bounds the finder's search text, in characters.
-const maxQueryLength = 200
-
-// maxPage bounds the page number a reader may ask for.
-const maxPage = 100000
 
 // finderChoices is what the finder's filters may choose from in a plan.
 type finderChoices struct {
@@ -68,19 +60,6 @@ func isYes(s string) (bool, bool) {
 	return false, false
 }
 
-// cleanText makes what a reader typed safe to search for: valid UTF-8, no control characters,
-// spaces collapsed.
-func cleanText(s string) string {
-	s = strings.ToValidUTF8(s, "")
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, s)
-	return strings.Join(strings.Fields(s), " ")
-}
-
 // readFinder reads the finder's parameters from q into a search of the plan at the request's
 // time, checking each against what the plan offers. path is the finder's address, for the links
 // that remove a filter.
@@ -93,9 +72,10 @@ func (s *Server) readFinder(ctx context.Context, plan tracker.Plan, choices *fin
 		fr.errors = append(fr.errors, web.FieldError{Field: field, Message: message})
 	}
 
-	f.Query = cleanText(q.Get(web.ParamQuery))
-	if utf8.RuneCountInString(f.Query) > maxQueryLength {
-		fail("q", "Search must be "+strconv.Itoa(maxQueryLength)+" characters or fewer")
+	text, problems := tracker.ParseSearchText(q.Get(web.ParamQuery))
+	f.Query = text
+	if len(problems) > 0 {
+		fr.errors = append(fr.errors, fieldErrors(problems)...)
 	} else {
 		sq.Text = f.Query
 	}
@@ -196,14 +176,9 @@ func (s *Server) readFinder(ctx context.Context, plan tracker.Plan, choices *fin
 		fail("results", "Choose how to sort the commitments from the list")
 	}
 
-	if p := strings.TrimSpace(q.Get(web.ParamPage)); p != "" {
-		n, err := strconv.Atoi(p)
-		if err != nil || n < 1 || n > maxPage {
-			fail("results", "Page must be a whole number from 1 to "+strconv.Itoa(maxPage))
-		} else {
-			f.Page = n
-		}
-	}
+	page, problems := tracker.ParseFinderPage(q.Get(web.ParamPage))
+	f.Page = page
+	fr.errors = append(fr.errors, fieldErrors(problems)...)
 
 	fr.active = activeFilters(*f, choices, period, path)
 	return fr, nil
@@ -332,28 +307,24 @@ func finderOptions(v *web.CommitmentsView, choices finderChoices, months []postg
 }
 
 // commitments serves the commitments finder.
-func (s *Server) commitments(w http.ResponseWriter, r *http.Request) {
+func (s *Server) commitments(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	plan, err := s.plan(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	choices, err := s.finderChoices(ctx, plan)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	path := paths.Commitments(plan)
 	fr, err := s.readFinder(ctx, plan, &choices, r.URL.Query(), path)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	months, err := s.expectedMonthCounts(ctx, plan.ID, 0)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	v := web.CommitmentsView{Plan: plan, Path: path, Filters: fr.filters, Errors: fr.errors, Active: fr.active, Page: fr.page()}
 	finderOptions(&v, choices, months)
@@ -363,8 +334,7 @@ func (s *Server) commitments(w http.ResponseWriter, r *http.Request) {
 	} else {
 		page, err := s.store.SearchCommitments(ctx, fr.search, web.FinderPerPage, (v.Page-1)*web.FinderPerPage)
 		if err != nil {
-			s.error(w, r, err)
-			return
+			return err
 		}
 		v.Total = page.Total
 		v.Pages = (page.Total + web.FinderPerPage - 1) / web.FinderPerPage
@@ -383,7 +353,7 @@ func (s *Server) commitments(w http.ResponseWriter, r *http.Request) {
 		l.Title = "Commitments"
 	}
 	l.Alternates = append(l.Alternates, web.AlternateLink{Title: "Published updates: " + plan.Title, Href: paths.Feed(plan)})
-	s.render(w, r, status, web.CommitmentsPage(l, v))
+	return s.page(w, r, status, web.CommitmentsPage(l, v))
 }
 
 // finderTitle sums up the results for the page title, so that browser history tells searches

@@ -17,15 +17,14 @@ const hashRetryAfter = "5"
 // hashError answers a request whose password could not be checked or hashed. When every slot of
 // the hashing limiter stayed taken, it is a quick 503 asking the client to come back in a few
 // seconds, rather than one more request waiting in a pile.
-func (s *Server) hashError(w http.ResponseWriter, r *http.Request, err error) {
+func (s *Server) hashError(w http.ResponseWriter, r *http.Request, err error) error {
 	if !errors.Is(err, password.ErrBusy) {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	s.logger.WarnContext(r.Context(), "too many passwords being hashed at once", "limit", s.hashing.Size())
 	w.Header().Set("Retry-After", hashRetryAfter)
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusServiceUnavailable, web.ServiceUnavailablePage(s.layout(r)))
+	return s.page(w, r, http.StatusServiceUnavailable, web.ServiceUnavailablePage(s.layout(r)))
 }
 
 // returnAttempt takes back an attempt counted against the rules that was never checked, logging

@@ -27,25 +27,24 @@ import (
 // base64-encoded, a third larger, and must stay within MaxFormBytes.
 const MaxImportBytes = 600 << 10
 
+// importCrumbs are the breadcrumbs of the import pages.
 func importCrumbs(plan tracker.Plan) []web.Breadcrumb {
 	return []web.Breadcrumb{plansCrumb(), planCrumb(plan), {Text: "Import commitments"}}
 }
 
-func (s *Server) importForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) importForm(w http.ResponseWriter, r *http.Request) error {
 	plan, err := s.adminPlan(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
-	s.render(w, r, http.StatusOK, web.ImportPage(s.adminLayout(r, importCrumbs(plan)...), web.ImportView{Plan: plan}))
+	return s.page(w, r, http.StatusOK, web.ImportPage(s.adminLayout(r, importCrumbs(plan)...), web.ImportView{Plan: plan}))
 }
 
 // previewImport reads an uploaded file and shows what importing it would do.
-func (s *Server) previewImport(w http.ResponseWriter, r *http.Request) {
+func (s *Server) previewImport(w http.ResponseWriter, r *http.Request) error {
 	plan, err := s.adminPlan(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	l := s.adminLayout(r, importCrumbs(plan)...)
 	v := web.ImportView{Plan: plan}
@@ -56,14 +55,12 @@ func (s *Server) previewImport(w http.ResponseWriter, r *http.Request) {
 		if fh.Size > MaxImportBytes {
 			v.Errors = []web.FieldError{{Field: "file", Message: fmt.Sprintf("The file must be smaller than %d KB: split it into smaller files", MaxImportBytes>>10)}}
 		} else if f, err := fh.Open(); err != nil {
-			s.error(w, r, err)
-			return
+			return err
 		} else {
 			data, err = io.ReadAll(io.LimitReader(f, MaxImportBytes+1))
 			f.Close()
 			if err != nil {
-				s.error(w, r, err)
-				return
+				return err
 			}
 		}
 	}
@@ -71,15 +68,13 @@ func (s *Server) previewImport(w http.ResponseWriter, r *http.Request) {
 		v.Errors = []web.FieldError{{Field: "file", Message: "Choose a CSV file of commitments to import"}}
 	}
 	if v.Errors != nil {
-		s.render(w, r, http.StatusUnprocessableEntity, web.ImportPage(l, v))
-		return
+		return s.page(w, r, http.StatusUnprocessableEntity, web.ImportPage(l, v))
 	}
 	status, err := s.preview(r, plan, data, &v)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
-	s.render(w, r, status, web.ImportPage(l, v))
+	return s.page(w, r, status, web.ImportPage(l, v))
 }
 
 // preview compares the file with the plan as it is now and fills in the view: the problems by
@@ -101,23 +96,21 @@ func (s *Server) preview(r *http.Request, plan tracker.Plan, data []byte, v *web
 }
 
 // applyImport imports a previewed file, if the plan is as it was when the preview was made.
-func (s *Server) applyImport(w http.ResponseWriter, r *http.Request) {
+func (s *Server) applyImport(w http.ResponseWriter, r *http.Request) error {
 	plan, err := s.adminPlan(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	data, err := base64.StdEncoding.DecodeString(r.PostFormValue("data"))
 	if err != nil || len(data) == 0 || len(data) > MaxImportBytes {
 		s.badRequest(w, r, "The file to import was not sent back whole. Upload it again.")
-		return
+		return nil
 	}
 	l := s.adminLayout(r, importCrumbs(plan)...)
 	v := web.ImportView{Plan: plan, FileName: cleanFileName(r.PostFormValue("file_name"))}
 	status, err := s.preview(r, plan, data, &v)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	if status != http.StatusOK || v.Fingerprint != r.PostFormValue("fingerprint") {
 		// The plan changed since the preview: show the new one.
@@ -125,52 +118,45 @@ func (s *Server) applyImport(w http.ResponseWriter, r *http.Request) {
 		if status == http.StatusOK {
 			status = http.StatusConflict
 		}
-		s.render(w, r, status, web.ImportPage(l, v))
-		return
+		return s.page(w, r, status, web.ImportPage(l, v))
 	}
 	err = s.store.ImportCommitments(r.Context(), s.actor(r), plan.ID, *v.Preview, v.Fingerprint)
 	switch {
 	case err == nil:
-		s.flash(r, fmt.Sprintf("Imported %s: %s added, %s changed.", v.FileName,
+		return s.seeOther(w, r, paths.AdminPlan(plan.Slug)+"#commitments", fmt.Sprintf("Imported %s: %s added, %s changed.", v.FileName,
 			plural(len(v.Preview.Create), "commitment", "commitments"), plural(len(v.Preview.Change), "commitment", "commitments")))
-		http.Redirect(w, r, paths.AdminPlan(plan.Slug)+"#commitments", http.StatusSeeOther)
-	case isConflict(err):
-		v = web.ImportView{Plan: plan, FileName: v.FileName, Changed: true}
-		status, err := s.preview(r, plan, data, &v)
-		if err != nil {
-			s.error(w, r, err)
-			return
-		}
-		if status == http.StatusOK {
-			status = http.StatusConflict
-		}
-		s.render(w, r, status, web.ImportPage(l, v))
-	default:
-		s.error(w, r, err)
+	case !isConflict(err):
+		return err
 	}
+	v = web.ImportView{Plan: plan, FileName: v.FileName, Changed: true}
+	if status, err = s.preview(r, plan, data, &v); err != nil {
+		return err
+	}
+	if status == http.StatusOK {
+		status = http.StatusConflict
+	}
+	return s.page(w, r, status, web.ImportPage(l, v))
 }
 
 // exportCommitments sends a plan's commitments in the import format.
-func (s *Server) exportCommitments(w http.ResponseWriter, r *http.Request) {
+func (s *Server) exportCommitments(w http.ResponseWriter, r *http.Request) error {
 	plan, err := s.adminPlan(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	cs, err := s.store.Commitments(r.Context(), postgres.CommitmentFilter{PlanID: plan.ID})
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	var buf bytes.Buffer
 	if err := plancsv.Write(&buf, cs); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+plan.Slug+`-commitments.csv"`)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	_, _ = w.Write(buf.Bytes())
+	return nil
 }
 
 // cleanFileName keeps the last part of a file name a browser sent, for showing.

@@ -12,22 +12,24 @@ import (
 	"github.com/scottish-government/delivery-tracker/web"
 )
 
-func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write([]byte("ok\n"))
+	return nil
 }
 
-func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	if err := s.store.Ping(r.Context()); err != nil {
 		s.logger.WarnContext(r.Context(), "not ready", "err", err)
 		w.WriteHeader(http.StatusServiceUnavailable)
 		_, _ = w.Write([]byte("database unavailable\n"))
-		return
+		return nil
 	}
 	_, _ = w.Write([]byte("ready\n"))
+	return nil
 }
 
 // plan returns the plan a public page is about: the one named in the path, or the current one.
@@ -41,37 +43,31 @@ func (s *Server) plan(r *http.Request) (tracker.Plan, error) {
 	return s.store.CurrentPlan(r.Context())
 }
 
-func (s *Server) overview(w http.ResponseWriter, r *http.Request) {
+func (s *Server) overview(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	plan, err := s.plan(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	plans, err := s.store.Plans(ctx)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	aims, err := s.store.Aims(ctx, plan.ID)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	priorities, err := s.store.Priorities(ctx, plan.ID)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	counts, err := s.statusCounts(ctx, plan.ID, s.now())
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	months, err := s.expectedMonthCounts(ctx, plan.ID, 0)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	v := web.Overview{Plan: plan, Plans: plans, Aims: aims, Totals: counts[0],
 		StatusChart: statusChart(plan, priorities, counts),
@@ -82,7 +78,7 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) {
 	l := s.layout(r)
 	l.Title = plan.Title
 	l.Alternates = append(l.Alternates, web.AlternateLink{Title: "Published updates: " + plan.Title, Href: paths.Feed(plan)})
-	s.render(w, r, http.StatusOK, web.OverviewPage(l, v))
+	return s.page(w, r, http.StatusOK, web.OverviewPage(l, v))
 }
 
 // priorityInPath returns the plan and the priority area the path names ({plan} if present, and
@@ -115,56 +111,49 @@ func (s *Server) commitmentInPath(r *http.Request) (tracker.Plan, tracker.Commit
 	return plan, c, err
 }
 
-func (s *Server) priority(w http.ResponseWriter, r *http.Request) {
+func (s *Server) priority(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	plan, p, err := s.priorityInPath(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	cs, err := s.store.Commitments(ctx, postgres.CommitmentFilter{PlanID: plan.ID, PriorityID: p.ID})
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	months, err := s.expectedMonthCounts(ctx, plan.ID, p.ID)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	l := s.layout(r)
 	l.Title = p.Name
 	l.Alternates = append(l.Alternates, web.AlternateLink{Title: "Published updates: " + p.Name, Href: paths.PriorityFeed(plan, p.Slug)})
-	s.render(w, r, http.StatusOK, web.PriorityPage(l, web.PriorityView{Plan: plan, Priority: p, Commitments: s.rows(plan, cs),
+	return s.page(w, r, http.StatusOK, web.PriorityPage(l, web.PriorityView{Plan: plan, Priority: p, Commitments: s.rows(plan, cs),
 		Timeline: timelineChart("timeline-chart", "Commitments in "+p.Name+" by when they are due", months, s.now())}))
 }
 
-func (s *Server) commitment(w http.ResponseWriter, r *http.Request) {
+func (s *Server) commitment(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	plan, c, err := s.commitmentInPath(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	history, err := s.store.PublishedUpdates(ctx, c.ID)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	v := web.CommitmentView{Plan: plan, Row: s.row(plan, c), History: history, ShowNames: s.user(r).IsStaff(),
 		ReportURL: s.reportURL(r, plan, c)}
 	if v.CarriedForwardFrom, err = s.linkedCommitment(r, c.CarriedForwardFromID); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	if v.CarriedForwardTo, err = s.linkedCommitment(r, c.CarriedForwardToID); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	l := s.layout(r)
 	l.Title = "Commitment " + c.Ref
 	l.Alternates = append(l.Alternates, web.AlternateLink{Title: "Published updates: commitment " + c.Ref, Href: paths.CommitmentFeed(plan, c.Ref)})
-	s.render(w, r, http.StatusOK, web.CommitmentPage(l, v))
+	return s.page(w, r, http.StatusOK, web.CommitmentPage(l, v))
 }
 
 // linkedCommitment returns the commitment of another plan that id names, with its address, or nil
@@ -190,31 +179,27 @@ func (s *Server) linkedCommitment(r *http.Request, id *int64) (*web.LinkedCommit
 	return &web.LinkedCommitment{Plan: p, Ref: c.Ref, URL: paths.Commitment(p, c.Ref)}, nil
 }
 
-func (s *Server) organisation(w http.ResponseWriter, r *http.Request) {
+func (s *Server) organisation(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	code := chi.URLParam(r, "code")
 	if !tracker.ValidCode(code) {
-		s.notFound(w, r)
-		return
+		return tracker.ErrNotFound
 	}
 	o, err := s.store.OrganisationByCode(ctx, code)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	plan, err := s.store.CurrentPlan(ctx)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	cs, err := s.store.Commitments(ctx, postgres.CommitmentFilter{PlanID: plan.ID, OrganisationID: o.ID})
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	l := s.layout(r)
 	l.Title = o.Name
-	s.render(w, r, http.StatusOK, web.OrganisationPage(l, web.OrganisationView{Plan: plan, Organisation: o, Commitments: s.rows(plan, cs)}))
+	return s.page(w, r, http.StatusOK, web.OrganisationPage(l, web.OrganisationView{Plan: plan, Organisation: o, Commitments: s.rows(plan, cs)}))
 }
 
 // row pairs a commitment with what the page derives from it at the request's time.

@@ -18,43 +18,38 @@ import (
 
 // reportList is /report: a partner's commitments, or for staff those of the organisation they
 // choose (every commitment when they choose none).
-func (s *Server) reportList(w http.ResponseWriter, r *http.Request) {
+func (s *Server) reportList(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	u := s.user(r)
 	plan, err := s.store.CurrentPlan(ctx)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	v := web.ReportListView{Plan: plan, Staff: u.IsStaff()}
 	switch {
 	case v.Staff:
 		if code := r.URL.Query().Get("org"); code != "" {
 			if !tracker.ValidCode(code) {
-				s.notFound(w, r)
-				return
+				return tracker.ErrNotFound
 			}
 			o, err := s.store.OrganisationByCode(ctx, code)
 			if err != nil {
-				s.error(w, r, err)
-				return
+				return err
 			}
 			v.Organisation = &o
 		}
 		if v.Organisations, err = s.store.Organisations(ctx); err != nil {
-			s.error(w, r, err)
-			return
+			return err
 		}
 	case u.Role == tracker.RolePartner && u.OrganisationID != nil:
 		o, err := s.store.OrganisationByCode(ctx, u.OrganisationCode)
 		if err != nil {
-			s.error(w, r, err)
-			return
+			return err
 		}
 		v.Organisation = &o
 	default:
 		s.forbidden(w, r)
-		return
+		return nil
 	}
 	filter := postgres.CommitmentFilter{PlanID: plan.ID}
 	if v.Organisation != nil {
@@ -62,13 +57,11 @@ func (s *Server) reportList(w http.ResponseWriter, r *http.Request) {
 	}
 	cs, err := s.store.Commitments(ctx, filter)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	open, err := s.store.OpenUpdates(ctx, u)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	now := s.now()
 	for _, c := range cs {
@@ -79,45 +72,38 @@ func (s *Server) reportList(w http.ResponseWriter, r *http.Request) {
 		v.Rows = append(v.Rows, row)
 	}
 	if v.Round, err = s.reportRound(r, plan, v.Rows); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	l := s.layout(r)
 	l.Title = "Report progress"
-	s.render(w, r, http.StatusOK, web.ReportListPage(l, v))
+	return s.page(w, r, http.StatusOK, web.ReportListPage(l, v))
 }
 
-// reportCommitment finds the commitment of the current plan that the request's path names and
-// checks the user may report on it. When it returns false it has answered the request.
-func (s *Server) reportCommitment(w http.ResponseWriter, r *http.Request) (tracker.Plan, tracker.Commitment, bool) {
+// reportCommitment finds the commitment of the current plan that the request's path names. The
+// caller checks the user may report on it.
+func (s *Server) reportCommitment(r *http.Request) (tracker.Plan, tracker.Commitment, error) {
 	ctx := r.Context()
 	ref := chi.URLParam(r, "ref")
 	if !tracker.ValidRef(ref) {
-		s.notFound(w, r)
-		return tracker.Plan{}, tracker.Commitment{}, false
+		return tracker.Plan{}, tracker.Commitment{}, tracker.ErrNotFound
 	}
 	plan, err := s.store.CurrentPlan(ctx)
 	if err != nil {
-		s.error(w, r, err)
-		return tracker.Plan{}, tracker.Commitment{}, false
+		return tracker.Plan{}, tracker.Commitment{}, err
 	}
 	c, err := s.store.CommitmentByRef(ctx, plan.ID, ref)
-	if err != nil {
-		s.error(w, r, err)
-		return tracker.Plan{}, tracker.Commitment{}, false
-	}
-	if !s.can(w, r, tracker.ActionReport, &c) {
-		return tracker.Plan{}, tracker.Commitment{}, false
-	}
-	return plan, c, true
+	return plan, c, err
 }
 
 // reportForm is GET /report/{ref}: the form, filled in from the update in progress if there is
 // one.
-func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) {
-	plan, c, ok := s.reportCommitment(w, r)
-	if !ok {
-		return
+func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) error {
+	plan, c, err := s.reportCommitment(r)
+	if err != nil {
+		return err
+	}
+	if !s.can(w, r, tracker.ActionReport, &c) {
+		return nil
 	}
 	ctx := r.Context()
 	u := s.user(r)
@@ -130,19 +116,16 @@ func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, tracker.ErrNotFound):
 		mark, err := s.store.SubmissionMark(ctx, c.ID)
 		if err != nil {
-			s.error(w, r, err)
-			return
+			return err
 		}
 		v.Form = web.ReportForm{Version: strconv.Itoa(c.Version), Seen: strconv.FormatInt(mark, 10)}
 	default:
-		s.error(w, r, err)
-		return
+		return err
 	}
 	if err := s.latest(r, &v); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
-	s.renderReportForm(w, r, http.StatusOK, v)
+	return s.renderReportForm(w, r, http.StatusOK, v)
 }
 
 // formOf fills the form from an update in progress, based on what the update was based on, so
@@ -177,21 +160,25 @@ func (s *Server) latest(r *http.Request, v *web.ReportFormView) error {
 	return nil
 }
 
-func (s *Server) renderReportForm(w http.ResponseWriter, r *http.Request, status int, v web.ReportFormView) {
+// renderReportForm shows the report form with the status.
+func (s *Server) renderReportForm(w http.ResponseWriter, r *http.Request, status int, v web.ReportFormView) error {
 	l := s.layout(r)
 	l.Title = "Report progress on commitment " + v.Row.Commitment.Ref
 	if len(v.Errors) > 0 {
 		l.Title = "Error: " + l.Title
 	}
 	l.Breadcrumbs = []web.Breadcrumb{{Text: "Report progress", Href: paths.ReportList}, {Text: "Commitment " + v.Row.Commitment.Ref}}
-	s.render(w, r, status, web.ReportFormPage(l, v))
+	return s.page(w, r, status, web.ReportFormPage(l, v))
 }
 
 // report is POST /report/{ref}: save a draft, submit for review or (staff) publish.
-func (s *Server) report(w http.ResponseWriter, r *http.Request) {
-	plan, c, ok := s.reportCommitment(w, r)
-	if !ok {
-		return
+func (s *Server) report(w http.ResponseWriter, r *http.Request) error {
+	plan, c, err := s.reportCommitment(r)
+	if err != nil {
+		return err
+	}
+	if !s.can(w, r, tracker.ActionReport, &c) {
+		return nil
 	}
 	ctx := r.Context()
 	u := s.user(r)
@@ -199,10 +186,10 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) {
 	action, ok := tracker.ParseReportAction(f.Get("action"))
 	if !ok {
 		s.badRequest(w, r, "Choose Save draft or Submit for review.")
-		return
+		return nil
 	}
 	if action == tracker.ActionPublish && !s.can(w, r, tracker.ActionPublishOwn, nil) {
-		return
+		return nil
 	}
 	form := web.ReportForm{
 		Status: f.Get("status"), Narrative: f.Get("narrative"), DueMonth: f.Get("due_month"), DueYear: f.Get("due_year"),
@@ -217,8 +204,7 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) {
 	if len(errs) == 0 && rep.Status == tracker.CarriedForward {
 		plans, err := s.store.Plans(ctx)
 		if err != nil {
-			s.error(w, r, err)
-			return
+			return err
 		}
 		later, msg := tracker.LaterPlan(rep.CarriedForwardTo, plan, plans)
 		if msg != "" {
@@ -227,60 +213,66 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) {
 			rep.CarriedForwardPlanID, rep.CarriedForwardTo = &later.ID, later.Title
 		}
 	}
-	if len(errs) > 0 {
-		v.Errors = fieldErrors(errs)
-		if err := s.openAndLatest(r, &v); err != nil {
-			s.error(w, r, err)
-			return
-		}
-		s.renderReportForm(w, r, http.StatusUnprocessableEntity, v)
-		return
-	}
 	base := tracker.ReportBase{
 		Version:       atoiOr0(form.Version),
 		Seen:          int64(atoiOr0(form.Seen)),
 		UpdateID:      int64(atoiOr0(form.UpdateID)),
 		UpdateVersion: atoiOr0(form.UpdateVersion),
 	}
-	saved, err := s.store.SaveReport(ctx, s.actor(r), postgres.ReportWrite{
-		CommitmentID: c.ID, Report: rep, Base: base, Action: action,
+	return s.saveForm(w, r, formSave{errs: fieldErrors(errs),
+		save: func() (saved, error) {
+			up, err := s.store.SaveReport(ctx, s.actor(r), postgres.ReportWrite{
+				CommitmentID: c.ID, Report: rep, Base: base, Action: action,
+			})
+			return reportSaved(action, plan, c, up), err
+		},
+		conflict: func(err error) error {
+			var ce *tracker.ConflictError
+			if !errors.As(err, &ce) {
+				return err
+			}
+			return s.reportConflict(w, r, v, ce)
+		},
+		show: func(status int, errs formErrors) error {
+			v.Errors = errs
+			if err := s.openAndLatest(r, &v); err != nil {
+				return err
+			}
+			return s.renderReportForm(w, r, status, v)
+		},
 	})
-	var ce *tracker.ConflictError
-	switch {
-	case errors.As(err, &ce):
-		// Keep what they typed; base the form on what is there now, so that sending it again is
-		// a deliberate choice made having seen what changed.
-		v.Conflict = s.conflictView(u, ce)
-		v.Form.Version = strconv.Itoa(ce.Commitment.Version)
-		v.Form.Seen = strconv.FormatInt(ce.Seen, 10)
-		v.Form.UpdateID, v.Form.UpdateVersion = "", ""
-		if ce.Commitment.ID != 0 {
-			v.Row = s.row(plan, ce.Commitment)
-		}
-		if err := s.openAndLatest(r, &v); err != nil {
-			s.error(w, r, err)
-			return
-		}
-		if v.Open != nil {
-			v.Form.UpdateID, v.Form.UpdateVersion = strconv.FormatInt(v.Open.ID, 10), strconv.Itoa(v.Open.Version)
-		}
-		s.renderReportForm(w, r, http.StatusConflict, v)
-		return
-	case err != nil:
-		s.error(w, r, err)
-		return
-	}
+}
+
+// reportSaved says where a saved report goes, and the banner shown there.
+func reportSaved(action tracker.ReportAction, plan tracker.Plan, c tracker.Commitment, up tracker.Update) saved {
 	switch action {
-	case tracker.ActionDraft:
-		s.flash(r, "Your draft update on commitment "+c.Ref+" has been saved. Only your organisation can see it.")
-		http.Redirect(w, r, paths.ReportList, http.StatusSeeOther)
-	case tracker.ActionSubmit:
-		s.flash(r, "Your update on commitment "+c.Ref+" has been submitted for review.")
-		http.Redirect(w, r, paths.ReportList, http.StatusSeeOther)
 	case tracker.ActionPublish:
-		s.flash(r, "Your update on commitment "+c.Ref+" has been published.")
-		http.Redirect(w, r, paths.Commitment(plan, saved.CommitmentRef), http.StatusSeeOther)
+		return saved{paths.Commitment(plan, up.CommitmentRef), "Your update on commitment " + c.Ref + " has been published."}
+	case tracker.ActionSubmit:
+		return saved{paths.ReportList, "Your update on commitment " + c.Ref + " has been submitted for review."}
+	default:
+		return saved{paths.ReportList, "Your draft update on commitment " + c.Ref + " has been saved. Only your organisation can see it."}
 	}
+}
+
+// reportConflict shows the report form again (409) with what changed since it was opened. It
+// keeps what was typed, and bases the form on what is there now, so that sending it again is a
+// deliberate choice made having seen what changed.
+func (s *Server) reportConflict(w http.ResponseWriter, r *http.Request, v web.ReportFormView, ce *tracker.ConflictError) error {
+	v.Conflict = s.conflictView(s.user(r), ce)
+	v.Form.Version = strconv.Itoa(ce.Commitment.Version)
+	v.Form.Seen = strconv.FormatInt(ce.Seen, 10)
+	v.Form.UpdateID, v.Form.UpdateVersion = "", ""
+	if ce.Commitment.ID != 0 {
+		v.Row = s.row(v.Plan, ce.Commitment)
+	}
+	if err := s.openAndLatest(r, &v); err != nil {
+		return err
+	}
+	if v.Open != nil {
+		v.Form.UpdateID, v.Form.UpdateVersion = strconv.FormatInt(v.Open.ID, 10), strconv.Itoa(v.Open.Version)
+	}
+	return s.renderReportForm(w, r, http.StatusConflict, v)
 }
 
 // openAndLatest adds the user's update in progress and the newest published update to a form
@@ -317,25 +309,6 @@ func mayRead(u *tracker.User, up tracker.Update) bool {
 		return true
 	}
 	return !u.Disabled() && u.OrganisationID != nil && up.OrganisationID != nil && *u.OrganisationID == *up.OrganisationID
-}
-
-// fieldErrors turns the domain's field errors into the page's, pointing each at its input.
-func fieldErrors(errs []tracker.FieldError) []web.FieldError {
-	out := make([]web.FieldError, len(errs))
-	for i, e := range errs {
-		out[i] = web.FieldError{Field: e.Field, Message: e.Message}
-	}
-	return out
-}
-
-// atoiOr0 reads a hidden form field, 0 if it is missing or not a number: a form that does not
-// say what it was based on is treated as based on nothing, and so conflicts with anything there.
-func atoiOr0(s string) int {
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 0 {
-		return 0
-	}
-	return n
 }
 
 // reportRound says which of the listed commitments still need an update in the plan's open

@@ -19,20 +19,18 @@ import (
 const reviewListLimit = 100
 
 // reviewList is /review: the updates waiting for review, oldest first.
-func (s *Server) reviewList(w http.ResponseWriter, r *http.Request) {
+func (s *Server) reviewList(w http.ResponseWriter, r *http.Request) error {
 	us, total, err := s.store.ReviewQueue(r.Context(), reviewListLimit)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	items, err := s.reviewItems(r, us)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	l := s.layout(r)
 	l.Title = "Review updates"
-	s.render(w, r, http.StatusOK, web.ReviewListPage(l, web.ReviewListView{Items: items, Total: total}))
+	return s.page(w, r, http.StatusOK, web.ReviewListPage(l, web.ReviewListView{Items: items, Total: total}))
 }
 
 // reviewItems pairs each update with its commitment and plan, and says how long it has waited.
@@ -78,46 +76,43 @@ func (s *Server) reviewItems(r *http.Request, us []tracker.Update) ([]web.Review
 
 // reviewTarget reads the update the path names. Drafts are their authors' own and are not found
 // here; neither is an update of a retired commitment.
-func (s *Server) reviewTarget(w http.ResponseWriter, r *http.Request) (web.ReviewItem, bool) {
+func (s *Server) reviewTarget(r *http.Request) (web.ReviewItem, error) {
 	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
 	if err != nil || id <= 0 {
-		s.notFound(w, r)
-		return web.ReviewItem{}, false
+		return web.ReviewItem{}, tracker.ErrNotFound
 	}
 	u, err := s.store.UpdateByID(r.Context(), id)
 	if err == nil && u.State == tracker.StateDraft {
 		err = tracker.ErrNotFound
 	}
 	if err != nil {
-		s.error(w, r, err)
-		return web.ReviewItem{}, false
+		return web.ReviewItem{}, err
 	}
 	items, err := s.reviewItems(r, []tracker.Update{u})
 	if err != nil {
-		s.error(w, r, err)
-		return web.ReviewItem{}, false
+		return web.ReviewItem{}, err
 	}
 	if len(items) == 0 {
-		s.notFound(w, r)
-		return web.ReviewItem{}, false
+		return web.ReviewItem{}, tracker.ErrNotFound
 	}
-	return items[0], true
+	return items[0], nil
 }
 
 // reviewUpdate is GET /review/{id}: one update with Publish and Return to partner.
-func (s *Server) reviewUpdate(w http.ResponseWriter, r *http.Request) {
-	it, ok := s.reviewTarget(w, r)
-	if !ok {
-		return
+func (s *Server) reviewUpdate(w http.ResponseWriter, r *http.Request) error {
+	it, err := s.reviewTarget(r)
+	if err != nil {
+		return err
 	}
-	s.renderReview(w, r, http.StatusOK, web.ReviewView{Item: it})
+	return s.renderReview(w, r, http.StatusOK, web.ReviewView{Item: it})
 }
 
-func (s *Server) renderReview(w http.ResponseWriter, r *http.Request, status int, v web.ReviewView) {
+// renderReview shows an update for review with the status, beside the commitment's newest
+// published update.
+func (s *Server) renderReview(w http.ResponseWriter, r *http.Request, status int, v web.ReviewView) error {
 	history, err := s.store.PublishedUpdates(r.Context(), v.Item.Commitment.ID)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	for i := range history {
 		if history[i].ID != v.Item.Update.ID {
@@ -132,52 +127,54 @@ func (s *Server) renderReview(w http.ResponseWriter, r *http.Request, status int
 		l.Title = "Error: " + l.Title
 	}
 	l.Breadcrumbs = []web.Breadcrumb{{Text: "Review updates", Href: paths.ReviewList}, {Text: "Commitment " + v.Item.Commitment.Ref}}
-	s.render(w, r, status, web.ReviewPage(l, v))
+	return s.page(w, r, status, web.ReviewPage(l, v))
 }
 
 // review is POST /review/{id}: publish the update, or return it to its partner with a note.
-func (s *Server) review(w http.ResponseWriter, r *http.Request) {
-	it, ok := s.reviewTarget(w, r)
-	if !ok {
-		return
+func (s *Server) review(w http.ResponseWriter, r *http.Request) error {
+	it, err := s.reviewTarget(r)
+	if err != nil {
+		return err
 	}
 	ctx := r.Context()
 	f := r.PostForm
 	version, commitmentVersion := atoiOr0(f.Get("version")), atoiOr0(f.Get("commitment_version"))
-	var err error
-	var flash string
+	typed := f.Get("note")
+	review := formSave{
+		show: func(status int, errs formErrors) error {
+			return s.renderReview(w, r, status, web.ReviewView{Item: it, Note: typed, Errors: errs})
+		},
+		// Show the update as it is now, with what happened to it, keeping any note typed.
+		conflict: func(err error) error {
+			var ce *tracker.ConflictError
+			if !errors.As(err, &ce) {
+				return err
+			}
+			fresh, err := s.reviewTarget(r)
+			if err != nil {
+				return err
+			}
+			cv := s.conflictView(s.user(r), ce)
+			cv.Current = nil // the page shows the update as it is now
+			return s.renderReview(w, r, http.StatusConflict, web.ReviewView{Item: fresh, Note: typed, Conflict: cv})
+		},
+	}
 	switch f.Get("action") {
 	case "publish":
-		_, err = s.store.PublishUpdate(ctx, s.actor(r), it.Update.ID, version, commitmentVersion)
-		flash = "The update on commitment " + it.Commitment.Ref + " from " + it.Update.Reporter() + " has been published."
-	case "return":
-		note, errs := tracker.ParseReviewNote(f.Get("note"))
-		if len(errs) > 0 {
-			s.renderReview(w, r, http.StatusUnprocessableEntity, web.ReviewView{Item: it, Note: f.Get("note"), Errors: fieldErrors(errs)})
-			return
+		review.save = func() (saved, error) {
+			_, err := s.store.PublishUpdate(ctx, s.actor(r), it.Update.ID, version, commitmentVersion)
+			return saved{paths.ReviewList, "The update on commitment " + it.Commitment.Ref + " from " + it.Update.Reporter() + " has been published."}, err
 		}
-		_, err = s.store.ReturnUpdate(ctx, s.actor(r), it.Update.ID, version, note)
-		flash = "The update on commitment " + it.Commitment.Ref + " has been returned to " + it.Update.Reporter() + " with your note."
+	case "return":
+		note, errs := tracker.ParseReviewNote(typed)
+		review.errs = fieldErrors(errs)
+		review.save = func() (saved, error) {
+			_, err := s.store.ReturnUpdate(ctx, s.actor(r), it.Update.ID, version, note)
+			return saved{paths.ReviewList, "The update on commitment " + it.Commitment.Ref + " has been returned to " + it.Update.Reporter() + " with your note."}, err
+		}
 	default:
 		s.badRequest(w, r, "Choose Publish or Return to partner.")
-		return
+		return nil
 	}
-	var ce *tracker.ConflictError
-	switch {
-	case errors.As(err, &ce):
-		// Show the update as it is now, with what happened to it, keeping any note typed.
-		fresh, ok := s.reviewTarget(w, r)
-		if !ok {
-			return
-		}
-		cv := s.conflictView(s.user(r), ce)
-		cv.Current = nil // the page shows the update as it is now
-		s.renderReview(w, r, http.StatusConflict, web.ReviewView{Item: fresh, Note: f.Get("note"), Conflict: cv})
-		return
-	case err != nil:
-		s.error(w, r, err)
-		return
-	}
-	s.flash(r, flash)
-	http.Redirect(w, r, paths.ReviewList, http.StatusSeeOther)
+	return s.saveForm(w, r, review)
 }

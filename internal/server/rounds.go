@@ -1,6 +1,7 @@
 package server
 
-// Reporting rounds and the outbox of emails, for staff.
+// Reporting rounds, for staff: open one for a plan, change it, follow its coverage and close it.
+// Every route here is behind requireCan(tracker.ActionEditPlan).
 
 import (
 	"net/http"
@@ -16,21 +17,14 @@ import (
 const (
 	defaultRemindBefore = "7"
 	defaultRemindAfter  = "3"
-	maxRoundName        = 100
-	outboxPageSize      = 50
 )
 
-func roundsCrumb() web.Breadcrumb {
-	return web.Breadcrumb{Text: "Reporting rounds", Href: paths.AdminRounds}
-}
-
-func (s *Server) adminRounds(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminRounds(w http.ResponseWriter, r *http.Request) error {
 	rounds, err := s.store.Rounds(r.Context())
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
-	s.render(w, r, http.StatusOK, web.RoundsPage(s.adminLayout(r), web.RoundsView{Rounds: rounds, Now: s.now()}))
+	return s.page(w, r, http.StatusOK, web.RoundsPage(s.adminLayout(r), web.RoundsView{Rounds: rounds, Now: s.now()}))
 }
 
 func roundFormOf(rd tracker.Round) web.RoundForm {
@@ -39,61 +33,20 @@ func roundFormOf(rd tracker.Round) web.RoundForm {
 		RemindAfter: tracker.FormatDays(rd.RemindAfter), Version: strconv.Itoa(rd.Version)}
 }
 
-// parseRoundForm reads and checks the round form. opens is the day the round opened, for a round
-// being changed: its opening day is not asked again.
+// parseRoundForm reads the round form, checked by tracker.ParseRound. For a round being changed
+// (existing), its plan and opening day are not asked again.
 func parseRoundForm(r *http.Request, plans []tracker.Plan, existing *tracker.Round) (web.RoundForm, tracker.Round, formErrors) {
 	f := web.RoundForm{PlanID: form(r, "plan"), Name: form(r, "name"), Opens: form(r, "opens"), Deadline: form(r, "deadline"),
 		RemindBefore: form(r, "remind_before"), RemindAfter: form(r, "remind_after"), Version: r.PostFormValue("version")}
-	var rd tracker.Round
-	var errs formErrors
-	if existing == nil {
-		id, _ := strconv.ParseInt(f.PlanID, 10, 64)
-		for _, p := range plans {
-			if p.ID == id {
-				rd.PlanID = id
-			}
-		}
-		if rd.PlanID == 0 {
-			errs.add("plan", "Choose the plan the round is for")
-		}
-	} else {
-		rd.PlanID, rd.Opens = existing.PlanID, existing.Opens
-	}
-	rd.Name = f.Name
-	errs.text("name", f.Name, "a name for the round, such as Q3 2026-27", true, maxRoundName)
-	if existing == nil {
-		if d, err := tracker.ParseDate(f.Opens); f.Opens == "" {
-			errs.add("opens", "Enter the day the round opens, such as 1/10/2026")
-		} else if err != nil {
-			errs.add("opens", "Enter the day the round opens as day, month and year, such as 1/10/2026")
-		} else {
-			rd.Opens = d
-		}
-	}
-	if d, err := tracker.ParseDate(f.Deadline); f.Deadline == "" {
-		errs.add("deadline", "Enter the deadline, such as 15/12/2026")
-	} else if err != nil {
-		errs.add("deadline", "Enter the deadline as day, month and year, such as 15/12/2026")
-	} else if !rd.Opens.IsZero() && d.Before(rd.Opens) {
-		errs.add("deadline", "The deadline must be on or after the day the round opens, %s", tracker.FormatDate(rd.Opens))
-	} else {
-		rd.Deadline = d
-	}
-	var err error
-	if rd.RemindBefore, err = tracker.ParseDays(f.RemindBefore); err != nil {
-		errs.add("remind_before", "Enter whole numbers of days from 0 to %d, separated by commas, such as 14, 7", tracker.MaxReminderDays)
-	}
-	if rd.RemindAfter, err = tracker.ParseDays(f.RemindAfter); err != nil {
-		errs.add("remind_after", "Enter whole numbers of days from 0 to %d, separated by commas, such as 3", tracker.MaxReminderDays)
-	}
-	return f, rd, errs
+	rd, errs := tracker.ParseRound(tracker.RoundInput{Plan: f.PlanID, Name: f.Name, Opens: f.Opens, Deadline: f.Deadline,
+		RemindBefore: f.RemindBefore, RemindAfter: f.RemindAfter}, plans, existing)
+	return f, rd, fieldErrors(errs)
 }
 
-func (s *Server) newRoundForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) newRoundForm(w http.ResponseWriter, r *http.Request) error {
 	plans, err := s.store.Plans(r.Context())
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	f := web.RoundForm{Opens: tracker.FormatDate(tracker.Date(s.now())), RemindBefore: defaultRemindBefore, RemindAfter: defaultRemindAfter}
 	for _, p := range plans {
@@ -101,35 +54,33 @@ func (s *Server) newRoundForm(w http.ResponseWriter, r *http.Request) {
 			f.PlanID = strconv.FormatInt(p.ID, 10)
 		}
 	}
-	s.render(w, r, http.StatusOK, web.RoundFormPage(s.adminLayout(r, roundsCrumb(), web.Breadcrumb{Text: "Open a round"}),
+	return s.page(w, r, http.StatusOK, web.RoundFormPage(s.adminLayout(r, roundsCrumb(), crumb("Open a round")),
 		web.RoundFormView{Form: f, Plans: plans}))
 }
 
+// roundFields says which form field shows each of the domain's round fields.
 var roundFields = map[string]string{"plan": "plan", "name": "name"}
 
-func (s *Server) createRound(w http.ResponseWriter, r *http.Request) {
+func (s *Server) createRound(w http.ResponseWriter, r *http.Request) error {
 	plans, err := s.store.Plans(r.Context())
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	f, rd, errs := parseRoundForm(r, plans, nil)
-	if len(errs) == 0 {
-		created, err := s.store.CreateRound(r.Context(), s.actor(r), rd)
-		switch {
-		case err == nil:
-			s.flash(r, "Round "+created.Name+" opened. Partners see on their reporting page what they still need to update.")
-			http.Redirect(w, r, paths.AdminRound(created.ID), http.StatusSeeOther)
-			return
-		case !errs.fromStore(err, roundFields):
-			s.error(w, r, err)
-			return
-		}
-	}
-	s.render(w, r, http.StatusUnprocessableEntity, web.RoundFormPage(s.adminLayout(r, roundsCrumb(), web.Breadcrumb{Text: "Open a round"}),
-		web.RoundFormView{Form: f, Plans: plans, Errors: errs}))
+	return s.saveForm(w, r, formSave{errs: errs, fields: roundFields,
+		save: func() (saved, error) {
+			created, err := s.store.CreateRound(r.Context(), s.actor(r), rd)
+			return saved{paths.AdminRound(created.ID),
+				"Round " + created.Name + " opened. Partners see on their reporting page what they still need to update."}, err
+		},
+		show: func(status int, errs formErrors) error {
+			return s.page(w, r, status, web.RoundFormPage(s.adminLayout(r, roundsCrumb(), crumb("Open a round")),
+				web.RoundFormView{Form: f, Plans: plans, Errors: errs}))
+		},
+	})
 }
 
+// adminRound returns the reporting round in the path.
 func (s *Server) adminRound(r *http.Request) (tracker.Round, error) {
 	id, ok := pathID(r, "id")
 	if !ok {
@@ -138,91 +89,81 @@ func (s *Server) adminRound(r *http.Request) (tracker.Round, error) {
 	return s.store.RoundByID(r.Context(), id)
 }
 
-func (s *Server) roundPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) roundPage(w http.ResponseWriter, r *http.Request) error {
 	rd, err := s.adminRound(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	ctx := r.Context()
 	plan, err := s.store.PlanByID(ctx, rd.PlanID)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	cov, err := s.store.Coverage(ctx, rd.ID)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	_, queued, err := s.store.Outbox(ctx, postgres.OutboxFilter{RoundID: rd.ID, Limit: 1})
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
-	s.render(w, r, http.StatusOK, web.RoundPage(s.adminLayout(r, roundsCrumb(), web.Breadcrumb{Text: rd.Name}),
+	return s.page(w, r, http.StatusOK, web.RoundPage(s.adminLayout(r, roundsCrumb(), crumb(rd.Name)),
 		web.RoundView{Plan: plan, Coverage: cov, Now: s.now(), Queued: queued}))
 }
 
-func (s *Server) editRoundForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) editRoundForm(w http.ResponseWriter, r *http.Request) error {
 	rd, err := s.adminRound(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	if rd.Closed() {
-		s.notFound(w, r)
-		return
+		return tracker.ErrNotFound
 	}
-	s.render(w, r, http.StatusOK, web.RoundFormPage(s.adminLayout(r, roundsCrumb(), web.Breadcrumb{Text: rd.Name, Href: paths.AdminRound(rd.ID)}, web.Breadcrumb{Text: "Change"}),
+	return s.page(w, r, http.StatusOK, web.RoundFormPage(s.adminLayout(r, roundsCrumb(), roundCrumb(rd), crumb("Change")),
 		web.RoundFormView{Round: &rd, Form: roundFormOf(rd)}))
 }
 
-func (s *Server) updateRound(w http.ResponseWriter, r *http.Request) {
-	saved, err := s.adminRound(r)
+func (s *Server) updateRound(w http.ResponseWriter, r *http.Request) error {
+	current, err := s.adminRound(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
-	l := s.adminLayout(r, roundsCrumb(), web.Breadcrumb{Text: saved.Name, Href: paths.AdminRound(saved.ID)}, web.Breadcrumb{Text: "Change"})
-	f, rd, errs := parseRoundForm(r, nil, &saved)
-	v := web.RoundFormView{Round: &saved, Form: f}
-	if len(errs) == 0 {
-		rd.ID, rd.Version = saved.ID, formVersion(r)
-		_, err := s.store.UpdateRound(r.Context(), s.actor(r), rd)
-		switch {
-		case err == nil:
-			s.flash(r, "Round "+rd.Name+" saved.")
-			http.Redirect(w, r, paths.AdminRound(saved.ID), http.StatusSeeOther)
-			return
-		case isConflict(err):
-			c := &web.Conflict{}
-			if saved.Closed() {
-				c.Rows = append(c.Rows, web.ConflictRow{Field: "State", Saved: "Closed"})
-			}
-			for _, row := range []web.ConflictRow{
-				{Field: "Name", Saved: saved.Name}, {Field: "Deadline", Saved: tracker.FormatDate(saved.Deadline)},
-				{Field: "Reminders before the deadline", Saved: tracker.FormatDays(saved.RemindBefore)},
-				{Field: "Reminders after the deadline", Saved: tracker.FormatDays(saved.RemindAfter)},
-			} {
-				mine := map[string]string{"Name": rd.Name, "Deadline": tracker.FormatDate(rd.Deadline),
-					"Reminders before the deadline": tracker.FormatDays(rd.RemindBefore),
-					"Reminders after the deadline":  tracker.FormatDays(rd.RemindAfter)}[row.Field]
-				if mine != row.Saved {
-					c.Rows = append(c.Rows, row)
-				}
-			}
-			v.Conflict = c
-			v.Form.Version = strconv.Itoa(saved.Version)
-			s.render(w, r, http.StatusConflict, web.RoundFormPage(l, v))
-			return
-		case !errs.fromStore(err, roundFields):
-			s.error(w, r, err)
-			return
+	f, rd, errs := parseRoundForm(r, nil, &current)
+	rd.ID, rd.Version = current.ID, formVersion(r)
+	v := web.RoundFormView{Round: &current, Form: f}
+	show := func(status int, errs formErrors) error {
+		v.Errors = errs
+		return s.page(w, r, status, web.RoundFormPage(s.adminLayout(r, roundsCrumb(), roundCrumb(current), crumb("Change")), v))
+	}
+	return s.saveForm(w, r, formSave{errs: errs, fields: roundFields, show: show,
+		save: func() (saved, error) {
+			_, err := s.store.UpdateRound(r.Context(), s.actor(r), rd)
+			return saved{paths.AdminRound(current.ID), "Round " + rd.Name + " saved."}, err
+		},
+		conflict: func(error) error {
+			v.Conflict, v.Form.Version = roundConflict(current, rd), strconv.Itoa(current.Version)
+			return show(http.StatusConflict, nil)
+		},
+	})
+}
+
+// roundConflict lists what is saved now where it differs from what was typed, and whether the
+// round has been closed meanwhile.
+func roundConflict(saved, mine tracker.Round) *web.Conflict {
+	c := &web.Conflict{}
+	if saved.Closed() {
+		c.Rows = append(c.Rows, web.ConflictRow{Field: "State", Saved: "Closed"})
+	}
+	add := func(field, a, b string) {
+		if a != b {
+			c.Rows = append(c.Rows, web.ConflictRow{Field: field, Saved: a})
 		}
 	}
-	v.Errors = errs
-	s.render(w, r, http.StatusUnprocessableEntity, web.RoundFormPage(l, v))
+	add("Name", saved.Name, mine.Name)
+	add("Deadline", tracker.FormatDate(saved.Deadline), tracker.FormatDate(mine.Deadline))
+	add("Reminders before the deadline", tracker.FormatDays(saved.RemindBefore), tracker.FormatDays(mine.RemindBefore))
+	add("Reminders after the deadline", tracker.FormatDays(saved.RemindAfter), tracker.FormatDays(mine.RemindAfter))
+	return c
 }
 
 func closeRoundView(rd tracker.Round) web.ConfirmView {
@@ -231,72 +172,21 @@ func closeRoundView(rd tracker.Round) web.ConfirmView {
 		Action:  paths.AdminRound(rd.ID) + "/close", Version: rd.Version, Button: "Close round", Cancel: paths.AdminRound(rd.ID)}
 }
 
-func (s *Server) closeRoundForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) closeRoundForm(w http.ResponseWriter, r *http.Request) error {
 	rd, err := s.adminRound(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
-	s.render(w, r, http.StatusOK, web.ConfirmPage(s.adminLayout(r, roundsCrumb(), web.Breadcrumb{Text: rd.Name, Href: paths.AdminRound(rd.ID)}, web.Breadcrumb{Text: "Close"}),
+	return s.page(w, r, http.StatusOK, web.ConfirmPage(s.adminLayout(r, roundsCrumb(), roundCrumb(rd), crumb("Close")),
 		paths.AdminRounds, closeRoundView(rd)))
 }
 
-func (s *Server) closeRound(w http.ResponseWriter, r *http.Request) {
+func (s *Server) closeRound(w http.ResponseWriter, r *http.Request) error {
 	rd, err := s.adminRound(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	err = s.store.CloseRound(r.Context(), s.actor(r), rd.ID, formVersion(r))
-	if err == nil {
-		s.flash(r, "Round "+rd.Name+" closed.")
-		http.Redirect(w, r, paths.AdminRound(rd.ID), http.StatusSeeOther)
-		return
-	}
-	s.confirmFailed(w, r, err, paths.AdminRounds, closeRoundView(rd), roundsCrumb(), web.Breadcrumb{Text: rd.Name, Href: paths.AdminRound(rd.ID)}, web.Breadcrumb{Text: "Close"})
-}
-
-// ---- outbox ------------------------------------------------------------------
-
-func (s *Server) adminOutbox(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	f := postgres.OutboxFilter{Limit: outboxPageSize}
-	v := web.OutboxView{Page: 1, Configured: s.mailer != nil}
-	if st := q.Get("status"); st != "" {
-		for _, known := range tracker.EmailStatuses {
-			if string(known) == st {
-				f.Status, v.Status = known, st
-			}
-		}
-	}
-	if id, err := strconv.ParseInt(q.Get("round"), 10, 64); err == nil && id > 0 {
-		f.RoundID = id
-	}
-	if p, err := strconv.Atoi(q.Get("page")); err == nil && p > 1 && p < 100000 {
-		v.Page = p
-	}
-	f.Offset = (v.Page - 1) * outboxPageSize
-	emails, total, err := s.store.Outbox(r.Context(), f)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	v.Emails, v.Total = emails, total
-	v.Pages = (total + outboxPageSize - 1) / outboxPageSize
-	s.render(w, r, http.StatusOK, web.OutboxPage(s.adminLayout(r), v))
-}
-
-func (s *Server) adminEmail(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "id")
-	if !ok {
-		s.notFound(w, r)
-		return
-	}
-	e, err := s.store.EmailByID(r.Context(), id)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, web.EmailPage(s.adminLayout(r, web.Breadcrumb{Text: "Outbox", Href: paths.AdminOutbox}, web.Breadcrumb{Text: e.Subject}),
-		web.EmailView{Email: e}))
+	return s.confirmed(w, r, err, saved{paths.AdminRound(rd.ID), "Round " + rd.Name + " closed."},
+		paths.AdminRounds, closeRoundView(rd), roundsCrumb(), roundCrumb(rd), crumb("Close"))
 }

@@ -1,0 +1,260 @@
+package server
+
+// Staff manage a plan's commitments: add, change and retire them. Every route here is behind
+// requireCan(tracker.ActionEditPlan).
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/scottish-government/delivery-tracker/internal/paths"
+	"github.com/scottish-government/delivery-tracker/internal/plancsv"
+	"github.com/scottish-government/delivery-tracker/internal/tracker"
+	"github.com/scottish-government/delivery-tracker/web"
+)
+
+// blankLeadRows is how many empty lead lines the commitment form offers.
+const blankLeadRows = 2
+
+func commitmentFormOf(c tracker.Commitment) web.CommitmentForm {
+	f := web.CommitmentForm{Ref: c.Ref, Priority: strconv.FormatInt(c.PriorityID, 10), Deliver: c.Deliver,
+		Why: strings.Join(c.Why, "\n"), SourceURL: c.SourceURL, Version: strconv.Itoa(c.Version),
+		Leads: web.LeadFormsOf(c.Leads)}
+	if !c.Due.IsZero() {
+		f.DueMonth, f.DueYear = strconv.Itoa(int(c.Due.Month)), strconv.Itoa(c.Due.Year)
+	}
+	for range blankLeadRows {
+		f.Leads = append(f.Leads, web.LeadForm{})
+	}
+	return f
+}
+
+// parseCommitmentForm reads the commitment form, checked by tracker.ParseCommitment with the
+// plan's priority areas and the organisations a lead line may name. A priority area that is not
+// one of the plan's is shown as not chosen.
+func parseCommitmentForm(r *http.Request, orgs []tracker.Organisation, priorities []tracker.Priority) (web.CommitmentForm, tracker.Commitment, formErrors) {
+	f := web.CommitmentForm{Ref: form(r, "ref"), Priority: form(r, "priority"),
+		Deliver: form(r, "deliver"), Why: strings.ReplaceAll(r.PostFormValue("why"), "\r\n", "\n"),
+		DueMonth: form(r, "due-month"), DueYear: form(r, "due-year"), SourceURL: form(r, "source_url"),
+		Version: r.PostFormValue("version")}
+	rows, _ := strconv.Atoi(r.PostFormValue("lead-rows"))
+	rows = min(max(rows, 0), tracker.MaxLeadLines+blankLeadRows)
+	in := tracker.CommitmentInput{Ref: f.Ref, Priority: f.Priority, Deliver: f.Deliver, Why: f.Why,
+		DueMonth: f.DueMonth, DueYear: f.DueYear, SourceURL: f.SourceURL}
+	for i := range rows {
+		l := web.LeadForm{Text: form(r, tracker.LeadField(i, "text")), Orgs: r.PostForm[tracker.LeadField(i, "org")]}
+		f.Leads = append(f.Leads, l)
+		in.Leads = append(in.Leads, tracker.LeadInput{Text: l.Text, Orgs: l.Orgs})
+	}
+	c, errs := tracker.ParseCommitment(in, priorities, orgs)
+	if c.PriorityID == 0 {
+		f.Priority = ""
+	}
+	return f, c, fieldErrors(errs)
+}
+
+// leadOrganisations returns the organisations a commitment's lead lines may name: those in use,
+// and any retired ones it names already.
+func (s *Server) leadOrganisations(r *http.Request, c *tracker.Commitment) ([]tracker.Organisation, error) {
+	all, err := s.store.AllOrganisations(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	named := map[int64]bool{}
+	if c != nil {
+		for _, l := range c.Leads {
+			for _, o := range l.Organisations {
+				named[o.ID] = true
+			}
+		}
+	}
+	var out []tracker.Organisation
+	for _, o := range all {
+		if o.RetiredAt == nil || named[o.ID] {
+			out = append(out, o)
+		}
+	}
+	return out, nil
+}
+
+func (s *Server) commitmentFormView(r *http.Request, plan tracker.Plan, c *tracker.Commitment) (web.CommitmentFormView, error) {
+	v := web.CommitmentFormView{Plan: plan, Commitment: c}
+	var err error
+	if v.Priorities, err = s.store.Priorities(r.Context(), plan.ID); err != nil {
+		return v, err
+	}
+	v.Organisations, err = s.leadOrganisations(r, c)
+	return v, err
+}
+
+// addLeadRow answers the form's "Add another lead line" button: the same form, everything kept,
+// with one more empty line.
+func addLeadRow(f *web.CommitmentForm) {
+	if len(f.Leads) < tracker.MaxLeadLines+blankLeadRows {
+		f.Leads = append(f.Leads, web.LeadForm{})
+	}
+}
+
+func (s *Server) newCommitmentForm(w http.ResponseWriter, r *http.Request) error {
+	plan, err := s.adminPlan(r)
+	if err != nil {
+		return err
+	}
+	v, err := s.commitmentFormView(r, plan, nil)
+	if err != nil {
+		return err
+	}
+	v.Form = web.CommitmentForm{Leads: make([]web.LeadForm, blankLeadRows+1)}
+	return s.page(w, r, http.StatusOK, web.CommitmentFormPage(s.adminLayout(r, plansCrumb(), planCrumb(plan), crumb("Add a commitment")), v))
+}
+
+func (s *Server) createCommitment(w http.ResponseWriter, r *http.Request) error {
+	plan, err := s.adminPlan(r)
+	if err != nil {
+		return err
+	}
+	v, err := s.commitmentFormView(r, plan, nil)
+	if err != nil {
+		return err
+	}
+	f, c, errs := parseCommitmentForm(r, v.Organisations, v.Priorities)
+	v.Form = f
+	show := func(status int, errs formErrors) error {
+		v.Errors = errs
+		return s.page(w, r, status, web.CommitmentFormPage(s.adminLayout(r, plansCrumb(), planCrumb(plan), crumb("Add a commitment")), v))
+	}
+	if r.PostFormValue("action") == "add-lead" {
+		addLeadRow(&v.Form)
+		return show(http.StatusOK, nil)
+	}
+	return s.saveForm(w, r, formSave{errs: errs, show: show,
+		save: func() (saved, error) {
+			created, err := s.store.CreateCommitment(r.Context(), s.actor(r), plan.ID, c)
+			return saved{paths.AdminPlan(plan.Slug) + "#commitments", "Commitment " + created.Ref + " added."}, err
+		},
+	})
+}
+
+// adminCommitment returns the commitment in the path, as staff edit it, and its plan.
+func (s *Server) adminCommitment(r *http.Request) (tracker.Commitment, tracker.Plan, error) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		return tracker.Commitment{}, tracker.Plan{}, tracker.ErrNotFound
+	}
+	c, err := s.store.CommitmentForEdit(r.Context(), id)
+	if err != nil {
+		return c, tracker.Plan{}, err
+	}
+	plan, err := s.store.PlanByID(r.Context(), c.PlanID)
+	return c, plan, err
+}
+
+func (s *Server) editCommitmentForm(w http.ResponseWriter, r *http.Request) error {
+	c, plan, err := s.adminCommitment(r)
+	if err != nil {
+		return err
+	}
+	v, err := s.commitmentFormView(r, plan, &c)
+	if err != nil {
+		return err
+	}
+	v.Form = commitmentFormOf(c)
+	return s.page(w, r, http.StatusOK, web.CommitmentFormPage(s.adminLayout(r, plansCrumb(), planCrumb(plan), crumb("Commitment "+c.Ref)), v))
+}
+
+func (s *Server) updateCommitment(w http.ResponseWriter, r *http.Request) error {
+	current, plan, err := s.adminCommitment(r)
+	if err != nil {
+		return err
+	}
+	v, err := s.commitmentFormView(r, plan, &current)
+	if err != nil {
+		return err
+	}
+	f, c, errs := parseCommitmentForm(r, v.Organisations, v.Priorities)
+	c.ID, c.Version = current.ID, formVersion(r)
+	v.Form = f
+	show := func(status int, errs formErrors) error {
+		v.Errors = errs
+		return s.page(w, r, status, web.CommitmentFormPage(s.adminLayout(r, plansCrumb(), planCrumb(plan), crumb("Commitment "+current.Ref)), v))
+	}
+	if r.PostFormValue("action") == "add-lead" {
+		addLeadRow(&v.Form)
+		return show(http.StatusOK, nil)
+	}
+	return s.saveForm(w, r, formSave{errs: errs, show: show,
+		save: func() (saved, error) {
+			_, err := s.store.UpdateCommitment(r.Context(), s.actor(r), c)
+			return saved{paths.AdminPlan(plan.Slug) + "#commitments", "Commitment " + c.Ref + " saved."}, err
+		},
+		conflict: func(error) error {
+			v.Conflict, v.Form.Version = commitmentConflict(current, c), strconv.Itoa(current.Version)
+			return show(http.StatusConflict, nil)
+		},
+	})
+}
+
+// commitmentConflict lists what is saved now where it differs from what was typed.
+func commitmentConflict(saved, mine tracker.Commitment) *web.Conflict {
+	c := &web.Conflict{}
+	for _, f := range plancsv.Differences(saved, mine) {
+		var value string
+		switch f {
+		case "number":
+			value = saved.Ref
+		case "priority area":
+			value = strconv.Itoa(saved.PriorityNumber) + ". " + saved.PriorityName
+		case "what it will deliver":
+			value = saved.Deliver
+		case "why":
+			value = strings.Join(saved.Why, " / ")
+		case "who leads it":
+			var lines []string
+			for _, l := range saved.Leads {
+				codes := make([]string, len(l.Organisations))
+				for i, o := range l.Organisations {
+					codes[i] = o.Code
+				}
+				line := l.Text
+				if len(codes) > 0 {
+					line += " (" + strings.Join(codes, ", ") + ")"
+				}
+				lines = append(lines, line)
+			}
+			value = strings.Join(lines, " / ")
+		case "due":
+			value = saved.Due.String()
+		case "source":
+			value = saved.SourceURL
+		}
+		c.Rows = append(c.Rows, web.ConflictRow{Field: capitalise(f), Saved: value})
+	}
+	return c
+}
+
+func retireCommitmentView(c tracker.Commitment, plan tracker.Plan) web.ConfirmView {
+	return web.ConfirmView{Title: "Retire commitment " + c.Ref, Label: plan.Title,
+		Message: "“" + c.Deliver + "” will no longer be shown in the portal or asked for updates. Nothing is deleted: its history and audit trail are kept.",
+		Action:  paths.AdminCommitment(c.ID, "retire"), Version: c.Version, Button: "Retire commitment",
+		Cancel: paths.AdminPlan(plan.Slug) + "#commitments"}
+}
+
+func (s *Server) retireCommitmentForm(w http.ResponseWriter, r *http.Request) error {
+	c, plan, err := s.adminCommitment(r)
+	if err != nil {
+		return err
+	}
+	return s.page(w, r, http.StatusOK, web.ConfirmPage(s.adminLayout(r, plansCrumb(), planCrumb(plan), crumb("Retire "+c.Ref)),
+		paths.AdminPlans, retireCommitmentView(c, plan)))
+}
+
+func (s *Server) retireCommitment(w http.ResponseWriter, r *http.Request) error {
+	c, plan, err := s.adminCommitment(r)
+	if err != nil {
+		return err
+	}
+	err = s.store.RetireCommitment(r.Context(), s.actor(r), c.ID, formVersion(r))
+	return s.confirmed(w, r, err, saved{paths.AdminPlan(plan.Slug) + "#commitments", "Commitment " + c.Ref + " has been retired."},
+		paths.AdminPlans, retireCommitmentView(c, plan), plansCrumb(), planCrumb(plan), crumb("Retire "+c.Ref))
+}

@@ -1,0 +1,169 @@
+package server
+
+// Reading forms, and the flow every form that saves a record shares: save with the version the
+// form was based on, then redirect (303) with a banner, show what is saved now (409) or show the
+// form again with what was typed and the error summary (422).
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/scottish-government/delivery-tracker/internal/tracker"
+	"github.com/scottish-government/delivery-tracker/web"
+)
+
+// formErrors collects a form's errors in the order of its fields.
+type formErrors []web.FieldError
+
+func (e *formErrors) add(field, format string, args ...any) {
+	*e = append(*e, web.FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+// addField adds the problem an EINVALID error about one field describes, such as one from a save,
+// showing it at the input that ids maps the domain's field name to (or at the input of the same
+// name). It reports false, adding nothing, for any other error.
+func (e *formErrors) addField(err error, ids map[string]string) bool {
+	field, msg, ok := tracker.FieldOf(err)
+	if !ok {
+		return false
+	}
+	if id, ok := ids[field]; ok {
+		field = id
+	}
+	e.add(field, "%s", msg)
+	return true
+}
+
+// fieldErrors turns the domain's field errors into the page's, pointing each at its input.
+func fieldErrors(errs []tracker.FieldError) []web.FieldError {
+	out := make([]web.FieldError, len(errs))
+	for i, e := range errs {
+		out[i] = web.FieldError{Field: e.Field, Message: e.Message}
+	}
+	return out
+}
+
+// capitalise upper-cases the first letter of a label that starts with an ASCII letter.
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// plural says how many things there are: "1 commitment", "3 commitments".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// form returns a form value with the space around it trimmed.
+func form(r *http.Request, name string) string { return strings.TrimSpace(r.PostFormValue(name)) }
+
+// formVersion returns the version a form was based on; 0, which no record has, if it is missing.
+func formVersion(r *http.Request) int {
+	v, _ := strconv.Atoi(r.PostFormValue("version"))
+	return v
+}
+
+// atoiOr0 reads a hidden form field, 0 if it is missing or not a number: a form that does not
+// say what it was based on is treated as based on nothing, and so conflicts with anything there.
+func atoiOr0(s string) int {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
+}
+
+// pathID returns the numeric ID in the path parameter, or false.
+func pathID(r *http.Request, name string) (int64, bool) {
+	s := chi.URLParam(r, name)
+	if len(s) > 18 {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(s, 10, 64)
+	return id, err == nil && id > 0
+}
+
+// isConflict reports whether err says the record changed since the form was opened.
+func isConflict(err error) bool { return tracker.ErrorCode(err) == tracker.ECONFLICT }
+
+// saved says where a form goes once it is saved, and the notification banner shown there.
+type saved struct {
+	redirect string
+	banner   string
+}
+
+// formSave is a form that saves a record, once it has been read.
+type formSave struct {
+	// errs are the problems reading the form found: when there are any, nothing is saved.
+	errs formErrors
+	// fields says which input shows each domain field an EINVALID error from save may name;
+	// a field not in it is shown at the input of the same name.
+	fields map[string]string
+	// save saves the record, with the version the form was based on, and says where to go next.
+	save func() (saved, error)
+	// conflict answers a save refused because the record changed since the form was opened
+	// (tracker.ECONFLICT), showing what is saved now beside what was typed. When it is nil a
+	// conflict is an error like any other.
+	conflict func(err error) error
+	// refused, when set, widens the errors conflict answers from tracker.ECONFLICT alone.
+	refused func(err error) bool
+	// show renders the form again, with what was typed, the status and the errors.
+	show func(status int, errs formErrors) error
+}
+
+// saveForm runs a form's save: on success it redirects (303) with the banner; a conflict is
+// answered by f.conflict (409); a problem with a field, found reading the form or by the save,
+// shows the form again with the error summary (422). Any other error is returned.
+func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, f formSave) error {
+	errs := f.errs
+	if len(errs) == 0 {
+		done, err := f.save()
+		switch {
+		case err == nil:
+			return s.seeOther(w, r, done.redirect, done.banner)
+		case f.conflict != nil && (isConflict(err) || f.refused != nil && f.refused(err)):
+			return f.conflict(err)
+		case !errs.addField(err, f.fields):
+			return err
+		}
+	}
+	return f.show(http.StatusUnprocessableEntity, errs)
+}
+
+// confirmed answers a confirmation form, such as Retire or Close, once the store has been asked
+// to act: on success a redirect (303) with the banner; when the action was refused, the
+// confirmation page again with why: a rule it broke (422) or a change made meanwhile (409). Any
+// other error is returned.
+func (s *Server) confirmed(w http.ResponseWriter, r *http.Request, err error, done saved, section string, v web.ConfirmView, crumbs ...web.Breadcrumb) error {
+	status := http.StatusUnprocessableEntity
+	switch {
+	case err == nil:
+		return s.seeOther(w, r, done.redirect, done.banner)
+	case isConflict(err):
+		status = http.StatusConflict
+		v.Errors = []web.FieldError{{Field: "main-content", Message: "It changed while you were looking at it: go back, check it and try again"}}
+	case tracker.ErrorCode(err) == tracker.EINVALID:
+		v.Errors = []web.FieldError{{Field: "main-content", Message: tracker.ErrorMessage(err)}}
+	default:
+		return err
+	}
+	s.render(w, r, status, web.ConfirmPage(s.adminLayout(r, crumbs...), section, v))
+	return nil
+}
+
+// seeOther answers a change that is done: a redirect (303) to the page to show next, with a
+// notification banner there.
+func (s *Server) seeOther(w http.ResponseWriter, r *http.Request, to, banner string) error {
+	s.flash(r, banner)
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
+}

@@ -1,0 +1,26 @@
+package tracker
+
+// CheckRole checks the role and organisation chosen for an account, as the user form sends them:
+// role must name a role, and organisation must be "" (none) or the code of one of orgs, chosen
+// for a delivery partner and for no one else. It returns a message for each field that is wrong,
+// keyed by its field: role or organisation.
+func CheckRole(role, organisation string, orgs []Organisation) []FieldError {
+	var errs fieldErrors
+	r, ok := ParseRole(role)
+	if !ok {
+		errs.add("role", "Select a role")
+	}
+	known := organisation == ""
+	for _, o := range orgs {
+		known = known || o.Code == organisation
+	}
+	switch {
+	case !known:
+		errs.add("organisation", "Select an organisation from the list")
+	case ok && r == RolePartner && organisation == "":
+		errs.add("organisation", "Select the organisation the delivery partner reports for")
+	case ok && r != RolePartner && organisation != "":
+		errs.add("organisation", "Select None: only delivery partners belong to an organisation")
+	}
+	return errs
+}
