@@ -160,6 +160,7 @@ func TestSignInWhenHashingIsBusy(t *testing.T) {
 // TestAnonymousRequestsMakeNoSessions checks that no session row is made for a visitor who has
 // not signed in, whatever they ask for, and that signing out leaves none behind.
 func TestAnonymousRequestsMakeNoSessions(t *testing.T) {
+	t.Parallel()
 	var mailer mail.Recorder
 	app := newApp(t, withConfig(func(c *server.Config) { c.Mailer = &mailer }))
 	u, pw := createUser(t, app, tracker.RoleStaff, "")
@@ -211,6 +212,7 @@ func TestAnonymousRequestsMakeNoSessions(t *testing.T) {
 // TestSessionTokensStoredHashed checks that the sessions table holds no token a cookie carries,
 // and that what it holds does not work as a cookie.
 func TestSessionTokensStoredHashed(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	c := signIn(t, app, tracker.RoleAdmin, "")
 	token := c.sessionToken()
