@@ -1,7 +1,8 @@
 # Delivery Tracker: the front door.
 #
 #   make run    build and run the portal on http://127.0.0.1:8080
-#   make test   run every test
+#   make test   check the code (make lint), then run every test
+#   make schema rewrite migrations/schema.sql after adding a migration
 #
 # Each target installs what it needs on a Debian machine that has only Go:
 # PostgreSQL's server binaries (unless a database URL is given) and, for the
@@ -32,7 +33,7 @@ BIN := bin/portal
 # The browser journeys that make test runs a second time through PgBouncer.
 PGBOUNCER_JOURNEYS := ^(TestPublicBrowsing|TestReportReturnResubmitPublish|TestDraftAndStaffPublish)$$
 
-.PHONY: help build run test fuzz bench lint generate assets deps-run deps-test deps-bench web-deps
+.PHONY: help build run test fuzz bench lint generate schema assets deps-run deps-test deps-bench deps-schema web-deps
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  make \1\t/'
@@ -43,7 +44,7 @@ build: ## build bin/portal
 run: deps-run build ## run the portal on ADDR (default 127.0.0.1:8080)
 	./$(BIN) serve
 
-test: deps-test web-deps ## run all tests (PKG=./internal/... GOTESTFLAGS=... to narrow)
+test: lint deps-test web-deps ## lint, then run all tests (PKG=./internal/... GOTESTFLAGS=... to narrow)
 	@pkgs="$$($(GO) list $(PKG))"; \
 	race="$$(grep -v '/internal/browsertest$$' <<<"$$pkgs" || true)"; \
 	browser="$$(grep '/internal/browsertest$$' <<<"$$pkgs" || true)"; \
@@ -68,11 +69,16 @@ fuzz: ## fuzz every fuzz target for FUZZTIME (default 1m) each
 bench: deps-bench ## measure the performance targets and write bench/out/report.md (BENCHFLAGS=-h for options)
 	$(GO) run ./internal/bench $(BENCHFLAGS)
 
-lint: ## gofmt, go vet, and generated templ code up to date
+# Everything here fails on drift rather than fixing it, so that CI (which runs
+# `make test`) refuses code that is unformatted, has findings, an untidy go.mod
+# or generated code that was not committed.
+lint: ## gofmt, go vet, staticcheck, go mod tidy, and generated templ code up to date
 	@unformatted="$$(find . \( -path ./.git -o -path ./.data -o -path ./bin -o -path ./web/node_modules \) -prune \
 		-o -name '*.go' -print0 | xargs -0 -r gofmt -l)"; \
 	if [ -n "$$unformatted" ]; then echo "gofmt -w these files:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
+	@$(GO) mod tidy -diff || { echo "go.mod or go.sum is not tidy: run go mod tidy"; exit 1; }
 	$(GO) tool templ generate
 	git diff --exit-code -- '*_templ.go'
 	@stray="$$(git ls-files --others --exclude-standard -- '*_templ.go')"; \
@@ -80,6 +86,9 @@ lint: ## gofmt, go vet, and generated templ code up to date
 
 generate: ## regenerate the templ components
 	$(GO) tool templ generate
+
+schema: deps-schema ## rewrite migrations/schema.sql from a freshly migrated database
+	UPDATE_SCHEMA=1 $(GO) test -count=1 -run '^TestSchemaIsCurrent$$' ./migrations
 
 # Front-end assets: installs the pinned npm packages in web/ and copies the
 # built Scottish Government Design System files into web/static/ds/, which is
@@ -101,7 +110,7 @@ assets: ## copy the pinned design system's built files into web/static/ds
 
 # What each target needs from Debian, installed with one apt-get run when
 # root; otherwise the script says what is missing, and fails when it is
-# required. Usage: bash -c "$$PROVISION" provision run|test|bench
+# required. Usage: bash -c "$$PROVISION" provision run|test|bench|schema
 define provision
 target=$1
 need=() want=() why=() warn=()
@@ -159,6 +168,7 @@ case $target in
 run) need_postgres DATABASE_URL ;;
 test) need_postgres TEST_DATABASE_URL; want_chromium; want_deploy; need_npm; need_cc ;;
 bench) need_postgres TEST_DATABASE_URL; need_wrk ;;
+schema) need_postgres TEST_DATABASE_URL ;;
 *) echo "provision: unknown target $target" >&2; exit 2 ;;
 esac
 
@@ -187,7 +197,7 @@ if [[ " ${need[*]} " == *" postgresql "* ]] && command -v pg_lsclusters >/dev/nu
 fi
 endef
 
-deps-run deps-test deps-bench: export PROVISION := $(value provision)
+deps-run deps-test deps-bench deps-schema: export PROVISION := $(value provision)
 
 deps-run: # what `make run` needs
 	@$(SHELL) -euo pipefail -c "$$PROVISION" provision run
@@ -197,6 +207,9 @@ deps-test: # what `make test` needs
 
 deps-bench: # what `make bench` needs
 	@$(SHELL) -euo pipefail -c "$$PROVISION" provision bench
+
+deps-schema: # what `make schema` needs
+	@$(SHELL) -euo pipefail -c "$$PROVISION" provision schema
 
 # The web packages (web/package.json), installed again when the manifest or
 # the lock file changes.

@@ -26,11 +26,11 @@ func audit(ctx context.Context, args []string, getenv func(string) string, stdou
 		_, _ = io.WriteString(stderr, auditUsage)
 		return errors.New("usage: portal audit verify")
 	}
-	c, err := loadConfig(getenv)
+	c, logger, err := configure(getenv, stderr)
 	if err != nil {
 		return err
 	}
-	pool, err := connect(ctx, c, newLogger(c, stderr))
+	pool, err := connect(ctx, c, logger)
 	if err != nil {
 		return err
 	}

@@ -31,6 +31,7 @@ func asSuperuser(t *testing.T, dbURL string) string {
 }
 
 func TestAuditVerify(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	for _, tamper := range []struct {
 		name, sql, want string

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/scottish-government/delivery-tracker/internal/clocktest"
 	"github.com/scottish-government/delivery-tracker/internal/dbtest"
 	"github.com/scottish-government/delivery-tracker/internal/pgdev"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
@@ -69,6 +70,7 @@ func tableOwner(t *testing.T, dbURL, table string) string {
 // TestServeAsAnotherRole migrates through MIGRATE_DATABASE_URL, as the database's owner, and
 // serves through DATABASE_URL as a role that owns nothing.
 func TestServeAsAnotherRole(t *testing.T) {
+	t.Parallel()
 	ownerURL := dbtest.EmptyURL(t)
 	servingURL := dbtest.ServingURL(t, ownerURL)
 	owner, err := url.Parse(ownerURL)
@@ -91,7 +93,7 @@ func TestServeAsAnotherRole(t *testing.T) {
 	}
 	var current string
 	conn := dbConnect(t, ownerURL)
-	waitFor(t, "the portal connects", 10*time.Second, func() bool {
+	clocktest.WaitFor(t, "the portal connects", 10*time.Second, func() bool {
 		err := conn.QueryRow(context.Background(), `SELECT usename FROM pg_stat_activity
 			WHERE application_name = 'delivery-tracker' AND datname = current_database() LIMIT 1`).Scan(&current)
 		return err == nil
@@ -124,6 +126,7 @@ func TestServeAsAnotherRole(t *testing.T) {
 
 // TestSkipMigrate leaves the database as it is.
 func TestSkipMigrate(t *testing.T) {
+	t.Parallel()
 	dbURL := dbtest.EmptyURL(t)
 	var stderr bytes.Buffer
 	err := run(context.Background(), []string{"serve"}, func(k string) string {
@@ -143,6 +146,7 @@ func TestSkipMigrate(t *testing.T) {
 // On the project-local cluster, `portal migrate` migrates as the owner role and the portal
 // serves as the serving role.
 func TestProjectLocalClusterRoles(t *testing.T) {
+	t.Parallel()
 	if _, err := pgdev.FindBinDir(); err != nil {
 		t.Skip(err)
 	}

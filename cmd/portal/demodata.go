@@ -55,11 +55,10 @@ The seed plan and any other rows are never changed.
 		return fmt.Errorf("demo-data: unexpected arguments %q", fs.Args())
 	}
 
-	c, err := loadConfig(getenv)
+	c, logger, err := configure(getenv, stderr)
 	if err != nil {
 		return err
 	}
-	logger := newLogger(c, stderr)
 	url := *databaseURL
 	if url == "" {
 		url = c.DatabaseURL

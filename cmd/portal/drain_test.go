@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scottish-government/delivery-tracker/internal/clocktest"
 	"github.com/scottish-government/delivery-tracker/internal/dbtest"
 )
 
@@ -24,7 +25,7 @@ func TestDrain(t *testing.T) {
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "/readyz answers 503", delay/4, func() bool { // a second, on a busy machine
+	clocktest.WaitFor(t, "/readyz answers 503", delay/4, func() bool { // a second, on a busy machine
 		code, _, err := getStatus(client, p.url("/readyz"))
 		return err == nil && code == http.StatusServiceUnavailable
 	})
@@ -39,7 +40,7 @@ func TestDrain(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	waitFor(t, "the portal stops accepting connections", 10*time.Second, func() bool {
+	clocktest.WaitFor(t, "the portal stops accepting connections", 10*time.Second, func() bool {
 		c, err := net.DialTimeout("tcp", p.addr, time.Second)
 		if err != nil {
 			return true

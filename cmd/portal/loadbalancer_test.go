@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scottish-government/delivery-tracker/internal/clocktest"
 	"github.com/scottish-government/delivery-tracker/internal/dbtest"
 	"github.com/scottish-government/delivery-tracker/internal/deploy"
 )
@@ -37,7 +38,7 @@ func TestRollingRestartBehindHAProxy(t *testing.T) {
 	}
 	lb := "http://" + deploy.HAProxy(t, addrs)
 	client := &http.Client{Timeout: 30 * time.Second}
-	waitFor(t, "HAProxy sends requests to the portals", 30*time.Second, func() bool {
+	clocktest.WaitFor(t, "HAProxy sends requests to the portals", 30*time.Second, func() bool {
 		code, _, err := getStatus(client, lb+"/readyz")
 		return err == nil && code == http.StatusOK
 	})
@@ -88,7 +89,7 @@ func TestRollingRestartBehindHAProxy(t *testing.T) {
 		}
 		procs[i] = startPortal(t, dbURL, append(env, "ADDR="+addrs[i])...)
 		// HAProxy takes it back after two good checks, half a second apart.
-		waitFor(t, "the new instance answers /readyz", 30*time.Second, func() bool {
+		clocktest.WaitFor(t, "the new instance answers /readyz", 30*time.Second, func() bool {
 			code, _, err := getStatus(client, procs[i].url("/readyz"))
 			return err == nil && code == http.StatusOK
 		})

@@ -22,6 +22,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/scottish-government/delivery-tracker/internal/clocktest"
 	"github.com/scottish-government/delivery-tracker/internal/dbtest"
 	"github.com/scottish-government/delivery-tracker/internal/password"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
@@ -174,7 +175,7 @@ func (p *process) logged(msg string) []map[string]any {
 // waitServing waits until the process logs the address it serves on.
 func (p *process) waitServing(t *testing.T) {
 	t.Helper()
-	waitFor(t, "the portal serves", time.Minute, func() bool {
+	clocktest.WaitFor(t, "the portal serves", time.Minute, func() bool {
 		select {
 		case <-p.done:
 			t.Fatalf("portal exited before serving: %v\n%s", p.err, p.log())
@@ -201,18 +202,6 @@ func (p *process) waitExit(t *testing.T, deadline time.Duration) error {
 }
 
 func (p *process) url(path string) string { return "http://" + p.addr + path }
-
-// waitFor polls until cond holds, failing the test after the deadline.
-func waitFor(t *testing.T, what string, deadline time.Duration, cond func() bool) {
-	t.Helper()
-	end := time.Now().Add(deadline)
-	for !cond() {
-		if time.Now().After(end) {
-			t.Fatalf("after %s: %s", deadline, what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
 
 func getStatus(client *http.Client, u string) (int, string, error) {
 	resp, err := client.Get(u)
@@ -256,6 +245,7 @@ func portalConnections(t *testing.T, conn *pgx.Conn, waitingOnLock bool) int {
 // reads: the portal stops accepting connections at once, lets the request finish, closes its
 // database connections and exits cleanly.
 func TestGracefulShutdown(t *testing.T) {
+	t.Parallel()
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
 		t.Run(sig.String(), func(t *testing.T) {
 			t.Parallel()
@@ -285,14 +275,14 @@ func TestGracefulShutdown(t *testing.T) {
 				code, body, err := getStatus(client, p.url("/commitments/4.2"))
 				inFlight <- result{code, body, err}
 			}()
-			waitFor(t, "the request waits on the lock", 30*time.Second, func() bool {
+			clocktest.WaitFor(t, "the request waits on the lock", 30*time.Second, func() bool {
 				return portalConnections(t, watch, true) == 1
 			})
 
 			if err := p.cmd.Process.Signal(sig); err != nil {
 				t.Fatal(err)
 			}
-			waitFor(t, "the portal stops accepting connections", 30*time.Second, func() bool {
+			clocktest.WaitFor(t, "the portal stops accepting connections", 30*time.Second, func() bool {
 				c, err := net.DialTimeout("tcp", p.addr, time.Second)
 				if err != nil {
 					return true
@@ -323,7 +313,7 @@ func TestGracefulShutdown(t *testing.T) {
 					t.Errorf("portal did not log %q", msg)
 				}
 			}
-			waitFor(t, "the portal's database connections end", 30*time.Second, func() bool {
+			clocktest.WaitFor(t, "the portal's database connections end", 30*time.Second, func() bool {
 				return portalConnections(t, watch, false) == 0
 			})
 		})
@@ -348,7 +338,7 @@ func TestGracefulShutdown(t *testing.T) {
 			_, _, err := getStatus(&http.Client{Timeout: time.Minute}, p.url("/commitments/4.2"))
 			inFlight <- err
 		}()
-		waitFor(t, "the request waits on the lock", 30*time.Second, func() bool {
+		clocktest.WaitFor(t, "the request waits on the lock", 30*time.Second, func() bool {
 			return portalConnections(t, watch, true) == 1
 		})
 		if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
@@ -364,7 +354,7 @@ func TestGracefulShutdown(t *testing.T) {
 			t.Error("portal did not log that it cancelled requests in flight")
 		}
 		// The cancelled query's server process ends once it notices.
-		waitFor(t, "the portal's database connections end", 30*time.Second, func() bool {
+		clocktest.WaitFor(t, "the portal's database connections end", 30*time.Second, func() bool {
 			return portalConnections(t, watch, false) == 0
 		})
 		<-inFlight
@@ -374,6 +364,7 @@ func TestGracefulShutdown(t *testing.T) {
 // TestInstancesStartTogether starts two portals at once on one empty database: the migrations run
 // once, both serve, and a session started on one works on the other.
 func TestInstancesStartTogether(t *testing.T) {
+	t.Parallel()
 	dbURL := dbtest.EmptyURL(t)
 	a := launchPortal(t, dbURL)
 	b := launchPortal(t, dbURL)
@@ -464,9 +455,10 @@ func TestInstancesStartTogether(t *testing.T) {
 
 // TestMetricsAddr serves /metrics on METRICS_ADDR, and not on the portal's own address.
 func TestMetricsAddr(t *testing.T) {
+	t.Parallel()
 	p := startPortal(t, dbtest.URL(t), "METRICS_ADDR=127.0.0.1:0")
 	var metricsAddr string
-	waitFor(t, "the portal serves its metrics", time.Minute, func() bool {
+	clocktest.WaitFor(t, "the portal serves its metrics", time.Minute, func() bool {
 		if l := p.logged("serving metrics"); len(l) > 0 {
 			metricsAddr, _ = l[0]["addr"].(string)
 			return true

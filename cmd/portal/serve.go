@@ -25,6 +25,16 @@ import (
 	"github.com/scottish-government/delivery-tracker/web"
 )
 
+// configure is what every command does first: it reads the configuration from the environment
+// and makes the logger, writing to stderr, that the command logs through.
+func configure(getenv func(string) string, stderr io.Writer) (config, *slog.Logger, error) {
+	c, err := loadConfig(getenv)
+	if err != nil {
+		return config{}, nil, err
+	}
+	return c, newLogger(c, stderr), nil
+}
+
 func newLogger(c config, w io.Writer) *slog.Logger {
 	var h slog.Handler
 	if c.LogFormat == "text" {
@@ -48,11 +58,10 @@ func connect(ctx context.Context, c config, logger *slog.Logger) (*pgxpool.Pool,
 // migrate applies the migrations through MIGRATE_DATABASE_URL, DATABASE_URL or the project-local
 // cluster's owner role, whatever SKIP_MIGRATE says.
 func migrate(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
-	c, err := loadConfig(getenv)
+	c, logger, err := configure(getenv, stderr)
 	if err != nil {
 		return err
 	}
-	logger := newLogger(c, stderr)
 	urls, err := resolveDatabase(ctx, c, logger)
 	if err != nil {
 		return err
@@ -63,11 +72,10 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 func serve(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
 	start := time.Now()
 	buildID := server.Build() // before a deployment can replace the executable
-	c, err := loadConfig(getenv)
+	c, logger, err := configure(getenv, stderr)
 	if err != nil {
 		return err
 	}
-	logger := newLogger(c, stderr)
 	pool, err := openDatabase(ctx, c, logger)
 	if err != nil {
 		return err

@@ -26,7 +26,7 @@ Partners need --org, the code of their organisation (such as NES).
 func user(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "add" {
 		_, _ = io.WriteString(stderr, userUsage)
-		return errors.New("usage: portal user add ...")
+		return errors.New("usage: portal user add [flags]")
 	}
 	fs := flag.NewFlagSet("portal user add", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -75,11 +75,10 @@ func user(ctx context.Context, args []string, getenv func(string) string, stdin 
 		return errors.New(strings.Join(problems, "; "))
 	}
 
-	c, err := loadConfig(getenv)
+	c, logger, err := configure(getenv, stderr)
 	if err != nil {
 		return err
 	}
-	logger := newLogger(c, stderr)
 	pool, err := openDatabase(ctx, c, logger)
 	if err != nil {
 		return err

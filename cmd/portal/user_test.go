@@ -17,6 +17,7 @@ import (
 )
 
 func TestUserAdd(t *testing.T) {
+	t.Parallel()
 	dbURL := dbtest.URL(t)
 	env := map[string]string{"DATABASE_URL": dbURL, "BASE_URL": "https://tracker.example.scot", "LOG_FORMAT": "text"}
 	getenv := func(k string) string { return env[k] }
@@ -87,6 +88,7 @@ func TestUserAdd(t *testing.T) {
 }
 
 func TestFirstAdminLink(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	// The store's clock runs ahead of the real one by ahead.
 	var ahead atomic.Int64

@@ -14,6 +14,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/scottish-government/delivery-tracker/internal/clocktest"
 	"github.com/scottish-government/delivery-tracker/internal/dbtest"
 	"github.com/scottish-government/delivery-tracker/internal/deploy"
 	"github.com/scottish-government/delivery-tracker/internal/mail"
@@ -27,40 +28,13 @@ import (
 // test says otherwise: 23 November 2026, midday UK time.
 var DefaultNow = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 
-// Clock is the server's clock, which a test sets and moves.
-type Clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-// Now returns the clock's time.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Set sets the clock's time.
-func (c *Clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
-
-// Add moves the clock on by d.
-func (c *Clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // Server is the portal, served on 127.0.0.1 over a fresh database of the
 // test's own.
 type Server struct {
 	URL   string // such as http://127.0.0.1:41234, with no trailing slash
 	Pool  *pgxpool.Pool
 	Store *postgres.Store
-	Clock *Clock
+	Clock *clocktest.Clock // the server's clock, which a test sets and moves
 	// Mail keeps the email the portal sends: invitations and password
 	// reset links.
 	Mail *mail.Recorder
@@ -82,7 +56,7 @@ func StartServer(t testing.TB, opts ...ServerOption) *Server {
 		dbURL = deploy.PgBouncer(t, dbURL)
 	}
 	pool := dbtest.Connect(t, dbURL)
-	s := &Server{Pool: pool, Clock: &Clock{now: DefaultNow}, Mail: &mail.Recorder{}, logs: &logBuffer{}}
+	s := &Server{Pool: pool, Clock: clocktest.New(DefaultNow), Mail: &mail.Recorder{}, logs: &logBuffer{}}
 	s.Store = postgres.New(pool, postgres.WithClock(s.Clock.Now))
 	ts := httptest.NewUnstartedServer(nil)
 	s.URL = "http://" + ts.Listener.Addr().String()

@@ -10,6 +10,7 @@ import (
 )
 
 func TestLoadWritesSyntheticDataAndLeavesTheRestAlone(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	pool := dbtest.OwnerPool(t)
 	// A fingerprint of every row that was there before: the seed plan and everything it holds.

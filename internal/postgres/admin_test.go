@@ -64,6 +64,7 @@ func seedPlan(t *testing.T, store *postgres.Store) (tracker.Plan, map[int]tracke
 }
 
 func TestCommitmentEdits(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	pool := dbtest.Pool(t)
 	store := postgres.New(pool)
@@ -158,6 +159,7 @@ func TestCommitmentEdits(t *testing.T) {
 }
 
 func TestRetiredOrganisationLeavesPublicLeads(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	store := postgres.New(dbtest.Pool(t))
 	plan, _, orgs := seedPlan(t, store)
@@ -185,6 +187,7 @@ func TestRetiredOrganisationLeavesPublicLeads(t *testing.T) {
 }
 
 func TestNextPlan(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	pool := dbtest.Pool(t)
 	store := postgres.New(pool)
@@ -269,6 +272,7 @@ func TestNextPlan(t *testing.T) {
 }
 
 func TestImportRoundTripAndConflict(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	pool := dbtest.Pool(t)
 	store := postgres.New(pool)
@@ -343,6 +347,7 @@ func TestImportRoundTripAndConflict(t *testing.T) {
 }
 
 func TestRoundsAndCoverage(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	pool := dbtest.Pool(t)
 	store, clock := storeAt(pool, time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
@@ -433,6 +438,7 @@ func TestRoundsAndCoverage(t *testing.T) {
 }
 
 func TestDeliverNextOncePerEmail(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 	store, _ := storeAt(dbtest.Pool(t), now)

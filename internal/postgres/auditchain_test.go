@@ -78,6 +78,7 @@ func verify(t *testing.T, pool *pgxpool.Pool) postgres.AuditChain {
 }
 
 func TestAuditChainHoldsAndGoMatchesTheDatabase(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	serving, _ := dbtest.ServingPool(t)
 	auditRows(t, serving)
@@ -102,6 +103,7 @@ func TestAuditChainHoldsAndGoMatchesTheDatabase(t *testing.T) {
 }
 
 func TestAuditChainLinksConcurrentTransactionsInCommitOrder(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	serving, _ := dbtest.ServingPool(t)
 	const workers, each = 8, 15
@@ -146,6 +148,7 @@ func TestAuditChainLinksConcurrentTransactionsInCommitOrder(t *testing.T) {
 }
 
 func TestAuditChainFindsTampering(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	cases := []struct {
 		name    string
@@ -205,6 +208,7 @@ func TestAuditChainFindsTampering(t *testing.T) {
 // The rows already in the audit log when the chain arrives are linked in batches, oldest first,
 // and the chain goes on from them.
 func TestAuditChainBackfill(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dbURL := dbtest.EmptyURL(t)
 	pool := dbtest.Connect(t, dbURL)

@@ -2,40 +2,20 @@ package postgres_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/scottish-government/delivery-tracker/internal/clocktest"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 )
 
-// testClock is a clock a test sets.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-// Now returns the clock's time.
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Set sets the clock's time.
-func (c *testClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
-
 // storeAt returns a store over pool whose clock stands at now until the test moves it.
-func storeAt(pool *pgxpool.Pool, now time.Time) (*postgres.Store, *testClock) {
-	c := &testClock{now: now}
+func storeAt(pool *pgxpool.Pool, now time.Time) (*postgres.Store, *clocktest.Clock) {
+	c := clocktest.New(now)
 	return postgres.New(pool, postgres.WithClock(c.Now)), c
 }
 
@@ -57,6 +37,7 @@ func auditTimes(t *testing.T, pool *pgxpool.Pool, recordType, recordID string) m
 // and the time its audit entry records are the clock's, for closing a round and publishing an
 // update.
 func TestWritesAndTheAuditLogShareTheClock(t *testing.T) {
+	t.Parallel()
 	// Far from the real time, and to the microsecond, as PostgreSQL keeps it.
 	at := time.Date(2031, 5, 14, 9, 30, 15, 123456000, time.UTC)
 	rp := newReporting(t)

@@ -16,6 +16,7 @@ import (
 // publication is in the commitment's history exactly once, the commitment shows its latest
 // published update, and nothing fails but the conflicts the forms explain.
 func TestConcurrentReportingLosesNothing(t *testing.T) {
+	t.Parallel()
 	rp := newReporting(t)
 	refs := []string{"4.1", "4.2", "4.3"}
 	partners := []*tracker.User{

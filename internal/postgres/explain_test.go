@@ -97,6 +97,7 @@ func explainDatabase(t *testing.T) string {
 // synthetic plan of thousands of commitments, and checks with EXPLAIN that none reads
 // commitments, updates or the audit log from end to end. Add each new list query to calls.
 func TestListQueriesUseIndexes(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	url := explainDatabase(t)
 	rec := &recorder{}

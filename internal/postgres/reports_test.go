@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/scottish-government/delivery-tracker/internal/clocktest"
 	"github.com/scottish-government/delivery-tracker/internal/dbtest"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
@@ -22,7 +23,7 @@ type reporting struct {
 	ctx   context.Context
 	pool  *pgxpool.Pool
 	store *postgres.Store
-	clock *testClock
+	clock *clocktest.Clock
 	plan  tracker.Plan
 	n     int
 }
@@ -128,6 +129,7 @@ func report(st tracker.Status, narrative string) tracker.Report {
 }
 
 func TestReportReturnResubmitPublish(t *testing.T) {
+	t.Parallel()
 	rp := newReporting(t)
 	partner := rp.user(tracker.RolePartner, "NES")
 	staff := rp.user(tracker.RoleStaff, "")
@@ -208,6 +210,7 @@ func TestReportReturnResubmitPublish(t *testing.T) {
 }
 
 func TestExpectedMonthAndClosingStatuses(t *testing.T) {
+	t.Parallel()
 	rp := newReporting(t)
 	staff := rp.user(tracker.RoleStaff, "")
 	partner := rp.user(tracker.RolePartner, "NES")
@@ -258,6 +261,7 @@ func TestExpectedMonthAndClosingStatuses(t *testing.T) {
 }
 
 func TestReportNotFound(t *testing.T) {
+	t.Parallel()
 	rp := newReporting(t)
 	staff := rp.user(tracker.RoleStaff, "")
 	actor := tracker.Actor{User: staff}
@@ -284,7 +288,9 @@ func TestReportNotFound(t *testing.T) {
 // TestNoLostWork covers every way a report form can be overtaken: each time nothing is written,
 // the conflict says what changed, and sending again with the new base succeeds.
 func TestNoLostWork(t *testing.T) {
+	t.Parallel()
 	t.Run("an update was published after the form was opened", func(t *testing.T) {
+		t.Parallel()
 		rp := newReporting(t)
 		partner := rp.user(tracker.RolePartner, "NES")
 		staff := rp.user(tracker.RoleStaff, "")
@@ -315,6 +321,7 @@ func TestNoLostWork(t *testing.T) {
 	})
 
 	t.Run("another organisation submitted after the form was opened", func(t *testing.T) {
+		t.Parallel()
 		rp := newReporting(t)
 		nes := rp.user(tracker.RolePartner, "NES")
 		lgdo := rp.user(tracker.RolePartner, "LGDO")
@@ -337,6 +344,7 @@ func TestNoLostWork(t *testing.T) {
 	})
 
 	t.Run("a colleague changed the draft after the form was opened", func(t *testing.T) {
+		t.Parallel()
 		rp := newReporting(t)
 		ann := rp.user(tracker.RolePartner, "NES")
 		bob := rp.user(tracker.RolePartner, "NES")
@@ -355,6 +363,7 @@ func TestNoLostWork(t *testing.T) {
 	})
 
 	t.Run("a colleague started an update after the form was opened", func(t *testing.T) {
+		t.Parallel()
 		rp := newReporting(t)
 		ann := rp.user(tracker.RolePartner, "NES")
 		bob := rp.user(tracker.RolePartner, "NES")
@@ -368,6 +377,7 @@ func TestNoLostWork(t *testing.T) {
 	})
 
 	t.Run("the update was published while being edited", func(t *testing.T) {
+		t.Parallel()
 		rp := newReporting(t)
 		partner := rp.user(tracker.RolePartner, "NES")
 		staff := rp.user(tracker.RoleStaff, "")
@@ -420,6 +430,7 @@ func split(errs []error) (ok int, conflicts []string, other []error) {
 }
 
 func TestConcurrentPublishOfOneUpdate(t *testing.T) {
+	t.Parallel()
 	rp := newReporting(t)
 	partner := rp.user(tracker.RolePartner, "NES")
 	const reviewers = 8
@@ -451,6 +462,7 @@ func TestConcurrentPublishOfOneUpdate(t *testing.T) {
 }
 
 func TestConcurrentPublishOfTwoUpdates(t *testing.T) {
+	t.Parallel()
 	rp := newReporting(t)
 	nes := rp.user(tracker.RolePartner, "NES")
 	lgdo := rp.user(tracker.RolePartner, "LGDO")
@@ -476,6 +488,7 @@ func TestConcurrentPublishOfTwoUpdates(t *testing.T) {
 }
 
 func TestConcurrentSubmissions(t *testing.T) {
+	t.Parallel()
 	rp := newReporting(t)
 	orgs := []string{"SG-DHCD", "LGDO", "NES", "SSSC", "DHI"} // every lead of 4.2
 	var partners []*tracker.User
@@ -500,6 +513,7 @@ func TestConcurrentSubmissions(t *testing.T) {
 }
 
 func TestConcurrentReturnAndPublish(t *testing.T) {
+	t.Parallel()
 	rp := newReporting(t)
 	partner := rp.user(tracker.RolePartner, "NES")
 	staff1, staff2 := rp.user(tracker.RoleStaff, ""), rp.user(tracker.RoleStaff, "")
@@ -525,6 +539,7 @@ func TestConcurrentReturnAndPublish(t *testing.T) {
 }
 
 func TestDashboard(t *testing.T) {
+	t.Parallel()
 	rp := newReporting(t)
 	staff := rp.user(tracker.RoleStaff, "")
 	refs := func(cs []tracker.Commitment) string {

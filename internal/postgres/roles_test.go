@@ -15,6 +15,7 @@ import (
 // triggers of the audit log, only read and add to it. Every other test in this package runs as
 // that role too (dbtest.Pool), which shows that the portal needs no more.
 func TestServingRoleCannotTamperWithTheAuditLog(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	serving, owner := dbtest.ServingPool(t)
 

@@ -148,6 +148,7 @@ func (f *searchFixture) oracle(q postgres.CommitmentSearch, orgCode string) []st
 func monthOf(y int, m time.Month) *tracker.Month { return &tracker.Month{Year: y, Month: m} }
 
 func TestSearchCommitmentsCombinations(t *testing.T) {
+	t.Parallel()
 	f := newSearchFixture(t, 240)
 	ctx := context.Background()
 	q1from, q1to := tracker.Period{StartYear: 2025, Quarter: 1}.Months()
@@ -237,6 +238,7 @@ func TestSearchCommitmentsCombinations(t *testing.T) {
 // TestSearchText checks what full-text search finds in the seed: stemming, each searched field,
 // phrases, exclusions and refs.
 func TestSearchText(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	store := postgres.New(dbtest.Pool(t), postgres.WithClock(func() time.Time { return searchNow }))
 	plan, err := store.CurrentPlan(ctx)
@@ -278,6 +280,7 @@ func TestSearchText(t *testing.T) {
 // TestSearchDocumentFollowsChanges checks that search finds what is published after the plan was
 // loaded, never what is not yet published, and follows edits to lead lines.
 func TestSearchDocumentFollowsChanges(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	pool := dbtest.Pool(t)
 	store := postgres.New(pool, postgres.WithClock(func() time.Time { return searchNow }))
@@ -361,6 +364,7 @@ func TestSearchDocumentFollowsChanges(t *testing.T) {
 // A commitment that says the words itself ranks above one whose updates say them, however often,
 // and the page past the end of a text search still gives the true total.
 func TestSearchRanksOwnWordsFirst(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	pool := dbtest.Pool(t)
 	store := postgres.New(pool, postgres.WithClock(func() time.Time { return searchNow }))
@@ -414,6 +418,7 @@ func TestSearchRanksOwnWordsFirst(t *testing.T) {
 }
 
 func TestExpectedMonthCounts(t *testing.T) {
+	t.Parallel()
 	f := newSearchFixture(t, 60)
 	ctx := context.Background()
 	for _, priority := range []int{0, 4} {
@@ -444,6 +449,7 @@ func TestExpectedMonthCounts(t *testing.T) {
 }
 
 func TestFeedAndExportUpdatesArePublishedOnly(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	pool := dbtest.Pool(t)
 	store := postgres.New(pool, postgres.WithClock(func() time.Time { return searchNow }))
@@ -502,6 +508,7 @@ func TestFeedAndExportUpdatesArePublishedOnly(t *testing.T) {
 // TestSearchDocumentIsBounded checks that a commitment with a long history of wordy updates can
 // still be published to: the search document never outgrows PostgreSQL's limit.
 func TestSearchDocumentIsBounded(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	pool := dbtest.Pool(t)
 	// 80 updates of 1,000 distinct four-letter words each: 400,000 characters.
@@ -524,7 +531,8 @@ func TestSearchDocumentIsBounded(t *testing.T) {
 }
 
 // TestEachPublishedUpdateReadsInChunks checks that an export longer than one chunk has every
-// published update once, in order.
+// published update once, in order. It changes the package's chunk size, so it does not run in
+// parallel: the parallel tests start only once it has put the size back.
 func TestEachPublishedUpdateReadsInChunks(t *testing.T) {
 	ctx := context.Background()
 	pool := dbtest.Pool(t)

@@ -76,6 +76,7 @@ func deref(s *string) string {
 // TestSeedMatchesPublishedPlan checks, field by field, that the seeded database holds the
 // published plan and the progress later plans reported, word for word.
 func TestSeedMatchesPublishedPlan(t *testing.T) {
+	t.Parallel()
 	var want planFile
 	readJSON(t, "delivery-plan-2023-24.json", &want)
 	ctx := context.Background()
@@ -182,6 +183,7 @@ func TestSeedMatchesPublishedPlan(t *testing.T) {
 // history of its commitment in the plan's own words, with no invented date, and that each
 // commitment's current status follows its latest report.
 func TestSeedCarriesReportedProgress(t *testing.T) {
+	t.Parallel()
 	var want reportsFile
 	readJSON(t, "progress-reported.json", &want)
 	ctx := context.Background()

@@ -130,10 +130,9 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger) error
 	if err != nil {
 		return fmt.Errorf("postgres: migration lock: %w", err)
 	}
-	// Each part of the portal numbers its migrations in a range of its own, so a migration may
-	// arrive with a number below one already applied: apply it rather than refuse to start.
-	p, err := goose.NewProvider(goose.DialectPostgres, db, migrations.FS, goose.WithLocker(locker),
-		goose.WithAllowOutofOrder(true))
+	// Migrations are numbered strictly in order (see package migrations): goose refuses a
+	// database that lacks one numbered below another it has applied.
+	p, err := goose.NewProvider(goose.DialectPostgres, db, migrations.FS, goose.WithLocker(locker))
 	if err != nil {
 		return fmt.Errorf("postgres: migrations: %w", err)
 	}

@@ -13,6 +13,7 @@ import (
 )
 
 func TestStatusCountsAtFixedDates(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	store, clock := storeAt(dbtest.Pool(t), time.Now())
 	plan, err := store.CurrentPlan(ctx)
@@ -74,6 +75,7 @@ func TestStatusCountsAtFixedDates(t *testing.T) {
 }
 
 func TestCommitmentsByOrganisation(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	store := postgres.New(dbtest.Pool(t))
 	plan, err := store.CurrentPlan(ctx)
@@ -112,6 +114,7 @@ func TestCommitmentsByOrganisation(t *testing.T) {
 }
 
 func TestLeadLinesNameTheirOrganisations(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	store := postgres.New(dbtest.Pool(t))
 	plan, err := store.CurrentPlan(ctx)
@@ -143,6 +146,7 @@ func TestLeadLinesNameTheirOrganisations(t *testing.T) {
 }
 
 func TestNotFound(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	store := postgres.New(dbtest.Pool(t))
 	plan, err := store.CurrentPlan(ctx)
@@ -164,6 +168,7 @@ func TestNotFound(t *testing.T) {
 }
 
 func TestPublishedUpdatesAndAuditLogCannotChange(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	pool := dbtest.Pool(t)
 	var id int64

@@ -12,6 +12,7 @@ import (
 )
 
 func TestThrottle(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	store := postgres.New(dbtest.Pool(t))
 	rules := []tracker.ThrottleRule{{Key: "k", Free: 2, Base: time.Minute, Max: 4 * time.Minute, Window: time.Hour}}
@@ -76,6 +77,7 @@ func TestThrottle(t *testing.T) {
 // TestThrottleUnderConcurrency sends many attempts at once through rules of different sizes
 // that share a key: exactly as many are let through as the smallest rule allows free.
 func TestThrottleUnderConcurrency(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	store := postgres.New(dbtest.Pool(t))
 	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)

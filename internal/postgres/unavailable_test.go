@@ -18,6 +18,7 @@ import (
 // cannot be reached, reads, writes and the checks the server makes on every request alike, fails
 // with tracker.EUNAVAILABLE, and that the connection error stays in the chain.
 func TestUnreachableDatabaseIsUnavailable(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	// Nothing listens on port 1.
 	pool, err := postgres.Open(ctx, "postgres://portal@127.0.0.1:1/tracker?sslmode=disable", postgres.Config{ConnectTimeout: 2 * time.Second})
@@ -59,6 +60,7 @@ func TestUnreachableDatabaseIsUnavailable(t *testing.T) {
 // or past its context's deadline, for a row another transaction holds fails with
 // tracker.EUNAVAILABLE, and changes nothing.
 func TestStatementTimeoutIsUnavailable(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	url := dbtest.URL(t)
 	holder := dbtest.Connect(t, url)
@@ -111,6 +113,7 @@ func TestStatementTimeoutIsUnavailable(t *testing.T) {
 // TestTerminatedConnectionIsUnavailable checks that a query on a connection the server ends, as
 // it does when it shuts down, fails with tracker.EUNAVAILABLE.
 func TestTerminatedConnectionIsUnavailable(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	url := dbtest.URL(t)
 	admin := dbtest.Connect(t, url)
@@ -149,6 +152,7 @@ func TestTerminatedConnectionIsUnavailable(t *testing.T) {
 // TestViolationsNameRealConstraints checks that every constraint whose violation the store turns
 // into words exists under that name.
 func TestViolationsNameRealConstraints(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	pool := dbtest.Pool(t)
 	for _, name := range postgres.ViolationConstraints() {

@@ -254,10 +254,7 @@ func checkAdminRemains(ctx context.Context, tx pgx.Tx) error {
 func (s *Store) SetDisabled(ctx context.Context, actor tracker.Actor, id int64, disabled bool, version int) (tracker.User, error) {
 	var u tracker.User
 	err := s.tx(ctx, fmt.Sprintf("disable user %d", id), nil, func(tx pgx.Tx, at time.Time) error {
-		if err := lockAdminsFirst(ctx, tx); err != nil {
-			return err
-		}
-		before, err := lockUser(ctx, tx, id, version)
+		before, err := lockForChange(ctx, tx, id, version)
 		if err != nil {
 			return err
 		}
@@ -275,22 +272,40 @@ func (s *Store) SetDisabled(ctx context.Context, actor tracker.Actor, id int64, 
 		if err != nil {
 			return err
 		}
-		if before.IsAdmin() {
-			if err := checkAdminRemains(ctx, tx); err != nil {
-				return err
-			}
-		}
-		if u, err = userByID(ctx, tx, id); err != nil {
-			return err
-		}
 		action := "user.enable"
 		if disabled {
 			action = "user.disable"
 		}
-		return audit(ctx, tx, actor, at, AuditEntry{Action: action, RecordType: "user", RecordID: userRef(id),
-			Details: map[string]any{"before": userDetails(before), "after": userDetails(u)}})
+		u, err = finishUserChange(ctx, tx, actor, at, before, action)
+		return err
 	})
 	return u, err
+}
+
+// finishUserChange ends a change to the account before was: a change to an administrator must
+// leave one active administrator, and the change is audited as action with the account before
+// and after. It returns the account as it is now.
+func finishUserChange(ctx context.Context, tx pgx.Tx, actor tracker.Actor, at time.Time, before tracker.User, action string) (tracker.User, error) {
+	if before.IsAdmin() {
+		if err := checkAdminRemains(ctx, tx); err != nil {
+			return tracker.User{}, err
+		}
+	}
+	u, err := userByID(ctx, tx, before.ID)
+	if err != nil {
+		return tracker.User{}, err
+	}
+	return u, audit(ctx, tx, actor, at, AuditEntry{Action: action, RecordType: "user", RecordID: userRef(before.ID),
+		Details: map[string]any{"before": userDetails(before), "after": userDetails(u)}})
+}
+
+// lockForChange locks the account id for a change, after the administrators' rows (see
+// lockAdminsFirst), and returns it as it was. version, when not zero, must be its version.
+func lockForChange(ctx context.Context, tx pgx.Tx, id int64, version int) (tracker.User, error) {
+	if err := lockAdminsFirst(ctx, tx); err != nil {
+		return tracker.User{}, err
+	}
+	return lockUser(ctx, tx, id, version)
 }
 
 // lockAdminsFirst takes the locks on administrators' rows before any other user's, so that
@@ -313,10 +328,7 @@ func (s *Store) ChangeRole(ctx context.Context, actor tracker.Actor, id int64, r
 	}
 	var u tracker.User
 	err := s.tx(ctx, fmt.Sprintf("change role of user %d", id), nil, func(tx pgx.Tx, at time.Time) error {
-		if err := lockAdminsFirst(ctx, tx); err != nil {
-			return err
-		}
-		before, err := lockUser(ctx, tx, id, version)
+		before, err := lockForChange(ctx, tx, id, version)
 		if err != nil {
 			return err
 		}
@@ -332,16 +344,8 @@ func (s *Store) ChangeRole(ctx context.Context, actor tracker.Actor, id int64, r
 			updated_at = $4 WHERE id = $1`, id, string(role), orgID, at); err != nil {
 			return err
 		}
-		if before.IsAdmin() {
-			if err := checkAdminRemains(ctx, tx); err != nil {
-				return err
-			}
-		}
-		if u, err = userByID(ctx, tx, id); err != nil {
-			return err
-		}
-		return audit(ctx, tx, actor, at, AuditEntry{Action: "user.change_role", RecordType: "user", RecordID: userRef(id),
-			Details: map[string]any{"before": userDetails(before), "after": userDetails(u)}})
+		u, err = finishUserChange(ctx, tx, actor, at, before, "user.change_role")
+		return err
 	})
 	return u, err
 }

@@ -15,6 +15,7 @@ import (
 var cli = tracker.Actor{Label: "test"}
 
 func TestCreateUser(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	store := postgres.New(dbtest.Pool(t))
 	u, err := store.CreateUser(ctx, cli, postgres.NewUser{Email: " Jane@NES.Scot ", Name: " Jane ", Role: tracker.RolePartner, OrganisationCode: "NES", PasswordHash: "$argon2id$x"})
@@ -58,6 +59,7 @@ func TestCreateUser(t *testing.T) {
 }
 
 func TestLastAdminStays(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	store := postgres.New(dbtest.Pool(t))
 	a, err := store.CreateUser(ctx, cli, postgres.NewUser{Email: "a@x.scot", Name: "A", Role: tracker.RoleAdmin})
@@ -92,6 +94,7 @@ func TestLastAdminStays(t *testing.T) {
 }
 
 func TestChangeRoleChecksVersion(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	store := postgres.New(dbtest.Pool(t))
 	u, err := store.CreateUser(ctx, cli, postgres.NewUser{Email: "p@x.scot", Name: "P", Role: tracker.RolePartner, OrganisationCode: "NES"})
@@ -112,6 +115,7 @@ func TestChangeRoleChecksVersion(t *testing.T) {
 }
 
 func TestTokens(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 	store, clock := storeAt(dbtest.Pool(t), now)
@@ -170,6 +174,7 @@ func TestTokens(t *testing.T) {
 }
 
 func TestFirstAdmin(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 	store, clock := storeAt(dbtest.Pool(t), now)
@@ -200,6 +205,7 @@ func TestFirstAdmin(t *testing.T) {
 }
 
 func TestAuditLogIsAppendOnly(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	store := postgres.New(dbtest.Pool(t))
 	if err := store.Audit(ctx, cli, postgres.AuditEntry{Action: "test"}); err != nil {

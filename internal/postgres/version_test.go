@@ -12,6 +12,7 @@ import (
 )
 
 func TestDataVersionFollowsEveryCommittedChange(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	pool := dbtest.Pool(t)
 	store := postgres.New(pool)

@@ -14,6 +14,7 @@ import (
 // makes: a change from any version but the current one, zero included, is a conflict and
 // changes nothing; a missing record is not found. Only accounts take 0 for "whatever version".
 func TestChangesCheckTheVersion(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	store := postgres.New(dbtest.Pool(t))
 	o, err := store.OrganisationByCode(ctx, "SSSC")

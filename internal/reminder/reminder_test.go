@@ -66,6 +66,7 @@ func recipients(ms []mail.Message) []string {
 // TestTwoWorkersSendEachReminderOnce runs two workers on one database at once, each with a mailer
 // of its own, several passes each: every partner who should be reminded gets exactly one email.
 func TestTwoWorkersSendEachReminderOnce(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 12, 8, 9, 0, 0, 0, london) // 7 days before the deadline
 	store, _ := setup(t, func() time.Time { return now })
 	ctx := context.Background()
@@ -132,6 +133,7 @@ func TestTwoWorkersSendEachReminderOnce(t *testing.T) {
 }
 
 func TestWithoutSMTPTheOutboxShowsWhatWouldHaveBeenSent(t *testing.T) {
+	t.Parallel()
 	store, r := setup(t, func() time.Time { return time.Date(2026, 12, 9, 9, 0, 0, 0, london) })
 	ctx := context.Background()
 	w := &reminder.Worker{Store: store, BaseURL: "https://tracker.example"}
@@ -151,6 +153,7 @@ func TestWithoutSMTPTheOutboxShowsWhatWouldHaveBeenSent(t *testing.T) {
 }
 
 func TestFailedSendsAreRetriedThenMarkedFailed(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 12, 9, 9, 0, 0, 0, london)
 	store, _ := setup(t, func() time.Time { return now })
 	ctx := context.Background()
@@ -185,6 +188,7 @@ func TestFailedSendsAreRetriedThenMarkedFailed(t *testing.T) {
 }
 
 func TestRunSendsUntilStopped(t *testing.T) {
+	t.Parallel()
 	store, _ := setup(t, func() time.Time { return time.Date(2026, 12, 9, 9, 0, 0, 0, london) })
 	ctx, cancel := context.WithCancel(context.Background())
 	var relay mail.Recorder

@@ -22,8 +22,8 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	v := web.AccountView{User: u}
 	current, pw, confirm := r.PostFormValue("current"), r.PostFormValue("password"), r.PostFormValue("confirm")
 	rules := tracker.SignInThrottle(u.Email, s.clientAddr(r))
-	if current == "" {
-		v.Errors = append(v.Errors, web.FieldError{Field: "current", Message: "Enter your current password"})
+	if problems := tracker.CheckCurrentPassword(current); problems != nil {
+		v.Errors = append(v.Errors, fieldErrors(problems)...)
 	} else {
 		// Counted before the password is checked, as at sign-in.
 		until, err := s.store.TakeAttempt(ctx, rules, s.now())
@@ -55,20 +55,11 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 				}
 			}
 		}
-		switch {
-		case !until.IsZero():
-			v.Errors = append(v.Errors, web.FieldError{Field: "current", Message: "There have been too many wrong passwords. Wait a few minutes, then try again"})
-		case !ok:
-			v.Errors = append(v.Errors, web.FieldError{Field: "current", Message: "Your current password is not correct"})
+		if !until.IsZero() || !ok {
+			v.Errors = append(v.Errors, fieldErrors(tracker.CurrentPasswordRefused(!until.IsZero()))...)
 		}
 	}
-	if msg := password.Check(pw, u.Email, u.Name); msg != "" {
-		v.Errors = append(v.Errors, web.FieldError{Field: "password", Message: msg})
-	} else if confirm != pw {
-		v.Errors = append(v.Errors, web.FieldError{Field: "confirm", Message: "Enter the same password twice"})
-	} else if pw == current {
-		v.Errors = append(v.Errors, web.FieldError{Field: "password", Message: "Choose a password different from your current one"})
-	}
+	v.Errors = append(v.Errors, fieldErrors(tracker.CheckPasswordChange(password.Check(pw, u.Email, u.Name), pw, confirm, current))...)
 	if len(v.Errors) > 0 {
 		return s.page(w, r, http.StatusUnprocessableEntity, web.AccountPage(s.layout(r), v))
 	}

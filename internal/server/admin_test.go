@@ -32,6 +32,7 @@ func linkFrom(t *testing.T, doc *goquery.Document) string {
 }
 
 func TestInviteUser(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	admin := signIn(t, app, tracker.RoleAdmin, "")
 	taken, _ := createUser(t, app, tracker.RoleStaff, "")
@@ -110,6 +111,7 @@ func mustQuery(t *testing.T, path, key string) string {
 }
 
 func TestInviteByEmail(t *testing.T) {
+	t.Parallel()
 	var mailer mail.Recorder
 	app := newApp(t, withConfig(func(c *server.Config) { c.Mailer = &mailer; c.BaseURL = "https://tracker.example.scot" }))
 	admin := signIn(t, app, tracker.RoleAdmin, "")
@@ -131,6 +133,7 @@ func TestInviteByEmail(t *testing.T) {
 }
 
 func TestChangeRoleAndDisable(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	admin := signIn(t, app, tracker.RoleAdmin, "")
 	partner := signIn(t, app, tracker.RolePartner, "NES")
@@ -202,6 +205,7 @@ func TestChangeRoleAndDisable(t *testing.T) {
 }
 
 func TestPasswordResetLink(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	admin := signIn(t, app, tracker.RoleAdmin, "")
 	staff := signIn(t, app, tracker.RoleStaff, "")
@@ -233,6 +237,7 @@ func TestPasswordResetLink(t *testing.T) {
 }
 
 func TestForgotPassword(t *testing.T) {
+	t.Parallel()
 	t.Run("without email", func(t *testing.T) {
 		c := anonymous(t, newApp(t))
 		if rec, _ := c.get("/forgot-password"); rec.Code != http.StatusNotFound {
@@ -282,6 +287,7 @@ func TestForgotPassword(t *testing.T) {
 }
 
 func TestAuditLogPage(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	admin := signIn(t, app, tracker.RoleAdmin, "")
 	staff := signIn(t, app, tracker.RoleStaff, "")
@@ -329,6 +335,7 @@ func TestAuditLogPage(t *testing.T) {
 }
 
 func TestAuditLogPages(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	admin := signIn(t, app, tracker.RoleAdmin, "")
 	for range 60 {
@@ -351,6 +358,7 @@ func TestAuditLogPages(t *testing.T) {
 }
 
 func TestClientAddressBehindProxy(t *testing.T) {
+	t.Parallel()
 	app := newApp(t, withConfig(func(c *server.Config) {
 		c.TrustedProxies = []netipPrefix{mustPrefix("10.0.0.0/8")}
 	}))

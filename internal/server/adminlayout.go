@@ -40,3 +40,15 @@ func roundCrumb(rd tracker.Round) web.Breadcrumb {
 
 // crumb is the last breadcrumb, the page itself, which links nowhere.
 func crumb(text string) web.Breadcrumb { return web.Breadcrumb{Text: text} }
+
+// formLayout is the layout of a form page titled title, its title marked "Error: " when the
+// form shows errors, with the breadcrumbs.
+func (s *Server) formLayout(r *http.Request, title string, hasErrors bool, crumbs ...web.Breadcrumb) web.LayoutProps {
+	l := s.layout(r)
+	l.Title = title
+	if hasErrors {
+		l.Title = "Error: " + l.Title
+	}
+	l.Breadcrumbs = crumbs
+	return l
+}

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -16,10 +15,6 @@ import (
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 	"github.com/scottish-government/delivery-tracker/web"
 )
-
-// signInFailed is the one message for every failed sign-in, so that it does not tell whether an
-// account exists.
-const signInFailed = "Enter a correct email address and password"
 
 func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) error {
 	next := localPath(r.URL.Query().Get("next"))
@@ -40,13 +35,8 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	email := strings.TrimSpace(r.PostFormValue("email"))
 	pw := r.PostFormValue("password")
 	v := web.SignInView{Email: email, Next: localPath(r.PostFormValue("next")), ResetAvailable: s.mailer != nil}
-	if email == "" {
-		v.Errors = append(v.Errors, web.FieldError{Field: "email", Message: "Enter your email address"})
-	}
-	if pw == "" {
-		v.Errors = append(v.Errors, web.FieldError{Field: "password", Message: "Enter your password"})
-	}
-	if len(v.Errors) > 0 {
+	if problems := tracker.CheckSignIn(email, pw); problems != nil {
+		v.Errors = fieldErrors(problems)
 		return s.page(w, r, http.StatusUnprocessableEntity, web.SignInPage(s.layout(r), v))
 	}
 	if len(email) > tracker.MaxEmailLength {
@@ -145,7 +135,7 @@ func (s *Server) signInFailure(w http.ResponseWriter, r *http.Request, v web.Sig
 		return err
 	}
 	s.logger.InfoContext(r.Context(), "sign-in failed", "reason", reason, "user_id", u.ID)
-	v.Errors = []web.FieldError{{Field: "email", Message: signInFailed}}
+	v.Errors = fieldErrors(tracker.SignInFailed())
 	return s.page(w, r, http.StatusUnauthorized, web.SignInPage(s.layout(r), v))
 }
 
@@ -163,13 +153,8 @@ func (s *Server) signInThrottled(w http.ResponseWriter, r *http.Request, v web.S
 
 func (s *Server) throttledPage(w http.ResponseWriter, r *http.Request, v web.SignInView, until time.Time) error {
 	wait := max(until.Sub(s.now()), time.Second)
-	minutes := int((wait + time.Minute - 1) / time.Minute)
 	w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds()+0.999)))
-	msg := fmt.Sprintf("There have been too many attempts to sign in. Wait %d minutes, then try again", minutes)
-	if minutes == 1 {
-		msg = "There have been too many attempts to sign in. Wait 1 minute, then try again"
-	}
-	v.Errors = []web.FieldError{{Field: "email", Message: msg}}
+	v.Errors = fieldErrors(tracker.SignInThrottled(wait))
 	return s.page(w, r, http.StatusTooManyRequests, web.SignInPage(s.layout(r), v))
 }
 
@@ -238,11 +223,7 @@ func (s *Server) setPassword(w http.ResponseWriter, r *http.Request) error {
 		}
 		context = []string{v.Email, v.Name}
 	}
-	if msg := password.Check(pw, context...); msg != "" {
-		v.Errors = append(v.Errors, web.FieldError{Field: "password", Message: msg})
-	} else if confirm != pw {
-		v.Errors = append(v.Errors, web.FieldError{Field: "confirm", Message: "Enter the same password twice"})
-	}
+	v.Errors = append(v.Errors, fieldErrors(tracker.CheckNewPassword(password.Check(pw, context...), pw, confirm))...)
 	if len(v.Errors) > 0 {
 		return s.page(w, r, http.StatusUnprocessableEntity, web.SetPasswordPage(s.layout(r), v))
 	}

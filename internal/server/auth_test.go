@@ -15,6 +15,7 @@ import (
 )
 
 func TestSignIn(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	u, pw := createUser(t, app, tracker.RoleStaff, "")
 	c := anonymous(t, app)
@@ -54,6 +55,7 @@ func TestSignIn(t *testing.T) {
 }
 
 func TestSignInFailuresLookAlike(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	u, pw := createUser(t, app, tracker.RolePartner, "NES")
 	disabled, dpw := createUser(t, app, tracker.RoleStaff, "")
@@ -105,6 +107,7 @@ func TestSignInFailuresLookAlike(t *testing.T) {
 }
 
 func TestSignInValidation(t *testing.T) {
+	t.Parallel()
 	c := anonymous(t, newApp(t))
 	rec, doc := c.postDoc("/sign-in", url.Values{"email": {""}, "password": {""}})
 	if rec.Code != http.StatusUnprocessableEntity {
@@ -119,6 +122,7 @@ func TestSignInValidation(t *testing.T) {
 }
 
 func TestSignInNextMustBeLocal(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	for _, next := range []string{"https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)",
 		"/sign-out", "http:/evil.example", "/x\r\nLocation: https://evil.example"} {
@@ -136,6 +140,7 @@ func TestSignInNextMustBeLocal(t *testing.T) {
 // TestSessionRenewal checks that the session token changes at sign-in and at sign-out, and that
 // the old token no longer works.
 func TestSessionRenewal(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	u, pw := createUser(t, app, tracker.RoleAdmin, "")
 	c := anonymous(t, app)
@@ -175,6 +180,7 @@ func TestSessionRenewal(t *testing.T) {
 }
 
 func TestSessionExpiry(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		steps []time.Duration // time between requests, each of which must still be signed in
@@ -186,6 +192,7 @@ func TestSessionExpiry(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			app := newApp(t, withConfig(func(c *server.Config) {
 				c.IdleTimeout = 30 * time.Minute
 				c.SessionLifetime = 2 * time.Hour
@@ -214,6 +221,7 @@ func TestSessionExpiry(t *testing.T) {
 }
 
 func TestDisabledUserSessionEndsAtOnce(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	as := signIn(t, app, tracker.RoleAdmin, "")
 	other := signIn(t, app, tracker.RoleAdmin, "")
@@ -236,6 +244,7 @@ func TestDisabledUserSessionEndsAtOnce(t *testing.T) {
 }
 
 func TestNavigationByRole(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	tests := []struct {
 		role tracker.Role
@@ -269,6 +278,7 @@ func TestNavigationByRole(t *testing.T) {
 }
 
 func TestSignedInPagesAreNotCached(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	as := signIn(t, app, tracker.RoleStaff, "")
 	rec, _ := as.get("/")
@@ -281,6 +291,7 @@ func TestSignedInPagesAreNotCached(t *testing.T) {
 func (c *client) actor() tracker.Actor { return tracker.Actor{User: &c.User, RemoteAddr: "192.0.2.10"} }
 
 func TestSetPasswordWithInvitation(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	u, token, err := app.Store.InviteUser(t.Context(), tracker.Actor{Label: "test"},
 		postgresNewUser("new.partner@nes.scot", tracker.RolePartner, "NES"))
@@ -338,6 +349,7 @@ func TestSetPasswordWithInvitation(t *testing.T) {
 }
 
 func TestFirstAdminLink(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	token, err := app.Store.CreateToken(t.Context(), tracker.Actor{Label: "portal serve"}, tracker.TokenFirstAdmin, nil)
 	if err != nil {
@@ -373,6 +385,7 @@ func TestFirstAdminLink(t *testing.T) {
 }
 
 func TestSignInThrottling(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	u, pw := createUser(t, app, tracker.RoleStaff, "")
 	attacker := anonymous(t, app)
@@ -419,6 +432,7 @@ func TestSignInThrottling(t *testing.T) {
 // TestThrottleNeverLocksForGood tries an account from many addresses, as a botnet would: the
 // account is locked, but never for more than 15 minutes after the last attempt.
 func TestThrottleNeverLocksForGood(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	u, pw := createUser(t, app, tracker.RoleStaff, "")
 	c := anonymous(t, app)
@@ -444,6 +458,7 @@ func TestThrottleNeverLocksForGood(t *testing.T) {
 }
 
 func TestChangePassword(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	c := signIn(t, app, tracker.RolePartner, "NES")
 	elsewhere := anonymous(t, app)
@@ -493,6 +508,7 @@ func TestChangePassword(t *testing.T) {
 // TestSessionsSharedByInstances signs in through one instance of the portal and carries on
 // through another over the same database, as behind a load balancer.
 func TestSessionsSharedByInstances(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	c := signIn(t, app, tracker.RoleAdmin, "")
 	other := &testApp{Handler: server.New(app.Config), Store: app.Store, Pool: app.Pool, Config: app.Config, clock: app.clock}
@@ -510,6 +526,7 @@ func TestSessionsSharedByInstances(t *testing.T) {
 // TestPasswordRehashedAtSignIn checks that a hash made with older parameters is replaced, with
 // the server's, when its user signs in.
 func TestPasswordRehashedAtSignIn(t *testing.T) {
+	t.Parallel()
 	stronger := password.Fast
 	stronger.Time = 3
 	app := newApp(t, withConfig(func(c *server.Config) { c.Password = stronger }))
@@ -528,6 +545,7 @@ func TestPasswordRehashedAtSignIn(t *testing.T) {
 // TestFailedSignInNeverRecordsAPassword checks that text typed into the email field that is not
 // an email address (often a password) stays out of the audit log.
 func TestFailedSignInNeverRecordsAPassword(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	anonymous(t, app).post("/sign-in", url.Values{"email": {"my secret pass"}, "password": {"x"}})
 	var details string

@@ -80,8 +80,12 @@ func TestParallelSignInsAreThrottled(t *testing.T) {
 			refused++
 		}
 	}
-	if checked > 5 || checked+refused != n {
-		t.Errorf("audit log: %d checked, %d refused unchecked; want at most 5 checked of %d", checked, refused, n)
+	// A request that found every hashing slot busy for too long was answered 503 before it
+	// counted or checked anything, and is not in the audit log.
+	busy := byCode[http.StatusServiceUnavailable]
+	if checked > 5 || checked+refused+busy != n {
+		t.Errorf("audit log: %d checked, %d refused unchecked, %d answered busy; want at most 5 checked of %d",
+			checked, refused, busy, n)
 	}
 	if got := counted(); got != 5 {
 		t.Errorf("throttle count = %d, want 5", got)
@@ -160,6 +164,7 @@ func TestSignInWhenHashingIsBusy(t *testing.T) {
 // TestAnonymousRequestsMakeNoSessions checks that no session row is made for a visitor who has
 // not signed in, whatever they ask for, and that signing out leaves none behind.
 func TestAnonymousRequestsMakeNoSessions(t *testing.T) {
+	t.Parallel()
 	var mailer mail.Recorder
 	app := newApp(t, withConfig(func(c *server.Config) { c.Mailer = &mailer }))
 	u, pw := createUser(t, app, tracker.RoleStaff, "")
@@ -211,6 +216,7 @@ func TestAnonymousRequestsMakeNoSessions(t *testing.T) {
 // TestSessionTokensStoredHashed checks that the sessions table holds no token a cookie carries,
 // and that what it holds does not work as a cookie.
 func TestSessionTokensStoredHashed(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	c := signIn(t, app, tracker.RoleAdmin, "")
 	token := c.sessionToken()

@@ -264,6 +264,7 @@ func reviewSetup(action string) func(t *testing.T, app *testApp) (string, url.Va
 
 // TestAuthorisationMatrix tries every route in authzRoutes as every kind of visitor.
 func TestAuthorisationMatrix(t *testing.T) {
+	t.Parallel()
 	for _, rt := range authzRoutes {
 		name := rt.Method + " " + rt.Path
 		t.Run(name, func(t *testing.T) {

@@ -22,6 +22,7 @@ import (
 // pg_restore into a new database, as the README describes: the portal finds nothing to migrate
 // there and serves the same pages as the serving role.
 func TestBackupAndRestore(t *testing.T) {
+	t.Parallel()
 	binDir, err := pgdev.FindBinDir()
 	if err != nil {
 		t.Skipf("no PostgreSQL client programs: %v", err)

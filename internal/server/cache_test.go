@@ -49,11 +49,13 @@ func publish(t *testing.T, pool interface {
 }
 
 func TestPublicPagesAnswerConditionalRequests(t *testing.T) {
+	t.Parallel()
 	for _, cache := range []struct {
 		name  string
 		bytes int
 	}{{"with the page cache", 0}, {"without the page cache", -1}} {
 		t.Run(cache.name, func(t *testing.T) {
+			t.Parallel()
 			pool := dbtest.Pool(t)
 			h := server.New(server.Config{
 				Store:          postgres.New(pool, postgres.WithClock(nowFunc(fixedNow))),
@@ -120,6 +122,7 @@ func TestPublicPagesAnswerConditionalRequests(t *testing.T) {
 }
 
 func TestPublicETagChangesWithTheDay(t *testing.T) {
+	t.Parallel()
 	pool := dbtest.Pool(t)
 	now := time.Date(2024, 4, 30, 22, 30, 0, 0, time.UTC) // 23:30 in the UK, the last day of April
 	clock := func() time.Time { return now }
@@ -139,6 +142,7 @@ func TestPublicETagChangesWithTheDay(t *testing.T) {
 // The plan-wide counts kept per data version follow a change on the next request, for signed-in
 // staff as for the public.
 func TestPlanCountsFollowAPublish(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	staff := signIn(t, app, tracker.RoleStaff, "")
 	atRisk := func() string {

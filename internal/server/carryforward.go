@@ -17,10 +17,15 @@ import (
 // carriable reports whether a commitment may be carried forward into the next plan.
 func carriable(c tracker.Commitment) bool { return c.Status.Open() && c.CarriedForwardToID == nil }
 
-// carryForwardView lists the open commitments of the plan before this one, each with why it
-// cannot be carried forward, if it cannot. A plan with no previous plan has nothing to carry.
-func (s *Server) carryForwardView(r *http.Request, plan tracker.Plan) (web.CarryForwardView, error) {
+// carryForwardView lists the open commitments of the plan before the one the request's path
+// names, each with why it cannot be carried forward, if it cannot. A plan with no previous plan
+// has nothing to carry.
+func (s *Server) carryForwardView(r *http.Request) (web.CarryForwardView, error) {
 	ctx := r.Context()
+	plan, err := s.adminPlan(r)
+	if err != nil {
+		return web.CarryForwardView{}, err
+	}
 	v := web.CarryForwardView{Plan: plan, Chosen: map[string]bool{}}
 	if plan.PreviousID == nil {
 		return v, tracker.ErrNotFound
@@ -74,26 +79,24 @@ func (s *Server) carryForwardView(r *http.Request, plan tracker.Plan) (web.Carry
 }
 
 func (s *Server) carryForwardForm(w http.ResponseWriter, r *http.Request) error {
-	plan, err := s.adminPlan(r)
+	v, err := s.carryForwardView(r)
 	if err != nil {
 		return err
 	}
-	v, err := s.carryForwardView(r, plan)
-	if err != nil {
-		return err
-	}
-	return s.page(w, r, http.StatusOK, web.CarryForwardPage(s.adminLayout(r, plansCrumb(), planCrumb(plan), crumb("Carry forward")), v))
+	return s.carryForwardPage(w, r, http.StatusOK, v)
+}
+
+// carryForwardPage shows the carry forward form with the status.
+func (s *Server) carryForwardPage(w http.ResponseWriter, r *http.Request, status int, v web.CarryForwardView) error {
+	return s.page(w, r, status, web.CarryForwardPage(s.adminLayout(r, plansCrumb(), planCrumb(v.Plan), crumb("Carry forward")), v))
 }
 
 func (s *Server) carryForward(w http.ResponseWriter, r *http.Request) error {
-	plan, err := s.adminPlan(r)
+	v, err := s.carryForwardView(r)
 	if err != nil {
 		return err
 	}
-	v, err := s.carryForwardView(r, plan)
-	if err != nil {
-		return err
-	}
+	plan := v.Plan
 	var ids []int64
 	for _, s := range r.PostForm["commitment"] {
 		id, err := strconv.ParseInt(s, 10, 64)
@@ -112,7 +115,7 @@ func (s *Server) carryForward(w http.ResponseWriter, r *http.Request) error {
 		},
 		show: func(status int, errs formErrors) error {
 			v.Errors = errs
-			return s.page(w, r, status, web.CarryForwardPage(s.adminLayout(r, plansCrumb(), planCrumb(plan), crumb("Carry forward")), v))
+			return s.carryForwardPage(w, r, status, v)
 		},
 	})
 }

@@ -104,8 +104,10 @@ func dbCounts(t *testing.T, e *finderEnv, sql string, args ...any) map[string]in
 }
 
 func TestCharts(t *testing.T) {
+	t.Parallel()
 	for _, generated := range []int{0, 150} {
 		t.Run(fmt.Sprint(generated, " generated"), func(t *testing.T) {
+			t.Parallel()
 			e := newFinderEnv(t, fixedNow, generated)
 			rec, doc := get(t, e.h, "/")
 			if rec.Code != 200 {
@@ -158,6 +160,7 @@ func TestCharts(t *testing.T) {
 // TestTimelineMarksNow checks that the quarter the reader is in is marked, in words as well as
 // shading, when it falls in the timeline.
 func TestTimelineMarksNow(t *testing.T) {
+	t.Parallel()
 	e := newFinderEnv(t, time.Date(2024, 5, 10, 12, 0, 0, 0, time.UTC), 0)
 	_, doc := get(t, e.h, "/")
 	chart := doc.Find("#timeline-chart")
@@ -172,6 +175,7 @@ func TestTimelineMarksNow(t *testing.T) {
 // TestChartsNeedNoColour checks that each status in a chart has its own pattern as well as its
 // own colours, and a legend entry in words.
 func TestChartsNeedNoColour(t *testing.T) {
+	t.Parallel()
 	e := newFinderEnv(t, fixedNow, 16) // every status
 	_, doc := get(t, e.h, "/")
 	chart := doc.Find("#status-chart")

@@ -4,6 +4,7 @@ package server
 // requireCan(tracker.ActionEditPlan).
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -96,12 +97,18 @@ func addLeadRow(f *web.CommitmentForm) {
 	}
 }
 
-func (s *Server) newCommitmentForm(w http.ResponseWriter, r *http.Request) error {
+// newCommitmentView is the form's view for adding a commitment to the plan the path names.
+func (s *Server) newCommitmentView(r *http.Request) (tracker.Plan, web.CommitmentFormView, error) {
 	plan, err := s.adminPlan(r)
 	if err != nil {
-		return err
+		return plan, web.CommitmentFormView{}, err
 	}
 	v, err := s.commitmentFormView(r, plan, nil)
+	return plan, v, err
+}
+
+func (s *Server) newCommitmentForm(w http.ResponseWriter, r *http.Request) error {
+	plan, v, err := s.newCommitmentView(r)
 	if err != nil {
 		return err
 	}
@@ -110,11 +117,7 @@ func (s *Server) newCommitmentForm(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) createCommitment(w http.ResponseWriter, r *http.Request) error {
-	plan, err := s.adminPlan(r)
-	if err != nil {
-		return err
-	}
-	v, err := s.commitmentFormView(r, plan, nil)
+	plan, v, err := s.newCommitmentView(r)
 	if err != nil {
 		return err
 	}
@@ -138,24 +141,37 @@ func (s *Server) createCommitment(w http.ResponseWriter, r *http.Request) error 
 
 // adminCommitment returns the commitment in the path, as staff edit it, and its plan.
 func (s *Server) adminCommitment(r *http.Request) (tracker.Commitment, tracker.Plan, error) {
+	return adminRecord(s, r, s.store.CommitmentForEdit, func(c tracker.Commitment) int64 { return c.PlanID })
+}
+
+// adminRecord returns the record whose id the path names, found by find, and the plan planOf
+// says it belongs to.
+func adminRecord[T any](s *Server, r *http.Request, find func(context.Context, int64) (T, error), planOf func(T) int64) (T, tracker.Plan, error) {
 	id, ok := pathID(r, "id")
 	if !ok {
-		return tracker.Commitment{}, tracker.Plan{}, tracker.ErrNotFound
+		var zero T
+		return zero, tracker.Plan{}, tracker.ErrNotFound
 	}
-	c, err := s.store.CommitmentForEdit(r.Context(), id)
+	v, err := find(r.Context(), id)
 	if err != nil {
-		return c, tracker.Plan{}, err
+		return v, tracker.Plan{}, err
 	}
-	plan, err := s.store.PlanByID(r.Context(), c.PlanID)
-	return c, plan, err
+	plan, err := s.store.PlanByID(r.Context(), planOf(v))
+	return v, plan, err
+}
+
+// editCommitmentView is the commitment in the path, its plan and the view of the form editing it.
+func (s *Server) editCommitmentView(r *http.Request) (tracker.Commitment, tracker.Plan, web.CommitmentFormView, error) {
+	c, plan, err := s.adminCommitment(r)
+	if err != nil {
+		return c, plan, web.CommitmentFormView{}, err
+	}
+	v, err := s.commitmentFormView(r, plan, &c)
+	return c, plan, v, err
 }
 
 func (s *Server) editCommitmentForm(w http.ResponseWriter, r *http.Request) error {
-	c, plan, err := s.adminCommitment(r)
-	if err != nil {
-		return err
-	}
-	v, err := s.commitmentFormView(r, plan, &c)
+	c, plan, v, err := s.editCommitmentView(r)
 	if err != nil {
 		return err
 	}
@@ -164,11 +180,7 @@ func (s *Server) editCommitmentForm(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (s *Server) updateCommitment(w http.ResponseWriter, r *http.Request) error {
-	current, plan, err := s.adminCommitment(r)
-	if err != nil {
-		return err
-	}
-	v, err := s.commitmentFormView(r, plan, &current)
+	current, plan, v, err := s.editCommitmentView(r)
 	if err != nil {
 		return err
 	}
@@ -240,21 +252,12 @@ func retireCommitmentView(c tracker.Commitment, plan tracker.Plan) web.ConfirmVi
 		Cancel: paths.AdminPlan(plan.Slug) + "#commitments"}
 }
 
-func (s *Server) retireCommitmentForm(w http.ResponseWriter, r *http.Request) error {
+// retireCommitmentAction is retiring the commitment in the path, confirmed first.
+func (s *Server) retireCommitmentAction(r *http.Request) (confirmAction, error) {
 	c, plan, err := s.adminCommitment(r)
-	if err != nil {
-		return err
-	}
-	return s.page(w, r, http.StatusOK, web.ConfirmPage(s.adminLayout(r, plansCrumb(), planCrumb(plan), crumb("Retire "+c.Ref)),
-		paths.AdminPlans, retireCommitmentView(c, plan)))
-}
-
-func (s *Server) retireCommitment(w http.ResponseWriter, r *http.Request) error {
-	c, plan, err := s.adminCommitment(r)
-	if err != nil {
-		return err
-	}
-	err = s.store.RetireCommitment(r.Context(), s.actor(r), c.ID, formVersion(r))
-	return s.confirmed(w, r, err, saved{paths.AdminPlan(plan.Slug) + "#commitments", "Commitment " + c.Ref + " has been retired."},
-		paths.AdminPlans, retireCommitmentView(c, plan), plansCrumb(), planCrumb(plan), crumb("Retire "+c.Ref))
+	return confirmAction{section: paths.AdminPlans, view: retireCommitmentView(c, plan),
+		crumbs: []web.Breadcrumb{plansCrumb(), planCrumb(plan), crumb("Retire " + c.Ref)},
+		act:    func(version int) error { return s.store.RetireCommitment(r.Context(), s.actor(r), c.ID, version) },
+		done:   saved{paths.AdminPlan(plan.Slug) + "#commitments", "Commitment " + c.Ref + " has been retired."},
+	}, err
 }

@@ -222,15 +222,7 @@ func (j commitmentJSON) csv() []string {
 func (s *Server) commitmentsExport(f format) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
-		plan, err := s.plan(r)
-		if err != nil {
-			return err
-		}
-		choices, err := s.finderChoices(ctx, plan)
-		if err != nil {
-			return err
-		}
-		fr, err := s.readFinder(ctx, plan, &choices, r.URL.Query(), paths.Commitments(plan))
+		plan, _, fr, err := s.finderRequestOf(r)
 		if err != nil {
 			return err
 		}

@@ -107,6 +107,7 @@ func dbCommitments(t *testing.T, e *finderEnv) map[string]dbCommitment {
 func ym(t time.Time) string { return t.Format("2006-01") }
 
 func TestCommitmentsCSV(t *testing.T) {
+	t.Parallel()
 	e := newFinderEnv(t, fixedNow, 50)
 	rec := fetch(t, e.h, "/commitments.csv")
 	if rec.Code != http.StatusOK {
@@ -173,6 +174,7 @@ func TestCommitmentsCSV(t *testing.T) {
 }
 
 func TestCommitmentsJSON(t *testing.T) {
+	t.Parallel()
 	e := newFinderEnv(t, fixedNow, 50)
 	rec := fetch(t, e.h, "/commitments.json")
 	if rec.Code != http.StatusOK {
@@ -240,6 +242,7 @@ func TestCommitmentsJSON(t *testing.T) {
 
 // TestExportsHonourFilters checks that the exports hold exactly what the finder lists.
 func TestExportsHonourFilters(t *testing.T) {
+	t.Parallel()
 	e := newFinderEnv(t, fixedNow, 120)
 	for _, query := range []string{"status=on_track&status=none&sort=due", "q=telecare&overdue=yes", "org=NES&update_due=yes&sort=updated", "due=2025-26-q4&priority=4"} {
 		t.Run(query, func(t *testing.T) {
@@ -280,6 +283,7 @@ func TestExportsHonourFilters(t *testing.T) {
 }
 
 func TestUpdatesExports(t *testing.T) {
+	t.Parallel()
 	e := newFinderEnv(t, fixedNow, 30)
 	ctx := context.Background()
 	// Work in progress that the public must never see.
@@ -375,6 +379,7 @@ func TestUpdatesExports(t *testing.T) {
 }
 
 func TestExportsConditionalGET(t *testing.T) {
+	t.Parallel()
 	e := newFinderEnv(t, fixedNow, 0)
 	for _, path := range []string{"/commitments.csv", "/commitments.json?status=on_track", "/commitments.csv?update_due=yes", "/updates.csv", "/updates.json", "/updates.atom", "/commitments/4.1/updates.atom"} {
 		t.Run(path, func(t *testing.T) {
@@ -436,6 +441,7 @@ func TestExportsConditionalGET(t *testing.T) {
 }
 
 func TestCSVNeutralisesFormulas(t *testing.T) {
+	t.Parallel()
 	e := newFinderEnv(t, fixedNow, 0)
 	ctx := context.Background()
 	if _, err := e.pool.Exec(ctx, `UPDATE commitments SET deliver = '=HYPERLINK("http://evil.example","click")',
@@ -489,6 +495,7 @@ func TestCSVNeutralisesFormulas(t *testing.T) {
 // TestExportsEscapeMarkup checks that markup in a commitment's text is data, never markup, in
 // every format.
 func TestExportsEscapeMarkup(t *testing.T) {
+	t.Parallel()
 	e := newFinderEnv(t, fixedNow, 0)
 	payload := `<script>alert("x")</script>`
 	ctx := context.Background()
@@ -525,6 +532,7 @@ func TestExportsEscapeMarkup(t *testing.T) {
 }
 
 func TestDataPage(t *testing.T) {
+	t.Parallel()
 	e := newFinderEnv(t, fixedNow, 0)
 	rec, doc := get(t, e.h, "/data")
 	if rec.Code != http.StatusOK {

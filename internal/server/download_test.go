@@ -120,6 +120,7 @@ func TestSlowDownloadsDoNotPinThePool(t *testing.T) {
 // asked for, a matching If-None-Match with 304, a HEAD with the headers of a GET, and that
 // asking twice gives the same bytes.
 func TestExportRangeAndValidators(t *testing.T) {
+	t.Parallel()
 	e := newFinderEnv(t, fixedNow, 40)
 	for _, path := range []string{"/updates.csv", "/updates.json", "/commitments.csv?status=on_track", "/plans/2023-24/commitments.json"} {
 		t.Run(path, func(t *testing.T) {

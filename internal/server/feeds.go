@@ -87,43 +87,43 @@ func (s *Server) tagID(r *http.Request, specific string) string {
 	return "tag:" + host + ",2023:" + specific
 }
 
-func (s *Server) planFeed(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) planFeed(r *http.Request) (feedSubject, error) {
 	plan, err := s.plan(r)
 	if err != nil {
-		return err
+		return feedSubject{}, err
 	}
-	return s.feed(w, r, feedSubject{
+	return feedSubject{
 		plan: plan, filter: postgres.UpdateFilter{PlanID: plan.ID},
 		title:    "Progress on " + plan.Title,
 		idPath:   "plans/" + plan.Slug + "/updates",
 		feedPath: paths.Feed(plan), pagePath: paths.Overview(plan),
-	})
+	}, nil
 }
 
-func (s *Server) priorityFeed(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) priorityFeed(r *http.Request) (feedSubject, error) {
 	plan, p, err := s.priorityInPath(r)
 	if err != nil {
-		return err
+		return feedSubject{}, err
 	}
-	return s.feed(w, r, feedSubject{
+	return feedSubject{
 		plan: plan, filter: postgres.UpdateFilter{PlanID: plan.ID, PriorityID: p.ID},
 		title:    "Progress on " + p.Name + ", " + plan.Title,
 		idPath:   "plans/" + plan.Slug + "/priorities/" + p.Slug + "/updates",
 		feedPath: paths.PriorityFeed(plan, p.Slug), pagePath: paths.Priority(plan, p.Slug),
-	})
+	}, nil
 }
 
-func (s *Server) commitmentFeed(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) commitmentFeed(r *http.Request) (feedSubject, error) {
 	plan, c, err := s.commitmentInPath(r)
 	if err != nil {
-		return err
+		return feedSubject{}, err
 	}
-	return s.feed(w, r, feedSubject{
+	return feedSubject{
 		plan: plan, filter: postgres.UpdateFilter{PlanID: plan.ID, CommitmentID: c.ID},
 		title:    "Progress on commitment " + c.Ref + ", " + plan.Title,
 		idPath:   "plans/" + plan.Slug + "/commitments/" + c.Ref + "/updates",
 		feedPath: paths.CommitmentFeed(plan, c.Ref), pagePath: paths.Commitment(plan, c.Ref),
-	})
+	}, nil
 }
 
 // feed serves the Atom feed of a subject's latest published updates.
@@ -132,7 +132,18 @@ func (s *Server) commitmentFeed(w http.ResponseWriter, r *http.Request) error {
 // has no recorded day of publication, and an Atom entry must say when it was updated: rather than
 // invent a date, or date it by when it was loaded into the site, feeds leave that progress out.
 // It is in /updates.csv and on each commitment's page, and the data page says so.
-func (s *Server) feed(w http.ResponseWriter, r *http.Request, subject feedSubject) error {
+func (s *Server) feed(subjectOf func(*http.Request) (feedSubject, error)) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		subject, err := subjectOf(r)
+		if err != nil {
+			return err
+		}
+		return s.serveFeed(w, r, subject)
+	}
+}
+
+// serveFeed serves the Atom feed of the subject.
+func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, subject feedSubject) error {
 	ctx := r.Context()
 	version, err := s.store.OpenDataVersion(ctx, subject.plan.ID)
 	if err != nil {

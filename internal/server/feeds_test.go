@@ -125,6 +125,7 @@ func parseFeed(t *testing.T, body []byte) atomDoc {
 }
 
 func TestFeeds(t *testing.T) {
+	t.Parallel()
 	e := newFinderEnv(t, fixedNow, 0)
 	ctx := context.Background()
 	// Two updates published through the site on 4.1 and one on 5.1, a draft and a submitted
@@ -238,6 +239,7 @@ func TestFeeds(t *testing.T) {
 
 // TestPagesAdvertiseFeeds checks that each page with a feed names it in its head.
 func TestPagesAdvertiseFeeds(t *testing.T) {
+	t.Parallel()
 	e := newFinderEnv(t, fixedNow, 0)
 	for path, want := range map[string]string{
 		"/": "/updates.atom",

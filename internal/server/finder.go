@@ -49,15 +49,19 @@ type finderRequest struct {
 
 func (f finderRequest) page() int { return max(f.filters.Page, 1) }
 
-// isYes reads a yes/no filter.
-func isYes(s string) (bool, bool) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "":
-		return false, true
-	case web.Yes, "true", "1", "on":
-		return true, true
+// finderRequestOf reads the finder request r makes of the plan its path names, with the choices
+// the finder offers in that plan.
+func (s *Server) finderRequestOf(r *http.Request) (tracker.Plan, finderChoices, finderRequest, error) {
+	plan, err := s.plan(r)
+	if err != nil {
+		return plan, finderChoices{}, finderRequest{}, err
 	}
-	return false, false
+	choices, err := s.finderChoices(r.Context(), plan)
+	if err != nil {
+		return plan, choices, finderRequest{}, err
+	}
+	fr, err := s.readFinder(r.Context(), plan, &choices, r.URL.Query(), paths.Commitments(plan))
+	return plan, choices, fr, err
 }
 
 // readFinder reads the finder's parameters from q into a search of the plan at the request's
@@ -68,9 +72,6 @@ func (s *Server) readFinder(ctx context.Context, plan tracker.Plan, choices *fin
 	f := &fr.filters
 	sq := &fr.search
 	sq.PlanID = plan.ID
-	fail := func(field, message string) {
-		fr.errors = append(fr.errors, web.FieldError{Field: field, Message: message})
-	}
 
 	text, problems := tracker.ParseSearchText(q.Get(web.ParamQuery))
 	f.Query = text
@@ -80,53 +81,40 @@ func (s *Server) readFinder(ctx context.Context, plan tracker.Plan, choices *fin
 		sq.Text = f.Query
 	}
 
-	if p := strings.TrimSpace(q.Get(web.ParamPriority)); p != "" {
-		f.Priority = p
-		i := slices.IndexFunc(choices.priorities, func(pr tracker.Priority) bool { return strconv.Itoa(pr.Number) == p })
-		if i < 0 {
-			fail("priority", "Choose a priority area from the list")
+	f.Priority = strings.TrimSpace(q.Get(web.ParamPriority))
+	if pr, ok, problems := tracker.ParseFinderPriority(f.Priority, choices.priorities); ok {
+		sq.PriorityID = pr.ID
+	} else {
+		fr.errors = append(fr.errors, fieldErrors(problems)...)
+	}
+
+	f.Statuses, problems = tracker.ParseFinderStatuses(q[web.ParamStatus], append([]string{web.StatusNone}, web.Statuses()...))
+	fr.errors = append(fr.errors, fieldErrors(problems)...)
+	for _, want := range f.Statuses {
+		st := tracker.Status(want)
+		if want == web.StatusNone {
+			st = tracker.NoUpdate
+		}
+		sq.Statuses = append(sq.Statuses, st)
+	}
+
+	f.Org = strings.TrimSpace(q.Get(web.ParamOrg))
+	o, lookup, problems := tracker.ParseFinderOrganisation(f.Org, choices.organisations)
+	fr.errors = append(fr.errors, fieldErrors(problems)...)
+	switch lookup {
+	case tracker.FinderOrganisationFound:
+		sq.OrganisationID = o.ID
+	case tracker.FinderOrganisationLookUp:
+		// An organisation may lead nothing in this plan yet: that is an empty list, not an error.
+		o, err := s.store.OrganisationByCode(ctx, f.Org)
+		if tracker.ErrorCode(err) == tracker.ENOTFOUND {
+			fr.errors = append(fr.errors, fieldErrors(tracker.UnknownFinderOrganisation())...)
+		} else if err != nil {
+			return fr, err
 		} else {
-			sq.PriorityID = choices.priorities[i].ID
-		}
-	}
-
-	for _, want := range append([]string{web.StatusNone}, web.Statuses()...) {
-		if slices.Contains(q[web.ParamStatus], want) {
-			f.Statuses = append(f.Statuses, want)
-			st := tracker.Status(want)
-			if want == web.StatusNone {
-				st = tracker.NoUpdate
-			}
-			sq.Statuses = append(sq.Statuses, st)
-		}
-	}
-	for _, got := range q[web.ParamStatus] {
-		if got != web.StatusNone && !slices.Contains(web.Statuses(), got) {
-			fail("status", "Choose statuses from the list")
-			break
-		}
-	}
-
-	if code := strings.TrimSpace(q.Get(web.ParamOrg)); code != "" {
-		f.Org = code
-		i := slices.IndexFunc(choices.organisations, func(o tracker.Organisation) bool { return o.Code == code })
-		switch {
-		case i >= 0:
-			sq.OrganisationID = choices.organisations[i].ID
-		case tracker.ValidCode(code):
-			// An organisation may lead nothing in this plan yet: that is an empty list, not an error.
-			o, err := s.store.OrganisationByCode(ctx, code)
-			if tracker.ErrorCode(err) == tracker.ENOTFOUND {
-				fail("org", "Choose a lead organisation from the list")
-			} else if err != nil {
-				return fr, err
-			} else {
-				sq.OrganisationID = o.ID
-				// The choices are shared between requests: append to a copy.
-				choices.organisations = append(slices.Clip(choices.organisations), o)
-			}
-		default:
-			fail("org", "Choose a lead organisation from the list")
+			sq.OrganisationID = o.ID
+			// The choices are shared between requests: append to a copy.
+			choices.organisations = append(slices.Clip(choices.organisations), o)
 		}
 	}
 
@@ -135,7 +123,7 @@ func (s *Server) readFinder(ctx context.Context, plan tracker.Plan, choices *fin
 		f.Due = d
 		p, err := tracker.ParsePeriod(d)
 		if err != nil {
-			fail("due", tracker.ErrorMessage(err))
+			fr.errors = append(fr.errors, web.FieldError{Field: "due", Message: tracker.ErrorMessage(err)})
 		} else {
 			period = p
 			f.Due = p.String()
@@ -144,17 +132,15 @@ func (s *Server) readFinder(ctx context.Context, plan tracker.Plan, choices *fin
 		}
 	}
 
-	var ok bool
-	if f.Overdue, ok = isYes(q.Get(web.ParamOverdue)); !ok {
-		fail("only", "Choose whether to show only overdue commitments")
-	}
-	if f.UpdateDue, ok = isYes(q.Get(web.ParamUpdateDue)); !ok {
-		fail("only", "Choose whether to show only commitments with an update due")
-	}
+	f.Overdue, problems = tracker.ParseFinderYes(tracker.FinderOnlyOverdue, q.Get(web.ParamOverdue))
+	fr.errors = append(fr.errors, fieldErrors(problems)...)
+	f.UpdateDue, problems = tracker.ParseFinderYes(tracker.FinderOnlyUpdateDue, q.Get(web.ParamUpdateDue))
+	fr.errors = append(fr.errors, fieldErrors(problems)...)
 	sq.Overdue, sq.UpdateDue = f.Overdue, f.UpdateDue
 
-	switch sort := strings.TrimSpace(q.Get(web.ParamSort)); sort {
-	case "", string(postgres.SortRef), string(postgres.SortDue), string(postgres.SortUpdated), string(postgres.SortRelevance):
+	sort, problems := tracker.ParseFinderSort(q.Get(web.ParamSort), []string{string(postgres.SortRef), string(postgres.SortDue), string(postgres.SortUpdated), string(postgres.SortRelevance)})
+	fr.errors = append(fr.errors, fieldErrors(problems)...)
+	if problems == nil {
 		sq.Sort = postgres.CommitmentSort(sort)
 		if sort == "" {
 			sq.Sort = postgres.SortRef
@@ -172,8 +158,6 @@ func (s *Server) readFinder(ctx context.Context, plan tracker.Plan, choices *fin
 		} else {
 			f.Sort = string(sq.Sort)
 		}
-	default:
-		fail("results", "Choose how to sort the commitments from the list")
 	}
 
 	page, problems := tracker.ParseFinderPage(q.Get(web.ParamPage))
@@ -309,19 +293,11 @@ func finderOptions(v *web.CommitmentsView, choices finderChoices, months []postg
 // commitments serves the commitments finder.
 func (s *Server) commitments(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	plan, err := s.plan(r)
-	if err != nil {
-		return err
-	}
-	choices, err := s.finderChoices(ctx, plan)
+	plan, choices, fr, err := s.finderRequestOf(r)
 	if err != nil {
 		return err
 	}
 	path := paths.Commitments(plan)
-	fr, err := s.readFinder(ctx, plan, &choices, r.URL.Query(), path)
-	if err != nil {
-		return err
-	}
 	months, err := s.expectedMonthCounts(ctx, plan.ID, 0)
 	if err != nil {
 		return err

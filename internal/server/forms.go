@@ -139,6 +139,41 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, f formSave) er
 	return f.show(http.StatusUnprocessableEntity, errs)
 }
 
+// confirmAction is an action on a record that staff confirm on a page first, such as Retire or
+// Close, as the record named in the request decides it.
+type confirmAction struct {
+	// section is the part of the administration the page belongs to, such as paths.AdminPlans.
+	section string
+	view    web.ConfirmView
+	crumbs  []web.Breadcrumb
+	// act takes the action, on the version of the record the page showed.
+	act  func(version int) error
+	done saved
+}
+
+// confirmPage serves the page asking to confirm the action find reads from the request.
+func (s *Server) confirmPage(find func(*http.Request) (confirmAction, error)) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		a, err := find(r)
+		if err != nil {
+			return err
+		}
+		return s.page(w, r, http.StatusOK, web.ConfirmPage(s.adminLayout(r, a.crumbs...), a.section, a.view))
+	}
+}
+
+// confirmDo takes the action find reads from the request, once confirmed, and answers as
+// confirmed does.
+func (s *Server) confirmDo(find func(*http.Request) (confirmAction, error)) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		a, err := find(r)
+		if err != nil {
+			return err
+		}
+		return s.confirmed(w, r, a.act(formVersion(r)), a.done, a.section, a.view, a.crumbs...)
+	}
+}
+
 // confirmed answers a confirmation form, such as Retire or Close, once the store has been asked
 // to act: on success a redirect (303) with the banner; when the action was refused, the
 // confirmation page again with why: a rule it broke (422) or a change made meanwhile (409). Any
@@ -150,7 +185,7 @@ func (s *Server) confirmed(w http.ResponseWriter, r *http.Request, err error, do
 		return s.seeOther(w, r, done.redirect, done.banner)
 	case isConflict(err):
 		status = http.StatusConflict
-		v.Errors = []web.FieldError{{Field: "main-content", Message: "It changed while you were looking at it: go back, check it and try again"}}
+		v.Errors = []web.FieldError{{Field: "main-content", Message: tracker.MsgChangedMeanwhile}}
 	case tracker.ErrorCode(err) == tracker.EINVALID:
 		v.Errors = []web.FieldError{{Field: "main-content", Message: tracker.ErrorMessage(err)}}
 	default:
@@ -166,4 +201,12 @@ func (s *Server) seeOther(w http.ResponseWriter, r *http.Request, to, banner str
 	s.flash(r, banner)
 	http.Redirect(w, r, to, http.StatusSeeOther)
 	return nil
+}
+
+// differs adds the field to the conflict when what is saved now differs from what was typed,
+// showing what is saved.
+func differs(c *web.Conflict, field, saved, mine string) {
+	if saved != mine {
+		c.Rows = append(c.Rows, web.ConflictRow{Field: field, Saved: saved})
+	}
 }

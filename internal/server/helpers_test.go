@@ -34,7 +34,6 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -42,6 +41,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/scottish-government/delivery-tracker/internal/clocktest"
 	"github.com/scottish-government/delivery-tracker/internal/dbtest"
 	"github.com/scottish-government/delivery-tracker/internal/password"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
@@ -56,32 +56,13 @@ type testApp struct {
 	Store  *postgres.Store
 	Pool   *pgxpool.Pool
 	Config server.Config
-	clock  *testClock
-}
-
-// testClock is a clock tests can set and move; it is safe for concurrent use.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Advance moves the clock on by d.
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
+	clock  *clocktest.Clock
 }
 
 type appOption func(*testApp)
 
 // withNow starts the server's clock at now.
-func withNow(now time.Time) appOption { return func(a *testApp) { a.clock.now = now } }
+func withNow(now time.Time) appOption { return func(a *testApp) { a.clock.Set(now) } }
 
 // withConfig changes the server's configuration before the server is made.
 func withConfig(f func(*server.Config)) appOption { return func(a *testApp) { f(&a.Config) } }
@@ -96,7 +77,7 @@ func withHTTPS() appOption {
 func newApp(t testing.TB, opts ...appOption) *testApp {
 	t.Helper()
 	pool := dbtest.Pool(t)
-	a := &testApp{Pool: pool, clock: &testClock{now: fixedNow}}
+	a := &testApp{Pool: pool, clock: clocktest.New(fixedNow)}
 	a.Store = postgres.New(pool, postgres.WithClock(a.clock.Now))
 	a.Config = server.Config{Store: a.Store, BaseURL: "http://example.com", Now: a.clock.Now, Password: password.Fast}
 	for _, o := range opts {

@@ -23,10 +23,6 @@ import (
 	"github.com/scottish-government/delivery-tracker/web"
 )
 
-// MaxImportBytes is the largest CSV file staff may import. The confirm form sends it back
-// base64-encoded, a third larger, and must stay within MaxFormBytes.
-const MaxImportBytes = 600 << 10
-
 // importCrumbs are the breadcrumbs of the import pages.
 func importCrumbs(plan tracker.Plan) []web.Breadcrumb {
 	return []web.Breadcrumb{plansCrumb(), planCrumb(plan), {Text: "Import commitments"}}
@@ -49,25 +45,26 @@ func (s *Server) previewImport(w http.ResponseWriter, r *http.Request) error {
 	l := s.adminLayout(r, importCrumbs(plan)...)
 	v := web.ImportView{Plan: plan}
 	var data []byte
+	var size int64
 	if r.MultipartForm != nil && len(r.MultipartForm.File["file"]) > 0 {
 		fh := r.MultipartForm.File["file"][0]
 		v.FileName = cleanFileName(fh.Filename)
-		if fh.Size > MaxImportBytes {
-			v.Errors = []web.FieldError{{Field: "file", Message: fmt.Sprintf("The file must be smaller than %d KB: split it into smaller files", MaxImportBytes>>10)}}
-		} else if f, err := fh.Open(); err != nil {
-			return err
-		} else {
-			data, err = io.ReadAll(io.LimitReader(f, MaxImportBytes+1))
+		size = fh.Size
+		if size <= tracker.MaxImportBytes {
+			f, err := fh.Open()
+			if err != nil {
+				return err
+			}
+			data, err = io.ReadAll(io.LimitReader(f, tracker.MaxImportBytes+1))
 			f.Close()
 			if err != nil {
 				return err
 			}
+			size = int64(len(data))
 		}
 	}
-	if v.Errors == nil && len(data) == 0 {
-		v.Errors = []web.FieldError{{Field: "file", Message: "Choose a CSV file of commitments to import"}}
-	}
-	if v.Errors != nil {
+	if problems := tracker.CheckImportFile(size); problems != nil {
+		v.Errors = fieldErrors(problems)
 		return s.page(w, r, http.StatusUnprocessableEntity, web.ImportPage(l, v))
 	}
 	status, err := s.preview(r, plan, data, &v)
@@ -102,8 +99,8 @@ func (s *Server) applyImport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	data, err := base64.StdEncoding.DecodeString(r.PostFormValue("data"))
-	if err != nil || len(data) == 0 || len(data) > MaxImportBytes {
-		s.badRequest(w, r, "The file to import was not sent back whole. Upload it again.")
+	if err != nil || len(data) == 0 || len(data) > tracker.MaxImportBytes {
+		s.badRequest(w, r, tracker.MsgBadImportData)
 		return nil
 	}
 	l := s.adminLayout(r, importCrumbs(plan)...)

@@ -93,6 +93,7 @@ func checkNoScript(t *testing.T, path, body string) *goquery.Document {
 // TestPublicPagesEscapeEverything puts script in every text and link the public pages show and
 // checks that no page runs it.
 func TestPublicPagesEscapeEverything(t *testing.T) {
+	t.Parallel()
 	pool := dbtest.Pool(t)
 	withXSS(t, pool)
 	h := server.New(server.Config{Store: postgres.New(pool, postgres.WithClock(nowFunc(fixedNow))), Now: nowFunc(fixedNow)})
@@ -119,6 +120,7 @@ var sqlPayloads = []string{
 // TestSQLMetacharactersAreInert sends SQL in every path and query parameter of the public pages:
 // each is answered as a page that does not exist or an ordinary page, and the data is untouched.
 func TestSQLMetacharactersAreInert(t *testing.T) {
+	t.Parallel()
 	pool := dbtest.Pool(t)
 	h := server.New(server.Config{Store: postgres.New(pool, postgres.WithClock(nowFunc(fixedNow))), Now: nowFunc(fixedNow)})
 	count := func() (n int) {
@@ -156,6 +158,7 @@ func TestSQLMetacharactersAreInert(t *testing.T) {
 // TestAccountPagesEscapeEverything gives every account a name that is script and checks that the
 // pages showing people, and the forms that give back what was typed, run none of it.
 func TestAccountPagesEscapeEverything(t *testing.T) {
+	t.Parallel()
 	h := newServer(t, fixedNow)
 	admin := signIn(t, h, tracker.RoleAdmin, "")
 	partner, _ := createUser(t, h, tracker.RolePartner, "NES")
@@ -208,6 +211,7 @@ func TestAccountPagesEscapeEverything(t *testing.T) {
 // follows it to every page that shows it: the review queue, the review page, the dashboard, the
 // partner's own pages and, once published, the public commitment page.
 func TestReportedTextIsEscaped(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	partner := signIn(t, app, tracker.RolePartner, "NES")
 	staff := signIn(t, app, tracker.RoleStaff, "")
@@ -258,6 +262,7 @@ func TestReportedTextIsEscaped(t *testing.T) {
 // TestStaffPagesEscapeEverything puts script in every stored text and link and checks the pages
 // staff and admins use to manage and review them.
 func TestStaffPagesEscapeEverything(t *testing.T) {
+	t.Parallel()
 	app := newApp(t, withNow(fixedNow))
 	admin := signIn(t, app, tracker.RoleAdmin, "")
 	withXSS(t, app.Pool)

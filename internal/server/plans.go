@@ -174,19 +174,14 @@ func (s *Server) updatePlan(w http.ResponseWriter, r *http.Request) error {
 // planConflict lists what is saved now where it differs from what was typed.
 func planConflict(saved, mine tracker.Plan) *web.Conflict {
 	c := &web.Conflict{}
-	add := func(field, a, b string) {
-		if a != b {
-			c.Rows = append(c.Rows, web.ConflictRow{Field: field, Saved: a})
-		}
-	}
-	add("Title", saved.Title, mine.Title)
-	add("Period", saved.Period, mine.Period)
-	add("Web address", saved.Slug, mine.Slug)
-	add("Strategy", saved.Strategy, mine.Strategy)
-	add("Publication date", dateOrEmpty(saved.PublishedOn), dateOrEmpty(mine.PublishedOn))
-	add("Published plan", saved.SourceURL, mine.SourceURL)
-	add("Licence", saved.Licence, mine.Licence)
-	add("Attribution", saved.Attribution, mine.Attribution)
+	differs(c, "Title", saved.Title, mine.Title)
+	differs(c, "Period", saved.Period, mine.Period)
+	differs(c, "Web address", saved.Slug, mine.Slug)
+	differs(c, "Strategy", saved.Strategy, mine.Strategy)
+	differs(c, "Publication date", dateOrEmpty(saved.PublishedOn), dateOrEmpty(mine.PublishedOn))
+	differs(c, "Published plan", saved.SourceURL, mine.SourceURL)
+	differs(c, "Licence", saved.Licence, mine.Licence)
+	differs(c, "Attribution", saved.Attribution, mine.Attribution)
 	return c
 }
 
@@ -213,7 +208,7 @@ func (s *Server) makePlanCurrent(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v.Errors = []web.FieldError{{Field: "main-content", Message: "The plan changed while you were looking at it: check it and try again"}}
+	v.Errors = []web.FieldError{{Field: "main-content", Message: tracker.MsgPlanChangedMeanwhile}}
 	return s.page(w, r, http.StatusConflict, web.AdminPlanPage(s.adminLayout(r, plansCrumb(), crumb(plan.Title)), v))
 }
 
@@ -224,21 +219,12 @@ func retirePlanView(plan tracker.Plan) web.ConfirmView {
 		Cancel: paths.AdminPlan(plan.Slug)}
 }
 
-func (s *Server) retirePlanForm(w http.ResponseWriter, r *http.Request) error {
+// retirePlanAction is retiring the plan in the path, confirmed first.
+func (s *Server) retirePlanAction(r *http.Request) (confirmAction, error) {
 	plan, err := s.adminPlan(r)
-	if err != nil {
-		return err
-	}
-	return s.page(w, r, http.StatusOK, web.ConfirmPage(s.adminLayout(r, plansCrumb(), planCrumb(plan), crumb("Retire")),
-		paths.AdminPlans, retirePlanView(plan)))
-}
-
-func (s *Server) retirePlan(w http.ResponseWriter, r *http.Request) error {
-	plan, err := s.adminPlan(r)
-	if err != nil {
-		return err
-	}
-	err = s.store.RetirePlan(r.Context(), s.actor(r), plan.ID, formVersion(r))
-	return s.confirmed(w, r, err, saved{paths.AdminPlans, plan.Title + " has been retired."},
-		paths.AdminPlans, retirePlanView(plan), plansCrumb(), planCrumb(plan), crumb("Retire"))
+	return confirmAction{section: paths.AdminPlans, view: retirePlanView(plan),
+		crumbs: []web.Breadcrumb{plansCrumb(), planCrumb(plan), crumb("Retire")},
+		act:    func(version int) error { return s.store.RetirePlan(r.Context(), s.actor(r), plan.ID, version) },
+		done:   saved{paths.AdminPlans, plan.Title + " has been retired."},
+	}, err
 }

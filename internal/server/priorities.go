@@ -72,16 +72,7 @@ func (s *Server) createPriority(w http.ResponseWriter, r *http.Request) error {
 
 // adminPriority returns the priority area in the path and its plan.
 func (s *Server) adminPriority(r *http.Request) (tracker.Priority, tracker.Plan, error) {
-	id, ok := pathID(r, "id")
-	if !ok {
-		return tracker.Priority{}, tracker.Plan{}, tracker.ErrNotFound
-	}
-	p, err := s.store.PriorityByID(r.Context(), id)
-	if err != nil {
-		return p, tracker.Plan{}, err
-	}
-	plan, err := s.store.PlanByID(r.Context(), p.PlanID)
-	return p, plan, err
+	return adminRecord(s, r, s.store.PriorityByID, func(p tracker.Priority) int64 { return p.PlanID })
 }
 
 func (s *Server) editPriorityForm(w http.ResponseWriter, r *http.Request) error {
@@ -120,18 +111,13 @@ func (s *Server) updatePriority(w http.ResponseWriter, r *http.Request) error {
 // priorityConflict lists what is saved now where it differs from what was typed.
 func priorityConflict(saved, mine tracker.Priority) *web.Conflict {
 	c := &web.Conflict{}
-	add := func(field, a, b string) {
-		if a != b {
-			c.Rows = append(c.Rows, web.ConflictRow{Field: field, Saved: a})
-		}
-	}
-	add("Number", strconv.Itoa(saved.Number), strconv.Itoa(mine.Number))
-	add("Name", saved.Name, mine.Name)
-	add("Web address", saved.Slug, mine.Slug)
-	add("What it aims for", saved.Tagline, mine.Tagline)
-	add("Heading", saved.Heading, mine.Heading)
-	add("Introduction", saved.Intro, mine.Intro)
-	add("Page of the published plan", saved.SourceURL, mine.SourceURL)
+	differs(c, "Number", strconv.Itoa(saved.Number), strconv.Itoa(mine.Number))
+	differs(c, "Name", saved.Name, mine.Name)
+	differs(c, "Web address", saved.Slug, mine.Slug)
+	differs(c, "What it aims for", saved.Tagline, mine.Tagline)
+	differs(c, "Heading", saved.Heading, mine.Heading)
+	differs(c, "Introduction", saved.Intro, mine.Intro)
+	differs(c, "Page of the published plan", saved.SourceURL, mine.SourceURL)
 	return c
 }
 
@@ -142,21 +128,12 @@ func retirePriorityView(p tracker.Priority, plan tracker.Plan) web.ConfirmView {
 		Cancel: paths.AdminPlan(plan.Slug)}
 }
 
-func (s *Server) retirePriorityForm(w http.ResponseWriter, r *http.Request) error {
+// retirePriorityAction is retiring the priority area in the path, confirmed first.
+func (s *Server) retirePriorityAction(r *http.Request) (confirmAction, error) {
 	p, plan, err := s.adminPriority(r)
-	if err != nil {
-		return err
-	}
-	return s.page(w, r, http.StatusOK, web.ConfirmPage(s.adminLayout(r, plansCrumb(), planCrumb(plan), crumb("Retire")),
-		paths.AdminPlans, retirePriorityView(p, plan)))
-}
-
-func (s *Server) retirePriority(w http.ResponseWriter, r *http.Request) error {
-	p, plan, err := s.adminPriority(r)
-	if err != nil {
-		return err
-	}
-	err = s.store.RetirePriority(r.Context(), s.actor(r), p.ID, formVersion(r))
-	return s.confirmed(w, r, err, saved{paths.AdminPlan(plan.Slug) + "#priorities", "Priority area " + strconv.Itoa(p.Number) + " has been retired."},
-		paths.AdminPlans, retirePriorityView(p, plan), plansCrumb(), planCrumb(plan), crumb("Retire"))
+	return confirmAction{section: paths.AdminPlans, view: retirePriorityView(p, plan),
+		crumbs: []web.Breadcrumb{plansCrumb(), planCrumb(plan), crumb("Retire")},
+		act:    func(version int) error { return s.store.RetirePriority(r.Context(), s.actor(r), p.ID, version) },
+		done:   saved{paths.AdminPlan(plan.Slug) + "#priorities", "Priority area " + strconv.Itoa(p.Number) + " has been retired."},
+	}, err
 }

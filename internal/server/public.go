@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -84,31 +85,29 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) error {
 // priorityInPath returns the plan and the priority area the path names ({plan} if present, and
 // {slug}). It returns tracker.ErrNotFound for a slug of the wrong shape, before any query.
 func (s *Server) priorityInPath(r *http.Request) (tracker.Plan, tracker.Priority, error) {
-	plan, err := s.plan(r)
-	if err != nil {
-		return tracker.Plan{}, tracker.Priority{}, err
-	}
-	slug := chi.URLParam(r, "slug")
-	if !tracker.ValidSlug(slug) {
-		return tracker.Plan{}, tracker.Priority{}, tracker.ErrNotFound
-	}
-	p, err := s.store.PriorityBySlug(r.Context(), plan.ID, slug)
-	return plan, p, err
+	return inPath(s, r, "slug", tracker.ValidSlug, s.store.PriorityBySlug)
 }
 
 // commitmentInPath returns the plan and the commitment the path names ({plan} if present, and
 // {ref}). It returns tracker.ErrNotFound for a ref of the wrong shape, before any query.
 func (s *Server) commitmentInPath(r *http.Request) (tracker.Plan, tracker.Commitment, error) {
+	return inPath(s, r, "ref", tracker.ValidRef, s.store.CommitmentByRef)
+}
+
+// inPath returns the plan and the record of it that the path parameter param names, found by
+// find. It returns tracker.ErrNotFound for a parameter that valid refuses, before any query.
+func inPath[T any](s *Server, r *http.Request, param string, valid func(string) bool, find func(context.Context, int64, string) (T, error)) (tracker.Plan, T, error) {
+	var zero T
 	plan, err := s.plan(r)
 	if err != nil {
-		return tracker.Plan{}, tracker.Commitment{}, err
+		return tracker.Plan{}, zero, err
 	}
-	ref := chi.URLParam(r, "ref")
-	if !tracker.ValidRef(ref) {
-		return tracker.Plan{}, tracker.Commitment{}, tracker.ErrNotFound
+	key := chi.URLParam(r, param)
+	if !valid(key) {
+		return tracker.Plan{}, zero, tracker.ErrNotFound
 	}
-	c, err := s.store.CommitmentByRef(r.Context(), plan.ID, ref)
-	return plan, c, err
+	v, err := find(r.Context(), plan.ID, key)
+	return plan, v, err
 }
 
 func (s *Server) priority(w http.ResponseWriter, r *http.Request) error {

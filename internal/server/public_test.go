@@ -63,6 +63,7 @@ func checkPage(t *testing.T, path string, doc *goquery.Document, wantTitle strin
 }
 
 func TestOverview(t *testing.T) {
+	t.Parallel()
 	h := newServer(t, fixedNow)
 	rec, doc := get(t, h, "/")
 	if rec.Code != http.StatusOK {
@@ -103,6 +104,7 @@ func TestOverview(t *testing.T) {
 }
 
 func TestPriorityPage(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name        string
 		now         time.Time
@@ -114,6 +116,7 @@ func TestPriorityPage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			h := newServer(t, tt.now)
 			path := "/priorities/digital-skills-and-leadership"
 			rec, doc := get(t, h, path)
@@ -151,6 +154,7 @@ func TestPriorityPage(t *testing.T) {
 }
 
 func TestCommitmentPage(t *testing.T) {
+	t.Parallel()
 	h := newServer(t, fixedNow)
 
 	rec, doc := get(t, h, "/commitments/4.5")
@@ -213,6 +217,7 @@ func TestCommitmentPage(t *testing.T) {
 }
 
 func TestOrganisationPage(t *testing.T) {
+	t.Parallel()
 	h := newServer(t, fixedNow)
 	rec, doc := get(t, h, "/organisations/CSO")
 	if rec.Code != http.StatusOK {
@@ -225,6 +230,7 @@ func TestOrganisationPage(t *testing.T) {
 }
 
 func TestNotFound(t *testing.T) {
+	t.Parallel()
 	h := newServer(t, fixedNow)
 	for _, path := range []string{
 		"/priorities/nope", "/commitments/9.9", "/commitments/%00", "/commitments/4.2%27%20OR%201=1",
@@ -241,6 +247,7 @@ func TestNotFound(t *testing.T) {
 }
 
 func TestHealthAndReadiness(t *testing.T) {
+	t.Parallel()
 	h := newServer(t, fixedNow)
 	for _, path := range []string{"/healthz", "/readyz"} {
 		rec := httptest.NewRecorder()
@@ -252,6 +259,7 @@ func TestHealthAndReadiness(t *testing.T) {
 }
 
 func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	h := newServer(t, fixedNow)
 	for _, path := range []string{"/", "/commitments/4.2", "/nope"} {
 		rec, _ := get(t, h, path)

@@ -13,6 +13,7 @@ import (
 // submissions, returns), signing in and out, failed sign-ins and account changes do not show in
 // them, and do not empty the cache of public pages. Publishing does.
 func TestPublicETagMovesOnlyOnPublish(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	paths := []string{"/", "/commitments/4.2"}
 	etags := func() []string {

@@ -40,6 +40,7 @@ func serve(t *testing.T, h http.Handler, req *http.Request) (*httptest.ResponseR
 }
 
 func TestPanicIsLoggedAndShownAsTheErrorPage(t *testing.T) {
+	t.Parallel()
 	var logs bytes.Buffer
 	h := server.NewWithTestRoutes(server.Config{
 		Store:  postgres.New(dbtest.Pool(t), postgres.WithClock(nowFunc(fixedNow))),
@@ -93,6 +94,7 @@ func TestPanicIsLoggedAndShownAsTheErrorPage(t *testing.T) {
 }
 
 func TestMetrics(t *testing.T) {
+	t.Parallel()
 	reg := prometheus.NewRegistry()
 	h := server.New(server.Config{
 		Store: postgres.New(dbtest.Pool(t), postgres.WithClock(nowFunc(fixedNow))), Now: nowFunc(fixedNow), Metrics: reg, ServeMetrics: true,
@@ -162,6 +164,7 @@ func TestMetrics(t *testing.T) {
 }
 
 func TestBadInput(t *testing.T) {
+	t.Parallel()
 	h := newServer(t, fixedNow)
 	form := func(body string) *http.Request {
 		r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
@@ -232,6 +235,7 @@ func nowFunc(t time.Time) func() time.Time { return func() time.Time { return t 
 // TestReportFormBadInput sends the report and review forms what no browser would: every answer is
 // a clear refusal (400, 403, 404, 409, 413 or 422), never a 500, and nothing is saved.
 func TestReportFormBadInput(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	nes := signIn(t, app, tracker.RolePartner, "NES")
 	lgdo := signIn(t, app, tracker.RolePartner, "LGDO")
@@ -317,6 +321,7 @@ func TestReportFormBadInput(t *testing.T) {
 // when the statement timeout of the pool ends the query, and when the request's own deadline
 // does, well before a client gives up.
 func TestTimeouts(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name             string
 		statementTimeout time.Duration
@@ -327,6 +332,7 @@ func TestTimeouts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			dbURL := dbtest.URL(t)
 			pool, err := postgres.Open(t.Context(), dbURL, postgres.Config{StatementTimeout: tt.statementTimeout})
 			if err != nil {

@@ -79,31 +79,30 @@ func (s *Server) reportList(w http.ResponseWriter, r *http.Request) error {
 	return s.page(w, r, http.StatusOK, web.ReportListPage(l, v))
 }
 
-// reportCommitment finds the commitment of the current plan that the request's path names. The
-// caller checks the user may report on it.
-func (s *Server) reportCommitment(r *http.Request) (tracker.Plan, tracker.Commitment, error) {
+// reportCommitment finds the commitment of the current plan that the request's path names, and
+// checks the user may report on it. With ok false the request is not for the handler to answer:
+// err says why, or, when nil, the request has been answered (sign in, or 403).
+func (s *Server) reportCommitment(w http.ResponseWriter, r *http.Request) (plan tracker.Plan, c tracker.Commitment, ok bool, err error) {
 	ctx := r.Context()
 	ref := chi.URLParam(r, "ref")
 	if !tracker.ValidRef(ref) {
-		return tracker.Plan{}, tracker.Commitment{}, tracker.ErrNotFound
+		return plan, c, false, tracker.ErrNotFound
 	}
-	plan, err := s.store.CurrentPlan(ctx)
-	if err != nil {
-		return tracker.Plan{}, tracker.Commitment{}, err
+	if plan, err = s.store.CurrentPlan(ctx); err != nil {
+		return plan, c, false, err
 	}
-	c, err := s.store.CommitmentByRef(ctx, plan.ID, ref)
-	return plan, c, err
+	if c, err = s.store.CommitmentByRef(ctx, plan.ID, ref); err != nil {
+		return plan, c, false, err
+	}
+	return plan, c, s.can(w, r, tracker.ActionReport, &c), nil
 }
 
 // reportForm is GET /report/{ref}: the form, filled in from the update in progress if there is
 // one.
 func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) error {
-	plan, c, err := s.reportCommitment(r)
-	if err != nil {
+	plan, c, ok, err := s.reportCommitment(w, r)
+	if !ok {
 		return err
-	}
-	if !s.can(w, r, tracker.ActionReport, &c) {
-		return nil
 	}
 	ctx := r.Context()
 	u := s.user(r)
@@ -162,30 +161,23 @@ func (s *Server) latest(r *http.Request, v *web.ReportFormView) error {
 
 // renderReportForm shows the report form with the status.
 func (s *Server) renderReportForm(w http.ResponseWriter, r *http.Request, status int, v web.ReportFormView) error {
-	l := s.layout(r)
-	l.Title = "Report progress on commitment " + v.Row.Commitment.Ref
-	if len(v.Errors) > 0 {
-		l.Title = "Error: " + l.Title
-	}
-	l.Breadcrumbs = []web.Breadcrumb{{Text: "Report progress", Href: paths.ReportList}, {Text: "Commitment " + v.Row.Commitment.Ref}}
+	l := s.formLayout(r, "Report progress on commitment "+v.Row.Commitment.Ref, len(v.Errors) > 0,
+		web.Breadcrumb{Text: "Report progress", Href: paths.ReportList}, web.Breadcrumb{Text: "Commitment " + v.Row.Commitment.Ref})
 	return s.page(w, r, status, web.ReportFormPage(l, v))
 }
 
 // report is POST /report/{ref}: save a draft, submit for review or (staff) publish.
 func (s *Server) report(w http.ResponseWriter, r *http.Request) error {
-	plan, c, err := s.reportCommitment(r)
-	if err != nil {
+	plan, c, ok, err := s.reportCommitment(w, r)
+	if !ok {
 		return err
-	}
-	if !s.can(w, r, tracker.ActionReport, &c) {
-		return nil
 	}
 	ctx := r.Context()
 	u := s.user(r)
 	f := r.PostForm
 	action, ok := tracker.ParseReportAction(f.Get("action"))
 	if !ok {
-		s.badRequest(w, r, "Choose Save draft or Submit for review.")
+		s.badRequest(w, r, tracker.MsgBadReportAction)
 		return nil
 	}
 	if action == tracker.ActionPublish && !s.can(w, r, tracker.ActionPublishOwn, nil) {

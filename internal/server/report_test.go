@@ -138,6 +138,7 @@ func openUpdate(t testing.TB, app *testApp, c *client, ref string) tracker.Updat
 // validation error, then successfully; staff return it with a note; the partner sees the note,
 // changes the update and resubmits; staff publish; the public page shows it.
 func TestReportReviewPublishJourney(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	partner := signIn(t, app, tracker.RolePartner, "NES")
 	reviewer := signIn(t, app, tracker.RoleStaff, "")
@@ -236,7 +237,7 @@ func TestReportReviewPublishJourney(t *testing.T) {
 	if got := text(doc.Find(`.app-report-row[data-ref="4.1"] .app-report-row__open`)); got != "Returned for changes" {
 		t.Errorf("4.1 on /report says %q", got)
 	}
-	rec, doc = partner.get("/report/4.1")
+	_, doc = partner.get("/report/4.1")
 	if !strings.Contains(text(doc.Find(".app-open-update")), "Say when Cohort 3 applications open.") {
 		t.Errorf("the form does not show the review note: %q", text(doc.Find(".app-open-update")))
 	}
@@ -308,6 +309,7 @@ func TestReportReviewPublishJourney(t *testing.T) {
 }
 
 func TestReportValidation(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	partner := signIn(t, app, tracker.RolePartner, "NES")
 	form := with(partner.openForm("4.2"), "action", "submit", "status", "on_track", "narrative", "Fine.")
@@ -373,6 +375,7 @@ func TestReportValidation(t *testing.T) {
 }
 
 func TestReportRefusals(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	nes := signIn(t, app, tracker.RolePartner, "NES")
 	civtech := signIn(t, app, tracker.RolePartner, "CIVTECH")
@@ -437,6 +440,7 @@ func TestReportRefusals(t *testing.T) {
 }
 
 func TestReportList(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	civtech := signIn(t, app, tracker.RolePartner, "CIVTECH")
 	staff := signIn(t, app, tracker.RoleStaff, "")
@@ -488,6 +492,7 @@ func TestReportList(t *testing.T) {
 }
 
 func TestStaffWriteAndPublish(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	staff := signIn(t, app, tracker.RoleStaff, "")
 	rec, doc := staff.get("/report/4.4")
@@ -535,7 +540,9 @@ func TestStaffWriteAndPublish(t *testing.T) {
 // TestNoLostWorkOverHTTP fires the requests that overtake a form at a real database: each time
 // the person is shown what changed, keeps their text, and can send again deliberately.
 func TestNoLostWorkOverHTTP(t *testing.T) {
+	t.Parallel()
 	t.Run("published while the form was open", func(t *testing.T) {
+		t.Parallel()
 		app := newApp(t)
 		partner := signIn(t, app, tracker.RolePartner, "NES")
 		staff := signIn(t, app, tracker.RoleStaff, "")
@@ -569,6 +576,7 @@ func TestNoLostWorkOverHTTP(t *testing.T) {
 	})
 
 	t.Run("another organisation submitted while the form was open", func(t *testing.T) {
+		t.Parallel()
 		app := newApp(t)
 		nes := signIn(t, app, tracker.RolePartner, "NES")
 		lgdo := signIn(t, app, tracker.RolePartner, "LGDO")
@@ -591,6 +599,7 @@ func TestNoLostWorkOverHTTP(t *testing.T) {
 	})
 
 	t.Run("a colleague saved the draft while the form was open", func(t *testing.T) {
+		t.Parallel()
 		app := newApp(t)
 		ann := signIn(t, app, tracker.RolePartner, "NES")
 		bob := signIn(t, app, tracker.RolePartner, "NES")
@@ -651,6 +660,7 @@ func codes(recs []*httptest.ResponseRecorder) map[int]int {
 // TestConcurrentReviewersOverHTTP: reviewers publishing one update at once: exactly one succeeds
 // and every other is told it has already been published.
 func TestConcurrentReviewersOverHTTP(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	partner := signIn(t, app, tracker.RolePartner, "NES")
 	mustRedirect(t, "submit", partner.post("/report/4.1", with(partner.openForm("4.1"), "action", "submit",
@@ -693,6 +703,7 @@ func TestConcurrentReviewersOverHTTP(t *testing.T) {
 // TestConcurrentPartnersOverHTTP: every lead organisation of 4.2 submits at once from forms
 // opened together: exactly one is accepted, the others are shown that another update arrived.
 func TestConcurrentPartnersOverHTTP(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	orgs := []string{"SG-DHCD", "LGDO", "NES", "SSSC", "DHI"}
 	var reqs []func() *httptest.ResponseRecorder
@@ -716,6 +727,7 @@ func TestConcurrentPartnersOverHTTP(t *testing.T) {
 }
 
 func TestDashboardPage(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	partner := signIn(t, app, tracker.RolePartner, "CIVTECH")
 	mustRedirect(t, "submit", partner.post("/report/4.5", with(partner.openForm("4.5"), "action", "submit",
@@ -766,6 +778,7 @@ func TestDashboardPage(t *testing.T) {
 // TestWhoSeesWhat puts an update in every unpublished state, with a review note, and checks that
 // no page the public or another organisation's partner can reach shows any of it.
 func TestWhoSeesWhat(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	nes := signIn(t, app, tracker.RolePartner, "NES")
 	lgdo := signIn(t, app, tracker.RolePartner, "LGDO")
@@ -850,6 +863,7 @@ func TestWhoSeesWhat(t *testing.T) {
 // TestReviewAfterAnotherPublication: an update written before another was published is flagged,
 // and publishing from a page opened before that publication is refused with what changed.
 func TestReviewAfterAnotherPublication(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	nes := signIn(t, app, tracker.RolePartner, "NES")
 	lgdo := signIn(t, app, tracker.RolePartner, "LGDO")
@@ -881,6 +895,7 @@ func TestReviewAfterAnotherPublication(t *testing.T) {
 }
 
 func TestDashboardOfAnotherPlan(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	ctx := context.Background()
 	if _, err := app.Pool.Exec(ctx, `INSERT INTO plans (slug, title, period) VALUES ('2024-25', 'Delivery Plan 2024-25', '2024-25');

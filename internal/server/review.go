@@ -121,12 +121,8 @@ func (s *Server) renderReview(w http.ResponseWriter, r *http.Request, status int
 		}
 	}
 	v.ShowNames = true
-	l := s.layout(r)
-	l.Title = "Review the update on commitment " + v.Item.Commitment.Ref
-	if len(v.Errors) > 0 {
-		l.Title = "Error: " + l.Title
-	}
-	l.Breadcrumbs = []web.Breadcrumb{{Text: "Review updates", Href: paths.ReviewList}, {Text: "Commitment " + v.Item.Commitment.Ref}}
+	l := s.formLayout(r, "Review the update on commitment "+v.Item.Commitment.Ref, len(v.Errors) > 0,
+		web.Breadcrumb{Text: "Review updates", Href: paths.ReviewList}, web.Breadcrumb{Text: "Commitment " + v.Item.Commitment.Ref})
 	return s.page(w, r, status, web.ReviewPage(l, v))
 }
 
@@ -173,7 +169,7 @@ func (s *Server) review(w http.ResponseWriter, r *http.Request) error {
 			return saved{paths.ReviewList, "The update on commitment " + it.Commitment.Ref + " has been returned to " + it.Update.Reporter() + " with your note."}, err
 		}
 	default:
-		s.badRequest(w, r, "Choose Publish or Return to partner.")
+		s.badRequest(w, r, tracker.MsgBadReviewAction)
 		return nil
 	}
 	return s.saveForm(w, r, review)

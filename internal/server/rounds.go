@@ -154,15 +154,10 @@ func roundConflict(saved, mine tracker.Round) *web.Conflict {
 	if saved.Closed() {
 		c.Rows = append(c.Rows, web.ConflictRow{Field: "State", Saved: "Closed"})
 	}
-	add := func(field, a, b string) {
-		if a != b {
-			c.Rows = append(c.Rows, web.ConflictRow{Field: field, Saved: a})
-		}
-	}
-	add("Name", saved.Name, mine.Name)
-	add("Deadline", tracker.FormatDate(saved.Deadline), tracker.FormatDate(mine.Deadline))
-	add("Reminders before the deadline", tracker.FormatDays(saved.RemindBefore), tracker.FormatDays(mine.RemindBefore))
-	add("Reminders after the deadline", tracker.FormatDays(saved.RemindAfter), tracker.FormatDays(mine.RemindAfter))
+	differs(c, "Name", saved.Name, mine.Name)
+	differs(c, "Deadline", tracker.FormatDate(saved.Deadline), tracker.FormatDate(mine.Deadline))
+	differs(c, "Reminders before the deadline", tracker.FormatDays(saved.RemindBefore), tracker.FormatDays(mine.RemindBefore))
+	differs(c, "Reminders after the deadline", tracker.FormatDays(saved.RemindAfter), tracker.FormatDays(mine.RemindAfter))
 	return c
 }
 
@@ -172,21 +167,12 @@ func closeRoundView(rd tracker.Round) web.ConfirmView {
 		Action:  paths.AdminRound(rd.ID) + "/close", Version: rd.Version, Button: "Close round", Cancel: paths.AdminRound(rd.ID)}
 }
 
-func (s *Server) closeRoundForm(w http.ResponseWriter, r *http.Request) error {
+// closeRoundAction is closing the reporting round in the path, confirmed first.
+func (s *Server) closeRoundAction(r *http.Request) (confirmAction, error) {
 	rd, err := s.adminRound(r)
-	if err != nil {
-		return err
-	}
-	return s.page(w, r, http.StatusOK, web.ConfirmPage(s.adminLayout(r, roundsCrumb(), roundCrumb(rd), crumb("Close")),
-		paths.AdminRounds, closeRoundView(rd)))
-}
-
-func (s *Server) closeRound(w http.ResponseWriter, r *http.Request) error {
-	rd, err := s.adminRound(r)
-	if err != nil {
-		return err
-	}
-	err = s.store.CloseRound(r.Context(), s.actor(r), rd.ID, formVersion(r))
-	return s.confirmed(w, r, err, saved{paths.AdminRound(rd.ID), "Round " + rd.Name + " closed."},
-		paths.AdminRounds, closeRoundView(rd), roundsCrumb(), roundCrumb(rd), crumb("Close"))
+	return confirmAction{section: paths.AdminRounds, view: closeRoundView(rd),
+		crumbs: []web.Breadcrumb{roundsCrumb(), roundCrumb(rd), crumb("Close")},
+		act:    func(version int) error { return s.store.CloseRound(r.Context(), s.actor(r), rd.ID, version) },
+		done:   saved{paths.AdminRound(rd.ID), "Round " + rd.Name + " closed."},
+	}, err
 }

@@ -44,13 +44,10 @@ func (s *Server) routes() *chi.Mux {
 	s.findRoutes(r)
 
 	// Accounts.
-	r.Get(paths.SignIn, s.handle(s.signInForm))
-	r.Post(paths.SignIn, s.handle(s.signIn))
+	s.form(r, paths.SignIn, s.signInForm, s.signIn)
 	r.Post(paths.SignOut, s.handle(s.signOut))
-	r.Get(paths.SetPassword, s.handle(s.setPasswordForm))
-	r.Post(paths.SetPassword, s.handle(s.setPassword))
-	r.Get(paths.ForgotPassword, s.handle(s.forgotPasswordForm))
-	r.Post(paths.ForgotPassword, s.handle(s.forgotPassword))
+	s.form(r, paths.SetPassword, s.setPasswordForm, s.setPassword)
+	s.form(r, paths.ForgotPassword, s.forgotPasswordForm, s.forgotPassword)
 	r.With(s.requireUser).Get(paths.Account, s.handle(s.account))
 	r.With(s.requireUser).Post(paths.AccountPwd, s.handle(s.changePassword))
 
@@ -58,24 +55,21 @@ func (s *Server) routes() *chi.Mux {
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireUser)
 		r.Get(paths.ReportList, s.handle(s.reportList))
-		r.Get(paths.ReportPattern, s.handle(s.reportForm))
-		r.Post(paths.ReportPattern, s.handle(s.report))
+		s.form(r, paths.ReportPattern, s.reportForm, s.report)
 	})
 
 	// Reviewing and publishing updates, and the dashboard, for staff.
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireCan(tracker.ActionReview))
 		r.Get(paths.ReviewList, s.handle(s.reviewList))
-		r.Get(paths.ReviewPattern, s.handle(s.reviewUpdate))
-		r.Post(paths.ReviewPattern, s.handle(s.review))
+		s.form(r, paths.ReviewPattern, s.reviewUpdate, s.review)
 	})
 	r.With(s.requireCan(tracker.ActionViewDashboard)).Get(paths.Dashboard, s.handle(s.dashboard))
 
 	// Administration of accounts.
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireCan(tracker.ActionManageUsers))
-		r.Get(paths.AdminUsers, s.handle(s.adminUsers))
-		r.Post(paths.AdminUsers, s.handle(s.invite))
+		s.form(r, paths.AdminUsers, s.adminUsers, s.invite)
 		r.Get(paths.AdminNewUser, s.handle(s.inviteForm))
 		r.Get(paths.UserPattern, s.handle(s.userPage))
 		r.Post(paths.UserPattern+"/role", s.handle(s.changeRole))
@@ -90,47 +84,30 @@ func (s *Server) routes() *chi.Mux {
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireCan(tracker.ActionEditPlan))
 		r.Get(paths.AdminPlans, s.handle(s.adminPlans))
-		r.Get(paths.AdminNewPlan, s.handle(s.newPlanForm))
-		r.Post(paths.AdminNewPlan, s.handle(s.createPlan))
+		s.form(r, paths.AdminNewPlan, s.newPlanForm, s.createPlan)
 		r.Get(paths.AdminPlanPattern, s.handle(s.adminPlanPage))
-		r.Get(paths.AdminPlanPattern+"/edit", s.handle(s.editPlanForm))
-		r.Post(paths.AdminPlanPattern+"/edit", s.handle(s.updatePlan))
+		s.form(r, paths.AdminPlanPattern+"/edit", s.editPlanForm, s.updatePlan)
 		r.Post(paths.AdminPlanPattern+"/make-current", s.handle(s.makePlanCurrent))
-		r.Get(paths.AdminPlanPattern+"/retire", s.handle(s.retirePlanForm))
-		r.Post(paths.AdminPlanPattern+"/retire", s.handle(s.retirePlan))
-		r.Get(paths.AdminPlanPattern+"/priorities/new", s.handle(s.newPriorityForm))
-		r.Post(paths.AdminPlanPattern+"/priorities/new", s.handle(s.createPriority))
-		r.Get(paths.AdminPlanPattern+"/commitments/new", s.handle(s.newCommitmentForm))
-		r.Post(paths.AdminPlanPattern+"/commitments/new", s.handle(s.createCommitment))
-		r.Get(paths.AdminPlanPattern+"/carry-forward", s.handle(s.carryForwardForm))
-		r.Post(paths.AdminPlanPattern+"/carry-forward", s.handle(s.carryForward))
-		r.Get(paths.AdminPlanPattern+"/import", s.handle(s.importForm))
-		r.Post(paths.AdminPlanPattern+"/import", s.handle(s.previewImport))
+		s.confirm(r, paths.AdminPlanPattern+"/retire", s.retirePlanAction)
+		s.form(r, paths.AdminPlanPattern+"/priorities/new", s.newPriorityForm, s.createPriority)
+		s.form(r, paths.AdminPlanPattern+"/commitments/new", s.newCommitmentForm, s.createCommitment)
+		s.form(r, paths.AdminPlanPattern+"/carry-forward", s.carryForwardForm, s.carryForward)
+		s.form(r, paths.AdminPlanPattern+"/import", s.importForm, s.previewImport)
 		r.Post(paths.AdminPlanPattern+"/import/apply", s.handle(s.applyImport))
 		r.Get(paths.AdminPlanPattern+"/commitments.csv", s.handle(s.exportCommitments))
-		r.Get(paths.AdminPriorityPrefix+"/edit", s.handle(s.editPriorityForm))
-		r.Post(paths.AdminPriorityPrefix+"/edit", s.handle(s.updatePriority))
-		r.Get(paths.AdminPriorityPrefix+"/retire", s.handle(s.retirePriorityForm))
-		r.Post(paths.AdminPriorityPrefix+"/retire", s.handle(s.retirePriority))
-		r.Get(paths.AdminCommitPrefix+"/edit", s.handle(s.editCommitmentForm))
-		r.Post(paths.AdminCommitPrefix+"/edit", s.handle(s.updateCommitment))
-		r.Get(paths.AdminCommitPrefix+"/retire", s.handle(s.retireCommitmentForm))
-		r.Post(paths.AdminCommitPrefix+"/retire", s.handle(s.retireCommitment))
+		s.form(r, paths.AdminPriorityPrefix+"/edit", s.editPriorityForm, s.updatePriority)
+		s.confirm(r, paths.AdminPriorityPrefix+"/retire", s.retirePriorityAction)
+		s.form(r, paths.AdminCommitPrefix+"/edit", s.editCommitmentForm, s.updateCommitment)
+		s.confirm(r, paths.AdminCommitPrefix+"/retire", s.retireCommitmentAction)
 		r.Get(paths.AdminOrganisations, s.handle(s.adminOrganisations))
-		r.Get(paths.AdminNewOrg, s.handle(s.newOrganisationForm))
-		r.Post(paths.AdminNewOrg, s.handle(s.createOrganisation))
-		r.Get(paths.AdminOrgPrefix+"/edit", s.handle(s.editOrganisationForm))
-		r.Post(paths.AdminOrgPrefix+"/edit", s.handle(s.updateOrganisation))
-		r.Get(paths.AdminOrgPrefix+"/retire", s.handle(s.retireOrganisationForm))
-		r.Post(paths.AdminOrgPrefix+"/retire", s.handle(s.retireOrganisation))
+		s.form(r, paths.AdminNewOrg, s.newOrganisationForm, s.createOrganisation)
+		s.form(r, paths.AdminOrgPrefix+"/edit", s.editOrganisationForm, s.updateOrganisation)
+		s.confirm(r, paths.AdminOrgPrefix+"/retire", s.retireOrganisationAction)
 		r.Get(paths.AdminRounds, s.handle(s.adminRounds))
-		r.Get(paths.AdminNewRound, s.handle(s.newRoundForm))
-		r.Post(paths.AdminNewRound, s.handle(s.createRound))
+		s.form(r, paths.AdminNewRound, s.newRoundForm, s.createRound)
 		r.Get(paths.AdminRoundPattern, s.handle(s.roundPage))
-		r.Get(paths.AdminRoundPattern+"/edit", s.handle(s.editRoundForm))
-		r.Post(paths.AdminRoundPattern+"/edit", s.handle(s.updateRound))
-		r.Get(paths.AdminRoundPattern+"/close", s.handle(s.closeRoundForm))
-		r.Post(paths.AdminRoundPattern+"/close", s.handle(s.closeRound))
+		s.form(r, paths.AdminRoundPattern+"/edit", s.editRoundForm, s.updateRound)
+		s.confirm(r, paths.AdminRoundPattern+"/close", s.closeRoundAction)
 		r.Get(paths.AdminOutbox, s.handle(s.adminOutbox))
 		r.Get(paths.AdminEmailPattern, s.handle(s.adminEmail))
 	})
@@ -151,9 +128,9 @@ func (s *Server) findRoutes(r chi.Router) {
 		r.Head(prefix+"/commitments.json", s.handle(s.commitmentsExport(formatJSON)))
 		r.Head(prefix+"/updates.csv", s.handle(s.updatesExport(formatCSV)))
 		r.Head(prefix+"/updates.json", s.handle(s.updatesExport(formatJSON)))
-		r.Get(prefix+"/updates.atom", s.handle(s.planFeed))
-		r.Get(prefix+paths.PriorityPattern+"/updates.atom", s.handle(s.priorityFeed))
-		r.Get(prefix+paths.CommitmentPattern+"/updates.atom", s.handle(s.commitmentFeed))
+		r.Get(prefix+"/updates.atom", s.handle(s.feed(s.planFeed)))
+		r.Get(prefix+paths.PriorityPattern+"/updates.atom", s.handle(s.feed(s.priorityFeed)))
+		r.Get(prefix+paths.CommitmentPattern+"/updates.atom", s.handle(s.feed(s.commitmentFeed)))
 	}
 }
 
@@ -165,4 +142,15 @@ func (s *Server) crossOrigin(next http.Handler) http.Handler {
 		s.render(w, r, http.StatusForbidden, web.ForbiddenPage(s.layout(r)))
 	}))
 	return protect.Handler(next)
+}
+
+// form adds a form at path: GET shows it, POST sends it.
+func (s *Server) form(r chi.Router, path string, show, send handlerFunc) {
+	r.Get(path, s.handle(show))
+	r.Post(path, s.handle(send))
+}
+
+// confirm adds an action confirmed on a page first at path: GET asks, POST acts.
+func (s *Server) confirm(r chi.Router, path string, find func(*http.Request) (confirmAction, error)) {
+	s.form(r, path, s.confirmPage(find), s.confirmDo(find))
 }

@@ -13,6 +13,7 @@ import (
 // TestSecurityHeadersEverywhere checks the headers every response carries: pages, error pages, redirects
 // and static files, over http and https.
 func TestSecurityHeadersEverywhere(t *testing.T) {
+	t.Parallel()
 	for _, https := range []bool{false, true} {
 		name := "http"
 		var opts []appOption
@@ -21,6 +22,7 @@ func TestSecurityHeadersEverywhere(t *testing.T) {
 			opts = append(opts, withHTTPS())
 		}
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			app := newApp(t, opts...)
 			c := anonymous(t, app)
 			admin := signIn(t, app, tracker.RoleAdmin, "")
@@ -83,6 +85,7 @@ func TestSecurityHeadersEverywhere(t *testing.T) {
 
 // TestSessionCookie checks the session cookie's attributes over http and https.
 func TestSessionCookie(t *testing.T) {
+	t.Parallel()
 	for _, https := range []bool{false, true} {
 		var opts []appOption
 		if https {
@@ -117,6 +120,7 @@ func TestSessionCookie(t *testing.T) {
 
 // TestCrossOriginPostRefused sends state-changing requests as another site's page would.
 func TestCrossOriginPostRefused(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	admin := signIn(t, app, tracker.RoleAdmin, "")
 	form := url.Values{"email": {"mallory@evil.example"}, "name": {"Mallory"}, "role": {"admin"}}
@@ -161,6 +165,7 @@ func TestCrossOriginPostRefused(t *testing.T) {
 
 // TestNoStateChangeOnGet checks that the routes that change state answer only POST.
 func TestNoStateChangeOnGet(t *testing.T) {
+	t.Parallel()
 	app := newApp(t)
 	admin := signIn(t, app, tracker.RoleAdmin, "")
 	for _, rt := range authzRoutes {

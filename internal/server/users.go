@@ -160,8 +160,8 @@ func (s *Server) changeRole(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := decodeUserForm(r)
 	show := func(status int, errs formErrors) error { return s.renderUserPage(w, r, status, u, &f, errs) }
-	if u.ID == s.user(r).ID {
-		return show(http.StatusUnprocessableEntity, formErrors{{Field: "role", Message: "You cannot change your own role"}})
+	if problems := tracker.CheckRoleChange(s.user(r).ID, u.ID); problems != nil {
+		return show(http.StatusUnprocessableEntity, fieldErrors(problems))
 	}
 	orgs, err := s.store.Organisations(r.Context())
 	if err != nil {
@@ -212,11 +212,7 @@ func (s *Server) setDisabled(disabled bool) handlerFunc {
 		if err != nil {
 			return err
 		}
-		var errs formErrors
-		if u.ID == s.user(r).ID {
-			errs.add("role", "You cannot disable your own account")
-		}
-		return s.saveForm(w, r, formSave{errs: errs,
+		return s.saveForm(w, r, formSave{errs: fieldErrors(tracker.CheckDisable(s.user(r).ID, u.ID)),
 			save: func() (saved, error) {
 				changed, err := s.store.SetDisabled(r.Context(), s.actor(r), u.ID, disabled, formVersion(r))
 				banner := changed.Name + "’s account is enabled. They can sign in again."
@@ -239,8 +235,8 @@ func (s *Server) createLink(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if u.Disabled() {
-		return s.renderUserPage(w, r, http.StatusUnprocessableEntity, u, nil, []web.FieldError{{Field: "role", Message: "Enable the account before creating a link for it"}})
+	if problems := tracker.CheckLinkFor(&u); problems != nil {
+		return s.renderUserPage(w, r, http.StatusUnprocessableEntity, u, nil, fieldErrors(problems))
 	}
 	purpose := tracker.TokenReset
 	if !u.HasPassword {

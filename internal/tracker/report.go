@@ -101,6 +101,21 @@ type Report struct {
 	CarriedForwardPlanID *int64
 }
 
+// checkReportText checks a text field of a progress report: valid text, not empty and at most max
+// characters. name starts the messages about it, and enter is the message when it is empty. It
+// returns the message for what is wrong, or "".
+func checkReportText(value, name, enter string, max int) string {
+	switch n := TextLength(value); {
+	case !ValidText(value):
+		return name + " " + invalidText
+	case n == 0:
+		return enter
+	case n > max:
+		return name + " must be " + strconv.Itoa(max) + " characters or fewer"
+	}
+	return ""
+}
+
 // ParseReport checks a progress report form. staff says whether the author is Scottish
 // Government staff, who alone may set Withdrawn or Carried forward. It returns the report and a
 // message for each field that is wrong, in the order the form asks; the report is only
@@ -123,13 +138,8 @@ func ParseReport(in ReportInput, staff bool) (Report, []FieldError) {
 	}
 
 	r.Narrative = normaliseText(in.Narrative)
-	switch n := TextLength(r.Narrative); {
-	case !ValidText(r.Narrative):
-		add(FieldNarrative, "Progress narrative "+invalidText)
-	case n == 0:
-		add(FieldNarrative, "Enter a progress narrative")
-	case n > MaxNarrative:
-		add(FieldNarrative, "Progress narrative must be "+strconv.Itoa(MaxNarrative)+" characters or fewer")
+	if msg := checkReportText(r.Narrative, "Progress narrative", "Enter a progress narrative", MaxNarrative); msg != "" {
+		add(FieldNarrative, msg)
 	}
 
 	if m, msg := parseRevisedMonth(in.DueMonth, in.DueYear); msg != "" {
@@ -146,24 +156,14 @@ func ParseReport(in ReportInput, staff bool) (Report, []FieldError) {
 
 	if r.Status.StaffOnly() {
 		r.StatusReason = normaliseText(in.StatusReason)
-		switch n := TextLength(r.StatusReason); {
-		case !ValidText(r.StatusReason):
-			add(FieldStatusReason, "Reason "+invalidText)
-		case n == 0:
-			add(FieldStatusReason, "Enter the reason the commitment is "+strings.ToLower(r.Status.Label()))
-		case n > MaxReason:
-			add(FieldStatusReason, "Reason must be "+strconv.Itoa(MaxReason)+" characters or fewer")
+		if msg := checkReportText(r.StatusReason, "Reason", "Enter the reason the commitment is "+strings.ToLower(r.Status.Label()), MaxReason); msg != "" {
+			add(FieldStatusReason, msg)
 		}
 	}
 	if r.Status == CarriedForward {
 		r.CarriedForwardTo = strings.Join(strings.Fields(in.CarriedForwardTo), " ")
-		switch n := TextLength(r.CarriedForwardTo); {
-		case !ValidText(r.CarriedForwardTo):
-			add(FieldCarriedForwardTo, "Plan name "+invalidText)
-		case n == 0:
-			add(FieldCarriedForwardTo, "Enter the name of the later plan the commitment is carried forward to")
-		case n > MaxPlanName:
-			add(FieldCarriedForwardTo, "Plan name must be "+strconv.Itoa(MaxPlanName)+" characters or fewer")
+		if msg := checkReportText(r.CarriedForwardTo, "Plan name", "Enter the name of the later plan the commitment is carried forward to", MaxPlanName); msg != "" {
+			add(FieldCarriedForwardTo, msg)
 		}
 	}
 	return r, errs

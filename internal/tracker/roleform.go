@@ -24,3 +24,31 @@ func CheckRole(role, organisation string, orgs []Organisation) []FieldError {
 	}
 	return errs
 }
+
+// CheckRoleChange checks that an administrator, actorID, may change the role of the user
+// userID: nobody may change their own. It returns a message keyed by the field role, or nil.
+func CheckRoleChange(actorID, userID int64) []FieldError {
+	if actorID == userID {
+		return []FieldError{{Field: "role", Message: "You cannot change your own role"}}
+	}
+	return nil
+}
+
+// CheckDisable checks that an administrator, actorID, may disable or enable the account of the
+// user userID: nobody may disable their own. It returns a message keyed by the field role, or
+// nil.
+func CheckDisable(actorID, userID int64) []FieldError {
+	if actorID == userID {
+		return []FieldError{{Field: "role", Message: "You cannot disable your own account"}}
+	}
+	return nil
+}
+
+// CheckLinkFor checks that a single-use link may be made for u: not while the account is
+// disabled. It returns a message keyed by the field role, or nil.
+func CheckLinkFor(u *User) []FieldError {
+	if u.Disabled() {
+		return []FieldError{{Field: "role", Message: "Enable the account before creating a link for it"}}
+	}
+	return nil
+}
