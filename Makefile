@@ -17,7 +17,8 @@ SHELL := /bin/bash
 
 GO ?= go
 # Tests touch PostgreSQL and a browser, which go test's cache cannot see.
-GOTESTFLAGS ?= -count=1
+# The browser tests take several minutes on two busy cores: more than go test's default 10.
+GOTESTFLAGS ?= -count=1 -timeout 30m
 # The tests run with the race detector (which needs cgo, and so a C compiler),
 # except the browser tests: they wait on a real browser, and the detector slows
 # the server they drive several times over. RACEFLAGS= turns it off.
