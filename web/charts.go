@@ -192,13 +192,19 @@ const (
 
 func (c Chart) hHeight() float64 { return float64(len(c.Bars))*hRowH + 8 }
 
+// hScale is the width of one commitment in the horizontal chart: the longest bar fills the room
+// left for bars, and an empty chart has no width at all.
+func (c Chart) hScale() float64 {
+	if m := c.max(); m > 0 {
+		return (hWidth - hRight) / float64(m)
+	}
+	return 0
+}
+
 // hSegments places the segments of the horizontal chart's bars.
 func (c Chart) hSegments() []rect {
 	var out []rect
-	scale := 0.0
-	if m := c.max(); m > 0 {
-		scale = (hWidth - hRight) / float64(m)
-	}
+	scale := c.hScale()
 	for i, b := range c.Bars {
 		x := 0.0
 		y := float64(i)*hRowH + hLabelGap + 4
@@ -219,10 +225,7 @@ func (c Chart) hSegments() []rect {
 // hLabels places the bar labels and totals of the horizontal chart.
 func (c Chart) hLabels() []label {
 	var out []label
-	scale := 0.0
-	if m := c.max(); m > 0 {
-		scale = (hWidth - hRight) / float64(m)
-	}
+	scale := c.hScale()
 	for i, b := range c.Bars {
 		y := float64(i) * hRowH
 		out = append(out, label{X: 0, Y: y + 16, Text: b.Label, Anchor: "start"})

@@ -37,13 +37,7 @@ type ReportRow struct {
 // ReportForm is the progress report form, every field as typed, with the hidden fields that say
 // what the form was based on.
 type ReportForm struct {
-	Status           string
-	Narrative        string
-	DueMonth         string
-	DueYear          string
-	EvidenceURL      string
-	StatusReason     string
-	CarriedForwardTo string
+	tracker.ReportInput
 	// Version is the commitment's version the form was based on, Seen the highest submission it
 	// knew of, UpdateID and UpdateVersion the update being edited ("" for a new one).
 	Version       string

@@ -26,11 +26,7 @@ func audit(ctx context.Context, args []string, getenv func(string) string, stdou
 		_, _ = io.WriteString(stderr, auditUsage)
 		return errors.New("usage: portal audit verify")
 	}
-	c, logger, err := configure(getenv, stderr)
-	if err != nil {
-		return err
-	}
-	pool, err := connect(ctx, c, logger)
+	_, _, pool, err := openConfigured(ctx, getenv, stderr, connect)
 	if err != nil {
 		return err
 	}

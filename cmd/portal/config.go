@@ -99,11 +99,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if c.DataDir == "" {
 		c.DataDir = ".data"
 	}
-	c.StatementTimeout = 10 * time.Second
-	if v := getenv("STATEMENT_TIMEOUT"); v != "" {
-		if c.StatementTimeout, err = time.ParseDuration(v); err != nil || c.StatementTimeout <= 0 {
-			return c, fmt.Errorf("STATEMENT_TIMEOUT %q is not a positive duration such as 10s", v)
-		}
+	c.StatementTimeout, err = envDuration(getenv, "STATEMENT_TIMEOUT", 10*time.Second, false, "a positive duration such as 10s")
+	if err != nil {
+		return c, err
 	}
 	c.PageCacheBytes = server.DefaultPageCacheBytes
 	if v := getenv("PAGE_CACHE_MB"); v != "" {
@@ -119,23 +117,18 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if err := loadExportConfig(&c, getenv); err != nil {
 		return c, err
 	}
-	c.ShutdownTimeout = 20 * time.Second
-	if v := getenv("SHUTDOWN_TIMEOUT"); v != "" {
-		if c.ShutdownTimeout, err = time.ParseDuration(v); err != nil || c.ShutdownTimeout <= 0 {
-			return c, fmt.Errorf("SHUTDOWN_TIMEOUT %q is not a positive duration such as 20s", v)
-		}
+	c.ShutdownTimeout, err = envDuration(getenv, "SHUTDOWN_TIMEOUT", 20*time.Second, false, "a positive duration such as 20s")
+	if err != nil {
+		return c, err
 	}
-	c.DrainDelay = 5 * time.Second
-	if v := getenv("DRAIN_DELAY"); v != "" {
-		if c.DrainDelay, err = time.ParseDuration(v); err != nil || c.DrainDelay < 0 {
-			return c, fmt.Errorf("DRAIN_DELAY %q is not a duration such as 5s (0 stops at once)", v)
-		}
+	c.DrainDelay, err = envDuration(getenv, "DRAIN_DELAY", 5*time.Second, true, "a duration such as 5s (0 stops at once)")
+	if err != nil {
+		return c, err
 	}
-	c.ReminderInterval = time.Minute
-	if v := getenv("REMINDER_INTERVAL"); v != "" {
-		if c.ReminderInterval, err = time.ParseDuration(v); err != nil || c.ReminderInterval < 0 {
-			return c, fmt.Errorf("REMINDER_INTERVAL %q is not a duration such as 1m (0 turns the reminder worker off)", v)
-		}
+	c.ReminderInterval, err = envDuration(getenv, "REMINDER_INTERVAL", time.Minute, true,
+		"a duration such as 1m (0 turns the reminder worker off)")
+	if err != nil {
+		return c, err
 	}
 	c.MetricsAddr = getenv("METRICS_ADDR")
 	if c.MetricsAddr != "" {
@@ -171,4 +164,19 @@ func loadConfig(getenv func(string) string) (config, error) {
 }
 
 // secure reports whether the portal is served over https.
+// envDuration reads the duration in the environment variable name, def when it is unset. It
+// must be positive or, with zero allowed, not negative; otherwise the error says the variable is
+// not what should describes.
+func envDuration(getenv func(string) string, name string, def time.Duration, zero bool, should string) (time.Duration, error) {
+	v := getenv(name)
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 || (d == 0 && !zero) {
+		return d, fmt.Errorf("%s %q is not %s", name, v, should)
+	}
+	return d, nil
+}
+
 func (c config) secure() bool { return strings.HasPrefix(c.BaseURL, "https://") }

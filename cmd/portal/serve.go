@@ -55,6 +55,21 @@ func connect(ctx context.Context, c config, logger *slog.Logger) (*pgxpool.Pool,
 	return postgres.Open(ctx, urls.serve, postgres.Config{StatementTimeout: c.StatementTimeout, MaxConns: c.DBMaxConns})
 }
 
+// openConfigured configures the command, as configure does, and opens the database with open
+// (openDatabase, which migrates first, or connect).
+func openConfigured(ctx context.Context, getenv func(string) string, stderr io.Writer,
+	open func(context.Context, config, *slog.Logger) (*pgxpool.Pool, error)) (config, *slog.Logger, *pgxpool.Pool, error) {
+	c, logger, err := configure(getenv, stderr)
+	if err != nil {
+		return config{}, nil, nil, err
+	}
+	pool, err := open(ctx, c, logger)
+	if err != nil {
+		return config{}, nil, nil, err
+	}
+	return c, logger, pool, nil
+}
+
 // migrate applies the migrations through MIGRATE_DATABASE_URL, DATABASE_URL or the project-local
 // cluster's owner role, whatever SKIP_MIGRATE says.
 func migrate(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
@@ -72,11 +87,7 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 func serve(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
 	start := time.Now()
 	buildID := server.Build() // before a deployment can replace the executable
-	c, logger, err := configure(getenv, stderr)
-	if err != nil {
-		return err
-	}
-	pool, err := openDatabase(ctx, c, logger)
+	c, logger, pool, err := openConfigured(ctx, getenv, stderr, openDatabase)
 	if err != nil {
 		return err
 	}

@@ -75,11 +75,7 @@ func user(ctx context.Context, args []string, getenv func(string) string, stdin 
 		return errors.New(strings.Join(problems, "; "))
 	}
 
-	c, logger, err := configure(getenv, stderr)
-	if err != nil {
-		return err
-	}
-	pool, err := openDatabase(ctx, c, logger)
+	c, _, pool, err := openConfigured(ctx, getenv, stderr, openDatabase)
 	if err != nil {
 		return err
 	}

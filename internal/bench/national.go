@@ -26,28 +26,26 @@ type nationalTarget struct {
 	staff      bool // needs a signed-in member of staff
 }
 
+// listCandidates is the commitment list of the synthetic plan with each of the queries, as two
+// candidate path sets: under the plan's own path, and on the list of every plan's commitments.
+func listCandidates(queries ...string) [][]string {
+	var underPlan, acrossPlans []string
+	for _, q := range queries {
+		underPlan = append(underPlan, "/plans/"+demo.PlanSlug+"/commitments?"+q)
+		acrossPlans = append(acrossPlans, "/commitments?plan="+demo.PlanSlug+"&"+q)
+	}
+	return [][]string{underPlan, acrossPlans}
+}
+
 var nationalTargets = []nationalTarget{
 	{name: "overview", candidates: [][]string{{"/plans/" + demo.PlanSlug}}},
-	{name: "filtered list", candidates: [][]string{
-		{"/plans/" + demo.PlanSlug + "/commitments?status=at_risk", "/plans/" + demo.PlanSlug + "/commitments?priority=3&status=on_track",
-			"/plans/" + demo.PlanSlug + "/commitments?org=DEMO-17", "/plans/" + demo.PlanSlug + "/commitments?overdue=1&page=2",
-			"/plans/" + demo.PlanSlug + "/commitments?status=delayed&sort=due"},
-		{"/commitments?plan=" + demo.PlanSlug + "&status=at_risk", "/commitments?plan=" + demo.PlanSlug + "&priority=3&status=on_track",
-			"/commitments?plan=" + demo.PlanSlug + "&org=DEMO-17", "/commitments?plan=" + demo.PlanSlug + "&overdue=1&page=2",
-			"/commitments?plan=" + demo.PlanSlug + "&status=delayed&sort=due"},
-	}},
-	{name: "text search", candidates: [][]string{
-		{"/plans/" + demo.PlanSlug + "/commitments?q=telehealth", "/plans/" + demo.PlanSlug + "/commitments?q=cyber+resilience",
-			"/plans/" + demo.PlanSlug + "/commitments?q=dementia+pathways", "/plans/" + demo.PlanSlug + "/commitments?q=3.17",
-			"/plans/" + demo.PlanSlug + "/commitments?q=vaccination&status=on_track"},
-		{"/commitments?plan=" + demo.PlanSlug + "&q=telehealth", "/commitments?plan=" + demo.PlanSlug + "&q=cyber+resilience",
-			"/commitments?plan=" + demo.PlanSlug + "&q=dementia+pathways", "/commitments?plan=" + demo.PlanSlug + "&q=3.17",
-			"/commitments?plan=" + demo.PlanSlug + "&q=vaccination&status=on_track"},
-	}},
+	{name: "filtered list", candidates: listCandidates("status=at_risk", "priority=3&status=on_track", "org=DEMO-17",
+		"overdue=1&page=2", "status=delayed&sort=due")},
+	{name: "text search", candidates: listCandidates("q=telehealth", "q=cyber+resilience", "q=dementia+pathways", "q=3.17",
+		"q=vaccination&status=on_track")},
 	// Not a target of its own: a word in nearly every commitment, the most a search can have to
 	// rank, to show how the cost grows with the number found.
-	{name: "text search, a word in nearly every commitment", candidates: [][]string{
-		{"/plans/" + demo.PlanSlug + "/commitments?q=digital"}, {"/commitments?plan=" + demo.PlanSlug + "&q=digital"}}},
+	{name: "text search, a word in nearly every commitment", candidates: listCandidates("q=digital")},
 	{name: "staff dashboard", staff: true, candidates: [][]string{{"/dashboard?plan=" + demo.PlanSlug}, {"/dashboard"}}},
 	{name: "priority page", candidates: [][]string{{"/plans/" + demo.PlanSlug + "/priorities/synthetic-area-3"}}},
 	{name: "commitment page", candidates: [][]string{{"/plans/" + demo.PlanSlug + "/commitments/3.17",

@@ -176,9 +176,7 @@ func (s *Store) CreatePlan(ctx context.Context, actor tracker.Actor, n NewPlan) 
 				created_at, updated_at)
 			VALUES (@slug, @title, @period, @strategy, @published, @source, @licence, @attribution, @previous, @at, @at)
 			RETURNING id, is_current, version`,
-			pgx.NamedArgs{"slug": p.Slug, "title": p.Title, "period": p.Period, "strategy": p.Strategy,
-				"published": p.PublishedOn, "source": p.SourceURL, "licence": p.Licence, "attribution": p.Attribution,
-				"previous": previous, "at": at}).Scan(&p.ID, &p.IsCurrent, &p.Version)
+			planArgs(p, at, pgx.NamedArgs{"previous": previous})).Scan(&p.ID, &p.IsCurrent, &p.Version)
 		if err != nil {
 			return p, err
 		}
@@ -216,9 +214,7 @@ func (s *Store) UpdatePlan(ctx context.Context, actor tracker.Actor, p tracker.P
 					published_on = @published, source_url = @source, licence = @licence, attribution = @attribution,
 					version = version + 1, updated_at = @at
 				WHERE id = @id RETURNING is_current, previous_id, version`,
-				pgx.NamedArgs{"id": p.ID, "slug": p.Slug, "title": p.Title, "period": p.Period, "strategy": p.Strategy,
-					"published": p.PublishedOn, "source": p.SourceURL, "licence": p.Licence, "attribution": p.Attribution,
-					"at": at}).Scan(&p.IsCurrent, &p.PreviousID, &p.Version)
+				planArgs(p, at, pgx.NamedArgs{"id": p.ID})).Scan(&p.IsCurrent, &p.PreviousID, &p.Version)
 			return p, err
 		})
 }
@@ -267,4 +263,12 @@ func (s *Store) RetirePlan(ctx context.Context, actor tracker.Actor, id int64, v
 			return before, err
 		})
 	return err
+}
+
+// planArgs adds the named arguments CreatePlan and UpdatePlan write a plan with to args.
+func planArgs(p tracker.Plan, at time.Time, args pgx.NamedArgs) pgx.NamedArgs {
+	args["slug"], args["title"], args["period"], args["strategy"] = p.Slug, p.Title, p.Period, p.Strategy
+	args["published"], args["source"], args["licence"], args["attribution"] = p.PublishedOn, p.SourceURL, p.Licence, p.Attribution
+	args["at"] = at
+	return args
 }

@@ -47,8 +47,7 @@ func (s *Store) CreatePriority(ctx context.Context, actor tracker.Actor, p track
 			INSERT INTO priorities (plan_id, number, slug, name, tagline, heading, intro, source_url, created_at, updated_at)
 			VALUES (@plan, @number, @slug, @name, @tagline, nullif(@heading, ''), nullif(@intro, ''), nullif(@source, ''), @at, @at)
 			RETURNING id, version`,
-			pgx.NamedArgs{"plan": p.PlanID, "number": p.Number, "slug": p.Slug, "name": p.Name, "tagline": p.Tagline,
-				"heading": p.Heading, "intro": p.Intro, "source": p.SourceURL, "at": at}).Scan(&p.ID, &p.Version)
+			priorityArgs(p, at, pgx.NamedArgs{"plan": p.PlanID})).Scan(&p.ID, &p.Version)
 		return p, err
 	})
 }
@@ -66,8 +65,7 @@ func (s *Store) UpdatePriority(ctx context.Context, actor tracker.Actor, p track
 					heading = nullif(@heading, ''), intro = nullif(@intro, ''), source_url = nullif(@source, ''),
 					version = version + 1, updated_at = @at
 				WHERE id = @id RETURNING plan_id, version`,
-				pgx.NamedArgs{"id": p.ID, "number": p.Number, "slug": p.Slug, "name": p.Name, "tagline": p.Tagline,
-					"heading": p.Heading, "intro": p.Intro, "source": p.SourceURL, "at": at}).Scan(&p.PlanID, &p.Version)
+				priorityArgs(p, at, pgx.NamedArgs{"id": p.ID})).Scan(&p.PlanID, &p.Version)
 			return p, err
 		})
 }
@@ -90,4 +88,12 @@ func (s *Store) RetirePriority(ctx context.Context, actor tracker.Actor, id int6
 			return before, err
 		})
 	return err
+}
+
+// priorityArgs adds the named arguments CreatePriority and UpdatePriority write a priority area
+// with to args.
+func priorityArgs(p tracker.Priority, at time.Time, args pgx.NamedArgs) pgx.NamedArgs {
+	args["number"], args["slug"], args["name"], args["tagline"] = p.Number, p.Slug, p.Name, p.Tagline
+	args["heading"], args["intro"], args["source"], args["at"] = p.Heading, p.Intro, p.SourceURL, at
+	return args
 }

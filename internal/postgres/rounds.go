@@ -94,8 +94,7 @@ func (s *Store) CreateRound(ctx context.Context, actor tracker.Actor, r tracker.
 			INSERT INTO reporting_rounds (plan_id, name, opens_on, deadline, remind_before, remind_after, created_at, updated_at)
 			SELECT id, @name, @opens, @deadline, @before, @after, @at, @at FROM plans WHERE id = @plan AND retired_at IS NULL
 			RETURNING id, version, created_at`,
-			pgx.NamedArgs{"plan": r.PlanID, "name": r.Name, "opens": r.Opens, "deadline": r.Deadline,
-				"before": nonNilInts(r.RemindBefore), "after": nonNilInts(r.RemindAfter), "at": at}).Scan(&r.ID, &r.Version, &r.CreatedAt)
+			roundArgs(r, at, pgx.NamedArgs{"plan": r.PlanID, "opens": r.Opens})).Scan(&r.ID, &r.Version, &r.CreatedAt)
 		return r, err
 	})
 }
@@ -112,8 +111,7 @@ func (s *Store) UpdateRound(ctx context.Context, actor tracker.Actor, r tracker.
 				UPDATE reporting_rounds SET name = @name, deadline = @deadline, remind_before = @before,
 					remind_after = @after, version = version + 1, updated_at = @at
 				WHERE id = @id RETURNING plan_id, opens_on, version`,
-				pgx.NamedArgs{"id": r.ID, "name": r.Name, "deadline": r.Deadline, "before": nonNilInts(r.RemindBefore),
-					"after": nonNilInts(r.RemindAfter), "at": at}).Scan(&r.PlanID, &r.Opens, &r.Version)
+				roundArgs(r, at, pgx.NamedArgs{"id": r.ID})).Scan(&r.PlanID, &r.Opens, &r.Version)
 			return r, err
 		})
 }
@@ -178,4 +176,11 @@ func (s *Store) Coverage(ctx context.Context, roundID int64) (tracker.Coverage, 
 		return tracker.Coverage{}, err
 	}
 	return tracker.CoverageOf(r, cs, reported), nil
+}
+
+// roundArgs adds the named arguments CreateRound and UpdateRound write a round with to args.
+func roundArgs(r tracker.Round, at time.Time, args pgx.NamedArgs) pgx.NamedArgs {
+	args["name"], args["deadline"], args["at"] = r.Name, r.Deadline, at
+	args["before"], args["after"] = nonNilInts(r.RemindBefore), nonNilInts(r.RemindAfter)
+	return args
 }

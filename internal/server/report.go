@@ -131,15 +131,17 @@ func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) error {
 // that submitting it is checked against everything that happened since it was started.
 func formOf(u tracker.Update) web.ReportForm {
 	f := web.ReportForm{
-		Status:           string(u.Status),
-		Narrative:        u.Narrative,
-		EvidenceURL:      u.EvidenceURL,
-		StatusReason:     u.StatusReason,
-		CarriedForwardTo: u.CarriedForwardTo,
-		Version:          strconv.Itoa(u.BaseVersion),
-		Seen:             strconv.FormatInt(u.BaseSubmission, 10),
-		UpdateID:         strconv.FormatInt(u.ID, 10),
-		UpdateVersion:    strconv.Itoa(u.Version),
+		ReportInput: tracker.ReportInput{
+			Status:           string(u.Status),
+			Narrative:        u.Narrative,
+			EvidenceURL:      u.EvidenceURL,
+			StatusReason:     u.StatusReason,
+			CarriedForwardTo: u.CarriedForwardTo,
+		},
+		Version:       strconv.Itoa(u.BaseVersion),
+		Seen:          strconv.FormatInt(u.BaseSubmission, 10),
+		UpdateID:      strconv.FormatInt(u.ID, 10),
+		UpdateVersion: strconv.Itoa(u.Version),
 	}
 	if u.Expected != nil {
 		f.DueMonth, f.DueYear = strconv.Itoa(int(u.Expected.Month)), strconv.Itoa(u.Expected.Year)
@@ -184,15 +186,14 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	form := web.ReportForm{
-		Status: f.Get("status"), Narrative: f.Get("narrative"), DueMonth: f.Get("due_month"), DueYear: f.Get("due_year"),
-		EvidenceURL: f.Get("evidence_url"), StatusReason: f.Get("status_reason"), CarriedForwardTo: f.Get("carried_forward_to"),
+		ReportInput: tracker.ReportInput{
+			Status: f.Get("status"), Narrative: f.Get("narrative"), DueMonth: f.Get("due_month"), DueYear: f.Get("due_year"),
+			EvidenceURL: f.Get("evidence_url"), StatusReason: f.Get("status_reason"), CarriedForwardTo: f.Get("carried_forward_to"),
+		},
 		Version: f.Get("version"), Seen: f.Get("seen"), UpdateID: f.Get("update"), UpdateVersion: f.Get("update_version"),
 	}
 	v := web.ReportFormView{Plan: plan, Row: s.row(plan, c), Staff: u.IsStaff(), Action: paths.Report(c.Ref), Form: form}
-	rep, errs := tracker.ParseReport(tracker.ReportInput{
-		Status: form.Status, Narrative: form.Narrative, DueMonth: form.DueMonth, DueYear: form.DueYear,
-		EvidenceURL: form.EvidenceURL, StatusReason: form.StatusReason, CarriedForwardTo: form.CarriedForwardTo,
-	}, u.IsStaff())
+	rep, errs := tracker.ParseReport(form.ReportInput, u.IsStaff())
 	if len(errs) == 0 && rep.Status == tracker.CarriedForward {
 		plans, err := s.store.Plans(ctx)
 		if err != nil {
