@@ -3,13 +3,11 @@ package postgres_test
 import (
 	"context"
 	"log/slog"
-	"strings"
 	"testing"
 
 	"github.com/scottish-government/delivery-tracker/internal/dbtest"
 	"github.com/scottish-government/delivery-tracker/internal/deploy"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
-	"github.com/scottish-government/delivery-tracker/internal/tracker"
 )
 
 // TestPublishRaceThroughPgBouncer runs reviewers publishing one update at once through PgBouncer
@@ -23,30 +21,7 @@ func TestPublishRaceThroughPgBouncer(t *testing.T) {
 		t.Fatal(err)
 	}
 	rp := &reporting{t: t, ctx: ctx, pool: pool, store: store, clock: clock, plan: plan}
-	partner := rp.user(tracker.RolePartner, "NES")
-	const reviewers = 8
-	var staff []*tracker.User
-	for range reviewers {
-		staff = append(staff, rp.user(tracker.RoleStaff, ""))
-	}
-	u := rp.mustSave(partner, "4.1", tracker.ActionSubmit, report(tracker.AtRisk, "Cohort 3 delayed."))
-	c := rp.commitment("4.1")
-	errs := race(reviewers, func(i int) error {
-		_, err := rp.store.PublishUpdate(rp.ctx, tracker.Actor{User: staff[i]}, u.ID, u.Version, c.Version)
-		return err
-	})
-	ok, conflicts, other := split(errs)
-	if ok != 1 || len(conflicts) != reviewers-1 || len(other) > 0 {
-		t.Fatalf("%d reviewers publishing one update through PgBouncer: %d succeeded, conflicts %q, other errors %v", reviewers, ok, conflicts, other)
-	}
-	for _, msg := range conflicts {
-		if !strings.HasPrefix(msg, "This update has already been published by staff ") {
-			t.Errorf("loser told %q", msg)
-		}
-	}
-	if after := rp.commitment("4.1"); after.Version != c.Version+1 || after.Status != tracker.AtRisk {
-		t.Errorf("commitment after the race: version %d (want %d), status %s", after.Version, c.Version+1, after.Status)
-	}
+	publishRace(t, rp, " through PgBouncer")
 }
 
 // TestMigrateThroughPgBouncer migrates an empty database from three instances at once through
