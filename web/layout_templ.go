@@ -336,7 +336,7 @@ func siteHeader(p LayoutProps) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 25, "</a></div></div><div class=\"ds_site-header__controls\"><label aria-controls=\"mobile-navigation\" class=\"ds_site-header__control js-toggle-menu\" for=\"menu\"><span class=\"ds_site-header__control-text\">Menu</span> <svg class=\"ds_icon ds_site-header__control-icon\" aria-hidden=\"true\" role=\"img\"><use href=\"")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 25, "</a></div></div><div class=\"ds_site-header__controls\"><label data-controls=\"mobile-navigation\" class=\"ds_site-header__control js-toggle-menu\" for=\"menu\"><span class=\"ds_site-header__control-text\">Menu</span> <svg class=\"ds_icon ds_site-header__control-icon\" aria-hidden=\"true\" role=\"img\"><use href=\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -133,6 +133,15 @@ func ErrorFor(errs []FieldError, field string) string {
 	return ""
 }
 
+// FormTitle is the title of a form page: title, marked "Error: " when the
+// form came back with errors, so that a screen reader says so first.
+func FormTitle(title string, errs []FieldError) string {
+	if len(errs) > 0 {
+		return "Error: " + title
+	}
+	return title
+}
+
 // SummaryRow is one key and value of a summary list.
 type SummaryRow struct {
 	Key   string

@@ -23,8 +23,21 @@ for (const hint of document.querySelectorAll('[data-module="ds-character-count"]
     hint.remove();
 }
 
+// The design system's menu script copies aria-controls from the "Menu" label
+// to the button it puts in the label's place. HTML does not allow
+// aria-controls on a label, so the page names the menu in data-controls, and
+// the attribute is on the label only while the script copies it.
+const menuLabel = document.querySelector('label.js-toggle-menu[data-controls]');
+if (menuLabel) {
+    menuLabel.setAttribute('aria-controls', menuLabel.dataset.controls);
+}
+
 if (DS && typeof DS.initAll === 'function') {
     DS.initAll();
+}
+
+if (menuLabel) {
+    menuLabel.removeAttribute('aria-controls');
 }
 
 // Move focus to the error summary so that keyboard and screen reader users
