@@ -3,6 +3,7 @@ package web
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/a-h/templ"
 
@@ -73,6 +74,13 @@ type LayoutProps struct {
 	// FooterLinks are shown at the top of the site footer, for example the
 	// accessibility statement and privacy notice.
 	FooterLinks []Link
+	// PageURL is the page's own address in full (BASE_URL and the path). A
+	// printed page gives it at its foot, and prints the full address of each
+	// link, made from its origin.
+	PageURL string
+	// Made is when the page was made: a printed page gives its date at its
+	// foot until the page's script puts the date of printing in its place.
+	Made time.Time
 }
 
 // PublicLinks are the navigation links everyone sees.

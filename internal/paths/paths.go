@@ -18,6 +18,7 @@ const (
 	Readyz         = "/readyz"
 	Metrics        = "/metrics"
 	Static         = "/static/*"
+	PrintCSS       = "/print.css"
 	Data           = "/data"
 	SignIn         = "/sign-in"
 	SignOut        = "/sign-out"

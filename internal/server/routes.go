@@ -26,6 +26,7 @@ func (s *Server) routes() *chi.Mux {
 		r.Method(http.MethodGet, paths.Metrics, MetricsHandler(s.registry))
 	}
 	r.Handle(paths.Static, web.StaticHandler(http.HandlerFunc(s.notFound)))
+	r.Handle(paths.PrintCSS, web.PrintCSSHandler(s.baseURL))
 	if s.bench != "" {
 		r.Get(BenchStaticPrefix+"{name}", s.handle(s.benchStatic(s.bench)))
 		r.Get("/_bench/pprof/profile", pprof.Profile)

@@ -218,7 +218,7 @@ func (s *Server) trustedProxy(a netip.Addr) bool {
 // layout returns what every page's frame needs to know about the request: the signed-in user
 // and their navigation, and any message left by the previous request.
 func (s *Server) layout(r *http.Request) web.LayoutProps {
-	l := web.LayoutProps{CurrentPath: r.URL.Path}
+	l := web.LayoutProps{CurrentPath: r.URL.Path, PageURL: s.pageURL(r), Made: s.now()}
 	if u := s.user(r); u != nil {
 		role := u.Role.Label()
 		if u.Role == tracker.RolePartner && u.OrganisationName != "" {
@@ -234,6 +234,21 @@ func (s *Server) layout(r *http.Request) web.LayoutProps {
 		l.Flash = box.pop()
 	}
 	return l
+}
+
+// pageURL is the full address of the page the request asks for, as a printed page gives it,
+// leaving out a single-use link's token.
+func (s *Server) pageURL(r *http.Request) string {
+	u := strings.TrimRight(s.baseURL, "/") + r.URL.Path
+	query := r.URL.RawQuery
+	if q := r.URL.Query(); q.Has("token") {
+		q.Del("token")
+		query = q.Encode()
+	}
+	if query != "" {
+		u += "?" + query
+	}
+	return u
 }
 
 // UserLinks returns the navigation links for the user's role: partners report progress; staff

@@ -46,3 +46,17 @@ const errorSummary = document.getElementById('error-summary');
 if (errorSummary) {
     errorSummary.focus();
 }
+
+// A printed page gives at its foot the date it was printed. The server wrote
+// the date the page was made, which a page kept open, or kept in a cache,
+// may be days before: write today's, and again as the page is printed.
+const printDate = document.querySelector('.app-print-footer__date');
+if (printDate) {
+    const today = () => {
+        const now = new Date();
+        printDate.textContent = now.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
+        printDate.dateTime = now.toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
+    };
+    today();
+    window.addEventListener('beforeprint', today);
+}
