@@ -43,11 +43,7 @@ func (s *Server) adminOutbox(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) adminEmail(w http.ResponseWriter, r *http.Request) error {
-	id, ok := pathID(r, "id")
-	if !ok {
-		return tracker.ErrNotFound
-	}
-	e, err := s.store.EmailByID(r.Context(), id)
+	e, err := byPathID(r, s.store.EmailByID)
 	if err != nil {
 		return err
 	}

@@ -164,10 +164,7 @@ func (s *Server) updatePlan(w http.ResponseWriter, r *http.Request) error {
 			updated, err := s.store.UpdatePlan(r.Context(), s.actor(r), p)
 			return saved{paths.AdminPlan(updated.Slug), "Plan details saved."}, err
 		},
-		conflict: func(error) error {
-			v.Conflict, v.Form.Version = planConflict(plan, p), strconv.Itoa(plan.Version)
-			return show(http.StatusConflict, nil)
-		},
+		conflict: changedMeanwhile(show, &v.Conflict, &v.Form.Version, planConflict(plan, p), plan.Version),
 	})
 }
 

@@ -82,11 +82,7 @@ func (s *Server) createRound(w http.ResponseWriter, r *http.Request) error {
 
 // adminRound returns the reporting round in the path.
 func (s *Server) adminRound(r *http.Request) (tracker.Round, error) {
-	id, ok := pathID(r, "id")
-	if !ok {
-		return tracker.Round{}, tracker.ErrNotFound
-	}
-	return s.store.RoundByID(r.Context(), id)
+	return byPathID(r, s.store.RoundByID)
 }
 
 func (s *Server) roundPage(w http.ResponseWriter, r *http.Request) error {
@@ -140,10 +136,7 @@ func (s *Server) updateRound(w http.ResponseWriter, r *http.Request) error {
 			_, err := s.store.UpdateRound(r.Context(), s.actor(r), rd)
 			return saved{paths.AdminRound(current.ID), "Round " + rd.Name + " saved."}, err
 		},
-		conflict: func(error) error {
-			v.Conflict, v.Form.Version = roundConflict(current, rd), strconv.Itoa(current.Version)
-			return show(http.StatusConflict, nil)
-		},
+		conflict: changedMeanwhile(show, &v.Conflict, &v.Form.Version, roundConflict(current, rd), current.Version),
 	})
 }
 

@@ -10,8 +10,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/scottish-government/delivery-tracker/internal/mail"
 	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
@@ -123,11 +121,7 @@ func linkMessage(u tracker.User, purpose tracker.TokenPurpose, link string) mail
 
 // targetUser returns the account the path names.
 func (s *Server) targetUser(r *http.Request) (tracker.User, error) {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	if err != nil || id <= 0 {
-		return tracker.User{}, tracker.ErrNotFound
-	}
-	return s.store.UserByID(r.Context(), id)
+	return byPathID(r, s.store.UserByID)
 }
 
 func (s *Server) userPage(w http.ResponseWriter, r *http.Request) error {
