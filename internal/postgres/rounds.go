@@ -147,11 +147,15 @@ func (s *Store) ReportedInRound(ctx context.Context, r tracker.Round) (map[int64
 	return out, nil
 }
 
-// Coverage returns a round's coverage: each commitment of its plan that needs an update and
-// whether it has had one in the round, and the same by lead organisation. It returns
-// tracker.ErrNotFound if there is no such round.
+// Coverage returns a round's coverage, with its plan: each commitment of the plan that needs an
+// update and whether it has had one in the round, and the same by lead organisation. It returns
+// tracker.ErrNotFound if there is no such round, or its plan is retired.
 func (s *Store) Coverage(ctx context.Context, roundID int64) (tracker.Coverage, error) {
 	r, err := s.RoundByID(ctx, roundID)
+	if err != nil {
+		return tracker.Coverage{}, err
+	}
+	plan, err := s.PlanByID(ctx, r.PlanID)
 	if err != nil {
 		return tracker.Coverage{}, err
 	}
@@ -163,7 +167,7 @@ func (s *Store) Coverage(ctx context.Context, roundID int64) (tracker.Coverage, 
 	if err != nil {
 		return tracker.Coverage{}, err
 	}
-	return tracker.CoverageOf(r, cs, reported), nil
+	return tracker.CoverageOf(plan, r, cs, reported), nil
 }
 
 // roundArgs adds the named arguments CreateRound and UpdateRound write a round with to args.

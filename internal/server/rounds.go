@@ -91,10 +91,6 @@ func (s *Server) roundPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	plan, err := s.store.PlanByID(ctx, rd.PlanID)
-	if err != nil {
-		return err
-	}
 	cov, err := s.store.Coverage(ctx, rd.ID)
 	if err != nil {
 		return err
@@ -104,7 +100,7 @@ func (s *Server) roundPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.page(w, r, http.StatusOK, web.RoundPage(s.adminLayout(r, roundsCrumb(), crumb(rd.Name)),
-		web.RoundView{Plan: plan, Coverage: cov, Now: s.now(), Queued: queued}))
+		web.RoundView{Plan: cov.Plan, Coverage: cov, Now: s.now(), Queued: queued}))
 }
 
 func (s *Server) editRoundForm(w http.ResponseWriter, r *http.Request) error {
