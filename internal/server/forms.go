@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -82,6 +83,23 @@ func atoiOr0(s string) int {
 	}
 	return n
 }
+
+// queryNumber returns the query parameter name when it is a whole number from 1 to most, and
+// otherwise 0.
+func queryNumber(q url.Values, name string, most int) int {
+	n, err := strconv.Atoi(q.Get(name))
+	if err != nil || n < 1 || n > most {
+		return 0
+	}
+	return n
+}
+
+// listPageSize is how many entries a page of a long list for staff shows: the audit log, the
+// outbox.
+const listPageSize = 50
+
+// pageCount returns how many pages of per entries total entries fill.
+func pageCount(total, per int) int { return (total + per - 1) / per }
 
 // byPathID returns the record whose numeric ID the path parameter {id} names, read by find. It
 // returns tracker.ErrNotFound for an ID of the wrong shape, before any query.

@@ -21,6 +21,9 @@ const (
 // EmailStatuses lists every status.
 var EmailStatuses = []EmailStatus{EmailPending, EmailSent, EmailFailed, EmailSkipped}
 
+// ParseEmailStatus returns the status named by s, or false if s names none.
+func ParseEmailStatus(s string) (EmailStatus, bool) { return parse(s, EmailStatuses) }
+
 // Label returns the status as people read it.
 func (s EmailStatus) Label() string { return emailStatusLabels.of(s, string(s)) }
 
