@@ -80,13 +80,8 @@ func (s *Server) createRound(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
-// adminRound returns the reporting round in the path.
-func (s *Server) adminRound(r *http.Request) (tracker.Round, error) {
-	return byPathID(r, s.store.RoundByID)
-}
-
 func (s *Server) roundPage(w http.ResponseWriter, r *http.Request) error {
-	rd, err := s.adminRound(r)
+	rd, err := byPathID(r, s.store.RoundByID)
 	if err != nil {
 		return err
 	}
@@ -104,19 +99,18 @@ func (s *Server) roundPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) editRoundForm(w http.ResponseWriter, r *http.Request) error {
-	rd, err := s.adminRound(r)
+	rd, err := byPathID(r, s.store.RoundByID)
 	if err != nil {
 		return err
 	}
 	if rd.Closed() {
 		return tracker.ErrNotFound
 	}
-	return s.page(w, r, http.StatusOK, web.RoundFormPage(s.adminLayout(r, roundsCrumb(), roundCrumb(rd), crumb("Change")),
-		web.RoundFormView{Round: &rd, Form: roundFormOf(rd)}))
+	return s.roundEditPage(w, r, http.StatusOK, web.RoundFormView{Round: &rd, Form: roundFormOf(rd)})
 }
 
 func (s *Server) updateRound(w http.ResponseWriter, r *http.Request) error {
-	current, err := s.adminRound(r)
+	current, err := byPathID(r, s.store.RoundByID)
 	if err != nil {
 		return err
 	}
@@ -125,7 +119,7 @@ func (s *Server) updateRound(w http.ResponseWriter, r *http.Request) error {
 	v := web.RoundFormView{Round: &current, Form: f}
 	show := func(status int, errs formErrors) error {
 		v.Errors = errs
-		return s.page(w, r, status, web.RoundFormPage(s.adminLayout(r, roundsCrumb(), roundCrumb(current), crumb("Change")), v))
+		return s.roundEditPage(w, r, status, v)
 	}
 	return s.saveForm(w, r, formSave{errs: errs, fields: roundFields, show: show,
 		save: func() (saved, error) {
@@ -134,6 +128,11 @@ func (s *Server) updateRound(w http.ResponseWriter, r *http.Request) error {
 		},
 		conflict: changedMeanwhile(show, &v.Conflict, &v.Form.Version, roundConflict(current, rd), current.Version),
 	})
+}
+
+// roundEditPage shows the form that changes v.Round.
+func (s *Server) roundEditPage(w http.ResponseWriter, r *http.Request, status int, v web.RoundFormView) error {
+	return s.page(w, r, status, web.RoundFormPage(s.adminLayout(r, roundsCrumb(), roundCrumb(*v.Round), crumb("Change")), v))
 }
 
 // roundConflict lists what is saved now where it differs from what was typed, and whether the
@@ -158,7 +157,7 @@ func closeRoundView(rd tracker.Round) web.ConfirmView {
 
 // closeRoundAction is closing the reporting round in the path, confirmed first.
 func (s *Server) closeRoundAction(r *http.Request) (confirmAction, error) {
-	rd, err := s.adminRound(r)
+	rd, err := byPathID(r, s.store.RoundByID)
 	return confirmAction{section: paths.AdminRounds, view: closeRoundView(rd),
 		crumbs: []web.Breadcrumb{roundsCrumb(), roundCrumb(rd), crumb("Close")},
 		act:    func(version int) error { return s.store.CloseRound(r.Context(), s.actor(r), rd.ID, version) },
