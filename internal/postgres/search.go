@@ -269,6 +269,8 @@ type UpdateFilter struct {
 	PlanID       int64
 	PriorityID   int64
 	CommitmentID int64
+	// OrganisationID selects the updates on the commitments the organisation leads.
+	OrganisationID int64
 }
 
 func (f UpdateFilter) where() (string, pgx.NamedArgs) {
@@ -281,6 +283,11 @@ func (f UpdateFilter) where() (string, pgx.NamedArgs) {
 	if f.CommitmentID != 0 {
 		where += ` AND u.commitment_id = @commitment`
 		args["commitment"] = f.CommitmentID
+	}
+	if f.OrganisationID != 0 {
+		where += ` AND c.id IN (SELECT l.commitment_id FROM commitment_leads l
+			JOIN commitment_lead_organisations clo ON clo.lead_id = l.id WHERE clo.organisation_id = @organisation)`
+		args["organisation"] = f.OrganisationID
 	}
 	return where, args
 }
