@@ -148,7 +148,7 @@ func GetUpdatesPage(l LayoutProps, v GetUpdatesView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "</a> is published.</p><h2 id=\"email\">Get emails about this</h2><p>We will email you when an update is published, a date is revised, a status changes or a commitment is added. You do not need an account.</p><form method=\"post\" action=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "</a> is published.</p><h2 id=\"by-email\">Get emails about this</h2><p>We will email you when an update is published, a date is revised, a status changes or a commitment is added. You do not need an account.</p><form method=\"post\" action=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -181,7 +181,7 @@ func GetUpdatesPage(l LayoutProps, v GetUpdatesView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "<button type=\"submit\" class=\"ds_button\">Get emails</button></form><p>We will send you an email to confirm first: nothing else is sent until you follow its link. Your address is used only for these emails and is deleted when you stop them, or after 7 days if you do not confirm. Every email has a link to stop them.</p><h2 id=\"feed\">Follow with a feed</h2><p>A feed reader (or news reader) is an app or website that collects new posts from the sites you follow in one place. Copy this address into yours:</p><div class=\"ds_question\"><label class=\"ds_label\" for=\"feed-address\">Feed address</label> <input class=\"ds_input\" id=\"feed-address\" type=\"text\" readonly value=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "<button type=\"submit\" class=\"ds_button\">Get emails</button></form><p>We will send you an email to confirm first: nothing else is sent until you follow its link. Your address is used only for these emails and is deleted when you stop them, or after 7 days if you do not confirm. Every email has a link to stop them.</p><h2 id=\"by-feed\">Follow with a feed</h2><p>A feed reader (or news reader) is an app or website that collects new posts from the sites you follow in one place. Copy this address into yours:</p><div class=\"ds_question\"><label class=\"ds_label\" for=\"feed-address\">Feed address</label> <input class=\"ds_input\" id=\"feed-address\" type=\"text\" readonly value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -194,7 +194,7 @@ func GetUpdatesPage(l LayoutProps, v GetUpdatesView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "\" spellcheck=\"false\"></div><h2 id=\"data\">Open data</h2><p>The same published updates are open data, under the Open Government Licence v3.0 (<a href=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "\" spellcheck=\"false\"></div><h2 id=\"open-data\">Open data</h2><p>The same published updates are open data, under the Open Government Licence v3.0 (<a href=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
