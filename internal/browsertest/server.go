@@ -72,12 +72,12 @@ func StartServer(t testing.TB, opts ...ServerOption) *Server {
 	s.wake = worker.Wake
 	cfg := server.Config{
 		EmailQueued: worker.Wake,
-		Store:    s.Store,
-		Logger:   slog.New(server.LogHandler(slog.NewTextHandler(s.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))),
-		BaseURL:  s.URL,
-		Now:      s.Clock.Now,
-		Password: password.Fast,
-		Mailer:   s.Mail,
+		Store:       s.Store,
+		Logger:      slog.New(server.LogHandler(slog.NewTextHandler(s.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))),
+		BaseURL:     s.URL,
+		Now:         s.Clock.Now,
+		Password:    password.Fast,
+		Mailer:      s.Mail,
 	}
 	for _, o := range opts {
 		o(&cfg)
