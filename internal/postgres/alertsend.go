@@ -8,6 +8,7 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -20,8 +21,13 @@ import (
 
 // recordAlertEvent records a published change for the alerts, in the transaction that makes it.
 func recordAlertEvent(ctx context.Context, tx pgx.Tx, at time.Time, kind string, commitmentID int64, updateID *int64, details map[string]any) error {
-	_, err := tx.Exec(ctx, `INSERT INTO alert_events (kind, commitment_id, update_id, details, created_at)
-		VALUES ($1, $2, $3, $4, $5)`, kind, commitmentID, updateID, details, at)
+	doc, err := json.Marshal(details)
+	if err != nil {
+		return err
+	}
+	// As text, cast in SQL: through a transaction pooler, parameters carry no types.
+	_, err = tx.Exec(ctx, `INSERT INTO alert_events (kind, commitment_id, update_id, details, created_at)
+		VALUES ($1, $2, $3, $4::text::jsonb, $5)`, kind, commitmentID, updateID, string(doc), at)
 	return err
 }
 
