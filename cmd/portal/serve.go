@@ -119,7 +119,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		versions.Lost(err)
 		logger.Warn("data version listener lost its connection: reading the version as pages need it until it is back", "err", err)
 	})
-	handler := server.New(server.Config{Versions: versions, Store: store, Now: store.Now, Logger: logger, BaseURL: c.BaseURL, Secure: c.secure(),
+	replica, closeReplica, err := openReplica(ctx, c, store, logger)
+	if err != nil {
+		return err
+	}
+	defer closeReplica()
+	handler := server.New(server.Config{Versions: versions, Store: store, Replica: replica, Now: store.Now, Logger: logger, BaseURL: c.BaseURL, Secure: c.secure(),
 		PageCacheBytes: c.PageCacheBytes, ExportCacheDir: c.ExportCacheDir, ExportCacheBytes: c.ExportCacheBytes,
 		BenchStaticDir: c.BenchStaticDir, Metrics: reg, ServeMetrics: c.MetricsAddr == "",
 		Mailer: mailer, TrustedProxies: c.TrustedProxies, Hashing: password.NewLimiter(c.HashConcurrency, 0)})
