@@ -44,7 +44,7 @@ type Replica struct {
 	up      bool          // it answered the last check
 	healthy bool          // it answered the last check within maxLag, and no read has failed since
 	version int64         // the data version it had replayed at the last check
-	lag     time.Duration // its lag at the last check it answered
+	lag     time.Duration // its lag at the last check that could measure it
 }
 
 // NewReplica returns a Replica reading through store, skipped while its lag is beyond maxLag
@@ -87,7 +87,10 @@ func (rp *Replica) check(ctx context.Context) {
 	rp.checked, rp.healthy = true, healthy
 	rp.up = err == nil || errors.Is(err, postgres.ErrLagUnknown)
 	if rp.up {
-		rp.version, rp.lag = st.Version, st.Lag
+		rp.version = st.Version
+	}
+	if err == nil {
+		rp.lag = st.Lag
 	}
 	rp.mu.Unlock()
 	switch {
@@ -213,7 +216,7 @@ func (s *Server) registerReplicaMetrics() {
 			defer rp.mu.Unlock()
 			return one(rp.up)
 		}),
-		gauge("portal_db_replica_lag_seconds", "How far the read replica's replay was behind at its last health check that it answered.", func() float64 {
+		gauge("portal_db_replica_lag_seconds", "How far the read replica's replay was behind at its last health check that could measure it.", func() float64 {
 			rp.mu.Lock()
 			defer rp.mu.Unlock()
 			return rp.lag.Seconds()
