@@ -119,9 +119,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		versions.Lost(err)
 		logger.Warn("data version listener lost its connection: reading the version as pages need it until it is back", "err", err)
 	})
+	replica, closeReplica, err := openReplica(ctx, c, store, logger)
+	if err != nil {
+		return err
+	}
+	defer closeReplica()
 	// The outbox worker: reminders, alerts, daily summaries, and sending what is queued.
 	worker := &reminder.Worker{Store: store, Mailer: mailer, BaseURL: c.BaseURL, Interval: c.ReminderInterval, Logger: logger}
-	handler := server.New(server.Config{Versions: versions, EmailQueued: worker.Wake, Store: store, Now: store.Now, Logger: logger, BaseURL: c.BaseURL, Secure: c.secure(),
+	handler := server.New(server.Config{Versions: versions, EmailQueued: worker.Wake, Store: store, Replica: replica, Now: store.Now, Logger: logger, BaseURL: c.BaseURL, Secure: c.secure(),
 		PageCacheBytes: c.PageCacheBytes, ExportCacheDir: c.ExportCacheDir, ExportCacheBytes: c.ExportCacheBytes,
 		BenchStaticDir: c.BenchStaticDir, Metrics: reg, ServeMetrics: c.MetricsAddr == "",
 		Mailer: mailer, TrustedProxies: c.TrustedProxies, Hashing: password.NewLimiter(c.HashConcurrency, 0)})

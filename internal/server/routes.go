@@ -14,6 +14,9 @@ import (
 func (s *Server) routes() *chi.Mux {
 	r := chi.NewRouter()
 	r.Use(requestID, s.metrics.measure, s.accessLog, s.securityHeaders, s.recoverPanics, s.timeout, s.crossOrigin, s.checkInput, s.withSessions)
+	if s.replica != nil {
+		r.Use(s.replicaReads)
+	}
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

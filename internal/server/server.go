@@ -75,6 +75,10 @@ type Config struct {
 	// Versions, when set, is where a listener on the database reports new data versions, so
 	// that public pages need no query to learn of them.
 	Versions *VersionWatch
+	// Replica, when set, is a read replica that public pages, downloads and feeds for visitors
+	// who are not signed in read from while it is healthy and caught up (see Replica); Run it.
+	// Everything else uses Store.
+	Replica *Replica
 }
 
 // DefaultRequestTimeout is the time a request may take unless Config.RequestTimeout says
@@ -95,6 +99,7 @@ const (
 // Server serves the portal.
 type Server struct {
 	store   *postgres.Store
+	replica *Replica // nil without a read replica: see reads
 	logger  *slog.Logger
 	baseURL string
 	secure  bool
@@ -134,7 +139,7 @@ func New(cfg Config) http.Handler {
 }
 
 func newServer(cfg Config) *Server {
-	s := &Server{store: cfg.Store, logger: cfg.Logger, baseURL: cfg.BaseURL, secure: cfg.Secure, now: cfg.Now,
+	s := &Server{store: cfg.Store, replica: cfg.Replica, logger: cfg.Logger, baseURL: cfg.BaseURL, secure: cfg.Secure, now: cfg.Now,
 		registry: cfg.Metrics, serveMetrics: cfg.ServeMetrics, requestTimeout: cfg.RequestTimeout,
 		idle: cfg.IdleTimeout, lifetime: cfg.SessionLifetime, pw: cfg.Password, bench: cfg.BenchStaticDir,
 		mailer: cfg.Mailer, emailQueued: cfg.EmailQueued, proxies: cfg.TrustedProxies, hashing: cfg.Hashing}
@@ -168,6 +173,9 @@ func newServer(cfg Config) *Server {
 	s.metrics = newMetrics(s.registry)
 	if s.store != nil {
 		s.registry.MustRegister(NewPoolCollector(s.store.Pool()))
+	}
+	if s.replica != nil {
+		s.registerReplicaMetrics()
 	}
 	if s.idle <= 0 {
 		s.idle = DefaultIdleTimeout
