@@ -132,12 +132,8 @@ func isoMonthPtr(m *tracker.Month) *string {
 	return &s
 }
 
-func isoTime(t *time.Time) string {
-	if t == nil {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339)
-}
+// isoTime formats a time as the open data and the feeds give it: RFC 3339, in UTC.
+func isoTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 func deref(s *string) string {
 	if s == nil {
@@ -200,7 +196,7 @@ func (s *Server) commitmentJSON(site string, plan tracker.Plan, c tracker.Commit
 		j.Status = &st
 	}
 	if c.LastPublishedAt != nil {
-		t := isoTime(c.LastPublishedAt)
+		t := isoTime(*c.LastPublishedAt)
 		j.LastPublishedAt = &t
 	}
 	return j
@@ -231,7 +227,7 @@ func (s *Server) commitmentsExport(f format) handlerFunc {
 			return nil
 		}
 		now := s.now()
-		version, err := s.store.OpenDataVersion(ctx, plan.ID)
+		version, err := s.reads(ctx).OpenDataVersion(ctx, plan.ID)
 		if err != nil {
 			return err
 		}
@@ -263,7 +259,7 @@ func (s *Server) commitmentsExport(f format) handlerFunc {
 					if err := cw.Write(append([]string{}, commitmentCSVHeader...)); err != nil {
 						return err
 					}
-					if err := s.store.EachCommitment(ctx, fr.search, func(c tracker.Commitment) error {
+					if err := s.reads(ctx).EachCommitment(ctx, fr.search, func(c tracker.Commitment) error {
 						return cw.Write(s.commitmentJSON(site, plan, c, now).csv())
 					}); err != nil {
 						return err
@@ -272,7 +268,7 @@ func (s *Server) commitmentsExport(f format) handlerFunc {
 				}
 				return writeJSONList(out, map[string]any{"plan": p, "licence": l, "query": query}, "commitments",
 					func(item func(any) error) error {
-						return s.store.EachCommitment(ctx, fr.search, func(c tracker.Commitment) error {
+						return s.reads(ctx).EachCommitment(ctx, fr.search, func(c tracker.Commitment) error {
 							return item(s.commitmentJSON(site, plan, c, now))
 						})
 					})
@@ -363,7 +359,7 @@ func updateFor(site string, plan tracker.Plan, u postgres.PublishedUpdate) updat
 		EvidenceURL: optional(u.EvidenceURL),
 	}
 	if u.PublishedAt != nil {
-		j.PublishedAt = optional(isoTime(u.PublishedAt))
+		j.PublishedAt = optional(isoTime(*u.PublishedAt))
 	}
 	return j
 }
@@ -382,7 +378,7 @@ func (s *Server) updatesExport(f format) handlerFunc {
 		if err != nil {
 			return err
 		}
-		version, err := s.store.OpenDataVersion(ctx, plan.ID)
+		version, err := s.reads(ctx).OpenDataVersion(ctx, plan.ID)
 		if err != nil {
 			return err
 		}
@@ -401,7 +397,7 @@ func (s *Server) updatesExport(f format) handlerFunc {
 					if err := cw.Write(append([]string{}, updateCSVHeader...)); err != nil {
 						return err
 					}
-					if err := s.store.EachPublishedUpdate(ctx, filter, func(u postgres.PublishedUpdate) error {
+					if err := s.reads(ctx).EachPublishedUpdate(ctx, filter, func(u postgres.PublishedUpdate) error {
 						return cw.Write(updateFor(site, plan, u).csv())
 					}); err != nil {
 						return err
@@ -410,7 +406,7 @@ func (s *Server) updatesExport(f format) handlerFunc {
 				}
 				return writeJSONList(out, map[string]any{"plan": p, "licence": l}, "updates",
 					func(item func(any) error) error {
-						return s.store.EachPublishedUpdate(ctx, filter, func(u postgres.PublishedUpdate) error {
+						return s.reads(ctx).EachPublishedUpdate(ctx, filter, func(u postgres.PublishedUpdate) error {
 							return item(updateFor(site, plan, u))
 						})
 					})
@@ -422,11 +418,11 @@ func (s *Server) updatesExport(f format) handlerFunc {
 // licence.
 func (s *Server) dataPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	plan, err := s.store.CurrentPlan(ctx)
+	plan, err := s.reads(ctx).CurrentPlan(ctx)
 	if err != nil {
 		return err
 	}
-	plans, err := s.store.Plans(ctx)
+	plans, err := s.reads(ctx).Plans(ctx)
 	if err != nil {
 		return err
 	}
