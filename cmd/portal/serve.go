@@ -258,8 +258,8 @@ func firstAdminLink(ctx context.Context, store *postgres.Store, c config, logger
 	return nil
 }
 
-// housekeeping removes expired sessions and stale sign-in throttles every few minutes until ctx
-// ends.
+// housekeeping removes expired sessions, stale sign-in throttles and expired kept forms every few
+// minutes until ctx ends.
 func housekeeping(ctx context.Context, store *postgres.Store, logger *slog.Logger) {
 	t := time.NewTicker(5 * time.Minute)
 	defer t.Stop()
@@ -275,6 +275,11 @@ func housekeeping(ctx context.Context, store *postgres.Store, logger *slog.Logge
 			}
 			if _, err := store.DeleteStaleThrottles(ctx, store.Now().Add(-24*time.Hour)); err != nil {
 				logger.Warn("housekeeping", "err", err)
+			}
+			if n, err := store.DeleteExpiredKeptForms(ctx); err != nil {
+				logger.Warn("housekeeping", "err", err)
+			} else if n > 0 {
+				logger.Info("expired kept forms removed", "count", n)
 			}
 		}
 	}
