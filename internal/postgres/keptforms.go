@@ -14,15 +14,23 @@ import (
 // (see migrations/00078_kept_forms.sql). The server makes the key and hashes it; the store never
 // sees the key itself.
 
-// KeepForm keeps f under keyHash from now for tracker.KeptFormTTL, and returns it as kept.
+// KeepForm keeps f under keyHash from now for tracker.KeptFormTTL, and returns it as kept. Of the
+// forms kept for the account, the newest tracker.MaxKeptForms stay.
 func (s *Store) KeepForm(ctx context.Context, keyHash string, f tracker.KeptForm) (tracker.KeptForm, error) {
 	f.CreatedAt = s.now()
 	f.ExpiresAt = f.CreatedAt.Add(tracker.KeptFormTTL)
 	if f.Values == nil {
 		f.Values = map[string][]string{}
 	}
-	_, err := s.pool.Exec(ctx, `INSERT INTO kept_forms (key_hash, user_id, path, form_values, reason, created_at, expires_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, keyHash, f.UserID, f.Path, f.Values, string(f.Reason), f.CreatedAt, f.ExpiresAt)
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO kept_forms (key_hash, user_id, path, form_values, reason, created_at, expires_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, keyHash, f.UserID, f.Path, f.Values, string(f.Reason), f.CreatedAt, f.ExpiresAt); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `DELETE FROM kept_forms WHERE user_id = $1 AND id NOT IN (
+			SELECT id FROM kept_forms WHERE user_id = $1 ORDER BY id DESC LIMIT $2)`, f.UserID, tracker.MaxKeptForms)
+		return err
+	})
 	if err != nil {
 		return tracker.KeptForm{}, storeError(fmt.Sprintf("keep form for user %d", f.UserID), err, nil)
 	}

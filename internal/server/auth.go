@@ -170,7 +170,13 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	u := s.user(r)
 	if u == nil {
-		// Nobody to sign out: no session is touched, and none is made.
+		// Nobody to sign out: no session is made. What is left of one that ended goes.
+		if ended(r) != nil {
+			if err := s.sessions.Destroy(ctx); err != nil {
+				return err
+			}
+			s.notice(r, noticeSignedOut)
+		}
 		http.Redirect(w, r, paths.Home, http.StatusSeeOther)
 		return nil
 	}

@@ -27,6 +27,10 @@ const (
 	// sessionTell is a message for the next page that is not good news, such as that a form's
 	// contents were put back but not saved.
 	sessionTell = "tell"
+	// sessionEndedUserID and sessionEndedReason are all that is left of a session loadUser has
+	// ended: whose it was and why, so that a form sent later from one of its pages is kept.
+	sessionEndedUserID = "ended_uid"
+	sessionEndedReason = "ended_reason"
 )
 
 const (
@@ -96,13 +100,18 @@ func (s *Server) withSessions(next http.Handler) http.Handler {
 
 // loadUser finds the signed-in user from the session and the database. It ends the session of a
 // user who is disabled, whose sessions were ended (a new password), or whose session has been
-// idle or alive too long; the request then carries whose session it was and why it ended (see
-// endedSession), and the next page says why.
+// idle or alive too long, and the next page says why. The session then signs nobody in, but
+// keeps whose it was and why it ended (see endedSession) until it expires, so that a form sent
+// from one of its pages, then or later, is kept for its account.
 func (s *Server) loadUser(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := context.WithValue(r.Context(), sessionLoadedKey, true)
 		id := s.sessions.GetInt64(ctx, sessionUserID)
 		if id == 0 {
+			if uid := s.sessions.GetInt64(ctx, sessionEndedUserID); uid != 0 {
+				reason := tracker.SessionEnd(s.sessions.GetString(ctx, sessionEndedReason))
+				ctx = context.WithValue(ctx, endedKey, endedSession{userID: uid, reason: reason})
+			}
 			next.ServeHTTP(w, r.WithContext(ctx))
 			return
 		}
@@ -134,7 +143,7 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 		}
 		if reason != "" {
 			s.logger.InfoContext(ctx, "session ended", "user_id", id, "reason", reason)
-			if err := s.sessions.Destroy(ctx); err != nil {
+			if err := s.endSession(ctx, id, reason); err != nil {
 				s.error(w, r.WithContext(ctx), err)
 				return
 			}
@@ -150,12 +159,29 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 	})
 }
 
+// endSession ends the session of the user with the id for the reason. Unless the account is gone,
+// what is left of it says whose it was and why it ended, and nothing else: it signs nobody in.
+// The token stays, as it now gives less, not more.
+func (s *Server) endSession(ctx context.Context, id int64, reason tracker.SessionEnd) error {
+	if !tracker.CanKeepForm(reason) {
+		return s.sessions.Destroy(ctx)
+	}
+	if err := s.sessions.Clear(ctx); err != nil {
+		return err
+	}
+	s.sessions.Put(ctx, sessionEndedUserID, id)
+	s.sessions.Put(ctx, sessionEndedReason, string(reason))
+	return nil
+}
+
 // startSession signs u in: a new session token (against session fixation) carrying the user,
-// the epoch of their sessions and the time.
+// the epoch of their sessions and the time, and nothing of a session that ended before.
 func (s *Server) startSession(ctx context.Context, u tracker.User) error {
 	if err := s.sessions.RenewToken(ctx); err != nil {
 		return err
 	}
+	s.sessions.Remove(ctx, sessionEndedUserID)
+	s.sessions.Remove(ctx, sessionEndedReason)
 	now := s.now().Unix()
 	s.sessions.Put(ctx, sessionUserID, u.ID)
 	s.sessions.Put(ctx, sessionEpoch, u.SessionEpoch)

@@ -27,6 +27,10 @@ const (
 // kept for them to get back by signing in again.
 const KeptFormTTL = 2 * time.Hour
 
+// MaxKeptForms is the most forms kept for one account at once: keeping another lets the oldest
+// go.
+const MaxKeptForms = 10
+
 // CanKeepForm reports whether what was typed into a form sent after a session ended this way may
 // be kept for the account: only when the account is still known.
 func CanKeepForm(end SessionEnd) bool {
