@@ -429,7 +429,6 @@ func TestReadOnlyRefusesWrites(t *testing.T) {
 	}
 }
 
-
 // TestKeptReturnNote puts back the note of a reviewer whose session ended as they returned an
 // update: the note comes back, and the update is still waiting for review.
 func TestKeptReturnNote(t *testing.T) {
