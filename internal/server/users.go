@@ -10,8 +10,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/scottish-government/delivery-tracker/internal/mail"
 	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
@@ -125,17 +123,8 @@ func linkMessage(u tracker.User, purpose tracker.TokenPurpose, link string) mail
 	}
 }
 
-// targetUser returns the account the path names.
-func (s *Server) targetUser(r *http.Request) (tracker.User, error) {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	if err != nil || id <= 0 {
-		return tracker.User{}, tracker.ErrNotFound
-	}
-	return s.store.UserByID(r.Context(), id)
-}
-
 func (s *Server) userPage(w http.ResponseWriter, r *http.Request) error {
-	u, err := s.targetUser(r)
+	u, err := byPathID(r, s.store.UserByID)
 	if err != nil {
 		return err
 	}
@@ -158,7 +147,7 @@ func (s *Server) renderUserPage(w http.ResponseWriter, r *http.Request, status i
 }
 
 func (s *Server) changeRole(w http.ResponseWriter, r *http.Request) error {
-	u, err := s.targetUser(r)
+	u, err := byPathID(r, s.store.UserByID)
 	if err != nil {
 		return err
 	}
@@ -211,7 +200,7 @@ func (s *Server) userConflict(w http.ResponseWriter, r *http.Request, u tracker.
 
 // enableUser enables a disabled account again.
 func (s *Server) enableUser(w http.ResponseWriter, r *http.Request) error {
-	u, err := s.targetUser(r)
+	u, err := byPathID(r, s.store.UserByID)
 	if err != nil {
 		return err
 	}
@@ -229,7 +218,7 @@ func (s *Server) enableUser(w http.ResponseWriter, r *http.Request) error {
 // disableUserAction is disabling the account in the path, which signs its user out at once,
 // confirmed first with a reason.
 func (s *Server) disableUserAction(r *http.Request) (confirmAction, error) {
-	u, err := s.targetUser(r)
+	u, err := byPathID(r, s.store.UserByID)
 	if err != nil {
 		return confirmAction{}, err
 	}
@@ -256,7 +245,7 @@ func (s *Server) disableUserAction(r *http.Request) (confirmAction, error) {
 // createLink makes a new single-use link for the user: a password reset link when they have a
 // password, a new invitation otherwise.
 func (s *Server) createLink(w http.ResponseWriter, r *http.Request) error {
-	u, err := s.targetUser(r)
+	u, err := byPathID(r, s.store.UserByID)
 	if err != nil {
 		return err
 	}
