@@ -315,9 +315,10 @@ func (s *Store) UpdateCommitment(ctx context.Context, actor tracker.Actor, c tra
 // RetireCommitment takes a commitment out of its plan's public pages, keeping it and its history.
 // It returns tracker.ErrConflict if the commitment is no longer at version, and
 // tracker.ErrNotFound if there is no such commitment.
-func (s *Store) RetireCommitment(ctx context.Context, actor tracker.Actor, id int64, version int) error {
+// The audit log keeps the reason given for it, unless it is empty.
+func (s *Store) RetireCommitment(ctx context.Context, actor tracker.Actor, id int64, version int, reason string) error {
 	_, err := change(ctx, s, actor, commitmentsOf, edit{id: id, version: version, action: "retire",
-		op: fmt.Sprintf("retire commitment %d", id), removes: true},
+		op: fmt.Sprintf("retire commitment %d", id), removes: true, details: reasonDetails(reason)},
 		func(tx pgx.Tx, at time.Time, before tracker.Commitment) (tracker.Commitment, error) {
 			_, err := tx.Exec(ctx, `UPDATE commitments SET retired_at = $2, version = version + 1, updated_at = $2
 				WHERE id = $1`, id, at)
