@@ -11,7 +11,7 @@ import (
 )
 
 // Forms sent after a session ended are kept in kept_forms under the hash of a single-use key
-// (see migrations/00078_kept_forms.sql). The server makes the key and hashes it; the store never
+// (see migrations/00077_kept_forms.sql). The server makes the key and hashes it; the store never
 // sees the key itself.
 
 // KeepForm keeps f under keyHash from now for tracker.KeptFormTTL, and returns it as kept. Of the
