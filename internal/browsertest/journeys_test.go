@@ -69,7 +69,7 @@ func TestPublicEmptyStates(t *testing.T) {
 			tab.Open("/")
 			tab.ClickLink("1. Digital Access")
 			checkPath(t, tab, "/priorities/digital-access")
-			if main := tab.Text("main"); !strings.Contains(main, "No commitments have been added to this priority area") {
+			if main := tab.Text("main"); !strings.Contains(main, "The commitments for this priority area have not been entered in the tracker yet.") {
 				t.Errorf("an empty priority area does not say it has no commitments: %q", main)
 			}
 			tab.CheckPage("priority area with no commitments")
