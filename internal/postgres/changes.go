@@ -39,7 +39,9 @@ type PlanChanges struct {
 }
 
 // PlanChanged returns when the public data of a plan last changed. A commitment or priority area
-// retired counts as a change. It returns tracker.ErrNotFound if there is no such plan.
+// retired counts as a change. It reads every commitment of the plan, through indexes, and each
+// one's published updates taken from plans (which have no publication time), so it suits a page
+// kept per data version. It returns tracker.ErrNotFound if there is no such plan.
 func (s *Store) PlanChanged(ctx context.Context, planID int64) (PlanChanges, error) {
 	var c PlanChanges
 	err := s.pool.QueryRow(ctx, `
@@ -49,8 +51,10 @@ func (s *Store) PlanChanged(ctx context.Context, planID int64) (PlanChanges, err
 			(SELECT max(r.last_published_at) FROM commitments r WHERE r.plan_id = pl.id),
 			(SELECT max(`+changedThroughPortal+`) FROM priorities r WHERE r.plan_id = pl.id),
 			(SELECT max(o.updated_at) FROM organisations o WHERE o.version > 1)),
-			coalesce((SELECT max(u.source_period) FROM updates u JOIN commitments c ON c.id = u.commitment_id
-			          WHERE c.plan_id = pl.id AND c.retired_at IS NULL AND u.state = 'published'), '')
+			coalesce((SELECT max(x.period) FROM commitments c CROSS JOIN LATERAL (
+			              SELECT max(u.source_period) AS period FROM updates u
+			              WHERE u.commitment_id = c.id AND u.state = 'published' AND u.published_at IS NULL) x
+			          WHERE c.plan_id = pl.id AND c.retired_at IS NULL), '')
 		FROM plans pl WHERE pl.id = $1 AND pl.retired_at IS NULL`, planID).Scan(&c.At, &c.ReportedIn)
 	return c, storeError(fmt.Sprintf("when plan %d changed", planID), err, nil)
 }
