@@ -12,7 +12,9 @@ import (
 // commitments finder with the filters that select them. A count of none is not a link.
 
 // finderLink returns the address of a plan's commitments finder with the filters.
-func finderLink(p tracker.Plan, f FinderFilters) string { return paths.Commitments(p) + f.QueryString() }
+func finderLink(p tracker.Plan, f FinderFilters) string {
+	return paths.Commitments(p) + f.QueryString()
+}
 
 // finderStatus is the finder's status parameter for a status value: StatusNone for no update yet.
 func finderStatus(status string) string {
