@@ -177,6 +177,10 @@ func TestPublicBreadcrumbs(t *testing.T) {
 		{"/commitments?q=pathways&status=delivered", []string{home, "Commitments"}},
 		{"/data", []string{home, "Open data"}},
 		{"/about/statuses", []string{home, "What the statuses mean"}},
+		{"/get-updates", []string{home, "Get updates"}},
+		{"/priorities/digital-skills-and-leadership/get-updates", []string{home, skills + "=/priorities/digital-skills-and-leadership", "Get updates"}},
+		{"/commitments/4.2/get-updates", []string{home, skills + "=/priorities/digital-skills-and-leadership", "Commitment 4.2=/commitments/4.2", "Get updates"}},
+		{"/organisations/NES/get-updates", []string{home, "NHS Education for Scotland=/organisations/NES", "Get updates"}},
 	}
 	later := []struct {
 		path string
@@ -186,6 +190,8 @@ func TestPublicBreadcrumbs(t *testing.T) {
 		{"/plans/2023-24/priorities/digital-skills-and-leadership", []string{home, older, skills}},
 		{"/plans/2023-24/commitments/4.2", []string{home, older, skills + "=/plans/2023-24/priorities/digital-skills-and-leadership", "Commitment 4.2"}},
 		{"/plans/2023-24/commitments", []string{home, older, "Commitments"}},
+		{"/plans/2023-24/commitments/4.2/get-updates", []string{home, older, skills + "=/plans/2023-24/priorities/digital-skills-and-leadership",
+			"Commitment 4.2=/plans/2023-24/commitments/4.2", "Get updates"}},
 	}
 	check := func(path string, want []string) {
 		t.Helper()

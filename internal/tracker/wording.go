@@ -27,26 +27,19 @@ func (l LeadLine) Spelled() string {
 	return b.String()
 }
 
+var statusMeanings = labels[Status]{
+	NotStarted:     "Work on the commitment has not begun yet.",
+	OnTrack:        "Work is under way and the commitment is expected to be delivered by the month it is due.",
+	AtRisk:         "Work is under way, but the commitment could miss the month it is due unless something changes.",
+	Delayed:        "The commitment will not be delivered by the month it is due. Where a new month has been given, the commitment shows it.",
+	Delivered:      "The commitment has been delivered.",
+	Withdrawn:      "The commitment will no longer be delivered. Its page gives the reason.",
+	CarriedForward: "The commitment has moved to a later delivery plan, which takes over its delivery. Its page says which plan, and why.",
+}
+
 // Meaning says, in a sentence fit for the public, what a commitment with the status is doing.
 func (s Status) Meaning() string {
-	switch s {
-	case NotStarted:
-		return "Work on the commitment has not begun yet."
-	case OnTrack:
-		return "Work is under way and the commitment is expected to be delivered by the month it is due."
-	case AtRisk:
-		return "Work is under way, but the commitment could miss the month it is due unless something changes."
-	case Delayed:
-		return "The commitment will not be delivered by the month it is due. Where a new month has been given, the commitment shows it."
-	case Delivered:
-		return "The commitment has been delivered."
-	case Withdrawn:
-		return "The commitment will no longer be delivered. Its page gives the reason."
-	case CarriedForward:
-		return "The commitment has moved to a later delivery plan, which takes over its delivery. Its page says which plan, and why."
-	default:
-		return "No progress has been reported on the commitment yet."
-	}
+	return statusMeanings.of(s, "No progress has been reported on the commitment yet.")
 }
 
 // PlanName is how the public pages name the delivery plan of a period, such as "Delivery Plan
