@@ -20,6 +20,7 @@ const (
 	Metrics        = "/metrics"
 	Static         = "/static/*"
 	Data           = "/data"
+	Statuses       = "/about/statuses"
 	SignIn         = "/sign-in"
 	SignOut        = "/sign-out"
 	SetPassword    = "/set-password"

@@ -124,6 +124,7 @@ func (s *Server) routes() *chi.Mux {
 // for the current plan at the root and for every plan under /plans/{plan}.
 func (s *Server) findRoutes(r chi.Router) {
 	r.Get(paths.Data, s.publicPage(s.dataPage))
+	r.Get(paths.Statuses, s.publicPage(s.statusesPage))
 	for _, prefix := range []string{"", paths.PlanPrefixPattern} {
 		r.Get(prefix+paths.CurrentCommitments, s.publicPage(s.commitments))
 		r.Get(prefix+"/commitments.csv", s.handle(s.commitmentsExport(formatCSV)))
