@@ -52,6 +52,9 @@ func etag(parts ...string) string {
 func (s *Server) notModified(w http.ResponseWriter, r *http.Request, tag string, modified time.Time) bool {
 	modified = s.lastModified(modified)
 	h := w.Header()
+	// Downloads and feeds are compressed when the client asks: each encoding has its own tag.
+	tag = withEncoding(tag, negotiated(r))
+	addVary(h, "Accept-Encoding")
 	h.Set("ETag", tag)
 	h.Set("Last-Modified", modified.Format(http.TimeFormat))
 	h.Set("Cache-Control", "public, no-cache")
