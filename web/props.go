@@ -46,8 +46,17 @@ type LayoutProps struct {
 	// Title names the page. The document title is "<Title> – Delivery
 	// Tracker", or just the service name when Title is empty.
 	Title string
-	// Description, when set, becomes the page's meta description.
+	// Description says in a sentence or two what the page shows. It is the
+	// page's meta description and its description when shared (Open Graph
+	// and Twitter card); without it, DefaultDescription.
 	Description string
+	// Canonical is the page's own address, absolute (from BASE_URL): the
+	// canonical link and og:url. Public pages set it; the others leave it
+	// empty.
+	Canonical string
+	// NoIndex asks search engines not to index the page nor follow its
+	// links: the pages of signed-in users and of signing in.
+	NoIndex bool
 	// CurrentPath is the request path, used to mark the current navigation
 	// link.
 	CurrentPath string
@@ -73,6 +82,36 @@ type LayoutProps struct {
 	// FooterLinks are shown at the top of the site footer, for example the
 	// accessibility statement and privacy notice.
 	FooterLinks []Link
+}
+
+// DefaultDescription describes a page that gives no description of its own.
+const DefaultDescription = "Progress on Scotland's digital health and care delivery plan: " +
+	"what was promised, who leads each commitment and how far it has got."
+
+// description is the page's description, or DefaultDescription.
+func (p LayoutProps) description() string {
+	if p.Description == "" {
+		return DefaultDescription
+	}
+	return p.Description
+}
+
+// canonical is the page's canonical address, or "" for a page not to be
+// indexed: a canonical link would tell search engines the opposite.
+func (p LayoutProps) canonical() string {
+	if p.NoIndex {
+		return ""
+	}
+	return p.Canonical
+}
+
+// shareTitle is the page's title when shared: the page's own, or the
+// service's name.
+func (p LayoutProps) shareTitle() string {
+	if p.Title == "" {
+		return ServiceName
+	}
+	return p.Title
 }
 
 // PublicLinks are the navigation links everyone sees.

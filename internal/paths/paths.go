@@ -7,6 +7,7 @@ package paths
 import (
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 )
@@ -18,6 +19,8 @@ const (
 	Readyz         = "/readyz"
 	Metrics        = "/metrics"
 	Static         = "/static/*"
+	Robots         = "/robots.txt"
+	Sitemap        = "/sitemap.xml"
 	Data           = "/data"
 	SignIn         = "/sign-in"
 	SignOut        = "/sign-out"
@@ -58,6 +61,25 @@ const (
 	AdminRoundPattern   = "/admin/rounds/{id}"
 	AdminEmailPattern   = "/admin/outbox/{id}"
 )
+
+// Private are the addresses, with everything below them, that are not for search engines: the
+// pages of signed-in users, signing in, and the service's own health and metrics. robots.txt asks
+// crawlers to keep out of them, and their responses are marked noindex.
+var Private = []string{
+	"/admin", Account, ReportList, ReviewList, Dashboard,
+	SignIn, SignOut, SetPassword, ForgotPassword,
+	Healthz, Readyz, Metrics,
+}
+
+// IsPrivate reports whether path is one of Private or below one.
+func IsPrivate(path string) bool {
+	for _, p := range Private {
+		if path == p || strings.HasPrefix(path, p+"/") {
+			return true
+		}
+	}
+	return false
+}
 
 func id(n int64) string { return strconv.FormatInt(n, 10) }
 

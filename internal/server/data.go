@@ -435,6 +435,9 @@ func (s *Server) dataPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	l := s.layout(r)
 	l.Title = "Open data"
+	l.Description = "The commitments of the " + plan.Title + " and every published update, to download as CSV or JSON " +
+		"or follow as Atom feeds, under the Open Government Licence."
+	l.Canonical = s.siteURL(r) + paths.Data
 	l.Alternates = append(l.Alternates, web.AlternateLink{Title: "Published updates: " + plan.Title, Href: paths.Feed(plan)})
 	return s.page(w, r, http.StatusOK, web.DataPage(l, web.DataView{Plan: plan, Plans: plans, SiteURL: s.siteURL(r)}))
 }

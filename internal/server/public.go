@@ -3,7 +3,9 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/go-chi/chi/v5"
 
@@ -78,6 +80,9 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) error {
 	}
 	l := s.layout(r)
 	l.Title = plan.Title
+	l.Description = fmt.Sprintf("Progress on the %d commitments of the %s, by priority area: what each will deliver, "+
+		"who leads it and what they have reported.", counts[0].Total, plan.Title)
+	l.Canonical = s.siteURL(r) + paths.Overview(plan)
 	l.Alternates = append(l.Alternates, web.AlternateLink{Title: "Published updates: " + plan.Title, Href: paths.Feed(plan)})
 	return s.page(w, r, http.StatusOK, web.OverviewPage(l, v))
 }
@@ -126,6 +131,11 @@ func (s *Server) priority(w http.ResponseWriter, r *http.Request) error {
 	}
 	l := s.layout(r)
 	l.Title = p.Name
+	l.Description = p.Name + ", priority area " + strconv.Itoa(p.Number) + " of the " + plan.Title + ": its commitments and their progress."
+	if p.Tagline != "" {
+		l.Description = p.Name + ": " + p.Tagline + " The commitments of this priority area and their progress."
+	}
+	l.Canonical = s.siteURL(r) + paths.Priority(plan, p.Slug)
 	l.Alternates = append(l.Alternates, web.AlternateLink{Title: "Published updates: " + p.Name, Href: paths.PriorityFeed(plan, p.Slug)})
 	return s.page(w, r, http.StatusOK, web.PriorityPage(l, web.PriorityView{Plan: plan, Priority: p, Commitments: s.rows(plan, cs),
 		Timeline: timelineChart("timeline-chart", "Commitments in "+p.Name+" by when they are due", months, s.now())}))
@@ -151,6 +161,8 @@ func (s *Server) commitment(w http.ResponseWriter, r *http.Request) error {
 	}
 	l := s.layout(r)
 	l.Title = "Commitment " + c.Ref
+	l.Description = "Commitment " + c.Ref + " of the " + plan.Title + ": " + firstLine(c.Deliver, 200)
+	l.Canonical = s.siteURL(r) + paths.Commitment(plan, c.Ref)
 	l.Alternates = append(l.Alternates, web.AlternateLink{Title: "Published updates: commitment " + c.Ref, Href: paths.CommitmentFeed(plan, c.Ref)})
 	return s.page(w, r, http.StatusOK, web.CommitmentPage(l, v))
 }
@@ -198,6 +210,8 @@ func (s *Server) organisation(w http.ResponseWriter, r *http.Request) error {
 	}
 	l := s.layout(r)
 	l.Title = o.Name
+	l.Description = "The commitments " + o.Name + " leads in the " + plan.Title + ", and their progress."
+	l.Canonical = s.siteURL(r) + paths.Organisation(o.Code)
 	return s.page(w, r, http.StatusOK, web.OrganisationPage(l, web.OrganisationView{Plan: plan, Organisation: o, Commitments: s.rows(plan, cs)}))
 }
 

@@ -218,8 +218,10 @@ func (s *Server) trustedProxy(a netip.Addr) bool {
 // layout returns what every page's frame needs to know about the request: the signed-in user
 // and their navigation, and any message left by the previous request.
 func (s *Server) layout(r *http.Request) web.LayoutProps {
-	l := web.LayoutProps{CurrentPath: r.URL.Path}
+	// Pages for signed-in users and of signing in are not for search engines (see noIndex).
+	l := web.LayoutProps{CurrentPath: r.URL.Path, NoIndex: paths.IsPrivate(r.URL.Path)}
 	if u := s.user(r); u != nil {
+		l.NoIndex = true
 		role := u.Role.Label()
 		if u.Role == tracker.RolePartner && u.OrganisationName != "" {
 			role = u.OrganisationName
