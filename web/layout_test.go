@@ -106,6 +106,9 @@ func TestLayoutSharingAndIndexing(t *testing.T) {
 	}
 
 	private := render(t, page(LayoutProps{Title: "Your account", Canonical: "https://example.com/account", NoIndex: true}, ""))
+	if got := content(private, `meta[name="description"]`); got != "Your account. "+DefaultDescription {
+		t.Errorf("description of a page without one %q, want its title and the service's", got)
+	}
 	if got := content(private, `meta[name="robots"]`); got != "noindex, nofollow" {
 		t.Errorf("robots %q, want noindex, nofollow", got)
 	}

@@ -48,7 +48,7 @@ type LayoutProps struct {
 	Title string
 	// Description says in a sentence or two what the page shows. It is the
 	// page's meta description and its description when shared (Open Graph
-	// and Twitter card); without it, DefaultDescription.
+	// and Twitter card); without it, the title and DefaultDescription.
 	Description string
 	// Canonical is the page's own address, absolute (from BASE_URL): the
 	// canonical link and og:url. Public pages set it; the others leave it
@@ -84,16 +84,21 @@ type LayoutProps struct {
 	FooterLinks []Link
 }
 
-// DefaultDescription describes a page that gives no description of its own.
-const DefaultDescription = "Progress on Scotland's digital health and care delivery plan: " +
+// DefaultDescription describes the service, for a page that gives no
+// description of its own.
+const DefaultDescription = "Delivery Tracker follows Scotland's digital health and care delivery plan in the open: " +
 	"what was promised, who leads each commitment and how far it has got."
 
-// description is the page's description, or DefaultDescription.
+// description is the page's description: its own, or one made from its
+// title and DefaultDescription.
 func (p LayoutProps) description() string {
-	if p.Description == "" {
-		return DefaultDescription
+	switch {
+	case p.Description != "":
+		return p.Description
+	case p.Title != "":
+		return p.Title + ". " + DefaultDescription
 	}
-	return p.Description
+	return DefaultDescription
 }
 
 // canonical is the page's canonical address, or "" for a page not to be
