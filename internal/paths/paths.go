@@ -162,6 +162,16 @@ func Audit(actor, recordType, recordID string) string {
 	return AdminAudit + "?" + q.Encode()
 }
 
+// AuditPage returns the address of a page of the audit log, filtered as Audit filters it.
+func AuditPage(actor, recordType, recordID string, page int) string {
+	p := Audit(actor, recordType, recordID)
+	sep := "?"
+	if strings.Contains(p, "?") {
+		sep = "&"
+	}
+	return p + sep + "page=" + strconv.Itoa(page)
+}
+
 // AdminPlan returns the address of the page where staff manage a plan.
 func AdminPlan(slug string) string { return AdminPlans + "/" + url.PathEscape(slug) }
 

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -91,7 +90,7 @@ func carryForward(ctx context.Context, tx pgx.Tx, actor tracker.Actor, at time.T
 	}
 	if _, err := openUpdate(ctx, tx, old.ID, actor.User, false); err == nil {
 		return c, tracker.CarryForwardUpdateOpen(old.Ref)
-	} else if !errors.Is(err, pgx.ErrNoRows) {
+	} else if !noRows(err) {
 		return c, err
 	}
 	if _, err := writeReport(ctx, tx, actor, at, locked, nil, ReportWrite{CommitmentID: old.ID,
@@ -104,13 +103,13 @@ func carryForward(ctx context.Context, tx pgx.Tx, actor tracker.Actor, at time.T
 		return c, fmt.Errorf("link %s to its copy: %w", old.Ref, err)
 	}
 	if err := audit(ctx, tx, actor, at, AuditEntry{Action: "commitment.carry_forward", RecordType: "commitment",
-		RecordID: fmt.Sprint(old.ID), Details: map[string]any{
+		RecordID: RecordRef(old.ID), Details: map[string]any{
 			"before": map[string]any{"status": string(old.Status), "carried_forward_to": nil},
 			"after":  map[string]any{"status": string(tracker.CarriedForward), "carried_forward_to": c.ID, "plan_id": to.ID},
 		}}); err != nil {
 		return c, err
 	}
 	return c, audit(ctx, tx, actor, at, AuditEntry{Action: "commitment.create", RecordType: "commitment",
-		RecordID: fmt.Sprint(c.ID), Details: map[string]any{"plan_id": to.ID, "carried_forward_from": old.ID,
+		RecordID: RecordRef(c.ID), Details: map[string]any{"plan_id": to.ID, "carried_forward_from": old.ID,
 			"after": commitmentRecord(c)}})
 }

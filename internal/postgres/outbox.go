@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -84,7 +83,7 @@ func (s *Store) DeliverNext(ctx context.Context, deliver func(context.Context, t
 			ORDER BY e.not_before, e.id LIMIT 1 FOR UPDATE OF e SKIP LOCKED`, now)
 		var err error
 		e, err = pgx.CollectExactlyOneRow(rows, scanEmail)
-		if errors.Is(err, pgx.ErrNoRows) {
+		if noRows(err) {
 			return nil
 		}
 		if err != nil {
@@ -132,19 +131,13 @@ type OutboxFilter struct {
 
 // Outbox returns the emails that match f, newest first, and how many match in all.
 func (s *Store) Outbox(ctx context.Context, f OutboxFilter) ([]tracker.Email, int, error) {
-	args := pgx.NamedArgs{"limit": f.Limit, "offset": f.Offset}
-	where := ` WHERE true`
-	if f.Status != "" {
-		where += ` AND e.status = @status`
-		args["status"] = string(f.Status)
-	}
-	if f.RoundID != 0 {
-		where += ` AND e.round_id = @round`
-		args["round"] = f.RoundID
-	}
+	w := whereAll(pgx.NamedArgs{"limit": f.Limit, "offset": f.Offset})
+	andSet(w, string(f.Status), "status", `e.status = @status`)
+	andSet(w, f.RoundID, "round", `e.round_id = @round`)
 	if f.Limit <= 0 {
-		args["limit"] = 50
+		w.args["limit"] = 50
 	}
+	where, args := w.sql(), w.args
 	var total int
 	if err := s.pool.QueryRow(ctx, `SELECT count(*)`+emailFrom+where, args).Scan(&total); err != nil {
 		return nil, 0, storeError("count outbox", err, nil)
@@ -160,9 +153,8 @@ func (s *Store) Outbox(ctx context.Context, f OutboxFilter) ([]tracker.Email, in
 
 // EmailByID returns an email in the outbox. It returns tracker.ErrNotFound if there is none.
 func (s *Store) EmailByID(ctx context.Context, id int64) (tracker.Email, error) {
-	rows, _ := s.pool.Query(ctx, `SELECT `+emailColumns+emailFrom+` WHERE e.id = $1`, id)
-	e, err := pgx.CollectExactlyOneRow(rows, scanEmail)
-	return e, storeError(fmt.Sprintf("email %d", id), err, nil)
+	return one(ctx, s.pool, fmt.Sprintf("email %d", id), scanEmail,
+		`SELECT `+emailColumns+emailFrom+` WHERE e.id = $1`, id)
 }
 
 // Recipient is a person a reminder goes to.

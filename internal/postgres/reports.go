@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -19,9 +18,8 @@ import (
 // UpdateByID returns an update in any state. It returns tracker.ErrNotFound if there is none.
 // Callers decide who may see it.
 func (s *Store) UpdateByID(ctx context.Context, id int64) (tracker.Update, error) {
-	rows, _ := s.pool.Query(ctx, `SELECT `+updateColumns+updateFrom+` WHERE u.id = $1`, id)
-	u, err := pgx.CollectExactlyOneRow(rows, scanUpdate)
-	return u, storeError(fmt.Sprintf("update %d", id), err, nil)
+	return one(ctx, s.pool, fmt.Sprintf("update %d", id), scanUpdate,
+		`SELECT `+updateColumns+updateFrom+` WHERE u.id = $1`, id)
 }
 
 // OpenUpdate returns the update in progress (draft, submitted or returned) on the commitment that
@@ -38,7 +36,7 @@ func openUpdate(ctx context.Context, q querier, commitmentID int64, author *trac
 	owner, args := ownerClause(author)
 	args = append(args, commitmentID)
 	sql := `SELECT ` + updateColumns + updateFrom + ` WHERE u.state <> 'published' AND ` + owner +
-		` AND u.commitment_id = $` + strconv.Itoa(len(args))
+		` AND u.commitment_id = $2`
 	if lock {
 		sql += ` FOR UPDATE OF u`
 	}
@@ -144,7 +142,7 @@ func (s *Store) SaveReport(ctx context.Context, actor tracker.Actor, w ReportWri
 		var open *tracker.Update
 		if u, err := openUpdate(ctx, tx, c.ID, actor.User, true); err == nil {
 			open = &u
-		} else if !errors.Is(err, pgx.ErrNoRows) {
+		} else if !noRows(err) {
 			return err
 		}
 		var since []tracker.Update
@@ -294,7 +292,7 @@ func writeReport(ctx context.Context, tx pgx.Tx, actor tracker.Actor, at time.Ti
 		return 0, err
 	}
 	if err := audit(ctx, tx, actor, at, AuditEntry{
-		Action: "update." + string(w.Action), RecordType: "update", RecordID: strconv.FormatInt(id, 10),
+		Action: "update." + string(w.Action), RecordType: "update", RecordID: RecordRef(id),
 		Details: map[string]any{
 			"commitment": c.Ref,
 			"state":      map[string]any{"before": before, "after": string(state)},
@@ -352,7 +350,7 @@ func publish(ctx context.Context, tx pgx.Tx, actor tracker.Actor, c tracker.Comm
 		return fmt.Errorf("update %d not found to publish", updateID)
 	}
 	return audit(ctx, tx, actor, at, AuditEntry{
-		Action: "commitment.publish_update", RecordType: "commitment", RecordID: strconv.FormatInt(c.ID, 10),
+		Action: "commitment.publish_update", RecordType: "commitment", RecordID: RecordRef(c.ID),
 		Details: map[string]any{
 			"ref":    c.Ref,
 			"update": updateID,
@@ -418,7 +416,7 @@ func (s *Store) PublishUpdate(ctx context.Context, actor tracker.Actor, id int64
 			return conflict(ctx, tx, msg, c, tracker.ReportBase{Version: commitmentVersion, Seen: u.Submission}, &u, []tracker.Update{})
 		}
 		if err := audit(ctx, tx, actor, at, AuditEntry{
-			Action: "update.publish", RecordType: "update", RecordID: strconv.FormatInt(id, 10),
+			Action: "update.publish", RecordType: "update", RecordID: RecordRef(id),
 			Details: map[string]any{
 				"commitment": c.Ref,
 				"state":      map[string]any{"before": string(u.State), "after": string(tracker.StatePublished)},
@@ -457,7 +455,7 @@ func (s *Store) ReturnUpdate(ctx context.Context, actor tracker.Actor, id int64,
 			return err
 		}
 		return audit(ctx, tx, actor, at, AuditEntry{
-			Action: "update.return", RecordType: "update", RecordID: strconv.FormatInt(id, 10),
+			Action: "update.return", RecordType: "update", RecordID: RecordRef(id),
 			Details: map[string]any{
 				"commitment": c.Ref,
 				"state":      map[string]any{"before": string(u.State), "after": string(tracker.StateReturned)},

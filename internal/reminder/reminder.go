@@ -116,10 +116,6 @@ func (w *Worker) Queue(ctx context.Context) (int, error) {
 		if !ok {
 			continue
 		}
-		plan, err := w.Store.PlanByID(ctx, r.PlanID)
-		if err != nil {
-			return n, err
-		}
 		cov, err := w.Store.Coverage(ctx, r.ID)
 		if err != nil {
 			return n, err
@@ -141,7 +137,7 @@ func (w *Worker) Queue(ctx context.Context) (int, error) {
 			for _, p := range recipients[o.Organisation.ID] {
 				roundID, userID := r.ID, p.UserID
 				e := tracker.Email{Kind: tracker.EmailKindReminder, Recipient: p.Email,
-					Subject: Subject(r, m), Body: Body(w.BaseURL, plan, r, m, o, p.Name),
+					Subject: Subject(r, m), Body: Body(w.BaseURL, cov.Plan, r, m, o, p.Name),
 					RoundID: &roundID, Reminder: m.Key(), UserID: &userID, NotBefore: now}
 				added, err := w.Store.Enqueue(ctx, e, fmt.Sprintf("round:%d:%s:user:%d", r.ID, m.Key(), p.UserID))
 				if err != nil {

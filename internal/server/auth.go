@@ -262,7 +262,7 @@ func (s *Server) setPassword(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func userRef(id int64) string { return postgres.UserRef(id) }
+func userRef(id int64) string { return postgres.RecordRef(id) }
 
 func (s *Server) forgotPasswordForm(w http.ResponseWriter, r *http.Request) error {
 	if s.mailer == nil {

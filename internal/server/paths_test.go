@@ -59,6 +59,7 @@ func TestEveryPathBuilderNamesARoute(t *testing.T) {
 		{get, paths.AdminRounds}, {get, paths.AdminNewRound}, {post, paths.AdminNewRound}, {get, paths.AdminOutbox},
 		{get, strings.SplitN(paths.SetPasswordLink("", "abc"), "?", 2)[0]},
 		{get, strings.SplitN(paths.Audit("4", "update", "7"), "?", 2)[0]},
+		{get, strings.SplitN(paths.AuditPage("4", "update", "7", 2), "?", 2)[0]},
 		{get, paths.Report("4.2")}, {post, paths.Report("4.2")}, {get, paths.Review(7)}, {post, paths.Review(7)},
 		{get, paths.User(3)}, {post, paths.UserAction(3, "role")}, {post, paths.UserAction(3, "disable")},
 		{post, paths.UserAction(3, "enable")}, {post, paths.UserAction(3, "link")},

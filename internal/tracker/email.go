@@ -21,21 +21,14 @@ const (
 // EmailStatuses lists every status.
 var EmailStatuses = []EmailStatus{EmailPending, EmailSent, EmailFailed, EmailSkipped}
 
+// ParseEmailStatus returns the status named by s, or false if s names none.
+func ParseEmailStatus(s string) (EmailStatus, bool) { return parse(s, EmailStatuses) }
+
 // Label returns the status as people read it.
-func (s EmailStatus) Label() string {
-	switch s {
-	case EmailPending:
-		return "Waiting to send"
-	case EmailSent:
-		return "Sent"
-	case EmailFailed:
-		return "Failed"
-	case EmailSkipped:
-		return "Not sent"
-	default:
-		return string(s)
-	}
-}
+func (s EmailStatus) Label() string { return emailStatusLabels.of(s, string(s)) }
+
+var emailStatusLabels = labels[EmailStatus]{EmailPending: "Waiting to send", EmailSent: "Sent",
+	EmailFailed: "Failed", EmailSkipped: "Not sent"}
 
 // Email is a message in the outbox, such as a reporting round reminder.
 type Email struct {
