@@ -213,4 +213,8 @@ type ForgotPasswordView struct {
 type AccountView struct {
 	User   tracker.User
 	Errors []FieldError
+	// Emails is how often the user gets each kind of email they receive.
+	Emails map[string]tracker.Frequency
+	// EmailErrors are the problems with the email choices sent.
+	EmailErrors []FieldError
 }

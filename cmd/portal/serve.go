@@ -98,7 +98,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if err := postgres.ApplySettings(ctx, pool, postgres.Config{StatementTimeout: c.StatementTimeout}); err != nil {
 		return err
 	}
-	store := postgres.New(pool)
+	store := postgres.New(pool, postgres.WithBaseURL(c.BaseURL))
 	if err := firstAdminLink(ctx, store, c, logger); err != nil {
 		return err
 	}
@@ -119,16 +119,22 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		versions.Lost(err)
 		logger.Warn("data version listener lost its connection: reading the version as pages need it until it is back", "err", err)
 	})
-	handler := server.New(server.Config{Versions: versions, Store: store, Now: store.Now, Logger: logger, BaseURL: c.BaseURL, Secure: c.secure(),
+	replica, closeReplica, err := openReplica(ctx, c, store, logger)
+	if err != nil {
+		return err
+	}
+	defer closeReplica()
+	// The outbox worker: reminders, alerts, daily summaries, and sending what is queued.
+	worker := &reminder.Worker{Store: store, Mailer: mailer, BaseURL: c.BaseURL, Interval: c.ReminderInterval, Logger: logger}
+	handler := server.New(server.Config{Versions: versions, EmailQueued: worker.Wake, Store: store, Replica: replica, Now: store.Now, Logger: logger, BaseURL: c.BaseURL, Secure: c.secure(),
 		PageCacheBytes: c.PageCacheBytes, ExportCacheDir: c.ExportCacheDir, ExportCacheBytes: c.ExportCacheBytes,
 		BenchStaticDir: c.BenchStaticDir, Metrics: reg, ServeMetrics: c.MetricsAddr == "",
 		Mailer: mailer, TrustedProxies: c.TrustedProxies, Hashing: password.NewLimiter(c.HashConcurrency, 0)})
 	go housekeeping(ctx, store, logger)
 	if c.ReminderInterval > 0 {
-		w := &reminder.Worker{Store: store, Mailer: mailer, BaseURL: c.BaseURL, Interval: c.ReminderInterval, Logger: logger}
-		go w.Run(ctx)
+		go worker.Run(ctx)
 	} else {
-		logger.Info("REMINDER_INTERVAL is 0: this instance sends no reporting round reminders")
+		logger.Info("REMINDER_INTERVAL is 0: this instance sends no emails: no reminders, alerts or summaries")
 	}
 
 	var draining atomic.Bool
@@ -258,7 +264,8 @@ func firstAdminLink(ctx context.Context, store *postgres.Store, c config, logger
 	return nil
 }
 
-// housekeeping removes expired sessions and stale sign-in throttles every few minutes until ctx
+// housekeeping removes expired sessions, stale sign-in throttles, and email alerts left
+// unconfirmed for 7 days (with addresses that follow nothing more) every few minutes until ctx
 // ends.
 func housekeeping(ctx context.Context, store *postgres.Store, logger *slog.Logger) {
 	t := time.NewTicker(5 * time.Minute)
@@ -275,6 +282,11 @@ func housekeeping(ctx context.Context, store *postgres.Store, logger *slog.Logge
 			}
 			if _, err := store.DeleteStaleThrottles(ctx, store.Now().Add(-24*time.Hour)); err != nil {
 				logger.Warn("housekeeping", "err", err)
+			}
+			if n, err := store.DeleteStaleAlerts(ctx); err != nil {
+				logger.Warn("housekeeping", "err", err)
+			} else if n > 0 {
+				logger.Info("unconfirmed alert addresses deleted", "count", n)
 			}
 		}
 	}

@@ -28,6 +28,7 @@ const (
 	ForgotPassword = "/forgot-password"
 	Account        = "/account"
 	AccountPwd     = "/account/password"
+	AccountEmails  = "/account/emails"
 	ReportList     = "/report"
 	ReviewList     = "/review"
 	Dashboard      = "/dashboard"
@@ -63,11 +64,12 @@ const (
 )
 
 // Private are the addresses, with everything below them, that are not for search engines: the
-// pages of signed-in users, signing in, and the service's own health and metrics. robots.txt asks
-// crawlers to keep out of them, and their responses are marked noindex.
+// pages of signed-in users, signing in, the links of alert emails, and the service's own health
+// and metrics. robots.txt asks crawlers to keep out of them, and their responses are marked
+// noindex.
 var Private = []string{
 	"/admin", Account, ReportList, ReviewList, Dashboard,
-	SignIn, SignOut, SetPassword, ForgotPassword,
+	SignIn, SignOut, SetPassword, ForgotPassword, "/alerts",
 	Healthz, Readyz, Metrics,
 }
 
@@ -210,4 +212,43 @@ const CurrentCommitments = "/commitments"
 // token sets a password.
 func SetPasswordLink(baseURL, token string) string {
 	return baseURL + SetPassword + "?token=" + url.QueryEscape(token)
+}
+
+// Public email alerts and the "Get updates" pages.
+const (
+	// AlertsCheckEmail is the page shown after asking for an email alert.
+	AlertsCheckEmail = "/alerts/check-email"
+	// AlertsConfirm, AlertsUnsubscribe and AlertsManage are opened by the links in alert emails,
+	// with the link's token as the parameter t.
+	AlertsConfirm     = "/alerts/confirm"
+	AlertsUnsubscribe = "/alerts/unsubscribe"
+	AlertsManage      = "/alerts/manage"
+	// GetUpdatesSuffix ends the address of a "Get updates" page.
+	GetUpdatesSuffix = "/get-updates"
+)
+
+// GetUpdates returns the address of the "Get updates" page of a plan.
+func GetUpdates(p tracker.Plan) string { return planPrefix(p) + GetUpdatesSuffix }
+
+// PriorityGetUpdates returns the address of the "Get updates" page of a priority area.
+func PriorityGetUpdates(p tracker.Plan, slug string) string {
+	return Priority(p, slug) + GetUpdatesSuffix
+}
+
+// CommitmentGetUpdates returns the address of the "Get updates" page of a commitment.
+func CommitmentGetUpdates(p tracker.Plan, ref string) string {
+	return Commitment(p, ref) + GetUpdatesSuffix
+}
+
+// OrganisationGetUpdates returns the address of the "Get updates" page of an organisation.
+func OrganisationGetUpdates(code string) string { return Organisation(code) + GetUpdatesSuffix }
+
+// OrganisationFeed returns the address of the Atom feed of the updates published on the
+// commitments an organisation leads.
+func OrganisationFeed(code string) string { return Organisation(code) + "/updates.atom" }
+
+// AlertLink returns the address, under baseURL, of an alert link's page (AlertsConfirm,
+// AlertsUnsubscribe or AlertsManage) with its token.
+func AlertLink(baseURL, page, token string) string {
+	return baseURL + page + "?t=" + url.QueryEscape(token)
 }

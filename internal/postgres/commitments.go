@@ -233,7 +233,11 @@ func insertCommitment(ctx context.Context, tx pgx.Tx, at time.Time, planID int64
 		return c, err
 	}
 	c.PlanID, c.Ordinal = planID, tracker.RefOrdinal(c.Ref)
-	return c, writeLeads(ctx, tx, c.ID, c.Leads)
+	if err := writeLeads(ctx, tx, c.ID, c.Leads); err != nil {
+		return c, err
+	}
+	// A new commitment is public at once: the alerts of its plan, area and organisations hear of it.
+	return c, recordAlertEvent(ctx, tx, at, "commitment", c.ID, nil, map[string]any{})
 }
 
 // updateCommitment changes what staff edit of a commitment in tx, which has locked its row at

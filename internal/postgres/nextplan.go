@@ -55,7 +55,7 @@ func (s *Store) CarryForward(ctx context.Context, actor tracker.Actor, planID in
 			return err
 		}
 		for _, old := range olds {
-			c, err := carryForward(ctx, tx, actor, at, to, old, priorities)
+			c, err := s.carryForward(ctx, tx, actor, at, to, old, priorities)
 			if err != nil {
 				return err
 			}
@@ -70,7 +70,7 @@ func (s *Store) CarryForward(ctx context.Context, actor tracker.Actor, planID in
 }
 
 // carryForward carries one commitment, old, forward into the plan to in tx, and returns its copy.
-func carryForward(ctx context.Context, tx pgx.Tx, actor tracker.Actor, at time.Time, to tracker.Plan, old tracker.Commitment,
+func (s *Store) carryForward(ctx context.Context, tx pgx.Tx, actor tracker.Actor, at time.Time, to tracker.Plan, old tracker.Commitment,
 	priorities map[int]int64) (tracker.Commitment, error) {
 	c, err := tracker.CarryForwardCopy(to, old, priorities)
 	if err != nil {
@@ -93,7 +93,7 @@ func carryForward(ctx context.Context, tx pgx.Tx, actor tracker.Actor, at time.T
 	} else if !noRows(err) {
 		return c, err
 	}
-	if _, err := writeReport(ctx, tx, actor, at, locked, nil, ReportWrite{CommitmentID: old.ID,
+	if _, err := s.writeReport(ctx, tx, actor, at, locked, nil, ReportWrite{CommitmentID: old.ID,
 		Report: tracker.CarryForwardReport(to, c), Base: tracker.ReportBase{Version: locked.Version},
 		Action: tracker.ActionPublish}); err != nil {
 		return c, fmt.Errorf("publish carried forward update on %s: %w", old.Ref, err)

@@ -11,7 +11,8 @@ import (
 )
 
 const emailColumns = `e.id, e.kind, e.recipient, e.subject, e.body, e.status, e.attempts, coalesce(e.last_error, ''),
-	e.round_id, coalesce(r.name, ''), coalesce(e.reminder, ''), e.user_id, e.not_before, e.sent_at, e.created_at, e.updated_at`
+	e.round_id, coalesce(r.name, ''), coalesce(e.reminder, ''), e.user_id, e.not_before, e.sent_at, e.created_at, e.updated_at,
+	e.html, e.list_unsubscribe, e.subscriber_id, coalesce(e.subscription_ids, '{}')`
 
 const emailFrom = ` FROM outbox e LEFT JOIN reporting_rounds r ON r.id = e.round_id`
 
@@ -19,7 +20,8 @@ func scanEmail(row pgx.CollectableRow) (tracker.Email, error) {
 	var e tracker.Email
 	var status string
 	err := row.Scan(&e.ID, &e.Kind, &e.Recipient, &e.Subject, &e.Body, &status, &e.Attempts, &e.LastError,
-		&e.RoundID, &e.RoundName, &e.Reminder, &e.UserID, &e.NotBefore, &e.SentAt, &e.CreatedAt, &e.UpdatedAt)
+		&e.RoundID, &e.RoundName, &e.Reminder, &e.UserID, &e.NotBefore, &e.SentAt, &e.CreatedAt, &e.UpdatedAt,
+		&e.HTML, &e.ListUnsubscribe, &e.SubscriberID, &e.SubscriptionIDs)
 	e.Status = tracker.EmailStatus(status)
 	return e, err
 }
@@ -30,24 +32,39 @@ func scanEmail(row pgx.CollectableRow) (tracker.Email, error) {
 // however many instances Enqueue is called, and later calls report false. It returns an
 // EUNAVAILABLE error if the database cannot take it.
 func (s *Store) Enqueue(ctx context.Context, e tracker.Email, dedupeKey string) (bool, error) {
+	added, err := enqueue(ctx, s.pool, s.now(), e, dedupeKey)
+	if err != nil {
+		return false, storeError(fmt.Sprintf("enqueue %s email", e.Kind), err, nil)
+	}
+	return added, nil
+}
+
+// enqueue adds an email to the outbox through q, which may be the transaction of the change the
+// email tells of, so that the email is queued if and only if the change is made.
+func enqueue(ctx context.Context, q querier, now time.Time, e tracker.Email, dedupeKey string) (bool, error) {
 	var key *string
 	if dedupeKey != "" {
 		key = &dedupeKey
 	}
-	now := s.now()
 	notBefore := e.NotBefore
 	if notBefore.IsZero() {
 		notBefore = now
 	}
-	tag, err := s.pool.Exec(ctx, `
-		INSERT INTO outbox (kind, recipient, subject, body, round_id, reminder, user_id, not_before, dedupe_key,
-			created_at, updated_at)
-		VALUES (@kind, @recipient, @subject, @body, @round, nullif(@reminder, ''), @user, @not_before, @key, @now, @now)
+	var subs []int64
+	if len(e.SubscriptionIDs) > 0 {
+		subs = e.SubscriptionIDs
+	}
+	tag, err := q.Exec(ctx, `
+		INSERT INTO outbox (kind, recipient, subject, body, html, list_unsubscribe, round_id, reminder, user_id,
+			subscriber_id, subscription_ids, not_before, dedupe_key, created_at, updated_at)
+		VALUES (@kind, @recipient, @subject, @body, @html, @unsub, @round, nullif(@reminder, ''), @user,
+			@subscriber, @subs, @not_before, @key, @now, @now)
 		ON CONFLICT (dedupe_key) DO NOTHING`,
 		pgx.NamedArgs{"kind": e.Kind, "recipient": e.Recipient, "subject": e.Subject, "body": e.Body,
-			"round": e.RoundID, "reminder": e.Reminder, "user": e.UserID, "not_before": notBefore, "key": key, "now": now})
+			"html": e.HTML, "unsub": e.ListUnsubscribe, "round": e.RoundID, "reminder": e.Reminder, "user": e.UserID,
+			"subscriber": e.SubscriberID, "subs": subs, "not_before": notBefore, "key": key, "now": now})
 	if err != nil {
-		return false, storeError(fmt.Sprintf("enqueue %s email", e.Kind), err, nil)
+		return false, err
 	}
 	return tag.RowsAffected() == 1, nil
 }

@@ -155,7 +155,7 @@ func (s *Store) SaveReport(ctx context.Context, actor tracker.Actor, w ReportWri
 		if msg := tracker.ReportConflict(w.Base, w.Action, c, open, since); msg != "" {
 			return conflict(ctx, tx, msg, c, w.Base, open, since)
 		}
-		id, err = writeReport(ctx, tx, actor, at, c, open, w)
+		id, err = s.writeReport(ctx, tx, actor, at, c, open, w)
 		return err
 	})
 	if err != nil {
@@ -226,7 +226,7 @@ func (s *Store) reportError(ctx context.Context, err error) error {
 
 // writeReport inserts or updates the author's update with the report, in the state the action
 // asks for, publishes it if asked, and audits it.
-func writeReport(ctx context.Context, tx pgx.Tx, actor tracker.Actor, at time.Time, c tracker.Commitment, open *tracker.Update,
+func (s *Store) writeReport(ctx context.Context, tx pgx.Tx, actor tracker.Actor, at time.Time, c tracker.Commitment, open *tracker.Update,
 	w ReportWrite) (int64, error) {
 	state := tracker.StateDraft
 	switch w.Action {
@@ -301,8 +301,13 @@ func writeReport(ctx context.Context, tx pgx.Tx, actor tracker.Actor, at time.Ti
 	}); err != nil {
 		return 0, err
 	}
-	if state == tracker.StatePublished {
-		if err := publish(ctx, tx, actor, c, id, at); err != nil {
+	switch state {
+	case tracker.StatePublished:
+		if err := s.publish(ctx, tx, actor, c, id, at); err != nil {
+			return 0, err
+		}
+	case tracker.StateSubmitted:
+		if err := s.queueSubmitted(ctx, tx, actor, at, id); err != nil {
 			return 0, err
 		}
 	}
@@ -320,7 +325,7 @@ func nullable(s string) *string {
 // publish makes the update, already marked published or about to be, the commitment's latest: the
 // commitment takes its status, reason and (where it gives one) expected month, its version goes
 // up, and the update records that version. The commitment's row must be locked.
-func publish(ctx context.Context, tx pgx.Tx, actor tracker.Actor, c tracker.Commitment, updateID int64, at time.Time) error {
+func (s *Store) publish(ctx context.Context, tx pgx.Tx, actor tracker.Actor, c tracker.Commitment, updateID int64, at time.Time) error {
 	var version int
 	var status string
 	var expected *time.Time
@@ -349,7 +354,7 @@ func publish(ctx context.Context, tx pgx.Tx, actor tracker.Actor, c tracker.Comm
 	if tag.RowsAffected() != 1 {
 		return fmt.Errorf("update %d not found to publish", updateID)
 	}
-	return audit(ctx, tx, actor, at, AuditEntry{
+	if err := audit(ctx, tx, actor, at, AuditEntry{
 		Action: "commitment.publish_update", RecordType: "commitment", RecordID: RecordRef(c.ID),
 		Details: map[string]any{
 			"ref":    c.Ref,
@@ -357,7 +362,23 @@ func publish(ctx context.Context, tx pgx.Tx, actor tracker.Actor, c tracker.Comm
 			"before": commitmentState(c.Status, c.Expected, c.StatusReason, c.CarriedForwardTo, c.Version),
 			"after":  commitmentState(tracker.Status(status), monthPtr(expected), deref(reason), deref(cfPlan), version),
 		},
-	})
+	}); err != nil {
+		return err
+	}
+	if err := recordAlertEvent(ctx, tx, at, "update", c.ID, &updateID, map[string]any{
+		"status_before": string(c.Status), "status_after": status,
+		"expected_before": monthString(c.Expected), "expected_after": monthString(monthPtr(expected)),
+	}); err != nil {
+		return err
+	}
+	return s.queuePublished(ctx, tx, actor, at, updateID)
+}
+
+func monthString(m *tracker.Month) string {
+	if m == nil {
+		return ""
+	}
+	return m.String()
 }
 
 func commitmentState(st tracker.Status, expected *tracker.Month, reason, cfPlan string, version int) map[string]any {
@@ -425,7 +446,7 @@ func (s *Store) PublishUpdate(ctx context.Context, actor tracker.Actor, id int64
 		}); err != nil {
 			return err
 		}
-		return publish(ctx, tx, actor, c, id, at)
+		return s.publish(ctx, tx, actor, c, id, at)
 	})
 	if err != nil {
 		return tracker.Update{}, s.reportError(ctx, err)
@@ -454,14 +475,17 @@ func (s *Store) ReturnUpdate(ctx context.Context, actor tracker.Actor, id int64,
 			WHERE id = $1`, id, note, actor.UserID(), at); err != nil {
 			return err
 		}
-		return audit(ctx, tx, actor, at, AuditEntry{
+		if err := audit(ctx, tx, actor, at, AuditEntry{
 			Action: "update.return", RecordType: "update", RecordID: RecordRef(id),
 			Details: map[string]any{
 				"commitment": c.Ref,
 				"state":      map[string]any{"before": string(u.State), "after": string(tracker.StateReturned)},
 				"note":       note,
 			},
-		})
+		}); err != nil {
+			return err
+		}
+		return s.queueReturned(ctx, tx, actor, at, id)
 	})
 	if err != nil {
 		return tracker.Update{}, s.reportError(ctx, err)

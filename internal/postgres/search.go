@@ -254,12 +254,16 @@ type UpdateFilter struct {
 	PlanID       int64
 	PriorityID   int64
 	CommitmentID int64
+	// OrganisationID selects the updates on the commitments the organisation leads.
+	OrganisationID int64
 }
 
 func (f UpdateFilter) where() (string, pgx.NamedArgs) {
 	w := whereAll(pgx.NamedArgs{"plan": f.PlanID}, `u.state = 'published'`, `c.plan_id = @plan`, `c.retired_at IS NULL`)
 	andSet(w, f.PriorityID, "priority", `c.priority_id = @priority`)
 	andSet(w, f.CommitmentID, "commitment", `u.commitment_id = @commitment`)
+	andSet(w, f.OrganisationID, "organisation", `c.id IN (SELECT l.commitment_id FROM commitment_leads l
+			JOIN commitment_lead_organisations clo ON clo.lead_id = l.id WHERE clo.organisation_id = @organisation)`)
 	return w.sql(), w.args
 }
 

@@ -230,7 +230,7 @@ func (s *Server) commitmentsExport(f format) handlerFunc {
 			return nil
 		}
 		now := s.now()
-		version, err := s.store.OpenDataVersion(ctx, plan.ID)
+		version, err := s.reads(ctx).OpenDataVersion(ctx, plan.ID)
 		if err != nil {
 			return err
 		}
@@ -262,7 +262,7 @@ func (s *Server) commitmentsExport(f format) handlerFunc {
 					if err := cw.Write(append([]string{}, commitmentCSVHeader...)); err != nil {
 						return err
 					}
-					if err := s.store.EachCommitment(ctx, fr.search, func(c tracker.Commitment) error {
+					if err := s.reads(ctx).EachCommitment(ctx, fr.search, func(c tracker.Commitment) error {
 						return cw.Write(s.commitmentJSON(site, plan, c, now).csv())
 					}); err != nil {
 						return err
@@ -271,7 +271,7 @@ func (s *Server) commitmentsExport(f format) handlerFunc {
 				}
 				return writeJSONList(out, map[string]any{"plan": p, "licence": l, "query": query}, "commitments",
 					func(item func(any) error) error {
-						return s.store.EachCommitment(ctx, fr.search, func(c tracker.Commitment) error {
+						return s.reads(ctx).EachCommitment(ctx, fr.search, func(c tracker.Commitment) error {
 							return item(s.commitmentJSON(site, plan, c, now))
 						})
 					})
@@ -381,7 +381,7 @@ func (s *Server) updatesExport(f format) handlerFunc {
 		if err != nil {
 			return err
 		}
-		version, err := s.store.OpenDataVersion(ctx, plan.ID)
+		version, err := s.reads(ctx).OpenDataVersion(ctx, plan.ID)
 		if err != nil {
 			return err
 		}
@@ -400,7 +400,7 @@ func (s *Server) updatesExport(f format) handlerFunc {
 					if err := cw.Write(append([]string{}, updateCSVHeader...)); err != nil {
 						return err
 					}
-					if err := s.store.EachPublishedUpdate(ctx, filter, func(u postgres.PublishedUpdate) error {
+					if err := s.reads(ctx).EachPublishedUpdate(ctx, filter, func(u postgres.PublishedUpdate) error {
 						return cw.Write(updateFor(site, plan, u).csv())
 					}); err != nil {
 						return err
@@ -409,7 +409,7 @@ func (s *Server) updatesExport(f format) handlerFunc {
 				}
 				return writeJSONList(out, map[string]any{"plan": p, "licence": l}, "updates",
 					func(item func(any) error) error {
-						return s.store.EachPublishedUpdate(ctx, filter, func(u postgres.PublishedUpdate) error {
+						return s.reads(ctx).EachPublishedUpdate(ctx, filter, func(u postgres.PublishedUpdate) error {
 							return item(updateFor(site, plan, u))
 						})
 					})
@@ -421,11 +421,11 @@ func (s *Server) updatesExport(f format) handlerFunc {
 // licence.
 func (s *Server) dataPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	plan, err := s.store.CurrentPlan(ctx)
+	plan, err := s.reads(ctx).CurrentPlan(ctx)
 	if err != nil {
 		return err
 	}
-	plans, err := s.store.Plans(ctx)
+	plans, err := s.reads(ctx).Plans(ctx)
 	if err != nil {
 		return err
 	}

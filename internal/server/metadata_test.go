@@ -113,6 +113,7 @@ func TestSignedInPagesAreNotIndexed(t *testing.T) {
 		{anon, "/sign-in", true},
 		{anon, "/forgot-password", true},
 		{anon, "/admin/users", true},        // the redirect to sign in
+		{anon, "/alerts/check-email", true}, // the pages of alert emails' links
 		{partner, "/commitments/4.2", true}, // a public page rendered for someone signed in
 		{anon, "/", false},
 		{anon, "/commitments/4.2", false},

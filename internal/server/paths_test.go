@@ -74,10 +74,19 @@ func TestEveryPathBuilderNamesARoute(t *testing.T) {
 		{get, paths.AdminOrganisation(5, "edit")}, {get, paths.AdminOrganisation(5, "retire")},
 		{get, paths.AdminRound(5)}, {get, paths.AdminRoundAction(5, "edit")}, {post, paths.AdminRoundAction(5, "close")},
 		{get, paths.AdminEmail(5)}, {get, paths.Organisation("NES")},
+		{post, paths.AccountEmails}, {get, paths.AlertsCheckEmail},
+		{get, paths.AlertsConfirm}, {post, paths.AlertsConfirm}, {get, paths.AlertsUnsubscribe}, {post, paths.AlertsUnsubscribe},
+		{get, paths.AlertsManage}, {post, paths.AlertsManage},
+		{get, strings.SplitN(paths.AlertLink("", paths.AlertsManage, "abc"), "?", 2)[0]},
+		{get, paths.OrganisationGetUpdates("NES")}, {post, paths.OrganisationGetUpdates("NES")},
+		{get, paths.OrganisationFeed("NES")},
 	}
 	for _, p := range []tracker.Plan{current, older} {
 		cases = append(cases, []struct{ method, path string }{
 			{get, paths.Overview(p)}, {get, paths.Priority(p, "digital-access")}, {get, paths.Commitment(p, "4.2")},
+			{get, paths.GetUpdates(p)}, {post, paths.GetUpdates(p)},
+			{get, paths.PriorityGetUpdates(p, "digital-access")}, {post, paths.PriorityGetUpdates(p, "digital-access")},
+			{get, paths.CommitmentGetUpdates(p, "4.2")}, {post, paths.CommitmentGetUpdates(p, "4.2")},
 			{get, paths.Commitments(p)}, {get, paths.Commitments(p) + ".csv"}, {get, paths.Commitments(p) + ".json"},
 			{get, paths.Updates(p) + ".csv"}, {get, paths.Updates(p) + ".json"}, {get, paths.Feed(p)},
 			{get, paths.PriorityFeed(p, "digital-access")}, {get, paths.CommitmentFeed(p, "4.2")},

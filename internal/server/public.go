@@ -41,9 +41,9 @@ func (s *Server) plan(r *http.Request) (tracker.Plan, error) {
 		if !tracker.ValidSlug(slug) {
 			return tracker.Plan{}, tracker.ErrNotFound
 		}
-		return s.store.PlanBySlug(r.Context(), slug)
+		return s.reads(r.Context()).PlanBySlug(r.Context(), slug)
 	}
-	return s.store.CurrentPlan(r.Context())
+	return s.reads(r.Context()).CurrentPlan(r.Context())
 }
 
 func (s *Server) overview(w http.ResponseWriter, r *http.Request) error {
@@ -52,15 +52,15 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	plans, err := s.store.Plans(ctx)
+	plans, err := s.reads(ctx).Plans(ctx)
 	if err != nil {
 		return err
 	}
-	aims, err := s.store.Aims(ctx, plan.ID)
+	aims, err := s.reads(ctx).Aims(ctx, plan.ID)
 	if err != nil {
 		return err
 	}
-	priorities, err := s.store.Priorities(ctx, plan.ID)
+	priorities, err := s.reads(ctx).Priorities(ctx, plan.ID)
 	if err != nil {
 		return err
 	}
@@ -90,13 +90,13 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) error {
 // priorityInPath returns the plan and the priority area the path names ({plan} if present, and
 // {slug}). It returns tracker.ErrNotFound for a slug of the wrong shape, before any query.
 func (s *Server) priorityInPath(r *http.Request) (tracker.Plan, tracker.Priority, error) {
-	return inPath(s, r, "slug", tracker.ValidSlug, s.store.PriorityBySlug)
+	return inPath(s, r, "slug", tracker.ValidSlug, s.reads(r.Context()).PriorityBySlug)
 }
 
 // commitmentInPath returns the plan and the commitment the path names ({plan} if present, and
 // {ref}). It returns tracker.ErrNotFound for a ref of the wrong shape, before any query.
 func (s *Server) commitmentInPath(r *http.Request) (tracker.Plan, tracker.Commitment, error) {
-	return inPath(s, r, "ref", tracker.ValidRef, s.store.CommitmentByRef)
+	return inPath(s, r, "ref", tracker.ValidRef, s.reads(r.Context()).CommitmentByRef)
 }
 
 // inPath returns the plan and the record of it that the path parameter param names, found by
@@ -121,7 +121,7 @@ func (s *Server) priority(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	cs, err := s.store.Commitments(ctx, postgres.CommitmentFilter{PlanID: plan.ID, PriorityID: p.ID})
+	cs, err := s.reads(ctx).Commitments(ctx, postgres.CommitmentFilter{PlanID: plan.ID, PriorityID: p.ID})
 	if err != nil {
 		return err
 	}
@@ -147,7 +147,7 @@ func (s *Server) commitment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	history, err := s.store.PublishedUpdates(ctx, c.ID)
+	history, err := s.reads(ctx).PublishedUpdates(ctx, c.ID)
 	if err != nil {
 		return err
 	}
@@ -173,14 +173,14 @@ func (s *Server) linkedCommitment(r *http.Request, id *int64) (*web.LinkedCommit
 	if id == nil {
 		return nil, nil
 	}
-	c, err := s.store.CommitmentByID(r.Context(), *id)
+	c, err := s.reads(r.Context()).CommitmentByID(r.Context(), *id)
 	if errors.Is(err, tracker.ErrNotFound) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.store.PlanByID(r.Context(), c.PlanID)
+	p, err := s.reads(r.Context()).PlanByID(r.Context(), c.PlanID)
 	if errors.Is(err, tracker.ErrNotFound) {
 		return nil, nil
 	}
@@ -196,15 +196,15 @@ func (s *Server) organisation(w http.ResponseWriter, r *http.Request) error {
 	if !tracker.ValidCode(code) {
 		return tracker.ErrNotFound
 	}
-	o, err := s.store.OrganisationByCode(ctx, code)
+	o, err := s.reads(ctx).OrganisationByCode(ctx, code)
 	if err != nil {
 		return err
 	}
-	plan, err := s.store.CurrentPlan(ctx)
+	plan, err := s.reads(ctx).CurrentPlan(ctx)
 	if err != nil {
 		return err
 	}
-	cs, err := s.store.Commitments(ctx, postgres.CommitmentFilter{PlanID: plan.ID, OrganisationID: o.ID})
+	cs, err := s.reads(ctx).Commitments(ctx, postgres.CommitmentFilter{PlanID: plan.ID, OrganisationID: o.ID})
 	if err != nil {
 		return err
 	}

@@ -63,6 +63,9 @@ type Config struct {
 	// Mailer sends invitations and password reset links; nil when no mail relay is configured,
 	// and administrators copy the links instead.
 	Mailer mail.Mailer
+	// EmailQueued, when set, is called after a change that may have queued emails, to have the
+	// outbox worker send them without waiting for its interval.
+	EmailQueued func()
 	// TrustedProxies are the networks of reverse proxies in front of the portal. Only a request
 	// from one of them has its X-Forwarded-For header believed for the client's address.
 	TrustedProxies []netip.Prefix
@@ -72,6 +75,10 @@ type Config struct {
 	// Versions, when set, is where a listener on the database reports new data versions, so
 	// that public pages need no query to learn of them.
 	Versions *VersionWatch
+	// Replica, when set, is a read replica that public pages, downloads and feeds for visitors
+	// who are not signed in read from while it is healthy and caught up (see Replica); Run it.
+	// Everything else uses Store.
+	Replica *Replica
 }
 
 // DefaultRequestTimeout is the time a request may take unless Config.RequestTimeout says
@@ -92,6 +99,7 @@ const (
 // Server serves the portal.
 type Server struct {
 	store   *postgres.Store
+	replica *Replica // nil without a read replica: see reads
 	logger  *slog.Logger
 	baseURL string
 	secure  bool
@@ -117,7 +125,9 @@ type Server struct {
 	pw       password.Params
 	hashing  *password.Limiter
 	mailer   mail.Mailer
-	proxies  []netip.Prefix
+	// emailQueued wakes the outbox worker (Config.EmailQueued).
+	emailQueued func()
+	proxies     []netip.Prefix
 	// dummyHash is checked against when an account does not exist, so that the answer takes as
 	// long as for one that does.
 	dummyHash func() string
@@ -129,10 +139,10 @@ func New(cfg Config) http.Handler {
 }
 
 func newServer(cfg Config) *Server {
-	s := &Server{store: cfg.Store, logger: cfg.Logger, baseURL: cfg.BaseURL, secure: cfg.Secure, now: cfg.Now,
+	s := &Server{store: cfg.Store, replica: cfg.Replica, logger: cfg.Logger, baseURL: cfg.BaseURL, secure: cfg.Secure, now: cfg.Now,
 		registry: cfg.Metrics, serveMetrics: cfg.ServeMetrics, requestTimeout: cfg.RequestTimeout,
 		idle: cfg.IdleTimeout, lifetime: cfg.SessionLifetime, pw: cfg.Password, bench: cfg.BenchStaticDir,
-		mailer: cfg.Mailer, proxies: cfg.TrustedProxies, hashing: cfg.Hashing}
+		mailer: cfg.Mailer, emailQueued: cfg.EmailQueued, proxies: cfg.TrustedProxies, hashing: cfg.Hashing}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -163,6 +173,9 @@ func newServer(cfg Config) *Server {
 	s.metrics = newMetrics(s.registry)
 	if s.store != nil {
 		s.registry.MustRegister(NewPoolCollector(s.store.Pool()))
+	}
+	if s.replica != nil {
+		s.registerReplicaMetrics()
 	}
 	if s.idle <= 0 {
 		s.idle = DefaultIdleTimeout

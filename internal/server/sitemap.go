@@ -49,7 +49,7 @@ type sitemapURL struct {
 //
 // A sitemap may list 50,000 addresses: a plan has a few hundred commitments at most.
 func (s *Server) sitemap(w http.ResponseWriter, r *http.Request) error {
-	sm, err := s.store.Sitemap(r.Context())
+	sm, err := s.reads(r.Context()).Sitemap(r.Context())
 	if err != nil {
 		return err
 	}
