@@ -264,9 +264,9 @@ func firstAdminLink(ctx context.Context, store *postgres.Store, c config, logger
 	return nil
 }
 
-// housekeeping removes expired sessions, stale sign-in throttles, and email alerts left
-// unconfirmed for 7 days (with addresses that follow nothing more) every few minutes until ctx
-// ends.
+// housekeeping removes expired sessions, stale sign-in throttles, expired kept forms, and email
+// alerts left unconfirmed for 7 days (with addresses that follow nothing more) every few minutes
+// until ctx ends.
 func housekeeping(ctx context.Context, store *postgres.Store, logger *slog.Logger) {
 	t := time.NewTicker(5 * time.Minute)
 	defer t.Stop()
@@ -282,6 +282,11 @@ func housekeeping(ctx context.Context, store *postgres.Store, logger *slog.Logge
 			}
 			if _, err := store.DeleteStaleThrottles(ctx, store.Now().Add(-24*time.Hour)); err != nil {
 				logger.Warn("housekeeping", "err", err)
+			}
+			if n, err := store.DeleteExpiredKeptForms(ctx); err != nil {
+				logger.Warn("housekeeping", "err", err)
+			} else if n > 0 {
+				logger.Info("expired kept forms removed", "count", n)
 			}
 			if n, err := store.DeleteStaleAlerts(ctx); err != nil {
 				logger.Warn("housekeeping", "err", err)

@@ -330,7 +330,7 @@ type updateJSON struct {
 	CommitmentRef    string  `json:"commitment_ref"`
 	CommitmentURL    string  `json:"commitment_url"`
 	Status           string  `json:"status"`
-	StatusLabel      string  `json:"status_label"`
+	StatusLabel      *string `json:"status_label"`
 	Narrative        string  `json:"narrative"`
 	ExpectedMonth    *string `json:"expected_month"`
 	ReportedBy       string  `json:"reported_by"`
@@ -356,7 +356,7 @@ func optional(s string) *string {
 func updateFor(site string, plan tracker.Plan, u postgres.PublishedUpdate) updateJSON {
 	j := updateJSON{
 		ID: u.ID, CommitmentRef: u.CommitmentRef, CommitmentURL: site + paths.Commitment(plan, u.CommitmentRef),
-		Status: string(u.Status), StatusLabel: u.Label(), Narrative: u.Narrative, ExpectedMonth: isoMonthPtr(u.Expected),
+		Status: string(u.Status), StatusLabel: optional(u.StatusLabel), Narrative: u.Narrative, ExpectedMonth: isoMonthPtr(u.Expected),
 		ReportedBy: u.Reporter(), OrganisationCode: optional(u.OrganisationCode),
 		SourceTitle: optional(u.SourceTitle), SourcePeriod: optional(u.SourcePeriod), SourceURL: optional(u.SourceURL),
 		EvidenceURL: optional(u.EvidenceURL),
@@ -368,7 +368,7 @@ func updateFor(site string, plan tracker.Plan, u postgres.PublishedUpdate) updat
 }
 
 func (j updateJSON) csv() []string {
-	return []string{strconv.FormatInt(j.ID, 10), j.CommitmentRef, j.CommitmentURL, j.Status, j.StatusLabel,
+	return []string{strconv.FormatInt(j.ID, 10), j.CommitmentRef, j.CommitmentURL, j.Status, deref(j.StatusLabel),
 		j.Narrative, deref(j.ExpectedMonth), j.ReportedBy, deref(j.OrganisationCode), deref(j.PublishedAt),
 		deref(j.SourceTitle), deref(j.SourcePeriod), deref(j.SourceURL), deref(j.EvidenceURL)}
 }
@@ -434,6 +434,7 @@ func (s *Server) dataPage(w http.ResponseWriter, r *http.Request) error {
 	l.Description = "The commitments of the " + plan.Title + " and every published update, to download as CSV or JSON " +
 		"or follow as Atom feeds, under the Open Government Licence."
 	l.Canonical = s.siteURL(r) + paths.Data
+	l.Breadcrumbs = []web.Breadcrumb{homeCrumb(), {Text: l.Title}}
 	l.Alternates = append(l.Alternates, web.AlternateLink{Title: "Published updates: " + plan.Title, Href: paths.Feed(plan)})
 	return s.page(w, r, http.StatusOK, web.DataPage(l, web.DataView{Plan: plan, Plans: plans, SiteURL: s.siteURL(r)}))
 }

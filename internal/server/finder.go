@@ -320,6 +320,7 @@ func (s *Server) commitments(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	l := s.layout(r)
+	l.Breadcrumbs = publicCrumbs(plan, web.Breadcrumb{Text: "Commitments"})
 	switch {
 	case len(fr.errors) > 0:
 		l.Title = "Error: Commitments"

@@ -212,7 +212,7 @@ func TestMethodNotAllowed(t *testing.T) {
 		{c, http.MethodDelete, "/sign-in", "GET, HEAD, POST"},
 		{c, http.MethodPost, web.AssetPath("app.css"), "GET, HEAD"},
 		{c, http.MethodPost, "/sitemap.xml", "GET, HEAD"},
-		{admin, http.MethodGet, "/admin/plans/2023-24/make-current", "POST"},
+		{admin, http.MethodGet, "/admin/plans/2023-24/import/apply", "POST"},
 		{admin, http.MethodPatch, "/admin/users", "GET, HEAD, POST"},
 	}
 	for _, tt := range tests {

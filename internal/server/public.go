@@ -72,9 +72,16 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	changed, err := remember(s, ctx, fmt.Sprintf("plan changed %d", plan.ID), func() (postgres.PlanChanges, error) {
+		return s.store.PlanChanged(ctx, plan.ID)
+	})
+	if err != nil {
+		return err
+	}
 	v := web.Overview{Plan: plan, Plans: plans, Aims: aims, Totals: counts[0],
+		Changed:     tracker.LatestChange(changed.At, changed.ReportedIn, plan.PublishedOn),
 		StatusChart: statusChart(plan, priorities, counts),
-		Timeline:    timelineChart("timeline-chart", "Commitments by when they are due", months, s.now())}
+		Timeline:    timelineChart("timeline-chart", "Commitments by when they are due", plan, web.FinderFilters{}, months, s.now())}
 	for _, p := range priorities {
 		v.Priorities = append(v.Priorities, web.PrioritySummary{Priority: p, Counts: counts[p.Number]})
 	}
@@ -83,6 +90,9 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) error {
 	l.Description = fmt.Sprintf("Progress on the %d commitments of the %s, by priority area: what each will deliver, "+
 		"who leads it and what they have reported.", counts[0].Total, plan.Title)
 	l.Canonical = s.siteURL(r) + paths.Overview(plan)
+	if !plan.IsCurrent {
+		l.Breadcrumbs = publicCrumbs(plan)
+	}
 	l.Alternates = append(l.Alternates, web.AlternateLink{Title: "Published updates: " + plan.Title, Href: paths.Feed(plan)})
 	return s.page(w, r, http.StatusOK, web.OverviewPage(l, v))
 }
@@ -136,9 +146,11 @@ func (s *Server) priority(w http.ResponseWriter, r *http.Request) error {
 		l.Description = p.Name + ": " + p.Tagline + " The commitments of this priority area and their progress."
 	}
 	l.Canonical = s.siteURL(r) + paths.Priority(plan, p.Slug)
+	l.Breadcrumbs = publicCrumbs(plan, priorityCrumb(plan, p.Number, p.Name, p.Slug))
 	l.Alternates = append(l.Alternates, web.AlternateLink{Title: "Published updates: " + p.Name, Href: paths.PriorityFeed(plan, p.Slug)})
 	return s.page(w, r, http.StatusOK, web.PriorityPage(l, web.PriorityView{Plan: plan, Priority: p, Commitments: s.rows(plan, cs),
-		Timeline: timelineChart("timeline-chart", "Commitments in "+p.Name+" by when they are due", months, s.now())}))
+		Timeline: timelineChart("timeline-chart", "Commitments in "+p.Name+" by when they are due", plan,
+			web.FinderFilters{Priority: strconv.Itoa(p.Number)}, months, s.now())}))
 }
 
 func (s *Server) commitment(w http.ResponseWriter, r *http.Request) error {
@@ -159,10 +171,17 @@ func (s *Server) commitment(w http.ResponseWriter, r *http.Request) error {
 	if v.CarriedForwardTo, err = s.linkedCommitment(r, c.CarriedForwardToID); err != nil {
 		return err
 	}
+	changed, err := s.store.CommitmentChanged(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	v.Changed = tracker.LatestChange(changed, tracker.LatestReportedPeriod(history), plan.PublishedOn)
 	l := s.layout(r)
 	l.Title = "Commitment " + c.Ref
 	l.Description = "Commitment " + c.Ref + " of the " + plan.Title + ": " + firstLine(c.Deliver, 200)
 	l.Canonical = s.siteURL(r) + paths.Commitment(plan, c.Ref)
+	l.Breadcrumbs = publicCrumbs(plan, priorityCrumb(plan, c.PriorityNumber, c.PriorityName, c.PrioritySlug),
+		web.Breadcrumb{Text: "Commitment " + c.Ref})
 	l.Alternates = append(l.Alternates, web.AlternateLink{Title: "Published updates: commitment " + c.Ref, Href: paths.CommitmentFeed(plan, c.Ref)})
 	return s.page(w, r, http.StatusOK, web.CommitmentPage(l, v))
 }
@@ -212,6 +231,7 @@ func (s *Server) organisation(w http.ResponseWriter, r *http.Request) error {
 	l.Title = o.Name
 	l.Description = "The commitments " + o.Name + " leads in the " + plan.Title + ", and their progress."
 	l.Canonical = s.siteURL(r) + paths.Organisation(o.Code)
+	l.Breadcrumbs = publicCrumbs(plan, web.Breadcrumb{Text: o.Name})
 	return s.page(w, r, http.StatusOK, web.OrganisationPage(l, web.OrganisationView{Plan: plan, Organisation: o, Commitments: s.rows(plan, cs)}))
 }
 
@@ -235,4 +255,32 @@ func (s *Server) reportURL(r *http.Request, plan tracker.Plan, c tracker.Commitm
 		return ""
 	}
 	return paths.Report(c.Ref)
+}
+
+// statusesPage explains what each status means.
+func (s *Server) statusesPage(w http.ResponseWriter, r *http.Request) error {
+	l := s.layout(r)
+	l.Title = "What the statuses mean"
+	l.Description = "What each status of a commitment means, from no update yet to delivered, withdrawn or carried forward."
+	l.Canonical = s.siteURL(r) + paths.Statuses
+	l.Breadcrumbs = []web.Breadcrumb{homeCrumb(), {Text: l.Title}}
+	return s.page(w, r, http.StatusOK, web.StatusesPage(l))
+}
+
+// homeCrumb is the first breadcrumb of every public page below the top.
+func homeCrumb() web.Breadcrumb { return web.Breadcrumb{Text: "Home", Href: paths.Home} }
+
+// publicCrumbs returns the breadcrumbs of a public page of the plan: home, then the plan's
+// overview where it is not the current plan, then crumbs, the last of them the page itself.
+func publicCrumbs(plan tracker.Plan, crumbs ...web.Breadcrumb) []web.Breadcrumb {
+	out := []web.Breadcrumb{homeCrumb()}
+	if !plan.IsCurrent {
+		out = append(out, web.Breadcrumb{Text: plan.Title, Href: paths.Overview(plan)})
+	}
+	return append(out, crumbs...)
+}
+
+// priorityCrumb is the breadcrumb of a priority area's page.
+func priorityCrumb(plan tracker.Plan, number int, name, slug string) web.Breadcrumb {
+	return web.Breadcrumb{Text: strconv.Itoa(number) + ". " + name, Href: paths.Priority(plan, slug)}
 }

@@ -57,6 +57,10 @@ type Config struct {
 	// SessionLifetime ends a session this long after sign-in, however much it is used; zero
 	// means DefaultSessionLifetime.
 	SessionLifetime time.Duration
+	// IdleWarning is how long before the idle timeout a page with a form warns that the session
+	// is about to end, offering to keep it going (with JavaScript); zero means
+	// DefaultIdleWarning. It is at most IdleTimeout: then the warning shows at once.
+	IdleWarning time.Duration
 	// Password are the argon2id parameters for new password hashes; zero means
 	// password.Default. Tests lower them to run fast.
 	Password password.Params
@@ -94,6 +98,9 @@ const DefaultPageCacheBytes = 16 << 20
 const (
 	DefaultIdleTimeout     = 30 * time.Minute
 	DefaultSessionLifetime = 12 * time.Hour
+	// DefaultIdleWarning leaves time to read the warning and answer it (WCAG 2.2.1 asks for at
+	// least 20 seconds).
+	DefaultIdleWarning = 5 * time.Minute
 )
 
 // Server serves the portal.
@@ -119,9 +126,14 @@ type Server struct {
 	serveMetrics   bool
 	requestTimeout time.Duration
 
-	sessions *scs.SessionManager
-	idle     time.Duration
-	lifetime time.Duration
+	sessions    *scs.SessionManager
+	idle        time.Duration
+	idleWarning time.Duration
+	lifetime    time.Duration
+	// keepable are the route patterns of forms whose page is at the address they are sent to
+	// (see form): what was typed into one sent after the session ended is kept, and put back
+	// there once the person signs in again.
+	keepable map[string]bool
 	pw       password.Params
 	hashing  *password.Limiter
 	mailer   mail.Mailer
@@ -141,8 +153,8 @@ func New(cfg Config) http.Handler {
 func newServer(cfg Config) *Server {
 	s := &Server{store: cfg.Store, replica: cfg.Replica, logger: cfg.Logger, baseURL: cfg.BaseURL, secure: cfg.Secure, now: cfg.Now,
 		registry: cfg.Metrics, serveMetrics: cfg.ServeMetrics, requestTimeout: cfg.RequestTimeout,
-		idle: cfg.IdleTimeout, lifetime: cfg.SessionLifetime, pw: cfg.Password, bench: cfg.BenchStaticDir,
-		mailer: cfg.Mailer, emailQueued: cfg.EmailQueued, proxies: cfg.TrustedProxies, hashing: cfg.Hashing}
+		idle: cfg.IdleTimeout, idleWarning: cfg.IdleWarning, lifetime: cfg.SessionLifetime, keepable: map[string]bool{}, pw: cfg.Password,
+		bench: cfg.BenchStaticDir, mailer: cfg.Mailer, emailQueued: cfg.EmailQueued, proxies: cfg.TrustedProxies, hashing: cfg.Hashing}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -183,6 +195,10 @@ func newServer(cfg Config) *Server {
 	if s.lifetime <= 0 {
 		s.lifetime = DefaultSessionLifetime
 	}
+	if s.idleWarning <= 0 {
+		s.idleWarning = DefaultIdleWarning
+	}
+	s.idleWarning = min(s.idleWarning, s.idle)
 	if s.pw == (password.Params{}) {
 		s.pw = password.Default
 	}
