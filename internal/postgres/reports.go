@@ -307,7 +307,7 @@ func (s *Store) writeReport(ctx context.Context, tx pgx.Tx, actor tracker.Actor,
 			return 0, err
 		}
 	case tracker.StateSubmitted:
-		if err := s.queueSubmitted(ctx, tx, actor, at, id); err != nil {
+		if err := s.queueHandoff(ctx, tx, actor, at, id, submittedEmail); err != nil {
 			return 0, err
 		}
 	}
@@ -371,7 +371,7 @@ func (s *Store) publish(ctx context.Context, tx pgx.Tx, actor tracker.Actor, c t
 	}); err != nil {
 		return err
 	}
-	return s.queuePublished(ctx, tx, actor, at, updateID)
+	return s.queueHandoff(ctx, tx, actor, at, updateID, publishedEmail)
 }
 
 func monthString(m *tracker.Month) string {
@@ -485,7 +485,7 @@ func (s *Store) ReturnUpdate(ctx context.Context, actor tracker.Actor, id int64,
 		}); err != nil {
 			return err
 		}
-		return s.queueReturned(ctx, tx, actor, at, id)
+		return s.queueHandoff(ctx, tx, actor, at, id, returnedEmail)
 	})
 	if err != nil {
 		return tracker.Update{}, s.reportError(ctx, err)
