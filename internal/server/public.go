@@ -114,9 +114,9 @@ func inPath[T any](s *Server, r *http.Request, param string, valid func(string) 
 	if err != nil {
 		return tracker.Plan{}, zero, err
 	}
-	key := chi.URLParam(r, param)
-	if !valid(key) {
-		return tracker.Plan{}, zero, tracker.ErrNotFound
+	key, err := pathKey(r, param, valid)
+	if err != nil {
+		return tracker.Plan{}, zero, err
 	}
 	v, err := find(r.Context(), plan.ID, key)
 	return plan, v, err
@@ -201,9 +201,9 @@ func (s *Server) linkedCommitment(r *http.Request, id *int64) (*web.LinkedCommit
 
 func (s *Server) organisation(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	code := chi.URLParam(r, "code")
-	if !tracker.ValidCode(code) {
-		return tracker.ErrNotFound
+	code, err := pathKey(r, "code", tracker.ValidCode)
+	if err != nil {
+		return err
 	}
 	o, err := s.reads(ctx).OrganisationByCode(ctx, code)
 	if err != nil {
