@@ -2,6 +2,7 @@ package tracker
 
 import (
 	"net/netip"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -50,11 +51,7 @@ func (r ThrottleRule) Lock(failures int) time.Duration {
 // which one client usually holds whole.
 func SignInThrottle(email, addr string) []ThrottleRule {
 	account := strings.ToLower(NormaliseEmail(email))
-	network := addr
-	if a, err := netip.ParseAddr(addr); err == nil && a.Is6() && !a.Is4In6() {
-		p, _ := a.Prefix(64)
-		network = p.String()
-	}
+	network := clientNetwork(addr)
 	return []ThrottleRule{
 		{Key: "account+address:" + account + " " + network, Free: 5, Base: time.Minute, Max: 15 * time.Minute, Window: time.Hour},
 		{Key: "account:" + account, Free: 10, Base: time.Minute, Max: 15 * time.Minute, Window: time.Hour},
@@ -72,4 +69,23 @@ func ResetThrottle(email, addr string) []ThrottleRule {
 		{Key: "reset:" + account, Free: 3, Base: time.Hour, Max: time.Hour, Window: time.Hour},
 		{Key: "reset-address:" + addr, Free: 20, Base: time.Hour, Max: time.Hour, Window: time.Hour},
 	}
+}
+
+// clientNetwork returns what throttles count a client address as: the address itself, or for
+// IPv6 its /64 network, which one client usually holds whole.
+func clientNetwork(addr string) string {
+	if a, err := netip.ParseAddr(addr); err == nil && a.Is6() && !a.Is4In6() {
+		p, _ := a.Prefix(64)
+		return p.String()
+	}
+	return addr
+}
+
+// waitWords says how long to wait, in whole minutes rounded up: "1 minute", "45 minutes".
+func waitWords(wait time.Duration) string {
+	minutes := max(int((wait+time.Minute-1)/time.Minute), 1)
+	if minutes == 1 {
+		return "1 minute"
+	}
+	return strconv.Itoa(minutes) + " minutes"
 }
