@@ -33,6 +33,7 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -193,6 +194,14 @@ func (c *client) do(req *http.Request) *httptest.ResponseRecorder {
 	}
 	rec := httptest.NewRecorder()
 	c.h.ServeHTTP(rec, req)
+	// Every cookie the portal sets must be on its cookies page.
+	documented := server.CookieNames(c.base.Scheme == "https")
+	for _, ck := range rec.Result().Cookies() {
+		if !slices.Contains(documented, ck.Name) {
+			c.t.Errorf("%s %s set the cookie %q, which the cookies page does not describe (it lists %q): add it to siteCookies",
+				req.Method, req.URL.Path, ck.Name, documented)
+		}
+	}
 	c.jar.SetCookies(req.URL, rec.Result().Cookies())
 	return rec
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"strings"
+	"time"
 )
 
 // A notice is a message for the next page, like a flash, for a visitor who has no session: one
@@ -25,11 +26,8 @@ var notices = map[string]string{
 // noticeCookie returns the notice cookie's settings: like the session cookie's, and gone after
 // five minutes.
 func (s *Server) noticeCookie() http.Cookie {
-	c := http.Cookie{Name: "notice", Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: 300}
-	if s.secure {
-		c.Name, c.Secure = "__Host-notice", true
-	}
-	return c
+	return http.Cookie{Name: noticeCookieName(s.secure), Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
+		MaxAge: int(noticeCookieAge / time.Second), Secure: s.secure}
 }
 
 // noticeBox is the request's notice: the one its cookie brought or the request left, and the

@@ -42,6 +42,9 @@ func (s *Server) routes() *chi.Mux {
 	r.Get(paths.PlanPrefixPattern+paths.CommitmentPattern, s.publicPage(s.commitment))
 	// Finding, downloading and following commitments, for everyone.
 	s.findRoutes(r)
+	// The accessibility statement, privacy notice, cookies and contact pages and the feedback
+	// form, for everyone, and the feedback for staff.
+	s.infoRoutes(r)
 
 	// Accounts.
 	s.form(r, paths.SignIn, s.signInForm, s.signIn)

@@ -72,6 +72,9 @@ type Config struct {
 	// Versions, when set, is where a listener on the database reports new data versions, so
 	// that public pages need no query to learn of them.
 	Versions *VersionWatch
+	// ContactEmail is where the contact page and the accessibility statement send people;
+	// empty means DefaultContactEmail.
+	ContactEmail string
 }
 
 // DefaultRequestTimeout is the time a request may take unless Config.RequestTimeout says
@@ -118,6 +121,10 @@ type Server struct {
 	hashing  *password.Limiter
 	mailer   mail.Mailer
 	proxies  []netip.Prefix
+	// contactEmail is Config.ContactEmail.
+	contactEmail string
+	// feedbackKey signs the time each feedback form was shown (see formKey).
+	feedbackKey formKey
 	// dummyHash is checked against when an account does not exist, so that the answer takes as
 	// long as for one that does.
 	dummyHash func() string
@@ -132,7 +139,10 @@ func newServer(cfg Config) *Server {
 	s := &Server{store: cfg.Store, logger: cfg.Logger, baseURL: cfg.BaseURL, secure: cfg.Secure, now: cfg.Now,
 		registry: cfg.Metrics, serveMetrics: cfg.ServeMetrics, requestTimeout: cfg.RequestTimeout,
 		idle: cfg.IdleTimeout, lifetime: cfg.SessionLifetime, pw: cfg.Password, bench: cfg.BenchStaticDir,
-		mailer: cfg.Mailer, proxies: cfg.TrustedProxies, hashing: cfg.Hashing}
+		mailer: cfg.Mailer, proxies: cfg.TrustedProxies, hashing: cfg.Hashing, contactEmail: cfg.ContactEmail}
+	if s.contactEmail == "" {
+		s.contactEmail = DefaultContactEmail
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}
