@@ -453,6 +453,101 @@ ALTER TABLE public.aims ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
 );
 
 --
+-- Name: alert_events; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.alert_events (
+    id bigint NOT NULL,
+    kind text NOT NULL,
+    commitment_id bigint NOT NULL,
+    update_id bigint,
+    details jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    done_at timestamp with time zone,
+    CONSTRAINT alert_events_kind_check CHECK ((kind = ANY (ARRAY['update'::text, 'commitment'::text])))
+);
+
+--
+-- Name: alert_events_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.alert_events ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.alert_events_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: alert_subscribers; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.alert_subscribers (
+    id bigint NOT NULL,
+    email text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT alert_subscribers_email_check CHECK ((email <> ''::text))
+);
+
+--
+-- Name: alert_subscribers_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.alert_subscribers ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.alert_subscribers_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: alert_subscriptions; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.alert_subscriptions (
+    id bigint NOT NULL,
+    subscriber_id bigint NOT NULL,
+    scope text NOT NULL,
+    scope_id bigint NOT NULL,
+    frequency text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    confirmed_at timestamp with time zone,
+    CONSTRAINT alert_subscriptions_frequency_check CHECK ((frequency = ANY (ARRAY['immediate'::text, 'daily'::text]))),
+    CONSTRAINT alert_subscriptions_scope_check CHECK ((scope = ANY (ARRAY['plan'::text, 'priority'::text, 'commitment'::text, 'organisation'::text])))
+);
+
+--
+-- Name: alert_subscriptions_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.alert_subscriptions ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.alert_subscriptions_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: alert_tokens; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.alert_tokens (
+    token_hash bytea NOT NULL,
+    subscriber_id bigint NOT NULL,
+    purpose text NOT NULL,
+    subscription_ids bigint[] DEFAULT '{}'::bigint[] NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    CONSTRAINT alert_tokens_purpose_check CHECK ((purpose = ANY (ARRAY['confirm'::text, 'unsubscribe'::text, 'manage'::text])))
+);
+
+--
 -- Name: audit_chain_head; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -579,6 +674,50 @@ CREATE TABLE public.data_version (
 );
 
 --
+-- Name: digest_items; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.digest_items (
+    id bigint NOT NULL,
+    user_id bigint,
+    subscriber_id bigint,
+    subscription_ids bigint[],
+    kind text NOT NULL,
+    dedupe_key text,
+    subject text NOT NULL,
+    body text NOT NULL,
+    link text DEFAULT ''::text NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    CONSTRAINT digest_items_check CHECK (((user_id IS NULL) <> (subscriber_id IS NULL)))
+);
+
+--
+-- Name: digest_items_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.digest_items ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.digest_items_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: email_preferences; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.email_preferences (
+    user_id bigint NOT NULL,
+    kind text NOT NULL,
+    frequency text NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT email_preferences_frequency_check CHECK ((frequency = ANY (ARRAY['immediate'::text, 'daily'::text]))),
+    CONSTRAINT email_preferences_kind_check CHECK ((kind <> ''::text))
+);
+
+--
 -- Name: feedback; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -695,6 +834,10 @@ CREATE TABLE public.outbox (
     dedupe_key text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    html text DEFAULT ''::text NOT NULL,
+    list_unsubscribe text DEFAULT ''::text NOT NULL,
+    subscriber_id bigint,
+    subscription_ids bigint[],
     CONSTRAINT outbox_kind_check CHECK ((kind <> ''::text)),
     CONSTRAINT outbox_recipient_check CHECK ((recipient <> ''::text)),
     CONSTRAINT outbox_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'sent'::text, 'failed'::text, 'skipped'::text]))),
@@ -975,6 +1118,48 @@ ALTER TABLE ONLY public.aims
     ADD CONSTRAINT aims_plan_id_number_key UNIQUE (plan_id, number);
 
 --
+-- Name: alert_events alert_events_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.alert_events
+    ADD CONSTRAINT alert_events_pkey PRIMARY KEY (id);
+
+--
+-- Name: alert_subscribers alert_subscribers_email_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.alert_subscribers
+    ADD CONSTRAINT alert_subscribers_email_key UNIQUE (email);
+
+--
+-- Name: alert_subscribers alert_subscribers_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.alert_subscribers
+    ADD CONSTRAINT alert_subscribers_pkey PRIMARY KEY (id);
+
+--
+-- Name: alert_subscriptions alert_subscriptions_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.alert_subscriptions
+    ADD CONSTRAINT alert_subscriptions_pkey PRIMARY KEY (id);
+
+--
+-- Name: alert_subscriptions alert_subscriptions_subscriber_id_scope_scope_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.alert_subscriptions
+    ADD CONSTRAINT alert_subscriptions_subscriber_id_scope_scope_id_key UNIQUE (subscriber_id, scope, scope_id);
+
+--
+-- Name: alert_tokens alert_tokens_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.alert_tokens
+    ADD CONSTRAINT alert_tokens_pkey PRIMARY KEY (token_hash);
+
+--
 -- Name: audit_chain_head audit_chain_head_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1043,6 +1228,27 @@ ALTER TABLE ONLY public.commitments
 
 ALTER TABLE ONLY public.data_version
     ADD CONSTRAINT data_version_pkey PRIMARY KEY (only_row);
+
+--
+-- Name: digest_items digest_items_dedupe_key_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.digest_items
+    ADD CONSTRAINT digest_items_dedupe_key_key UNIQUE (dedupe_key);
+
+--
+-- Name: digest_items digest_items_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.digest_items
+    ADD CONSTRAINT digest_items_pkey PRIMARY KEY (id);
+
+--
+-- Name: email_preferences email_preferences_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.email_preferences
+    ADD CONSTRAINT email_preferences_pkey PRIMARY KEY (user_id, kind);
 
 --
 -- Name: feedback feedback_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -1177,6 +1383,36 @@ ALTER TABLE ONLY public.users
 CREATE INDEX account_tokens_user ON public.account_tokens USING btree (user_id) WHERE (used_at IS NULL);
 
 --
+-- Name: alert_events_pending; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX alert_events_pending ON public.alert_events USING btree (id) WHERE (done_at IS NULL);
+
+--
+-- Name: alert_subscriptions_scope; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX alert_subscriptions_scope ON public.alert_subscriptions USING btree (scope, scope_id) WHERE (confirmed_at IS NOT NULL);
+
+--
+-- Name: alert_subscriptions_unconfirmed; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX alert_subscriptions_unconfirmed ON public.alert_subscriptions USING btree (created_at) WHERE (confirmed_at IS NULL);
+
+--
+-- Name: alert_tokens_expires; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX alert_tokens_expires ON public.alert_tokens USING btree (expires_at);
+
+--
+-- Name: alert_tokens_subscriber; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX alert_tokens_subscriber ON public.alert_tokens USING btree (subscriber_id);
+
+--
 -- Name: audit_log_actor; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -1261,6 +1497,18 @@ CREATE INDEX commitments_priority ON public.commitments USING btree (priority_id
 CREATE INDEX commitments_search_document ON public.commitments USING gin (search);
 
 --
+-- Name: digest_items_subscriber; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX digest_items_subscriber ON public.digest_items USING btree (subscriber_id, created_at) WHERE (subscriber_id IS NOT NULL);
+
+--
+-- Name: digest_items_user; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX digest_items_user ON public.digest_items USING btree (user_id, created_at) WHERE (user_id IS NOT NULL);
+
+--
 -- Name: feedback_created; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -1289,6 +1537,12 @@ CREATE INDEX outbox_pending ON public.outbox USING btree (not_before) WHERE (sta
 --
 
 CREATE INDEX outbox_round ON public.outbox USING btree (round_id);
+
+--
+-- Name: outbox_subscriber; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX outbox_subscriber ON public.outbox USING btree (subscriber_id) WHERE (subscriber_id IS NOT NULL);
 
 --
 -- Name: plans_one_current; Type: INDEX; Schema: public; Owner: -
@@ -1564,6 +1818,34 @@ ALTER TABLE ONLY public.aims
     ADD CONSTRAINT aims_plan_id_fkey FOREIGN KEY (plan_id) REFERENCES public.plans(id);
 
 --
+-- Name: alert_events alert_events_commitment_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.alert_events
+    ADD CONSTRAINT alert_events_commitment_id_fkey FOREIGN KEY (commitment_id) REFERENCES public.commitments(id);
+
+--
+-- Name: alert_events alert_events_update_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.alert_events
+    ADD CONSTRAINT alert_events_update_id_fkey FOREIGN KEY (update_id) REFERENCES public.updates(id);
+
+--
+-- Name: alert_subscriptions alert_subscriptions_subscriber_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.alert_subscriptions
+    ADD CONSTRAINT alert_subscriptions_subscriber_id_fkey FOREIGN KEY (subscriber_id) REFERENCES public.alert_subscribers(id) ON DELETE CASCADE;
+
+--
+-- Name: alert_tokens alert_tokens_subscriber_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.alert_tokens
+    ADD CONSTRAINT alert_tokens_subscriber_id_fkey FOREIGN KEY (subscriber_id) REFERENCES public.alert_subscribers(id) ON DELETE CASCADE;
+
+--
 -- Name: audit_log audit_log_actor_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1632,6 +1914,27 @@ ALTER TABLE ONLY public.commitments
 
 ALTER TABLE ONLY public.commitments
     ADD CONSTRAINT commitments_priority_id_fkey FOREIGN KEY (priority_id) REFERENCES public.priorities(id);
+
+--
+-- Name: digest_items digest_items_subscriber_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.digest_items
+    ADD CONSTRAINT digest_items_subscriber_id_fkey FOREIGN KEY (subscriber_id) REFERENCES public.alert_subscribers(id) ON DELETE CASCADE;
+
+--
+-- Name: digest_items digest_items_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.digest_items
+    ADD CONSTRAINT digest_items_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
+--
+-- Name: email_preferences email_preferences_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.email_preferences
+    ADD CONSTRAINT email_preferences_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
 
 --
 -- Name: outbox outbox_round_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -

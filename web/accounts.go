@@ -49,27 +49,26 @@ type UsersView struct {
 	Users []tracker.User
 }
 
-// userStatus is how an account's state reads in lists.
-func userStatus(u tracker.User) string {
+// userState is how an account's state reads in lists, and the colour of its tag.
+func userState(u tracker.User) (label, colour string) {
 	switch {
 	case u.Disabled():
-		return "Disabled"
+		return "Disabled", "grey"
 	case !u.HasPassword:
-		return "Invited"
+		return "Invited", "blue"
 	default:
-		return "Active"
+		return "Active", "green"
 	}
 }
 
+func userStatus(u tracker.User) string {
+	label, _ := userState(u)
+	return label
+}
+
 func userStatusClass(u tracker.User) string {
-	switch {
-	case u.Disabled():
-		return "ds_tag ds_tag--grey"
-	case !u.HasPassword:
-		return "ds_tag ds_tag--blue"
-	default:
-		return "ds_tag ds_tag--green"
-	}
+	_, colour := userState(u)
+	return tagClass(colour)
 }
 
 // UserForm is what an administrator typed to invite a user or change their role.
@@ -214,4 +213,8 @@ type ForgotPasswordView struct {
 type AccountView struct {
 	User   tracker.User
 	Errors []FieldError
+	// Emails is how often the user gets each kind of email they receive.
+	Emails map[string]tracker.Frequency
+	// EmailErrors are the problems with the email choices sent.
+	EmailErrors []FieldError
 }

@@ -308,17 +308,12 @@ func leadSummary(c tracker.Commitment) string {
 	return strings.Join(lines, "; ")
 }
 
+// emailStatusColours are the tag colours of an email's statuses; pending is blue.
+var emailStatusColours = map[tracker.EmailStatus]string{tracker.EmailSent: "green", tracker.EmailFailed: "red",
+	tracker.EmailSkipped: "grey"}
+
 func emailStatusClass(s tracker.EmailStatus) string {
-	switch s {
-	case tracker.EmailSent:
-		return "ds_tag ds_tag--green"
-	case tracker.EmailFailed:
-		return "ds_tag ds_tag--red"
-	case tracker.EmailSkipped:
-		return "ds_tag ds_tag--grey"
-	default:
-		return "ds_tag ds_tag--blue"
-	}
+	return tagClass(colourOf(emailStatusColours, s, "blue"))
 }
 
 func emailStatusOptions() []Option {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"strconv"
 	"strings"
 
@@ -276,12 +277,7 @@ type TextInputProps struct {
 	Spellcheck *bool
 }
 
-func (p TextInputProps) inputType() string {
-	if p.Type == "" {
-		return "text"
-	}
-	return p.Type
-}
+func (p TextInputProps) inputType() string { return cmp.Or(p.Type, "text") }
 
 func inputClass(err, width string) string {
 	c := "ds_input"
@@ -383,23 +379,8 @@ type MonthYearProps struct {
 	YearID    string
 }
 
-func (p MonthYearProps) yearID() string {
-	if p.YearID != "" {
-		return p.YearID
-	}
-	return p.ID + "-year"
-}
+func (p MonthYearProps) yearID() string { return cmp.Or(p.YearID, p.ID+"-year") }
 
-func (p MonthYearProps) monthName() string {
-	if p.MonthName != "" {
-		return p.MonthName
-	}
-	return p.name() + "-month"
-}
+func (p MonthYearProps) monthName() string { return cmp.Or(p.MonthName, p.name()+"-month") }
 
-func (p MonthYearProps) yearName() string {
-	if p.YearName != "" {
-		return p.YearName
-	}
-	return p.name() + "-year"
-}
+func (p MonthYearProps) yearName() string { return cmp.Or(p.YearName, p.name()+"-year") }

@@ -180,17 +180,12 @@ func formDateTime(t time.Time) string { return tracker.InUK(t).Format("3:04pm on
 
 // updateStateTagClass is the class of the tag showing where an update stands.
 func updateStateTagClass(s tracker.UpdateState) string {
-	switch s {
-	case tracker.StateDraft:
-		return "ds_tag ds_tag--grey"
-	case tracker.StateSubmitted:
-		return "ds_tag ds_tag--blue"
-	case tracker.StateReturned:
-		return "ds_tag ds_tag--orange"
-	default:
-		return "ds_tag ds_tag--green"
-	}
+	return tagClass(colourOf(updateStateColours, s, "green"))
 }
+
+// updateStateColours are the tag colours of an update's states; published is green.
+var updateStateColours = map[tracker.UpdateState]string{tracker.StateDraft: "grey", tracker.StateSubmitted: "blue",
+	tracker.StateReturned: "orange"}
 
 // lastPublished says when a commitment's last update was published through the portal.
 func lastPublished(c tracker.Commitment) string {

@@ -64,7 +64,18 @@ func StatusLabel(status string) string {
 // statusTagClass is the class attribute of a status tag.
 func statusTagClass(status string) string {
 	if s, ok := statusStyles[status]; ok {
-		return "ds_tag ds_tag--" + s.colour
+		return tagClass(s.colour)
 	}
 	return "ds_tag"
+}
+
+// tagClass is the class attribute of a design system tag of the colour.
+func tagClass(colour string) string { return "ds_tag ds_tag--" + colour }
+
+// colourOf returns the tag colour colours gives k, or otherwise when it gives none.
+func colourOf[K comparable](colours map[K]string, k K, otherwise string) string {
+	if c, ok := colours[k]; ok {
+		return c
+	}
+	return otherwise
 }

@@ -98,7 +98,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if err := postgres.ApplySettings(ctx, pool, postgres.Config{StatementTimeout: c.StatementTimeout}); err != nil {
 		return err
 	}
-	store := postgres.New(pool)
+	store := postgres.New(pool, postgres.WithBaseURL(c.BaseURL))
 	if err := firstAdminLink(ctx, store, c, logger); err != nil {
 		return err
 	}
@@ -119,17 +119,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		versions.Lost(err)
 		logger.Warn("data version listener lost its connection: reading the version as pages need it until it is back", "err", err)
 	})
-	handler := server.New(server.Config{Versions: versions, Store: store, Now: store.Now, Logger: logger, BaseURL: c.BaseURL, Secure: c.secure(),
+	// The outbox worker: reminders, alerts, daily summaries, and sending what is queued.
+	worker := &reminder.Worker{Store: store, Mailer: mailer, BaseURL: c.BaseURL, Interval: c.ReminderInterval, Logger: logger}
+	handler := server.New(server.Config{Versions: versions, EmailQueued: worker.Wake, Store: store, Now: store.Now, Logger: logger, BaseURL: c.BaseURL, Secure: c.secure(),
 		PageCacheBytes: c.PageCacheBytes, ExportCacheDir: c.ExportCacheDir, ExportCacheBytes: c.ExportCacheBytes,
 		BenchStaticDir: c.BenchStaticDir, Metrics: reg, ServeMetrics: c.MetricsAddr == "",
 		Mailer: mailer, TrustedProxies: c.TrustedProxies, Hashing: password.NewLimiter(c.HashConcurrency, 0),
 		ContactEmail: c.ContactEmail})
 	go housekeeping(ctx, store, logger)
 	if c.ReminderInterval > 0 {
-		w := &reminder.Worker{Store: store, Mailer: mailer, BaseURL: c.BaseURL, Interval: c.ReminderInterval, Logger: logger}
-		go w.Run(ctx)
+		go worker.Run(ctx)
 	} else {
-		logger.Info("REMINDER_INTERVAL is 0: this instance sends no reporting round reminders")
+		logger.Info("REMINDER_INTERVAL is 0: this instance sends no emails: no reminders, alerts or summaries")
 	}
 
 	var draining atomic.Bool
@@ -259,8 +260,9 @@ func firstAdminLink(ctx context.Context, store *postgres.Store, c config, logger
 	return nil
 }
 
-// housekeeping removes expired sessions, stale throttles and old feedback every few minutes until
-// ctx ends.
+// housekeeping removes expired sessions, stale throttles, old feedback, and email alerts left
+// unconfirmed for 7 days (with addresses that follow nothing more) every few minutes until ctx
+// ends.
 func housekeeping(ctx context.Context, store *postgres.Store, logger *slog.Logger) {
 	t := time.NewTicker(5 * time.Minute)
 	defer t.Stop()
@@ -281,6 +283,11 @@ func housekeeping(ctx context.Context, store *postgres.Store, logger *slog.Logge
 				logger.Warn("housekeeping", "err", err)
 			} else if n > 0 {
 				logger.Info("old feedback deleted", "count", n)
+			}
+			if n, err := store.DeleteStaleAlerts(ctx); err != nil {
+				logger.Warn("housekeeping", "err", err)
+			} else if n > 0 {
+				logger.Info("unconfirmed alert addresses deleted", "count", n)
 			}
 		}
 	}

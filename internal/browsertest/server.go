@@ -2,6 +2,7 @@ package browsertest
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http/httptest"
@@ -20,6 +21,7 @@ import (
 	"github.com/scottish-government/delivery-tracker/internal/mail"
 	"github.com/scottish-government/delivery-tracker/internal/password"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
+	"github.com/scottish-government/delivery-tracker/internal/reminder"
 	"github.com/scottish-government/delivery-tracker/internal/server"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 )
@@ -39,6 +41,8 @@ type Server struct {
 	// reset links.
 	Mail *mail.Recorder
 	logs *logBuffer
+	// wake asks the outbox worker for a pass.
+	wake func()
 }
 
 // ServerOption changes the server's configuration before it starts.
@@ -57,16 +61,23 @@ func StartServer(t testing.TB, opts ...ServerOption) *Server {
 	}
 	pool := dbtest.Connect(t, dbURL)
 	s := &Server{Pool: pool, Clock: clocktest.New(DefaultNow), Mail: &mail.Recorder{}, logs: &logBuffer{}}
-	s.Store = postgres.New(pool, postgres.WithClock(s.Clock.Now))
 	ts := httptest.NewUnstartedServer(nil)
 	s.URL = "http://" + ts.Listener.Addr().String()
+	s.Store = postgres.New(pool, postgres.WithClock(s.Clock.Now), postgres.WithBaseURL(s.URL))
+	// The outbox worker sends to Mail whenever a change queues an email, as in `portal serve`.
+	worker := &reminder.Worker{Store: s.Store, Mailer: s.Mail, BaseURL: s.URL, Interval: time.Hour}
+	workerCtx, stopWorker := context.WithCancel(context.Background())
+	go worker.Run(workerCtx)
+	t.Cleanup(stopWorker)
+	s.wake = worker.Wake
 	cfg := server.Config{
-		Store:    s.Store,
-		Logger:   slog.New(server.LogHandler(slog.NewTextHandler(s.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))),
-		BaseURL:  s.URL,
-		Now:      s.Clock.Now,
-		Password: password.Fast,
-		Mailer:   s.Mail,
+		EmailQueued: worker.Wake,
+		Store:       s.Store,
+		Logger:      slog.New(server.LogHandler(slog.NewTextHandler(s.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))),
+		BaseURL:     s.URL,
+		Now:         s.Clock.Now,
+		Password:    password.Fast,
+		Mailer:      s.Mail,
 	}
 	for _, o := range opts {
 		o(&cfg)
@@ -118,24 +129,42 @@ func (s *Server) CreateUser(t testing.TB, role tracker.Role, org string) User {
 // names give test accounts names a person would recognise in a screenshot.
 var names = []string{"Morag", "Callum", "Isla", "Euan", "Ailsa", "Fraser"}
 
-// LinkIn returns the path and query of the portal link in the last email
-// sent to the address, failing the test if there is none.
+// LinkIn returns the path and query of the first portal link in the last
+// email sent to the address, waiting up to 10 seconds for the outbox worker
+// to send one, and failing the test if there is none.
 func (s *Server) LinkIn(t testing.TB, to string) string {
 	t.Helper()
-	msgs := s.Mail.Messages()
-	for i := len(msgs) - 1; i >= 0; i-- {
-		if msgs[i].To != to {
-			continue
-		}
-		for _, f := range strings.Fields(msgs[i].Body) {
-			if strings.HasPrefix(f, s.URL+"/") {
-				return strings.TrimPrefix(f, s.URL)
+	return s.LinkTo(t, to, "/")
+}
+
+// LinkTo returns the path and query of the first link starting with path in
+// the last email sent to the address that has one, waiting up to 10 seconds
+// for the outbox worker to send it.
+func (s *Server) LinkTo(t testing.TB, to, path string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	for n := 1; ; n++ {
+		s.wake()
+		msgs := s.Mail.Wait(ctx, n)
+		for i := len(msgs) - 1; i >= 0; i-- {
+			if msgs[i].To != to {
+				continue
+			}
+			for _, f := range strings.Fields(msgs[i].Body) {
+				if strings.HasPrefix(f, s.URL+path) {
+					return strings.TrimPrefix(f, s.URL)
+				}
 			}
 		}
-		t.Fatalf("browsertest: the email to %s has no link to the portal:\n%s", to, msgs[i].Body)
+		if ctx.Err() != nil {
+			t.Fatalf("browsertest: no email to %s has a link to %s (sent: %d)", to, path, len(msgs))
+			return ""
+		}
+		if len(msgs) < n {
+			n = len(msgs)
+		}
 	}
-	t.Fatalf("browsertest: no email was sent to %s (sent: %d)", to, len(msgs))
-	return ""
 }
 
 // Logs returns what the server has logged so far.

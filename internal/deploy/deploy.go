@@ -1,46 +1,30 @@
 // Package deploy holds the reference deployment's configuration files (PgBouncer, HAProxy,
-// systemd), and starts PgBouncer from its file for the tests that run the portal through it.
+// systemd), and starts PgBouncer and HAProxy from them for the tests that run the portal through
+// them.
 package deploy
 
 import (
 	"bytes"
 	"context"
-	_ "embed"
 	"fmt"
 	"net"
-	"net/url"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 	"text/template"
 	"time"
 )
 
-//go:embed pgbouncer.ini.tmpl
-var pgbouncerTemplate string
-
-// PgBouncerConfig is what pgbouncer.ini.tmpl is filled in with.
-type PgBouncerConfig struct {
-	ServerHost, ServerPort string
-	ListenHost             string
-	ListenPort             int
-	Dir                    string
-	PoolSize               int
-	MaxClientConn          int
-}
-
-// PgBouncerINI returns pgbouncer.ini for c.
-func PgBouncerINI(c PgBouncerConfig) (string, error) {
-	t, err := template.New("pgbouncer.ini").Parse(pgbouncerTemplate)
+// render fills in the configuration file template text, named name, with data.
+func render(name, text string, data any) (string, error) {
+	t, err := template.New(name).Parse(text)
 	if err != nil {
-		return "", fmt.Errorf("deploy: pgbouncer template: %w", err)
+		return "", fmt.Errorf("deploy: %s template: %w", name, err)
 	}
 	var b bytes.Buffer
-	if err := t.Execute(&b, c); err != nil {
-		return "", fmt.Errorf("deploy: pgbouncer template: %w", err)
+	if err := t.Execute(&b, data); err != nil {
+		return "", fmt.Errorf("deploy: %s template: %w", name, err)
 	}
 	return b.String(), nil
 }
@@ -62,72 +46,32 @@ func Binary(t testing.TB, pkg string, candidates ...string) string {
 	return ""
 }
 
-// PgBouncer starts PgBouncer in transaction mode on a free loopback port in front of the server
-// that dbURL names, and returns dbURL rewritten to go through it, with the query mode PgBouncer
-// needs. It stops PgBouncer when the test ends.
-func PgBouncer(t testing.TB, dbURL string) string {
+// serve starts cmd, the named program, for the test, waits until it accepts connections at addr
+// and stops it when the test ends. logs, when not nil, reads the log the program keeps in a file
+// of its own: it is shown with the program's output when the test fails.
+func serve(t testing.TB, name string, cmd *exec.Cmd, addr string, logs func() string) {
 	t.Helper()
-	bin := Binary(t, "pgbouncer", "pgbouncer", "/usr/sbin/pgbouncer")
-	u, err := url.Parse(dbURL)
-	if err != nil || u.User == nil {
-		t.Fatalf("deploy: database URL %q has no user", dbURL)
-	}
-	password, _ := u.User.Password()
-	// Not t.TempDir: PgBouncer may run as nobody, who must reach the directory.
-	dir, err := os.MkdirTemp("", "pgbouncer-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = os.RemoveAll(dir) })
-	port, err := FreePort()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ini, err := PgBouncerINI(PgBouncerConfig{ServerHost: u.Hostname(), ServerPort: u.Port(), ListenHost: "127.0.0.1",
-		ListenPort: port, Dir: dir, PoolSize: 20, MaxClientConn: 500})
-	if err != nil {
-		t.Fatal(err)
-	}
-	quote := func(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
-	users := quote(u.User.Username()) + " " + quote(password) + "\n"
-	if err := os.WriteFile(filepath.Join(dir, "userlist.txt"), []byte(users), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	conf := filepath.Join(dir, "pgbouncer.ini")
-	if err := os.WriteFile(conf, []byte(ini), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(bin, conf)
-	if os.Geteuid() == 0 {
-		// PgBouncer will not run as root; run it as nobody, who must read its files.
-		cmd = exec.Command(bin, "-u", "nobody", conf)
-		for _, p := range []string{dir, conf, filepath.Join(dir, "userlist.txt")} {
-			_ = os.Chown(p, 65534, 65534)
-		}
-	}
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
-		t.Fatalf("deploy: start pgbouncer: %v", err)
+		t.Fatalf("deploy: start %s: %v", name, err)
+	}
+	output := func() string {
+		if logs == nil {
+			return out.String()
+		}
+		return out.String() + "\n" + logs()
 	}
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
 		if t.Failed() {
-			log, _ := os.ReadFile(filepath.Join(dir, "pgbouncer.log"))
-			t.Logf("pgbouncer's output:\n%s\n%s", out.String(), log)
+			t.Logf("%s's output:\n%s", name, output())
 		}
 	})
-	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 	if err := waitListening(addr, 10*time.Second); err != nil {
-		log, _ := os.ReadFile(filepath.Join(dir, "pgbouncer.log"))
-		t.Fatalf("deploy: pgbouncer does not listen on %s: %v\n%s\n%s", addr, err, out.String(), log)
+		t.Fatalf("deploy: %s does not listen on %s: %v\n%s", name, addr, err, output())
 	}
-	u.Host = addr
-	q := u.Query()
-	q.Set("default_query_exec_mode", "simple_protocol")
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 // FreePort returns a loopback TCP port that was free a moment ago.
@@ -138,6 +82,16 @@ func FreePort() (int, error) {
 	}
 	defer ln.Close()
 	return ln.Addr().(*net.TCPAddr).Port, nil
+}
+
+// freeAddr returns a loopback address, host and port, that was free a moment ago, and its port.
+func freeAddr(t testing.TB) (string, int) {
+	t.Helper()
+	port, err := FreePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), port
 }
 
 // waitListening waits until something accepts connections at addr.

@@ -1,17 +1,11 @@
 package deploy
 
 import (
-	"bytes"
 	_ "embed"
-	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"testing"
-	"text/template"
-	"time"
 )
 
 //go:embed haproxy.cfg.tmpl
@@ -25,29 +19,15 @@ type HAProxyConfig struct {
 }
 
 // HAProxyCfg returns haproxy.cfg for c.
-func HAProxyCfg(c HAProxyConfig) (string, error) {
-	t, err := template.New("haproxy.cfg").Parse(haproxyTemplate)
-	if err != nil {
-		return "", fmt.Errorf("deploy: haproxy template: %w", err)
-	}
-	var b bytes.Buffer
-	if err := t.Execute(&b, c); err != nil {
-		return "", fmt.Errorf("deploy: haproxy template: %w", err)
-	}
-	return b.String(), nil
-}
+func HAProxyCfg(c HAProxyConfig) (string, error) { return render("haproxy.cfg", haproxyTemplate, c) }
 
 // HAProxy starts HAProxy from haproxy.cfg.tmpl on a free loopback port in front of the servers,
 // and returns its address. It stops HAProxy when the test ends.
 func HAProxy(t testing.TB, servers []string) string {
 	t.Helper()
 	bin := Binary(t, "haproxy", "haproxy", "/usr/sbin/haproxy")
-	port, err := FreePort()
-	if err != nil {
-		t.Fatal(err)
-	}
+	addr, _ := freeAddr(t)
 	dir := t.TempDir()
-	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 	cfg, err := HAProxyCfg(HAProxyConfig{Listen: addr, Servers: servers, Dir: dir})
 	if err != nil {
 		t.Fatal(err)
@@ -57,20 +37,6 @@ func HAProxy(t testing.TB, servers []string) string {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(bin, "-db", "-f", file)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("deploy: start haproxy: %v", err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		if t.Failed() {
-			t.Logf("haproxy's output:\n%s", out.String())
-		}
-	})
-	if err := waitListening(addr, 10*time.Second); err != nil {
-		t.Fatalf("deploy: haproxy does not listen on %s: %v\n%s", addr, err, out.String())
-	}
+	serve(t, "haproxy", cmd, addr, nil)
 	return addr
 }

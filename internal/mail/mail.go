@@ -16,11 +16,16 @@ import (
 	gomail "github.com/wneessen/go-mail"
 )
 
-// Message is a plain-text email to one recipient.
+// Message is an email to one recipient: plain text, with an HTML alternative when HTML is set.
 type Message struct {
 	To      string
 	Subject string
 	Body    string
+	// HTML, when set, is sent beside Body as multipart/alternative.
+	HTML string
+	// ListUnsubscribe, when set, is the one-click unsubscribe address (RFC 8058): the message
+	// carries List-Unsubscribe and List-Unsubscribe-Post headers naming it.
+	ListUnsubscribe string
 	// ID, when set, is the Message-ID (without angle brackets): the same on every attempt to
 	// send one email, so that a copy sent again after a failure can be recognised as the same.
 	ID string
@@ -109,6 +114,13 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 		msg.SetMessageID()
 	}
 	msg.SetBodyString(gomail.TypeTextPlain, m.Body)
+	if m.HTML != "" {
+		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
+	}
+	if m.ListUnsubscribe != "" {
+		msg.SetGenHeaderPreformatted("List-Unsubscribe", "<"+m.ListUnsubscribe+">")
+		msg.SetGenHeaderPreformatted("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
+	}
 	opts := []gomail.Option{gomail.WithPort(s.cfg.Port), gomail.WithTimeout(s.cfg.Timeout)}
 	switch s.cfg.TLS {
 	case TLSImplicit:

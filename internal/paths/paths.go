@@ -7,6 +7,7 @@ package paths
 import (
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 )
@@ -25,6 +26,7 @@ const (
 	ForgotPassword = "/forgot-password"
 	Account        = "/account"
 	AccountPwd     = "/account/password"
+	AccountEmails  = "/account/emails"
 	ReportList     = "/report"
 	ReviewList     = "/review"
 	Dashboard      = "/dashboard"
@@ -149,6 +151,16 @@ func Audit(actor, recordType, recordID string) string {
 	return AdminAudit + "?" + q.Encode()
 }
 
+// AuditPage returns the address of a page of the audit log, filtered as Audit filters it.
+func AuditPage(actor, recordType, recordID string, page int) string {
+	p := Audit(actor, recordType, recordID)
+	sep := "?"
+	if strings.Contains(p, "?") {
+		sep = "&"
+	}
+	return p + sep + "page=" + strconv.Itoa(page)
+}
+
 // AdminPlan returns the address of the page where staff manage a plan.
 func AdminPlan(slug string) string { return AdminPlans + "/" + url.PathEscape(slug) }
 
@@ -237,4 +249,43 @@ func AdminFeedbackDownload(path string) string {
 		return AdminFeedbackCSV
 	}
 	return AdminFeedbackCSV + "?" + url.Values{"path": {path}}.Encode()
+}
+
+// Public email alerts and the "Get updates" pages.
+const (
+	// AlertsCheckEmail is the page shown after asking for an email alert.
+	AlertsCheckEmail = "/alerts/check-email"
+	// AlertsConfirm, AlertsUnsubscribe and AlertsManage are opened by the links in alert emails,
+	// with the link's token as the parameter t.
+	AlertsConfirm     = "/alerts/confirm"
+	AlertsUnsubscribe = "/alerts/unsubscribe"
+	AlertsManage      = "/alerts/manage"
+	// GetUpdatesSuffix ends the address of a "Get updates" page.
+	GetUpdatesSuffix = "/get-updates"
+)
+
+// GetUpdates returns the address of the "Get updates" page of a plan.
+func GetUpdates(p tracker.Plan) string { return planPrefix(p) + GetUpdatesSuffix }
+
+// PriorityGetUpdates returns the address of the "Get updates" page of a priority area.
+func PriorityGetUpdates(p tracker.Plan, slug string) string {
+	return Priority(p, slug) + GetUpdatesSuffix
+}
+
+// CommitmentGetUpdates returns the address of the "Get updates" page of a commitment.
+func CommitmentGetUpdates(p tracker.Plan, ref string) string {
+	return Commitment(p, ref) + GetUpdatesSuffix
+}
+
+// OrganisationGetUpdates returns the address of the "Get updates" page of an organisation.
+func OrganisationGetUpdates(code string) string { return Organisation(code) + GetUpdatesSuffix }
+
+// OrganisationFeed returns the address of the Atom feed of the updates published on the
+// commitments an organisation leads.
+func OrganisationFeed(code string) string { return Organisation(code) + "/updates.atom" }
+
+// AlertLink returns the address, under baseURL, of an alert link's page (AlertsConfirm,
+// AlertsUnsubscribe or AlertsManage) with its token.
+func AlertLink(baseURL, page, token string) string {
+	return baseURL + page + "?t=" + url.QueryEscape(token)
 }

@@ -34,8 +34,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -148,16 +146,7 @@ func (c *Cluster) URL() string { return c.DatabaseURL(Database) }
 // DatabaseURL returns a connection URL for the named database as the
 // superuser; "postgres" is the maintenance database, from which others can
 // be created.
-func (c *Cluster) DatabaseURL(name string) string {
-	u := url.URL{
-		Scheme:   "postgres",
-		User:     url.UserPassword(Superuser, c.password),
-		Host:     net.JoinHostPort(Host, strconv.Itoa(c.Port())),
-		Path:     "/" + name,
-		RawQuery: "sslmode=disable",
-	}
-	return u.String()
-}
+func (c *Cluster) DatabaseURL(name string) string { return c.url(Superuser, c.password, name) }
 
 // Start starts the cluster if it is not running and waits until it accepts
 // connections. Together with Stop it lets a test take the database away and
@@ -466,8 +455,13 @@ func (c *Cluster) waitReady(ctx context.Context) error {
 // run runs one of the server binaries as the server's account and returns
 // its combined output.
 func (c *Cluster) run(ctx context.Context, tool string, args ...string) ([]byte, error) {
+	return c.runWith(ctx, nil, tool, args...)
+}
+
+// runWith is run with the environment variables env added to serverEnv.
+func (c *Cluster) runWith(ctx context.Context, env []string, tool string, args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, filepath.Join(c.binDir, tool), args...)
-	cmd.Env = serverEnv()
+	cmd.Env = append(serverEnv(), env...)
 	// The server's account may not be able to reach the caller's working
 	// directory, and these tools refuse to run where they cannot.
 	cmd.Dir = "/"

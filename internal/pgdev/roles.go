@@ -37,9 +37,14 @@ func (c *Cluster) OwnerURL() string { return c.roleURL(Owner, Database) }
 func (c *Cluster) AppURL() string { return c.roleURL(App, Database) }
 
 func (c *Cluster) roleURL(role, database string) string {
+	return c.url(role, c.rolePassword(role), database)
+}
+
+// url returns a connection URL for the database as the role with the password.
+func (c *Cluster) url(role, password, database string) string {
 	u := url.URL{
 		Scheme:   "postgres",
-		User:     url.UserPassword(role, c.rolePassword(role)),
+		User:     url.UserPassword(role, password),
 		Host:     net.JoinHostPort(Host, strconv.Itoa(c.Port())),
 		Path:     "/" + database,
 		RawQuery: "sslmode=disable",

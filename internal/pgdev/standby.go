@@ -1,12 +1,10 @@
 package pgdev
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 )
@@ -42,15 +40,9 @@ func (c *Cluster) NewStandby(ctx context.Context, dir string, logger *slog.Logge
 	if err := ensureTraversable(tmp, s.owner, s.logger); err != nil {
 		return nil, err
 	}
-	cmd := exec.CommandContext(ctx, filepath.Join(c.binDir, "pg_basebackup"), "-D", tmp, "-R", "-X", "stream",
-		"-h", Host, "-p", strconv.Itoa(c.Port()), "-U", Superuser, "--checkpoint=fast")
-	cmd.Env = append(serverEnv(), "PGPASSWORD="+c.password)
-	cmd.Dir = "/"
-	cmd.SysProcAttr = s.owner.sysProcAttr()
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("pg_basebackup: %w\n%s", err, out.String())
+	if out, err := s.runWith(ctx, []string{"PGPASSWORD=" + c.password}, "pg_basebackup", "-D", tmp, "-R", "-X", "stream",
+		"-h", Host, "-p", strconv.Itoa(c.Port()), "-U", Superuser, "--checkpoint=fast"); err != nil {
+		return nil, fmt.Errorf("pg_basebackup: %w\n%s", err, out)
 	}
 	port, err := freePort(c.Port())
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -19,6 +20,9 @@ type querier interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
+
+// RecordRef returns how the audit log names a record: its ID.
+func RecordRef(id int64) string { return strconv.FormatInt(id, 10) }
 
 // AuditEntry records one action: what was done to which record, and what changed.
 type AuditEntry struct {

@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"encoding/json"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -39,28 +38,12 @@ type AuditFilter struct {
 
 // AuditLog returns the entries matching the filter, newest first, and how many match in all.
 func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]AuditRecord, int, error) {
-	var where []string
-	args := pgx.NamedArgs{}
-	if f.Actor != "" {
-		where = append(where, "lower(actor_email) = lower(@actor)")
-		args["actor"] = f.Actor
-	}
-	if f.ActorID != 0 {
-		where = append(where, "actor_id = @actor_id")
-		args["actor_id"] = f.ActorID
-	}
-	if f.RecordType != "" {
-		where = append(where, "record_type = @record_type")
-		args["record_type"] = f.RecordType
-	}
-	if f.RecordID != "" {
-		where = append(where, "record_id = @record_id")
-		args["record_id"] = f.RecordID
-	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
-	}
+	w := whereAll(nil)
+	andSet(w, f.Actor, "actor", "lower(actor_email) = lower(@actor)")
+	andSet(w, f.ActorID, "actor_id", "actor_id = @actor_id")
+	andSet(w, f.RecordType, "record_type", "record_type = @record_type")
+	andSet(w, f.RecordID, "record_id", "record_id = @record_id")
+	cond, args := w.sql(), w.args
 	var total int
 	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM audit_log`+cond, args).Scan(&total); err != nil {
 		return nil, 0, storeError("count audit log", err, nil)

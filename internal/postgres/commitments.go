@@ -77,31 +77,17 @@ func (s *Store) Commitments(ctx context.Context, f CommitmentFilter) ([]tracker.
 
 // commitments is Commitments through q, which may be a transaction.
 func commitments(ctx context.Context, q querier, f CommitmentFilter) ([]tracker.Commitment, error) {
-	args := pgx.NamedArgs{}
-	where := ` WHERE c.retired_at IS NULL`
-	if f.PlanID != 0 {
-		where += ` AND c.plan_id = @plan`
-		args["plan"] = f.PlanID
-	}
-	if f.PriorityID != 0 {
-		where += ` AND c.priority_id = @priority`
-		args["priority"] = f.PriorityID
-	}
-	if f.Ref != "" {
-		where += ` AND c.ref = @ref`
-		args["ref"] = f.Ref
-	}
+	w := whereAll(nil, `c.retired_at IS NULL`)
+	andSet(w, f.PlanID, "plan", `c.plan_id = @plan`)
+	andSet(w, f.PriorityID, "priority", `c.priority_id = @priority`)
+	andSet(w, f.Ref, "ref", `c.ref = @ref`)
 	if f.IDs != nil {
-		where += ` AND c.id = ANY(@ids)`
-		args["ids"] = f.IDs
+		w.and(`c.id = ANY(@ids)`, pgx.NamedArgs{"ids": f.IDs})
 	}
-	if f.OrganisationID != 0 {
-		where += ` AND EXISTS (SELECT 1 FROM commitment_leads l
-			JOIN commitment_lead_organisations clo ON clo.lead_id = l.id
-			WHERE l.commitment_id = c.id AND clo.organisation_id = @org)`
-		args["org"] = f.OrganisationID
-	}
-	rows, _ := q.Query(ctx, `SELECT `+commitmentColumns+commitmentFrom+where+` ORDER BY p.number, c.ordinal`, args)
+	andSet(w, f.OrganisationID, "org", `EXISTS (SELECT 1 FROM commitment_leads l
+		JOIN commitment_lead_organisations clo ON clo.lead_id = l.id
+		WHERE l.commitment_id = c.id AND clo.organisation_id = @org)`)
+	rows, _ := q.Query(ctx, `SELECT `+commitmentColumns+commitmentFrom+w.sql()+` ORDER BY p.number, c.ordinal`, w.args)
 	cs, err := pgx.CollectRows(rows, scanCommitment)
 	if err != nil {
 		return nil, storeError("commitments", err, nil)
@@ -247,7 +233,11 @@ func insertCommitment(ctx context.Context, tx pgx.Tx, at time.Time, planID int64
 		return c, err
 	}
 	c.PlanID, c.Ordinal = planID, tracker.RefOrdinal(c.Ref)
-	return c, writeLeads(ctx, tx, c.ID, c.Leads)
+	if err := writeLeads(ctx, tx, c.ID, c.Leads); err != nil {
+		return c, err
+	}
+	// A new commitment is public at once: the alerts of its plan, area and organisations hear of it.
+	return c, recordAlertEvent(ctx, tx, at, "commitment", c.ID, nil, map[string]any{})
 }
 
 // updateCommitment changes what staff edit of a commitment in tx, which has locked its row at

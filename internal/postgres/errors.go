@@ -49,7 +49,7 @@ func storeError(op string, err error, v violations) error {
 	if errors.As(err, &de) {
 		return err
 	}
-	if errors.Is(err, pgx.ErrNoRows) {
+	if noRows(err) {
 		if e, ok := v[noRow]; ok {
 			return e
 		}
@@ -64,6 +64,10 @@ func storeError(op string, err error, v violations) error {
 	}
 	return err
 }
+
+// noRows reports whether err says a query that should have found a row found none
+// (pgx.ErrNoRows): for the queries where none is an answer, not an error.
+func noRows(err error) bool { return errors.Is(err, pgx.ErrNoRows) }
 
 // violated returns the error v gives for the constraint err violates, or nil if v names none.
 func violated(err error, v violations) error {

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -34,7 +33,7 @@ func (s *Store) FirstAdminLink(ctx context.Context, actor tracker.Actor) (string
 		err := tx.QueryRow(ctx, `SELECT max(expires_at) FROM account_tokens
 			WHERE purpose = $1 AND used_at IS NULL AND expires_at > $2 HAVING count(*) > 0`,
 			string(tracker.TokenFirstAdmin), at).Scan(&expires)
-		if err == nil || !errors.Is(err, pgx.ErrNoRows) {
+		if err == nil || !noRows(err) {
 			return err
 		}
 		token, err = createToken(ctx, tx, actor, at, tracker.TokenFirstAdmin, nil)

@@ -93,7 +93,7 @@ func (s *Store) ImportCommitments(ctx context.Context, actor tracker.Actor, plan
 				return fmt.Errorf("line %d, %s: %w", ch.Line, ch.After.Ref, err)
 			}
 			if err := audit(ctx, tx, actor, at, AuditEntry{Action: "commitment.create", RecordType: "commitment",
-				RecordID: fmt.Sprint(c.ID), Details: map[string]any{"plan_id": planID, "import_line": ch.Line,
+				RecordID: RecordRef(c.ID), Details: map[string]any{"plan_id": planID, "import_line": ch.Line,
 					"after": commitmentRecord(c)}}); err != nil {
 				return err
 			}
@@ -108,13 +108,13 @@ func (s *Store) ImportCommitments(ctx context.Context, actor tracker.Actor, plan
 				return fmt.Errorf("line %d, %s: %w", ch.Line, ch.After.Ref, err)
 			}
 			if err := audit(ctx, tx, actor, at, AuditEntry{Action: "commitment.update", RecordType: "commitment",
-				RecordID: fmt.Sprint(c.ID), Details: map[string]any{"import_line": ch.Line,
+				RecordID: RecordRef(c.ID), Details: map[string]any{"import_line": ch.Line,
 					"before": commitmentRecord(*ch.Before), "after": commitmentRecord(c)}}); err != nil {
 				return err
 			}
 			changed = append(changed, c.Ref)
 		}
-		return audit(ctx, tx, actor, at, AuditEntry{Action: "plan.import", RecordType: "plan", RecordID: fmt.Sprint(planID),
+		return audit(ctx, tx, actor, at, AuditEntry{Action: "plan.import", RecordType: "plan", RecordID: RecordRef(planID),
 			Details: map[string]any{"created": nonNil(created), "changed": nonNil(changed), "unchanged": len(preview.Unchanged)}})
 	})
 }

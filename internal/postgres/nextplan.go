@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -56,7 +55,7 @@ func (s *Store) CarryForward(ctx context.Context, actor tracker.Actor, planID in
 			return err
 		}
 		for _, old := range olds {
-			c, err := carryForward(ctx, tx, actor, at, to, old, priorities)
+			c, err := s.carryForward(ctx, tx, actor, at, to, old, priorities)
 			if err != nil {
 				return err
 			}
@@ -71,7 +70,7 @@ func (s *Store) CarryForward(ctx context.Context, actor tracker.Actor, planID in
 }
 
 // carryForward carries one commitment, old, forward into the plan to in tx, and returns its copy.
-func carryForward(ctx context.Context, tx pgx.Tx, actor tracker.Actor, at time.Time, to tracker.Plan, old tracker.Commitment,
+func (s *Store) carryForward(ctx context.Context, tx pgx.Tx, actor tracker.Actor, at time.Time, to tracker.Plan, old tracker.Commitment,
 	priorities map[int]int64) (tracker.Commitment, error) {
 	c, err := tracker.CarryForwardCopy(to, old, priorities)
 	if err != nil {
@@ -91,10 +90,10 @@ func carryForward(ctx context.Context, tx pgx.Tx, actor tracker.Actor, at time.T
 	}
 	if _, err := openUpdate(ctx, tx, old.ID, actor.User, false); err == nil {
 		return c, tracker.CarryForwardUpdateOpen(old.Ref)
-	} else if !errors.Is(err, pgx.ErrNoRows) {
+	} else if !noRows(err) {
 		return c, err
 	}
-	if _, err := writeReport(ctx, tx, actor, at, locked, nil, ReportWrite{CommitmentID: old.ID,
+	if _, err := s.writeReport(ctx, tx, actor, at, locked, nil, ReportWrite{CommitmentID: old.ID,
 		Report: tracker.CarryForwardReport(to, c), Base: tracker.ReportBase{Version: locked.Version},
 		Action: tracker.ActionPublish}); err != nil {
 		return c, fmt.Errorf("publish carried forward update on %s: %w", old.Ref, err)
@@ -104,13 +103,13 @@ func carryForward(ctx context.Context, tx pgx.Tx, actor tracker.Actor, at time.T
 		return c, fmt.Errorf("link %s to its copy: %w", old.Ref, err)
 	}
 	if err := audit(ctx, tx, actor, at, AuditEntry{Action: "commitment.carry_forward", RecordType: "commitment",
-		RecordID: fmt.Sprint(old.ID), Details: map[string]any{
+		RecordID: RecordRef(old.ID), Details: map[string]any{
 			"before": map[string]any{"status": string(old.Status), "carried_forward_to": nil},
 			"after":  map[string]any{"status": string(tracker.CarriedForward), "carried_forward_to": c.ID, "plan_id": to.ID},
 		}}); err != nil {
 		return c, err
 	}
 	return c, audit(ctx, tx, actor, at, AuditEntry{Action: "commitment.create", RecordType: "commitment",
-		RecordID: fmt.Sprint(c.ID), Details: map[string]any{"plan_id": to.ID, "carried_forward_from": old.ID,
+		RecordID: RecordRef(c.ID), Details: map[string]any{"plan_id": to.ID, "carried_forward_from": old.ID,
 			"after": commitmentRecord(c)}})
 }

@@ -29,10 +29,9 @@ func (s *Store) Organisations(ctx context.Context) ([]tracker.Organisation, erro
 // OrganisationByCode returns the organisation with the code. It returns tracker.ErrNotFound if
 // there is none.
 func (s *Store) OrganisationByCode(ctx context.Context, code string) (tracker.Organisation, error) {
-	rows, _ := s.pool.Query(ctx, `SELECT `+organisationColumns+` FROM organisations
+	return one(ctx, s.pool, fmt.Sprintf("organisation %q", code), scanOrganisation,
+		`SELECT `+organisationColumns+` FROM organisations
 		WHERE code = $1 AND retired_at IS NULL`, code)
-	o, err := pgx.CollectExactlyOneRow(rows, scanOrganisation)
-	return o, storeError(fmt.Sprintf("organisation %q", code), err, nil)
 }
 
 // AllOrganisations returns every organisation, retired ones too, by name.
@@ -45,13 +44,7 @@ func (s *Store) AllOrganisations(ctx context.Context) ([]tracker.Organisation, e
 // OrganisationByID returns an organisation, retired or not. It returns tracker.ErrNotFound if
 // there is none.
 func (s *Store) OrganisationByID(ctx context.Context, id int64) (tracker.Organisation, error) {
-	return organisationByID(ctx, s.pool, id)
-}
-
-func organisationByID(ctx context.Context, q querier, id int64) (tracker.Organisation, error) {
-	rows, _ := q.Query(ctx, `SELECT `+organisationColumns+` FROM organisations WHERE id = $1`, id)
-	o, err := pgx.CollectExactlyOneRow(rows, scanOrganisation)
-	return o, storeError(fmt.Sprintf("organisation %d", id), err, nil)
+	return organisations.read(ctx, s.pool, id)
 }
 
 // organisationRecord is what the audit log keeps of an organisation before and after a change.
@@ -61,7 +54,8 @@ func organisationRecord(o tracker.Organisation) map[string]any {
 
 // organisations is how an organisation is read and audited.
 var organisations = record[tracker.Organisation]{table: organisationsTable, kind: "organisation",
-	read: organisationByID, audit: organisationRecord, id: func(o tracker.Organisation) int64 { return o.ID }}
+	read:  readByID("organisation", scanOrganisation, `SELECT `+organisationColumns+` FROM organisations WHERE id = $1`),
+	audit: organisationRecord, id: func(o tracker.Organisation) int64 { return o.ID }}
 
 // CreateOrganisation adds an organisation and audits it. It returns
 // tracker.ErrOrganisationCodeTaken if an organisation (even a retired one) has the code.

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -12,7 +11,8 @@ import (
 )
 
 const emailColumns = `e.id, e.kind, e.recipient, e.subject, e.body, e.status, e.attempts, coalesce(e.last_error, ''),
-	e.round_id, coalesce(r.name, ''), coalesce(e.reminder, ''), e.user_id, e.not_before, e.sent_at, e.created_at, e.updated_at`
+	e.round_id, coalesce(r.name, ''), coalesce(e.reminder, ''), e.user_id, e.not_before, e.sent_at, e.created_at, e.updated_at,
+	e.html, e.list_unsubscribe, e.subscriber_id, coalesce(e.subscription_ids, '{}')`
 
 const emailFrom = ` FROM outbox e LEFT JOIN reporting_rounds r ON r.id = e.round_id`
 
@@ -20,7 +20,8 @@ func scanEmail(row pgx.CollectableRow) (tracker.Email, error) {
 	var e tracker.Email
 	var status string
 	err := row.Scan(&e.ID, &e.Kind, &e.Recipient, &e.Subject, &e.Body, &status, &e.Attempts, &e.LastError,
-		&e.RoundID, &e.RoundName, &e.Reminder, &e.UserID, &e.NotBefore, &e.SentAt, &e.CreatedAt, &e.UpdatedAt)
+		&e.RoundID, &e.RoundName, &e.Reminder, &e.UserID, &e.NotBefore, &e.SentAt, &e.CreatedAt, &e.UpdatedAt,
+		&e.HTML, &e.ListUnsubscribe, &e.SubscriberID, &e.SubscriptionIDs)
 	e.Status = tracker.EmailStatus(status)
 	return e, err
 }
@@ -31,24 +32,39 @@ func scanEmail(row pgx.CollectableRow) (tracker.Email, error) {
 // however many instances Enqueue is called, and later calls report false. It returns an
 // EUNAVAILABLE error if the database cannot take it.
 func (s *Store) Enqueue(ctx context.Context, e tracker.Email, dedupeKey string) (bool, error) {
+	added, err := enqueue(ctx, s.pool, s.now(), e, dedupeKey)
+	if err != nil {
+		return false, storeError(fmt.Sprintf("enqueue %s email", e.Kind), err, nil)
+	}
+	return added, nil
+}
+
+// enqueue adds an email to the outbox through q, which may be the transaction of the change the
+// email tells of, so that the email is queued if and only if the change is made.
+func enqueue(ctx context.Context, q querier, now time.Time, e tracker.Email, dedupeKey string) (bool, error) {
 	var key *string
 	if dedupeKey != "" {
 		key = &dedupeKey
 	}
-	now := s.now()
 	notBefore := e.NotBefore
 	if notBefore.IsZero() {
 		notBefore = now
 	}
-	tag, err := s.pool.Exec(ctx, `
-		INSERT INTO outbox (kind, recipient, subject, body, round_id, reminder, user_id, not_before, dedupe_key,
-			created_at, updated_at)
-		VALUES (@kind, @recipient, @subject, @body, @round, nullif(@reminder, ''), @user, @not_before, @key, @now, @now)
+	var subs []int64
+	if len(e.SubscriptionIDs) > 0 {
+		subs = e.SubscriptionIDs
+	}
+	tag, err := q.Exec(ctx, `
+		INSERT INTO outbox (kind, recipient, subject, body, html, list_unsubscribe, round_id, reminder, user_id,
+			subscriber_id, subscription_ids, not_before, dedupe_key, created_at, updated_at)
+		VALUES (@kind, @recipient, @subject, @body, @html, @unsub, @round, nullif(@reminder, ''), @user,
+			@subscriber, @subs, @not_before, @key, @now, @now)
 		ON CONFLICT (dedupe_key) DO NOTHING`,
 		pgx.NamedArgs{"kind": e.Kind, "recipient": e.Recipient, "subject": e.Subject, "body": e.Body,
-			"round": e.RoundID, "reminder": e.Reminder, "user": e.UserID, "not_before": notBefore, "key": key, "now": now})
+			"html": e.HTML, "unsub": e.ListUnsubscribe, "round": e.RoundID, "reminder": e.Reminder, "user": e.UserID,
+			"subscriber": e.SubscriberID, "subs": subs, "not_before": notBefore, "key": key, "now": now})
 	if err != nil {
-		return false, storeError(fmt.Sprintf("enqueue %s email", e.Kind), err, nil)
+		return false, err
 	}
 	return tag.RowsAffected() == 1, nil
 }
@@ -84,7 +100,7 @@ func (s *Store) DeliverNext(ctx context.Context, deliver func(context.Context, t
 			ORDER BY e.not_before, e.id LIMIT 1 FOR UPDATE OF e SKIP LOCKED`, now)
 		var err error
 		e, err = pgx.CollectExactlyOneRow(rows, scanEmail)
-		if errors.Is(err, pgx.ErrNoRows) {
+		if noRows(err) {
 			return nil
 		}
 		if err != nil {
@@ -132,19 +148,13 @@ type OutboxFilter struct {
 
 // Outbox returns the emails that match f, newest first, and how many match in all.
 func (s *Store) Outbox(ctx context.Context, f OutboxFilter) ([]tracker.Email, int, error) {
-	args := pgx.NamedArgs{"limit": f.Limit, "offset": f.Offset}
-	where := ` WHERE true`
-	if f.Status != "" {
-		where += ` AND e.status = @status`
-		args["status"] = string(f.Status)
-	}
-	if f.RoundID != 0 {
-		where += ` AND e.round_id = @round`
-		args["round"] = f.RoundID
-	}
+	w := whereAll(pgx.NamedArgs{"limit": f.Limit, "offset": f.Offset})
+	andSet(w, string(f.Status), "status", `e.status = @status`)
+	andSet(w, f.RoundID, "round", `e.round_id = @round`)
 	if f.Limit <= 0 {
-		args["limit"] = 50
+		w.args["limit"] = 50
 	}
+	where, args := w.sql(), w.args
 	var total int
 	if err := s.pool.QueryRow(ctx, `SELECT count(*)`+emailFrom+where, args).Scan(&total); err != nil {
 		return nil, 0, storeError("count outbox", err, nil)
@@ -160,9 +170,8 @@ func (s *Store) Outbox(ctx context.Context, f OutboxFilter) ([]tracker.Email, in
 
 // EmailByID returns an email in the outbox. It returns tracker.ErrNotFound if there is none.
 func (s *Store) EmailByID(ctx context.Context, id int64) (tracker.Email, error) {
-	rows, _ := s.pool.Query(ctx, `SELECT `+emailColumns+emailFrom+` WHERE e.id = $1`, id)
-	e, err := pgx.CollectExactlyOneRow(rows, scanEmail)
-	return e, storeError(fmt.Sprintf("email %d", id), err, nil)
+	return one(ctx, s.pool, fmt.Sprintf("email %d", id), scanEmail,
+		`SELECT `+emailColumns+emailFrom+` WHERE e.id = $1`, id)
 }
 
 // Recipient is a person a reminder goes to.

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -26,16 +25,13 @@ func scanPlan(row pgx.CollectableRow) (tracker.Plan, error) {
 // CurrentPlan returns the plan the portal shows by default. It returns tracker.ErrNotFound if no
 // plan is current.
 func (s *Store) CurrentPlan(ctx context.Context) (tracker.Plan, error) {
-	rows, _ := s.pool.Query(ctx, `SELECT `+planColumns+` FROM plans WHERE is_current`)
-	p, err := pgx.CollectExactlyOneRow(rows, scanPlan)
-	return p, storeError("current plan", err, nil)
+	return one(ctx, s.pool, "current plan", scanPlan, `SELECT `+planColumns+` FROM plans WHERE is_current`)
 }
 
 // PlanBySlug returns the plan with the slug. It returns tracker.ErrNotFound if there is none.
 func (s *Store) PlanBySlug(ctx context.Context, slug string) (tracker.Plan, error) {
-	rows, _ := s.pool.Query(ctx, `SELECT `+planColumns+` FROM plans WHERE slug = $1 AND retired_at IS NULL`, slug)
-	p, err := pgx.CollectExactlyOneRow(rows, scanPlan)
-	return p, storeError(fmt.Sprintf("plan %q", slug), err, nil)
+	return one(ctx, s.pool, fmt.Sprintf("plan %q", slug), scanPlan,
+		`SELECT `+planColumns+` FROM plans WHERE slug = $1 AND retired_at IS NULL`, slug)
 }
 
 // Plans returns every plan that is not retired, newest period first.
@@ -73,10 +69,9 @@ func (s *Store) Priorities(ctx context.Context, planID int64) ([]tracker.Priorit
 // PriorityBySlug returns a priority area of a plan. It returns tracker.ErrNotFound if the plan has
 // none with that slug.
 func (s *Store) PriorityBySlug(ctx context.Context, planID int64, slug string) (tracker.Priority, error) {
-	rows, _ := s.pool.Query(ctx, `SELECT `+priorityColumns+` FROM priorities
+	return one(ctx, s.pool, fmt.Sprintf("priority %q", slug), scanPriority,
+		`SELECT `+priorityColumns+` FROM priorities
 		WHERE plan_id = $1 AND slug = $2 AND retired_at IS NULL`, planID, slug)
-	p, err := pgx.CollectExactlyOneRow(rows, scanPriority)
-	return p, storeError(fmt.Sprintf("priority %q", slug), err, nil)
 }
 
 // StatusCounts returns, for each priority area of a plan, how many commitments it has, how many
@@ -120,13 +115,7 @@ func (s *Store) StatusCounts(ctx context.Context, planID int64) (map[int]tracker
 
 // PlanByID returns a plan that is not retired. It returns tracker.ErrNotFound if there is none.
 func (s *Store) PlanByID(ctx context.Context, id int64) (tracker.Plan, error) {
-	return planByID(ctx, s.pool, id)
-}
-
-func planByID(ctx context.Context, q querier, id int64) (tracker.Plan, error) {
-	rows, _ := q.Query(ctx, `SELECT `+planColumns+` FROM plans WHERE id = $1 AND retired_at IS NULL`, id)
-	p, err := pgx.CollectExactlyOneRow(rows, scanPlan)
-	return p, storeError(fmt.Sprintf("plan %d", id), err, nil)
+	return plans.read(ctx, s.pool, id)
 }
 
 // planRecord is what the audit log keeps of a plan before and after a change.
@@ -141,8 +130,9 @@ func planRecord(p tracker.Plan) map[string]any {
 }
 
 // plans is how a plan is read and audited.
-var plans = record[tracker.Plan]{table: plansTable, kind: "plan", read: planByID, audit: planRecord,
-	id: func(p tracker.Plan) int64 { return p.ID }}
+var plans = record[tracker.Plan]{table: plansTable, kind: "plan", audit: planRecord,
+	read: readByID("plan", scanPlan, `SELECT `+planColumns+` FROM plans WHERE id = $1 AND retired_at IS NULL`),
+	id:   func(p tracker.Plan) int64 { return p.ID }}
 
 // planViolations says what the violated constraints of writing p mean.
 func planViolations(p tracker.Plan) violations {
@@ -176,7 +166,7 @@ func (s *Store) CreatePlan(ctx context.Context, actor tracker.Actor, n NewPlan) 
 				created_at, updated_at)
 			VALUES (@slug, @title, @period, @strategy, @published, @source, @licence, @attribution, @previous, @at, @at)
 			RETURNING id, is_current, version`,
-			planArgs(p, at, pgx.NamedArgs{"previous": previous})).Scan(&p.ID, &p.IsCurrent, &p.Version)
+			planArgs(p, pgx.NamedArgs{"previous": previous, "at": at})).Scan(&p.ID, &p.IsCurrent, &p.Version)
 		if err != nil {
 			return p, err
 		}
@@ -206,17 +196,11 @@ func (s *Store) CreatePlan(ctx context.Context, actor tracker.Actor, n NewPlan) 
 // has changed since, it returns tracker.ErrConflict and changes nothing. It returns
 // tracker.ErrPlanSlugTaken as CreatePlan does, and tracker.ErrNotFound if there is no such plan.
 func (s *Store) UpdatePlan(ctx context.Context, actor tracker.Actor, p tracker.Plan) (tracker.Plan, error) {
-	return change(ctx, s, actor, plans, edit{id: p.ID, version: p.Version, action: "update",
-		op: fmt.Sprintf("update plan %d", p.ID), on: planViolations(p)},
-		func(tx pgx.Tx, at time.Time, _ tracker.Plan) (tracker.Plan, error) {
-			err := tx.QueryRow(ctx, `
-				UPDATE plans SET slug = @slug, title = @title, period = @period, strategy = @strategy,
-					published_on = @published, source_url = @source, licence = @licence, attribution = @attribution,
-					version = version + 1, updated_at = @at
-				WHERE id = @id RETURNING is_current, previous_id, version`,
-				planArgs(p, at, pgx.NamedArgs{"id": p.ID})).Scan(&p.IsCurrent, &p.PreviousID, &p.Version)
-			return p, err
-		})
+	return update(ctx, s, actor, plans, &p, p.Version, planViolations(p), `
+		UPDATE plans SET slug = @slug, title = @title, period = @period, strategy = @strategy,
+			published_on = @published, source_url = @source, licence = @licence, attribution = @attribution,
+			version = version + 1, updated_at = @at
+		WHERE id = @id RETURNING is_current, previous_id, version`, planArgs(p, pgx.NamedArgs{}), &p.IsCurrent, &p.PreviousID, &p.Version)
 }
 
 // MakeCurrent makes a plan the one the portal shows at /, and the current plan before it one of
@@ -231,7 +215,7 @@ func (s *Store) MakeCurrent(ctx context.Context, actor tracker.Actor, id int64, 
 			var previous *int64
 			err := tx.QueryRow(ctx, `UPDATE plans SET is_current = false, version = version + 1, updated_at = $2
 				WHERE is_current AND id <> $1 RETURNING id`, id, at).Scan(&previous)
-			if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			if err != nil && !noRows(err) {
 				return tracker.Plan{}, err
 			}
 			if _, err := tx.Exec(ctx, `UPDATE plans SET is_current = true, version = version + 1, updated_at = $2
@@ -266,9 +250,8 @@ func (s *Store) RetirePlan(ctx context.Context, actor tracker.Actor, id int64, v
 }
 
 // planArgs adds the named arguments CreatePlan and UpdatePlan write a plan with to args.
-func planArgs(p tracker.Plan, at time.Time, args pgx.NamedArgs) pgx.NamedArgs {
+func planArgs(p tracker.Plan, args pgx.NamedArgs) pgx.NamedArgs {
 	args["slug"], args["title"], args["period"], args["strategy"] = p.Slug, p.Title, p.Period, p.Strategy
 	args["published"], args["source"], args["licence"], args["attribution"] = p.PublishedOn, p.SourceURL, p.Licence, p.Attribution
-	args["at"] = at
 	return args
 }

@@ -13,13 +13,7 @@ import (
 // PriorityByID returns a priority area that is not retired. It returns tracker.ErrNotFound if
 // there is none.
 func (s *Store) PriorityByID(ctx context.Context, id int64) (tracker.Priority, error) {
-	return priorityByID(ctx, s.pool, id)
-}
-
-func priorityByID(ctx context.Context, q querier, id int64) (tracker.Priority, error) {
-	rows, _ := q.Query(ctx, `SELECT `+priorityColumns+` FROM priorities WHERE id = $1 AND retired_at IS NULL`, id)
-	p, err := pgx.CollectExactlyOneRow(rows, scanPriority)
-	return p, storeError(fmt.Sprintf("priority %d", id), err, nil)
+	return priorities.read(ctx, s.pool, id)
 }
 
 // priorityRecord is what the audit log keeps of a priority area before and after a change.
@@ -29,7 +23,8 @@ func priorityRecord(p tracker.Priority) map[string]any {
 }
 
 // priorities is how a priority area is read and audited.
-var priorities = record[tracker.Priority]{table: prioritiesTable, kind: "priority", read: priorityByID,
+var priorities = record[tracker.Priority]{table: prioritiesTable, kind: "priority",
+	read:  readByID("priority", scanPriority, `SELECT `+priorityColumns+` FROM priorities WHERE id = $1 AND retired_at IS NULL`),
 	audit: priorityRecord, id: func(p tracker.Priority) int64 { return p.ID }}
 
 // priorityViolations says what the violated constraints of writing p mean.
@@ -47,7 +42,7 @@ func (s *Store) CreatePriority(ctx context.Context, actor tracker.Actor, p track
 			INSERT INTO priorities (plan_id, number, slug, name, tagline, heading, intro, source_url, created_at, updated_at)
 			VALUES (@plan, @number, @slug, @name, @tagline, nullif(@heading, ''), nullif(@intro, ''), nullif(@source, ''), @at, @at)
 			RETURNING id, version`,
-			priorityArgs(p, at, pgx.NamedArgs{"plan": p.PlanID})).Scan(&p.ID, &p.Version)
+			priorityArgs(p, pgx.NamedArgs{"plan": p.PlanID, "at": at})).Scan(&p.ID, &p.Version)
 		return p, err
 	})
 }
@@ -57,17 +52,11 @@ func (s *Store) CreatePriority(ctx context.Context, actor tracker.Actor, p track
 // returns the errors of CreatePriority for a number or slug taken, and tracker.ErrNotFound if
 // there is no such priority area.
 func (s *Store) UpdatePriority(ctx context.Context, actor tracker.Actor, p tracker.Priority) (tracker.Priority, error) {
-	return change(ctx, s, actor, priorities, edit{id: p.ID, version: p.Version, action: "update",
-		op: fmt.Sprintf("update priority %d", p.ID), on: priorityViolations(p)},
-		func(tx pgx.Tx, at time.Time, _ tracker.Priority) (tracker.Priority, error) {
-			err := tx.QueryRow(ctx, `
-				UPDATE priorities SET number = @number, slug = @slug, name = @name, tagline = @tagline,
-					heading = nullif(@heading, ''), intro = nullif(@intro, ''), source_url = nullif(@source, ''),
-					version = version + 1, updated_at = @at
-				WHERE id = @id RETURNING plan_id, version`,
-				priorityArgs(p, at, pgx.NamedArgs{"id": p.ID})).Scan(&p.PlanID, &p.Version)
-			return p, err
-		})
+	return update(ctx, s, actor, priorities, &p, p.Version, priorityViolations(p), `
+		UPDATE priorities SET number = @number, slug = @slug, name = @name, tagline = @tagline,
+			heading = nullif(@heading, ''), intro = nullif(@intro, ''), source_url = nullif(@source, ''),
+			version = version + 1, updated_at = @at
+		WHERE id = @id RETURNING plan_id, version`, priorityArgs(p, pgx.NamedArgs{}), &p.PlanID, &p.Version)
 }
 
 // RetirePriority takes a priority area out of its plan. It returns tracker.ErrPriorityInUse if
@@ -92,8 +81,8 @@ func (s *Store) RetirePriority(ctx context.Context, actor tracker.Actor, id int6
 
 // priorityArgs adds the named arguments CreatePriority and UpdatePriority write a priority area
 // with to args.
-func priorityArgs(p tracker.Priority, at time.Time, args pgx.NamedArgs) pgx.NamedArgs {
+func priorityArgs(p tracker.Priority, args pgx.NamedArgs) pgx.NamedArgs {
 	args["number"], args["slug"], args["name"], args["tagline"] = p.Number, p.Slug, p.Name, p.Tagline
-	args["heading"], args["intro"], args["source"], args["at"] = p.Heading, p.Intro, p.SourceURL, at
+	args["heading"], args["intro"], args["source"] = p.Heading, p.Intro, p.SourceURL
 	return args
 }

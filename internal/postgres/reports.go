@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -19,9 +18,8 @@ import (
 // UpdateByID returns an update in any state. It returns tracker.ErrNotFound if there is none.
 // Callers decide who may see it.
 func (s *Store) UpdateByID(ctx context.Context, id int64) (tracker.Update, error) {
-	rows, _ := s.pool.Query(ctx, `SELECT `+updateColumns+updateFrom+` WHERE u.id = $1`, id)
-	u, err := pgx.CollectExactlyOneRow(rows, scanUpdate)
-	return u, storeError(fmt.Sprintf("update %d", id), err, nil)
+	return one(ctx, s.pool, fmt.Sprintf("update %d", id), scanUpdate,
+		`SELECT `+updateColumns+updateFrom+` WHERE u.id = $1`, id)
 }
 
 // OpenUpdate returns the update in progress (draft, submitted or returned) on the commitment that
@@ -38,7 +36,7 @@ func openUpdate(ctx context.Context, q querier, commitmentID int64, author *trac
 	owner, args := ownerClause(author)
 	args = append(args, commitmentID)
 	sql := `SELECT ` + updateColumns + updateFrom + ` WHERE u.state <> 'published' AND ` + owner +
-		` AND u.commitment_id = $` + strconv.Itoa(len(args))
+		` AND u.commitment_id = $2`
 	if lock {
 		sql += ` FOR UPDATE OF u`
 	}
@@ -144,7 +142,7 @@ func (s *Store) SaveReport(ctx context.Context, actor tracker.Actor, w ReportWri
 		var open *tracker.Update
 		if u, err := openUpdate(ctx, tx, c.ID, actor.User, true); err == nil {
 			open = &u
-		} else if !errors.Is(err, pgx.ErrNoRows) {
+		} else if !noRows(err) {
 			return err
 		}
 		var since []tracker.Update
@@ -157,7 +155,7 @@ func (s *Store) SaveReport(ctx context.Context, actor tracker.Actor, w ReportWri
 		if msg := tracker.ReportConflict(w.Base, w.Action, c, open, since); msg != "" {
 			return conflict(ctx, tx, msg, c, w.Base, open, since)
 		}
-		id, err = writeReport(ctx, tx, actor, at, c, open, w)
+		id, err = s.writeReport(ctx, tx, actor, at, c, open, w)
 		return err
 	})
 	if err != nil {
@@ -228,7 +226,7 @@ func (s *Store) reportError(ctx context.Context, err error) error {
 
 // writeReport inserts or updates the author's update with the report, in the state the action
 // asks for, publishes it if asked, and audits it.
-func writeReport(ctx context.Context, tx pgx.Tx, actor tracker.Actor, at time.Time, c tracker.Commitment, open *tracker.Update,
+func (s *Store) writeReport(ctx context.Context, tx pgx.Tx, actor tracker.Actor, at time.Time, c tracker.Commitment, open *tracker.Update,
 	w ReportWrite) (int64, error) {
 	state := tracker.StateDraft
 	switch w.Action {
@@ -294,7 +292,7 @@ func writeReport(ctx context.Context, tx pgx.Tx, actor tracker.Actor, at time.Ti
 		return 0, err
 	}
 	if err := audit(ctx, tx, actor, at, AuditEntry{
-		Action: "update." + string(w.Action), RecordType: "update", RecordID: strconv.FormatInt(id, 10),
+		Action: "update." + string(w.Action), RecordType: "update", RecordID: RecordRef(id),
 		Details: map[string]any{
 			"commitment": c.Ref,
 			"state":      map[string]any{"before": before, "after": string(state)},
@@ -303,8 +301,13 @@ func writeReport(ctx context.Context, tx pgx.Tx, actor tracker.Actor, at time.Ti
 	}); err != nil {
 		return 0, err
 	}
-	if state == tracker.StatePublished {
-		if err := publish(ctx, tx, actor, c, id, at); err != nil {
+	switch state {
+	case tracker.StatePublished:
+		if err := s.publish(ctx, tx, actor, c, id, at); err != nil {
+			return 0, err
+		}
+	case tracker.StateSubmitted:
+		if err := s.queueSubmitted(ctx, tx, actor, at, id); err != nil {
 			return 0, err
 		}
 	}
@@ -322,7 +325,7 @@ func nullable(s string) *string {
 // publish makes the update, already marked published or about to be, the commitment's latest: the
 // commitment takes its status, reason and (where it gives one) expected month, its version goes
 // up, and the update records that version. The commitment's row must be locked.
-func publish(ctx context.Context, tx pgx.Tx, actor tracker.Actor, c tracker.Commitment, updateID int64, at time.Time) error {
+func (s *Store) publish(ctx context.Context, tx pgx.Tx, actor tracker.Actor, c tracker.Commitment, updateID int64, at time.Time) error {
 	var version int
 	var status string
 	var expected *time.Time
@@ -351,15 +354,31 @@ func publish(ctx context.Context, tx pgx.Tx, actor tracker.Actor, c tracker.Comm
 	if tag.RowsAffected() != 1 {
 		return fmt.Errorf("update %d not found to publish", updateID)
 	}
-	return audit(ctx, tx, actor, at, AuditEntry{
-		Action: "commitment.publish_update", RecordType: "commitment", RecordID: strconv.FormatInt(c.ID, 10),
+	if err := audit(ctx, tx, actor, at, AuditEntry{
+		Action: "commitment.publish_update", RecordType: "commitment", RecordID: RecordRef(c.ID),
 		Details: map[string]any{
 			"ref":    c.Ref,
 			"update": updateID,
 			"before": commitmentState(c.Status, c.Expected, c.StatusReason, c.CarriedForwardTo, c.Version),
 			"after":  commitmentState(tracker.Status(status), monthPtr(expected), deref(reason), deref(cfPlan), version),
 		},
-	})
+	}); err != nil {
+		return err
+	}
+	if err := recordAlertEvent(ctx, tx, at, "update", c.ID, &updateID, map[string]any{
+		"status_before": string(c.Status), "status_after": status,
+		"expected_before": monthString(c.Expected), "expected_after": monthString(monthPtr(expected)),
+	}); err != nil {
+		return err
+	}
+	return s.queuePublished(ctx, tx, actor, at, updateID)
+}
+
+func monthString(m *tracker.Month) string {
+	if m == nil {
+		return ""
+	}
+	return m.String()
 }
 
 func commitmentState(st tracker.Status, expected *tracker.Month, reason, cfPlan string, version int) map[string]any {
@@ -418,7 +437,7 @@ func (s *Store) PublishUpdate(ctx context.Context, actor tracker.Actor, id int64
 			return conflict(ctx, tx, msg, c, tracker.ReportBase{Version: commitmentVersion, Seen: u.Submission}, &u, []tracker.Update{})
 		}
 		if err := audit(ctx, tx, actor, at, AuditEntry{
-			Action: "update.publish", RecordType: "update", RecordID: strconv.FormatInt(id, 10),
+			Action: "update.publish", RecordType: "update", RecordID: RecordRef(id),
 			Details: map[string]any{
 				"commitment": c.Ref,
 				"state":      map[string]any{"before": string(u.State), "after": string(tracker.StatePublished)},
@@ -427,7 +446,7 @@ func (s *Store) PublishUpdate(ctx context.Context, actor tracker.Actor, id int64
 		}); err != nil {
 			return err
 		}
-		return publish(ctx, tx, actor, c, id, at)
+		return s.publish(ctx, tx, actor, c, id, at)
 	})
 	if err != nil {
 		return tracker.Update{}, s.reportError(ctx, err)
@@ -456,14 +475,17 @@ func (s *Store) ReturnUpdate(ctx context.Context, actor tracker.Actor, id int64,
 			WHERE id = $1`, id, note, actor.UserID(), at); err != nil {
 			return err
 		}
-		return audit(ctx, tx, actor, at, AuditEntry{
-			Action: "update.return", RecordType: "update", RecordID: strconv.FormatInt(id, 10),
+		if err := audit(ctx, tx, actor, at, AuditEntry{
+			Action: "update.return", RecordType: "update", RecordID: RecordRef(id),
 			Details: map[string]any{
 				"commitment": c.Ref,
 				"state":      map[string]any{"before": string(u.State), "after": string(tracker.StateReturned)},
 				"note":       note,
 			},
-		})
+		}); err != nil {
+			return err
+		}
+		return s.queueReturned(ctx, tx, actor, at, id)
 	})
 	if err != nil {
 		return tracker.Update{}, s.reportError(ctx, err)

@@ -34,22 +34,15 @@ func (s *Store) Rounds(ctx context.Context) ([]tracker.Round, error) {
 
 // RoundByID returns a reporting round. It returns tracker.ErrNotFound if there is none.
 func (s *Store) RoundByID(ctx context.Context, id int64) (tracker.Round, error) {
-	return roundByID(ctx, s.pool, id)
-}
-
-func roundByID(ctx context.Context, q querier, id int64) (tracker.Round, error) {
-	rows, _ := q.Query(ctx, `SELECT `+roundColumns+roundFrom+` WHERE r.id = $1`, id)
-	r, err := pgx.CollectExactlyOneRow(rows, scanRound)
-	return r, storeError(fmt.Sprintf("round %d", id), err, nil)
+	return rounds.read(ctx, s.pool, id)
 }
 
 // OpenRound returns the round of a plan that is open on today's date in the UK by the store's
 // clock: opened and not closed. It returns tracker.ErrNotFound if there is none.
 func (s *Store) OpenRound(ctx context.Context, planID int64) (tracker.Round, error) {
-	rows, _ := s.pool.Query(ctx, `SELECT `+roundColumns+roundFrom+`
+	return one(ctx, s.pool, fmt.Sprintf("open round of plan %d", planID), scanRound,
+		`SELECT `+roundColumns+roundFrom+`
 		WHERE r.plan_id = $1 AND r.closed_at IS NULL AND r.opens_on <= $2`, planID, tracker.Date(s.now()))
-	r, err := pgx.CollectExactlyOneRow(rows, scanRound)
-	return r, storeError(fmt.Sprintf("open round of plan %d", planID), err, nil)
 }
 
 // UnclosedRounds returns every round, of plans that are not retired, that staff have not closed.
@@ -75,8 +68,9 @@ func nonNilInts(ns []int) []int {
 }
 
 // rounds is how a round is read and audited.
-var rounds = record[tracker.Round]{table: roundsTable, kind: "round", read: roundByID, audit: roundRecord,
-	id: func(r tracker.Round) int64 { return r.ID }}
+var rounds = record[tracker.Round]{table: roundsTable, kind: "round", audit: roundRecord,
+	read: readByID("round", scanRound, `SELECT `+roundColumns+roundFrom+` WHERE r.id = $1`),
+	id:   func(r tracker.Round) int64 { return r.ID }}
 
 // roundViolations says what the violated constraints of writing r mean.
 func roundViolations(r tracker.Round) violations {
@@ -94,7 +88,7 @@ func (s *Store) CreateRound(ctx context.Context, actor tracker.Actor, r tracker.
 			INSERT INTO reporting_rounds (plan_id, name, opens_on, deadline, remind_before, remind_after, created_at, updated_at)
 			SELECT id, @name, @opens, @deadline, @before, @after, @at, @at FROM plans WHERE id = @plan AND retired_at IS NULL
 			RETURNING id, version, created_at`,
-			roundArgs(r, at, pgx.NamedArgs{"plan": r.PlanID, "opens": r.Opens})).Scan(&r.ID, &r.Version, &r.CreatedAt)
+			roundArgs(r, pgx.NamedArgs{"plan": r.PlanID, "opens": r.Opens, "at": at})).Scan(&r.ID, &r.Version, &r.CreatedAt)
 		return r, err
 	})
 }
@@ -104,16 +98,10 @@ func (s *Store) CreateRound(ctx context.Context, actor tracker.Actor, r tracker.
 // A closed round cannot change (tracker.ErrConflict too). It returns tracker.ErrRoundNameTaken as
 // CreateRound does, and tracker.ErrNotFound if there is no such round.
 func (s *Store) UpdateRound(ctx context.Context, actor tracker.Actor, r tracker.Round) (tracker.Round, error) {
-	return change(ctx, s, actor, rounds, edit{id: r.ID, version: r.Version, action: "update",
-		op: fmt.Sprintf("update round %d", r.ID), on: roundViolations(r)},
-		func(tx pgx.Tx, at time.Time, _ tracker.Round) (tracker.Round, error) {
-			err := tx.QueryRow(ctx, `
-				UPDATE reporting_rounds SET name = @name, deadline = @deadline, remind_before = @before,
-					remind_after = @after, version = version + 1, updated_at = @at
-				WHERE id = @id RETURNING plan_id, opens_on, version`,
-				roundArgs(r, at, pgx.NamedArgs{"id": r.ID})).Scan(&r.PlanID, &r.Opens, &r.Version)
-			return r, err
-		})
+	return update(ctx, s, actor, rounds, &r, r.Version, roundViolations(r), `
+		UPDATE reporting_rounds SET name = @name, deadline = @deadline, remind_before = @before,
+			remind_after = @after, version = version + 1, updated_at = @at
+		WHERE id = @id RETURNING plan_id, opens_on, version`, roundArgs(r, pgx.NamedArgs{}), &r.PlanID, &r.Opens, &r.Version)
 }
 
 // CloseRound closes a round: no more reminders go out, and the plan may open another. The round
@@ -159,11 +147,15 @@ func (s *Store) ReportedInRound(ctx context.Context, r tracker.Round) (map[int64
 	return out, nil
 }
 
-// Coverage returns a round's coverage: each commitment of its plan that needs an update and
-// whether it has had one in the round, and the same by lead organisation. It returns
-// tracker.ErrNotFound if there is no such round.
+// Coverage returns a round's coverage, with its plan: each commitment of the plan that needs an
+// update and whether it has had one in the round, and the same by lead organisation. It returns
+// tracker.ErrNotFound if there is no such round, or its plan is retired.
 func (s *Store) Coverage(ctx context.Context, roundID int64) (tracker.Coverage, error) {
 	r, err := s.RoundByID(ctx, roundID)
+	if err != nil {
+		return tracker.Coverage{}, err
+	}
+	plan, err := s.PlanByID(ctx, r.PlanID)
 	if err != nil {
 		return tracker.Coverage{}, err
 	}
@@ -175,12 +167,12 @@ func (s *Store) Coverage(ctx context.Context, roundID int64) (tracker.Coverage, 
 	if err != nil {
 		return tracker.Coverage{}, err
 	}
-	return tracker.CoverageOf(r, cs, reported), nil
+	return tracker.CoverageOf(plan, r, cs, reported), nil
 }
 
 // roundArgs adds the named arguments CreateRound and UpdateRound write a round with to args.
-func roundArgs(r tracker.Round, at time.Time, args pgx.NamedArgs) pgx.NamedArgs {
-	args["name"], args["deadline"], args["at"] = r.Name, r.Deadline, at
+func roundArgs(r tracker.Round, args pgx.NamedArgs) pgx.NamedArgs {
+	args["name"], args["deadline"] = r.Name, r.Deadline
 	args["before"], args["after"] = nonNilInts(r.RemindBefore), nonNilInts(r.RemindAfter)
 	return args
 }

@@ -76,22 +76,17 @@ func closedStatuses() []string {
 // where returns the conditions of the search at now and their arguments. Every condition is on
 // commitments c (lead organisations through a semi-join), so a count needs no other table.
 func (q CommitmentSearch) where(now time.Time) (string, pgx.NamedArgs) {
-	args := pgx.NamedArgs{"plan": q.PlanID}
-	where := ` WHERE c.retired_at IS NULL AND c.plan_id = @plan`
+	w := whereAll(pgx.NamedArgs{"plan": q.PlanID}, `c.retired_at IS NULL`, `c.plan_id = @plan`)
 	if q.Text != "" {
-		args["text"] = q.Text
 		// The whole document, own words and narratives, through its index (commitments_matching);
 		// c.search, the own words alone, only ranks.
 		match := `SELECT unnest(commitments_matching(websearch_to_tsquery('english', @text)))`
 		if tracker.ValidRef(q.Text) {
 			match += ` UNION ALL SELECT r.id FROM commitments r WHERE r.plan_id = @plan AND r.ref = @text`
 		}
-		where += ` AND c.id IN (` + match + `)`
+		w.and(`c.id IN (`+match+`)`, pgx.NamedArgs{"text": q.Text})
 	}
-	if q.PriorityID != 0 {
-		where += ` AND c.priority_id = @priority`
-		args["priority"] = q.PriorityID
-	}
+	andSet(w, q.PriorityID, "priority", `c.priority_id = @priority`)
 	if len(q.Statuses) > 0 {
 		var named []string
 		none := false
@@ -102,40 +97,30 @@ func (q CommitmentSearch) where(now time.Time) (string, pgx.NamedArgs) {
 				named = append(named, string(s))
 			}
 		}
+		cond := `c.status = ANY (@statuses)`
 		switch {
 		case none && len(named) > 0:
-			where += ` AND (c.status = ANY (@statuses) OR c.status IS NULL)`
+			cond = `(c.status = ANY (@statuses) OR c.status IS NULL)`
 		case none:
-			where += ` AND c.status IS NULL`
-		default:
-			where += ` AND c.status = ANY (@statuses)`
+			cond = `c.status IS NULL`
 		}
-		args["statuses"] = named
+		w.and(cond, pgx.NamedArgs{"statuses": named})
 	}
-	if q.OrganisationID != 0 {
-		where += ` AND c.id IN (SELECT l.commitment_id FROM commitment_lead_organisations clo
-			JOIN commitment_leads l ON l.id = clo.lead_id WHERE clo.organisation_id = @org)`
-		args["org"] = q.OrganisationID
-	}
+	andSet(w, q.OrganisationID, "org", `c.id IN (SELECT l.commitment_id FROM commitment_lead_organisations clo
+		JOIN commitment_leads l ON l.id = clo.lead_id WHERE clo.organisation_id = @org)`)
 	if q.DueFrom != nil {
-		where += ` AND coalesce(c.expected_month, c.due_month) >= @due_from`
-		args["due_from"] = q.DueFrom.First()
+		w.and(`coalesce(c.expected_month, c.due_month) >= @due_from`, pgx.NamedArgs{"due_from": q.DueFrom.First()})
 	}
 	if q.DueTo != nil {
-		where += ` AND coalesce(c.expected_month, c.due_month) <= @due_to`
-		args["due_to"] = q.DueTo.First()
+		w.and(`coalesce(c.expected_month, c.due_month) <= @due_to`, pgx.NamedArgs{"due_to": q.DueTo.First()})
 	}
 	if q.Overdue {
-		where += ` AND ` + overdueWhere
-		args["month"] = currentMonth(now)
-		args["closed"] = closedStatuses()
+		w.and(overdueWhere, pgx.NamedArgs{"month": currentMonth(now), "closed": closedStatuses()})
 	}
 	if q.UpdateDue {
-		where += ` AND ` + updateDueWhere
-		args["cutoff"] = tracker.UpdateDueCutoff(now)
-		args["closed"] = closedStatuses()
+		w.and(updateDueWhere, pgx.NamedArgs{"cutoff": tracker.UpdateDueCutoff(now), "closed": closedStatuses()})
 	}
-	return where, args
+	return w.sql(), w.args
 }
 
 // orderBy returns the ORDER BY clause of the search's sort, always ending in ref so that pages
@@ -269,20 +254,17 @@ type UpdateFilter struct {
 	PlanID       int64
 	PriorityID   int64
 	CommitmentID int64
+	// OrganisationID selects the updates on the commitments the organisation leads.
+	OrganisationID int64
 }
 
 func (f UpdateFilter) where() (string, pgx.NamedArgs) {
-	args := pgx.NamedArgs{"plan": f.PlanID}
-	where := ` WHERE u.state = 'published' AND c.plan_id = @plan AND c.retired_at IS NULL`
-	if f.PriorityID != 0 {
-		where += ` AND c.priority_id = @priority`
-		args["priority"] = f.PriorityID
-	}
-	if f.CommitmentID != 0 {
-		where += ` AND u.commitment_id = @commitment`
-		args["commitment"] = f.CommitmentID
-	}
-	return where, args
+	w := whereAll(pgx.NamedArgs{"plan": f.PlanID}, `u.state = 'published'`, `c.plan_id = @plan`, `c.retired_at IS NULL`)
+	andSet(w, f.PriorityID, "priority", `c.priority_id = @priority`)
+	andSet(w, f.CommitmentID, "commitment", `u.commitment_id = @commitment`)
+	andSet(w, f.OrganisationID, "organisation", `c.id IN (SELECT l.commitment_id FROM commitment_leads l
+			JOIN commitment_lead_organisations clo ON clo.lead_id = l.id WHERE clo.organisation_id = @organisation)`)
+	return w.sql(), w.args
 }
 
 const publishedUpdateFrom = updateFrom + ` JOIN priorities p ON p.id = c.priority_id`

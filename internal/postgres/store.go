@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -31,6 +32,8 @@ import (
 type Store struct {
 	pool *pgxpool.Pool
 	now  func() time.Time
+	// baseURL starts the links in the emails queued with the changes they tell of.
+	baseURL string
 }
 
 // Option changes how New builds a Store.
@@ -46,9 +49,19 @@ func WithClock(now func() time.Time) Option {
 	}
 }
 
+// WithBaseURL gives the store the portal's public address (BASE_URL), which starts every link
+// in the emails it queues. The default is http://127.0.0.1:8080, as for ADDR's default.
+func WithBaseURL(u string) Option {
+	return func(s *Store) {
+		if u != "" {
+			s.baseURL = strings.TrimRight(u, "/")
+		}
+	}
+}
+
 // New returns a Store over pool.
 func New(pool *pgxpool.Pool, opts ...Option) *Store {
-	s := &Store{pool: pool, now: time.Now}
+	s := &Store{pool: pool, now: time.Now, baseURL: "http://127.0.0.1:8080"}
 	for _, o := range opts {
 		o(s)
 	}

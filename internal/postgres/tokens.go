@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -48,9 +47,9 @@ func createToken(ctx context.Context, tx pgx.Tx, actor tracker.Actor, now time.T
 	if err != nil {
 		return "", fmt.Errorf("create %s link: %w", purpose, err)
 	}
-	recordType, recordID := "account_token", strconv.FormatInt(id, 10)
+	recordType, recordID := "account_token", RecordRef(id)
 	if userID != nil {
-		recordType, recordID = "user", userRef(*userID)
+		recordType, recordID = "user", RecordRef(*userID)
 	}
 	return token, audit(ctx, tx, actor, now, AuditEntry{Action: "link.create", RecordType: recordType, RecordID: recordID,
 		Details: map[string]any{"purpose": string(purpose), "link_id": id, "expires_at": now.Add(purpose.TTL())}})

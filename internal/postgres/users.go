@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -49,11 +48,6 @@ type NewUser struct {
 	PasswordHash string
 }
 
-// UserRef returns how the audit log names a user record: its ID.
-func UserRef(id int64) string { return strconv.FormatInt(id, 10) }
-
-func userRef(id int64) string { return UserRef(id) }
-
 // organisationID returns the ID of the active organisation with the code, or nil for "". It
 // returns tracker.ErrNoSuchOrganisation when no such organisation exists.
 func organisationID(ctx context.Context, q querier, code string) (*int64, error) {
@@ -93,7 +87,7 @@ func createUser(ctx context.Context, tx pgx.Tx, actor tracker.Actor, at time.Tim
 	if err != nil {
 		return tracker.User{}, err
 	}
-	err = audit(ctx, tx, actor, at, AuditEntry{Action: "user.create", RecordType: "user", RecordID: userRef(id),
+	err = audit(ctx, tx, actor, at, AuditEntry{Action: "user.create", RecordType: "user", RecordID: RecordRef(id),
 		Details: map[string]any{"after": userDetails(u), "password_set": hash != nil}})
 	return u, err
 }
@@ -118,9 +112,8 @@ func (s *Store) CreateUser(ctx context.Context, actor tracker.Actor, nu NewUser)
 }
 
 func userByID(ctx context.Context, q querier, id int64) (tracker.User, error) {
-	rows, _ := q.Query(ctx, `SELECT `+userColumns+userFrom+` WHERE u.id = $1`, id)
-	u, err := pgx.CollectExactlyOneRow(rows, scanUser)
-	return u, storeError(fmt.Sprintf("user %d", id), err, nil)
+	return one(ctx, q, fmt.Sprintf("user %d", id), scanUser,
+		`SELECT `+userColumns+userFrom+` WHERE u.id = $1`, id)
 }
 
 // UserByID returns the account with the ID, disabled or not. It returns tracker.ErrNotFound if
@@ -132,10 +125,8 @@ func (s *Store) UserByID(ctx context.Context, id int64) (tracker.User, error) {
 // UserByEmail returns the account with the email address, compared without regard to case. It
 // returns tracker.ErrNotFound if there is none.
 func (s *Store) UserByEmail(ctx context.Context, email string) (tracker.User, error) {
-	rows, _ := s.pool.Query(ctx, `SELECT `+userColumns+userFrom+` WHERE lower(u.email) = lower($1)`,
-		tracker.NormaliseEmail(email))
-	u, err := pgx.CollectExactlyOneRow(rows, scanUser)
-	return u, storeError("user by email", err, nil)
+	return one(ctx, s.pool, "user by email", scanUser,
+		`SELECT `+userColumns+userFrom+` WHERE lower(u.email) = lower($1)`, tracker.NormaliseEmail(email))
 }
 
 // Credentials returns the account with the email address and its password hash, which is ""
@@ -195,7 +186,7 @@ func (s *Store) RecordSignIn(ctx context.Context, actor tracker.Actor, newHash s
 		if newHash != "" {
 			details["password_rehashed"] = true
 		}
-		return audit(ctx, tx, actor, at, AuditEntry{Action: "sign_in", RecordType: "user", RecordID: userRef(id), Details: details})
+		return audit(ctx, tx, actor, at, AuditEntry{Action: "sign_in", RecordType: "user", RecordID: RecordRef(id), Details: details})
 	})
 }
 
@@ -220,7 +211,7 @@ func setPassword(ctx context.Context, tx pgx.Tx, actor tracker.Actor, at time.Ti
 	if via != "" {
 		details["link"] = string(via)
 	}
-	return audit(ctx, tx, actor, at, AuditEntry{Action: "user.password_set", RecordType: "user", RecordID: userRef(userID), Details: details})
+	return audit(ctx, tx, actor, at, AuditEntry{Action: "user.password_set", RecordType: "user", RecordID: RecordRef(userID), Details: details})
 }
 
 // lockUser locks the user's row for the rest of the transaction and returns it, checking its
@@ -295,7 +286,7 @@ func finishUserChange(ctx context.Context, tx pgx.Tx, actor tracker.Actor, at ti
 	if err != nil {
 		return tracker.User{}, err
 	}
-	return u, audit(ctx, tx, actor, at, AuditEntry{Action: action, RecordType: "user", RecordID: userRef(before.ID),
+	return u, audit(ctx, tx, actor, at, AuditEntry{Action: action, RecordType: "user", RecordID: RecordRef(before.ID),
 		Details: map[string]any{"before": userDetails(before), "after": userDetails(u)}})
 }
 

@@ -53,7 +53,7 @@ func TestCreateUser(t *testing.T) {
 	}
 	var n int
 	if err := store.Pool().QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = 'user.create'
-		AND record_type = 'user' AND record_id = $1 AND actor_email = 'test'`, postgres.UserRef(u.ID)).Scan(&n); err != nil || n != 1 {
+		AND record_type = 'user' AND record_id = $1 AND actor_email = 'test'`, postgres.RecordRef(u.ID)).Scan(&n); err != nil || n != 1 {
 		t.Errorf("user.create audited %d times (%v), want 1", n, err)
 	}
 }

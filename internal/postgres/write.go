@@ -2,9 +2,8 @@ package postgres
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"maps"
-	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -56,7 +55,7 @@ func (t table) lock(ctx context.Context, tx pgx.Tx, id int64, version int) error
 	var closed bool
 	err := tx.QueryRow(ctx, `SELECT version, `+t.closed+` FROM `+pgx.Identifier{t.name}.Sanitize()+
 		` WHERE id = $1 FOR UPDATE`, id).Scan(&current, &closed)
-	if errors.Is(err, pgx.ErrNoRows) {
+	if noRows(err) {
 		return tracker.ErrNotFound
 	}
 	if err != nil {
@@ -133,13 +132,29 @@ func change[T any](ctx context.Context, s *Store, actor tracker.Actor, r record[
 		}
 		maps.Copy(details, e.details)
 		return audit(ctx, tx, actor, at, AuditEntry{Action: r.kind + "." + e.action, RecordType: r.kind,
-			RecordID: strconv.FormatInt(e.id, 10), Details: details})
+			RecordID: RecordRef(e.id), Details: details})
 	})
 	if err != nil {
 		var zero T
 		return zero, err
 	}
 	return after, nil
+}
+
+// update saves changes made in a form to the record *v: in change, with the version the form was
+// based on, it runs sql, an UPDATE of the row @id at the time @at with args, scanning what it
+// returns into dest (fields of *v). It returns the record as saved, with change's errors and those
+// on says the violated constraints mean.
+func update[T any](ctx context.Context, s *Store, actor tracker.Actor, r record[T], v *T, version int, on violations,
+	sql string, args pgx.NamedArgs, dest ...any) (T, error) {
+	id := r.id(*v)
+	return change(ctx, s, actor, r, edit{id: id, version: version, action: "update",
+		op: fmt.Sprintf("update %s %d", r.kind, id), on: on},
+		func(tx pgx.Tx, at time.Time, _ T) (T, error) {
+			args["id"], args["at"] = id, at
+			err := tx.QueryRow(ctx, sql, args).Scan(dest...)
+			return *v, err
+		})
 }
 
 // create adds a record: in one transaction insert writes it and returns it as stored, and the
@@ -155,7 +170,7 @@ func create[T any](ctx context.Context, s *Store, actor tracker.Actor, r record[
 		d := map[string]any{"after": r.audit(created)}
 		maps.Copy(d, details)
 		return audit(ctx, tx, actor, at, AuditEntry{Action: r.kind + ".create", RecordType: r.kind,
-			RecordID: strconv.FormatInt(r.id(created), 10), Details: d})
+			RecordID: RecordRef(r.id(created)), Details: d})
 	})
 	if err != nil {
 		var zero T

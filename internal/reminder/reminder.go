@@ -1,8 +1,9 @@
-// Package reminder sends reporting round reminders. A Worker, run inside `portal serve`, queues a
-// reminder in the outbox for each partner whose organisation still has commitments to report on
-// when a round's reminder day comes, and sends what the outbox holds: through the mailer when one
-// is configured, and otherwise records that it was not sent, so that staff can read what would
-// have gone.
+// Package reminder runs the outbox. A Worker, run inside `portal serve`, queues a reporting round
+// reminder for each partner whose organisation still has commitments to report on when a round's
+// reminder day comes, turns published changes into email alerts, queues the daily summaries
+// once a day, and sends what the outbox holds (hand-off emails and reset links are queued by the
+// changes themselves): through the mailer when one is configured, and otherwise records that it
+// was not sent, so that staff can read what would have gone.
 //
 // Any number of instances may run a Worker on one database. Queuing is idempotent (each reminder
 // has a key: round, reminder day and user) and sending claims each email (FOR UPDATE SKIP LOCKED,
@@ -17,6 +18,7 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -51,6 +53,23 @@ type Worker struct {
 	// DefaultMaxAttempts.
 	MaxAttempts int
 	Logger      *slog.Logger
+
+	wakeOnce sync.Once
+	wake     chan struct{}
+}
+
+func (w *Worker) wakeCh() chan struct{} {
+	w.wakeOnce.Do(func() { w.wake = make(chan struct{}, 1) })
+	return w.wake
+}
+
+// Wake asks for a pass as soon as the one under way, if any, ends: an email was queued that
+// should not wait for the interval, such as a reset link.
+func (w *Worker) Wake() {
+	select {
+	case w.wakeCh() <- struct{}{}:
+	default:
+	}
 }
 
 // now returns the time by the store's clock, which the outbox also judges by.
@@ -86,14 +105,31 @@ func (w *Worker) Run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-w.wakeCh():
 		}
 	}
 }
 
-// RunOnce queues the reminders that are due and then delivers what is due in the outbox. It
-// returns how many emails it queued and how many it handed on (sent, or recorded as not sent).
+// RunOnce queues the reminders that are due, turns published changes into alerts, queues the
+// daily summaries that are due, and then delivers what is due in the outbox. It returns how many
+// reminders and summaries it queued and how many emails it handed on (sent, or recorded as not
+// sent).
 func (w *Worker) RunOnce(ctx context.Context) (queued, delivered int, err error) {
 	queued, err = w.Queue(ctx)
+	if err != nil {
+		return queued, 0, err
+	}
+	for i := 0; i < batch; i++ {
+		found, err := w.Store.ProcessAlertEvent(ctx)
+		if err != nil {
+			return queued, 0, err
+		}
+		if !found {
+			break
+		}
+	}
+	digests, err := w.Store.SendDigests(ctx)
+	queued += digests
 	if err != nil {
 		return queued, 0, err
 	}
@@ -116,10 +152,6 @@ func (w *Worker) Queue(ctx context.Context) (int, error) {
 		if !ok {
 			continue
 		}
-		plan, err := w.Store.PlanByID(ctx, r.PlanID)
-		if err != nil {
-			return n, err
-		}
 		cov, err := w.Store.Coverage(ctx, r.ID)
 		if err != nil {
 			return n, err
@@ -141,7 +173,7 @@ func (w *Worker) Queue(ctx context.Context) (int, error) {
 			for _, p := range recipients[o.Organisation.ID] {
 				roundID, userID := r.ID, p.UserID
 				e := tracker.Email{Kind: tracker.EmailKindReminder, Recipient: p.Email,
-					Subject: Subject(r, m), Body: Body(w.BaseURL, plan, r, m, o, p.Name),
+					Subject: Subject(r, m), Body: Body(w.BaseURL, cov.Plan, r, m, o, p.Name),
 					RoundID: &roundID, Reminder: m.Key(), UserID: &userID, NotBefore: now}
 				added, err := w.Store.Enqueue(ctx, e, fmt.Sprintf("round:%d:%s:user:%d", r.ID, m.Key(), p.UserID))
 				if err != nil {
@@ -177,12 +209,12 @@ func (w *Worker) deliver(ctx context.Context, e tracker.Email) postgres.Delivery
 	}
 	sendCtx, cancel := context.WithTimeout(ctx, sendTimeout)
 	defer cancel()
-	err := w.Mailer.Send(sendCtx, mail.Message{To: e.Recipient, Subject: e.Subject, Body: e.Body,
-		ID: postgres.MessageID(e, w.host())})
+	err := w.Mailer.Send(sendCtx, mail.Message{To: e.Recipient, Subject: e.Subject, Body: e.Body, HTML: e.HTML,
+		ListUnsubscribe: e.ListUnsubscribe, ID: postgres.MessageID(e, w.host())})
 	if err == nil {
 		return postgres.Delivery{Status: tracker.EmailSent}
 	}
-	w.logger().Warn("reminder not sent", "email_id", e.ID, "attempt", e.Attempts+1, "err", err)
+	w.logger().Warn("email not sent", "email_id", e.ID, "attempt", e.Attempts+1, "err", err)
 	max := w.MaxAttempts
 	if max <= 0 {
 		max = DefaultMaxAttempts

@@ -11,7 +11,40 @@ import (
 )
 
 func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
-	return s.page(w, r, http.StatusOK, web.AccountPage(s.layout(r), web.AccountView{User: *s.user(r)}))
+	v, err := s.accountView(r)
+	if err != nil {
+		return err
+	}
+	return s.page(w, r, http.StatusOK, web.AccountPage(s.layout(r), v))
+}
+
+// accountView is the signed-in user's account page, with their email choices.
+func (s *Server) accountView(r *http.Request) (web.AccountView, error) {
+	u := *s.user(r)
+	prefs, err := s.store.EmailPreferences(r.Context(), u)
+	return web.AccountView{User: u, Emails: prefs}, err
+}
+
+// changeEmailChoices records, for each kind of email the user gets, at once or a daily summary.
+func (s *Server) changeEmailChoices(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.accountView(r)
+	if err != nil {
+		return err
+	}
+	prefs, problems := tracker.ParseEmailPreferences(v.User.Role, r.PostFormValue)
+	if len(problems) > 0 {
+		v.EmailErrors = fieldErrors(problems)
+		for k, f := range prefs {
+			v.Emails[k] = f
+		}
+		return s.page(w, r, http.StatusUnprocessableEntity, web.AccountPage(s.layout(r), v))
+	}
+	if err := s.store.SetEmailPreferences(r.Context(), s.actor(r), prefs); err != nil {
+		return err
+	}
+	s.flash(r, "Your email choices have been saved.")
+	http.Redirect(w, r, paths.Account, http.StatusSeeOther)
+	return nil
 }
 
 // changePassword sets a new password for the signed-in user, who must give their current one.
@@ -19,7 +52,10 @@ func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	u := *s.user(r)
-	v := web.AccountView{User: u}
+	v, err := s.accountView(r)
+	if err != nil {
+		return err
+	}
 	current, pw, confirm := r.PostFormValue("current"), r.PostFormValue("password"), r.PostFormValue("confirm")
 	rules := tracker.SignInThrottle(u.Email, s.clientAddr(r))
 	if problems := tracker.CheckCurrentPassword(current); problems != nil {

@@ -58,7 +58,7 @@ func (s *Server) adminFeedbackCSV(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	err := s.store.EachFeedback(r.Context(), postgres.FeedbackFilter{Page: page}, func(f tracker.Feedback) error {
-		return cw.Write([]string{isoTime(&f.CreatedAt), f.Page, strings.ToLower(tracker.FeedbackAnswer(f.Useful)), f.Doing, f.WentWrong})
+		return cw.Write([]string{isoTime(f.CreatedAt), f.Page, strings.ToLower(tracker.FeedbackAnswer(f.Useful)), f.Doing, f.WentWrong})
 	})
 	if err != nil {
 		return err

@@ -4,8 +4,9 @@ package server
 
 import (
 	"encoding/json"
+	"math"
 	"net/http"
-	"strconv"
+	"net/url"
 	"strings"
 
 	"github.com/scottish-government/delivery-tracker/internal/paths"
@@ -13,18 +14,19 @@ import (
 	"github.com/scottish-government/delivery-tracker/web"
 )
 
-// auditPageSize is how many entries a page of the audit log lists.
-const auditPageSize = 50
+// auditQuery reads which entries of the audit log the query asks for: its filters and page.
+func auditQuery(q url.Values) web.AuditView {
+	v := web.AuditView{Actor: strings.TrimSpace(q.Get("user")), RecordType: strings.TrimSpace(q.Get("record_type")),
+		RecordID: strings.TrimSpace(q.Get("record_id")), Page: max(queryNumber(q, "page", math.MaxInt), 1)}
+	v.PageURL = func(page int) string { return paths.AuditPage(v.Actor, v.RecordType, v.RecordID, page) }
+	return v
+}
 
 func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {
+	v := auditQuery(r.URL.Query())
 	ctx := r.Context()
-	q := r.URL.Query()
-	v := web.AuditView{Actor: strings.TrimSpace(q.Get("user")), RecordType: strings.TrimSpace(q.Get("record_type")),
-		RecordID: strings.TrimSpace(q.Get("record_id"))}
-	v.Page, _ = strconv.Atoi(q.Get("page"))
-	v.Page = max(v.Page, 1)
 	entries, total, err := s.store.AuditLog(ctx, postgres.AuditFilter{Actor: v.Actor, RecordType: v.RecordType,
-		RecordID: v.RecordID, Limit: auditPageSize, Offset: (v.Page - 1) * auditPageSize})
+		RecordID: v.RecordID, Limit: listPageSize, Offset: (v.Page - 1) * listPageSize})
 	if err != nil {
 		return err
 	}
@@ -32,15 +34,7 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v.Total = total
-	v.Pages = (total + auditPageSize - 1) / auditPageSize
-	v.PageURL = func(page int) string {
-		p := paths.Audit(v.Actor, v.RecordType, v.RecordID)
-		sep := "?"
-		if strings.Contains(p, "?") {
-			sep = "&"
-		}
-		return p + sep + "page=" + strconv.Itoa(page)
-	}
+	v.Pages = pageCount(total, listPageSize)
 	for _, e := range entries {
 		v.Entries = append(v.Entries, web.AuditEntry{At: web.FormatTime(e.At), Actor: e.ActorEmail, Action: e.Action,
 			RecordType: e.RecordType, RecordID: e.RecordID, RemoteAddr: e.RemoteAddr, Details: compactJSON(e.Details)})

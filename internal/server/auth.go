@@ -262,7 +262,7 @@ func (s *Server) setPassword(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func userRef(id int64) string { return postgres.UserRef(id) }
+func userRef(id int64) string { return postgres.RecordRef(id) }
 
 func (s *Server) forgotPasswordForm(w http.ResponseWriter, r *http.Request) error {
 	if s.mailer == nil {
@@ -297,7 +297,7 @@ func (s *Server) forgotPassword(w http.ResponseWriter, r *http.Request) error {
 		go func() {
 			ctx, cancel := context.WithTimeout(ctx, time.Minute)
 			defer cancel()
-			if err := s.sendResetLink(ctx, v.Email, addr, now); err != nil {
+			if err := s.sendResetLink(ctx, v.Email, addr); err != nil {
 				s.logger.ErrorContext(ctx, "password reset", "err", err)
 			}
 		}()
@@ -307,26 +307,15 @@ func (s *Server) forgotPassword(w http.ResponseWriter, r *http.Request) error {
 	return s.page(w, r, http.StatusOK, web.ResetSentPage(s.layout(r), v.Email))
 }
 
-// sendResetLink emails a reset link (or, to a user who has not set a password yet, a new
-// invitation) to the active account with the address. The request has already been let through
-// the reset throttle.
-func (s *Server) sendResetLink(ctx context.Context, email, addr string, now time.Time) error {
-	u, err := s.store.UserByEmail(ctx, email)
-	if tracker.ErrorCode(err) == tracker.ENOTFOUND || (err == nil && u.Disabled()) {
-		return nil
+// sendResetLink queues, in the outbox, a reset link (or, to a user who has not set a password
+// yet, a new invitation) to the active account with the address. The request has already been
+// let through the reset throttle.
+func (s *Server) sendResetLink(ctx context.Context, email, addr string) error {
+	queued, err := s.store.QueueResetLink(ctx, tracker.Actor{RemoteAddr: addr, Label: "password reset request"}, email, s.setPasswordURL)
+	if queued && s.emailQueued != nil {
+		s.emailQueued()
 	}
-	if err != nil {
-		return err
-	}
-	purpose := tracker.TokenReset
-	if !u.HasPassword {
-		purpose = tracker.TokenInvite
-	}
-	token, err := s.store.CreateToken(ctx, tracker.Actor{RemoteAddr: addr, Label: "password reset request"}, purpose, &u.ID)
-	if err != nil {
-		return err
-	}
-	return s.mailer.Send(ctx, linkMessage(u, purpose, s.setPasswordURL(token)))
+	return err
 }
 
 // auditEmail is the email address typed at a failed sign-in as the audit log records it: people

@@ -11,6 +11,7 @@ import (
 
 	"github.com/scottish-government/delivery-tracker/internal/mail"
 	"github.com/scottish-government/delivery-tracker/internal/password"
+	"github.com/scottish-government/delivery-tracker/internal/reminder"
 	"github.com/scottish-government/delivery-tracker/internal/server"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 )
@@ -96,7 +97,14 @@ func TestParallelSignInsAreThrottled(t *testing.T) {
 // sent, as the README promises for an hour.
 func TestParallelResetRequests(t *testing.T) {
 	var mailer mail.Recorder
-	app := newApp(t, withConfig(func(c *server.Config) { c.Mailer = &mailer }))
+	// Reset emails go through the outbox: its worker runs beside the server, woken as each is
+	// queued, as in portal serve.
+	worker := &reminder.Worker{Mailer: &mailer, Interval: time.Hour}
+	app := newApp(t, withConfig(func(c *server.Config) { c.Mailer, c.EmailQueued = &mailer, worker.Wake }))
+	worker.Store, worker.BaseURL = app.Store, app.Config.BaseURL
+	ctx, stop := context.WithCancel(t.Context())
+	defer stop()
+	go worker.Run(ctx)
 	u, _ := createUser(t, app, tracker.RolePartner, "NES")
 	var wg sync.WaitGroup
 	for range 20 {

@@ -147,12 +147,7 @@ func (s *Server) adminCommitment(r *http.Request) (tracker.Commitment, tracker.P
 // adminRecord returns the record whose id the path names, found by find, and the plan planOf
 // says it belongs to.
 func adminRecord[T any](s *Server, r *http.Request, find func(context.Context, int64) (T, error), planOf func(T) int64) (T, tracker.Plan, error) {
-	id, ok := pathID(r, "id")
-	if !ok {
-		var zero T
-		return zero, tracker.Plan{}, tracker.ErrNotFound
-	}
-	v, err := find(r.Context(), id)
+	v, err := byPathID(r, find)
 	if err != nil {
 		return v, tracker.Plan{}, err
 	}
@@ -200,10 +195,7 @@ func (s *Server) updateCommitment(w http.ResponseWriter, r *http.Request) error 
 			_, err := s.store.UpdateCommitment(r.Context(), s.actor(r), c)
 			return saved{paths.AdminPlan(plan.Slug) + "#commitments", "Commitment " + c.Ref + " saved."}, err
 		},
-		conflict: func(error) error {
-			v.Conflict, v.Form.Version = commitmentConflict(current, c), strconv.Itoa(current.Version)
-			return show(http.StatusConflict, nil)
-		},
+		conflict: changedMeanwhile(show, &v.Conflict, &v.Form.Version, commitmentConflict(current, c), current.Version),
 	})
 }
 

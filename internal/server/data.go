@@ -132,12 +132,8 @@ func isoMonthPtr(m *tracker.Month) *string {
 	return &s
 }
 
-func isoTime(t *time.Time) string {
-	if t == nil {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339)
-}
+// isoTime formats a time as the open data and the feeds give it: RFC 3339, in UTC.
+func isoTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 func deref(s *string) string {
 	if s == nil {
@@ -200,7 +196,7 @@ func (s *Server) commitmentJSON(site string, plan tracker.Plan, c tracker.Commit
 		j.Status = &st
 	}
 	if c.LastPublishedAt != nil {
-		t := isoTime(c.LastPublishedAt)
+		t := isoTime(*c.LastPublishedAt)
 		j.LastPublishedAt = &t
 	}
 	return j
@@ -363,7 +359,7 @@ func updateFor(site string, plan tracker.Plan, u postgres.PublishedUpdate) updat
 		EvidenceURL: optional(u.EvidenceURL),
 	}
 	if u.PublishedAt != nil {
-		j.PublishedAt = optional(isoTime(u.PublishedAt))
+		j.PublishedAt = optional(isoTime(*u.PublishedAt))
 	}
 	return j
 }

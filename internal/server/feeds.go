@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
@@ -87,43 +86,34 @@ func (s *Server) tagID(r *http.Request, specific string) string {
 	return "tag:" + host + ",2023:" + specific
 }
 
+// subjectFeed is the feed of the updates filter selects in the plan. about names its subject for
+// the title (empty for the whole plan), and under is the subject's place below the plan in the
+// feed's id, such as "/priorities/skills".
+func subjectFeed(plan tracker.Plan, filter postgres.UpdateFilter, about, under, feedPath, pagePath string) feedSubject {
+	title := "Progress on " + plan.Title
+	if about != "" {
+		title = "Progress on " + about + ", " + plan.Title
+	}
+	filter.PlanID = plan.ID
+	return feedSubject{plan: plan, filter: filter, title: title, idPath: "plans/" + plan.Slug + under + "/updates",
+		feedPath: feedPath, pagePath: pagePath}
+}
+
 func (s *Server) planFeed(r *http.Request) (feedSubject, error) {
 	plan, err := s.plan(r)
-	if err != nil {
-		return feedSubject{}, err
-	}
-	return feedSubject{
-		plan: plan, filter: postgres.UpdateFilter{PlanID: plan.ID},
-		title:    "Progress on " + plan.Title,
-		idPath:   "plans/" + plan.Slug + "/updates",
-		feedPath: paths.Feed(plan), pagePath: paths.Overview(plan),
-	}, nil
+	return subjectFeed(plan, postgres.UpdateFilter{}, "", "", paths.Feed(plan), paths.Overview(plan)), err
 }
 
 func (s *Server) priorityFeed(r *http.Request) (feedSubject, error) {
 	plan, p, err := s.priorityInPath(r)
-	if err != nil {
-		return feedSubject{}, err
-	}
-	return feedSubject{
-		plan: plan, filter: postgres.UpdateFilter{PlanID: plan.ID, PriorityID: p.ID},
-		title:    "Progress on " + p.Name + ", " + plan.Title,
-		idPath:   "plans/" + plan.Slug + "/priorities/" + p.Slug + "/updates",
-		feedPath: paths.PriorityFeed(plan, p.Slug), pagePath: paths.Priority(plan, p.Slug),
-	}, nil
+	return subjectFeed(plan, postgres.UpdateFilter{PriorityID: p.ID}, p.Name, "/priorities/"+p.Slug,
+		paths.PriorityFeed(plan, p.Slug), paths.Priority(plan, p.Slug)), err
 }
 
 func (s *Server) commitmentFeed(r *http.Request) (feedSubject, error) {
 	plan, c, err := s.commitmentInPath(r)
-	if err != nil {
-		return feedSubject{}, err
-	}
-	return feedSubject{
-		plan: plan, filter: postgres.UpdateFilter{PlanID: plan.ID, CommitmentID: c.ID},
-		title:    "Progress on commitment " + c.Ref + ", " + plan.Title,
-		idPath:   "plans/" + plan.Slug + "/commitments/" + c.Ref + "/updates",
-		feedPath: paths.CommitmentFeed(plan, c.Ref), pagePath: paths.Commitment(plan, c.Ref),
-	}, nil
+	return subjectFeed(plan, postgres.UpdateFilter{CommitmentID: c.ID}, "commitment "+c.Ref, "/commitments/"+c.Ref,
+		paths.CommitmentFeed(plan, c.Ref), paths.Commitment(plan, c.Ref)), err
 }
 
 // feed serves the Atom feed of a subject's latest published updates.
@@ -182,7 +172,7 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, subject feedS
 		}
 		feed.Entries = append(feed.Entries, s.feedEntry(r, site, subject.plan, u))
 	}
-	feed.Updated = atomTime(updated)
+	feed.Updated = isoTime(updated)
 	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
 	w.Header().Set("Access-Control-Allow-Origin", "*")
 	w.WriteHeader(http.StatusOK)
@@ -194,8 +184,6 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, subject feedS
 	}
 	return nil
 }
-
-func atomTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 // feedEntry is a published update as a feed entry. Its id is a tag URI of the update's number,
 // which never changes; a published update never changes either, so it was last updated when it
@@ -219,7 +207,7 @@ func (s *Server) feedEntry(r *http.Request, site string, plan tracker.Plan, u po
 	if u.Narrative != "" {
 		summary += ": " + firstLine(u.Narrative, 200)
 	}
-	published := atomTime(*u.PublishedAt)
+	published := isoTime(*u.PublishedAt)
 	return atomEntry{
 		ID:        s.tagID(r, "updates/"+strconv.FormatInt(u.ID, 10)),
 		Title:     "Commitment " + u.CommitmentRef + ": " + u.Label(),

@@ -5,8 +5,10 @@ package server
 // form again with what was typed and the error summary (422).
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -82,14 +84,33 @@ func atoiOr0(s string) int {
 	return n
 }
 
-// pathID returns the numeric ID in the path parameter, or false.
-func pathID(r *http.Request, name string) (int64, bool) {
-	s := chi.URLParam(r, name)
-	if len(s) > 18 {
-		return 0, false
+// queryNumber returns the query parameter name when it is a whole number from 1 to most, and
+// otherwise 0.
+func queryNumber(q url.Values, name string, most int) int {
+	n, err := strconv.Atoi(q.Get(name))
+	if err != nil || n < 1 || n > most {
+		return 0
 	}
+	return n
+}
+
+// listPageSize is how many entries a page of a long list for staff shows: the audit log, the
+// outbox.
+const listPageSize = 50
+
+// pageCount returns how many pages of per entries total entries fill.
+func pageCount(total, per int) int { return (total + per - 1) / per }
+
+// byPathID returns the record whose numeric ID the path parameter {id} names, read by find. It
+// returns tracker.ErrNotFound for an ID of the wrong shape, before any query.
+func byPathID[T any](r *http.Request, find func(context.Context, int64) (T, error)) (T, error) {
+	s := chi.URLParam(r, "id")
 	id, err := strconv.ParseInt(s, 10, 64)
-	return id, err == nil && id > 0
+	if len(s) > 18 || err != nil || id <= 0 {
+		var zero T
+		return zero, tracker.ErrNotFound
+	}
+	return find(r.Context(), id)
 }
 
 // isConflict reports whether err says the record changed since the form was opened.
@@ -118,6 +139,17 @@ type formSave struct {
 	refused func(err error) bool
 	// show renders the form again, with what was typed, the status and the errors.
 	show func(status int, errs formErrors) error
+}
+
+// changedMeanwhile is formSave.conflict for a form that edits a record: it shows the form again
+// with c, what is saved now where it differs from what was typed, in the view's conflict, and the
+// version saved now in the form's version, so that saving again overwrites it.
+func changedMeanwhile(show func(status int, errs formErrors) error, conflict **web.Conflict, version *string,
+	c *web.Conflict, saved int) func(error) error {
+	return func(error) error {
+		*conflict, *version = c, strconv.Itoa(saved)
+		return show(http.StatusConflict, nil)
+	}
 }
 
 // saveForm runs a form's save: on success it redirects (303) with the banner; a conflict is

@@ -18,6 +18,12 @@ func (s *Server) handle(h handlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if err := h(w, r); err != nil {
 			s.error(w, r, err)
+			return
+		}
+		if r.Method == http.MethodPost && s.emailQueued != nil {
+			// A change may have queued emails (hand-offs, reset links, alert confirmations):
+			// the outbox worker sends them now rather than at its next interval.
+			s.emailQueued()
 		}
 	}
 }

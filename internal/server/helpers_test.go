@@ -84,6 +84,11 @@ func newApp(t testing.TB, opts ...appOption) *testApp {
 	for _, o := range opts {
 		o(a)
 	}
+	if a.Config.Store == a.Store {
+		// The store writes emails with links under the server's BASE_URL.
+		a.Store = postgres.New(pool, postgres.WithClock(a.clock.Now), postgres.WithBaseURL(a.Config.BaseURL))
+		a.Config.Store = a.Store
+	}
 	a.Handler = server.New(a.Config)
 	return a
 }

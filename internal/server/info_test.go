@@ -55,7 +55,7 @@ func TestInfoPages(t *testing.T) {
 			"The Scottish Ministers (the Scottish Government) are the data controller", "dpo@gov.scot",
 			"Accounts for staff and delivery partners", "Sessions", "The audit log", "Email alerts", "Feedback",
 			"after 20 minutes without use, 8 hours after you signed in", "deleted 24 hours after the last attempt",
-			"deleted when your last alert ends, or after 7 days if you never confirm it", "We do not keep your internet address",
+			"It is deleted, with the emails sent to it, when your last alert ends", "An alert you never confirm is deleted after 7 days", "We do not keep your internet address",
 			"Feedback is deleted 2 years after it was sent", "An invitation link works for 7 days and a password reset link for 1 hour",
 			"Article 6(1)(e)", "Information Commissioner’s Office"}},
 		{"/cookies", "Cookies", []string{"strictly necessary", "If you do not sign in, the service sets no cookies."}},

@@ -761,7 +761,7 @@ func TestOutboxPages(t *testing.T) {
 		t.Errorf("outbox lists %d emails, want 2", n)
 	}
 	_, doc = staffer.get("/admin/outbox?status=skipped")
-	if got := texts(doc.Find(".app-outbox__email td:nth-child(4)")); !slices.Equal(got, []string{"Not sent"}) {
+	if got := texts(doc.Find(".app-outbox__email td:nth-child(5)")); !slices.Equal(got, []string{"Not sent"}) {
 		t.Errorf("skipped emails = %q", got)
 	}
 	href := doc.Find(".app-outbox__email a").AttrOr("href", "")

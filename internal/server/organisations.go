@@ -61,11 +61,7 @@ func (s *Server) createOrganisation(w http.ResponseWriter, r *http.Request) erro
 
 // adminOrganisation returns the organisation in the path; a retired one is not found.
 func (s *Server) adminOrganisation(r *http.Request) (tracker.Organisation, error) {
-	id, ok := pathID(r, "id")
-	if !ok {
-		return tracker.Organisation{}, tracker.ErrNotFound
-	}
-	o, err := s.store.OrganisationByID(r.Context(), id)
+	o, err := byPathID(r, s.store.OrganisationByID)
 	if err == nil && o.RetiredAt != nil {
 		return o, tracker.ErrNotFound
 	}
@@ -99,10 +95,7 @@ func (s *Server) updateOrganisation(w http.ResponseWriter, r *http.Request) erro
 			updated, err := s.store.UpdateOrganisation(r.Context(), s.actor(r), o)
 			return saved{paths.AdminOrganisations, updated.Name + " saved."}, err
 		},
-		conflict: func(error) error {
-			v.Conflict, v.Form.Version = organisationConflict(current, o), strconv.Itoa(current.Version)
-			return show(http.StatusConflict, nil)
-		},
+		conflict: changedMeanwhile(show, &v.Conflict, &v.Form.Version, organisationConflict(current, o), current.Version),
 	})
 }
 

@@ -3,8 +3,8 @@ package server
 // The outbox of emails the portal has sent or will send, for staff.
 
 import (
+	"math"
 	"net/http"
-	"strconv"
 
 	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
@@ -12,42 +12,25 @@ import (
 	"github.com/scottish-government/delivery-tracker/web"
 )
 
-// outboxPageSize is how many emails a page of the outbox lists.
-const outboxPageSize = 50
-
 func (s *Server) adminOutbox(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	f := postgres.OutboxFilter{Limit: outboxPageSize}
-	v := web.OutboxView{Page: 1, Configured: s.mailer != nil}
-	if st := q.Get("status"); st != "" {
-		for _, known := range tracker.EmailStatuses {
-			if string(known) == st {
-				f.Status, v.Status = known, st
-			}
-		}
+	v := web.OutboxView{Page: max(queryNumber(q, "page", 99999), 1), Configured: s.mailer != nil}
+	f := postgres.OutboxFilter{RoundID: int64(queryNumber(q, "round", math.MaxInt)), Limit: listPageSize,
+		Offset: (v.Page - 1) * listPageSize}
+	if st, ok := tracker.ParseEmailStatus(q.Get("status")); ok {
+		f.Status, v.Status = st, string(st)
 	}
-	if id, err := strconv.ParseInt(q.Get("round"), 10, 64); err == nil && id > 0 {
-		f.RoundID = id
-	}
-	if p, err := strconv.Atoi(q.Get("page")); err == nil && p > 1 && p < 100000 {
-		v.Page = p
-	}
-	f.Offset = (v.Page - 1) * outboxPageSize
 	emails, total, err := s.store.Outbox(r.Context(), f)
 	if err != nil {
 		return err
 	}
 	v.Emails, v.Total = emails, total
-	v.Pages = (total + outboxPageSize - 1) / outboxPageSize
+	v.Pages = pageCount(total, listPageSize)
 	return s.page(w, r, http.StatusOK, web.OutboxPage(s.adminLayout(r), v))
 }
 
 func (s *Server) adminEmail(w http.ResponseWriter, r *http.Request) error {
-	id, ok := pathID(r, "id")
-	if !ok {
-		return tracker.ErrNotFound
-	}
-	e, err := s.store.EmailByID(r.Context(), id)
+	e, err := byPathID(r, s.store.EmailByID)
 	if err != nil {
 		return err
 	}

@@ -59,6 +59,7 @@ func TestEveryPathBuilderNamesARoute(t *testing.T) {
 		{get, paths.AdminRounds}, {get, paths.AdminNewRound}, {post, paths.AdminNewRound}, {get, paths.AdminOutbox},
 		{get, strings.SplitN(paths.SetPasswordLink("", "abc"), "?", 2)[0]},
 		{get, strings.SplitN(paths.Audit("4", "update", "7"), "?", 2)[0]},
+		{get, strings.SplitN(paths.AuditPage("4", "update", "7", 2), "?", 2)[0]},
 		{get, paths.Report("4.2")}, {post, paths.Report("4.2")}, {get, paths.Review(7)}, {post, paths.Review(7)},
 		{get, paths.User(3)}, {post, paths.UserAction(3, "role")}, {post, paths.UserAction(3, "disable")},
 		{post, paths.UserAction(3, "enable")}, {post, paths.UserAction(3, "link")},
@@ -77,10 +78,19 @@ func TestEveryPathBuilderNamesARoute(t *testing.T) {
 		{get, withoutQuery(paths.FeedbackAbout("/commitments/4.2", "no"))}, {post, paths.Feedback},
 		{get, withoutQuery(paths.FeedbackThanksFor("/"))}, {get, withoutQuery(paths.AdminFeedbackList("/", 2))},
 		{get, withoutQuery(paths.AdminFeedbackDownload("/"))},
+		{post, paths.AccountEmails}, {get, paths.AlertsCheckEmail},
+		{get, paths.AlertsConfirm}, {post, paths.AlertsConfirm}, {get, paths.AlertsUnsubscribe}, {post, paths.AlertsUnsubscribe},
+		{get, paths.AlertsManage}, {post, paths.AlertsManage},
+		{get, strings.SplitN(paths.AlertLink("", paths.AlertsManage, "abc"), "?", 2)[0]},
+		{get, paths.OrganisationGetUpdates("NES")}, {post, paths.OrganisationGetUpdates("NES")},
+		{get, paths.OrganisationFeed("NES")},
 	}
 	for _, p := range []tracker.Plan{current, older} {
 		cases = append(cases, []struct{ method, path string }{
 			{get, paths.Overview(p)}, {get, paths.Priority(p, "digital-access")}, {get, paths.Commitment(p, "4.2")},
+			{get, paths.GetUpdates(p)}, {post, paths.GetUpdates(p)},
+			{get, paths.PriorityGetUpdates(p, "digital-access")}, {post, paths.PriorityGetUpdates(p, "digital-access")},
+			{get, paths.CommitmentGetUpdates(p, "4.2")}, {post, paths.CommitmentGetUpdates(p, "4.2")},
 			{get, paths.Commitments(p)}, {get, paths.Commitments(p) + ".csv"}, {get, paths.Commitments(p) + ".json"},
 			{get, paths.Updates(p) + ".csv"}, {get, paths.Updates(p) + ".json"}, {get, paths.Feed(p)},
 			{get, paths.PriorityFeed(p, "digital-access")}, {get, paths.CommitmentFeed(p, "4.2")},

@@ -143,8 +143,7 @@ func (s *Server) editPlanForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.page(w, r, http.StatusOK, web.PlanFormPage(s.adminLayout(r, plansCrumb(), planCrumb(plan), crumb("Change details")),
-		web.PlanFormView{Plan: &plan, Form: planFormOf(plan)}))
+	return s.planEditPage(w, r, http.StatusOK, web.PlanFormView{Plan: &plan, Form: planFormOf(plan)})
 }
 
 func (s *Server) updatePlan(w http.ResponseWriter, r *http.Request) error {
@@ -157,18 +156,20 @@ func (s *Server) updatePlan(w http.ResponseWriter, r *http.Request) error {
 	v := web.PlanFormView{Plan: &plan, Form: f}
 	show := func(status int, errs formErrors) error {
 		v.Errors = errs
-		return s.page(w, r, status, web.PlanFormPage(s.adminLayout(r, plansCrumb(), planCrumb(plan), crumb("Change details")), v))
+		return s.planEditPage(w, r, status, v)
 	}
 	return s.saveForm(w, r, formSave{errs: errs, show: show,
 		save: func() (saved, error) {
 			updated, err := s.store.UpdatePlan(r.Context(), s.actor(r), p)
 			return saved{paths.AdminPlan(updated.Slug), "Plan details saved."}, err
 		},
-		conflict: func(error) error {
-			v.Conflict, v.Form.Version = planConflict(plan, p), strconv.Itoa(plan.Version)
-			return show(http.StatusConflict, nil)
-		},
+		conflict: changedMeanwhile(show, &v.Conflict, &v.Form.Version, planConflict(plan, p), plan.Version),
 	})
+}
+
+// planEditPage shows the form that changes the details of v.Plan.
+func (s *Server) planEditPage(w http.ResponseWriter, r *http.Request, status int, v web.PlanFormView) error {
+	return s.page(w, r, status, web.PlanFormPage(s.adminLayout(r, plansCrumb(), planCrumb(*v.Plan), crumb("Change details")), v))
 }
 
 // planConflict lists what is saved now where it differs from what was typed.

@@ -101,10 +101,7 @@ func (s *Server) updatePriority(w http.ResponseWriter, r *http.Request) error {
 			_, err := s.store.UpdatePriority(r.Context(), s.actor(r), p)
 			return saved{paths.AdminPlan(plan.Slug) + "#priorities", "Priority area " + strconv.Itoa(p.Number) + " saved."}, err
 		},
-		conflict: func(error) error {
-			v.Conflict, v.Form.Version = priorityConflict(current, p), strconv.Itoa(current.Version)
-			return show(http.StatusConflict, nil)
-		},
+		conflict: changedMeanwhile(show, &v.Conflict, &v.Form.Version, priorityConflict(current, p), current.Version),
 	})
 }
 

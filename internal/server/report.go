@@ -79,35 +79,37 @@ func (s *Server) reportList(w http.ResponseWriter, r *http.Request) error {
 	return s.page(w, r, http.StatusOK, web.ReportListPage(l, v))
 }
 
-// reportCommitment finds the commitment of the current plan that the request's path names, and
-// checks the user may report on it. With ok false the request is not for the handler to answer:
-// err says why, or, when nil, the request has been answered (sign in, or 403).
-func (s *Server) reportCommitment(w http.ResponseWriter, r *http.Request) (plan tracker.Plan, c tracker.Commitment, ok bool, err error) {
+// reportFormView finds the commitment of the current plan that the request's path names, checks
+// the user may report on it, and starts the view of the report form on it. With ok false the
+// request is not for the handler to answer: err says why, or, when nil, the request has been
+// answered (sign in, or 403).
+func (s *Server) reportFormView(w http.ResponseWriter, r *http.Request) (v web.ReportFormView, ok bool, err error) {
 	ctx := r.Context()
 	ref := chi.URLParam(r, "ref")
 	if !tracker.ValidRef(ref) {
-		return plan, c, false, tracker.ErrNotFound
+		return v, false, tracker.ErrNotFound
 	}
-	if plan, err = s.store.CurrentPlan(ctx); err != nil {
-		return plan, c, false, err
+	plan, err := s.store.CurrentPlan(ctx)
+	if err != nil {
+		return v, false, err
 	}
-	if c, err = s.store.CommitmentByRef(ctx, plan.ID, ref); err != nil {
-		return plan, c, false, err
+	c, err := s.store.CommitmentByRef(ctx, plan.ID, ref)
+	if err != nil {
+		return v, false, err
 	}
-	return plan, c, s.can(w, r, tracker.ActionReport, &c), nil
+	v = web.ReportFormView{Plan: plan, Row: s.row(plan, c), Staff: s.user(r).IsStaff(), Action: paths.Report(c.Ref)}
+	return v, s.can(w, r, tracker.ActionReport, &c), nil
 }
 
 // reportForm is GET /report/{ref}: the form, filled in from the update in progress if there is
 // one.
 func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) error {
-	plan, c, ok, err := s.reportCommitment(w, r)
+	v, ok, err := s.reportFormView(w, r)
 	if !ok {
 		return err
 	}
-	ctx := r.Context()
-	u := s.user(r)
-	v := web.ReportFormView{Plan: plan, Row: s.row(plan, c), Staff: u.IsStaff(), Action: paths.Report(c.Ref)}
-	open, err := s.store.OpenUpdate(ctx, c.ID, u)
+	ctx, c := r.Context(), v.Row.Commitment
+	open, err := s.store.OpenUpdate(ctx, c.ID, s.user(r))
 	switch {
 	case err == nil:
 		v.Open = &open
@@ -170,12 +172,11 @@ func (s *Server) renderReportForm(w http.ResponseWriter, r *http.Request, status
 
 // report is POST /report/{ref}: save a draft, submit for review or (staff) publish.
 func (s *Server) report(w http.ResponseWriter, r *http.Request) error {
-	plan, c, ok, err := s.reportCommitment(w, r)
+	v, ok, err := s.reportFormView(w, r)
 	if !ok {
 		return err
 	}
-	ctx := r.Context()
-	u := s.user(r)
+	ctx, plan, c, u := r.Context(), v.Plan, v.Row.Commitment, s.user(r)
 	f := r.PostForm
 	action, ok := tracker.ParseReportAction(f.Get("action"))
 	if !ok {
@@ -185,14 +186,14 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) error {
 	if action == tracker.ActionPublish && !s.can(w, r, tracker.ActionPublishOwn, nil) {
 		return nil
 	}
-	form := web.ReportForm{
+	v.Form = web.ReportForm{
 		ReportInput: tracker.ReportInput{
 			Status: f.Get("status"), Narrative: f.Get("narrative"), DueMonth: f.Get("due_month"), DueYear: f.Get("due_year"),
 			EvidenceURL: f.Get("evidence_url"), StatusReason: f.Get("status_reason"), CarriedForwardTo: f.Get("carried_forward_to"),
 		},
 		Version: f.Get("version"), Seen: f.Get("seen"), UpdateID: f.Get("update"), UpdateVersion: f.Get("update_version"),
 	}
-	v := web.ReportFormView{Plan: plan, Row: s.row(plan, c), Staff: u.IsStaff(), Action: paths.Report(c.Ref), Form: form}
+	form := v.Form
 	rep, errs := tracker.ParseReport(form.ReportInput, u.IsStaff())
 	if len(errs) == 0 && rep.Status == tracker.CarriedForward {
 		plans, err := s.store.Plans(ctx)

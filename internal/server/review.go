@@ -3,9 +3,6 @@ package server
 import (
 	"errors"
 	"net/http"
-	"strconv"
-
-	"github.com/go-chi/chi/v5"
 
 	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
@@ -77,11 +74,7 @@ func (s *Server) reviewItems(r *http.Request, us []tracker.Update) ([]web.Review
 // reviewTarget reads the update the path names. Drafts are their authors' own and are not found
 // here; neither is an update of a retired commitment.
 func (s *Server) reviewTarget(r *http.Request) (web.ReviewItem, error) {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	if err != nil || id <= 0 {
-		return web.ReviewItem{}, tracker.ErrNotFound
-	}
-	u, err := s.store.UpdateByID(r.Context(), id)
+	u, err := byPathID(r, s.store.UpdateByID)
 	if err == nil && u.State == tracker.StateDraft {
 		err = tracker.ErrNotFound
 	}

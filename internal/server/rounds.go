@@ -80,25 +80,12 @@ func (s *Server) createRound(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
-// adminRound returns the reporting round in the path.
-func (s *Server) adminRound(r *http.Request) (tracker.Round, error) {
-	id, ok := pathID(r, "id")
-	if !ok {
-		return tracker.Round{}, tracker.ErrNotFound
-	}
-	return s.store.RoundByID(r.Context(), id)
-}
-
 func (s *Server) roundPage(w http.ResponseWriter, r *http.Request) error {
-	rd, err := s.adminRound(r)
+	rd, err := byPathID(r, s.store.RoundByID)
 	if err != nil {
 		return err
 	}
 	ctx := r.Context()
-	plan, err := s.store.PlanByID(ctx, rd.PlanID)
-	if err != nil {
-		return err
-	}
 	cov, err := s.store.Coverage(ctx, rd.ID)
 	if err != nil {
 		return err
@@ -108,23 +95,22 @@ func (s *Server) roundPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.page(w, r, http.StatusOK, web.RoundPage(s.adminLayout(r, roundsCrumb(), crumb(rd.Name)),
-		web.RoundView{Plan: plan, Coverage: cov, Now: s.now(), Queued: queued}))
+		web.RoundView{Plan: cov.Plan, Coverage: cov, Now: s.now(), Queued: queued}))
 }
 
 func (s *Server) editRoundForm(w http.ResponseWriter, r *http.Request) error {
-	rd, err := s.adminRound(r)
+	rd, err := byPathID(r, s.store.RoundByID)
 	if err != nil {
 		return err
 	}
 	if rd.Closed() {
 		return tracker.ErrNotFound
 	}
-	return s.page(w, r, http.StatusOK, web.RoundFormPage(s.adminLayout(r, roundsCrumb(), roundCrumb(rd), crumb("Change")),
-		web.RoundFormView{Round: &rd, Form: roundFormOf(rd)}))
+	return s.roundEditPage(w, r, http.StatusOK, web.RoundFormView{Round: &rd, Form: roundFormOf(rd)})
 }
 
 func (s *Server) updateRound(w http.ResponseWriter, r *http.Request) error {
-	current, err := s.adminRound(r)
+	current, err := byPathID(r, s.store.RoundByID)
 	if err != nil {
 		return err
 	}
@@ -133,18 +119,20 @@ func (s *Server) updateRound(w http.ResponseWriter, r *http.Request) error {
 	v := web.RoundFormView{Round: &current, Form: f}
 	show := func(status int, errs formErrors) error {
 		v.Errors = errs
-		return s.page(w, r, status, web.RoundFormPage(s.adminLayout(r, roundsCrumb(), roundCrumb(current), crumb("Change")), v))
+		return s.roundEditPage(w, r, status, v)
 	}
 	return s.saveForm(w, r, formSave{errs: errs, fields: roundFields, show: show,
 		save: func() (saved, error) {
 			_, err := s.store.UpdateRound(r.Context(), s.actor(r), rd)
 			return saved{paths.AdminRound(current.ID), "Round " + rd.Name + " saved."}, err
 		},
-		conflict: func(error) error {
-			v.Conflict, v.Form.Version = roundConflict(current, rd), strconv.Itoa(current.Version)
-			return show(http.StatusConflict, nil)
-		},
+		conflict: changedMeanwhile(show, &v.Conflict, &v.Form.Version, roundConflict(current, rd), current.Version),
 	})
+}
+
+// roundEditPage shows the form that changes v.Round.
+func (s *Server) roundEditPage(w http.ResponseWriter, r *http.Request, status int, v web.RoundFormView) error {
+	return s.page(w, r, status, web.RoundFormPage(s.adminLayout(r, roundsCrumb(), roundCrumb(*v.Round), crumb("Change")), v))
 }
 
 // roundConflict lists what is saved now where it differs from what was typed, and whether the
@@ -169,7 +157,7 @@ func closeRoundView(rd tracker.Round) web.ConfirmView {
 
 // closeRoundAction is closing the reporting round in the path, confirmed first.
 func (s *Server) closeRoundAction(r *http.Request) (confirmAction, error) {
-	rd, err := s.adminRound(r)
+	rd, err := byPathID(r, s.store.RoundByID)
 	return confirmAction{section: paths.AdminRounds, view: closeRoundView(rd),
 		crumbs: []web.Breadcrumb{roundsCrumb(), roundCrumb(rd), crumb("Close")},
 		act:    func(version int) error { return s.store.CloseRound(r.Context(), s.actor(r), rd.ID, version) },

@@ -42,6 +42,7 @@ func (s *Server) routes() *chi.Mux {
 	r.Get(paths.PlanPrefixPattern+paths.CommitmentPattern, s.publicPage(s.commitment))
 	// Finding, downloading and following commitments, for everyone.
 	s.findRoutes(r)
+	s.alertRoutes(r)
 	// The accessibility statement, privacy notice, cookies and contact pages and the feedback
 	// form, for everyone, and the feedback for staff.
 	s.infoRoutes(r)
@@ -53,6 +54,7 @@ func (s *Server) routes() *chi.Mux {
 	s.form(r, paths.ForgotPassword, s.forgotPasswordForm, s.forgotPassword)
 	r.With(s.requireUser).Get(paths.Account, s.handle(s.account))
 	r.With(s.requireUser).Post(paths.AccountPwd, s.handle(s.changePassword))
+	r.With(s.requireUser).Post(paths.AccountEmails, s.handle(s.changeEmailChoices))
 
 	// Reporting progress, for partners (on the commitments their organisation leads) and staff.
 	r.Group(func(r chi.Router) {
@@ -140,6 +142,10 @@ func (s *Server) findRoutes(r chi.Router) {
 // crossOrigin refuses state-changing requests that a browser says come from another origin.
 func (s *Server) crossOrigin(next http.Handler) http.Handler {
 	protect := http.NewCrossOriginProtection()
+	// RFC 8058 one-click unsubscribe: mail providers POST List-Unsubscribe=One-Click to the address
+	// in the email, which carries the token that authenticates it (see alertUnsubscribe). Only
+	// that route, and only POST, is exempt.
+	protect.AddInsecureBypassPattern(http.MethodPost + " " + paths.AlertsUnsubscribe)
 	protect.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.logger.WarnContext(r.Context(), "cross-origin request refused", "origin", r.Header.Get("Origin"))
 		s.render(w, r, http.StatusForbidden, web.ForbiddenPage(s.layout(r)))

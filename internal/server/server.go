@@ -63,6 +63,9 @@ type Config struct {
 	// Mailer sends invitations and password reset links; nil when no mail relay is configured,
 	// and administrators copy the links instead.
 	Mailer mail.Mailer
+	// EmailQueued, when set, is called after a change that may have queued emails, to have the
+	// outbox worker send them without waiting for its interval.
+	EmailQueued func()
 	// TrustedProxies are the networks of reverse proxies in front of the portal. Only a request
 	// from one of them has its X-Forwarded-For header believed for the client's address.
 	TrustedProxies []netip.Prefix
@@ -120,7 +123,9 @@ type Server struct {
 	pw       password.Params
 	hashing  *password.Limiter
 	mailer   mail.Mailer
-	proxies  []netip.Prefix
+	// emailQueued wakes the outbox worker (Config.EmailQueued).
+	emailQueued func()
+	proxies     []netip.Prefix
 	// contactEmail is Config.ContactEmail.
 	contactEmail string
 	// feedbackKey signs the time each feedback form was shown (see formKey).
@@ -139,7 +144,8 @@ func newServer(cfg Config) *Server {
 	s := &Server{store: cfg.Store, logger: cfg.Logger, baseURL: cfg.BaseURL, secure: cfg.Secure, now: cfg.Now,
 		registry: cfg.Metrics, serveMetrics: cfg.ServeMetrics, requestTimeout: cfg.RequestTimeout,
 		idle: cfg.IdleTimeout, lifetime: cfg.SessionLifetime, pw: cfg.Password, bench: cfg.BenchStaticDir,
-		mailer: cfg.Mailer, proxies: cfg.TrustedProxies, hashing: cfg.Hashing, contactEmail: cfg.ContactEmail}
+		mailer: cfg.Mailer, emailQueued: cfg.EmailQueued, proxies: cfg.TrustedProxies, hashing: cfg.Hashing,
+		contactEmail: cfg.ContactEmail}
 	if s.contactEmail == "" {
 		s.contactEmail = DefaultContactEmail
 	}

@@ -10,8 +10,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/scottish-government/delivery-tracker/internal/mail"
 	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
@@ -121,17 +119,8 @@ func linkMessage(u tracker.User, purpose tracker.TokenPurpose, link string) mail
 	}
 }
 
-// targetUser returns the account the path names.
-func (s *Server) targetUser(r *http.Request) (tracker.User, error) {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	if err != nil || id <= 0 {
-		return tracker.User{}, tracker.ErrNotFound
-	}
-	return s.store.UserByID(r.Context(), id)
-}
-
 func (s *Server) userPage(w http.ResponseWriter, r *http.Request) error {
-	u, err := s.targetUser(r)
+	u, err := byPathID(r, s.store.UserByID)
 	if err != nil {
 		return err
 	}
@@ -154,7 +143,7 @@ func (s *Server) renderUserPage(w http.ResponseWriter, r *http.Request, status i
 }
 
 func (s *Server) changeRole(w http.ResponseWriter, r *http.Request) error {
-	u, err := s.targetUser(r)
+	u, err := byPathID(r, s.store.UserByID)
 	if err != nil {
 		return err
 	}
@@ -208,7 +197,7 @@ func (s *Server) userConflict(w http.ResponseWriter, r *http.Request, u tracker.
 // setDisabled disables an account, signing its user out, or enables it again.
 func (s *Server) setDisabled(disabled bool) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		u, err := s.targetUser(r)
+		u, err := byPathID(r, s.store.UserByID)
 		if err != nil {
 			return err
 		}
@@ -231,7 +220,7 @@ func (s *Server) setDisabled(disabled bool) handlerFunc {
 // createLink makes a new single-use link for the user: a password reset link when they have a
 // password, a new invitation otherwise.
 func (s *Server) createLink(w http.ResponseWriter, r *http.Request) error {
-	u, err := s.targetUser(r)
+	u, err := byPathID(r, s.store.UserByID)
 	if err != nil {
 		return err
 	}

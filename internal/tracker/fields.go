@@ -43,6 +43,20 @@ func (e *fieldErrors) text(field, value, label string, required bool, max int) {
 	}
 }
 
+// shaped checks a field that must be filled in with a value of a certain shape, such as a code or
+// a web address: enter is the message when it is empty, and wrong when valid refuses it.
+func (e *fieldErrors) shaped(field, value string, valid func(string) bool, enter, wrong string) {
+	switch {
+	case value == "":
+		e.add(field, "%s", enter)
+	case !valid(value):
+		e.add(field, "%s", wrong)
+	}
+}
+
+// wrongSlug is the message for a web address (a slug) that ValidSlug refuses.
+const wrongSlug = "The web address must be lower-case letters, numbers and hyphens, starting with a letter or number"
+
 // url checks an optional web address with CheckURL.
 func (e *fieldErrors) url(field, value string) {
 	if value != "" {

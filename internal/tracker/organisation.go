@@ -24,12 +24,8 @@ func ParseOrganisation(in OrganisationInput, isNew bool) (Organisation, []FieldE
 		AsWritten: SplitLines(in.AsWritten)}
 	var errs fieldErrors
 	if isNew {
-		switch {
-		case o.Code == "":
-			errs.add("code", "Enter a code for the organisation, such as NHS-BOARDS")
-		case !ValidCode(o.Code):
-			errs.add("code", "The code must be capital letters, numbers and hyphens, starting with a letter or number, 40 characters at most")
-		}
+		errs.shaped("code", o.Code, ValidCode, "Enter a code for the organisation, such as NHS-BOARDS",
+			"The code must be capital letters, numbers and hyphens, starting with a letter or number, 40 characters at most")
 	}
 	errs.text("name", o.Name, "the organisation’s name", true, MaxTitle)
 	switch {

@@ -32,12 +32,7 @@ func ParsePlan(in PlanInput) (Plan, []FieldError) {
 	var errs fieldErrors
 	errs.text("title", p.Title, "the plan’s title", true, MaxTitle)
 	errs.text("period", p.Period, "the period it covers", true, MaxPeriod)
-	switch {
-	case p.Slug == "":
-		errs.add("slug", "Enter the plan’s web address, such as 2024-25")
-	case !ValidSlug(p.Slug):
-		errs.add("slug", "The web address must be lower-case letters, numbers and hyphens, starting with a letter or number")
-	}
+	errs.shaped("slug", p.Slug, ValidSlug, "Enter the plan’s web address, such as 2024-25", wrongSlug)
 	errs.text("strategy", p.Strategy, "the strategy", false, MaxTitle)
 	if publishedOn != "" {
 		d, err := ParseDate(publishedOn)

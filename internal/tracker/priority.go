@@ -42,10 +42,8 @@ func ParsePriority(in PriorityInput) (Priority, []FieldError) {
 		p.Number = n
 	}
 	errs.text("name", p.Name, "the priority area’s name", true, MaxTitle)
-	if p.Slug != "" && !ValidSlug(p.Slug) {
-		errs.add("slug", "The web address must be lower-case letters, numbers and hyphens, starting with a letter or number")
-	} else if p.Slug == "" && p.Name != "" {
-		errs.add("slug", "Enter the priority area’s web address, such as digital-skills-and-leadership")
+	if p.Slug != "" || p.Name != "" {
+		errs.shaped("slug", p.Slug, ValidSlug, "Enter the priority area’s web address, such as digital-skills-and-leadership", wrongSlug)
 	}
 	errs.text("tagline", p.Tagline, "what it aims for", false, MaxShortText)
 	errs.text("heading", p.Heading, "the heading", false, MaxShortText)

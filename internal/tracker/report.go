@@ -260,11 +260,7 @@ const (
 
 // ParseReportAction returns the action named by s, or false if s names none.
 func ParseReportAction(s string) (ReportAction, bool) {
-	switch a := ReportAction(s); a {
-	case ActionDraft, ActionSubmit, ActionPublish:
-		return a, true
-	}
-	return "", false
+	return parse(s, []ReportAction{ActionDraft, ActionSubmit, ActionPublish})
 }
 
 // Editable reports whether the author may still change the update: it is not published.
@@ -279,20 +275,10 @@ func (u Update) Waiting(now time.Time) time.Duration {
 }
 
 // Label returns the update's state as its author reads it.
-func (s UpdateState) Label() string {
-	switch s {
-	case StateDraft:
-		return "Draft saved"
-	case StateSubmitted:
-		return "Submitted for review"
-	case StateReturned:
-		return "Returned for changes"
-	case StatePublished:
-		return "Published"
-	default:
-		return "None"
-	}
-}
+func (s UpdateState) Label() string { return updateStateLabels.of(s, "None") }
+
+var updateStateLabels = labels[UpdateState]{StateDraft: "Draft saved", StateSubmitted: "Submitted for review",
+	StateReturned: "Returned for changes", StatePublished: "Published"}
 
 // ConflictError says that the report a person is sending was based on an out-of-date view: since
 // they opened the form another update for the commitment was submitted or published, or the

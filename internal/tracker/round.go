@@ -198,6 +198,7 @@ func (o OrganisationCoverage) Reported() int { return len(o.Due) - len(o.Missing
 // Coverage is a round's progress: every commitment that needs an update and whether it has one,
 // and the same by lead organisation.
 type Coverage struct {
+	Plan          Plan
 	Round         Round
 	Commitments   []CommitmentCoverage
 	Organisations []OrganisationCoverage
@@ -218,12 +219,12 @@ func (c Coverage) Reported() int {
 // delivery is still open (not delivered, withdrawn or carried forward).
 func NeedsUpdate(c Commitment) bool { return c.Status.Open() }
 
-// CoverageOf works out a round's coverage from the plan's commitments and when each was reported
-// on in the round. Commitments that do not need an update are left out. An update covers the
+// CoverageOf works out a round of the plan's coverage from the plan's commitments and when each
+// was reported on in the round. Commitments that do not need an update are left out. An update covers the
 // commitment for every organisation that leads it. Organisations come in the order they first
 // appear, then sorted by name; commitments keep their order.
-func CoverageOf(r Round, cs []Commitment, reported map[int64]time.Time) Coverage {
-	cov := Coverage{Round: r}
+func CoverageOf(plan Plan, r Round, cs []Commitment, reported map[int64]time.Time) Coverage {
+	cov := Coverage{Plan: plan, Round: r}
 	byOrg := map[int64]*OrganisationCoverage{}
 	var order []int64
 	for _, c := range cs {

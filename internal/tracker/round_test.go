@@ -113,7 +113,7 @@ func TestCoverageOf(t *testing.T) {
 		{ID: 4, Ref: "4.4"},
 	}
 	at := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
-	cov := CoverageOf(Round{Name: "Q3"}, cs, map[int64]time.Time{3: at})
+	cov := CoverageOf(Plan{}, Round{Name: "Q3"}, cs, map[int64]time.Time{3: at})
 	var refs []string
 	for _, c := range cov.Commitments {
 		refs = append(refs, c.Commitment.Ref)

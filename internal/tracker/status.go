@@ -22,36 +22,13 @@ var Statuses = []Status{NotStarted, OnTrack, AtRisk, Delayed, Delivered, Withdra
 var ReportableStatuses = []Status{NotStarted, OnTrack, AtRisk, Delayed, Delivered}
 
 // ParseStatus returns the status named by s, or false if s names none.
-func ParseStatus(s string) (Status, bool) {
-	for _, st := range Statuses {
-		if string(st) == s {
-			return st, true
-		}
-	}
-	return NoUpdate, false
-}
+func ParseStatus(s string) (Status, bool) { return parse(s, Statuses) }
+
+var statusLabels = labels[Status]{NotStarted: "Not started", OnTrack: "On track", AtRisk: "At risk",
+	Delayed: "Delayed", Delivered: "Delivered", Withdrawn: "Withdrawn", CarriedForward: "Carried forward"}
 
 // Label returns the status as people read it.
-func (s Status) Label() string {
-	switch s {
-	case NotStarted:
-		return "Not started"
-	case OnTrack:
-		return "On track"
-	case AtRisk:
-		return "At risk"
-	case Delayed:
-		return "Delayed"
-	case Delivered:
-		return "Delivered"
-	case Withdrawn:
-		return "Withdrawn"
-	case CarriedForward:
-		return "Carried forward"
-	default:
-		return "No update yet"
-	}
-}
+func (s Status) Label() string { return statusLabels.of(s, "No update yet") }
 
 // Open reports whether delivery is still expected: the status is not Delivered, Withdrawn or
 // Carried forward.

@@ -4,6 +4,7 @@
 package tracker
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 	"time"
@@ -47,12 +48,7 @@ type Priority struct {
 }
 
 // Title returns the heading the plan gives the priority area, or its name where it gives none.
-func (p Priority) Title() string {
-	if p.Heading != "" {
-		return p.Heading
-	}
-	return p.Name
-}
+func (p Priority) Title() string { return cmp.Or(p.Heading, p.Name) }
 
 // Organisation is a body that leads commitments.
 type Organisation struct {
@@ -220,12 +216,7 @@ func (u Update) Reporter() string {
 
 // Label returns the status in the reporter's own words where a plan gave them, otherwise the
 // portal's label.
-func (u Update) Label() string {
-	if u.StatusLabel != "" {
-		return u.StatusLabel
-	}
-	return u.Status.Label()
-}
+func (u Update) Label() string { return cmp.Or(u.StatusLabel, u.Status.Label()) }
 
 // StatusCounts counts commitments by current status, with how many are overdue.
 type StatusCounts struct {

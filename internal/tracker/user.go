@@ -17,28 +17,13 @@ const (
 var Roles = []Role{RoleAdmin, RoleStaff, RolePartner}
 
 // ParseRole returns the role named by s, or false if s names none.
-func ParseRole(s string) (Role, bool) {
-	for _, r := range Roles {
-		if string(r) == s {
-			return r, true
-		}
-	}
-	return "", false
-}
+func ParseRole(s string) (Role, bool) { return parse(s, Roles) }
+
+var roleLabels = labels[Role]{RoleAdmin: "Administrator", RoleStaff: "Scottish Government staff",
+	RolePartner: "Delivery partner"}
 
 // Label returns the role as people read it.
-func (r Role) Label() string {
-	switch r {
-	case RoleAdmin:
-		return "Administrator"
-	case RoleStaff:
-		return "Scottish Government staff"
-	case RolePartner:
-		return "Delivery partner"
-	default:
-		return "Unknown"
-	}
-}
+func (r Role) Label() string { return roleLabels.of(r, "Unknown") }
 
 // User is a person who signs in.
 type User struct {
@@ -74,10 +59,12 @@ func (u *User) IsAdmin() bool { return u != nil && !u.Disabled() && u.Role == Ro
 // Action is something a user may ask to do.
 type Action string
 
-// The actions the rules govern.
+// ActionReport is writing, saving and submitting a progress update on a commitment: staff may,
+// and partners on the commitments whose lead lines name their organisation.
+const ActionReport Action = "report"
+
+// The actions active staff may take.
 const (
-	// ActionReport is writing, saving and submitting a progress update on a commitment.
-	ActionReport Action = "report"
 	// ActionReview is reading submitted updates and review notes, returning and publishing them.
 	ActionReview Action = "review"
 	// ActionPublishOwn is staff writing and publishing an update themselves.
@@ -89,6 +76,10 @@ const (
 	ActionEditPlan Action = "edit_plan"
 	// ActionViewDashboard is reading the staff dashboard.
 	ActionViewDashboard Action = "view_dashboard"
+)
+
+// The actions only active admins may take.
+const (
 	// ActionManageUsers is inviting, changing and disabling accounts.
 	ActionManageUsers Action = "manage_users"
 	// ActionReadAudit is reading the audit log.
