@@ -108,17 +108,41 @@ type CommitmentFormView struct {
 	Conflict      *Conflict
 }
 
-// ConfirmView asks a person to confirm an action that takes something out of use, such as
-// retiring a commitment.
+// ConfirmView asks a person to confirm an action with a wide effect, such as retiring a
+// commitment or disabling an account, and why they take it: the reason is kept in the audit log.
 type ConfirmView struct {
 	Title   string
 	Label   string
 	Message string
+	// Warning, when set, says what the action does that cannot be missed, in warning text.
+	Warning string
 	Action  string
 	Version int
 	Button  string
 	Cancel  string
-	Errors  []FieldError
+	// Reason is the reason as typed; ReasonRequired says whether one must be given, and
+	// ReasonHint, when set, what it should say, in sentences.
+	Reason         string
+	ReasonRequired bool
+	ReasonHint     string
+	Errors         []FieldError
+}
+
+// reasonLabel is the label of the reason field.
+func (v ConfirmView) reasonLabel() string {
+	if v.ReasonRequired {
+		return "Reason"
+	}
+	return "Reason (optional)"
+}
+
+// reasonHint is the hint of the reason field.
+func (v ConfirmView) reasonHint() string {
+	const kept = "The reason is kept in the audit log."
+	if v.ReasonHint != "" {
+		return v.ReasonHint + " " + kept
+	}
+	return kept
 }
 
 // OrganisationsView is what /admin/organisations shows.

@@ -18,6 +18,9 @@ type Chart struct {
 	Bars    []ChartBar
 	// Marker, when set, is the label of a bar to mark as the current one, such as this quarter.
 	Marker string
+	// FinderPath, when set, is the address of the plan's commitments finder: each count in the
+	// chart's table links to the commitments it counts there, selected by the bar's Filters.
+	FinderPath string
 }
 
 // ChartBar is one bar: how many commitments have each status. Counts is keyed by status value,
@@ -28,6 +31,8 @@ type ChartBar struct {
 	Short  string
 	Href   string
 	Counts map[string]int
+	// Filters select the bar's commitments in the finder, such as a priority area or a quarter.
+	Filters FinderFilters
 }
 
 // Total returns how many commitments the bar counts.

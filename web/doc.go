@@ -30,7 +30,8 @@
 //	}
 //
 // Components take typed props and render design system markup with ds_ class
-// names: StatusTag, OverdueTag, SummaryList, ErrorSummary, FieldErrorMessage,
+// names: StatusTag, OverdueTag, StatusesLink (to what the statuses mean, beside
+// any status tags), SummaryList, ErrorSummary, FieldErrorMessage,
 // NotificationBanner, Pagination, Breadcrumbs, InsetText, Details,
 // PageHeader, and the form fields TextInput, Textarea (with character
 // count), Radios, Select and MonthYearInput. Each form field takes a Field

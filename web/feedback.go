@@ -51,3 +51,8 @@ func feedbackAnswerText(useful *bool) string {
 	}
 	return "Not answered"
 }
+
+// homeCrumbs are the breadcrumbs of a page about the service: home, then the page.
+func homeCrumbs(title string) []Breadcrumb {
+	return []Breadcrumb{{Text: "Home", Href: paths.Home}, {Text: title}}
+}

@@ -109,3 +109,15 @@ func TestAdminFeedbackPage(t *testing.T) {
 func goqueryOuter(s interface{ Html() (string, error) }) (string, error) { return s.Html() }
 
 func must(s string, _ error) string { return s }
+
+func TestDurationWords(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		time.Second: "1 second", 5 * time.Minute: "5 minutes", time.Hour: "1 hour", 24 * time.Hour: "24 hours",
+		12*time.Hour + 30*time.Minute: "12 hours and 30 minutes", 7 * 24 * time.Hour: "7 days",
+		2 * 365 * 24 * time.Hour: "2 years", 90 * 24 * time.Hour: "90 days",
+	} {
+		if got := DurationWords(d); got != want {
+			t.Errorf("DurationWords(%v) = %q, want %q", d, got, want)
+		}
+	}
+}

@@ -80,6 +80,8 @@ func DurationWords(d time.Duration) string {
 		return plural(int(d/day), "day", "days")
 	case d >= time.Hour && d%time.Hour == 0:
 		return plural(int(d/time.Hour), "hour", "hours")
+	case d > time.Hour && d%time.Minute == 0:
+		return plural(int(d/time.Hour), "hour", "hours") + " and " + DurationWords(d%time.Hour)
 	case d >= time.Minute:
 		return plural(int(d/time.Minute), "minute", "minutes")
 	}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/a-h/templ"
 
@@ -66,6 +67,12 @@ type LayoutProps struct {
 	// Flash is a success message shown in a notification banner, for example
 	// after an update has been saved.
 	Flash string
+	// Notice is a message that is not good news, shown in a notification
+	// banner, for example that the session ended.
+	Notice string
+	// Session, for a signed-in user, says how long their session lasts
+	// unused: pages with a form warn before it ends (with JavaScript).
+	Session *SessionTimes
 	// Alternates are extra <link rel="alternate"> entries, such as Atom feeds.
 	Alternates []AlternateLink
 	// FeedbackURL is the feedback link in the phase banner. Without it the
@@ -75,6 +82,21 @@ type LayoutProps struct {
 	// accessibility statement and privacy notice.
 	FooterLinks []Link
 }
+
+// SessionTimes are the times of a signed-in user's session that pages with a
+// form tell the browser, so that it warns before the session ends unused and
+// offers to keep it going.
+type SessionTimes struct {
+	// Idle is how long the session lasts unused.
+	Idle time.Duration
+	// Warn is how long before it ends the warning shows.
+	Warn time.Duration
+	// KeepAlive is where the warning's button sends a POST that keeps the
+	// session going.
+	KeepAlive string
+}
+
+func seconds(d time.Duration) string { return strconv.Itoa(int(d / time.Second)) }
 
 // PublicLinks are the navigation links everyone sees.
 var PublicLinks = []Link{

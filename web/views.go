@@ -11,6 +11,8 @@ type Overview struct {
 	Aims       []tracker.Aim
 	Priorities []PrioritySummary
 	Totals     tracker.StatusCounts
+	// Changed is when the plan's data last changed.
+	Changed tracker.LastChange
 	// StatusChart shows the status of commitments by priority area; Timeline, by when they are due.
 	StatusChart Chart
 	Timeline    Chart
@@ -38,6 +40,15 @@ type PriorityView struct {
 	Timeline Chart
 }
 
+// sourceURL is the page of the published plan where the priority area's commitments can be read:
+// the priority area's own page of it, or the plan's.
+func (v PriorityView) sourceURL() string {
+	if v.Priority.SourceURL != "" {
+		return v.Priority.SourceURL
+	}
+	return v.Plan.SourceURL
+}
+
 // CommitmentView is what a commitment's page shows.
 type CommitmentView struct {
 	Plan    tracker.Plan
@@ -52,6 +63,8 @@ type CommitmentView struct {
 	// shows them.
 	CarriedForwardFrom *LinkedCommitment
 	CarriedForwardTo   *LinkedCommitment
+	// Changed is when the commitment last changed: its "Last updated".
+	Changed tracker.LastChange
 }
 
 // LinkedCommitment is a commitment of another plan that a commitment's page links to.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/scottish-government/delivery-tracker/internal/pgdev"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
+	"github.com/scottish-government/delivery-tracker/internal/server"
 )
 
 // loadDatabaseConfig reads which role migrates the database (MIGRATE_DATABASE_URL, or
@@ -84,6 +85,25 @@ func openDatabase(ctx context.Context, c config, logger *slog.Logger) (*pgxpool.
 		}
 	}
 	return pool, nil
+}
+
+// openReplica opens a pool on the read replica at DATABASE_READ_URL, as the primary's is opened
+// (its statement timeout and planner setting are its role's, which the replica has from the
+// primary), and checks the replica in the background until ctx ends. It returns nil, and a close
+// that does nothing, when DATABASE_READ_URL is unset.
+func openReplica(ctx context.Context, c config, primary *postgres.Store, logger *slog.Logger) (*server.Replica, func(), error) {
+	if c.ReadDatabaseURL == "" {
+		return nil, func() {}, nil
+	}
+	pool, err := postgres.Open(ctx, c.ReadDatabaseURL, postgres.Config{MaxConns: c.DBReadMaxConns})
+	if err != nil {
+		return nil, nil, fmt.Errorf("read replica: %w", err)
+	}
+	r := server.NewReplica(postgres.New(pool, postgres.WithClock(primary.Now)), c.MaxReplicaLag, logger)
+	go r.Run(ctx)
+	logger.Info("anonymous public pages, downloads and feeds read from the replica while it is healthy",
+		"max_replica_lag", c.MaxReplicaLag, "read_max_conns", c.DBReadMaxConns)
+	return r, pool.Close, nil
 }
 
 // migrateThrough applies the migrations through a pool of its own on url.

@@ -119,9 +119,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		versions.Lost(err)
 		logger.Warn("data version listener lost its connection: reading the version as pages need it until it is back", "err", err)
 	})
+	replica, closeReplica, err := openReplica(ctx, c, store, logger)
+	if err != nil {
+		return err
+	}
+	defer closeReplica()
 	// The outbox worker: reminders, alerts, daily summaries, and sending what is queued.
 	worker := &reminder.Worker{Store: store, Mailer: mailer, BaseURL: c.BaseURL, Interval: c.ReminderInterval, Logger: logger}
-	handler := server.New(server.Config{Versions: versions, EmailQueued: worker.Wake, Store: store, Now: store.Now, Logger: logger, BaseURL: c.BaseURL, Secure: c.secure(),
+	handler := server.New(server.Config{Versions: versions, EmailQueued: worker.Wake, Store: store, Replica: replica, Now: store.Now, Logger: logger, BaseURL: c.BaseURL, Secure: c.secure(),
 		PageCacheBytes: c.PageCacheBytes, ExportCacheDir: c.ExportCacheDir, ExportCacheBytes: c.ExportCacheBytes,
 		BenchStaticDir: c.BenchStaticDir, Metrics: reg, ServeMetrics: c.MetricsAddr == "",
 		Mailer: mailer, TrustedProxies: c.TrustedProxies, Hashing: password.NewLimiter(c.HashConcurrency, 0),
@@ -260,9 +265,9 @@ func firstAdminLink(ctx context.Context, store *postgres.Store, c config, logger
 	return nil
 }
 
-// housekeeping removes expired sessions, stale throttles, old feedback, and email alerts left
-// unconfirmed for 7 days (with addresses that follow nothing more) every few minutes until ctx
-// ends.
+// housekeeping removes expired sessions, stale throttles, old feedback, expired kept forms, and
+// email alerts left unconfirmed for 7 days (with addresses that follow nothing more) every few
+// minutes until ctx ends.
 func housekeeping(ctx context.Context, store *postgres.Store, logger *slog.Logger) {
 	t := time.NewTicker(5 * time.Minute)
 	defer t.Stop()
@@ -283,6 +288,11 @@ func housekeeping(ctx context.Context, store *postgres.Store, logger *slog.Logge
 				logger.Warn("housekeeping", "err", err)
 			} else if n > 0 {
 				logger.Info("old feedback deleted", "count", n)
+			}
+			if n, err := store.DeleteExpiredKeptForms(ctx); err != nil {
+				logger.Warn("housekeeping", "err", err)
+			} else if n > 0 {
+				logger.Info("expired kept forms removed", "count", n)
 			}
 			if n, err := store.DeleteStaleAlerts(ctx); err != nil {
 				logger.Warn("housekeeping", "err", err)

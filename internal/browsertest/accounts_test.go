@@ -33,10 +33,16 @@ func TestSignInAndOut(t *testing.T) {
 				} else {
 					signInWithMistakes(t, tab, u, shots)
 				}
-				checkPath(t, tab, "/")
+				// Signing in leads to the role's home: reporting for partners, reviewing for staff.
+				home := "/review"
+				if role == tracker.RolePartner {
+					home = "/report"
+				}
+				checkPath(t, tab, home)
 				if got := tab.SignedInAs(); got != u.Name {
 					t.Errorf("the header says %q is signed in, want %q", got, u.Name)
 				}
+				tab.ClickLink("Overview")
 				tab.CheckPage("overview signed in as " + string(role))
 				if shots {
 					tab.Screenshots("overview-signed-in")
@@ -192,13 +198,15 @@ func TestFirstAdministrator(t *testing.T) {
 			if got := tab.ClickButton("Create account"); got != 200 {
 				t.Fatalf("create the account: status %d, want 200", got)
 			}
-			checkPath(t, tab, "/sign-in")
+			checkPath(t, tab, "/sign-in?email="+url.QueryEscape(email))
 			if got := tab.Notification(); !strings.Contains(got, "Your password has been set") {
 				t.Errorf("after creating the account the banner says %q", got)
 			}
+			if got := tab.Value("Email address"); got != email {
+				t.Errorf("after creating the account the email address field holds %q, want %q", got, email)
+			}
 			tab.CheckPage("sign-in form with a notification")
 
-			tab.Fill("Email address", email)
 			tab.Fill("Password", password)
 			if got := tab.ClickButton("Sign in"); got != 200 {
 				t.Fatalf("sign in as the new administrator: status %d, want 200", got)

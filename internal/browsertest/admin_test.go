@@ -1,6 +1,7 @@
 package browsertest_test
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 
@@ -88,8 +89,11 @@ func TestInvitePartner(t *testing.T) {
 			if got := partner.ClickButton("Set password"); got != 200 {
 				t.Fatalf("set the password: status %d, want 200", got)
 			}
-			checkPath(t, partner, "/sign-in")
-			partner.Fill("Email address", email)
+			// The sign-in page has the email address filled in.
+			checkPath(t, partner, "/sign-in?email="+url.QueryEscape(email))
+			if got := partner.Value("Email address"); got != email {
+				t.Errorf("after setting a password the email address field holds %q, want %q", got, email)
+			}
 			partner.Fill("Password", password)
 			if got := partner.ClickButton("Sign in"); got != 200 {
 				t.Fatalf("sign in as the partner: status %d, want 200", got)
@@ -97,7 +101,9 @@ func TestInvitePartner(t *testing.T) {
 			if got := partner.SignedInAs(); got != name {
 				t.Errorf("the header says %q is signed in, want %q", got, name)
 			}
-			partner.CheckPage("overview signed in as the new partner")
+			// A partner's home is reporting progress.
+			checkPath(t, partner, "/report")
+			partner.CheckPage("report list signed in as the new partner")
 		})
 	}
 }
@@ -133,7 +139,9 @@ func TestForgottenPassword(t *testing.T) {
 			if got := tab.ClickButton("Set password"); got != 200 {
 				t.Fatalf("set the new password: status %d, want 200", got)
 			}
-			tab.Fill("Email address", u.Email)
+			if got := tab.Value("Email address"); got != u.Email {
+				t.Errorf("after resetting the password the email address field holds %q, want %q", got, u.Email)
+			}
 			tab.Fill("Password", password)
 			if got := tab.ClickButton("Sign in"); got != 200 {
 				t.Fatalf("sign in with the new password: status %d, want 200", got)

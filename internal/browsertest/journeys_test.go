@@ -31,6 +31,15 @@ func TestPublicBrowsing(t *testing.T) {
 			tab.CheckPage("overview")
 			mode.screenshots(tab, "overview")
 
+			// A headline figure leads to the commitments it counts.
+			tab.ClickLink("4 overdue")
+			checkPath(t, tab, "/commitments?overdue=yes")
+			if got := tab.Text("#results"); got != "4 commitments" {
+				t.Errorf("the 4 overdue lead to %q", got)
+			}
+			tab.ClickLink("Home")
+			checkPath(t, tab, "/")
+
 			tab.ClickLink(priority4)
 			checkPath(t, tab, "/priorities/digital-skills-and-leadership")
 			checkHeading(t, tab, "Digital Skills and Leadership")
@@ -46,11 +55,17 @@ func TestPublicBrowsing(t *testing.T) {
 			tab.CheckPage("commitment with published progress")
 			mode.screenshots(tab, "commitment")
 
-			tab.ClickLink("NES")
+			tab.ClickLink("NHS Education for Scotland (NES)")
 			checkPath(t, tab, "/organisations/NES")
 			checkHeading(t, tab, "NHS Education for Scotland")
 			tab.CheckPage("organisation")
 			mode.screenshots(tab, "organisation")
+
+			tab.ClickLink("What the statuses mean")
+			checkPath(t, tab, "/about/statuses")
+			checkHeading(t, tab, "What the statuses mean")
+			tab.CheckPage("what the statuses mean")
+			mode.screenshots(tab, "statuses")
 		})
 	}
 }
@@ -69,7 +84,7 @@ func TestPublicEmptyStates(t *testing.T) {
 			tab.Open("/")
 			tab.ClickLink("1. Digital Access")
 			checkPath(t, tab, "/priorities/digital-access")
-			if main := tab.Text("main"); !strings.Contains(main, "No commitments have been added to this priority area") {
+			if main := tab.Text("main"); !strings.Contains(main, "The commitments for this priority area have not been entered in the tracker yet.") {
 				t.Errorf("an empty priority area does not say it has no commitments: %q", main)
 			}
 			tab.CheckPage("priority area with no commitments")

@@ -88,7 +88,15 @@ func TestNextPlanImportAndRound(t *testing.T) {
 				t.Errorf("after importing, the banner says %q", got)
 			}
 
-			// Make it current: the home page shows it.
+			// Make it current, confirming why: the home page shows it.
+			tab.ClickLink("Make this the current plan")
+			tab.CheckPage("make a plan current confirmation")
+			mode.screenshots(tab, "admin-make-current")
+			if got := tab.ClickButton("Make this the current plan"); got != 422 {
+				t.Fatalf("make the plan current without a reason: status %d, want 422", got)
+			}
+			tab.CheckFormErrors("make a plan current without a reason", "Enter the reason: it is kept in the audit log")
+			tab.Fill("Reason", "The 2024-25 plan has been published.")
 			if got := tab.ClickButton("Make this the current plan"); got != 200 {
 				t.Fatalf("make the plan current: status %d, want 200", got)
 			}

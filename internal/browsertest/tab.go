@@ -138,6 +138,12 @@ func (tab *Tab) WaitVisible(css string) {
 	tab.do("wait for "+css+" to be visible", chromedp.WaitVisible(chromedp.CSS(css)))
 }
 
+// WaitGone waits until no element matches the CSS selector.
+func (tab *Tab) WaitGone(css string) {
+	tab.t.Helper()
+	tab.do("wait for "+css+" to go", chromedp.WaitNotPresent(chromedp.CSS(css)))
+}
+
 // linkXPath finds a link by its text, as a person reads it.
 func linkXPath(text string) string {
 	return "//a[normalize-space(.)=" + xpathString(text) + "]"
@@ -217,6 +223,14 @@ func (tab *Tab) ClickButton(text string) int {
 	tab.t.Helper()
 	what := fmt.Sprintf("the button %q", text)
 	return tab.load("press "+what, tab.click(what, buttonXPath(text)))
+}
+
+// PressButton clicks the button whose text is text, as a person would, when
+// it does not load a page: one that a script on the page answers.
+func (tab *Tab) PressButton(text string) {
+	tab.t.Helper()
+	what := fmt.Sprintf("the button %q", text)
+	tab.do("press "+what, tab.click(what, buttonXPath(text)))
 }
 
 // fieldID returns the id of the form control labelled label.

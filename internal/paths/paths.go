@@ -20,12 +20,14 @@ const (
 	Metrics        = "/metrics"
 	Static         = "/static/*"
 	Data           = "/data"
+	Statuses       = "/about/statuses"
 	SignIn         = "/sign-in"
 	SignOut        = "/sign-out"
 	SetPassword    = "/set-password"
 	ForgotPassword = "/forgot-password"
 	Account        = "/account"
 	AccountPwd     = "/account/password"
+	KeepAlive      = "/account/keep-alive" // POST: keeps the session going (the idle warning's button)
 	AccountEmails  = "/account/emails"
 	ReportList     = "/report"
 	ReviewList     = "/review"
@@ -194,6 +196,9 @@ func AdminEmail(emailID int64) string { return AdminOutbox + "/" + id(emailID) }
 
 // CurrentCommitments is the address of the current plan's commitments finder.
 const CurrentCommitments = "/commitments"
+
+// SignInAs is the sign-in page with the email address filled in.
+func SignInAs(email string) string { return SignIn + "?" + url.Values{"email": {email}}.Encode() }
 
 // SetPasswordLink returns the address, under baseURL, where the holder of an invitation or reset
 // token sets a password.

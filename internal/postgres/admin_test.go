@@ -138,10 +138,10 @@ func TestCommitmentEdits(t *testing.T) {
 
 	t.Run("retire", func(t *testing.T) {
 		now, _ := store.CommitmentByID(ctx, c.ID)
-		if err := store.RetireCommitment(ctx, staffActor, c.ID, now.Version-1); !errors.Is(err, tracker.ErrConflict) {
+		if err := store.RetireCommitment(ctx, staffActor, c.ID, now.Version-1, ""); !errors.Is(err, tracker.ErrConflict) {
 			t.Errorf("retire at old version err = %v", err)
 		}
-		if err := store.RetireCommitment(ctx, staffActor, c.ID, now.Version); err != nil {
+		if err := store.RetireCommitment(ctx, staffActor, c.ID, now.Version, ""); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := store.CommitmentByRef(ctx, plan.ID, "4.6"); !errors.Is(err, tracker.ErrNotFound) {
@@ -164,7 +164,7 @@ func TestRetiredOrganisationLeavesPublicLeads(t *testing.T) {
 	store := postgres.New(dbtest.Pool(t))
 	plan, _, orgs := seedPlan(t, store)
 	cso := orgs["CSO"]
-	if err := store.RetireOrganisation(ctx, staffActor, cso.ID, cso.Version); err != nil {
+	if err := store.RetireOrganisation(ctx, staffActor, cso.ID, cso.Version, ""); err != nil {
 		t.Fatal(err)
 	}
 	c, err := store.CommitmentByRef(ctx, plan.ID, "4.5")
@@ -253,10 +253,10 @@ func TestNextPlan(t *testing.T) {
 	}
 
 	// Make it current: / now shows 2024-25, and 2023-24 is still there by its slug.
-	if err := store.RetirePlan(ctx, staffActor, old.ID, old.Version); err == nil {
+	if err := store.RetirePlan(ctx, staffActor, old.ID, old.Version, ""); err == nil {
 		t.Error("the current plan was retired")
 	}
-	if err := store.MakeCurrent(ctx, staffActor, next.ID, next.Version); err != nil {
+	if err := store.MakeCurrent(ctx, staffActor, next.ID, next.Version, ""); err != nil {
 		t.Fatal(err)
 	}
 	current, _ := store.CurrentPlan(ctx)
@@ -266,7 +266,7 @@ func TestNextPlan(t *testing.T) {
 	if p, err := store.PlanBySlug(ctx, "2023-24"); err != nil || p.IsCurrent {
 		t.Errorf("2023-24 after the switch = %+v, %v", p, err)
 	}
-	if err := store.MakeCurrent(ctx, staffActor, next.ID, next.Version); !errors.Is(err, tracker.ErrConflict) {
+	if err := store.MakeCurrent(ctx, staffActor, next.ID, next.Version, ""); !errors.Is(err, tracker.ErrConflict) {
 		t.Errorf("make current at an old version err = %v", err)
 	}
 }
@@ -416,10 +416,10 @@ func TestRoundsAndCoverage(t *testing.T) {
 		}
 	}
 
-	if err := store.CloseRound(ctx, staffActor, r.ID, r.Version); err != nil {
+	if err := store.CloseRound(ctx, staffActor, r.ID, r.Version, ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := store.CloseRound(ctx, staffActor, r.ID, r.Version); !errors.Is(err, tracker.ErrConflict) {
+	if err := store.CloseRound(ctx, staffActor, r.ID, r.Version, ""); !errors.Is(err, tracker.ErrConflict) {
 		t.Errorf("closing twice err = %v", err)
 	}
 	next, err := store.CreateRound(ctx, staffActor, tracker.Round{PlanID: plan.ID, Name: "Q4 2026-27",

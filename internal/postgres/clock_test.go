@@ -50,7 +50,7 @@ func TestWritesAndTheAuditLogShareTheClock(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := rp.store.CloseRound(ctx, staffActor, r.ID, r.Version); err != nil {
+		if err := rp.store.CloseRound(ctx, staffActor, r.ID, r.Version, ""); err != nil {
 			t.Fatal(err)
 		}
 		closed, err := rp.store.RoundByID(ctx, r.ID)

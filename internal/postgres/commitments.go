@@ -242,8 +242,15 @@ func insertCommitment(ctx context.Context, tx pgx.Tx, at time.Time, planID int64
 
 // updateCommitment changes what staff edit of a commitment in tx, which has locked its row at
 // c.Version, and returns it at its new version. It returns pgx.ErrNoRows if the priority area is
-// not one of the plan's in use.
+// not one of the plan's in use. The lead lines are written first: their search upkeep touches
+// the commitment's row, and the row's own update, last, keeps at as the time it changed.
 func updateCommitment(ctx context.Context, tx pgx.Tx, at time.Time, c tracker.Commitment) (tracker.Commitment, error) {
+	if _, err := tx.Exec(ctx, `DELETE FROM commitment_leads WHERE commitment_id = $1`, c.ID); err != nil {
+		return c, err
+	}
+	if err := writeLeads(ctx, tx, c.ID, c.Leads); err != nil {
+		return c, err
+	}
 	err := tx.QueryRow(ctx, `
 		UPDATE commitments c SET priority_id = p.id, ref = @ref, ordinal = @ordinal, deliver = @deliver, why = @why,
 			due_month = @due, source_url = nullif(@source, ''), version = c.version + 1, updated_at = @at
@@ -257,10 +264,7 @@ func updateCommitment(ctx context.Context, tx pgx.Tx, at time.Time, c tracker.Co
 		return c, err
 	}
 	c.Ordinal = tracker.RefOrdinal(c.Ref)
-	if _, err := tx.Exec(ctx, `DELETE FROM commitment_leads WHERE commitment_id = $1`, c.ID); err != nil {
-		return c, err
-	}
-	return c, writeLeads(ctx, tx, c.ID, c.Leads)
+	return c, nil
 }
 
 // writeLeads adds a commitment's lead lines and the organisations each names, in order.
@@ -315,9 +319,10 @@ func (s *Store) UpdateCommitment(ctx context.Context, actor tracker.Actor, c tra
 // RetireCommitment takes a commitment out of its plan's public pages, keeping it and its history.
 // It returns tracker.ErrConflict if the commitment is no longer at version, and
 // tracker.ErrNotFound if there is no such commitment.
-func (s *Store) RetireCommitment(ctx context.Context, actor tracker.Actor, id int64, version int) error {
+// The audit log keeps the reason given for it, unless it is empty.
+func (s *Store) RetireCommitment(ctx context.Context, actor tracker.Actor, id int64, version int, reason string) error {
 	_, err := change(ctx, s, actor, commitmentsOf, edit{id: id, version: version, action: "retire",
-		op: fmt.Sprintf("retire commitment %d", id), removes: true},
+		op: fmt.Sprintf("retire commitment %d", id), removes: true, details: reasonDetails(reason)},
 		func(tx pgx.Tx, at time.Time, before tracker.Commitment) (tracker.Commitment, error) {
 			_, err := tx.Exec(ctx, `UPDATE commitments SET retired_at = $2, version = version + 1, updated_at = $2
 				WHERE id = $1`, id, at)

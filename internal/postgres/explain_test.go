@@ -279,6 +279,19 @@ func TestListQueriesUseIndexes(t *testing.T) {
 			_, err = store.FeedUpdates(ctx, postgres.UpdateFilter{PlanID: p.ID, CommitmentID: c.ID}, 50)
 			return err
 		}},
+		{name: "when a plan changed", planWide: true, run: func(p tracker.Plan) error {
+			_, err := store.PlanChanged(ctx, p.ID)
+			return err
+		}},
+		{name: "when a commitment changed", run: func(p tracker.Plan) error {
+			c, err := store.CommitmentByRef(ctx, p.ID, someRef(p))
+			if err != nil {
+				return err
+			}
+			rec.take()
+			_, err = store.CommitmentChanged(ctx, c.ID)
+			return err
+		}},
 		{name: "export of every commitment", planWide: true, run: func(p tracker.Plan) error {
 			return store.EachCommitment(ctx, postgres.CommitmentSearch{PlanID: p.ID, Sort: postgres.SortDue},
 				func(tracker.Commitment) error { return nil })

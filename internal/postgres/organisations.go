@@ -89,9 +89,10 @@ func (s *Store) UpdateOrganisation(ctx context.Context, actor tracker.Actor, o t
 // accounts of it keep their organisation but have nothing to report on. It returns
 // tracker.ErrConflict if the organisation is no longer at version, and tracker.ErrNotFound if
 // there is no such organisation.
-func (s *Store) RetireOrganisation(ctx context.Context, actor tracker.Actor, id int64, version int) error {
+// The audit log keeps the reason given for it, unless it is empty.
+func (s *Store) RetireOrganisation(ctx context.Context, actor tracker.Actor, id int64, version int, reason string) error {
 	_, err := change(ctx, s, actor, organisations, edit{id: id, version: version, action: "retire",
-		op: fmt.Sprintf("retire organisation %d", id), removes: true},
+		op: fmt.Sprintf("retire organisation %d", id), removes: true, details: reasonDetails(reason)},
 		func(tx pgx.Tx, at time.Time, before tracker.Organisation) (tracker.Organisation, error) {
 			_, err := tx.Exec(ctx, `UPDATE organisations SET retired_at = $2, version = version + 1, updated_at = $2 WHERE id = $1`, id, at)
 			return before, err

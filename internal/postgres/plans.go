@@ -207,8 +207,9 @@ func (s *Store) UpdatePlan(ctx context.Context, actor tracker.Actor, p tracker.P
 // the older plans at /plans/{slug}. It returns tracker.ErrConflict if the plan is no longer at
 // version (or another plan was made current at the same moment), and tracker.ErrNotFound if there
 // is no such plan.
-func (s *Store) MakeCurrent(ctx context.Context, actor tracker.Actor, id int64, version int) error {
-	details := map[string]any{}
+// The audit log keeps the reason given for it, unless it is empty.
+func (s *Store) MakeCurrent(ctx context.Context, actor tracker.Actor, id int64, version int, reason string) error {
+	details := reasonDetails(reason)
 	_, err := change(ctx, s, actor, plans, edit{id: id, version: version, action: "make_current",
 		op: fmt.Sprintf("make plan %d current", id), on: planViolations(tracker.Plan{}), details: details, blind: true},
 		func(tx pgx.Tx, at time.Time, _ tracker.Plan) (tracker.Plan, error) {
@@ -232,9 +233,10 @@ func (s *Store) MakeCurrent(ctx context.Context, actor tracker.Actor, id int64, 
 // RetirePlan takes a plan that is not current out of the portal, keeping everything in it. It
 // returns tracker.ErrRetireCurrentPlan if the plan is the current one, tracker.ErrConflict if it is
 // no longer at version, and tracker.ErrNotFound if there is no such plan.
-func (s *Store) RetirePlan(ctx context.Context, actor tracker.Actor, id int64, version int) error {
+// The audit log keeps the reason given for it, unless it is empty.
+func (s *Store) RetirePlan(ctx context.Context, actor tracker.Actor, id int64, version int, reason string) error {
 	_, err := change(ctx, s, actor, plans, edit{id: id, version: version, action: "retire",
-		op: fmt.Sprintf("retire plan %d", id), removes: true},
+		op: fmt.Sprintf("retire plan %d", id), removes: true, details: reasonDetails(reason)},
 		func(tx pgx.Tx, at time.Time, before tracker.Plan) (tracker.Plan, error) {
 			var current bool
 			if err := tx.QueryRow(ctx, `SELECT is_current FROM plans WHERE id = $1`, id).Scan(&current); err != nil {

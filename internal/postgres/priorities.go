@@ -62,9 +62,10 @@ func (s *Store) UpdatePriority(ctx context.Context, actor tracker.Actor, p track
 // RetirePriority takes a priority area out of its plan. It returns tracker.ErrPriorityInUse if
 // commitments that are not retired are still in it, tracker.ErrConflict if it is no longer at
 // version, and tracker.ErrNotFound if there is no such priority area.
-func (s *Store) RetirePriority(ctx context.Context, actor tracker.Actor, id int64, version int) error {
+// The audit log keeps the reason given for it, unless it is empty.
+func (s *Store) RetirePriority(ctx context.Context, actor tracker.Actor, id int64, version int, reason string) error {
 	_, err := change(ctx, s, actor, priorities, edit{id: id, version: version, action: "retire",
-		op: fmt.Sprintf("retire priority %d", id), removes: true},
+		op: fmt.Sprintf("retire priority %d", id), removes: true, details: reasonDetails(reason)},
 		func(tx pgx.Tx, at time.Time, before tracker.Priority) (tracker.Priority, error) {
 			var n int
 			if err := tx.QueryRow(ctx, `SELECT count(*) FROM commitments WHERE priority_id = $1 AND retired_at IS NULL`, id).Scan(&n); err != nil {

@@ -108,9 +108,10 @@ func (s *Store) UpdateRound(ctx context.Context, actor tracker.Actor, r tracker.
 // and its audit entry record the same time, by the store's clock. It returns tracker.ErrConflict
 // if the round is no longer at version or is closed already, and tracker.ErrNotFound if there is
 // no such round.
-func (s *Store) CloseRound(ctx context.Context, actor tracker.Actor, id int64, version int) error {
+// The audit log keeps the reason given for it, unless it is empty.
+func (s *Store) CloseRound(ctx context.Context, actor tracker.Actor, id int64, version int, reason string) error {
 	_, err := change(ctx, s, actor, rounds, edit{id: id, version: version, action: "close",
-		op: fmt.Sprintf("close round %d", id)},
+		op: fmt.Sprintf("close round %d", id), details: reasonDetails(reason)},
 		func(tx pgx.Tx, at time.Time, before tracker.Round) (tracker.Round, error) {
 			after := before
 			err := tx.QueryRow(ctx, `UPDATE reporting_rounds SET closed_at = $2, version = version + 1, updated_at = $2

@@ -97,7 +97,7 @@ func TestStatementTimeoutIsUnavailable(t *testing.T) {
 
 	deadline, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
 	defer cancel()
-	err = store.MakeCurrent(deadline, staffActor, plan.ID, plan.Version)
+	err = store.MakeCurrent(deadline, staffActor, plan.ID, plan.Version, "")
 	if tracker.ErrorCode(err) != tracker.EUNAVAILABLE || !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("MakeCurrent past its deadline = %v, want EUNAVAILABLE from the deadline", err)
 	}

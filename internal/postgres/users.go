@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -238,11 +239,12 @@ func checkAdminRemains(ctx context.Context, tx pgx.Tx) error {
 	return nil
 }
 
-// SetDisabled disables or enables the account and audits it. Disabling ends every session of the
+// SetDisabled disables or enables the account and audits it, with the reason given for it when
+// there is one. Disabling ends every session of the
 // user at once. version, when not zero, must be the account's current version. It returns
 // tracker.ErrNotFound, tracker.ErrUserChanged, or tracker.ErrLastAdmin when it would disable the
 // last active administrator.
-func (s *Store) SetDisabled(ctx context.Context, actor tracker.Actor, id int64, disabled bool, version int) (tracker.User, error) {
+func (s *Store) SetDisabled(ctx context.Context, actor tracker.Actor, id int64, disabled bool, version int, reason string) (tracker.User, error) {
 	var u tracker.User
 	err := s.tx(ctx, fmt.Sprintf("disable user %d", id), nil, func(tx pgx.Tx, at time.Time) error {
 		before, err := lockForChange(ctx, tx, id, version)
@@ -267,7 +269,7 @@ func (s *Store) SetDisabled(ctx context.Context, actor tracker.Actor, id int64, 
 		if disabled {
 			action = "user.disable"
 		}
-		u, err = finishUserChange(ctx, tx, actor, at, before, action)
+		u, err = finishUserChange(ctx, tx, actor, at, before, action, reasonDetails(reason))
 		return err
 	})
 	return u, err
@@ -276,7 +278,7 @@ func (s *Store) SetDisabled(ctx context.Context, actor tracker.Actor, id int64, 
 // finishUserChange ends a change to the account before was: a change to an administrator must
 // leave one active administrator, and the change is audited as action with the account before
 // and after. It returns the account as it is now.
-func finishUserChange(ctx context.Context, tx pgx.Tx, actor tracker.Actor, at time.Time, before tracker.User, action string) (tracker.User, error) {
+func finishUserChange(ctx context.Context, tx pgx.Tx, actor tracker.Actor, at time.Time, before tracker.User, action string, details map[string]any) (tracker.User, error) {
 	if before.IsAdmin() {
 		if err := checkAdminRemains(ctx, tx); err != nil {
 			return tracker.User{}, err
@@ -286,8 +288,9 @@ func finishUserChange(ctx context.Context, tx pgx.Tx, actor tracker.Actor, at ti
 	if err != nil {
 		return tracker.User{}, err
 	}
-	return u, audit(ctx, tx, actor, at, AuditEntry{Action: action, RecordType: "user", RecordID: RecordRef(before.ID),
-		Details: map[string]any{"before": userDetails(before), "after": userDetails(u)}})
+	d := map[string]any{"before": userDetails(before), "after": userDetails(u)}
+	maps.Copy(d, details)
+	return u, audit(ctx, tx, actor, at, AuditEntry{Action: action, RecordType: "user", RecordID: RecordRef(before.ID), Details: d})
 }
 
 // lockForChange locks the account id for a change, after the administrators' rows (see
@@ -335,7 +338,7 @@ func (s *Store) ChangeRole(ctx context.Context, actor tracker.Actor, id int64, r
 			updated_at = $4 WHERE id = $1`, id, string(role), orgID, at); err != nil {
 			return err
 		}
-		u, err = finishUserChange(ctx, tx, actor, at, before, "user.change_role")
+		u, err = finishUserChange(ctx, tx, actor, at, before, "user.change_role", nil)
 		return err
 	})
 	return u, err

@@ -66,7 +66,7 @@ func TestLastAdminStays(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.SetDisabled(ctx, cli, a.ID, true, 0); !errors.Is(err, postgres.ErrLastAdmin) {
+	if _, err := store.SetDisabled(ctx, cli, a.ID, true, 0, ""); !errors.Is(err, postgres.ErrLastAdmin) {
 		t.Errorf("disable the last admin: %v, want ErrLastAdmin", err)
 	}
 	if _, err := store.ChangeRole(ctx, cli, a.ID, tracker.RoleStaff, "", 0); !errors.Is(err, postgres.ErrLastAdmin) {

@@ -131,3 +131,19 @@ func TestDataVersionFollowsEveryCommittedChange(t *testing.T) {
 		}
 	})
 }
+
+// TestReplicaStatusOfAPrimary reads the status a read replica reports from a database that is
+// not in recovery: its data version, and no lag. The status of a real streaming replica, paused
+// and behind, is TestReadReplica's (internal/server).
+func TestReplicaStatusOfAPrimary(t *testing.T) {
+	t.Parallel()
+	store := postgres.New(dbtest.Pool(t))
+	want, err := store.DataVersion(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.ReplicaStatus(t.Context())
+	if err != nil || st.Version != want || st.Lag != 0 {
+		t.Errorf("ReplicaStatus = %+v, %v; want version %d and no lag", st, err, want)
+	}
+}

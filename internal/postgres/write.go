@@ -17,10 +17,29 @@ import (
 // auditing the change with the record before and after it.
 
 // tx runs fn in a transaction, giving it the time by the store's clock, which everything the
-// transaction records takes. It returns fn's error, or the transaction's, through storeError.
+// transaction records takes. It returns fn's error, or the transaction's, through storeError. In
+// a context from ReadOnly the transaction is read-only: PostgreSQL refuses any write in it.
 func (s *Store) tx(ctx context.Context, op string, v violations, fn func(tx pgx.Tx, at time.Time) error) error {
 	at := s.now()
-	return storeError(op, pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return fn(tx, at) }), v)
+	var opts pgx.TxOptions
+	if readOnly(ctx) {
+		opts.AccessMode = pgx.ReadOnly
+	}
+	return storeError(op, pgx.BeginTxFunc(ctx, s.pool, opts, func(tx pgx.Tx) error { return fn(tx, at) }), v)
+}
+
+type readOnlyKey struct{}
+
+// ReadOnly returns a context in which every change the store makes to records (everything that
+// goes through tx) is refused by PostgreSQL, as an error: for running code that must save
+// nothing, such as a form's handler showing a form again without sending it.
+func ReadOnly(ctx context.Context) context.Context {
+	return context.WithValue(ctx, readOnlyKey{}, true)
+}
+
+func readOnly(ctx context.Context) bool {
+	ro, _ := ctx.Value(readOnlyKey{}).(bool)
+	return ro
 }
 
 // table is a table of versioned records: each row has an id and a version that goes up with
@@ -65,6 +84,15 @@ func (t table) lock(ctx context.Context, tx pgx.Tx, id int64, version int) error
 		return t.stale
 	}
 	return nil
+}
+
+// reasonDetails are the details of an audit entry that keep the reason given for a change, such
+// as retiring a record: none when no reason was given.
+func reasonDetails(reason string) map[string]any {
+	if reason == "" {
+		return map[string]any{}
+	}
+	return map[string]any{"reason": reason}
 }
 
 // record is a kind of versioned record: its table, how it is read and what the audit log keeps

@@ -22,17 +22,17 @@ func TestChangesCheckTheVersion(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, version := range []int{0, o.Version - 1, o.Version + 1} {
-		if err := store.RetireOrganisation(ctx, staffActor, o.ID, version); !errors.Is(err, tracker.ErrConflict) {
+		if err := store.RetireOrganisation(ctx, staffActor, o.ID, version, ""); !errors.Is(err, tracker.ErrConflict) {
 			t.Errorf("retire at version %d (current %d) = %v, want ErrConflict", version, o.Version, err)
 		}
 	}
 	if _, err := store.OrganisationByCode(ctx, "SSSC"); err != nil {
 		t.Errorf("after the conflicts the organisation is %v", err)
 	}
-	if err := store.RetireOrganisation(ctx, staffActor, 999999, 1); !errors.Is(err, tracker.ErrNotFound) {
+	if err := store.RetireOrganisation(ctx, staffActor, 999999, 1, ""); !errors.Is(err, tracker.ErrNotFound) {
 		t.Errorf("retire a missing organisation = %v, want ErrNotFound", err)
 	}
-	if err := store.RetireOrganisation(ctx, staffActor, o.ID, o.Version); err != nil {
+	if err := store.RetireOrganisation(ctx, staffActor, o.ID, o.Version, ""); err != nil {
 		t.Fatal(err)
 	}
 	// A retired record takes no more changes.
@@ -46,10 +46,10 @@ func TestChangesCheckTheVersion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.SetDisabled(ctx, staffActor, u.ID, true, u.Version+1); !errors.Is(err, tracker.ErrUserChanged) {
+	if _, err := store.SetDisabled(ctx, staffActor, u.ID, true, u.Version+1, ""); !errors.Is(err, tracker.ErrUserChanged) {
 		t.Errorf("disable at a stale version = %v, want ErrUserChanged", err)
 	}
-	if _, err := store.SetDisabled(ctx, staffActor, u.ID, true, 0); err != nil {
+	if _, err := store.SetDisabled(ctx, staffActor, u.ID, true, 0, ""); err != nil {
 		t.Errorf("disable at any version = %v", err)
 	}
 }

@@ -40,7 +40,7 @@ func setup(t *testing.T, now func() time.Time) (*postgres.Store, tracker.Round) 
 			t.Fatal(err)
 		}
 		if u.email == "eve@nes.example" {
-			if _, err := store.SetDisabled(ctx, actor, user.ID, true, user.Version); err != nil {
+			if _, err := store.SetDisabled(ctx, actor, user.ID, true, user.Version, ""); err != nil {
 				t.Fatal(err)
 			}
 		}

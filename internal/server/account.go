@@ -117,3 +117,10 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	http.Redirect(w, r, paths.Account, http.StatusSeeOther)
 	return nil
 }
+
+// keepAlive is POST /account/keep-alive, which pages with a form send when the person answers the
+// warning that their session is about to end: loadUser has already counted the request as use of
+// the session, so there is nothing more to do.
+func (s *Server) keepAlive(w http.ResponseWriter, _ *http.Request) {
+	w.WriteHeader(http.StatusNoContent)
+}

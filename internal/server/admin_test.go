@@ -171,8 +171,12 @@ func TestChangeRoleAndDisable(t *testing.T) {
 
 	// Disabling signs the user out at once; enabling lets them sign in again.
 	_, doc = admin.get(path)
+	rec, doc = admin.get(doc.Find(`a[href$="/disable"]`).AttrOr("href", "(no link to disable)"))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("GET the page confirming disabling = %d", rec.Code)
+	}
 	version = doc.Find(`form[action$="/disable"] input[name="version"]`).AttrOr("value", "")
-	if rec := admin.post(path+"/disable", url.Values{"version": {version}}); rec.Code != http.StatusSeeOther {
+	if rec := admin.post(path+"/disable", url.Values{"version": {version}, "reason": {"Left NES"}}); rec.Code != http.StatusSeeOther {
 		t.Fatalf("disable = %d", rec.Code)
 	}
 	if rec, _ := partner.get("/admin/users"); !isSignInRedirect(rec) {
@@ -191,11 +195,11 @@ func TestChangeRoleAndDisable(t *testing.T) {
 	// An administrator cannot demote or disable themselves.
 	self := "/admin/users/" + strconv.FormatInt(admin.User.ID, 10)
 	_, doc = admin.get(self)
-	if doc.Find(`form[action$="/disable"], form[action$="/role"]`).Length() != 0 {
+	if doc.Find(`a[href$="/disable"], form[action$="/role"]`).Length() != 0 {
 		t.Error("an administrator is offered to disable or demote themselves")
 	}
 	for _, p := range []string{self + "/disable", self + "/role"} {
-		if rec := admin.post(p, url.Values{"role": {"staff"}}); rec.Code != http.StatusUnprocessableEntity {
+		if rec := admin.post(p, url.Values{"role": {"staff"}, "reason": {"Leaving"}}); rec.Code != http.StatusUnprocessableEntity {
 			t.Errorf("POST %s on oneself = %d, want 422", p, rec.Code)
 		}
 	}
@@ -302,7 +306,7 @@ func TestAuditLogPage(t *testing.T) {
 	admin := signIn(t, app, tracker.RoleAdmin, "")
 	staff := signIn(t, app, tracker.RoleStaff, "")
 	anonymous(t, app).post("/sign-in", url.Values{"email": {staff.User.Email}, "password": {"wrong guess here"}})
-	admin.post("/admin/users/"+strconv.FormatInt(staff.User.ID, 10)+"/disable", url.Values{"version": {strconv.Itoa(staff.User.Version)}})
+	admin.post("/admin/users/"+strconv.FormatInt(staff.User.ID, 10)+"/disable", url.Values{"version": {strconv.Itoa(staff.User.Version)}, "reason": {"Moved team"}})
 
 	rec, doc := admin.get("/admin/audit")
 	if rec.Code != http.StatusOK {

@@ -31,47 +31,55 @@ func (s *Server) alertRoutes(r chi.Router) {
 	s.form(r, paths.AlertsManage, s.alertManagePage, s.alertManage)
 }
 
-// updatesPage finds what the path names and describes its "Get updates" page.
-func (s *Server) updatesPage(r *http.Request, scope tracker.AlertScope) (web.GetUpdatesView, notify.Target, error) {
+// updatesPage finds what the path names and describes its "Get updates" page, with the page's
+// breadcrumbs.
+func (s *Server) updatesPage(r *http.Request, scope tracker.AlertScope) (web.GetUpdatesView, notify.Target, []web.Breadcrumb, error) {
 	var v web.GetUpdatesView
 	var t notify.Target
+	var crumbs []web.Breadcrumb
+	here := web.Breadcrumb{Text: "Get updates"}
 	site := s.siteURL(r)
 	switch scope {
 	case tracker.ScopePlan:
 		plan, err := s.plan(r)
 		if err != nil {
-			return v, t, err
+			return v, t, nil, err
 		}
+		crumbs = publicCrumbs(plan, here)
 		t = notify.Target{Scope: scope, ID: plan.ID, Title: plan.Title, Path: paths.Overview(plan)}
 		v = web.GetUpdatesView{Action: paths.GetUpdates(plan), FeedURL: site + paths.Feed(plan)}
 		v.Data = planData(plan)
 	case tracker.ScopePriority:
 		plan, p, err := s.priorityInPath(r)
 		if err != nil {
-			return v, t, err
+			return v, t, nil, err
 		}
+		crumbs = publicCrumbs(plan, priorityCrumb(plan, p.Number, p.Name, p.Slug), here)
 		t = notify.Target{Scope: scope, ID: p.ID, Title: "Priority area " + strconv.Itoa(p.Number) + ": " + p.Name, Path: paths.Priority(plan, p.Slug)}
 		v = web.GetUpdatesView{Action: paths.PriorityGetUpdates(plan, p.Slug), FeedURL: site + paths.PriorityFeed(plan, p.Slug)}
 		v.Data = append([]web.Link{{Text: "This area’s commitments (CSV)", Href: paths.Commitments(plan) + ".csv?" + web.ParamPriority + "=" + strconv.Itoa(p.Number)}}, planData(plan)...)
 	case tracker.ScopeCommitment:
 		plan, c, err := s.commitmentInPath(r)
 		if err != nil {
-			return v, t, err
+			return v, t, nil, err
 		}
+		crumbs = publicCrumbs(plan, priorityCrumb(plan, c.PriorityNumber, c.PriorityName, c.PrioritySlug),
+			web.Breadcrumb{Text: "Commitment " + c.Ref, Href: paths.Commitment(plan, c.Ref)}, here)
 		t = notify.Target{Scope: scope, ID: c.ID, Title: "Commitment " + c.Ref + ": " + c.Deliver, Path: paths.Commitment(plan, c.Ref)}
 		v = web.GetUpdatesView{Action: paths.CommitmentGetUpdates(plan, c.Ref), FeedURL: site + paths.CommitmentFeed(plan, c.Ref)}
 		v.Data = planData(plan)
 	case tracker.ScopeOrganisation:
 		plan, o, err := s.organisationInPath(r)
 		if err != nil {
-			return v, t, err
+			return v, t, nil, err
 		}
+		crumbs = publicCrumbs(plan, web.Breadcrumb{Text: o.Name, Href: paths.Organisation(o.Code)}, here)
 		t = notify.Target{Scope: scope, ID: o.ID, Title: o.Name, Path: paths.Organisation(o.Code)}
 		v = web.GetUpdatesView{Action: paths.OrganisationGetUpdates(o.Code), FeedURL: site + paths.OrganisationFeed(o.Code)}
 		v.Data = append([]web.Link{{Text: "Commitments " + o.Name + " leads (CSV)", Href: paths.Commitments(plan) + ".csv?" + web.ParamOrg + "=" + o.Code}}, planData(plan)...)
 	}
 	v.Title, v.Path = t.Title, t.Path
-	return v, t, nil
+	return v, t, crumbs, nil
 }
 
 // planData are the open data of a plan's published updates.
@@ -84,11 +92,13 @@ func planData(plan tracker.Plan) []web.Link {
 
 func (s *Server) getUpdates(scope tracker.AlertScope) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		v, _, err := s.updatesPage(r, scope)
+		v, _, crumbs, err := s.updatesPage(r, scope)
 		if err != nil {
 			return err
 		}
-		return s.page(w, r, http.StatusOK, web.GetUpdatesPage(s.layout(r), v))
+		l := s.layout(r)
+		l.Breadcrumbs = crumbs
+		return s.page(w, r, http.StatusOK, web.GetUpdatesPage(l, v))
 	}
 }
 
@@ -98,14 +108,16 @@ func (s *Server) getUpdates(scope tracker.AlertScope) handlerFunc {
 // tells.
 func (s *Server) subscribe(scope tracker.AlertScope) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		v, t, err := s.updatesPage(r, scope)
+		v, t, crumbs, err := s.updatesPage(r, scope)
 		if err != nil {
 			return err
 		}
 		f, problems := tracker.ParseSubscribe(r.PostFormValue("email"), r.PostFormValue("frequency"))
 		if len(problems) > 0 {
 			v.Email, v.Frequency, v.Errors = r.PostFormValue("email"), r.PostFormValue("frequency"), fieldErrors(problems)
-			return s.page(w, r, http.StatusUnprocessableEntity, web.GetUpdatesPage(s.layout(r), v))
+			l := s.layout(r)
+			l.Breadcrumbs = crumbs
+			return s.page(w, r, http.StatusUnprocessableEntity, web.GetUpdatesPage(l, v))
 		}
 		until, err := s.store.TakeAttempt(r.Context(), tracker.AlertThrottle(f.Email, s.clientAddr(r)), s.now())
 		if err != nil {

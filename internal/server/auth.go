@@ -16,17 +16,25 @@ import (
 	"github.com/scottish-government/delivery-tracker/web"
 )
 
+// signInForm shows the sign-in form, which goes on to the page in next once signed in. It has
+// the email address in the query filled in, as after setting a password. A user signed in
+// already goes straight there.
 func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) error {
-	next := localPath(r.URL.Query().Get("next"))
-	if s.user(r) != nil {
+	q := r.URL.Query()
+	next := localPath(q.Get("next"))
+	if u := s.user(r); u != nil {
 		if next == "" {
-			next = "/"
+			next = homeFor(u)
 		}
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return nil
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	return s.page(w, r, http.StatusOK, web.SignInPage(s.layout(r), web.SignInView{Next: next, ResetAvailable: s.mailer != nil}))
+	v := web.SignInView{Next: next, ResetAvailable: s.mailer != nil}
+	if email := strings.TrimSpace(q.Get("email")); tracker.EmailProblem(email) == "" {
+		v.Email = email
+	}
+	return s.page(w, r, http.StatusOK, web.SignInPage(s.layout(r), v))
 }
 
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
@@ -117,7 +125,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	s.logger.InfoContext(ctx, "signed in", "user_id", u.ID)
 	next := v.Next
 	if next == "" {
-		next = "/"
+		next = homeFor(&u)
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
@@ -162,7 +170,13 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	u := s.user(r)
 	if u == nil {
-		// Nobody to sign out: no session is touched, and none is made.
+		// Nobody to sign out: no session is made. What is left of one that ended goes.
+		if ended(r) != nil {
+			if err := s.sessions.Destroy(ctx); err != nil {
+				return err
+			}
+			s.notice(r, noticeSignedOut)
+		}
 		http.Redirect(w, r, paths.Home, http.StatusSeeOther)
 		return nil
 	}
@@ -258,7 +272,7 @@ func (s *Server) setPassword(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	s.notice(r, noticePasswordSet)
-	http.Redirect(w, r, paths.SignIn, http.StatusSeeOther)
+	http.Redirect(w, r, paths.SignInAs(u.Email), http.StatusSeeOther)
 	return nil
 }
 

@@ -59,7 +59,7 @@ func TestSignInFailuresLookAlike(t *testing.T) {
 	app := newApp(t)
 	u, pw := createUser(t, app, tracker.RolePartner, "NES")
 	disabled, dpw := createUser(t, app, tracker.RoleStaff, "")
-	if _, err := app.Store.SetDisabled(t.Context(), tracker.Actor{Label: "test"}, disabled.ID, true, 0); err != nil {
+	if _, err := app.Store.SetDisabled(t.Context(), tracker.Actor{Label: "test"}, disabled.ID, true, 0, ""); err != nil {
 		t.Fatal(err)
 	}
 	invited, _, err := app.Store.InviteUser(t.Context(), tracker.Actor{Label: "test"},
@@ -130,8 +130,8 @@ func TestSignInNextMustBeLocal(t *testing.T) {
 			u, pw := createUser(t, app, tracker.RoleStaff, "")
 			c := anonymous(t, app)
 			rec := c.post("/sign-in", url.Values{"email": {u.Email}, "password": {pw}, "next": {next}})
-			if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/" {
-				t.Errorf("next %q: redirected %d to %q, want /", next, rec.Code, rec.Header().Get("Location"))
+			if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/review" {
+				t.Errorf("next %q: redirected %d to %q, want staff's home /review", next, rec.Code, rec.Header().Get("Location"))
 			}
 		})
 	}
@@ -228,14 +228,14 @@ func TestDisabledUserSessionEndsAtOnce(t *testing.T) {
 	if rec, _ := as.get("/admin/users"); rec.Code != http.StatusOK {
 		t.Fatalf("GET /admin/users = %d", rec.Code)
 	}
-	if _, err := app.Store.SetDisabled(t.Context(), other.actor(), as.User.ID, true, 0); err != nil {
+	if _, err := app.Store.SetDisabled(t.Context(), other.actor(), as.User.ID, true, 0, ""); err != nil {
 		t.Fatal(err)
 	}
 	if rec, _ := as.get("/admin/users"); !isSignInRedirect(rec) {
 		t.Errorf("disabled user: GET /admin/users = %d, want a redirect to sign in", rec.Code)
 	}
 	// Enabling the account again does not revive the old session.
-	if _, err := app.Store.SetDisabled(t.Context(), other.actor(), as.User.ID, false, 0); err != nil {
+	if _, err := app.Store.SetDisabled(t.Context(), other.actor(), as.User.ID, false, 0, ""); err != nil {
 		t.Fatal(err)
 	}
 	if rec, _ := as.get("/admin/users"); !isSignInRedirect(rec) {
@@ -330,12 +330,15 @@ func TestSetPasswordWithInvitation(t *testing.T) {
 		}
 	}
 	rec = c.post("/set-password", url.Values{"token": {token}, "password": {"purple kettle harbour"}, "confirm": {"purple kettle harbour"}})
-	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/sign-in" {
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/sign-in?email=new.partner%40nes.scot" {
 		t.Fatalf("set password = %d to %q", rec.Code, rec.Header().Get("Location"))
 	}
-	_, doc = c.get("/sign-in")
+	_, doc = c.get(rec.Header().Get("Location"))
 	if got := text(doc.Find(".ds_notification")); !strings.Contains(got, "Your password has been set") {
 		t.Errorf("banner = %q", got)
+	}
+	if got := doc.Find(`input[name="email"]`).AttrOr("value", ""); got != "new.partner@nes.scot" {
+		t.Errorf("the sign-in form's email address after setting a password = %q, want it filled in", got)
 	}
 	c.signInAs(u.Email, "purple kettle harbour")
 	// The link works once.

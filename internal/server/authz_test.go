@@ -50,6 +50,7 @@ var authzRoutes = []authzRoute{
 	{Method: http.MethodPost, Path: "/forgot-password", Form: url.Values{"email": {"x@example.scot"}}, Allowed: everyone},
 	{Method: http.MethodGet, Path: "/account", Allowed: []who{partnerOther, partnerLead, staff, admin}},
 	{Method: http.MethodPost, Path: "/account/password", Allowed: []who{partnerOther, partnerLead, staff, admin}},
+	{Method: http.MethodPost, Path: "/account/keep-alive", Allowed: []who{partnerOther, partnerLead, staff, admin}},
 
 	// Accounts: administrators only.
 	{Method: http.MethodGet, Path: "/admin/users", Allowed: []who{admin}},
@@ -59,7 +60,8 @@ var authzRoutes = []authzRoute{
 	}},
 	{Method: http.MethodGet, Path: "/admin/users/{id}", Allowed: []who{admin}, Setup: targetUser("", nil)},
 	{Method: http.MethodPost, Path: "/admin/users/{id}/role", Allowed: []who{admin}, Setup: targetUser("/role", url.Values{"role": {"partner"}, "organisation": {"NES"}})},
-	{Method: http.MethodPost, Path: "/admin/users/{id}/disable", Allowed: []who{admin}, Setup: targetUser("/disable", url.Values{})},
+	{Method: http.MethodGet, Path: "/admin/users/{id}/disable", Allowed: []who{admin}, Setup: targetUser("/disable", nil)},
+	{Method: http.MethodPost, Path: "/admin/users/{id}/disable", Allowed: []who{admin}, Setup: targetUser("/disable", url.Values{"reason": {"Left the team"}})},
 	{Method: http.MethodPost, Path: "/admin/users/{id}/enable", Allowed: []who{admin}, Setup: targetUser("/enable", url.Values{})},
 	{Method: http.MethodPost, Path: "/admin/users/{id}/link", Allowed: []who{admin}, Setup: targetUser("/link", url.Values{})},
 	{Method: http.MethodGet, Path: "/admin/audit", Allowed: []who{admin}},
@@ -84,7 +86,8 @@ var authzRoutes = []authzRoute{
 	{Method: http.MethodGet, Path: "/admin/plans/2023-24", Allowed: staffOnly},
 	{Method: http.MethodGet, Path: "/admin/plans/2023-24/edit", Allowed: staffOnly},
 	{Method: http.MethodPost, Path: "/admin/plans/2023-24/edit", Allowed: staffOnly},
-	{Method: http.MethodPost, Path: "/admin/plans/2023-24/make-current", Allowed: staffOnly},
+	{Method: http.MethodGet, Path: "/admin/plans/2023-24/make-current", Allowed: staffOnly},
+	{Method: http.MethodPost, Path: "/admin/plans/2023-24/make-current", Form: url.Values{"reason": {"Published"}}, Allowed: staffOnly},
 	{Method: http.MethodGet, Path: "/admin/plans/2023-24/retire", Allowed: staffOnly},
 	{Method: http.MethodPost, Path: "/admin/plans/2023-24/retire", Allowed: staffOnly},
 	{Method: http.MethodGet, Path: "/admin/plans/2023-24/priorities/new", Allowed: staffOnly},
@@ -313,7 +316,7 @@ func visitor(t *testing.T, app *testApp, w who) *client {
 	case disabled:
 		c := signIn(t, app, tracker.RoleAdmin, "")
 		keeper, _ := createUser(t, app, tracker.RoleAdmin, "")
-		if _, err := app.Store.SetDisabled(t.Context(), tracker.Actor{User: &keeper}, c.User.ID, true, 0); err != nil {
+		if _, err := app.Store.SetDisabled(t.Context(), tracker.Actor{User: &keeper}, c.User.ID, true, 0, ""); err != nil {
 			t.Fatal(err)
 		}
 		return c

@@ -396,7 +396,7 @@ const maxMemoValues = 1000
 func (s *Server) statusCounts(ctx context.Context, planID int64, now time.Time) (map[int]tracker.StatusCounts, error) {
 	key := fmt.Sprintf("status counts %d %s", planID, tracker.CurrentMonth(now))
 	return remember(s, ctx, key, func() (map[int]tracker.StatusCounts, error) {
-		return s.store.StatusCounts(ctx, planID)
+		return s.reads(ctx).StatusCounts(ctx, planID)
 	})
 }
 
@@ -404,6 +404,6 @@ func (s *Server) statusCounts(ctx context.Context, planID int64, now time.Time) 
 func (s *Server) expectedMonthCounts(ctx context.Context, planID, priorityID int64) ([]postgres.MonthCount, error) {
 	key := fmt.Sprintf("month counts %d %d", planID, priorityID)
 	return remember(s, ctx, key, func() ([]postgres.MonthCount, error) {
-		return s.store.ExpectedMonthCounts(ctx, planID, priorityID)
+		return s.reads(ctx).ExpectedMonthCounts(ctx, planID, priorityID)
 	})
 }

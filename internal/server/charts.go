@@ -16,9 +16,11 @@ const maxTimelineQuarters = 20
 
 // statusChart is the chart of a plan's commitments by priority area and status.
 func statusChart(plan tracker.Plan, priorities []tracker.Priority, counts map[int]tracker.StatusCounts) web.Chart {
-	c := web.Chart{ID: "status-chart", Title: "Status of commitments by priority area", Caption: "Priority area"}
+	c := web.Chart{ID: "status-chart", Title: "Status of commitments by priority area", Caption: "Priority area",
+		FinderPath: paths.Commitments(plan)}
 	for _, p := range priorities {
-		bar := web.ChartBar{Label: strconv.Itoa(p.Number) + ". " + p.Name, Href: paths.Priority(plan, p.Slug), Counts: map[string]int{}}
+		bar := web.ChartBar{Label: strconv.Itoa(p.Number) + ". " + p.Name, Href: paths.Priority(plan, p.Slug), Counts: map[string]int{},
+			Filters: web.FinderFilters{Priority: strconv.Itoa(p.Number)}}
 		for st, n := range counts[p.Number].ByStatus {
 			bar.Counts[string(st)] += n
 		}
@@ -29,9 +31,10 @@ func statusChart(plan tracker.Plan, priorities []tracker.Priority, counts map[in
 
 // timelineChart is the chart of commitments by the quarter (or, over a long span, the financial
 // year) they are now expected in, and status, from the first such quarter to the last with none
-// left out. The current quarter is marked when it falls in the span.
-func timelineChart(id, title string, counts []postgres.MonthCount, now time.Time) web.Chart {
-	c := web.Chart{ID: id, Title: title, Caption: "Due"}
+// left out. The current quarter is marked when it falls in the span. Its counts link to the
+// plan's commitments, in the quarter, that the filters select (such as a priority area's).
+func timelineChart(id, title string, plan tracker.Plan, filters web.FinderFilters, counts []postgres.MonthCount, now time.Time) web.Chart {
+	c := web.Chart{ID: id, Title: title, Caption: "Due", FinderPath: paths.Commitments(plan)}
 	if len(counts) == 0 {
 		return c
 	}
@@ -55,7 +58,9 @@ func timelineChart(id, title string, counts []postgres.MonthCount, now time.Time
 	index := map[tracker.Period]int{}
 	for p := tracker.PeriodOf(first, quarters); p != tracker.PeriodOf(last, quarters).Next(); p = p.Next() {
 		index[p] = len(c.Bars)
-		c.Bars = append(c.Bars, web.ChartBar{Label: p.ShortLabel(), Counts: map[string]int{}})
+		f := filters
+		f.Due = p.String()
+		c.Bars = append(c.Bars, web.ChartBar{Label: p.ShortLabel(), Counts: map[string]int{}, Filters: f})
 	}
 	for _, mc := range counts {
 		c.Bars[index[tracker.PeriodOf(mc.Month, quarters)]].Counts[string(mc.Status)] += mc.Count

@@ -47,7 +47,10 @@ func chartNumbers(t *testing.T, doc *goquery.Document, id string) (picture, tabl
 		bar := tr.AttrOr("data-bar", "")
 		bars = append(bars, bar)
 		tr.Find("td").Each(func(_ int, td *goquery.Selection) {
-			n, err := strconv.Atoi(strings.TrimSpace(td.Text()))
+			// The number as it shows, without the words a count link adds for screen readers.
+			cell := td.Clone()
+			cell.Find(".visually-hidden").Remove()
+			n, err := strconv.Atoi(strings.TrimSpace(cell.Text()))
 			if err != nil {
 				t.Errorf("%s: table cell %q", id, td.Text())
 			}

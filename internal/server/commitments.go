@@ -241,7 +241,7 @@ func retireCommitmentView(c tracker.Commitment, plan tracker.Plan) web.ConfirmVi
 	return web.ConfirmView{Title: "Retire commitment " + c.Ref, Label: plan.Title,
 		Message: "“" + c.Deliver + "” will no longer be shown in the portal or asked for updates. Nothing is deleted: its history and audit trail are kept.",
 		Action:  paths.AdminCommitment(c.ID, "retire"), Version: c.Version, Button: "Retire commitment",
-		Cancel: paths.AdminPlan(plan.Slug) + "#commitments"}
+		Cancel: paths.AdminPlan(plan.Slug) + "#commitments", ReasonRequired: true, ReasonHint: "Why is the commitment no longer part of the plan?"}
 }
 
 // retireCommitmentAction is retiring the commitment in the path, confirmed first.
@@ -249,7 +249,9 @@ func (s *Server) retireCommitmentAction(r *http.Request) (confirmAction, error) 
 	c, plan, err := s.adminCommitment(r)
 	return confirmAction{section: paths.AdminPlans, view: retireCommitmentView(c, plan),
 		crumbs: []web.Breadcrumb{plansCrumb(), planCrumb(plan), crumb("Retire " + c.Ref)},
-		act:    func(version int) error { return s.store.RetireCommitment(r.Context(), s.actor(r), c.ID, version) },
-		done:   saved{paths.AdminPlan(plan.Slug) + "#commitments", "Commitment " + c.Ref + " has been retired."},
+		act: func(version int, reason string) error {
+			return s.store.RetireCommitment(r.Context(), s.actor(r), c.ID, version, reason)
+		},
+		done: saved{paths.AdminPlan(plan.Slug) + "#commitments", "Commitment " + c.Ref + " has been retired."},
 	}, err
 }

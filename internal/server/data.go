@@ -227,7 +227,7 @@ func (s *Server) commitmentsExport(f format) handlerFunc {
 			return nil
 		}
 		now := s.now()
-		version, err := s.store.OpenDataVersion(ctx, plan.ID)
+		version, err := s.reads(ctx).OpenDataVersion(ctx, plan.ID)
 		if err != nil {
 			return err
 		}
@@ -259,7 +259,7 @@ func (s *Server) commitmentsExport(f format) handlerFunc {
 					if err := cw.Write(append([]string{}, commitmentCSVHeader...)); err != nil {
 						return err
 					}
-					if err := s.store.EachCommitment(ctx, fr.search, func(c tracker.Commitment) error {
+					if err := s.reads(ctx).EachCommitment(ctx, fr.search, func(c tracker.Commitment) error {
 						return cw.Write(s.commitmentJSON(site, plan, c, now).csv())
 					}); err != nil {
 						return err
@@ -268,7 +268,7 @@ func (s *Server) commitmentsExport(f format) handlerFunc {
 				}
 				return writeJSONList(out, map[string]any{"plan": p, "licence": l, "query": query}, "commitments",
 					func(item func(any) error) error {
-						return s.store.EachCommitment(ctx, fr.search, func(c tracker.Commitment) error {
+						return s.reads(ctx).EachCommitment(ctx, fr.search, func(c tracker.Commitment) error {
 							return item(s.commitmentJSON(site, plan, c, now))
 						})
 					})
@@ -327,7 +327,7 @@ type updateJSON struct {
 	CommitmentRef    string  `json:"commitment_ref"`
 	CommitmentURL    string  `json:"commitment_url"`
 	Status           string  `json:"status"`
-	StatusLabel      string  `json:"status_label"`
+	StatusLabel      *string `json:"status_label"`
 	Narrative        string  `json:"narrative"`
 	ExpectedMonth    *string `json:"expected_month"`
 	ReportedBy       string  `json:"reported_by"`
@@ -353,7 +353,7 @@ func optional(s string) *string {
 func updateFor(site string, plan tracker.Plan, u postgres.PublishedUpdate) updateJSON {
 	j := updateJSON{
 		ID: u.ID, CommitmentRef: u.CommitmentRef, CommitmentURL: site + paths.Commitment(plan, u.CommitmentRef),
-		Status: string(u.Status), StatusLabel: u.Label(), Narrative: u.Narrative, ExpectedMonth: isoMonthPtr(u.Expected),
+		Status: string(u.Status), StatusLabel: optional(u.StatusLabel), Narrative: u.Narrative, ExpectedMonth: isoMonthPtr(u.Expected),
 		ReportedBy: u.Reporter(), OrganisationCode: optional(u.OrganisationCode),
 		SourceTitle: optional(u.SourceTitle), SourcePeriod: optional(u.SourcePeriod), SourceURL: optional(u.SourceURL),
 		EvidenceURL: optional(u.EvidenceURL),
@@ -365,7 +365,7 @@ func updateFor(site string, plan tracker.Plan, u postgres.PublishedUpdate) updat
 }
 
 func (j updateJSON) csv() []string {
-	return []string{strconv.FormatInt(j.ID, 10), j.CommitmentRef, j.CommitmentURL, j.Status, j.StatusLabel,
+	return []string{strconv.FormatInt(j.ID, 10), j.CommitmentRef, j.CommitmentURL, j.Status, deref(j.StatusLabel),
 		j.Narrative, deref(j.ExpectedMonth), j.ReportedBy, deref(j.OrganisationCode), deref(j.PublishedAt),
 		deref(j.SourceTitle), deref(j.SourcePeriod), deref(j.SourceURL), deref(j.EvidenceURL)}
 }
@@ -378,7 +378,7 @@ func (s *Server) updatesExport(f format) handlerFunc {
 		if err != nil {
 			return err
 		}
-		version, err := s.store.OpenDataVersion(ctx, plan.ID)
+		version, err := s.reads(ctx).OpenDataVersion(ctx, plan.ID)
 		if err != nil {
 			return err
 		}
@@ -397,7 +397,7 @@ func (s *Server) updatesExport(f format) handlerFunc {
 					if err := cw.Write(append([]string{}, updateCSVHeader...)); err != nil {
 						return err
 					}
-					if err := s.store.EachPublishedUpdate(ctx, filter, func(u postgres.PublishedUpdate) error {
+					if err := s.reads(ctx).EachPublishedUpdate(ctx, filter, func(u postgres.PublishedUpdate) error {
 						return cw.Write(updateFor(site, plan, u).csv())
 					}); err != nil {
 						return err
@@ -406,7 +406,7 @@ func (s *Server) updatesExport(f format) handlerFunc {
 				}
 				return writeJSONList(out, map[string]any{"plan": p, "licence": l}, "updates",
 					func(item func(any) error) error {
-						return s.store.EachPublishedUpdate(ctx, filter, func(u postgres.PublishedUpdate) error {
+						return s.reads(ctx).EachPublishedUpdate(ctx, filter, func(u postgres.PublishedUpdate) error {
 							return item(updateFor(site, plan, u))
 						})
 					})
@@ -418,16 +418,17 @@ func (s *Server) updatesExport(f format) handlerFunc {
 // licence.
 func (s *Server) dataPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	plan, err := s.store.CurrentPlan(ctx)
+	plan, err := s.reads(ctx).CurrentPlan(ctx)
 	if err != nil {
 		return err
 	}
-	plans, err := s.store.Plans(ctx)
+	plans, err := s.reads(ctx).Plans(ctx)
 	if err != nil {
 		return err
 	}
 	l := s.layout(r)
 	l.Title = "Open data"
+	l.Breadcrumbs = []web.Breadcrumb{homeCrumb(), {Text: l.Title}}
 	l.Alternates = append(l.Alternates, web.AlternateLink{Title: "Published updates: " + plan.Title, Href: paths.Feed(plan)})
 	return s.page(w, r, http.StatusOK, web.DataPage(l, web.DataView{Plan: plan, Plans: plans, SiteURL: s.siteURL(r)}))
 }

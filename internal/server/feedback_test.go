@@ -83,6 +83,9 @@ func TestFeedbackJourney(t *testing.T) {
 		t.Fatalf("sending: status %d, to %q", rec.Code, rec.Header().Get("Location"))
 	}
 	rec, doc = c.get(rec.Header().Get("Location"))
+	if got := crumbs(doc); !slices.Equal(got, []string{"Home=/", "Thank you for your feedback"}) {
+		t.Errorf("thanks: breadcrumbs %q", got)
+	}
 	if rec.Code != http.StatusOK || doc.Find("main h1").Text() != "Thank you for your feedback" ||
 		doc.Find(`main a[href="/commitments/4.2"]`).Text() != "Go back to the page you were on" {
 		t.Errorf("thanks: status %d, %q", rec.Code, doc.Find("main").Text())

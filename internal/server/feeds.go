@@ -135,14 +135,14 @@ func (s *Server) feed(subjectOf func(*http.Request) (feedSubject, error)) handle
 // serveFeed serves the Atom feed of the subject.
 func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, subject feedSubject) error {
 	ctx := r.Context()
-	version, err := s.store.OpenDataVersion(ctx, subject.plan.ID)
+	version, err := s.reads(ctx).OpenDataVersion(ctx, subject.plan.ID)
 	if err != nil {
 		return err
 	}
 	if s.notModified(w, r, etag("feed", subject.feedPath, strconv.FormatInt(version.Version, 10)), version.Changed) {
 		return nil
 	}
-	updates, err := s.store.FeedUpdates(ctx, subject.filter, feedLength)
+	updates, err := s.reads(ctx).FeedUpdates(ctx, subject.filter, feedLength)
 	if err != nil {
 		return err
 	}

@@ -26,11 +26,11 @@ type finderChoices struct {
 // commitment of the plan reads all its lead lines.
 func (s *Server) finderChoices(ctx context.Context, plan tracker.Plan) (finderChoices, error) {
 	return remember(s, ctx, fmt.Sprintf("finder choices %d", plan.ID), func() (finderChoices, error) {
-		ps, err := s.store.Priorities(ctx, plan.ID)
+		ps, err := s.reads(ctx).Priorities(ctx, plan.ID)
 		if err != nil {
 			return finderChoices{}, err
 		}
-		orgs, err := s.store.LeadOrganisations(ctx, plan.ID)
+		orgs, err := s.reads(ctx).LeadOrganisations(ctx, plan.ID)
 		if err != nil {
 			return finderChoices{}, err
 		}
@@ -106,7 +106,7 @@ func (s *Server) readFinder(ctx context.Context, plan tracker.Plan, choices *fin
 		sq.OrganisationID = o.ID
 	case tracker.FinderOrganisationLookUp:
 		// An organisation may lead nothing in this plan yet: that is an empty list, not an error.
-		o, err := s.store.OrganisationByCode(ctx, f.Org)
+		o, err := s.reads(ctx).OrganisationByCode(ctx, f.Org)
 		if tracker.ErrorCode(err) == tracker.ENOTFOUND {
 			fr.errors = append(fr.errors, fieldErrors(tracker.UnknownFinderOrganisation())...)
 		} else if err != nil {
@@ -308,7 +308,7 @@ func (s *Server) commitments(w http.ResponseWriter, r *http.Request) error {
 	if len(fr.errors) > 0 {
 		status = http.StatusUnprocessableEntity
 	} else {
-		page, err := s.store.SearchCommitments(ctx, fr.search, web.FinderPerPage, (v.Page-1)*web.FinderPerPage)
+		page, err := s.reads(ctx).SearchCommitments(ctx, fr.search, web.FinderPerPage, (v.Page-1)*web.FinderPerPage)
 		if err != nil {
 			return err
 		}
@@ -320,6 +320,7 @@ func (s *Server) commitments(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	l := s.layout(r)
+	l.Breadcrumbs = publicCrumbs(plan, web.Breadcrumb{Text: "Commitments"})
 	switch {
 	case len(fr.errors) > 0:
 		l.Title = "Error: Commitments"

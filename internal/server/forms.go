@@ -6,6 +6,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -139,6 +140,9 @@ type formSave struct {
 	refused func(err error) bool
 	// show renders the form again, with what was typed, the status and the errors.
 	show func(status int, errs formErrors) error
+	// button is the label of the button that sent the form, for the banner over a form put back
+	// after the session ended; "" when it is not known.
+	button string
 }
 
 // changedMeanwhile is formSave.conflict for a form that edits a record: it shows the form again
@@ -154,8 +158,14 @@ func changedMeanwhile(show func(status int, errs formErrors) error, conflict **w
 
 // saveForm runs a form's save: on success it redirects (303) with the banner; a conflict is
 // answered by f.conflict (409); a problem with a field, found reading the form or by the save,
-// shows the form again with the error summary (422). Any other error is returned.
+// shows the form again with the error summary (422). Any other error is returned. A form being
+// put back after the session ended (see restoring) is shown with what was typed and a banner
+// saying it is not saved yet (200); nothing is saved.
 func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, f formSave) error {
+	if restoring(r) {
+		s.tell(r, tracker.FormPutBack(f.button))
+		return f.show(http.StatusOK, nil)
+	}
 	errs := f.errs
 	if len(errs) == 0 {
 		done, err := f.save()
@@ -171,15 +181,17 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, f formSave) er
 	return f.show(http.StatusUnprocessableEntity, errs)
 }
 
-// confirmAction is an action on a record that staff confirm on a page first, such as Retire or
-// Close, as the record named in the request decides it.
+// confirmAction is an action with a wide effect that staff confirm on a page first, giving a
+// reason the audit log keeps, such as retiring a record or disabling an account, as the record
+// named in the request decides it. view.ReasonRequired says whether a reason must be given.
 type confirmAction struct {
-	// section is the part of the administration the page belongs to, such as paths.AdminPlans.
+	// section is the part of the administration the page belongs to, such as paths.AdminPlans;
+	// "" for a page outside it.
 	section string
 	view    web.ConfirmView
 	crumbs  []web.Breadcrumb
-	// act takes the action, on the version of the record the page showed.
-	act  func(version int) error
+	// act takes the action, on the version of the record the page showed, with the reason.
+	act  func(version int, reason string) error
 	done saved
 }
 
@@ -194,22 +206,37 @@ func (s *Server) confirmPage(find func(*http.Request) (confirmAction, error)) ha
 	}
 }
 
-// confirmDo takes the action find reads from the request, once confirmed, and answers as
-// confirmed does.
+// confirmDo takes the action find reads from the request, once confirmed with a reason that
+// tracker.ParseActionReason accepts, and answers as confirmed does. A reason it refuses shows
+// the page again with the error (422), as does a confirmation put back after the session ended
+// (200, see restoring), with what was typed and the version the page was based on.
 func (s *Server) confirmDo(find func(*http.Request) (confirmAction, error)) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		a, err := find(r)
 		if err != nil {
 			return err
 		}
-		return s.confirmed(w, r, a.act(formVersion(r)), a.done, a.section, a.view, a.crumbs...)
+		typed := r.PostFormValue(tracker.FieldActionReason)
+		reason, problems := tracker.ParseActionReason(typed, a.view.ReasonRequired)
+		v := a.view
+		v.Reason, v.Version = typed, formVersion(r)
+		switch {
+		case restoring(r):
+			s.tell(r, tracker.FormPutBack(v.Button))
+			return s.page(w, r, http.StatusOK, web.ConfirmPage(s.adminLayout(r, a.crumbs...), a.section, v))
+		case problems != nil:
+			v.Errors = fieldErrors(problems)
+			return s.page(w, r, http.StatusUnprocessableEntity, web.ConfirmPage(s.adminLayout(r, a.crumbs...), a.section, v))
+		}
+		a.view.Reason = typed
+		return s.confirmed(w, r, a.act(formVersion(r), reason), a.done, a.section, a.view, a.crumbs...)
 	}
 }
 
 // confirmed answers a confirmation form, such as Retire or Close, once the store has been asked
 // to act: on success a redirect (303) with the banner; when the action was refused, the
-// confirmation page again with why: a rule it broke (422) or a change made meanwhile (409). Any
-// other error is returned.
+// confirmation page again with why, keeping the reason typed: a rule it broke (422) or a change
+// made meanwhile (409), v being the record as it is now. Any other error is returned.
 func (s *Server) confirmed(w http.ResponseWriter, r *http.Request, err error, done saved, section string, v web.ConfirmView, crumbs ...web.Breadcrumb) error {
 	status := http.StatusUnprocessableEntity
 	switch {
@@ -217,7 +244,11 @@ func (s *Server) confirmed(w http.ResponseWriter, r *http.Request, err error, do
 		return s.seeOther(w, r, done.redirect, done.banner)
 	case isConflict(err):
 		status = http.StatusConflict
-		v.Errors = []web.FieldError{{Field: "main-content", Message: tracker.MsgChangedMeanwhile}}
+		msg := tracker.MsgChangedMeanwhile
+		if !errors.Is(err, tracker.ErrConflict) {
+			msg = tracker.ErrorMessage(err)
+		}
+		v.Errors = []web.FieldError{{Field: "main-content", Message: msg}}
 	case tracker.ErrorCode(err) == tracker.EINVALID:
 		v.Errors = []web.FieldError{{Field: "main-content", Message: tracker.ErrorMessage(err)}}
 	default:

@@ -13,10 +13,15 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 // handle adapts a handler to the router: an error it returns is rendered by (*Server).error, the
 // one place that chooses the page for an error, so that no handler writes its own error page and
-// no internal error text reaches a page.
+// no internal error text reaches a page. A read from the replica that finds it unavailable is
+// made again from the primary (see replicaFailed).
 func (s *Server) handle(h handlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if err := h(w, r); err != nil {
+		err := h(w, r)
+		if err != nil && s.replicaFailed(r, err) {
+			err = h(w, r)
+		}
+		if err != nil {
 			s.error(w, r, err)
 			return
 		}

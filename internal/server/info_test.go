@@ -54,7 +54,8 @@ func TestInfoPages(t *testing.T) {
 		{"/privacy", "Privacy notice", []string{
 			"The Scottish Ministers (the Scottish Government) are the data controller", "dpo@gov.scot",
 			"Accounts for staff and delivery partners", "Sessions", "The audit log", "Email alerts", "Feedback",
-			"after 20 minutes without use, 8 hours after you signed in", "deleted 24 hours after the last attempt",
+			"after 20 minutes without use, 8 hours after you signed in", "it is deleted 8 hours and 20 minutes after you signed in",
+			"what you typed (never a password) is kept for 2 hours", "deleted 24 hours after the last attempt",
 			"It is deleted, with the emails sent to it, when your last alert ends", "An alert you never confirm is deleted after 7 days", "We do not keep your internet address",
 			"Feedback is deleted 2 years after it was sent", "An invitation link works for 7 days and a password reset link for 1 hour",
 			"Article 6(1)(e)", "Information Commissioner’s Office"}},
@@ -72,6 +73,9 @@ func TestInfoPages(t *testing.T) {
 		}
 		if got := doc.Find("title").Text(); got != p.h1+" – Delivery Tracker" {
 			t.Errorf("%s: title %q", p.path, got)
+		}
+		if got, want := crumbs(doc), []string{"Home=/", p.h1}; !slices.Equal(got, want) {
+			t.Errorf("%s: breadcrumbs %q, want %q", p.path, got, want)
 		}
 		text := strings.Join(strings.Fields(doc.Find("main").Text()), " ")
 		for _, s := range p.says {

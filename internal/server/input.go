@@ -125,7 +125,7 @@ func (s *Server) tooLarge(w http.ResponseWriter, r *http.Request) {
 
 // notSaved answers a form that could not be saved because the database is unavailable: whatever
 // the form, the user is told that nothing was saved and keeps what they typed, shown on the page
-// with a button that sends it again. Passwords are never sent back.
+// with a button that sends it again. Passwords are never sent back (see tracker.SecretField).
 func (s *Server) notSaved(w http.ResponseWriter, r *http.Request) {
 	names := make([]string, 0, len(r.PostForm))
 	for name := range r.PostForm {
@@ -134,7 +134,7 @@ func (s *Server) notSaved(w http.ResponseWriter, r *http.Request) {
 	sort.Strings(names)
 	var fields []web.NotSavedField
 	for _, name := range names {
-		if strings.Contains(strings.ToLower(name), "password") {
+		if tracker.SecretField(name) {
 			continue
 		}
 		for _, v := range r.PostForm[name] {

@@ -254,7 +254,11 @@ func TestNextPlanJourney(t *testing.T) {
 
 	// Make 2024-25 current: / shows it, and 2023-24 keeps its pages under /plans/2023-24.
 	_, doc = staffer.get("/admin/plans/2024-25")
-	rec = staffer.post("/admin/plans/2024-25/make-current", formOf(t, doc, `form[action="/admin/plans/2024-25/make-current"]`))
+	rec, doc = staffer.get(doc.Find(`a[href="/admin/plans/2024-25/make-current"]`).AttrOr("href", "(no link to make 2024-25 current)"))
+	mustStatus(t, "the page confirming 2024-25 as current", rec, http.StatusOK)
+	f = formOf(t, doc, `form[action="/admin/plans/2024-25/make-current"]`)
+	f.Set("reason", "The 2024-25 plan has been published")
+	rec = staffer.post("/admin/plans/2024-25/make-current", f)
 	mustStatus(t, "make 2024-25 current", rec, http.StatusSeeOther)
 	rec, doc = anon.get("/")
 	mustStatus(t, "GET /", rec, http.StatusOK)
@@ -393,9 +397,12 @@ func TestRetireHidesFromPublicPages(t *testing.T) {
 	rec, doc := staffer.get("/admin/commitments/" + id + "/retire")
 	mustStatus(t, "GET retire 4.5", rec, http.StatusOK)
 	f := formOf(t, doc, "main form")
-	stale := url.Values{"version": {"1000"}}
+	stale := url.Values{"version": {"1000"}, "reason": {"Delivered under 4.4"}}
 	rec = staffer.post("/admin/commitments/"+id+"/retire", stale)
 	mustStatus(t, "retire at a stale version", rec, http.StatusConflict)
+	rec = staffer.post("/admin/commitments/"+id+"/retire", f)
+	mustStatus(t, "retire 4.5 without a reason", rec, http.StatusUnprocessableEntity)
+	f.Set("reason", "Delivered under 4.4")
 	rec = staffer.post("/admin/commitments/"+id+"/retire", f)
 	mustStatus(t, "retire 4.5", rec, http.StatusSeeOther)
 	if rec, _ := anon.get("/commitments/4.5"); rec.Code != http.StatusNotFound {
@@ -409,21 +416,21 @@ func TestRetireHidesFromPublicPages(t *testing.T) {
 	// A priority area with commitments cannot be retired.
 	plan, _ := app.Store.PlanBySlug(t.Context(), "2023-24")
 	p4, _ := app.Store.PriorityBySlug(t.Context(), plan.ID, "digital-skills-and-leadership")
-	rec, doc = staffer.postDoc("/admin/priorities/"+strconv.FormatInt(p4.ID, 10)+"/retire", url.Values{"version": {strconv.Itoa(p4.Version)}})
+	rec, doc = staffer.postDoc("/admin/priorities/"+strconv.FormatInt(p4.ID, 10)+"/retire", url.Values{"version": {strconv.Itoa(p4.Version)}, "reason": {"Merged"}})
 	mustStatus(t, "retire priority 4", rec, http.StatusUnprocessableEntity)
 	if !strings.Contains(text(doc.Find(".ds_error-summary")), "still has 4 commitments") {
 		t.Errorf("error = %q", text(doc.Find(".ds_error-summary")))
 	}
 	// An empty one can, and leaves the overview.
 	p1, _ := app.Store.PriorityBySlug(t.Context(), plan.ID, "digital-access")
-	rec = staffer.post("/admin/priorities/"+strconv.FormatInt(p1.ID, 10)+"/retire", url.Values{"version": {strconv.Itoa(p1.Version)}})
+	rec = staffer.post("/admin/priorities/"+strconv.FormatInt(p1.ID, 10)+"/retire", url.Values{"version": {strconv.Itoa(p1.Version)}, "reason": {"Merged"}})
 	mustStatus(t, "retire priority 1", rec, http.StatusSeeOther)
 	if _, doc := anon.get("/"); doc.Find(".app-priority").Length() != 5 {
 		t.Errorf("overview shows %d priority areas after retiring one of 6", doc.Find(".app-priority").Length())
 	}
 
 	// The current plan cannot be retired.
-	rec, doc = staffer.postDoc("/admin/plans/2023-24/retire", url.Values{"version": {strconv.Itoa(plan.Version)}})
+	rec, doc = staffer.postDoc("/admin/plans/2023-24/retire", url.Values{"version": {strconv.Itoa(plan.Version)}, "reason": {"Replaced"}})
 	mustStatus(t, "retire the current plan", rec, http.StatusUnprocessableEntity)
 	if !strings.Contains(text(doc.Find(".ds_error-summary")), "current plan cannot be retired") {
 		t.Errorf("error = %q", text(doc.Find(".ds_error-summary")))
@@ -432,7 +439,9 @@ func TestRetireHidesFromPublicPages(t *testing.T) {
 	// An organisation: its page goes, lead lines keep their words but no longer link it.
 	cso := orgID(t, app, "CSO")
 	_, doc = staffer.get("/admin/organisations/" + cso + "/retire")
-	rec = staffer.post("/admin/organisations/"+cso+"/retire", formOf(t, doc, "main form"))
+	f = formOf(t, doc, "main form")
+	f.Set("reason", "Merged into another organisation")
+	rec = staffer.post("/admin/organisations/"+cso+"/retire", f)
 	mustStatus(t, "retire CSO", rec, http.StatusSeeOther)
 	if rec, _ := anon.get("/organisations/CSO"); rec.Code != http.StatusNotFound {
 		t.Errorf("retired CSO's page = %d", rec.Code)

@@ -88,10 +88,15 @@ type poolCollector struct {
 
 // NewPoolCollector returns a collector of the pool's statistics: connections in use, idle and
 // being opened, the pool's size limit, and counters of acquisitions and of connections opened
-// and closed.
+// and closed, as portal_db_pool_*.
 func NewPoolCollector(pool *pgxpool.Pool) prometheus.Collector {
+	return newPoolCollector("portal_db_pool_", pool)
+}
+
+// newPoolCollector is NewPoolCollector with the metrics' names beginning with prefix.
+func newPoolCollector(prefix string, pool *pgxpool.Pool) prometheus.Collector {
 	d := func(name, help string) *prometheus.Desc {
-		return prometheus.NewDesc("portal_db_pool_"+name, help, nil, nil)
+		return prometheus.NewDesc(prefix+name, help, nil, nil)
 	}
 	return &poolCollector{pool: pool, descs: map[string]*prometheus.Desc{
 		"acquired":     d("acquired_conns", "Connections currently in use."),

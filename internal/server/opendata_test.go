@@ -14,6 +14,7 @@ import (
 	"github.com/scottish-government/delivery-tracker/internal/dbtest"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/server"
+	"github.com/scottish-government/delivery-tracker/internal/tracker"
 )
 
 // formula is a cell a spreadsheet would run.
@@ -209,4 +210,83 @@ func FuzzFinder(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestUpdatesStatusKeepsThePlansWords checks the updates downloads: status is always one of the
+// portal's statuses, and status_label is the plan's own words exactly, and nothing for progress
+// published through the portal.
+func TestUpdatesStatusKeepsThePlansWords(t *testing.T) {
+	t.Parallel()
+	app := newApp(t)
+	staff := signIn(t, app, tracker.RoleStaff, "")
+	mustRedirect(t, "publish on 4.4", staff.post("/report/4.4", with(staff.openForm("4.4"),
+		"action", "publish", "status", "at_risk", "narrative", "Waiting for a supplier.")), "/commitments/4.4")
+
+	type row struct{ status, label string }
+	key := func(ref, period string) string { return ref + " " + period }
+	want := map[string]row{
+		key("4.1", "2024-25"): {"on_track", "On Track"},
+		key("4.2", "2025-26"): {"delivered", "Completed"},
+		key("5.1", "2025-26"): {"delivered", "Completed; Ongoing"},
+		key("4.4", ""):        {"at_risk", ""},
+	}
+	rec := fetch(t, app, "/updates.csv")
+	if rec.Code != http.StatusOK {
+		t.Fatalf("GET /updates.csv = %d", rec.Code)
+	}
+	_, rows := readCSV(t, rec.Body.Bytes())
+	seen := 0
+	for _, r := range rows {
+		if _, ok := tracker.ParseStatus(r["status"]); !ok {
+			t.Errorf("CSV update %s has status %q, not one of the portal's", r["id"], r["status"])
+		}
+		if w, ok := want[key(r["commitment_ref"], r["source_period"])]; ok {
+			seen++
+			if r["status"] != w.status || r["status_label"] != w.label {
+				t.Errorf("CSV %s: status %q, status_label %q; want %q, %q", key(r["commitment_ref"], r["source_period"]),
+					r["status"], r["status_label"], w.status, w.label)
+			}
+		}
+	}
+	if seen != len(want) {
+		t.Errorf("found %d of the %d updates looked for in the CSV", seen, len(want))
+	}
+
+	rec = fetch(t, app, "/updates.json")
+	var doc struct {
+		Updates []struct {
+			Ref          string  `json:"commitment_ref"`
+			Status       string  `json:"status"`
+			StatusLabel  *string `json:"status_label"`
+			SourcePeriod *string `json:"source_period"`
+		}
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range doc.Updates {
+		period := ""
+		if u.SourcePeriod != nil {
+			period = *u.SourcePeriod
+		}
+		w, ok := want[key(u.Ref, period)]
+		if !ok {
+			continue
+		}
+		switch {
+		case w.label == "" && u.StatusLabel != nil:
+			t.Errorf("JSON %s: status_label %q, want null", key(u.Ref, period), *u.StatusLabel)
+		case w.label != "" && (u.StatusLabel == nil || *u.StatusLabel != w.label):
+			t.Errorf("JSON %s: status_label %v, want %q", key(u.Ref, period), u.StatusLabel, w.label)
+		case u.Status != w.status:
+			t.Errorf("JSON %s: status %q, want %q", key(u.Ref, period), u.Status, w.status)
+		}
+	}
+
+	// The open data page says what the two fields hold.
+	_, page := get(t, app, "/data")
+	described := text(page.Find(`#updates ~ div table tr:contains("status_label")`))
+	if !strings.Contains(described, "exactly as that plan wrote it") {
+		t.Errorf("the open data page describes status_label as %q", described)
+	}
 }

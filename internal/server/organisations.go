@@ -113,7 +113,7 @@ func retireOrganisationView(o tracker.Organisation) web.ConfirmView {
 	return web.ConfirmView{Title: "Retire " + o.Name, Label: "Organisations",
 		Message: o.Name + " will no longer be shown, linked or named as a lead, and its partners will have nothing to report on. Lead lines keep their words, and its past reports are kept.",
 		Action:  paths.AdminOrganisation(o.ID, "retire"), Version: o.Version, Button: "Retire organisation",
-		Cancel: paths.AdminOrganisations}
+		Cancel: paths.AdminOrganisations, ReasonRequired: true, ReasonHint: "Why does the organisation no longer lead commitments?"}
 }
 
 // retireOrganisationAction is retiring the organisation in the path, confirmed first.
@@ -121,7 +121,9 @@ func (s *Server) retireOrganisationAction(r *http.Request) (confirmAction, error
 	o, err := s.adminOrganisation(r)
 	return confirmAction{section: paths.AdminOrganisations, view: retireOrganisationView(o),
 		crumbs: []web.Breadcrumb{orgCrumb(), crumb("Retire")},
-		act:    func(version int) error { return s.store.RetireOrganisation(r.Context(), s.actor(r), o.ID, version) },
-		done:   saved{paths.AdminOrganisations, o.Name + " has been retired."},
+		act: func(version int, reason string) error {
+			return s.store.RetireOrganisation(r.Context(), s.actor(r), o.ID, version, reason)
+		},
+		done: saved{paths.AdminOrganisations, o.Name + " has been retired."},
 	}, err
 }

@@ -83,7 +83,7 @@ func TestDatabaseOutage(t *testing.T) {
 	partner := &http.Client{Timeout: 15 * time.Second, Jar: jar}
 	if resp, err := partner.PostForm(srv.URL+"/sign-in", url.Values{"email": {email}, "password": {pw}}); err != nil {
 		t.Fatal(err)
-	} else if resp.Body.Close(); resp.Request.URL.Path != "/" || len(jar.Cookies(resp.Request.URL)) == 0 {
+	} else if resp.Body.Close(); resp.Request.URL.Path != "/report" || len(jar.Cookies(resp.Request.URL)) == 0 {
 		t.Fatalf("sign in before the outage ended at %s with status %d", resp.Request.URL, resp.StatusCode)
 	}
 	resp, err := partner.Get(srv.URL + "/report/4.2")

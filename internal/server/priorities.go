@@ -122,7 +122,7 @@ func retirePriorityView(p tracker.Priority, plan tracker.Plan) web.ConfirmView {
 	return web.ConfirmView{Title: "Retire priority area " + strconv.Itoa(p.Number), Label: p.Name,
 		Message: "The priority area will no longer be shown in its plan. It must have no commitments left in it.",
 		Action:  paths.AdminPriority(p.ID, "retire"), Version: p.Version, Button: "Retire priority area",
-		Cancel: paths.AdminPlan(plan.Slug)}
+		Cancel: paths.AdminPlan(plan.Slug), ReasonRequired: true, ReasonHint: "Why is the priority area no longer part of the plan?"}
 }
 
 // retirePriorityAction is retiring the priority area in the path, confirmed first.
@@ -130,7 +130,9 @@ func (s *Server) retirePriorityAction(r *http.Request) (confirmAction, error) {
 	p, plan, err := s.adminPriority(r)
 	return confirmAction{section: paths.AdminPlans, view: retirePriorityView(p, plan),
 		crumbs: []web.Breadcrumb{plansCrumb(), planCrumb(plan), crumb("Retire")},
-		act:    func(version int) error { return s.store.RetirePriority(r.Context(), s.actor(r), p.ID, version) },
-		done:   saved{paths.AdminPlan(plan.Slug) + "#priorities", "Priority area " + strconv.Itoa(p.Number) + " has been retired."},
+		act: func(version int, reason string) error {
+			return s.store.RetirePriority(r.Context(), s.actor(r), p.ID, version, reason)
+		},
+		done: saved{paths.AdminPlan(plan.Slug) + "#priorities", "Priority area " + strconv.Itoa(p.Number) + " has been retired."},
 	}, err
 }

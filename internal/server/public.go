@@ -3,7 +3,9 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/go-chi/chi/v5"
 
@@ -39,9 +41,9 @@ func (s *Server) plan(r *http.Request) (tracker.Plan, error) {
 		if !tracker.ValidSlug(slug) {
 			return tracker.Plan{}, tracker.ErrNotFound
 		}
-		return s.store.PlanBySlug(r.Context(), slug)
+		return s.reads(r.Context()).PlanBySlug(r.Context(), slug)
 	}
-	return s.store.CurrentPlan(r.Context())
+	return s.reads(r.Context()).CurrentPlan(r.Context())
 }
 
 func (s *Server) overview(w http.ResponseWriter, r *http.Request) error {
@@ -50,15 +52,15 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	plans, err := s.store.Plans(ctx)
+	plans, err := s.reads(ctx).Plans(ctx)
 	if err != nil {
 		return err
 	}
-	aims, err := s.store.Aims(ctx, plan.ID)
+	aims, err := s.reads(ctx).Aims(ctx, plan.ID)
 	if err != nil {
 		return err
 	}
-	priorities, err := s.store.Priorities(ctx, plan.ID)
+	priorities, err := s.reads(ctx).Priorities(ctx, plan.ID)
 	if err != nil {
 		return err
 	}
@@ -70,14 +72,24 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	changed, err := remember(s, ctx, fmt.Sprintf("plan changed %d", plan.ID), func() (postgres.PlanChanges, error) {
+		return s.store.PlanChanged(ctx, plan.ID)
+	})
+	if err != nil {
+		return err
+	}
 	v := web.Overview{Plan: plan, Plans: plans, Aims: aims, Totals: counts[0],
+		Changed:     tracker.LatestChange(changed.At, changed.ReportedIn, plan.PublishedOn),
 		StatusChart: statusChart(plan, priorities, counts),
-		Timeline:    timelineChart("timeline-chart", "Commitments by when they are due", months, s.now())}
+		Timeline:    timelineChart("timeline-chart", "Commitments by when they are due", plan, web.FinderFilters{}, months, s.now())}
 	for _, p := range priorities {
 		v.Priorities = append(v.Priorities, web.PrioritySummary{Priority: p, Counts: counts[p.Number]})
 	}
 	l := s.layout(r)
 	l.Title = plan.Title
+	if !plan.IsCurrent {
+		l.Breadcrumbs = publicCrumbs(plan)
+	}
 	l.Alternates = append(l.Alternates, web.AlternateLink{Title: "Published updates: " + plan.Title, Href: paths.Feed(plan)})
 	return s.page(w, r, http.StatusOK, web.OverviewPage(l, v))
 }
@@ -85,13 +97,13 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) error {
 // priorityInPath returns the plan and the priority area the path names ({plan} if present, and
 // {slug}). It returns tracker.ErrNotFound for a slug of the wrong shape, before any query.
 func (s *Server) priorityInPath(r *http.Request) (tracker.Plan, tracker.Priority, error) {
-	return inPath(s, r, "slug", tracker.ValidSlug, s.store.PriorityBySlug)
+	return inPath(s, r, "slug", tracker.ValidSlug, s.reads(r.Context()).PriorityBySlug)
 }
 
 // commitmentInPath returns the plan and the commitment the path names ({plan} if present, and
 // {ref}). It returns tracker.ErrNotFound for a ref of the wrong shape, before any query.
 func (s *Server) commitmentInPath(r *http.Request) (tracker.Plan, tracker.Commitment, error) {
-	return inPath(s, r, "ref", tracker.ValidRef, s.store.CommitmentByRef)
+	return inPath(s, r, "ref", tracker.ValidRef, s.reads(r.Context()).CommitmentByRef)
 }
 
 // inPath returns the plan and the record of it that the path parameter param names, found by
@@ -116,7 +128,7 @@ func (s *Server) priority(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	cs, err := s.store.Commitments(ctx, postgres.CommitmentFilter{PlanID: plan.ID, PriorityID: p.ID})
+	cs, err := s.reads(ctx).Commitments(ctx, postgres.CommitmentFilter{PlanID: plan.ID, PriorityID: p.ID})
 	if err != nil {
 		return err
 	}
@@ -126,9 +138,11 @@ func (s *Server) priority(w http.ResponseWriter, r *http.Request) error {
 	}
 	l := s.layout(r)
 	l.Title = p.Name
+	l.Breadcrumbs = publicCrumbs(plan, priorityCrumb(plan, p.Number, p.Name, p.Slug))
 	l.Alternates = append(l.Alternates, web.AlternateLink{Title: "Published updates: " + p.Name, Href: paths.PriorityFeed(plan, p.Slug)})
 	return s.page(w, r, http.StatusOK, web.PriorityPage(l, web.PriorityView{Plan: plan, Priority: p, Commitments: s.rows(plan, cs),
-		Timeline: timelineChart("timeline-chart", "Commitments in "+p.Name+" by when they are due", months, s.now())}))
+		Timeline: timelineChart("timeline-chart", "Commitments in "+p.Name+" by when they are due", plan,
+			web.FinderFilters{Priority: strconv.Itoa(p.Number)}, months, s.now())}))
 }
 
 func (s *Server) commitment(w http.ResponseWriter, r *http.Request) error {
@@ -137,7 +151,7 @@ func (s *Server) commitment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	history, err := s.store.PublishedUpdates(ctx, c.ID)
+	history, err := s.reads(ctx).PublishedUpdates(ctx, c.ID)
 	if err != nil {
 		return err
 	}
@@ -149,8 +163,15 @@ func (s *Server) commitment(w http.ResponseWriter, r *http.Request) error {
 	if v.CarriedForwardTo, err = s.linkedCommitment(r, c.CarriedForwardToID); err != nil {
 		return err
 	}
+	changed, err := s.store.CommitmentChanged(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	v.Changed = tracker.LatestChange(changed, tracker.LatestReportedPeriod(history), plan.PublishedOn)
 	l := s.layout(r)
 	l.Title = "Commitment " + c.Ref
+	l.Breadcrumbs = publicCrumbs(plan, priorityCrumb(plan, c.PriorityNumber, c.PriorityName, c.PrioritySlug),
+		web.Breadcrumb{Text: "Commitment " + c.Ref})
 	l.Alternates = append(l.Alternates, web.AlternateLink{Title: "Published updates: commitment " + c.Ref, Href: paths.CommitmentFeed(plan, c.Ref)})
 	return s.page(w, r, http.StatusOK, web.CommitmentPage(l, v))
 }
@@ -161,14 +182,14 @@ func (s *Server) linkedCommitment(r *http.Request, id *int64) (*web.LinkedCommit
 	if id == nil {
 		return nil, nil
 	}
-	c, err := s.store.CommitmentByID(r.Context(), *id)
+	c, err := s.reads(r.Context()).CommitmentByID(r.Context(), *id)
 	if errors.Is(err, tracker.ErrNotFound) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.store.PlanByID(r.Context(), c.PlanID)
+	p, err := s.reads(r.Context()).PlanByID(r.Context(), c.PlanID)
 	if errors.Is(err, tracker.ErrNotFound) {
 		return nil, nil
 	}
@@ -184,20 +205,21 @@ func (s *Server) organisation(w http.ResponseWriter, r *http.Request) error {
 	if !tracker.ValidCode(code) {
 		return tracker.ErrNotFound
 	}
-	o, err := s.store.OrganisationByCode(ctx, code)
+	o, err := s.reads(ctx).OrganisationByCode(ctx, code)
 	if err != nil {
 		return err
 	}
-	plan, err := s.store.CurrentPlan(ctx)
+	plan, err := s.reads(ctx).CurrentPlan(ctx)
 	if err != nil {
 		return err
 	}
-	cs, err := s.store.Commitments(ctx, postgres.CommitmentFilter{PlanID: plan.ID, OrganisationID: o.ID})
+	cs, err := s.reads(ctx).Commitments(ctx, postgres.CommitmentFilter{PlanID: plan.ID, OrganisationID: o.ID})
 	if err != nil {
 		return err
 	}
 	l := s.layout(r)
 	l.Title = o.Name
+	l.Breadcrumbs = publicCrumbs(plan, web.Breadcrumb{Text: o.Name})
 	return s.page(w, r, http.StatusOK, web.OrganisationPage(l, web.OrganisationView{Plan: plan, Organisation: o, Commitments: s.rows(plan, cs)}))
 }
 
@@ -221,4 +243,30 @@ func (s *Server) reportURL(r *http.Request, plan tracker.Plan, c tracker.Commitm
 		return ""
 	}
 	return paths.Report(c.Ref)
+}
+
+// statusesPage explains what each status means.
+func (s *Server) statusesPage(w http.ResponseWriter, r *http.Request) error {
+	l := s.layout(r)
+	l.Title = "What the statuses mean"
+	l.Breadcrumbs = []web.Breadcrumb{homeCrumb(), {Text: l.Title}}
+	return s.page(w, r, http.StatusOK, web.StatusesPage(l))
+}
+
+// homeCrumb is the first breadcrumb of every public page below the top.
+func homeCrumb() web.Breadcrumb { return web.Breadcrumb{Text: "Home", Href: paths.Home} }
+
+// publicCrumbs returns the breadcrumbs of a public page of the plan: home, then the plan's
+// overview where it is not the current plan, then crumbs, the last of them the page itself.
+func publicCrumbs(plan tracker.Plan, crumbs ...web.Breadcrumb) []web.Breadcrumb {
+	out := []web.Breadcrumb{homeCrumb()}
+	if !plan.IsCurrent {
+		out = append(out, web.Breadcrumb{Text: plan.Title, Href: paths.Overview(plan)})
+	}
+	return append(out, crumbs...)
+}
+
+// priorityCrumb is the breadcrumb of a priority area's page.
+func priorityCrumb(plan tracker.Plan, number int, name, slug string) web.Breadcrumb {
+	return web.Breadcrumb{Text: strconv.Itoa(number) + ". " + name, Href: paths.Priority(plan, slug)}
 }

@@ -95,7 +95,9 @@ func TestOverview(t *testing.T) {
 		t.Errorf("priority areas = %q", titles)
 	}
 	counts := texts(doc.Find(".app-priority__count"))
-	if len(counts) != 6 || counts[0] != "No commitments yet" || counts[3] != "5 commitments, 4 overdue" || counts[4] != "1 commitment" {
+	if len(counts) != 6 || counts[0] != "Commitments not yet entered in the tracker" ||
+		counts[3] != "5 commitments in Digital Skills and Leadership, 4 overdue in Digital Skills and Leadership" ||
+		counts[4] != "1 commitment in Digital Futures" {
 		t.Errorf("priority counts = %q", counts)
 	}
 	if !strings.Contains(text(doc.Find(".app-priority").Eq(5)), "Data is harnessed to the benefit of citizens, services and innovation.") {
@@ -144,8 +146,8 @@ func TestPriorityPage(t *testing.T) {
 	}
 	h := newServer(t, fixedNow)
 	_, doc := get(t, h, "/priorities/digital-access")
-	if !strings.Contains(text(doc.Find("main")), "No commitments have been added to this priority area") {
-		t.Error("empty priority area does not say it has no commitments")
+	if !strings.Contains(text(doc.Find("main")), "The commitments for this priority area have not been entered in the tracker yet.") {
+		t.Error("empty priority area does not say its commitments have not been entered")
 	}
 	_, doc = get(t, h, "/priorities/digital-futures")
 	if got := text(doc.Find("h1")); got != "Digital Futures – Innovating and Enhancing Our Digital Nation" {
@@ -167,8 +169,8 @@ func TestCommitmentPage(t *testing.T) {
 		"CivTech (Digital Directorate)",
 		"Scottish Government Digital Health and Care Directorate and Chief Scientist Office (CSO)",
 		"NHS Test Beds",
-		"DHI",
-		"LGDO and others, depending on the nature of the challenges.",
+		"Digital Health & Care Innovation Centre (DHI)",
+		"Local Government Digital Office (LGDO) and others, depending on the nature of the challenges.",
 	}
 	if !slices.Equal(lines, want) {
 		t.Errorf("4.5 lead lines = %q,\nwant %q", lines, want)
@@ -205,7 +207,7 @@ func TestCommitmentPage(t *testing.T) {
 		!strings.Contains(first, "Four Learner Pathways published September 2024.") {
 		t.Errorf("newest 4.2 update = %q", first)
 	}
-	if !strings.Contains(second, "2024-25") || !strings.Contains(second, "On Track") {
+	if !strings.Contains(second, "Reported in the Delivery Plan 2024-25") || !strings.Contains(second, "On track") {
 		t.Errorf("older 4.2 update = %q", second)
 	}
 	if !strings.Contains(first, "Care in the Digital Age: Delivery Plan 2025-26") {

@@ -54,7 +54,7 @@ func TestPublicETagMovesOnlyOnPublish(t *testing.T) {
 	unchanged("an update was returned")
 
 	other, _ := createUser(t, app, tracker.RolePartner, "NES")
-	if _, err := app.Store.SetDisabled(t.Context(), tracker.Actor{User: &staff.User}, other.ID, true, other.Version); err != nil {
+	if _, err := app.Store.SetDisabled(t.Context(), tracker.Actor{User: &staff.User}, other.ID, true, other.Version, ""); err != nil {
 		t.Fatal(err)
 	}
 	unchanged("accounts were created and disabled")

@@ -213,7 +213,7 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) error {
 		UpdateID:      int64(atoiOr0(form.UpdateID)),
 		UpdateVersion: atoiOr0(form.UpdateVersion),
 	}
-	return s.saveForm(w, r, formSave{errs: fieldErrors(errs),
+	return s.saveForm(w, r, formSave{errs: fieldErrors(errs), button: reportButton(action),
 		save: func() (saved, error) {
 			up, err := s.store.SaveReport(ctx, s.actor(r), postgres.ReportWrite{
 				CommitmentID: c.ID, Report: rep, Base: base, Action: action,
@@ -235,6 +235,18 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) error {
 			return s.renderReportForm(w, r, status, v)
 		},
 	})
+}
+
+// reportButton is the label of the report form's button that takes the action.
+func reportButton(action tracker.ReportAction) string {
+	switch action {
+	case tracker.ActionPublish:
+		return "Publish"
+	case tracker.ActionSubmit:
+		return "Submit for review"
+	default:
+		return "Save draft"
+	}
 }
 
 // reportSaved says where a saved report goes, and the banner shown there.

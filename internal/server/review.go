@@ -150,11 +150,13 @@ func (s *Server) review(w http.ResponseWriter, r *http.Request) error {
 	}
 	switch f.Get("action") {
 	case "publish":
+		review.button = "Publish"
 		review.save = func() (saved, error) {
 			_, err := s.store.PublishUpdate(ctx, s.actor(r), it.Update.ID, version, commitmentVersion)
 			return saved{paths.ReviewList, "The update on commitment " + it.Commitment.Ref + " from " + it.Update.Reporter() + " has been published."}, err
 		}
 	case "return":
+		review.button = "Return to partner"
 		note, errs := tracker.ParseReviewNote(typed)
 		review.errs = fieldErrors(errs)
 		review.save = func() (saved, error) {

@@ -160,7 +160,9 @@ func (s *Server) closeRoundAction(r *http.Request) (confirmAction, error) {
 	rd, err := byPathID(r, s.store.RoundByID)
 	return confirmAction{section: paths.AdminRounds, view: closeRoundView(rd),
 		crumbs: []web.Breadcrumb{roundsCrumb(), roundCrumb(rd), crumb("Close")},
-		act:    func(version int) error { return s.store.CloseRound(r.Context(), s.actor(r), rd.ID, version) },
-		done:   saved{paths.AdminRound(rd.ID), "Round " + rd.Name + " closed."},
+		act: func(version int, reason string) error {
+			return s.store.CloseRound(r.Context(), s.actor(r), rd.ID, version, reason)
+		},
+		done: saved{paths.AdminRound(rd.ID), "Round " + rd.Name + " closed."},
 	}, err
 }

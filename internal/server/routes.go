@@ -14,6 +14,9 @@ import (
 func (s *Server) routes() *chi.Mux {
 	r := chi.NewRouter()
 	r.Use(requestID, s.metrics.measure, s.accessLog, s.securityHeaders, s.recoverPanics, s.timeout, s.crossOrigin, s.checkInput, s.withSessions)
+	if s.replica != nil {
+		r.Use(s.replicaReads)
+	}
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -55,6 +58,7 @@ func (s *Server) routes() *chi.Mux {
 	r.With(s.requireUser).Get(paths.Account, s.handle(s.account))
 	r.With(s.requireUser).Post(paths.AccountPwd, s.handle(s.changePassword))
 	r.With(s.requireUser).Post(paths.AccountEmails, s.handle(s.changeEmailChoices))
+	r.With(s.requireUser).Post(paths.KeepAlive, s.keepAlive)
 
 	// Reporting progress, for partners (on the commitments their organisation leads) and staff.
 	r.Group(func(r chi.Router) {
@@ -78,8 +82,8 @@ func (s *Server) routes() *chi.Mux {
 		r.Get(paths.AdminNewUser, s.handle(s.inviteForm))
 		r.Get(paths.UserPattern, s.handle(s.userPage))
 		r.Post(paths.UserPattern+"/role", s.handle(s.changeRole))
-		r.Post(paths.UserPattern+"/disable", s.handle(s.setDisabled(true)))
-		r.Post(paths.UserPattern+"/enable", s.handle(s.setDisabled(false)))
+		s.confirm(r, paths.UserPattern+"/disable", s.disableUserAction)
+		r.Post(paths.UserPattern+"/enable", s.handle(s.enableUser))
 		r.Post(paths.UserPattern+"/link", s.handle(s.createLink))
 	})
 	r.With(s.requireCan(tracker.ActionReadAudit)).Get(paths.AdminAudit, s.handle(s.auditLog))
@@ -92,7 +96,7 @@ func (s *Server) routes() *chi.Mux {
 		s.form(r, paths.AdminNewPlan, s.newPlanForm, s.createPlan)
 		r.Get(paths.AdminPlanPattern, s.handle(s.adminPlanPage))
 		s.form(r, paths.AdminPlanPattern+"/edit", s.editPlanForm, s.updatePlan)
-		r.Post(paths.AdminPlanPattern+"/make-current", s.handle(s.makePlanCurrent))
+		s.confirm(r, paths.AdminPlanPattern+"/make-current", s.makeCurrentAction)
 		s.confirm(r, paths.AdminPlanPattern+"/retire", s.retirePlanAction)
 		s.form(r, paths.AdminPlanPattern+"/priorities/new", s.newPriorityForm, s.createPriority)
 		s.form(r, paths.AdminPlanPattern+"/commitments/new", s.newCommitmentForm, s.createCommitment)
@@ -123,6 +127,7 @@ func (s *Server) routes() *chi.Mux {
 // for the current plan at the root and for every plan under /plans/{plan}.
 func (s *Server) findRoutes(r chi.Router) {
 	r.Get(paths.Data, s.publicPage(s.dataPage))
+	r.Get(paths.Statuses, s.publicPage(s.statusesPage))
 	for _, prefix := range []string{"", paths.PlanPrefixPattern} {
 		r.Get(prefix+paths.CurrentCommitments, s.publicPage(s.commitments))
 		r.Get(prefix+"/commitments.csv", s.handle(s.commitmentsExport(formatCSV)))
@@ -153,9 +158,12 @@ func (s *Server) crossOrigin(next http.Handler) http.Handler {
 	return protect.Handler(next)
 }
 
-// form adds a form at path: GET shows it, POST sends it.
+// form adds a form at path: GET shows it, POST sends it. What was typed into it and sent after
+// the session ended is kept, and put back by GET once the person signs in again (see
+// showOrRestore): send must save only through saveForm or confirmed, which save nothing then.
 func (s *Server) form(r chi.Router, path string, show, send handlerFunc) {
-	r.Get(path, s.handle(show))
+	s.keepable[path] = true
+	r.Get(path, s.handle(s.showOrRestore(show, send)))
 	r.Post(path, s.handle(send))
 }
 

@@ -57,6 +57,10 @@ type Config struct {
 	// SessionLifetime ends a session this long after sign-in, however much it is used; zero
 	// means DefaultSessionLifetime.
 	SessionLifetime time.Duration
+	// IdleWarning is how long before the idle timeout a page with a form warns that the session
+	// is about to end, offering to keep it going (with JavaScript); zero means
+	// DefaultIdleWarning. It is at most IdleTimeout: then the warning shows at once.
+	IdleWarning time.Duration
 	// Password are the argon2id parameters for new password hashes; zero means
 	// password.Default. Tests lower them to run fast.
 	Password password.Params
@@ -75,6 +79,10 @@ type Config struct {
 	// Versions, when set, is where a listener on the database reports new data versions, so
 	// that public pages need no query to learn of them.
 	Versions *VersionWatch
+	// Replica, when set, is a read replica that public pages, downloads and feeds for visitors
+	// who are not signed in read from while it is healthy and caught up (see Replica); Run it.
+	// Everything else uses Store.
+	Replica *Replica
 	// ContactEmail is where the contact page and the accessibility statement send people;
 	// empty means DefaultContactEmail.
 	ContactEmail string
@@ -93,11 +101,15 @@ const DefaultPageCacheBytes = 16 << 20
 const (
 	DefaultIdleTimeout     = 30 * time.Minute
 	DefaultSessionLifetime = 12 * time.Hour
+	// DefaultIdleWarning leaves time to read the warning and answer it (WCAG 2.2.1 asks for at
+	// least 20 seconds).
+	DefaultIdleWarning = 5 * time.Minute
 )
 
 // Server serves the portal.
 type Server struct {
 	store   *postgres.Store
+	replica *Replica // nil without a read replica: see reads
 	logger  *slog.Logger
 	baseURL string
 	secure  bool
@@ -117,9 +129,14 @@ type Server struct {
 	serveMetrics   bool
 	requestTimeout time.Duration
 
-	sessions *scs.SessionManager
-	idle     time.Duration
-	lifetime time.Duration
+	sessions    *scs.SessionManager
+	idle        time.Duration
+	idleWarning time.Duration
+	lifetime    time.Duration
+	// keepable are the route patterns of forms whose page is at the address they are sent to
+	// (see form): what was typed into one sent after the session ended is kept, and put back
+	// there once the person signs in again.
+	keepable map[string]bool
 	pw       password.Params
 	hashing  *password.Limiter
 	mailer   mail.Mailer
@@ -141,10 +158,10 @@ func New(cfg Config) http.Handler {
 }
 
 func newServer(cfg Config) *Server {
-	s := &Server{store: cfg.Store, logger: cfg.Logger, baseURL: cfg.BaseURL, secure: cfg.Secure, now: cfg.Now,
+	s := &Server{store: cfg.Store, replica: cfg.Replica, logger: cfg.Logger, baseURL: cfg.BaseURL, secure: cfg.Secure, now: cfg.Now,
 		registry: cfg.Metrics, serveMetrics: cfg.ServeMetrics, requestTimeout: cfg.RequestTimeout,
-		idle: cfg.IdleTimeout, lifetime: cfg.SessionLifetime, pw: cfg.Password, bench: cfg.BenchStaticDir,
-		mailer: cfg.Mailer, emailQueued: cfg.EmailQueued, proxies: cfg.TrustedProxies, hashing: cfg.Hashing,
+		idle: cfg.IdleTimeout, idleWarning: cfg.IdleWarning, lifetime: cfg.SessionLifetime, keepable: map[string]bool{}, pw: cfg.Password,
+		bench: cfg.BenchStaticDir, mailer: cfg.Mailer, emailQueued: cfg.EmailQueued, proxies: cfg.TrustedProxies, hashing: cfg.Hashing,
 		contactEmail: cfg.ContactEmail}
 	if s.contactEmail == "" {
 		s.contactEmail = DefaultContactEmail
@@ -180,12 +197,19 @@ func newServer(cfg Config) *Server {
 	if s.store != nil {
 		s.registry.MustRegister(NewPoolCollector(s.store.Pool()))
 	}
+	if s.replica != nil {
+		s.registerReplicaMetrics()
+	}
 	if s.idle <= 0 {
 		s.idle = DefaultIdleTimeout
 	}
 	if s.lifetime <= 0 {
 		s.lifetime = DefaultSessionLifetime
 	}
+	if s.idleWarning <= 0 {
+		s.idleWarning = DefaultIdleWarning
+	}
+	s.idleWarning = min(s.idleWarning, s.idle)
 	if s.pw == (password.Params{}) {
 		s.pw = password.Default
 	}

@@ -24,25 +24,37 @@ const (
 	sessionAuthAt = "auth_at" // Unix seconds of sign-in, for the absolute timeout
 	sessionSeenAt = "seen_at" // Unix seconds of the last request, for the idle timeout
 	sessionFlash  = "flash"
+	// sessionTell is a message for the next page that is not good news, such as that a form's
+	// contents were put back but not saved.
+	sessionTell = "tell"
+	// sessionEndedUserID and sessionEndedReason are all that is left of a session loadUser has
+	// ended: whose it was and why, so that a form sent later from one of its pages is kept.
+	sessionEndedUserID = "ended_uid"
+	sessionEndedReason = "ended_reason"
 )
 
 const (
 	userKey ctxKey = iota + 100
 	sessionLoadedKey
 	noticeKey
+	endedKey
+	restoringKey
 )
 
 // newSessionManager keeps sessions in PostgreSQL, so that every instance of the portal shares
 // them. The cookie is HttpOnly and SameSite=Lax always, and Secure (with the __Host- prefix, which
 // binds it to this host) when the portal is served over https. It does not persist past the
 // browser's session.
+//
+// loadUser ends a session that has been idle or alive too long, by the portal's clock. The row
+// stays until then, and for one idle timeout more, so that a form sent after the session ended
+// still says whose it was, and what was typed into it can be kept for them (see keepForm).
 func (s *Server) newSessionManager() *scs.SessionManager {
 	sm := scs.New()
 	// Expired rows are removed by `portal serve`'s housekeeping, not by a goroutine per handler.
 	// The table holds only a hash of each token (see hashedStore).
 	sm.Store = hashedStore{pgxstore.NewWithCleanupInterval(s.store.Pool(), 0)}
-	sm.IdleTimeout = s.idle
-	sm.Lifetime = s.lifetime
+	sm.Lifetime = s.lifetime + s.idle
 	sm.Cookie.Name = SessionCookieName(s.secure)
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
@@ -77,7 +89,7 @@ func (s *Server) withSessions(next http.Handler) http.Handler {
 		}
 		box := &noticeBox{header: w.Header(), cookie: s.noticeCookie()}
 		if c, err := r.Cookie(box.cookie.Name); err == nil {
-			box.msg = notices[c.Value]
+			box.msg = s.noticeText(c.Value)
 		}
 		loaded.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), noticeKey, box)))
 	})
@@ -85,24 +97,30 @@ func (s *Server) withSessions(next http.Handler) http.Handler {
 
 // loadUser finds the signed-in user from the session and the database. It ends the session of a
 // user who is disabled, whose sessions were ended (a new password), or whose session has been
-// idle or alive too long.
+// idle or alive too long, and the next page says why. The session then signs nobody in, but
+// keeps whose it was and why it ended (see endedSession) until it expires, so that a form sent
+// from one of its pages, then or later, is kept for its account.
 func (s *Server) loadUser(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := context.WithValue(r.Context(), sessionLoadedKey, true)
 		id := s.sessions.GetInt64(ctx, sessionUserID)
 		if id == 0 {
+			if uid := s.sessions.GetInt64(ctx, sessionEndedUserID); uid != 0 {
+				reason := tracker.SessionEnd(s.sessions.GetString(ctx, sessionEndedReason))
+				ctx = context.WithValue(ctx, endedKey, endedSession{userID: uid, reason: reason})
+			}
 			next.ServeHTTP(w, r.WithContext(ctx))
 			return
 		}
 		now := s.now()
 		authAt := time.Unix(s.sessions.GetInt64(ctx, sessionAuthAt), 0)
 		seenAt := time.Unix(s.sessions.GetInt64(ctx, sessionSeenAt), 0)
-		var reason string
+		var reason tracker.SessionEnd
 		switch {
 		case now.Sub(authAt) >= s.lifetime:
-			reason = "lifetime"
+			reason = tracker.SessionLifetime
 		case now.Sub(seenAt) >= s.idle:
-			reason = "idle"
+			reason = tracker.SessionIdle
 		}
 		var u tracker.User
 		if reason == "" {
@@ -110,25 +128,24 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 			u, err = s.store.UserByID(ctx, id)
 			switch {
 			case tracker.ErrorCode(err) == tracker.ENOTFOUND:
-				reason = "no such user"
+				reason = tracker.SessionNoUser
 			case err != nil:
 				s.error(w, r.WithContext(ctx), err)
 				return
 			case u.Disabled():
-				reason = "disabled"
+				reason = tracker.SessionDisabled
 			case u.SessionEpoch != s.sessions.GetInt(ctx, sessionEpoch):
-				reason = "sessions ended"
+				reason = tracker.SessionsEnded
 			}
 		}
 		if reason != "" {
 			s.logger.InfoContext(ctx, "session ended", "user_id", id, "reason", reason)
-			if err := s.sessions.Destroy(ctx); err != nil {
+			if err := s.endSession(ctx, id, reason); err != nil {
 				s.error(w, r.WithContext(ctx), err)
 				return
 			}
-			if reason == "idle" || reason == "lifetime" {
-				s.notice(r.WithContext(ctx), noticeExpired)
-			}
+			ctx = context.WithValue(ctx, endedKey, endedSession{userID: id, reason: reason})
+			s.notice(r.WithContext(ctx), endedNotice(reason, false))
 			next.ServeHTTP(w, r.WithContext(ctx))
 			return
 		}
@@ -139,12 +156,29 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 	})
 }
 
+// endSession ends the session of the user with the id for the reason. Unless the account is gone,
+// what is left of it says whose it was and why it ended, and nothing else: it signs nobody in.
+// The token stays, as it now gives less, not more.
+func (s *Server) endSession(ctx context.Context, id int64, reason tracker.SessionEnd) error {
+	if !tracker.CanKeepForm(reason) {
+		return s.sessions.Destroy(ctx)
+	}
+	if err := s.sessions.Clear(ctx); err != nil {
+		return err
+	}
+	s.sessions.Put(ctx, sessionEndedUserID, id)
+	s.sessions.Put(ctx, sessionEndedReason, string(reason))
+	return nil
+}
+
 // startSession signs u in: a new session token (against session fixation) carrying the user,
-// the epoch of their sessions and the time.
+// the epoch of their sessions and the time, and nothing of a session that ended before.
 func (s *Server) startSession(ctx context.Context, u tracker.User) error {
 	if err := s.sessions.RenewToken(ctx); err != nil {
 		return err
 	}
+	s.sessions.Remove(ctx, sessionEndedUserID)
+	s.sessions.Remove(ctx, sessionEndedReason)
 	now := s.now().Unix()
 	s.sessions.Put(ctx, sessionUserID, u.ID)
 	s.sessions.Put(ctx, sessionEpoch, u.SessionEpoch)
@@ -212,8 +246,17 @@ func (s *Server) trustedProxy(a netip.Addr) bool {
 	return false
 }
 
-// layout returns what every page's frame needs to know about the request: the signed-in user
-// and their navigation, and any message left by the previous request.
+// tell sets a message the next page shows in a notification that is not good news, such as that
+// what was typed has been put back but not saved.
+func (s *Server) tell(r *http.Request, msg string) {
+	if sessionLoaded(r) {
+		s.sessions.Put(r.Context(), sessionTell, msg)
+	}
+}
+
+// layout returns what every page's frame needs to know about the request: the signed-in user,
+// their navigation and how long their session lasts unused, and any message left by the previous
+// request.
 func (s *Server) layout(r *http.Request) web.LayoutProps {
 	l := web.LayoutProps{CurrentPath: r.URL.Path}
 	siteLinks(&l)
@@ -224,14 +267,34 @@ func (s *Server) layout(r *http.Request) web.LayoutProps {
 		}
 		l.User = &web.User{Name: u.Name, Role: role}
 		l.UserLinks = UserLinks(u)
+		l.Session = &web.SessionTimes{Idle: s.idle, Warn: s.idleWarning, KeepAlive: paths.KeepAlive}
 	}
 	if sessionLoaded(r) {
 		l.Flash = s.sessions.PopString(r.Context(), sessionFlash)
+		l.Notice = s.sessions.PopString(r.Context(), sessionTell)
 	}
-	if box, _ := r.Context().Value(noticeKey).(*noticeBox); box != nil && l.Flash == "" {
-		l.Flash = box.pop()
+	if box, _ := r.Context().Value(noticeKey).(*noticeBox); box != nil && l.Flash == "" && l.Notice == "" {
+		if msg := box.pop(); msg.important {
+			l.Notice = msg.text
+		} else {
+			l.Flash = msg.text
+		}
 	}
 	return l
+}
+
+// homeFor is where a user goes after signing in when no page asked them to: partners to report
+// progress, staff and administrators to review updates.
+func homeFor(u *tracker.User) string {
+	switch {
+	case u == nil || u.Disabled():
+		return paths.Home
+	case u.IsStaff():
+		return paths.ReviewList
+	case u.Role == tracker.RolePartner:
+		return paths.ReportList
+	}
+	return paths.Home
 }
 
 // UserLinks returns the navigation links for the user's role: partners report progress; staff
@@ -253,15 +316,6 @@ func UserLinks(u *tracker.User) []web.Link {
 		links = append(links, web.Link{Text: "Users", Href: paths.AdminUsers}, web.Link{Text: "Audit log", Href: paths.AdminAudit})
 	}
 	return append(links, web.Link{Text: "Your account", Href: paths.Account})
-}
-
-// redirectToSignIn sends an anonymous user to sign in, coming back to the page they asked for.
-func (s *Server) redirectToSignIn(w http.ResponseWriter, r *http.Request) {
-	target := paths.SignIn
-	if r.Method == http.MethodGet || r.Method == http.MethodHead {
-		target += "?next=" + url.QueryEscape(r.URL.RequestURI())
-	}
-	http.Redirect(w, r, target, http.StatusSeeOther)
 }
 
 // forbidden renders the 403 page for a signed-in user who may not do what they asked.

@@ -61,6 +61,10 @@ func (s *Server) invite(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := web.InviteView{Form: decodeUserForm(r), Organisations: orgs}
+	if restoring(r) {
+		s.tell(r, tracker.FormPutBack("Send invitation"))
+		return s.page(w, r, http.StatusOK, web.InviteUserPage(s.layout(r), v))
+	}
 	if msg := tracker.EmailProblem(v.Form.Email); msg != "" {
 		v.Errors = append(v.Errors, web.FieldError{Field: "email", Message: msg})
 	}
@@ -194,27 +198,48 @@ func (s *Server) userConflict(w http.ResponseWriter, r *http.Request, u tracker.
 	return s.renderUserPage(w, r, http.StatusConflict, fresh, f, []web.FieldError{{Field: "role", Message: tracker.ErrorMessage(err)}})
 }
 
-// setDisabled disables an account, signing its user out, or enables it again.
-func (s *Server) setDisabled(disabled bool) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		u, err := byPathID(r, s.store.UserByID)
-		if err != nil {
-			return err
-		}
-		return s.saveForm(w, r, formSave{errs: fieldErrors(tracker.CheckDisable(s.user(r).ID, u.ID)),
-			save: func() (saved, error) {
-				changed, err := s.store.SetDisabled(r.Context(), s.actor(r), u.ID, disabled, formVersion(r))
-				banner := changed.Name + "’s account is enabled. They can sign in again."
-				if disabled {
-					banner = changed.Name + "’s account is disabled. They have been signed out."
-				}
-				return saved{paths.User(u.ID), banner}, err
-			},
-			refused:  userRefused,
-			conflict: func(err error) error { return s.userConflict(w, r, u, nil, err) },
-			show:     func(status int, errs formErrors) error { return s.renderUserPage(w, r, status, u, nil, errs) },
-		})
+// enableUser enables a disabled account again.
+func (s *Server) enableUser(w http.ResponseWriter, r *http.Request) error {
+	u, err := byPathID(r, s.store.UserByID)
+	if err != nil {
+		return err
 	}
+	return s.saveForm(w, r, formSave{
+		save: func() (saved, error) {
+			changed, err := s.store.SetDisabled(r.Context(), s.actor(r), u.ID, false, formVersion(r), "")
+			return saved{paths.User(u.ID), changed.Name + "’s account is enabled. They can sign in again."}, err
+		},
+		refused:  userRefused,
+		conflict: func(err error) error { return s.userConflict(w, r, u, nil, err) },
+		show:     func(status int, errs formErrors) error { return s.renderUserPage(w, r, status, u, nil, errs) },
+	})
+}
+
+// disableUserAction is disabling the account in the path, which signs its user out at once,
+// confirmed first with a reason.
+func (s *Server) disableUserAction(r *http.Request) (confirmAction, error) {
+	u, err := byPathID(r, s.store.UserByID)
+	if err != nil {
+		return confirmAction{}, err
+	}
+	return confirmAction{
+		view: web.ConfirmView{Title: "Disable " + u.Name + "’s account", Label: "Users",
+			Message: u.Name + " (" + u.Email + ") will not be able to sign in until an administrator enables the account again. " +
+				"Nothing they have written is removed. If they are in the middle of a form, what they typed is kept for " +
+				tracker.Duration(tracker.KeptFormTTL) + ", and given back to them if the account is enabled again in that time.",
+			Warning: u.Name + " will be signed out at once, everywhere they are signed in.",
+			Action:  paths.UserAction(u.ID, "disable"), Version: u.Version, Button: "Disable account", Cancel: paths.User(u.ID),
+			ReasonRequired: true, ReasonHint: "Why is the account being disabled? For example, that they have left their organisation."},
+		crumbs: []web.Breadcrumb{{Text: "Users", Href: paths.AdminUsers}, {Text: u.Name, Href: paths.User(u.ID)}, crumb("Disable account")},
+		act: func(version int, reason string) error {
+			if problems := tracker.CheckDisable(s.user(r).ID, u.ID); problems != nil {
+				return tracker.Invalid("main-content", "%s", problems[0].Message)
+			}
+			_, err := s.store.SetDisabled(r.Context(), s.actor(r), u.ID, true, version, reason)
+			return err
+		},
+		done: saved{paths.User(u.ID), u.Name + "’s account is disabled. They have been signed out."},
+	}, nil
 }
 
 // createLink makes a new single-use link for the user: a password reset link when they have a

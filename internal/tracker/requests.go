@@ -22,7 +22,4 @@ const (
 	// MsgChangedMeanwhile answers a confirmed action on a record that changed since the page
 	// asking to confirm it was shown.
 	MsgChangedMeanwhile = "It changed while you were looking at it: go back, check it and try again"
-	// MsgPlanChangedMeanwhile answers a change to a plan's page, such as reordering, made on a
-	// plan that changed since the page was shown.
-	MsgPlanChangedMeanwhile = "The plan changed while you were looking at it: check it and try again"
 )

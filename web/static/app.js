@@ -33,3 +33,125 @@ const errorSummary = document.getElementById('error-summary');
 if (errorSummary) {
     errorSummary.focus();
 }
+
+// Warn before a session ends unused, on pages with a form to send, and offer
+// to keep it going. For a signed-in user the server puts on the body how many
+// seconds a session lasts unused (data-session-idle), how long before that to
+// warn (data-session-warn) and where to send a POST that keeps it going
+// (data-keep-alive). Without this, nothing warns, but what was typed is not
+// lost either: a form sent after the session ended is kept, and put back once
+// the person signs in again.
+const session = document.body.dataset;
+const main = document.getElementById('main-content');
+if (session.sessionIdle && session.keepAlive && main && main.querySelector('form[method="post"]')) {
+    startSessionWarning(Number(session.sessionIdle), Number(session.sessionWarn || 0), session.keepAlive);
+}
+
+function startSessionWarning(idle, warn, keepAlive) {
+    let warnTimer;
+    let endTimer;
+    let panel;
+    let returnFocus;
+
+    const minutes = (seconds) => {
+        const m = Math.max(1, Math.round(seconds / 60));
+        return m === 1 ? '1 minute' : `${m} minutes`;
+    };
+
+    const element = (tag, className, text) => {
+        const el = document.createElement(tag);
+        if (className) {
+            el.className = className;
+        }
+        if (text) {
+            el.textContent = text;
+        }
+        return el;
+    };
+
+    // The warning is a non-modal alert dialog at the top of the main content:
+    // focus moves to it, so that screen readers announce it, and goes back to
+    // where it was once the person chooses to stay signed in.
+    const show = (title, paragraphs, withButton) => {
+        if (!panel) {
+            returnFocus = document.activeElement;
+            panel = element('div', 'ds_notification app-session-warning');
+            panel.id = 'session-warning';
+            panel.setAttribute('role', 'alertdialog');
+            panel.setAttribute('aria-labelledby', 'session-warning-title');
+            panel.setAttribute('aria-describedby', 'session-warning-text');
+            panel.tabIndex = -1;
+            main.prepend(panel);
+        }
+        const content = element('div', 'ds_notification__content');
+        const heading = element('h2', 'ds_notification__title', title);
+        heading.id = 'session-warning-title';
+        const text = element('div', 'ds_notification__text');
+        text.id = 'session-warning-text';
+        for (const p of paragraphs) {
+            text.append(element('p', '', p));
+        }
+        content.append(heading, text);
+        if (withButton) {
+            const button = element('button', 'ds_button ds_button--small', 'Stay signed in');
+            button.type = 'button';
+            button.addEventListener('click', stay);
+            content.append(button);
+        }
+        panel.replaceChildren(content);
+        panel.focus();
+    };
+
+    const warning = () => show('You will be signed out soon', [
+        `You have not used Delivery Tracker for ${minutes(idle - warn)}. To protect your account, you will be signed out in ${minutes(warn)} unless you choose to stay signed in.`,
+        'If you are signed out, what you have typed is not lost: send the form as usual, sign in again, and it will be put back for you to send.',
+    ], true);
+
+    const ended = () => show('You have been signed out', [
+        `Your session has ended because Delivery Tracker was not used for ${minutes(idle)}.`,
+        'What you have typed is not lost: send the form as usual, sign in again, and it will be put back for you to send.',
+    ], false);
+
+    const schedule = () => {
+        clearTimeout(warnTimer);
+        clearTimeout(endTimer);
+        warnTimer = setTimeout(warning, Math.max(0, idle - warn) * 1000);
+        endTimer = setTimeout(ended, idle * 1000);
+    };
+
+    async function stay() {
+        let ok = false;
+        try {
+            const res = await fetch(keepAlive, { method: 'POST', credentials: 'same-origin', redirect: 'manual' });
+            ok = res.status === 204;
+        } catch {
+            ok = false;
+        }
+        if (!ok) {
+            clearTimeout(warnTimer);
+            clearTimeout(endTimer);
+            ended();
+            return;
+        }
+        schedule();
+        const done = panel;
+        panel = undefined;
+        done.remove();
+        if (returnFocus && document.contains(returnFocus) && returnFocus !== document.body) {
+            returnFocus.focus();
+        } else {
+            main.focus();
+        }
+        announce('You are still signed in.');
+    }
+
+    // A polite live region says that the session was kept going.
+    const status = element('div', 'visually-hidden');
+    status.setAttribute('role', 'status');
+    main.append(status);
+    const announce = (message) => {
+        status.textContent = message;
+    };
+
+    schedule();
+}
