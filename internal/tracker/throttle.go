@@ -2,6 +2,7 @@ package tracker
 
 import (
 	"net/netip"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -82,4 +83,13 @@ func throttleNetwork(addr string) string {
 // rest of it.
 func hourly(key string, free int) ThrottleRule {
 	return ThrottleRule{Key: key, Free: free, Base: time.Hour, Max: time.Hour, Window: time.Hour}
+}
+
+// waitWords says how long to wait, in whole minutes rounded up: "1 minute", "45 minutes".
+func waitWords(wait time.Duration) string {
+	minutes := max(int((wait+time.Minute-1)/time.Minute), 1)
+	if minutes == 1 {
+		return "1 minute"
+	}
+	return strconv.Itoa(minutes) + " minutes"
 }
