@@ -73,7 +73,7 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	changed, err := remember(s, ctx, fmt.Sprintf("plan changed %d", plan.ID), func() (postgres.PlanChanges, error) {
-		return s.store.PlanChanged(ctx, plan.ID)
+		return s.reads(ctx).PlanChanged(ctx, plan.ID)
 	})
 	if err != nil {
 		return err
@@ -163,7 +163,7 @@ func (s *Server) commitment(w http.ResponseWriter, r *http.Request) error {
 	if v.CarriedForwardTo, err = s.linkedCommitment(r, c.CarriedForwardToID); err != nil {
 		return err
 	}
-	changed, err := s.store.CommitmentChanged(ctx, c.ID)
+	changed, err := s.reads(ctx).CommitmentChanged(ctx, c.ID)
 	if err != nil {
 		return err
 	}
