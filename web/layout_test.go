@@ -6,6 +6,8 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/a-h/templ"
+
+	"github.com/scottish-government/delivery-tracker/internal/tracker"
 )
 
 func page(p LayoutProps, content string) templ.Component {
@@ -352,6 +354,15 @@ func allComponents() map[string]templ.Component {
 		"textarea no count":  Textarea(TextareaProps{Field: Field{ID: "f", Label: "F"}}),
 		"radios plain":       Radios(RadiosProps{Field: Field{ID: "g", Label: "G"}, Options: []Option{{Value: "1", Text: "One"}}}),
 		"notification plain": withChildren(NotificationBanner(NotificationBannerProps{}), "<p>x</p>"),
+		"feedback form": FeedbackPage(LayoutProps{FeedbackURL: "/feedback"}, FeedbackView{Page: "/x", Useful: "no",
+			Errors: []FieldError{{Field: "doing", Message: "E"}, {Field: "useful", Message: "E"}}}),
+		"feedback thanks": FeedbackThanksPage(LayoutProps{}, FeedbackThanksView{Page: "/x"}),
+		"feedback list": AdminFeedbackPage(LayoutProps{FeedbackURL: "/feedback?path=%2Fadmin%2Ffeedback", CurrentPath: "/admin/feedback"},
+			AdminFeedbackView{Page: "/x", Typed: "/x", Feedback: []tracker.Feedback{{Page: "/x", Doing: "d"}, {WentWrong: "w"}}, Total: 30, Current: 1, Pages: 2}),
+		"accessibility": AccessibilityPage(LayoutProps{}, InfoView{ContactEmail: "a@b.scot"}),
+		"privacy":       PrivacyPage(LayoutProps{}, InfoView{ContactEmail: "a@b.scot"}),
+		"cookies":       CookiesPage(LayoutProps{}, InfoView{Cookies: []CookieInfo{{Name: "n", Purpose: "p", Expires: "e"}}}),
+		"contact":       ContactPage(LayoutProps{}, InfoView{ContactEmail: "a@b.scot", ResetAvailable: true}),
 	}
 }
 

@@ -35,6 +35,13 @@ const (
 	ReviewList     = "/review"
 	Dashboard      = "/dashboard"
 
+	Accessibility  = "/accessibility"
+	Privacy        = "/privacy"
+	Cookies        = "/cookies"
+	Contact        = "/contact"
+	Feedback       = "/feedback"
+	FeedbackThanks = "/feedback/thanks"
+
 	AdminUsers         = "/admin/users"
 	AdminNewUser       = "/admin/users/new"
 	AdminAudit         = "/admin/audit"
@@ -45,6 +52,8 @@ const (
 	AdminRounds        = "/admin/rounds"
 	AdminNewRound      = "/admin/rounds/new"
 	AdminOutbox        = "/admin/outbox"
+	AdminFeedback      = "/admin/feedback"
+	AdminFeedbackCSV   = "/admin/feedback.csv"
 )
 
 // Route patterns with parameters, as the router registers them. PlanPrefixPattern goes before a
@@ -66,12 +75,12 @@ const (
 )
 
 // Private are the addresses, with everything below them, that are not for search engines: the
-// pages of signed-in users, signing in, the links of alert emails, and the service's own health
-// and metrics. robots.txt asks crawlers to keep out of them, and their responses are marked
-// noindex.
+// pages of signed-in users, signing in, the links of alert emails, the feedback form (one for
+// every page), and the service's own health and metrics. robots.txt asks crawlers to keep out of
+// them, and their responses are marked noindex.
 var Private = []string{
 	"/admin", Account, ReportList, ReviewList, Dashboard,
-	SignIn, SignOut, SetPassword, ForgotPassword, "/alerts",
+	SignIn, SignOut, SetPassword, ForgotPassword, "/alerts", Feedback,
 	Healthz, Readyz, Metrics,
 }
 
@@ -217,6 +226,56 @@ func SignInAs(email string) string { return SignIn + "?" + url.Values{"email": {
 // token sets a password.
 func SetPasswordLink(baseURL, token string) string {
 	return baseURL + SetPassword + "?token=" + url.QueryEscape(token)
+}
+
+// FeedbackAbout returns the address of the feedback form about the page at path ("" for the
+// service as a whole), with the answer to "Is this page useful?" ("yes", "no" or "") chosen.
+func FeedbackAbout(path, useful string) string {
+	q := url.Values{}
+	if path != "" {
+		q.Set("path", path)
+	}
+	if useful != "" {
+		q.Set("useful", useful)
+	}
+	if len(q) == 0 {
+		return Feedback
+	}
+	return Feedback + "?" + q.Encode()
+}
+
+// FeedbackThanksFor returns the address of the page thanking a visitor for feedback about the
+// page at path, which leads back to it.
+func FeedbackThanksFor(path string) string {
+	if path == "" {
+		return FeedbackThanks
+	}
+	return FeedbackThanks + "?" + url.Values{"path": {path}}.Encode()
+}
+
+// AdminFeedbackList returns the address of a page (from 1) of the feedback staff read, about the
+// page at path or, for "", about every page.
+func AdminFeedbackList(path string, page int) string {
+	q := url.Values{}
+	if path != "" {
+		q.Set("path", path)
+	}
+	if page > 1 {
+		q.Set("page", strconv.Itoa(page))
+	}
+	if len(q) == 0 {
+		return AdminFeedback
+	}
+	return AdminFeedback + "?" + q.Encode()
+}
+
+// AdminFeedbackDownload returns the address of the CSV of the feedback about the page at path,
+// or about every page for "".
+func AdminFeedbackDownload(path string) string {
+	if path == "" {
+		return AdminFeedbackCSV
+	}
+	return AdminFeedbackCSV + "?" + url.Values{"path": {path}}.Encode()
 }
 
 // Public email alerts and the "Get updates" pages.

@@ -75,6 +75,10 @@ func TestEveryPathBuilderNamesARoute(t *testing.T) {
 		{get, paths.AdminOrganisation(5, "edit")}, {get, paths.AdminOrganisation(5, "retire")},
 		{get, paths.AdminRound(5)}, {get, paths.AdminRoundAction(5, "edit")}, {post, paths.AdminRoundAction(5, "close")},
 		{get, paths.AdminEmail(5)}, {get, paths.Organisation("NES")},
+		{get, paths.Accessibility}, {get, paths.Privacy}, {get, paths.Cookies}, {get, paths.Contact},
+		{get, withoutQuery(paths.FeedbackAbout("/commitments/4.2", "no"))}, {post, paths.Feedback},
+		{get, withoutQuery(paths.FeedbackThanksFor("/"))}, {get, withoutQuery(paths.AdminFeedbackList("/", 2))},
+		{get, withoutQuery(paths.AdminFeedbackDownload("/"))},
 		{post, paths.AccountEmails}, {get, paths.AlertsCheckEmail},
 		{get, paths.AlertsConfirm}, {post, paths.AlertsConfirm}, {get, paths.AlertsUnsubscribe}, {post, paths.AlertsUnsubscribe},
 		{get, paths.AlertsManage}, {post, paths.AlertsManage},
@@ -103,3 +107,5 @@ func TestEveryPathBuilderNamesARoute(t *testing.T) {
 		t.Error("the walked router matches an address that has no route")
 	}
 }
+
+func withoutQuery(p string) string { return strings.SplitN(p, "?", 2)[0] }

@@ -73,7 +73,7 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	changed, err := remember(s, ctx, fmt.Sprintf("plan changed %d", plan.ID), func() (postgres.PlanChanges, error) {
-		return s.store.PlanChanged(ctx, plan.ID)
+		return s.reads(ctx).PlanChanged(ctx, plan.ID)
 	})
 	if err != nil {
 		return err
@@ -117,9 +117,9 @@ func inPath[T any](s *Server, r *http.Request, param string, valid func(string) 
 	if err != nil {
 		return tracker.Plan{}, zero, err
 	}
-	key := chi.URLParam(r, param)
-	if !valid(key) {
-		return tracker.Plan{}, zero, tracker.ErrNotFound
+	key, err := pathKey(r, param, valid)
+	if err != nil {
+		return tracker.Plan{}, zero, err
 	}
 	v, err := find(r.Context(), plan.ID, key)
 	return plan, v, err
@@ -171,7 +171,7 @@ func (s *Server) commitment(w http.ResponseWriter, r *http.Request) error {
 	if v.CarriedForwardTo, err = s.linkedCommitment(r, c.CarriedForwardToID); err != nil {
 		return err
 	}
-	changed, err := s.store.CommitmentChanged(ctx, c.ID)
+	changed, err := s.reads(ctx).CommitmentChanged(ctx, c.ID)
 	if err != nil {
 		return err
 	}
@@ -211,9 +211,9 @@ func (s *Server) linkedCommitment(r *http.Request, id *int64) (*web.LinkedCommit
 
 func (s *Server) organisation(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	code := chi.URLParam(r, "code")
-	if !tracker.ValidCode(code) {
-		return tracker.ErrNotFound
+	code, err := pathKey(r, "code", tracker.ValidCode)
+	if err != nil {
+		return err
 	}
 	o, err := s.reads(ctx).OrganisationByCode(ctx, code)
 	if err != nil {

@@ -51,6 +51,9 @@ func (s *Server) routes() *chi.Mux {
 	// Finding, downloading and following commitments, for everyone.
 	s.findRoutes(r)
 	s.alertRoutes(r)
+	// The accessibility statement, privacy notice, cookies and contact pages and the feedback
+	// form, for everyone, and the feedback for staff.
+	s.infoRoutes(r)
 
 	// Accounts.
 	s.form(r, paths.SignIn, s.signInForm, s.signIn)

@@ -55,15 +55,12 @@ func (s *Server) newSessionManager() *scs.SessionManager {
 	// The table holds only a hash of each token (see hashedStore).
 	sm.Store = hashedStore{pgxstore.NewWithCleanupInterval(s.store.Pool(), 0)}
 	sm.Lifetime = s.lifetime + s.idle
-	sm.Cookie.Name = "session"
+	sm.Cookie.Name = SessionCookieName(s.secure)
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Path = "/"
 	sm.Cookie.Persist = false
-	if s.secure {
-		sm.Cookie.Name = "__Host-session"
-		sm.Cookie.Secure = true
-	}
+	sm.Cookie.Secure = s.secure
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
 		s.error(w, r, err)
 	}
@@ -263,6 +260,7 @@ func (s *Server) tell(r *http.Request, msg string) {
 func (s *Server) layout(r *http.Request) web.LayoutProps {
 	// Pages for signed-in users and of signing in are not for search engines (see noIndex).
 	l := web.LayoutProps{CurrentPath: r.URL.Path, NoIndex: paths.IsPrivate(r.URL.Path)}
+	siteLinks(&l)
 	if u := s.user(r); u != nil {
 		l.NoIndex = true
 		role := u.Role.Label()

@@ -43,9 +43,9 @@ type sitemapURL struct {
 }
 
 // sitemap serves sitemap.xml: every public page of every plan that is not retired (its overview,
-// commitments finder, priority areas and commitments), the organisations, the open data page and
-// what the statuses mean, each with when what it shows last changed (but the last, which changes
-// with no data). It is a public page (see publicPage): kept, and revalidated, per data version.
+// commitments finder, priority areas and commitments), the organisations, the open data page, what
+// the statuses mean and the pages about the service, each with when what it shows last changed
+// (but the last two, which change with no data). It is a public page (see publicPage): kept, and revalidated, per data version.
 //
 // A sitemap may list 50,000 addresses: a plan has a few hundred commitments at most.
 func (s *Server) sitemap(w http.ResponseWriter, r *http.Request) error {
@@ -79,7 +79,11 @@ func (s *Server) sitemap(w http.ResponseWriter, r *http.Request) error {
 	for _, o := range sm.Organisations {
 		add(paths.Organisation(o.Key), o.Changed)
 	}
-	add(paths.Statuses, time.Time{}) // the same for every plan, whatever the data
+	// Pages that change with no data.
+	add(paths.Statuses, time.Time{})
+	for _, p := range infoPages {
+		add(p.path, time.Time{})
+	}
 	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
 	_, _ = io.WriteString(w, xml.Header)
 	enc := xml.NewEncoder(w)
