@@ -255,7 +255,10 @@ type compressWriter struct {
 func (c *compressWriter) Unwrap() http.ResponseWriter { return c.ResponseWriter }
 
 func (c *compressWriter) WriteHeader(status int) {
-	if c.state != cwUndecided {
+	switch c.state {
+	case cwHolding:
+		return // superfluous, and the first status is not sent yet
+	case cwPlain, cwCompressing:
 		c.ResponseWriter.WriteHeader(status) // superfluous: net/http says so
 		return
 	}
@@ -345,10 +348,10 @@ func (c *compressWriter) finish() {
 		mergeVary(c.Header())
 	case cwHolding:
 		h := c.Header()
-		if n, err := strconv.ParseInt(h.Get("Content-Length"), 10, 64); c.head && len(c.held) == 0 && err == nil {
-			// A HEAD whose handler said how long the body is but wrote none: send what a GET
-			// would.
-			if n >= minCompressSize {
+		if c.head && len(c.held) == 0 {
+			// A HEAD whose handler wrote no body. Having said how long it would be, it gets what a
+			// GET would: compressed, its length known only by compressing.
+			if n, err := strconv.ParseInt(h.Get("Content-Length"), 10, 64); err == nil && n >= minCompressSize {
 				_ = c.startCompressing()
 				putStreamEncoder(c.enc, c.e)
 				c.e = nil
