@@ -72,8 +72,50 @@ func TestLayoutHead(t *testing.T) {
 	if title := bare.Find("title").Text(); title != "Delivery Tracker" {
 		t.Errorf("title without a page title %q", title)
 	}
-	if bare.Find(`meta[name="description"], link[rel="alternate"]`).Length() != 0 {
+	if bare.Find(`link[rel="alternate"], link[rel="canonical"], meta[name="robots"], meta[property="og:url"]`).Length() != 0 {
 		t.Error("optional head entries rendered")
+	}
+	if d := bare.Find(`meta[name="description"]`).AttrOr("content", ""); d != DefaultDescription {
+		t.Errorf("description without one of the page's own %q, want the default", d)
+	}
+}
+
+func TestLayoutSharingAndIndexing(t *testing.T) {
+	content := func(doc *goquery.Document, sel string) string { return doc.Find(sel).AttrOr("content", "") }
+	doc := render(t, page(LayoutProps{Title: "Commitment 4.2", Description: "What 4.2 delivers.",
+		Canonical: "https://example.com/commitments/4.2"}, ""))
+	want := map[string]string{
+		`meta[property="og:title"]`:        "Commitment 4.2",
+		`meta[property="og:description"]`:  "What 4.2 delivers.",
+		`meta[property="og:url"]`:          "https://example.com/commitments/4.2",
+		`meta[property="og:type"]`:         "website",
+		`meta[property="og:site_name"]`:    ServiceName,
+		`meta[property="og:locale"]`:       "en_GB",
+		`meta[name="twitter:card"]`:        "summary",
+		`meta[name="twitter:title"]`:       "Commitment 4.2",
+		`meta[name="twitter:description"]`: "What 4.2 delivers.",
+	}
+	for sel, v := range want {
+		if got := content(doc, sel); got != v {
+			t.Errorf("%s = %q, want %q", sel, got, v)
+		}
+	}
+	if got := doc.Find(`link[rel="canonical"]`).AttrOr("href", ""); got != "https://example.com/commitments/4.2" {
+		t.Errorf("canonical %q", got)
+	}
+	if doc.Find(`meta[name="robots"]`).Length() != 0 {
+		t.Error("an indexable page says noindex")
+	}
+
+	private := render(t, page(LayoutProps{Title: "Your account", Canonical: "https://example.com/account", NoIndex: true}, ""))
+	if got := content(private, `meta[name="description"]`); got != "Your account. "+DefaultDescription {
+		t.Errorf("description of a page without one %q, want its title and the service's", got)
+	}
+	if got := content(private, `meta[name="robots"]`); got != "noindex, nofollow" {
+		t.Errorf("robots %q, want noindex, nofollow", got)
+	}
+	if private.Find(`link[rel="canonical"], meta[property="og:url"]`).Length() != 0 {
+		t.Error("a page not to be indexed names a canonical address")
 	}
 }
 

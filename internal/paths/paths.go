@@ -19,6 +19,8 @@ const (
 	Readyz         = "/readyz"
 	Metrics        = "/metrics"
 	Static         = "/static/*"
+	Robots         = "/robots.txt"
+	Sitemap        = "/sitemap.xml"
 	Data           = "/data"
 	Statuses       = "/about/statuses"
 	SignIn         = "/sign-in"
@@ -71,6 +73,26 @@ const (
 	AdminRoundPattern   = "/admin/rounds/{id}"
 	AdminEmailPattern   = "/admin/outbox/{id}"
 )
+
+// Private are the addresses, with everything below them, that are not for search engines: the
+// pages of signed-in users, signing in, the links of alert emails, the feedback form (one for
+// every page), and the service's own health and metrics. robots.txt asks crawlers to keep out of
+// them, and their responses are marked noindex.
+var Private = []string{
+	"/admin", Account, ReportList, ReviewList, Dashboard,
+	SignIn, SignOut, SetPassword, ForgotPassword, "/alerts", Feedback,
+	Healthz, Readyz, Metrics,
+}
+
+// IsPrivate reports whether path is one of Private or below one.
+func IsPrivate(path string) bool {
+	for _, p := range Private {
+		if path == p || strings.HasPrefix(path, p+"/") {
+			return true
+		}
+	}
+	return false
+}
 
 func id(n int64) string { return strconv.FormatInt(n, 10) }
 

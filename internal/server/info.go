@@ -24,10 +24,9 @@ const DefaultContactEmail = "ceu@gov.scot"
 // infoRoutes adds the pages about the service and the feedback form, for everyone, and the
 // feedback staff read.
 func (s *Server) infoRoutes(r chi.Router) {
-	r.Get(paths.Accessibility, s.publicPage(s.infoPage(web.AccessibilityPage)))
-	r.Get(paths.Privacy, s.publicPage(s.infoPage(web.PrivacyPage)))
-	r.Get(paths.Cookies, s.publicPage(s.infoPage(web.CookiesPage)))
-	r.Get(paths.Contact, s.publicPage(s.infoPage(web.ContactPage)))
+	for _, p := range infoPages {
+		r.Get(p.path, s.publicPage(s.infoPage(p)))
+	}
 	s.form(r, paths.Feedback, s.feedbackForm, s.sendFeedback)
 	r.Get(paths.FeedbackThanks, s.handle(s.feedbackThanks))
 	r.Group(func(r chi.Router) {
@@ -37,11 +36,29 @@ func (s *Server) infoRoutes(r chi.Router) {
 	})
 }
 
-func (s *Server) infoPage(page func(web.LayoutProps, web.InfoView) templ.Component) handlerFunc {
+// infoPage is a page about the service: its address, what it says in a sentence, and its view.
+type infoPage struct {
+	path, description string
+	page              func(web.LayoutProps, web.InfoView) templ.Component
+}
+
+// infoPages are the pages about the service, in the order the sitemap lists them.
+var infoPages = []infoPage{
+	{paths.Accessibility, "How accessible Delivery Tracker is, the problems we know of, and how to report a problem " +
+		"or ask for what you need in another format.", web.AccessibilityPage},
+	{paths.Privacy, "What Delivery Tracker keeps about the people who use it, why, for how long, and your rights.", web.PrivacyPage},
+	{paths.Cookies, "The cookies Delivery Tracker sets: only those it needs to work.", web.CookiesPage},
+	{paths.Contact, "How to contact the team behind Delivery Tracker, send feedback or ask about your data.", web.ContactPage},
+}
+
+func (s *Server) infoPage(p infoPage) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		v := web.InfoView{SiteURL: s.siteURL(r), ContactEmail: s.contactEmail, Cookies: siteCookies(s.secure, s.idle, s.lifetime),
 			SessionIdle: s.idle, SessionLifetime: s.lifetime, ResetAvailable: s.mailer != nil}
-		return s.page(w, r, http.StatusOK, page(s.layout(r), v))
+		l := s.layout(r)
+		l.Description = p.description
+		l.Canonical = s.siteURL(r) + p.path
+		return s.page(w, r, http.StatusOK, p.page(l, v))
 	}
 }
 

@@ -48,7 +48,8 @@ func TestEveryPathBuilderNamesARoute(t *testing.T) {
 	cases := []struct {
 		method, path string
 	}{
-		{get, paths.Home}, {get, paths.Healthz}, {get, paths.Readyz}, {get, paths.Metrics}, {get, paths.Data}, {get, paths.Statuses},
+		{get, paths.Home}, {get, paths.Robots}, {get, paths.Sitemap}, {get, paths.Healthz}, {get, paths.Readyz}, {get, paths.Metrics},
+		{get, paths.Data}, {get, paths.Statuses},
 		{get, paths.SignIn}, {post, paths.SignIn}, {post, paths.SignOut}, {get, paths.SetPassword},
 		{post, paths.SetPassword}, {get, paths.ForgotPassword}, {post, paths.ForgotPassword},
 		{get, paths.Account}, {post, paths.AccountPwd}, {get, paths.ReportList}, {get, paths.ReviewList},

@@ -258,9 +258,11 @@ func (s *Server) tell(r *http.Request, msg string) {
 // their navigation and how long their session lasts unused, and any message left by the previous
 // request.
 func (s *Server) layout(r *http.Request) web.LayoutProps {
-	l := web.LayoutProps{CurrentPath: r.URL.Path}
+	// Pages for signed-in users and of signing in are not for search engines (see noIndex).
+	l := web.LayoutProps{CurrentPath: r.URL.Path, NoIndex: paths.IsPrivate(r.URL.Path)}
 	siteLinks(&l)
 	if u := s.user(r); u != nil {
+		l.NoIndex = true
 		role := u.Role.Label()
 		if u.Role == tracker.RolePartner && u.OrganisationName != "" {
 			role = u.OrganisationName
