@@ -231,51 +231,40 @@ func SetPasswordLink(baseURL, token string) string {
 // FeedbackAbout returns the address of the feedback form about the page at path ("" for the
 // service as a whole), with the answer to "Is this page useful?" ("yes", "no" or "") chosen.
 func FeedbackAbout(path, useful string) string {
-	q := url.Values{}
-	if path != "" {
-		q.Set("path", path)
-	}
-	if useful != "" {
-		q.Set("useful", useful)
-	}
-	if len(q) == 0 {
-		return Feedback
-	}
-	return Feedback + "?" + q.Encode()
+	return withQuery(Feedback, "path", path, "useful", useful)
 }
 
 // FeedbackThanksFor returns the address of the page thanking a visitor for feedback about the
 // page at path, which leads back to it.
-func FeedbackThanksFor(path string) string {
-	if path == "" {
-		return FeedbackThanks
-	}
-	return FeedbackThanks + "?" + url.Values{"path": {path}}.Encode()
-}
+func FeedbackThanksFor(path string) string { return withQuery(FeedbackThanks, "path", path) }
 
 // AdminFeedbackList returns the address of a page (from 1) of the feedback staff read, about the
 // page at path or, for "", about every page.
 func AdminFeedbackList(path string, page int) string {
-	q := url.Values{}
-	if path != "" {
-		q.Set("path", path)
-	}
+	n := ""
 	if page > 1 {
-		q.Set("page", strconv.Itoa(page))
+		n = strconv.Itoa(page)
 	}
-	if len(q) == 0 {
-		return AdminFeedback
-	}
-	return AdminFeedback + "?" + q.Encode()
+	return withQuery(AdminFeedback, "path", path, "page", n)
 }
 
 // AdminFeedbackDownload returns the address of the CSV of the feedback about the page at path,
 // or about every page for "".
-func AdminFeedbackDownload(path string) string {
-	if path == "" {
-		return AdminFeedbackCSV
+func AdminFeedbackDownload(path string) string { return withQuery(AdminFeedbackCSV, "path", path) }
+
+// withQuery returns base with a query of the given names and values, leaving out those whose value
+// is "", and with no "?" when none is left.
+func withQuery(base string, namesAndValues ...string) string {
+	q := url.Values{}
+	for i := 0; i+1 < len(namesAndValues); i += 2 {
+		if v := namesAndValues[i+1]; v != "" {
+			q.Set(namesAndValues[i], v)
+		}
 	}
-	return AdminFeedbackCSV + "?" + url.Values{"path": {path}}.Encode()
+	if len(q) == 0 {
+		return base
+	}
+	return base + "?" + q.Encode()
 }
 
 // Public email alerts and the "Get updates" pages.

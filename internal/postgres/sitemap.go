@@ -56,38 +56,36 @@ func (s *Store) Sitemap(ctx context.Context) (Sitemap, error) {
 		return Sitemap{}, storeError("sitemap plans", err, nil)
 	}
 
-	var planID int64
-	var d Dated
-	rows, _ = s.pool.Query(ctx, `
+	planDated := func(what, sql string, list func(*SitemapPlan) *[]Dated) error {
+		var planID int64
+		var d Dated
+		rows, _ := s.pool.Query(ctx, sql)
+		_, err := pgx.ForEachRow(rows, []any{&planID, &d.Key, &d.Changed}, func() error {
+			if i, ok := byID[planID]; ok {
+				l := list(&sm.Plans[i])
+				*l = append(*l, d)
+			}
+			return nil
+		})
+		return storeError("sitemap "+what, err, nil)
+	}
+	if err := planDated("priorities", `
 		SELECT p.plan_id, p.slug, greatest(p.updated_at, max(c.updated_at))
 		FROM priorities p JOIN plans pl ON pl.id = p.plan_id AND pl.retired_at IS NULL
 		LEFT JOIN commitments c ON c.priority_id = p.id
 		WHERE p.retired_at IS NULL
-		GROUP BY p.id ORDER BY p.plan_id, p.number`)
-	_, err = pgx.ForEachRow(rows, []any{&planID, &d.Key, &d.Changed}, func() error {
-		if i, ok := byID[planID]; ok {
-			sm.Plans[i].Priorities = append(sm.Plans[i].Priorities, d)
-		}
-		return nil
-	})
-	if err != nil {
-		return Sitemap{}, storeError("sitemap priorities", err, nil)
+		GROUP BY p.id ORDER BY p.plan_id, p.number`,
+		func(p *SitemapPlan) *[]Dated { return &p.Priorities }); err != nil {
+		return Sitemap{}, err
 	}
-
-	rows, _ = s.pool.Query(ctx, `
+	if err := planDated("commitments", `
 		SELECT c.plan_id, c.ref, c.updated_at
 		FROM commitments c JOIN priorities p ON p.id = c.priority_id
 		JOIN plans pl ON pl.id = c.plan_id AND pl.retired_at IS NULL
 		WHERE c.retired_at IS NULL
-		ORDER BY c.plan_id, p.number, c.ordinal`)
-	_, err = pgx.ForEachRow(rows, []any{&planID, &d.Key, &d.Changed}, func() error {
-		if i, ok := byID[planID]; ok {
-			sm.Plans[i].Commitments = append(sm.Plans[i].Commitments, d)
-		}
-		return nil
-	})
-	if err != nil {
-		return Sitemap{}, storeError("sitemap commitments", err, nil)
+		ORDER BY c.plan_id, p.number, c.ordinal`,
+		func(p *SitemapPlan) *[]Dated { return &p.Commitments }); err != nil {
+		return Sitemap{}, err
 	}
 
 	if len(sm.Plans) == 0 || !sm.Plans[0].Plan.IsCurrent {
@@ -101,6 +99,7 @@ func (s *Store) Sitemap(ctx context.Context) (Sitemap, error) {
 		LEFT JOIN commitments c ON c.id = l.commitment_id AND c.plan_id = $1
 		WHERE o.retired_at IS NULL
 		GROUP BY o.id ORDER BY o.code`, sm.Plans[0].Plan.ID)
+	var d Dated
 	_, err = pgx.ForEachRow(rows, []any{&d.Key, &d.Changed}, func() error {
 		sm.Organisations = append(sm.Organisations, d)
 		return nil
