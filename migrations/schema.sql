@@ -718,6 +718,48 @@ CREATE TABLE public.email_preferences (
 );
 
 --
+-- Name: feedback; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.feedback (
+    id bigint NOT NULL,
+    page text DEFAULT ''::text NOT NULL,
+    useful boolean,
+    doing text DEFAULT ''::text NOT NULL,
+    went_wrong text DEFAULT ''::text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT feedback_doing_check CHECK ((length(doing) <= 5000)),
+    CONSTRAINT feedback_page_check CHECK ((length(page) <= 500)),
+    CONSTRAINT feedback_says_something CHECK (((useful IS NOT NULL) OR (doing <> ''::text) OR (went_wrong <> ''::text))),
+    CONSTRAINT feedback_went_wrong_check CHECK ((length(went_wrong) <= 5000))
+);
+
+--
+-- Name: feedback_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.feedback ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.feedback_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: form_keys; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.form_keys (
+    purpose text NOT NULL,
+    key bytea NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT form_keys_key_check CHECK ((length(key) = 32)),
+    CONSTRAINT form_keys_purpose_check CHECK ((purpose <> ''::text))
+);
+
+--
 -- Name: goose_db_version; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1241,6 +1283,20 @@ ALTER TABLE ONLY public.email_preferences
     ADD CONSTRAINT email_preferences_pkey PRIMARY KEY (user_id, kind);
 
 --
+-- Name: feedback feedback_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.feedback
+    ADD CONSTRAINT feedback_pkey PRIMARY KEY (id);
+
+--
+-- Name: form_keys form_keys_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.form_keys
+    ADD CONSTRAINT form_keys_pkey PRIMARY KEY (purpose);
+
+--
 -- Name: goose_db_version goose_db_version_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1497,6 +1553,18 @@ CREATE INDEX digest_items_subscriber ON public.digest_items USING btree (subscri
 --
 
 CREATE INDEX digest_items_user ON public.digest_items USING btree (user_id, created_at) WHERE (user_id IS NOT NULL);
+
+--
+-- Name: feedback_created; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX feedback_created ON public.feedback USING btree (created_at DESC, id DESC);
+
+--
+-- Name: feedback_page; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX feedback_page ON public.feedback USING btree (page, created_at DESC, id DESC);
 
 --
 -- Name: kept_forms_expires_at; Type: INDEX; Schema: public; Owner: -

@@ -18,6 +18,7 @@ var AdminLinks = []Link{
 	{Text: "Organisations", Href: paths.AdminOrganisations},
 	{Text: "Reporting rounds", Href: paths.AdminRounds},
 	{Text: "Outbox", Href: paths.AdminOutbox},
+	{Text: "Feedback", Href: paths.AdminFeedback},
 }
 
 // ConflictRow is a field someone else changed while a person was editing: what is saved now.

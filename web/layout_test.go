@@ -6,6 +6,8 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/a-h/templ"
+
+	"github.com/scottish-government/delivery-tracker/internal/tracker"
 )
 
 func page(p LayoutProps, content string) templ.Component {
@@ -70,8 +72,50 @@ func TestLayoutHead(t *testing.T) {
 	if title := bare.Find("title").Text(); title != "Delivery Tracker" {
 		t.Errorf("title without a page title %q", title)
 	}
-	if bare.Find(`meta[name="description"], link[rel="alternate"]`).Length() != 0 {
+	if bare.Find(`link[rel="alternate"], link[rel="canonical"], meta[name="robots"], meta[property="og:url"]`).Length() != 0 {
 		t.Error("optional head entries rendered")
+	}
+	if d := bare.Find(`meta[name="description"]`).AttrOr("content", ""); d != DefaultDescription {
+		t.Errorf("description without one of the page's own %q, want the default", d)
+	}
+}
+
+func TestLayoutSharingAndIndexing(t *testing.T) {
+	content := func(doc *goquery.Document, sel string) string { return doc.Find(sel).AttrOr("content", "") }
+	doc := render(t, page(LayoutProps{Title: "Commitment 4.2", Description: "What 4.2 delivers.",
+		Canonical: "https://example.com/commitments/4.2"}, ""))
+	want := map[string]string{
+		`meta[property="og:title"]`:        "Commitment 4.2",
+		`meta[property="og:description"]`:  "What 4.2 delivers.",
+		`meta[property="og:url"]`:          "https://example.com/commitments/4.2",
+		`meta[property="og:type"]`:         "website",
+		`meta[property="og:site_name"]`:    ServiceName,
+		`meta[property="og:locale"]`:       "en_GB",
+		`meta[name="twitter:card"]`:        "summary",
+		`meta[name="twitter:title"]`:       "Commitment 4.2",
+		`meta[name="twitter:description"]`: "What 4.2 delivers.",
+	}
+	for sel, v := range want {
+		if got := content(doc, sel); got != v {
+			t.Errorf("%s = %q, want %q", sel, got, v)
+		}
+	}
+	if got := doc.Find(`link[rel="canonical"]`).AttrOr("href", ""); got != "https://example.com/commitments/4.2" {
+		t.Errorf("canonical %q", got)
+	}
+	if doc.Find(`meta[name="robots"]`).Length() != 0 {
+		t.Error("an indexable page says noindex")
+	}
+
+	private := render(t, page(LayoutProps{Title: "Your account", Canonical: "https://example.com/account", NoIndex: true}, ""))
+	if got := content(private, `meta[name="description"]`); got != "Your account. "+DefaultDescription {
+		t.Errorf("description of a page without one %q, want its title and the service's", got)
+	}
+	if got := content(private, `meta[name="robots"]`); got != "noindex, nofollow" {
+		t.Errorf("robots %q, want noindex, nofollow", got)
+	}
+	if private.Find(`link[rel="canonical"], meta[property="og:url"]`).Length() != 0 {
+		t.Error("a page not to be indexed names a canonical address")
 	}
 }
 
@@ -310,6 +354,15 @@ func allComponents() map[string]templ.Component {
 		"textarea no count":  Textarea(TextareaProps{Field: Field{ID: "f", Label: "F"}}),
 		"radios plain":       Radios(RadiosProps{Field: Field{ID: "g", Label: "G"}, Options: []Option{{Value: "1", Text: "One"}}}),
 		"notification plain": withChildren(NotificationBanner(NotificationBannerProps{}), "<p>x</p>"),
+		"feedback form": FeedbackPage(LayoutProps{FeedbackURL: "/feedback"}, FeedbackView{Page: "/x", Useful: "no",
+			Errors: []FieldError{{Field: "doing", Message: "E"}, {Field: "useful", Message: "E"}}}),
+		"feedback thanks": FeedbackThanksPage(LayoutProps{}, FeedbackThanksView{Page: "/x"}),
+		"feedback list": AdminFeedbackPage(LayoutProps{FeedbackURL: "/feedback?path=%2Fadmin%2Ffeedback", CurrentPath: "/admin/feedback"},
+			AdminFeedbackView{Page: "/x", Typed: "/x", Feedback: []tracker.Feedback{{Page: "/x", Doing: "d"}, {WentWrong: "w"}}, Total: 30, Current: 1, Pages: 2}),
+		"accessibility": AccessibilityPage(LayoutProps{}, InfoView{ContactEmail: "a@b.scot"}),
+		"privacy":       PrivacyPage(LayoutProps{}, InfoView{ContactEmail: "a@b.scot"}),
+		"cookies":       CookiesPage(LayoutProps{}, InfoView{Cookies: []CookieInfo{{Name: "n", Purpose: "p", Expires: "e"}}}),
+		"contact":       ContactPage(LayoutProps{}, InfoView{ContactEmail: "a@b.scot", ResetAvailable: true}),
 	}
 }
 

@@ -48,8 +48,17 @@ type LayoutProps struct {
 	// Title names the page. The document title is "<Title> – Delivery
 	// Tracker", or just the service name when Title is empty.
 	Title string
-	// Description, when set, becomes the page's meta description.
+	// Description says in a sentence or two what the page shows. It is the
+	// page's meta description and its description when shared (Open Graph
+	// and Twitter card); without it, the title and DefaultDescription.
 	Description string
+	// Canonical is the page's own address, absolute (from BASE_URL): the
+	// canonical link and og:url. Public pages set it; the others leave it
+	// empty.
+	Canonical string
+	// NoIndex asks search engines not to index the page nor follow its
+	// links: the pages of signed-in users and of signing in.
+	NoIndex bool
 	// CurrentPath is the request path, used to mark the current navigation
 	// link.
 	CurrentPath string
@@ -88,6 +97,41 @@ type LayoutProps struct {
 	// Made is when the page was made: a printed page gives its date at its
 	// foot until the page's script puts the date of printing in its place.
 	Made time.Time
+}
+
+// DefaultDescription describes the service, for a page that gives no
+// description of its own.
+const DefaultDescription = "Delivery Tracker follows Scotland's digital health and care delivery plan in the open: " +
+	"what was promised, who leads each commitment and how far it has got."
+
+// description is the page's description: its own, or one made from its
+// title and DefaultDescription.
+func (p LayoutProps) description() string {
+	switch {
+	case p.Description != "":
+		return p.Description
+	case p.Title != "":
+		return p.Title + ". " + DefaultDescription
+	}
+	return DefaultDescription
+}
+
+// canonical is the page's canonical address, or "" for a page not to be
+// indexed: a canonical link would tell search engines the opposite.
+func (p LayoutProps) canonical() string {
+	if p.NoIndex {
+		return ""
+	}
+	return p.Canonical
+}
+
+// shareTitle is the page's title when shared: the page's own, or the
+// service's name.
+func (p LayoutProps) shareTitle() string {
+	if p.Title == "" {
+		return ServiceName
+	}
+	return p.Title
 }
 
 // SessionTimes are the times of a signed-in user's session that pages with a

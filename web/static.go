@@ -242,7 +242,7 @@ func serveAsset(w http.ResponseWriter, r *http.Request, a *asset) {
 	if a.compress {
 		h.Add("Vary", "Accept-Encoding")
 		gz, br := a.encoded()
-		switch acceptedEncoding(r.Header.Get("Accept-Encoding"), br != nil, gz != nil) {
+		switch AcceptedEncoding(r.Header.Get("Accept-Encoding"), br != nil, gz != nil) {
 		case "br":
 			body, etag = br, etag+"-br"
 			h.Set("Content-Encoding", "br")
@@ -252,13 +252,16 @@ func serveAsset(w http.ResponseWriter, r *http.Request, a *asset) {
 		}
 	}
 	h.Set("ETag", `"`+etag+`"`)
-	// ServeContent answers If-None-Match (304), HEAD and Range requests.
+	// ServeContent answers If-None-Match (304), HEAD and Range requests. It leaves Content-Length
+	// out of a whole response with a Content-Encoding (since Go 1.23), which would send a large
+	// file chunked and a HEAD without its length: the length is known, so say it.
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	http.ServeContent(w, r, a.name, time.Time{}, bytes.NewReader(body))
 }
 
-// acceptedEncoding picks "br", "gzip" or "" (identity) from an
+// AcceptedEncoding picks "br", "gzip" or "" (identity) from an
 // Accept-Encoding header, honouring q=0 refusals and preferring brotli.
-func acceptedEncoding(header string, haveBr, haveGzip bool) string {
+func AcceptedEncoding(header string, haveBr, haveGzip bool) string {
 	if header == "" {
 		return ""
 	}

@@ -56,6 +56,9 @@ type config struct {
 	TrustedProxies []netip.Prefix
 	// HashConcurrency is how many password hashes may run at once (HASH_CONCURRENCY).
 	HashConcurrency int
+	// ContactEmail is where the contact page and the accessibility statement send people
+	// (CONTACT_EMAIL).
+	ContactEmail string
 }
 
 // loadConfig reads the configuration. A variable NAME_FILE names a file holding the value of
@@ -158,6 +161,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return c, err
 	}
 	if err := loadDatabaseConfig(&c, get, getenv); err != nil {
+		return c, err
+	}
+	if err := loadPagesConfig(&c, getenv); err != nil {
 		return c, err
 	}
 	return c, nil

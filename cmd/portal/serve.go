@@ -129,7 +129,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	handler := server.New(server.Config{Versions: versions, EmailQueued: worker.Wake, Store: store, Replica: replica, Now: store.Now, Logger: logger, BaseURL: c.BaseURL, Secure: c.secure(),
 		PageCacheBytes: c.PageCacheBytes, ExportCacheDir: c.ExportCacheDir, ExportCacheBytes: c.ExportCacheBytes,
 		BenchStaticDir: c.BenchStaticDir, Metrics: reg, ServeMetrics: c.MetricsAddr == "",
-		Mailer: mailer, TrustedProxies: c.TrustedProxies, Hashing: password.NewLimiter(c.HashConcurrency, 0)})
+		Mailer: mailer, TrustedProxies: c.TrustedProxies, Hashing: password.NewLimiter(c.HashConcurrency, 0),
+		ContactEmail: c.ContactEmail})
 	go housekeeping(ctx, store, logger)
 	if c.ReminderInterval > 0 {
 		go worker.Run(ctx)
@@ -264,9 +265,9 @@ func firstAdminLink(ctx context.Context, store *postgres.Store, c config, logger
 	return nil
 }
 
-// housekeeping removes expired sessions, stale sign-in throttles, expired kept forms, and email
-// alerts left unconfirmed for 7 days (with addresses that follow nothing more) every few minutes
-// until ctx ends.
+// housekeeping removes expired sessions, stale throttles, old feedback, expired kept forms, and
+// email alerts left unconfirmed for 7 days (with addresses that follow nothing more) every few
+// minutes until ctx ends.
 func housekeeping(ctx context.Context, store *postgres.Store, logger *slog.Logger) {
 	t := time.NewTicker(5 * time.Minute)
 	defer t.Stop()
@@ -280,8 +281,13 @@ func housekeeping(ctx context.Context, store *postgres.Store, logger *slog.Logge
 			} else if n > 0 {
 				logger.Info("expired sessions removed", "count", n)
 			}
-			if _, err := store.DeleteStaleThrottles(ctx, store.Now().Add(-24*time.Hour)); err != nil {
+			if _, err := store.DeleteStaleThrottles(ctx, store.Now().Add(-tracker.ThrottleRetention)); err != nil {
 				logger.Warn("housekeeping", "err", err)
+			}
+			if n, err := store.DeleteOldFeedback(ctx, store.Now().Add(-tracker.FeedbackRetention)); err != nil {
+				logger.Warn("housekeeping", "err", err)
+			} else if n > 0 {
+				logger.Info("old feedback deleted", "count", n)
 			}
 			if n, err := store.DeleteExpiredKeptForms(ctx); err != nil {
 				logger.Warn("housekeeping", "err", err)

@@ -23,6 +23,7 @@ type ceilingRow struct {
 	bytes        int
 	page, static load
 	uncached     load
+	brotli       load   // the page asked for with brotli: the page cache's stored bytes
 	missing      string // why the page could not be measured
 }
 
@@ -65,7 +66,12 @@ func (b *bench) ceiling(ctx context.Context) error {
 			return err
 		}
 		b.record("ceiling/"+p.name+"/static", row.static)
-		b.logf("  %.0f req/s, p99 %.1f ms", row.static.rps(), ms(row.static.P99))
+		b.logf("  %.0f req/s, p99 %.1f ms; brotli", row.static.rps(), ms(row.static.P99))
+		if row.brotli, err = b.wrk(ctx, s.base, b.opt.conns, []string{"Accept-Encoding: br, gzip"}, p.path); err != nil {
+			return err
+		}
+		b.record("ceiling/"+p.name+"/brotli", row.brotli)
+		b.logf("  %.0f req/s, p99 %.1f ms, %.0f bytes a response", row.brotli.rps(), ms(row.brotli.P99), row.brotli.bytesEach())
 		b.r.ceiling = append(b.r.ceiling, row)
 	}
 	_, b.r.ceilingHWM = s.memory()

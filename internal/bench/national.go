@@ -76,6 +76,10 @@ type csvFigures struct {
 	smallRows      int
 	smallBytes     int
 	repeatHWMAfter int64
+	// The same CSV gzip compressed: the first download compresses it into the export cache.
+	gzipFirst, gzipAgain time.Duration
+	gzipBytes            int
+	gzipHWM              int64
 }
 
 func (b *bench) national(ctx context.Context) error {

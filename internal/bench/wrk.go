@@ -53,6 +53,9 @@ type load struct {
 
 func (l load) rps() float64 { return float64(l.Requests) / (float64(l.DurationUS) / 1e6) }
 
+// bytesEach is the mean size of a response, headers included.
+func (l load) bytesEach() float64 { return float64(l.Bytes) / float64(max(l.Requests, 1)) }
+
 // wrk drives base+paths[0] (taking paths in turn when there are several) with conns
 // connections for the run's duration, after a short warm-up.
 func (b *bench) wrk(ctx context.Context, base string, conns int, header []string, paths ...string) (load, error) {

@@ -31,6 +31,20 @@ func preferencesFooter(base, why string) []Para {
 		Link: base + paths.Account}}
 }
 
+// handoffEmail is an email at a hand-off: its subject names the commitment, and its footer says
+// why the person gets it (why finishes "You get this email because").
+func handoffEmail(h Handoff, subject, why string, paras ...Para) Content {
+	return Content{
+		Subject:  subject + ": " + commitmentName(h.Commitment),
+		Greeting: "Dear " + h.To + ",",
+		Paras:    paras,
+		Footer:   preferencesFooter(h.BaseURL, "You get this email because "+why),
+	}
+}
+
+// reportsOnIt is why partners get the emails about their organisation's updates.
+const reportsOnIt = "your organisation reports on this commitment."
+
 // Submitted is the email to a reviewer when an update is submitted, or submitted again after it
 // was returned.
 func Submitted(h Handoff) Content {
@@ -42,59 +56,35 @@ func Submitted(h Handoff) Content {
 	if from == "" {
 		from = "A member of staff"
 	}
-	return Content{
-		Subject:  fmt.Sprintf("Update %s for review: %s", verb, commitmentName(h.Commitment)),
-		Greeting: "Dear " + h.To + ",",
-		Paras: []Para{
-			{Text: fmt.Sprintf("%s has %s an update on %s for review: %s", from, verb, commitmentName(h.Commitment), h.Commitment.Deliver)},
-			{Text: "It gives the status " + h.Update.Status.Label() + "."},
-			{Text: "Publish it, or return it with a note:", Link: h.BaseURL + paths.Review(h.Update.ID), LinkText: "Review the update"},
-		},
-		Footer: preferencesFooter(h.BaseURL, "You get this email because you review updates."),
-	}
+	return handoffEmail(h, "Update "+verb+" for review", "you review updates.",
+		Para{Text: fmt.Sprintf("%s has %s an update on %s for review: %s", from, verb, commitmentName(h.Commitment), h.Commitment.Deliver)},
+		Para{Text: "It gives the status " + h.Update.Status.Label() + "."},
+		Para{Text: "Publish it, or return it with a note:", Link: h.BaseURL + paths.Review(h.Update.ID), LinkText: "Review the update"})
 }
 
 // Returned is the email to a partner when a reviewer returns their organisation's update.
 func Returned(h Handoff) Content {
-	return Content{
-		Subject:  fmt.Sprintf("Update returned with a note: %s", commitmentName(h.Commitment)),
-		Greeting: "Dear " + h.To + ",",
-		Paras: []Para{
-			{Text: fmt.Sprintf("A reviewer has returned your organisation’s update on %s (%s) with this note:", commitmentName(h.Commitment), h.Commitment.Deliver)},
-			{Quote: h.Note},
-			{Text: "Change the update and submit it again:", Link: h.BaseURL + paths.Report(h.Commitment.Ref), LinkText: "Change the update"},
-		},
-		Footer: preferencesFooter(h.BaseURL, "You get this email because your organisation reports on this commitment."),
-	}
+	return handoffEmail(h, "Update returned with a note", reportsOnIt,
+		Para{Text: fmt.Sprintf("A reviewer has returned your organisation’s update on %s (%s) with this note:", commitmentName(h.Commitment), h.Commitment.Deliver)},
+		Para{Quote: h.Note},
+		Para{Text: "Change the update and submit it again:", Link: h.BaseURL + paths.Report(h.Commitment.Ref), LinkText: "Change the update"})
 }
 
 // Published is the email to a partner when their organisation's update is published.
 func Published(h Handoff) Content {
-	return Content{
-		Subject:  fmt.Sprintf("Update published: %s", commitmentName(h.Commitment)),
-		Greeting: "Dear " + h.To + ",",
-		Paras: []Para{
-			{Text: fmt.Sprintf("Your organisation’s update on %s (%s) has been published. It gives the status %s.",
-				commitmentName(h.Commitment), h.Commitment.Deliver, h.Update.Status.Label())},
-			{Text: "Everyone can now read it on the commitment’s public page:", Link: h.BaseURL + paths.Commitment(h.Plan, h.Commitment.Ref),
-				LinkText: "See the commitment’s page"},
-		},
-		Footer: preferencesFooter(h.BaseURL, "You get this email because your organisation reports on this commitment."),
-	}
+	return handoffEmail(h, "Update published", reportsOnIt,
+		Para{Text: fmt.Sprintf("Your organisation’s update on %s (%s) has been published. It gives the status %s.",
+			commitmentName(h.Commitment), h.Commitment.Deliver, h.Update.Status.Label())},
+		Para{Text: "Everyone can now read it on the commitment’s public page:", Link: h.BaseURL + paths.Commitment(h.Plan, h.Commitment.Ref),
+			LinkText: "See the commitment’s page"})
 }
 
 // Reply is the email to the reviewer who returned an update when a partner replies to the note.
 func Reply(h Handoff) Content {
-	return Content{
-		Subject:  fmt.Sprintf("Reply to your return note: %s", commitmentName(h.Commitment)),
-		Greeting: "Dear " + h.To + ",",
-		Paras: []Para{
-			{Text: fmt.Sprintf("%s replied to the note you wrote when you returned the update on %s (%s):", h.From, commitmentName(h.Commitment), h.Commitment.Deliver)},
-			{Quote: h.Note},
-			{Text: "Read the update and the conversation:", Link: h.BaseURL + paths.Review(h.Update.ID), LinkText: "Open the update"},
-		},
-		Footer: preferencesFooter(h.BaseURL, "You get this email because you returned this update."),
-	}
+	return handoffEmail(h, "Reply to your return note", "you returned this update.",
+		Para{Text: fmt.Sprintf("%s replied to the note you wrote when you returned the update on %s (%s):", h.From, commitmentName(h.Commitment), h.Commitment.Deliver)},
+		Para{Quote: h.Note},
+		Para{Text: "Read the update and the conversation:", Link: h.BaseURL + paths.Review(h.Update.ID), LinkText: "Open the update"})
 }
 
 // ResetLink is the email carrying a password reset link, or a new invitation to a user who has

@@ -20,6 +20,8 @@ const (
 	Metrics        = "/metrics"
 	Static         = "/static/*"
 	PrintCSS       = "/print.css"
+	Robots         = "/robots.txt"
+	Sitemap        = "/sitemap.xml"
 	Data           = "/data"
 	Statuses       = "/about/statuses"
 	SignIn         = "/sign-in"
@@ -34,6 +36,13 @@ const (
 	ReviewList     = "/review"
 	Dashboard      = "/dashboard"
 
+	Accessibility  = "/accessibility"
+	Privacy        = "/privacy"
+	Cookies        = "/cookies"
+	Contact        = "/contact"
+	Feedback       = "/feedback"
+	FeedbackThanks = "/feedback/thanks"
+
 	AdminUsers         = "/admin/users"
 	AdminNewUser       = "/admin/users/new"
 	AdminAudit         = "/admin/audit"
@@ -44,6 +53,8 @@ const (
 	AdminRounds        = "/admin/rounds"
 	AdminNewRound      = "/admin/rounds/new"
 	AdminOutbox        = "/admin/outbox"
+	AdminFeedback      = "/admin/feedback"
+	AdminFeedbackCSV   = "/admin/feedback.csv"
 )
 
 // Route patterns with parameters, as the router registers them. PlanPrefixPattern goes before a
@@ -63,6 +74,26 @@ const (
 	AdminRoundPattern   = "/admin/rounds/{id}"
 	AdminEmailPattern   = "/admin/outbox/{id}"
 )
+
+// Private are the addresses, with everything below them, that are not for search engines: the
+// pages of signed-in users, signing in, the links of alert emails, the feedback form (one for
+// every page), and the service's own health and metrics. robots.txt asks crawlers to keep out of
+// them, and their responses are marked noindex.
+var Private = []string{
+	"/admin", Account, ReportList, ReviewList, Dashboard,
+	SignIn, SignOut, SetPassword, ForgotPassword, "/alerts", Feedback,
+	Healthz, Readyz, Metrics,
+}
+
+// IsPrivate reports whether path is one of Private or below one.
+func IsPrivate(path string) bool {
+	for _, p := range Private {
+		if path == p || strings.HasPrefix(path, p+"/") {
+			return true
+		}
+	}
+	return false
+}
 
 func id(n int64) string { return strconv.FormatInt(n, 10) }
 
@@ -196,6 +227,45 @@ func SignInAs(email string) string { return SignIn + "?" + url.Values{"email": {
 // token sets a password.
 func SetPasswordLink(baseURL, token string) string {
 	return baseURL + SetPassword + "?token=" + url.QueryEscape(token)
+}
+
+// FeedbackAbout returns the address of the feedback form about the page at path ("" for the
+// service as a whole), with the answer to "Is this page useful?" ("yes", "no" or "") chosen.
+func FeedbackAbout(path, useful string) string {
+	return withQuery(Feedback, "path", path, "useful", useful)
+}
+
+// FeedbackThanksFor returns the address of the page thanking a visitor for feedback about the
+// page at path, which leads back to it.
+func FeedbackThanksFor(path string) string { return withQuery(FeedbackThanks, "path", path) }
+
+// AdminFeedbackList returns the address of a page (from 1) of the feedback staff read, about the
+// page at path or, for "", about every page.
+func AdminFeedbackList(path string, page int) string {
+	n := ""
+	if page > 1 {
+		n = strconv.Itoa(page)
+	}
+	return withQuery(AdminFeedback, "path", path, "page", n)
+}
+
+// AdminFeedbackDownload returns the address of the CSV of the feedback about the page at path,
+// or about every page for "".
+func AdminFeedbackDownload(path string) string { return withQuery(AdminFeedbackCSV, "path", path) }
+
+// withQuery returns base with a query of the given names and values, leaving out those whose value
+// is "", and with no "?" when none is left.
+func withQuery(base string, namesAndValues ...string) string {
+	q := url.Values{}
+	for i := 0; i+1 < len(namesAndValues); i += 2 {
+		if v := namesAndValues[i+1]; v != "" {
+			q.Set(namesAndValues[i], v)
+		}
+	}
+	if len(q) == 0 {
+		return base
+	}
+	return base + "?" + q.Encode()
 }
 
 // Public email alerts and the "Get updates" pages.

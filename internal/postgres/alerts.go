@@ -6,7 +6,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -107,7 +106,7 @@ func (s *Store) Subscribe(ctx context.Context, target notify.Target, f tracker.S
 			WHERE subscriber_id = $1 AND scope = $2 AND scope_id = $3 FOR UPDATE`, subscriberID, string(target.Scope), target.ID).
 			Scan(&subID, &confirmed)
 		switch {
-		case errors.Is(err, pgx.ErrNoRows):
+		case noRows(err):
 			err = tx.QueryRow(ctx, `INSERT INTO alert_subscriptions (subscriber_id, scope, scope_id, frequency, created_at)
 				VALUES ($1, $2, $3, $4, $5) RETURNING id`, subscriberID, string(target.Scope), target.ID, string(f.Frequency), at).Scan(&subID)
 			if err != nil {
@@ -152,7 +151,7 @@ func (s *Store) alertLink(ctx context.Context, q querier, token string, at time.
 		FROM alert_tokens t JOIN alert_subscribers a ON a.id = t.subscriber_id
 		WHERE t.token_hash = $1 AND t.purpose = ANY($2) AND t.expires_at > $3`, hashToken(token), purposes, at).
 		Scan(&l.Purpose, &l.SubscriberID, &l.Email, &subs)
-	if errors.Is(err, pgx.ErrNoRows) {
+	if noRows(err) {
 		return l, tracker.ErrNotFound
 	}
 	if err != nil {
@@ -214,7 +213,7 @@ func (s *Store) ConfirmAlert(ctx context.Context, token string) (AlertLink, erro
 }
 
 func isNotFound(err error) bool {
-	return errors.Is(err, pgx.ErrNoRows) || tracker.ErrorCode(err) == tracker.ENOTFOUND
+	return noRows(err) || tracker.ErrorCode(err) == tracker.ENOTFOUND
 }
 
 func subscriptionIDs(subs []tracker.Subscription) []int64 {

@@ -9,7 +9,6 @@ package postgres
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -52,7 +51,7 @@ func (s *Store) ProcessAlertEvent(ctx context.Context) (bool, error) {
 		var created time.Time
 		err := tx.QueryRow(ctx, `SELECT id, kind, commitment_id, update_id, details, created_at FROM alert_events
 			WHERE done_at IS NULL ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`).Scan(&id, &kind, &commitmentID, &updateID, &details, &created)
-		if errors.Is(err, pgx.ErrNoRows) {
+		if noRows(err) {
 			return nil
 		}
 		if err != nil {
@@ -80,7 +79,7 @@ func (s *Store) ProcessAlertEvent(ctx context.Context) (bool, error) {
 func (s *Store) change(ctx context.Context, tx pgx.Tx, commitmentID int64, updateID *int64, details map[string]string) (*notify.Change, error) {
 	rows, _ := tx.Query(ctx, `SELECT `+commitmentColumns+commitmentFrom+` WHERE c.id = $1 AND c.retired_at IS NULL`, commitmentID)
 	c, err := pgx.CollectExactlyOneRow(rows, scanCommitment)
-	if errors.Is(err, pgx.ErrNoRows) {
+	if noRows(err) {
 		return nil, nil
 	}
 	if err != nil {
@@ -101,7 +100,7 @@ func (s *Store) change(ctx context.Context, tx pgx.Tx, commitmentID int64, updat
 	if updateID != nil {
 		rows, _ := tx.Query(ctx, `SELECT `+updateColumns+updateFrom+` WHERE u.id = $1 AND u.state = 'published'`, *updateID)
 		u, err := pgx.CollectExactlyOneRow(rows, scanUpdate)
-		if errors.Is(err, pgx.ErrNoRows) {
+		if noRows(err) {
 			return nil, nil
 		}
 		if err != nil {
@@ -246,7 +245,7 @@ func (s *Store) sendDigest(ctx context.Context, tx pgx.Tx, at, dayStart time.Tim
 	if userID != nil {
 		var p person
 		err := tx.QueryRow(ctx, `SELECT id, email, name FROM users WHERE id = $1 AND disabled_at IS NULL`, *userID).Scan(&p.ID, &p.Email, &p.Name)
-		if errors.Is(err, pgx.ErrNoRows) {
+		if noRows(err) {
 			_, err = tx.Exec(ctx, `DELETE FROM digest_items WHERE id = ANY($1)`, ids)
 			return false, err
 		}

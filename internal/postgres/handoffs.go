@@ -7,7 +7,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -84,7 +83,7 @@ func digestLine(c notify.Content) notify.DigestItem {
 	return it
 }
 
-// handoff gathers what a hand-off email says about an update.
+// handoff gathers what a hand-off email says about an update, with its review note.
 func (s *Store) handoff(ctx context.Context, tx pgx.Tx, updateID int64) (notify.Handoff, error) {
 	rows, _ := tx.Query(ctx, `SELECT `+updateColumns+updateFrom+` WHERE u.id = $1`, updateID)
 	u, err := pgx.CollectExactlyOneRow(rows, scanUpdate)
@@ -104,67 +103,70 @@ func (s *Store) handoff(ctx context.Context, tx pgx.Tx, updateID int64) (notify.
 	if err != nil {
 		return notify.Handoff{}, err
 	}
-	return notify.Handoff{BaseURL: s.baseURL, Plan: plan, Commitment: c, Update: u}, nil
+	return notify.Handoff{BaseURL: s.baseURL, Plan: plan, Commitment: c, Update: u, Note: u.ReviewNote}, nil
 }
 
-// queueHandoff queues the email write makes to each person.
-func (s *Store) queueHandoff(ctx context.Context, tx pgx.Tx, at time.Time, h notify.Handoff, to []person, kind string,
-	key func(person) string, write func(notify.Handoff) notify.Content) error {
+// handoffEmail is a kind of email at a hand-off of reporting: who it goes to (but the one who
+// acted), the key that queues it once to a person, and what it says.
+type handoffEmail struct {
+	kind  string
+	to    func(ctx context.Context, tx pgx.Tx, h notify.Handoff, except *int64) ([]person, error)
+	key   func(h notify.Handoff, p person) string
+	write func(notify.Handoff) notify.Content
+}
+
+var (
+	// submittedEmail tells the reviewers that the update was submitted for review.
+	submittedEmail = handoffEmail{kind: tracker.EmailKindSubmitted, write: notify.Submitted,
+		to: func(ctx context.Context, tx pgx.Tx, _ notify.Handoff, except *int64) ([]person, error) {
+			return reviewers(ctx, tx, except)
+		},
+		key: func(h notify.Handoff, p person) string {
+			return fmt.Sprintf("submitted:update:%d:submission:%d:user:%d", h.Update.ID, h.Update.Submission, p.ID)
+		}}
+	// returnedEmail tells the partners of the update's organisation that it was returned, with
+	// the note.
+	returnedEmail = handoffEmail{kind: tracker.EmailKindReturned, write: notify.Returned, to: organisationPartners,
+		key: func(h notify.Handoff, p person) string {
+			return fmt.Sprintf("returned:update:%d:version:%d:user:%d", h.Update.ID, h.Update.Version, p.ID)
+		}}
+	// publishedEmail tells the partners of the update's organisation that it was published,
+	// with the public link.
+	publishedEmail = handoffEmail{kind: tracker.EmailKindPublished, write: notify.Published, to: organisationPartners,
+		key: func(h notify.Handoff, p person) string {
+			return fmt.Sprintf("published:update:%d:user:%d", h.Update.ID, p.ID)
+		}}
+)
+
+// organisationPartners are the active partners of the update's organisation, but for the one
+// who acted.
+func organisationPartners(ctx context.Context, tx pgx.Tx, h notify.Handoff, except *int64) ([]person, error) {
+	return partnersOf(ctx, tx, h.Update.OrganisationID, except)
+}
+
+// queueHandoff queues the email of the kind about the update to each person it goes to, in tx:
+// the transaction of the change it tells of, at its time.
+func (s *Store) queueHandoff(ctx context.Context, tx pgx.Tx, actor tracker.Actor, at time.Time, updateID int64, e handoffEmail) error {
+	h, err := s.handoff(ctx, tx, updateID)
+	if err != nil {
+		return err
+	}
+	to, err := e.to(ctx, tx, h, actor.UserID())
+	if err != nil {
+		return err
+	}
+	return queueToEach(ctx, tx, at, h, to, e)
+}
+
+// queueToEach queues the email e writes to each person.
+func queueToEach(ctx context.Context, tx pgx.Tx, at time.Time, h notify.Handoff, to []person, e handoffEmail) error {
 	for _, p := range to {
 		h.To = p.Name
-		if err := queueForUser(ctx, tx, at, p, kind, write(h), key(p)); err != nil {
-			return fmt.Errorf("queue %s email: %w", kind, err)
+		if err := queueForUser(ctx, tx, at, p, e.kind, e.write(h), e.key(h, p)); err != nil {
+			return fmt.Errorf("queue %s email: %w", e.kind, err)
 		}
 	}
 	return nil
-}
-
-// queueSubmitted tells the reviewers that the update was submitted for review.
-func (s *Store) queueSubmitted(ctx context.Context, tx pgx.Tx, actor tracker.Actor, at time.Time, updateID int64) error {
-	h, err := s.handoff(ctx, tx, updateID)
-	if err != nil {
-		return err
-	}
-	to, err := reviewers(ctx, tx, actor.UserID())
-	if err != nil {
-		return err
-	}
-	return s.queueHandoff(ctx, tx, at, h, to, tracker.EmailKindSubmitted, func(p person) string {
-		return fmt.Sprintf("submitted:update:%d:submission:%d:user:%d", updateID, h.Update.Submission, p.ID)
-	}, notify.Submitted)
-}
-
-// queueReturned tells the partners of the update's organisation that it was returned, with the
-// note.
-func (s *Store) queueReturned(ctx context.Context, tx pgx.Tx, actor tracker.Actor, at time.Time, updateID int64) error {
-	h, err := s.handoff(ctx, tx, updateID)
-	if err != nil {
-		return err
-	}
-	h.Note = h.Update.ReviewNote
-	to, err := partnersOf(ctx, tx, h.Update.OrganisationID, actor.UserID())
-	if err != nil {
-		return err
-	}
-	return s.queueHandoff(ctx, tx, at, h, to, tracker.EmailKindReturned, func(p person) string {
-		return fmt.Sprintf("returned:update:%d:version:%d:user:%d", updateID, h.Update.Version, p.ID)
-	}, notify.Returned)
-}
-
-// queuePublished tells the partners of the update's organisation that it was published, with
-// the public link.
-func (s *Store) queuePublished(ctx context.Context, tx pgx.Tx, actor tracker.Actor, at time.Time, updateID int64) error {
-	h, err := s.handoff(ctx, tx, updateID)
-	if err != nil {
-		return err
-	}
-	to, err := partnersOf(ctx, tx, h.Update.OrganisationID, actor.UserID())
-	if err != nil {
-		return err
-	}
-	return s.queueHandoff(ctx, tx, at, h, to, tracker.EmailKindPublished, func(p person) string {
-		return fmt.Sprintf("published:update:%d:user:%d", updateID, p.ID)
-	}, notify.Published)
 }
 
 // QueueReply tells the reviewer who returned the update that a partner (from, such as "Pat Kerr
@@ -173,20 +175,18 @@ func (s *Store) queuePublished(ctx context.Context, tx pgx.Tx, actor tracker.Act
 // update has no reviewer or the reviewer's account is disabled.
 func (s *Store) QueueReply(ctx context.Context, tx pgx.Tx, at time.Time, updateID, replyID int64, from, reply string) error {
 	h, err := s.handoff(ctx, tx, updateID)
-	if err != nil {
+	if err != nil || h.Update.ReviewerID == nil {
 		return err
-	}
-	if h.Update.ReviewerID == nil {
-		return nil
 	}
 	h.From, h.Note = from, reply
 	to, err := people(ctx, tx, `SELECT id, email, name FROM users WHERE id = $1 AND disabled_at IS NULL`, *h.Update.ReviewerID)
 	if err != nil {
 		return err
 	}
-	return s.queueHandoff(ctx, tx, at, h, to, tracker.EmailKindReply, func(p person) string {
-		return fmt.Sprintf("reply:update:%d:reply:%d:user:%d", updateID, replyID, p.ID)
-	}, notify.Reply)
+	return queueToEach(ctx, tx, at, h, to, handoffEmail{kind: tracker.EmailKindReply, write: notify.Reply,
+		key: func(h notify.Handoff, p person) string {
+			return fmt.Sprintf("reply:update:%d:reply:%d:user:%d", h.Update.ID, replyID, p.ID)
+		}})
 }
 
 // QueueResetLink makes a password reset link (or, to a user who has not set a password yet, a new
@@ -201,7 +201,7 @@ func (s *Store) QueueResetLink(ctx context.Context, actor tracker.Actor, email s
 		err := tx.QueryRow(ctx, `SELECT id, email, name, password_hash IS NOT NULL FROM users
 			WHERE lower(email) = lower($1) AND disabled_at IS NULL`, tracker.NormaliseEmail(email)).
 			Scan(&u.ID, &u.Email, &u.Name, &hasPassword)
-		if errors.Is(err, pgx.ErrNoRows) {
+		if noRows(err) {
 			return nil
 		}
 		if err != nil {

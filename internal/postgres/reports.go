@@ -307,7 +307,7 @@ func (s *Store) writeReport(ctx context.Context, tx pgx.Tx, actor tracker.Actor,
 			return 0, err
 		}
 	case tracker.StateSubmitted:
-		if err := s.queueSubmitted(ctx, tx, actor, at, id); err != nil {
+		if err := s.queueHandoff(ctx, tx, actor, at, id, submittedEmail); err != nil {
 			return 0, err
 		}
 	}
@@ -371,7 +371,7 @@ func (s *Store) publish(ctx context.Context, tx pgx.Tx, actor tracker.Actor, c t
 	}); err != nil {
 		return err
 	}
-	return s.queuePublished(ctx, tx, actor, at, updateID)
+	return s.queueHandoff(ctx, tx, actor, at, updateID, publishedEmail)
 }
 
 func monthString(m *tracker.Month) string {
@@ -428,30 +428,15 @@ func lockUpdateForReview(ctx context.Context, tx pgx.Tx, id int64) (tracker.Upda
 // writing nothing, when tracker.PublishConflict refuses: of two reviewers publishing the same
 // update at once, exactly one succeeds and the other gets a conflict saying it is published.
 func (s *Store) PublishUpdate(ctx context.Context, actor tracker.Actor, id int64, updateVersion, commitmentVersion int) (tracker.Update, error) {
-	err := s.tx(ctx, fmt.Sprintf("publish update %d", id), reportViolations(), func(tx pgx.Tx, at time.Time) error {
-		u, c, err := lockUpdateForReview(ctx, tx, id)
-		if err != nil {
-			return err
-		}
+	return s.review(ctx, "publish", id, func(tx pgx.Tx, at time.Time, u tracker.Update, c tracker.Commitment) error {
 		if msg := tracker.PublishConflict(u, updateVersion, c, commitmentVersion); msg != "" {
 			return conflict(ctx, tx, msg, c, tracker.ReportBase{Version: commitmentVersion, Seen: u.Submission}, &u, []tracker.Update{})
 		}
-		if err := audit(ctx, tx, actor, at, AuditEntry{
-			Action: "update.publish", RecordType: "update", RecordID: RecordRef(id),
-			Details: map[string]any{
-				"commitment": c.Ref,
-				"state":      map[string]any{"before": string(u.State), "after": string(tracker.StatePublished)},
-				"status":     string(u.Status),
-			},
-		}); err != nil {
+		if err := auditReview(ctx, tx, actor, at, u, c, "update.publish", tracker.StatePublished, "status", string(u.Status)); err != nil {
 			return err
 		}
 		return s.publish(ctx, tx, actor, c, id, at)
 	})
-	if err != nil {
-		return tracker.Update{}, s.reportError(ctx, err)
-	}
-	return s.UpdateByID(ctx, id)
 }
 
 // ReturnUpdate returns a submitted update to its author's organisation with the reviewer's note,
@@ -462,11 +447,7 @@ func (s *Store) PublishUpdate(ctx context.Context, actor tracker.Actor, id int64
 // (tracker.ParseReviewNote). It returns tracker.ErrNotFound if there is no such update, and a
 // *tracker.ConflictError, writing nothing, when tracker.ReturnConflict refuses.
 func (s *Store) ReturnUpdate(ctx context.Context, actor tracker.Actor, id int64, updateVersion int, note string) (tracker.Update, error) {
-	err := s.tx(ctx, fmt.Sprintf("return update %d", id), reportViolations(), func(tx pgx.Tx, at time.Time) error {
-		u, c, err := lockUpdateForReview(ctx, tx, id)
-		if err != nil {
-			return err
-		}
+	return s.review(ctx, "return", id, func(tx pgx.Tx, at time.Time, u tracker.Update, c tracker.Commitment) error {
 		if msg := tracker.ReturnConflict(u, updateVersion); msg != "" {
 			return conflict(ctx, tx, msg, c, tracker.ReportBase{Version: c.Version, Seen: u.Submission}, &u, []tracker.Update{})
 		}
@@ -475,20 +456,39 @@ func (s *Store) ReturnUpdate(ctx context.Context, actor tracker.Actor, id int64,
 			WHERE id = $1`, id, note, actor.UserID(), at); err != nil {
 			return err
 		}
-		if err := audit(ctx, tx, actor, at, AuditEntry{
-			Action: "update.return", RecordType: "update", RecordID: RecordRef(id),
-			Details: map[string]any{
-				"commitment": c.Ref,
-				"state":      map[string]any{"before": string(u.State), "after": string(tracker.StateReturned)},
-				"note":       note,
-			},
-		}); err != nil {
+		if err := auditReview(ctx, tx, actor, at, u, c, "update.return", tracker.StateReturned, "note", note); err != nil {
 			return err
 		}
-		return s.queueReturned(ctx, tx, actor, at, id)
+		return s.queueHandoff(ctx, tx, actor, at, id, returnedEmail)
+	})
+}
+
+// review makes a reviewer's change (verb) to the update in one transaction at the time by the
+// store's clock, with its commitment and then the update locked, and returns the update after.
+func (s *Store) review(ctx context.Context, verb string, id int64, change func(tx pgx.Tx, at time.Time, u tracker.Update, c tracker.Commitment) error) (tracker.Update, error) {
+	err := s.tx(ctx, fmt.Sprintf("%s update %d", verb, id), reportViolations(), func(tx pgx.Tx, at time.Time) error {
+		u, c, err := lockUpdateForReview(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		return change(tx, at, u, c)
 	})
 	if err != nil {
 		return tracker.Update{}, s.reportError(ctx, err)
 	}
 	return s.UpdateByID(ctx, id)
+}
+
+// auditReview audits a reviewer's change (action) of the update's state to after, with one more
+// detail (key and value) besides the commitment and the states.
+func auditReview(ctx context.Context, tx pgx.Tx, actor tracker.Actor, at time.Time, u tracker.Update, c tracker.Commitment,
+	action string, after tracker.UpdateState, key string, value any) error {
+	return audit(ctx, tx, actor, at, AuditEntry{
+		Action: action, RecordType: "update", RecordID: RecordRef(u.ID),
+		Details: map[string]any{
+			"commitment": c.Ref,
+			"state":      map[string]any{"before": string(u.State), "after": string(after)},
+			key:          value,
+		},
+	})
 }

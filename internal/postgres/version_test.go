@@ -104,6 +104,7 @@ func TestDataVersionFollowsEveryCommittedChange(t *testing.T) {
 		{"session", `INSERT INTO sessions (token, data, expiry) VALUES ('t', '\x00', now() + interval '1 hour')`},
 		{"throttle", `INSERT INTO sign_in_throttle (key, failures, last_failure) VALUES ('k', 1, now())`},
 		{"audit", `INSERT INTO audit_log (action) VALUES ('sign_in')`},
+		{"feedback", `INSERT INTO feedback (page, useful) VALUES ('/', true)`},
 	}
 	for _, c := range unseen {
 		t.Run(c.name, func(t *testing.T) {

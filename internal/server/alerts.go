@@ -4,9 +4,11 @@ package server
 // unsubscribe and manage links in every alert email, which are authenticated by their tokens.
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
+	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
 
 	"github.com/scottish-government/delivery-tracker/internal/notify"
@@ -26,9 +28,9 @@ func (s *Server) alertRoutes(r chi.Router) {
 	s.form(r, paths.OrganisationPattern+paths.GetUpdatesSuffix, s.getUpdates(tracker.ScopeOrganisation), s.subscribe(tracker.ScopeOrganisation))
 	r.Get(paths.OrganisationPattern+"/updates.atom", s.handle(s.feed(s.organisationFeed)))
 	r.Get(paths.AlertsCheckEmail, s.handle(s.checkEmail))
-	s.form(r, paths.AlertsConfirm, s.alertConfirmPage, s.alertConfirm)
-	s.form(r, paths.AlertsUnsubscribe, s.alertUnsubscribePage, s.alertUnsubscribe)
-	s.form(r, paths.AlertsManage, s.alertManagePage, s.alertManage)
+	s.alertLinkForm(r, paths.AlertsConfirm, "confirm", web.AlertConfirmPage, s.alertLinkDone(web.AlertConfirmPage, s.alertConfirm))
+	s.alertLinkForm(r, paths.AlertsUnsubscribe, "unsubscribe", web.UnsubscribePage, s.alertLinkDone(web.UnsubscribePage, s.alertUnsubscribe))
+	s.alertLinkForm(r, paths.AlertsManage, "manage", web.ManageAlertsPage, s.alertManage)
 }
 
 // updatesPage finds what the path names and describes its "Get updates" page, with the page's
@@ -154,65 +156,58 @@ func (s *Server) alertLinkView(w http.ResponseWriter, r *http.Request, purposes 
 	return web.AlertLinkView{Token: token, Email: l.Email, Subscriptions: l.Subscriptions}, nil
 }
 
-func (s *Server) alertConfirmPage(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.alertLinkView(w, r, "confirm")
-	if err != nil {
-		return err
+// alertPage is the page of a link in alert emails.
+type alertPage func(web.LayoutProps, web.AlertLinkView) templ.Component
+
+// alertLinkHandler answers a request with the link its token opens.
+type alertLinkHandler func(w http.ResponseWriter, r *http.Request, v web.AlertLinkView) error
+
+// alertLinkForm adds the page a link of the purpose in alert emails opens: GET shows it, and
+// POST hands the link to send.
+func (s *Server) alertLinkForm(r chi.Router, pattern, purpose string, page alertPage, send alertLinkHandler) {
+	withLink := func(next alertLinkHandler) handlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) error {
+			v, err := s.alertLinkView(w, r, purpose)
+			if err != nil {
+				return err
+			}
+			return next(w, r, v)
+		}
 	}
-	return s.page(w, r, http.StatusOK, web.AlertConfirmPage(s.layout(r), v))
+	s.form(r, pattern, withLink(func(w http.ResponseWriter, r *http.Request, v web.AlertLinkView) error {
+		return s.page(w, r, http.StatusOK, page(s.layout(r), v))
+	}), withLink(send))
 }
 
-func (s *Server) alertConfirm(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.alertLinkView(w, r, "confirm")
-	if err != nil {
-		return err
+// alertLinkDone does act with the link's token, then shows the page saying it is done.
+func (s *Server) alertLinkDone(page alertPage, act func(ctx context.Context, token string) error) alertLinkHandler {
+	return func(w http.ResponseWriter, r *http.Request, v web.AlertLinkView) error {
+		if err := act(r.Context(), v.Token); err != nil {
+			return err
+		}
+		v.Done = true
+		return s.page(w, r, http.StatusOK, page(s.layout(r), v))
 	}
-	if _, err := s.store.ConfirmAlert(r.Context(), v.Token); err != nil {
-		return err
-	}
-	v.Done = true
-	return s.page(w, r, http.StatusOK, web.AlertConfirmPage(s.layout(r), v))
 }
 
-func (s *Server) alertUnsubscribePage(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.alertLinkView(w, r, "unsubscribe")
-	if err != nil {
-		return err
-	}
-	return s.page(w, r, http.StatusOK, web.UnsubscribePage(s.layout(r), v))
+// alertConfirm confirms the subscription of a confirm link.
+func (s *Server) alertConfirm(ctx context.Context, token string) error {
+	_, err := s.store.ConfirmAlert(ctx, token)
+	return err
 }
 
-// alertUnsubscribe ends the subscriptions of an unsubscribe link. It takes the one-click POST of
-// RFC 8058 (body List-Unsubscribe=One-Click, sent by the mail client or provider without cookies
-// or an Origin) as well as the page's own button: the token in the address authenticates it, so
-// the route is exempt from cross-origin protection (see crossOrigin).
-func (s *Server) alertUnsubscribe(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.alertLinkView(w, r, "unsubscribe")
-	if err != nil {
-		return err
-	}
-	if err := s.store.Unsubscribe(r.Context(), v.Token, 0); err != nil {
-		return err
-	}
-	v.Done = true
-	return s.page(w, r, http.StatusOK, web.UnsubscribePage(s.layout(r), v))
-}
-
-func (s *Server) alertManagePage(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.alertLinkView(w, r, "manage")
-	if err != nil {
-		return err
-	}
-	return s.page(w, r, http.StatusOK, web.ManageAlertsPage(s.layout(r), v))
+// alertUnsubscribe ends the subscriptions of an unsubscribe link. Its route takes the one-click
+// POST of RFC 8058 (body List-Unsubscribe=One-Click, sent by the mail client or provider without
+// cookies or an Origin) as well as the page's own button: the token in the address authenticates
+// it, so the route is exempt from cross-origin protection (see crossOrigin).
+func (s *Server) alertUnsubscribe(ctx context.Context, token string) error {
+	return s.store.Unsubscribe(ctx, token, 0)
 }
 
 // alertManage changes how often one alert of the address comes, or stops one or all of them.
-func (s *Server) alertManage(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.alertLinkView(w, r, "manage")
-	if err != nil {
-		return err
-	}
+func (s *Server) alertManage(w http.ResponseWriter, r *http.Request, v web.AlertLinkView) error {
 	ctx := r.Context()
+	var err error
 	id, _ := strconv.ParseInt(r.PostFormValue("subscription"), 10, 64)
 	switch r.PostFormValue("action") {
 	case "unsubscribe-all":

@@ -55,7 +55,9 @@ func anonymous(r *http.Request) bool {
 // publicPage wraps the handler of a public page. For anonymous visitors it sends an ETag derived
 // from the data version, answers a matching If-None-Match with 304 Not Modified, and serves the
 // page from the server's cache of rendered pages when the page has been rendered at that version
-// already. Signed-in users always get a fresh page, which is never stored.
+// already. A page is compressed when it is stored, with gzip and brotli, and a cache hit sends the
+// stored bytes of the encoding the request asks for: no compression on a hit. Signed-in users
+// always get a fresh page, which is never stored.
 func (s *Server) publicPage(h handlerFunc) http.HandlerFunc {
 	// An error the page's handler returns is rendered through the recorder: an error page is
 	// neither given the page's ETag nor kept.
@@ -91,43 +93,69 @@ func (s *Server) publicPage(h handlerFunc) http.HandlerFunc {
 			s.error(w, r, err)
 			return
 		}
-		etag := publicETag(version, today(s))
+		// The page's tag, and the tag of the representation this request gets: see compress.go.
+		base := publicETag(version, today(s))
+		enc := negotiated(r)
+		etag := withEncoding(base, enc)
 		h := w.Header()
 		h.Set("Cache-Control", "public, no-cache")
-		h.Add("Vary", "Cookie")
+		addVary(h, "Cookie", "Accept-Encoding")
 		if etagMatches(r.Header.Get("If-None-Match"), etag) {
 			h.Set("ETag", etag)
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
 		r = r.WithContext(context.WithValue(r.Context(), dataVersionKey{}, version))
-		if page, ok := s.pages.get(key, etag); ok {
-			h.Set("ETag", etag)
-			h.Set("Content-Type", page.contentType)
-			h.Set("Content-Length", strconv.Itoa(len(page.body)))
-			w.WriteHeader(http.StatusOK)
-			if r.Method != http.MethodHead {
-				_, _ = w.Write(page.body)
-			}
+		if page, ok := s.pages.get(key, base); ok {
+			servePage(w, r, page, etag, enc)
 			return
 		}
 		rec := &recorder{ResponseWriter: w, etag: etag, keep: s.pages.limit > 0}
 		next(rec, r)
-		if rec.status == http.StatusOK && rec.keep && r.Method == http.MethodGet {
-			s.pages.put(key, etag, cachedPage{contentType: h.Get("Content-Type"), body: rec.body, at: s.now()})
+		if !rec.holding() {
+			return // passed through as it was written: an error, a page too large to keep, or no cache
 		}
+		page := cachedPage{contentType: h.Get("Content-Type"), body: rec.body, at: s.now()}
+		if compressible(page.contentType) {
+			page.gz, page.br = encodeStored(page.body)
+		}
+		s.pages.put(key, base, page)
+		servePage(w, r, page, etag, enc)
 	}
 }
 
-// recorder passes a response through, setting the ETag only on a 200 (an error page is not the
-// resource), and keeps a copy of a successful body for the page cache.
+// servePage sends a rendered page in the encoding enc when it has it, plain otherwise, under the
+// tag etag of that encoding.
+func servePage(w http.ResponseWriter, r *http.Request, page cachedPage, etag, enc string) {
+	h := w.Header()
+	body := page.body
+	if b := page.encoded(enc); b != nil {
+		body = b
+		h.Set("Content-Encoding", enc)
+	}
+	h.Set("ETag", etag)
+	h.Set("Content-Type", page.contentType)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(body)
+	}
+}
+
+// recorder holds a public page as it is rendered, to be kept in the page cache and then sent.
+// A response that is not a 200, or grows larger than maxCachedPage, or is not to be kept, is
+// passed through as it is written instead; only a 200 gets the page's ETag (an error page is not
+// the resource).
 type recorder struct {
 	http.ResponseWriter
 	etag   string
 	status int
-	keep   bool
+	keep   bool // hold a 200 to keep it; false once passing through
 	body   []byte
 }
+
+// holding reports whether the recorder holds the whole of a successful page, sent nothing yet.
+func (r *recorder) holding() bool { return r.keep && r.status == http.StatusOK }
 
 func (r *recorder) WriteHeader(status int) {
 	if r.status != 0 {
@@ -137,6 +165,9 @@ func (r *recorder) WriteHeader(status int) {
 	h := r.Header()
 	if status == http.StatusOK {
 		h.Set("ETag", r.etag)
+		if r.keep {
+			return
+		}
 	} else {
 		h.Set("Cache-Control", "no-cache")
 		r.keep = false
@@ -149,10 +180,17 @@ func (r *recorder) Write(b []byte) (int, error) {
 		r.WriteHeader(http.StatusOK)
 	}
 	if r.keep {
-		if len(r.body)+len(b) > maxCachedPage {
-			r.keep, r.body = false, nil
-		} else {
+		if len(r.body)+len(b) <= maxCachedPage {
 			r.body = append(r.body, b...)
+			return len(b), nil
+		}
+		// Too large to keep: send what is held, and the rest as it comes.
+		r.keep = false
+		r.ResponseWriter.WriteHeader(r.status)
+		held := r.body
+		r.body = nil
+		if _, err := r.ResponseWriter.Write(held); err != nil {
+			return 0, err
 		}
 	}
 	return r.ResponseWriter.Write(b)
@@ -164,12 +202,27 @@ func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 // maxCachedPage is the largest page the cache keeps.
 const maxCachedPage = 512 << 10
 
-// cachedPage is a rendered page.
+// cachedPage is a rendered page, plain and compressed.
 type cachedPage struct {
 	contentType string
 	body        []byte
+	gz, br      []byte    // the body compressed, or nil where that is no smaller or not worth it
 	at          time.Time // when it was rendered
 }
+
+// encoded returns the page's bytes in the encoding enc, or nil when it has none.
+func (p cachedPage) encoded(enc string) []byte {
+	switch enc {
+	case "br":
+		return p.br
+	case "gzip":
+		return p.gz
+	}
+	return nil
+}
+
+// size is the memory the page takes in the cache.
+func (p cachedPage) size() int { return len(p.body) + len(p.gz) + len(p.br) }
 
 // pageCache keeps rendered public pages, each under the ETag it was rendered at, within a bound
 // on the bytes it holds. A page rendered at an older version is never served: its ETag no longer
@@ -219,10 +272,10 @@ func (c *pageCache) put(key, etag string, p cachedPage) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if old, ok := c.pages[key]; ok {
-		c.size -= len(old.page.body) + len(key)
+		c.size -= old.page.size() + len(key)
 		delete(c.pages, key)
 	}
-	n := len(p.body) + len(key)
+	n := p.size() + len(key)
 	if n > c.limit {
 		return
 	}
@@ -232,7 +285,7 @@ func (c *pageCache) put(key, etag string, p cachedPage) {
 			break
 		}
 		if e.etag != etag {
-			c.size -= len(e.page.body) + len(k)
+			c.size -= e.page.size() + len(k)
 			delete(c.pages, k)
 		}
 	}
@@ -240,7 +293,7 @@ func (c *pageCache) put(key, etag string, p cachedPage) {
 		if c.size+n <= c.limit {
 			break
 		}
-		c.size -= len(e.page.body) + len(k)
+		c.size -= e.page.size() + len(k)
 		delete(c.pages, k)
 	}
 	c.pages[key] = cacheEntry{etag: etag, page: p}

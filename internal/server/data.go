@@ -52,6 +52,9 @@ func etag(parts ...string) string {
 func (s *Server) notModified(w http.ResponseWriter, r *http.Request, tag string, modified time.Time) bool {
 	modified = s.lastModified(modified)
 	h := w.Header()
+	// Downloads and feeds are compressed when the client asks: each encoding has its own tag.
+	tag = withEncoding(tag, negotiated(r))
+	addVary(h, "Accept-Encoding")
 	h.Set("ETag", tag)
 	h.Set("Last-Modified", modified.Format(http.TimeFormat))
 	h.Set("Cache-Control", "public, no-cache")
@@ -428,6 +431,9 @@ func (s *Server) dataPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	l := s.layout(r)
 	l.Title = "Open data"
+	l.Description = "The commitments of the " + plan.Title + " and every published update, to download as CSV or JSON " +
+		"or follow as Atom feeds, under the Open Government Licence."
+	l.Canonical = s.siteURL(r) + paths.Data
 	l.Breadcrumbs = []web.Breadcrumb{homeCrumb(), {Text: l.Title}}
 	l.Alternates = append(l.Alternates, web.AlternateLink{Title: "Published updates: " + plan.Title, Href: paths.Feed(plan)})
 	return s.page(w, r, http.StatusOK, web.DataPage(l, web.DataView{Plan: plan, Plans: plans, SiteURL: s.siteURL(r)}))

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -89,12 +90,14 @@ type exportFile struct {
 	used        uint64
 	refs        int  // requests serving it
 	dropped     bool // no longer in the cache: closed when the last request is done
+	closed      bool
 }
 
 // reader returns a reader of the whole file of its own; many may read the file at once.
 func (e *exportFile) reader() io.ReadSeeker { return io.NewSectionReader(e.f, 0, e.size) }
 
 func (e *exportFile) close() {
+	e.closed = true
 	_ = e.f.Close()
 	if e.path != "" {
 		_ = os.Remove(e.path)
@@ -254,6 +257,17 @@ func (c *exportCache) dropLocked(e *exportFile) {
 	}
 }
 
+// retain takes another use of a file, as get does, unless it has been closed already.
+func (c *exportCache) retain(e *exportFile) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e.closed {
+		return false
+	}
+	e.refs++
+	return true
+}
+
 // release ends a request's use of a file got from get.
 func (c *exportCache) release(e *exportFile) {
 	c.mu.Lock()
@@ -282,17 +296,38 @@ const downloadWriteTimeout = 10 * time.Minute
 // serveExport serves an export from its file, making the file first if need be. The caller has
 // set the validators and answered a conditional request already (see notModified). An error
 // making the file is returned, with the validators taken back: the error page is not the export.
+//
+// A client that accepts gzip or brotli gets the file in that encoding: a file of its own in the
+// cache, compressed from the plain one once per data version, the first time it is asked for.
+// http.ServeContent serves it like the plain one, so Range and If-Range requests work on the bytes
+// sent, under the encoding's own ETag (see notModified), and a download that stops can be resumed.
 func (s *Server) serveExport(w http.ResponseWriter, r *http.Request, x export) error {
-	file, err := s.exports.get(r.Context(), strings.Join(x.slot, "\x00"), strings.Join(x.stamp, "\x00"), x.write)
-	if err != nil {
-		h := w.Header()
+	slot, stamp := strings.Join(x.slot, "\x00"), strings.Join(x.stamp, "\x00")
+	h := w.Header()
+	fail := func(err error) error {
 		h.Del("ETag")
 		h.Del("Last-Modified")
 		h.Set("Cache-Control", "no-cache")
 		return err
 	}
+	file, err := s.exports.get(r.Context(), slot, stamp, x.write)
+	if err != nil {
+		return fail(err)
+	}
 	defer s.exports.release(file)
-	h := w.Header()
+	enc := negotiated(r)
+	if enc != "" && file.size >= minCompressSize {
+		coded, err := s.exports.get(r.Context(), slot+"\x00"+enc, stamp, s.exports.encode(file, enc))
+		if err != nil {
+			return fail(err)
+		}
+		defer s.exports.release(coded)
+		file = coded
+		h.Set("Content-Encoding", enc)
+		// http.ServeContent leaves the length of a whole response with a Content-Encoding out
+		// (it cannot know what a writer that compresses would send): this one is known.
+		h.Set("Content-Length", strconv.FormatInt(file.size, 10))
+	}
 	switch x.format {
 	case formatCSV:
 		h.Set("Content-Type", "text/csv; charset=utf-8; header=present")
@@ -307,4 +342,33 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request, x export) e
 	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(downloadWriteTimeout))
 	http.ServeContent(w, r, "", s.lastModified(x.modified), file.reader())
 	return nil
+}
+
+// encode returns the writer of the export in plain compressed with enc. plain is the request's
+// file, which the writer takes a use of its own of while it reads it.
+func (c *exportCache) encode(plain *exportFile, enc string) writeExport {
+	return func(ctx context.Context, w io.Writer) error {
+		if !c.retain(plain) {
+			return fmt.Errorf("export cache: the plain file was evicted before it could be compressed")
+		}
+		defer c.release(plain)
+		e := storedEncoder(enc, w, plain.size)
+		if _, err := io.Copy(e, ctxReader{ctx, plain.reader()}); err != nil {
+			return err
+		}
+		return e.Close()
+	}
+}
+
+// ctxReader stops reading once its context is done.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }

@@ -329,6 +329,15 @@ func (s *Server) commitments(w http.ResponseWriter, r *http.Request) error {
 	default:
 		l.Title = "Commitments"
 	}
+	l.Description = "Search and filter the commitments of the " + plan.Title +
+		" by priority area, status, lead organisation and when they are due, and download them."
+	if fr.filters.Filtered() || v.Page > 1 {
+		l.Description = "Commitments of the " + plan.Title + ": " + finderTitle(v) + ". " + l.Description
+	}
+	if len(fr.errors) == 0 {
+		// A search is a page of its own: its address, with the query as the finder writes it.
+		l.Canonical = s.siteURL(r) + path + fr.filters.QueryString()
+	}
 	l.Alternates = append(l.Alternates, web.AlternateLink{Title: "Published updates: " + plan.Title, Href: paths.Feed(plan)})
 	return s.page(w, r, status, web.CommitmentsPage(l, v))
 }

@@ -102,6 +102,15 @@ const listPageSize = 50
 // pageCount returns how many pages of per entries total entries fill.
 func pageCount(total, per int) int { return (total + per - 1) / per }
 
+// pathKey returns the path parameter param, or tracker.ErrNotFound when valid refuses it.
+func pathKey(r *http.Request, param string, valid func(string) bool) (string, error) {
+	k := chi.URLParam(r, param)
+	if !valid(k) {
+		return "", tracker.ErrNotFound
+	}
+	return k, nil
+}
+
 // byPathID returns the record whose numeric ID the path parameter {id} names, read by find. It
 // returns tracker.ErrNotFound for an ID of the wrong shape, before any query.
 func byPathID[T any](r *http.Request, find func(context.Context, int64) (T, error)) (T, error) {

@@ -33,6 +33,7 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -198,6 +199,18 @@ func (c *client) do(req *http.Request) *httptest.ResponseRecorder {
 	}
 	rec := httptest.NewRecorder()
 	c.h.ServeHTTP(rec, req)
+	// Every cookie the portal sets must be on its cookies page.
+	secure := c.base.Scheme == "https"
+	if a, ok := c.h.(*testApp); ok {
+		secure = a.Config.Secure
+	}
+	documented := server.CookieNames(secure)
+	for _, ck := range rec.Result().Cookies() {
+		if !slices.Contains(documented, ck.Name) {
+			c.t.Errorf("%s %s set the cookie %q, which the cookies page does not describe (it lists %q): add it to siteCookies",
+				req.Method, req.URL.Path, ck.Name, documented)
+		}
+	}
 	c.jar.SetCookies(req.URL, rec.Result().Cookies())
 	return rec
 }

@@ -59,6 +59,14 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 	})
 }
 
+// permissionsPolicy turns off the browser features the portal never uses, so that nothing it
+// serves or embeds can ask for them. Only features that browsers implement today are named:
+// interest-cohort, for Chrome's withdrawn FLoC trial, is gone, and a feature a browser does not
+// know makes it warn on the console of every page (Chromium 156 knows each of these).
+const permissionsPolicy = "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), " +
+	"magnetometer=(), microphone=(), midi=(), payment=(), screen-wake-lock=(), serial=(), usb=(), " +
+	"xr-spatial-tracking=()"
+
 // securityHeaders sets the headers every response carries.
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -68,7 +76,7 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 		h.Set("X-Frame-Options", "DENY")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()")
+		h.Set("Permissions-Policy", permissionsPolicy)
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		if s.secure {
 			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")

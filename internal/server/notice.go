@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 )
@@ -73,11 +74,8 @@ func (s *Server) noticeText(code string) noticeMessage {
 // noticeCookie returns the notice cookie's settings: like the session cookie's, and gone after
 // five minutes.
 func (s *Server) noticeCookie() http.Cookie {
-	c := http.Cookie{Name: "notice", Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: 300}
-	if s.secure {
-		c.Name, c.Secure = "__Host-notice", true
-	}
-	return c
+	return http.Cookie{Name: noticeCookieName(s.secure), Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
+		MaxAge: int(noticeCookieAge / time.Second), Secure: s.secure}
 }
 
 // noticeBox is the request's notice: the one its cookie brought or the request left, and the

@@ -3,8 +3,6 @@ package server
 import (
 	"net/http"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
@@ -13,9 +11,9 @@ import (
 // organisationInPath returns the organisation the path names, and the current plan, whose
 // commitments it leads are its page's.
 func (s *Server) organisationInPath(r *http.Request) (tracker.Plan, tracker.Organisation, error) {
-	code := chi.URLParam(r, "code")
-	if !tracker.ValidCode(code) {
-		return tracker.Plan{}, tracker.Organisation{}, tracker.ErrNotFound
+	code, err := pathKey(r, "code", tracker.ValidCode)
+	if err != nil {
+		return tracker.Plan{}, tracker.Organisation{}, err
 	}
 	o, err := s.store.OrganisationByCode(r.Context(), code)
 	if err != nil {

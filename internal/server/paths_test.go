@@ -48,7 +48,8 @@ func TestEveryPathBuilderNamesARoute(t *testing.T) {
 	cases := []struct {
 		method, path string
 	}{
-		{get, paths.Home}, {get, paths.Healthz}, {get, paths.Readyz}, {get, paths.Metrics}, {get, paths.Data}, {get, paths.Statuses},
+		{get, paths.Home}, {get, paths.Robots}, {get, paths.Sitemap}, {get, paths.Healthz}, {get, paths.Readyz}, {get, paths.Metrics},
+		{get, paths.Data}, {get, paths.Statuses},
 		{get, paths.SignIn}, {post, paths.SignIn}, {post, paths.SignOut}, {get, paths.SetPassword},
 		{post, paths.SetPassword}, {get, paths.ForgotPassword}, {post, paths.ForgotPassword},
 		{get, paths.Account}, {post, paths.AccountPwd}, {get, paths.ReportList}, {get, paths.ReviewList},
@@ -74,6 +75,10 @@ func TestEveryPathBuilderNamesARoute(t *testing.T) {
 		{get, paths.AdminOrganisation(5, "edit")}, {get, paths.AdminOrganisation(5, "retire")},
 		{get, paths.AdminRound(5)}, {get, paths.AdminRoundAction(5, "edit")}, {post, paths.AdminRoundAction(5, "close")},
 		{get, paths.AdminEmail(5)}, {get, paths.Organisation("NES")},
+		{get, paths.Accessibility}, {get, paths.Privacy}, {get, paths.Cookies}, {get, paths.Contact},
+		{get, withoutQuery(paths.FeedbackAbout("/commitments/4.2", "no"))}, {post, paths.Feedback},
+		{get, withoutQuery(paths.FeedbackThanksFor("/"))}, {get, withoutQuery(paths.AdminFeedbackList("/", 2))},
+		{get, withoutQuery(paths.AdminFeedbackDownload("/"))},
 		{post, paths.AccountEmails}, {get, paths.AlertsCheckEmail},
 		{get, paths.AlertsConfirm}, {post, paths.AlertsConfirm}, {get, paths.AlertsUnsubscribe}, {post, paths.AlertsUnsubscribe},
 		{get, paths.AlertsManage}, {post, paths.AlertsManage},
@@ -102,3 +107,5 @@ func TestEveryPathBuilderNamesARoute(t *testing.T) {
 		t.Error("the walked router matches an address that has no route")
 	}
 }
+
+func withoutQuery(p string) string { return strings.SplitN(p, "?", 2)[0] }

@@ -73,7 +73,7 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	changed, err := remember(s, ctx, fmt.Sprintf("plan changed %d", plan.ID), func() (postgres.PlanChanges, error) {
-		return s.store.PlanChanged(ctx, plan.ID)
+		return s.reads(ctx).PlanChanged(ctx, plan.ID)
 	})
 	if err != nil {
 		return err
@@ -87,6 +87,9 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) error {
 	}
 	l := s.layout(r)
 	l.Title = plan.Title
+	l.Description = fmt.Sprintf("Progress on the %d commitments of the %s, by priority area: what each will deliver, "+
+		"who leads it and what they have reported.", counts[0].Total, plan.Title)
+	l.Canonical = s.siteURL(r) + paths.Overview(plan)
 	if !plan.IsCurrent {
 		l.Breadcrumbs = publicCrumbs(plan)
 	}
@@ -114,9 +117,9 @@ func inPath[T any](s *Server, r *http.Request, param string, valid func(string) 
 	if err != nil {
 		return tracker.Plan{}, zero, err
 	}
-	key := chi.URLParam(r, param)
-	if !valid(key) {
-		return tracker.Plan{}, zero, tracker.ErrNotFound
+	key, err := pathKey(r, param, valid)
+	if err != nil {
+		return tracker.Plan{}, zero, err
 	}
 	v, err := find(r.Context(), plan.ID, key)
 	return plan, v, err
@@ -138,6 +141,11 @@ func (s *Server) priority(w http.ResponseWriter, r *http.Request) error {
 	}
 	l := s.layout(r)
 	l.Title = p.Name
+	l.Description = p.Name + ", priority area " + strconv.Itoa(p.Number) + " of the " + plan.Title + ": its commitments and their progress."
+	if p.Tagline != "" {
+		l.Description = p.Name + ": " + p.Tagline + " The commitments of this priority area and their progress."
+	}
+	l.Canonical = s.siteURL(r) + paths.Priority(plan, p.Slug)
 	l.Breadcrumbs = publicCrumbs(plan, priorityCrumb(plan, p.Number, p.Name, p.Slug))
 	l.Alternates = append(l.Alternates, web.AlternateLink{Title: "Published updates: " + p.Name, Href: paths.PriorityFeed(plan, p.Slug)})
 	return s.page(w, r, http.StatusOK, web.PriorityPage(l, web.PriorityView{Plan: plan, Priority: p, Commitments: s.rows(plan, cs),
@@ -163,13 +171,15 @@ func (s *Server) commitment(w http.ResponseWriter, r *http.Request) error {
 	if v.CarriedForwardTo, err = s.linkedCommitment(r, c.CarriedForwardToID); err != nil {
 		return err
 	}
-	changed, err := s.store.CommitmentChanged(ctx, c.ID)
+	changed, err := s.reads(ctx).CommitmentChanged(ctx, c.ID)
 	if err != nil {
 		return err
 	}
 	v.Changed = tracker.LatestChange(changed, tracker.LatestReportedPeriod(history), plan.PublishedOn)
 	l := s.layout(r)
 	l.Title = "Commitment " + c.Ref
+	l.Description = "Commitment " + c.Ref + " of the " + plan.Title + ": " + firstLine(c.Deliver, 200)
+	l.Canonical = s.siteURL(r) + paths.Commitment(plan, c.Ref)
 	l.Breadcrumbs = publicCrumbs(plan, priorityCrumb(plan, c.PriorityNumber, c.PriorityName, c.PrioritySlug),
 		web.Breadcrumb{Text: "Commitment " + c.Ref})
 	l.Alternates = append(l.Alternates, web.AlternateLink{Title: "Published updates: commitment " + c.Ref, Href: paths.CommitmentFeed(plan, c.Ref)})
@@ -201,9 +211,9 @@ func (s *Server) linkedCommitment(r *http.Request, id *int64) (*web.LinkedCommit
 
 func (s *Server) organisation(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	code := chi.URLParam(r, "code")
-	if !tracker.ValidCode(code) {
-		return tracker.ErrNotFound
+	code, err := pathKey(r, "code", tracker.ValidCode)
+	if err != nil {
+		return err
 	}
 	o, err := s.reads(ctx).OrganisationByCode(ctx, code)
 	if err != nil {
@@ -219,6 +229,8 @@ func (s *Server) organisation(w http.ResponseWriter, r *http.Request) error {
 	}
 	l := s.layout(r)
 	l.Title = o.Name
+	l.Description = "The commitments " + o.Name + " leads in the " + plan.Title + ", and their progress."
+	l.Canonical = s.siteURL(r) + paths.Organisation(o.Code)
 	l.Breadcrumbs = publicCrumbs(plan, web.Breadcrumb{Text: o.Name})
 	return s.page(w, r, http.StatusOK, web.OrganisationPage(l, web.OrganisationView{Plan: plan, Organisation: o, Commitments: s.rows(plan, cs)}))
 }
@@ -249,6 +261,8 @@ func (s *Server) reportURL(r *http.Request, plan tracker.Plan, c tracker.Commitm
 func (s *Server) statusesPage(w http.ResponseWriter, r *http.Request) error {
 	l := s.layout(r)
 	l.Title = "What the statuses mean"
+	l.Description = "What each status of a commitment means, from no update yet to delivered, withdrawn or carried forward."
+	l.Canonical = s.siteURL(r) + paths.Statuses
 	l.Breadcrumbs = []web.Breadcrumb{homeCrumb(), {Text: l.Title}}
 	return s.page(w, r, http.StatusOK, web.StatusesPage(l))
 }

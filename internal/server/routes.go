@@ -3,8 +3,10 @@ package server
 import (
 	"net/http"
 	"net/http/pprof"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
@@ -13,23 +15,26 @@ import (
 
 func (s *Server) routes() *chi.Mux {
 	r := chi.NewRouter()
-	r.Use(requestID, s.metrics.measure, s.accessLog, s.securityHeaders, s.recoverPanics, s.timeout, s.crossOrigin, s.checkInput, s.withSessions)
+	r.Use(requestID, s.metrics.measure, s.accessLog, s.securityHeaders, s.compress, s.recoverPanics, s.timeout,
+		s.crossOrigin, s.checkInput, s.withSessions, s.noIndex,
+		// HEAD is answered wherever GET is, by the GET handler: the same headers, and net/http
+		// sends no body.
+		middleware.GetHead)
 	if s.replica != nil {
 		r.Use(s.replicaReads)
 	}
 	r.NotFound(s.notFound)
-	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		http.Error(w, "Method not allowed", http.StatusMethodNotAllowed)
-	})
+	r.MethodNotAllowed(s.methodNotAllowed(r))
 
 	r.Get(paths.Healthz, s.handle(s.healthz))
 	r.Get(paths.Readyz, s.handle(s.readyz))
 	if s.serveMetrics {
 		r.Method(http.MethodGet, paths.Metrics, MetricsHandler(s.registry))
 	}
-	r.Handle(paths.Static, web.StaticHandler(http.HandlerFunc(s.notFound)))
-	r.Handle(paths.PrintCSS, web.PrintCSSHandler(s.baseURL))
+	r.Get(paths.Static, web.StaticHandler(http.HandlerFunc(s.notFound)).ServeHTTP)
+	r.Get(paths.Robots, s.handle(s.robots))
+	r.Get(paths.Sitemap, s.publicPage(s.sitemap))
+	r.Get(paths.PrintCSS, web.PrintCSSHandler(s.baseURL).ServeHTTP)
 	if s.bench != "" {
 		r.Get(BenchStaticPrefix+"{name}", s.handle(s.benchStatic(s.bench)))
 		r.Get("/_bench/pprof/profile", pprof.Profile)
@@ -47,6 +52,9 @@ func (s *Server) routes() *chi.Mux {
 	// Finding, downloading and following commitments, for everyone.
 	s.findRoutes(r)
 	s.alertRoutes(r)
+	// The accessibility statement, privacy notice, cookies and contact pages and the feedback
+	// form, for everyone, and the feedback for staff.
+	s.infoRoutes(r)
 
 	// Accounts.
 	s.form(r, paths.SignIn, s.signInForm, s.signIn)
@@ -132,14 +140,55 @@ func (s *Server) findRoutes(r chi.Router) {
 		r.Get(prefix+"/commitments.json", s.handle(s.commitmentsExport(formatJSON)))
 		r.Get(prefix+"/updates.csv", s.handle(s.updatesExport(formatCSV)))
 		r.Get(prefix+"/updates.json", s.handle(s.updatesExport(formatJSON)))
-		r.Head(prefix+"/commitments.csv", s.handle(s.commitmentsExport(formatCSV)))
-		r.Head(prefix+"/commitments.json", s.handle(s.commitmentsExport(formatJSON)))
-		r.Head(prefix+"/updates.csv", s.handle(s.updatesExport(formatCSV)))
-		r.Head(prefix+"/updates.json", s.handle(s.updatesExport(formatJSON)))
 		r.Get(prefix+"/updates.atom", s.handle(s.feed(s.planFeed)))
 		r.Get(prefix+paths.PriorityPattern+"/updates.atom", s.handle(s.feed(s.priorityFeed)))
 		r.Get(prefix+paths.CommitmentPattern+"/updates.atom", s.handle(s.feed(s.commitmentFeed)))
 	}
+}
+
+// methodNotAllowed answers a request whose method the path does not take: 405 with the error
+// page, and Allow naming the methods the router has for the path.
+func (s *Server) methodNotAllowed(mux chi.Routes) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		path := r.URL.Path
+		if r.URL.RawPath != "" {
+			path = r.URL.RawPath
+		}
+		if rctx := chi.RouteContext(r.Context()); rctx != nil && rctx.RoutePath != "" {
+			path = rctx.RoutePath
+		}
+		w.Header().Set("Allow", strings.Join(allowedMethods(mux, path), ", "))
+		s.render(w, r, http.StatusMethodNotAllowed, web.MethodNotAllowedPage(s.layout(r)))
+	}
+}
+
+// allowedMethods lists the methods the router answers at path. HEAD goes wherever GET does (see
+// middleware.GetHead).
+func allowedMethods(mux chi.Routes, path string) []string {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions} {
+		probe := m
+		if m == http.MethodHead && !mux.Match(chi.NewRouteContext(), m, path) {
+			probe = http.MethodGet
+		}
+		if mux.Match(chi.NewRouteContext(), probe, path) {
+			allow = append(allow, m)
+		}
+	}
+	return allow
+}
+
+// noIndex asks search engines, with X-Robots-Tag, not to index the pages of signed-in users and of
+// signing in (paths.Private), nor any response to a signed-in user. Their pages say so too (see
+// Server.layout).
+func (s *Server) noIndex(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if paths.IsPrivate(r.URL.Path) || s.user(r) != nil {
+			w.Header().Set("X-Robots-Tag", "noindex, nofollow")
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // crossOrigin refuses state-changing requests that a browser says come from another origin.

@@ -83,6 +83,9 @@ type Config struct {
 	// who are not signed in read from while it is healthy and caught up (see Replica); Run it.
 	// Everything else uses Store.
 	Replica *Replica
+	// ContactEmail is where the contact page and the accessibility statement send people;
+	// empty means DefaultContactEmail.
+	ContactEmail string
 }
 
 // DefaultRequestTimeout is the time a request may take unless Config.RequestTimeout says
@@ -140,6 +143,10 @@ type Server struct {
 	// emailQueued wakes the outbox worker (Config.EmailQueued).
 	emailQueued func()
 	proxies     []netip.Prefix
+	// contactEmail is Config.ContactEmail.
+	contactEmail string
+	// feedbackKey signs the time each feedback form was shown (see formKey).
+	feedbackKey formKey
 	// dummyHash is checked against when an account does not exist, so that the answer takes as
 	// long as for one that does.
 	dummyHash func() string
@@ -154,7 +161,11 @@ func newServer(cfg Config) *Server {
 	s := &Server{store: cfg.Store, replica: cfg.Replica, logger: cfg.Logger, baseURL: cfg.BaseURL, secure: cfg.Secure, now: cfg.Now,
 		registry: cfg.Metrics, serveMetrics: cfg.ServeMetrics, requestTimeout: cfg.RequestTimeout,
 		idle: cfg.IdleTimeout, idleWarning: cfg.IdleWarning, lifetime: cfg.SessionLifetime, keepable: map[string]bool{}, pw: cfg.Password,
-		bench: cfg.BenchStaticDir, mailer: cfg.Mailer, emailQueued: cfg.EmailQueued, proxies: cfg.TrustedProxies, hashing: cfg.Hashing}
+		bench: cfg.BenchStaticDir, mailer: cfg.Mailer, emailQueued: cfg.EmailQueued, proxies: cfg.TrustedProxies, hashing: cfg.Hashing,
+		contactEmail: cfg.ContactEmail}
+	if s.contactEmail == "" {
+		s.contactEmail = DefaultContactEmail
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -55,15 +55,12 @@ func (s *Server) newSessionManager() *scs.SessionManager {
 	// The table holds only a hash of each token (see hashedStore).
 	sm.Store = hashedStore{pgxstore.NewWithCleanupInterval(s.store.Pool(), 0)}
 	sm.Lifetime = s.lifetime + s.idle
-	sm.Cookie.Name = "session"
+	sm.Cookie.Name = SessionCookieName(s.secure)
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Path = "/"
 	sm.Cookie.Persist = false
-	if s.secure {
-		sm.Cookie.Name = "__Host-session"
-		sm.Cookie.Secure = true
-	}
+	sm.Cookie.Secure = s.secure
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
 		s.error(w, r, err)
 	}
@@ -261,8 +258,11 @@ func (s *Server) tell(r *http.Request, msg string) {
 // their navigation and how long their session lasts unused, and any message left by the previous
 // request.
 func (s *Server) layout(r *http.Request) web.LayoutProps {
-	l := web.LayoutProps{CurrentPath: r.URL.Path, PageURL: s.pageURL(r), Made: s.now()}
+	// Pages for signed-in users and of signing in are not for search engines (see noIndex).
+	l := web.LayoutProps{CurrentPath: r.URL.Path, NoIndex: paths.IsPrivate(r.URL.Path), PageURL: s.pageURL(r), Made: s.now()}
+	siteLinks(&l)
 	if u := s.user(r); u != nil {
+		l.NoIndex = true
 		role := u.Role.Label()
 		if u.Role == tracker.RolePartner && u.OrganisationName != "" {
 			role = u.OrganisationName

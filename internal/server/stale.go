@@ -16,7 +16,7 @@ import (
 const staleWait = 2 * time.Second
 
 // serveStale serves a stored public page whose data version could not be checked: with an Age
-// header, no ETag (it may not be current), and a notice saying how old it is at the top of the
+// header, no ETag (it may not be current), compressed as it is sent, and a notice saying how old it is at the top of the
 // page's main content.
 func serveStale(w http.ResponseWriter, r *http.Request, p cachedPage, now time.Time) {
 	age := max(now.Sub(p.at), 0)
@@ -38,7 +38,7 @@ func serveStale(w http.ResponseWriter, r *http.Request, p cachedPage, now time.T
 	h.Set("Content-Type", p.contentType)
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(body)
-	}
+	// Written for HEAD too (net/http sends none), so that the compress middleware gives HEAD the
+	// headers of a GET.
+	_, _ = w.Write(body)
 }

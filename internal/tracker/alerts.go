@@ -1,10 +1,6 @@
 package tracker
 
-import (
-	"net/netip"
-	"strings"
-	"time"
-)
+import "time"
 
 // Frequency is how often a person gets a kind of email: at once, or in a daily summary.
 type Frequency string
@@ -107,16 +103,7 @@ func ParseSubscribe(email, frequency string) (SubscribeForm, []FieldError) {
 // hour from one client. It is counted before anything is looked up, whether or not the address
 // is subscribed already, and one refused gets the same answer.
 func AlertThrottle(email, addr string) []ThrottleRule {
-	account := strings.ToLower(NormaliseEmail(email))
-	network := addr
-	if a, err := netip.ParseAddr(addr); err == nil && a.Is6() && !a.Is4In6() {
-		p, _ := a.Prefix(64)
-		network = p.String()
-	}
-	return []ThrottleRule{
-		{Key: "alert:" + account, Free: 5, Base: time.Hour, Max: time.Hour, Window: time.Hour},
-		{Key: "alert-address:" + network, Free: 30, Base: time.Hour, Max: time.Hour, Window: time.Hour},
-	}
+	return []ThrottleRule{hourly("alert:"+throttleAccount(email), 5), hourly("alert-address:"+throttleNetwork(addr), 30)}
 }
 
 // ParseEmailPreferences reads the choices of a user with the role, field "pref_" and the kind,

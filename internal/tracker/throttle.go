@@ -2,6 +2,7 @@ package tracker
 
 import (
 	"net/netip"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -49,12 +50,7 @@ func (r ThrottleRule) Lock(failures int) time.Duration {
 // throttling tells nothing about which accounts exist. IPv6 addresses count by their /64 network,
 // which one client usually holds whole.
 func SignInThrottle(email, addr string) []ThrottleRule {
-	account := strings.ToLower(NormaliseEmail(email))
-	network := addr
-	if a, err := netip.ParseAddr(addr); err == nil && a.Is6() && !a.Is4In6() {
-		p, _ := a.Prefix(64)
-		network = p.String()
-	}
+	account, network := throttleAccount(email), throttleNetwork(addr)
 	return []ThrottleRule{
 		{Key: "account+address:" + account + " " + network, Free: 5, Base: time.Minute, Max: 15 * time.Minute, Window: time.Hour},
 		{Key: "account:" + account, Free: 10, Base: time.Minute, Max: 15 * time.Minute, Window: time.Hour},
@@ -67,9 +63,33 @@ func SignInThrottle(email, addr string) []ThrottleRule {
 // from one client address. Each request is counted as it arrives, before anything is looked up,
 // and the one that uses up the allowance locks the key for a whole hour.
 func ResetThrottle(email, addr string) []ThrottleRule {
-	account := strings.ToLower(NormaliseEmail(email))
-	return []ThrottleRule{
-		{Key: "reset:" + account, Free: 3, Base: time.Hour, Max: time.Hour, Window: time.Hour},
-		{Key: "reset-address:" + addr, Free: 20, Base: time.Hour, Max: time.Hour, Window: time.Hour},
+	return []ThrottleRule{hourly("reset:"+throttleAccount(email), 3), hourly("reset-address:"+addr, 20)}
+}
+
+// throttleAccount is the email address as throttling counts it: as typed, in lower case.
+func throttleAccount(email string) string { return strings.ToLower(NormaliseEmail(email)) }
+
+// throttleNetwork is the client address as throttling counts it: an IPv6 address by its /64
+// network, which one client usually holds whole.
+func throttleNetwork(addr string) string {
+	if a, err := netip.ParseAddr(addr); err == nil && a.Is6() && !a.Is4In6() {
+		p, _ := a.Prefix(64)
+		return p.String()
 	}
+	return addr
+}
+
+// hourly is a rule that lets free attempts through in any hour, and then locks the key for the
+// rest of it.
+func hourly(key string, free int) ThrottleRule {
+	return ThrottleRule{Key: key, Free: free, Base: time.Hour, Max: time.Hour, Window: time.Hour}
+}
+
+// waitWords says how long to wait, in whole minutes rounded up: "1 minute", "45 minutes".
+func waitWords(wait time.Duration) string {
+	minutes := max(int((wait+time.Minute-1)/time.Minute), 1)
+	if minutes == 1 {
+		return "1 minute"
+	}
+	return strconv.Itoa(minutes) + " minutes"
 }

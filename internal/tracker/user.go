@@ -84,11 +84,13 @@ const (
 	ActionManageUsers Action = "manage_users"
 	// ActionReadAudit is reading the audit log.
 	ActionReadAudit Action = "read_audit"
+	// ActionReadFeedback is reading and downloading the public's feedback.
+	ActionReadFeedback Action = "read_feedback"
 )
 
 // Actions lists every action.
 var Actions = []Action{ActionReport, ActionReview, ActionPublishOwn, ActionSetClosingStatus,
-	ActionEditPlan, ActionViewDashboard, ActionManageUsers, ActionReadAudit}
+	ActionEditPlan, ActionViewDashboard, ActionManageUsers, ActionReadAudit, ActionReadFeedback}
 
 // Can reports whether u may take the action. For ActionReport, c is the commitment concerned: a
 // partner may report only on commitments whose lead lines name their organisation. Nobody who is
@@ -103,7 +105,7 @@ func Can(u *User, a Action, c *Commitment) bool {
 			return true
 		}
 		return u.Role == RolePartner && c != nil && u.OrganisationID != nil && c.LedBy(*u.OrganisationID)
-	case ActionReview, ActionPublishOwn, ActionSetClosingStatus, ActionEditPlan, ActionViewDashboard:
+	case ActionReview, ActionPublishOwn, ActionSetClosingStatus, ActionEditPlan, ActionViewDashboard, ActionReadFeedback:
 		return u.IsStaff()
 	case ActionManageUsers, ActionReadAudit:
 		return u.IsAdmin()

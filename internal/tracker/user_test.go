@@ -30,6 +30,7 @@ func TestCan(t *testing.T) {
 		ActionViewDashboard:    {"admin", "staff"},
 		ActionManageUsers:      {"admin"},
 		ActionReadAudit:        {"admin"},
+		ActionReadFeedback:     {"admin", "staff"},
 	}
 	if len(allowed) != len(Actions) {
 		t.Fatalf("the table covers %d actions, there are %d", len(allowed), len(Actions))
