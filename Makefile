@@ -6,7 +6,7 @@
 #
 # Each target installs what it needs on a Debian machine that has only Go:
 # PostgreSQL's server binaries (unless a database URL is given) and, for the
-# tests, Chromium and the web packages. Installing with apt-get needs root;
+# tests, Chromium, Java and the web packages. Installing with apt-get needs root;
 # as an ordinary user the targets say what is missing instead.
 
 SHELL := /bin/bash
@@ -138,6 +138,15 @@ want_chromium() {
 	warn+=("chromium not found: the browser tests cannot run (install Debian's chromium, or run make as root to have it installed)")
 }
 
+# Java, for the Nu Html Checker (web/package.json's vnu-jar) that the browser
+# tests run over every page they check; without it that check is left out,
+# except under CI=true.
+want_java() {
+	if command -v java >/dev/null; then return; fi
+	want+=(default-jre-headless)
+	warn+=("java not found: the browser tests cannot check the pages' HTML (install Debian's default-jre-headless, or run make as root to have it installed)")
+}
+
 # PgBouncer and HAProxy, for the tests that run the portal behind them as it is
 # deployed (internal/deploy); without them those tests skip, except under CI=true.
 want_deploy() {
@@ -167,7 +176,7 @@ need_npm() {
 
 case $target in
 run) need_postgres DATABASE_URL ;;
-test) need_postgres TEST_DATABASE_URL; want_chromium; want_deploy; need_npm; need_cc ;;
+test) need_postgres TEST_DATABASE_URL; want_chromium; want_java; want_deploy; need_npm; need_cc ;;
 bench) need_postgres TEST_DATABASE_URL; need_wrk ;;
 schema) need_postgres TEST_DATABASE_URL ;;
 *) echo "provision: unknown target $target" >&2; exit 2 ;;

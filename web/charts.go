@@ -26,9 +26,7 @@ type Chart struct {
 // ChartBar is one bar: how many commitments have each status. Counts is keyed by status value,
 // StatusNoUpdate for those with no update yet.
 type ChartBar struct {
-	Label string
-	// Short is the bar's label where space is tight (a timeline's columns); defaults to Label.
-	Short  string
+	Label  string
 	Href   string
 	Counts map[string]int
 	// Filters select the bar's commitments in the finder, such as a priority area or a quarter.
@@ -42,13 +40,6 @@ func (b ChartBar) Total() int {
 		n += c
 	}
 	return n
-}
-
-func (b ChartBar) short() string {
-	if b.Short != "" {
-		return b.Short
-	}
-	return b.Label
 }
 
 // chartStatuses lists the statuses in the order bars stack them: no update first, then as the
@@ -111,6 +102,9 @@ func (c Chart) description() string {
 		b.WriteString(" (" + strings.Join(parts, ", ") + ")")
 	}
 	b.WriteString(".")
+	if c.Marker != "" {
+		b.WriteString(" The current quarter is " + c.Marker + ".")
+	}
 	return b.String()
 }
 
@@ -168,7 +162,29 @@ func background(status string) string {
 	return f
 }
 
-// rect is a segment of a bar, placed in the picture.
+// The picture has no viewBox: it is as wide as its column and as tall as its rows, and its text
+// keeps its size in CSS pixels at every width. (Scaled from a 640-unit viewBox, 13-unit text was
+// drawn about 6 pixels high on a 320 pixel wide screen.) Across, positions are percentages of the
+// picture's width; down, CSS pixels. Each bar has its label on lines of its own above it, so no
+// label can run into another at any width.
+const (
+	chartFont      = 14.0 // the size of labels and totals, in CSS pixels
+	chartCountFont = 13.0 // the size of the counts inside segments
+	chartLine      = 18.0 // from one line of a bar's label to the next
+	chartBarH      = 24.0 // a bar's height
+	chartRowGap    = 16.0 // below each bar
+	// chartBarRoom is the percentage of the width that the longest bar takes: the rest is room
+	// for its total.
+	chartBarRoom = 85.0
+	// chartNarrowWidth is how wide a chart is, in CSS pixels, on a screen 320 pixels wide: a
+	// segment shows its count only when the count fits in it there.
+	chartNarrowWidth = 288.0
+	// chartLabelChars is how many characters a line of a bar's label holds: about 240 pixels of
+	// 14 pixel text, which fits the chart at its narrowest.
+	chartLabelChars = 34
+)
+
+// rect is a segment of a bar: X and W in percent of the picture's width, Y and H in pixels.
 type rect struct {
 	X, Y, W, H float64
 	Bar        string
@@ -177,165 +193,105 @@ type rect struct {
 	Title      string
 }
 
-// label is a piece of text placed in the picture.
-type label struct {
-	X, Y   float64
-	Text   string
-	Anchor string
+// chartRow is a bar as the picture draws it: its label's lines, its segments and its total.
+type chartRow struct {
+	Y, H    float64 // the row's top and height, for the marker of the current bar
+	Lines   []string
+	LineY   []float64
+	Current bool // the bar the chart marks, such as this quarter
+	BarY    float64
+	Segs    []rect
+	TotalX  float64 // in percent of the width
+	TotalDX float64 // in pixels after TotalX
+	Total   string
 }
 
 func num(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }
 
-// Horizontal chart geometry: a bar per row, its label above it.
-const (
-	hWidth    = 640.0
-	hRowH     = 56.0
-	hBarH     = 24.0
-	hLabelGap = 20.0
-	hRight    = 48.0 // room for the total after the longest bar
-)
+func pct(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) + "%" }
 
-func (c Chart) hHeight() float64 { return float64(len(c.Bars))*hRowH + 8 }
-
-// hScale is the width of one commitment in the horizontal chart: the longest bar fills the room
-// left for bars, and an empty chart has no width at all.
-func (c Chart) hScale() float64 {
+// rows places the chart's bars, one under another.
+func (c Chart) rows() []chartRow {
+	var out []chartRow
+	scale := 0.0 // percent of the width for one commitment
 	if m := c.max(); m > 0 {
-		return (hWidth - hRight) / float64(m)
+		scale = chartBarRoom / float64(m)
 	}
-	return 0
-}
-
-// hSegments places the segments of the horizontal chart's bars.
-func (c Chart) hSegments() []rect {
-	var out []rect
-	scale := c.hScale()
-	for i, b := range c.Bars {
+	y := 0.0
+	for _, b := range c.Bars {
+		r := chartRow{Y: y, Current: c.Marker != "" && b.Label == c.Marker}
+		text := b.Label
+		if r.Current {
+			text += " (now)"
+		}
+		r.Lines = wrapWords(text, chartLabelChars)
+		for i := range r.Lines {
+			r.LineY = append(r.LineY, y+chartFont+float64(i)*chartLine)
+		}
+		r.BarY = y + float64(len(r.Lines))*chartLine + 4
 		x := 0.0
-		y := float64(i)*hRowH + hLabelGap + 4
 		for _, s := range chartStatuses() {
 			n := b.Counts[s]
 			if n == 0 {
 				continue
 			}
 			w := float64(n) * scale
-			out = append(out, rect{X: x, Y: y, W: w, H: hBarH, Bar: b.Label, Status: s, Count: n,
+			r.Segs = append(r.Segs, rect{X: x, Y: r.BarY, W: w, H: chartBarH, Bar: b.Label, Status: s, Count: n,
 				Title: b.Label + ": " + plural(n, "commitment", "commitments") + " " + strings.ToLower(StatusLabel(s))})
 			x += w
 		}
-	}
-	return out
-}
-
-// hLabels places the bar labels and totals of the horizontal chart.
-func (c Chart) hLabels() []label {
-	var out []label
-	scale := c.hScale()
-	for i, b := range c.Bars {
-		y := float64(i) * hRowH
-		out = append(out, label{X: 0, Y: y + 16, Text: b.Label, Anchor: "start"})
-		total := "None"
-		if b.Total() > 0 {
-			total = strconv.Itoa(b.Total())
+		r.Total = "None"
+		if t := b.Total(); t > 0 {
+			r.Total, r.TotalX, r.TotalDX = strconv.Itoa(t), x, 6
 		}
-		out = append(out, label{X: float64(b.Total())*scale + 6, Y: y + hLabelGap + 4 + 17, Text: total, Anchor: "start"})
+		r.H = r.BarY + chartBarH + chartRowGap/2 - y
+		y = r.BarY + chartBarH + chartRowGap
+		out = append(out, r)
 	}
 	return out
 }
 
-// Vertical chart geometry: a column per bar, labels below, a scale on the left.
-const (
-	vWidth  = 640.0
-	vPlotH  = 200.0
-	vTop    = 12.0
-	vLeft   = 32.0
-	vBottom = 56.0
-)
-
-func (c Chart) vHeight() float64 { return vTop + vPlotH + vBottom }
-
-func (c Chart) vColumn() float64 {
-	if len(c.Bars) == 0 {
+// height is the picture's height in pixels.
+func (c Chart) height() float64 {
+	rows := c.rows()
+	if len(rows) == 0 {
 		return 0
 	}
-	return (vWidth - vLeft) / float64(len(c.Bars))
+	last := rows[len(rows)-1]
+	return last.BarY + chartBarH + 4
 }
 
-// vScaleMax is the top of the vertical scale: the largest bar, rounded up to an even number so
-// that the middle gridline falls on a whole number.
-func (c Chart) vScaleMax() int {
-	m := c.max()
-	if m%2 == 1 {
-		m++
-	}
-	return max(m, 2)
-}
+// textY is the baseline that centres text of the size in a bar at y.
+func textY(y, size float64) float64 { return y + chartBarH/2 + size*0.35 }
 
-func (c Chart) vSegments() []rect {
-	var out []rect
-	col := c.vColumn()
-	unit := vPlotH / float64(c.vScaleMax())
-	for i, b := range c.Bars {
-		x := vLeft + float64(i)*col + col*0.15
-		y := vTop + vPlotH
-		for _, s := range chartStatuses() {
-			n := b.Counts[s]
-			if n == 0 {
-				continue
-			}
-			h := float64(n) * unit
-			y -= h
-			out = append(out, rect{X: x, Y: y, W: col * 0.7, H: h, Bar: b.Label, Status: s, Count: n,
-				Title: b.Label + ": " + plural(n, "commitment", "commitments") + " " + strings.ToLower(StatusLabel(s))})
-		}
-	}
-	return out
-}
-
-// vGrid returns the scale's gridlines: zero, the middle and the top.
-func (c Chart) vGrid() []label {
-	top := c.vScaleMax()
-	var out []label
-	for _, v := range []int{0, top / 2, top} {
-		y := vTop + vPlotH - float64(v)*vPlotH/float64(top)
-		out = append(out, label{X: vLeft - 6, Y: y, Text: strconv.Itoa(v), Anchor: "end"})
-	}
-	return out
-}
-
-// vLabels places each column's label (two lines: "Q1" and "2024-25") and its total above it.
-func (c Chart) vLabels() []label {
-	var out []label
-	col := c.vColumn()
-	unit := vPlotH / float64(c.vScaleMax())
-	for i, b := range c.Bars {
-		x := vLeft + float64(i)*col + col/2
-		first, second, _ := strings.Cut(b.short(), " ")
-		out = append(out, label{X: x, Y: vTop + vPlotH + 16, Text: first, Anchor: "middle"})
-		if second != "" {
-			out = append(out, label{X: x, Y: vTop + vPlotH + 32, Text: second, Anchor: "middle"})
-		}
-		if t := b.Total(); t > 0 {
-			out = append(out, label{X: x, Y: vTop + vPlotH - float64(t)*unit - 4, Text: strconv.Itoa(t), Anchor: "middle"})
-		}
-	}
-	return out
-}
-
-// vMarker returns where to draw the marker of the current bar, and whether there is one.
-func (c Chart) vMarker() (float64, bool) {
-	for i, b := range c.Bars {
-		if c.Marker != "" && b.Label == c.Marker {
-			return vLeft + float64(i)*c.vColumn() + c.vColumn()/2, true
-		}
-	}
-	return 0, false
-}
-
-// segmentLabel is the count written inside a segment, when the segment has room for it.
-func segmentLabel(r rect, horizontal bool) string {
-	if horizontal && r.W < 20 || !horizontal && r.H < 14 {
+// segmentLabel is the count written inside a segment, when it fits there at the chart's
+// narrowest: about 8 pixels a digit, and room either side.
+func segmentLabel(r rect) string {
+	s := strconv.Itoa(r.Count)
+	if r.W/100*chartNarrowWidth < 8+8*float64(len(s)) {
 		return ""
 	}
-	return strconv.Itoa(r.Count)
+	return s
+}
+
+// wrapWords breaks text into lines of at most width characters, between words; a word longer
+// than a line has a line of its own.
+func wrapWords(text string, width int) []string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(text) {
+		switch {
+		case line == "":
+			line = w
+		case len([]rune(line))+1+len([]rune(w)) <= width:
+			line += " " + w
+		default:
+			lines = append(lines, line)
+			line = w
+		}
+	}
+	if line != "" || len(lines) == 0 {
+		lines = append(lines, line)
+	}
+	return lines
 }

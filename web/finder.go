@@ -88,6 +88,18 @@ func (f FinderFilters) Filtered() bool {
 	return len(f.Values()) > 0
 }
 
+// Count returns how many filters narrow the list, not counting the search text: a filter of
+// several statuses counts each.
+func (f FinderFilters) Count() int {
+	n := len(f.Statuses)
+	for _, set := range []bool{f.Priority != "", f.Org != "", f.Due != "", f.Overdue, f.UpdateDue} {
+		if set {
+			n++
+		}
+	}
+	return n
+}
+
 // ActiveFilter is a filter in force, with the address of the same results without it.
 type ActiveFilter struct {
 	Group     string
@@ -141,6 +153,16 @@ func (v CommitmentsView) ExportURL(ext string) string {
 func (v CommitmentsView) first() int { return (v.Page-1)*FinderPerPage + 1 }
 
 func (v CommitmentsView) last() int { return min(v.Page*FinderPerPage, v.Total) }
+
+// filterErrors reports whether a filter has an error, which opens the folded filters.
+func (v CommitmentsView) filterErrors() bool {
+	for _, e := range v.Errors {
+		if e.Field != "q" {
+			return true
+		}
+	}
+	return false
+}
 
 func (v CommitmentsView) statusChecked(value string) bool {
 	return slices.Contains(v.Filters.Statuses, value)

@@ -90,6 +90,13 @@ type LayoutProps struct {
 	// FooterLinks are shown at the top of the site footer, for example the
 	// accessibility statement and privacy notice.
 	FooterLinks []Link
+	// PageURL is the page's own address in full (BASE_URL and the path). A
+	// printed page gives it at its foot, and prints the full address of each
+	// link, made from its origin.
+	PageURL string
+	// Made is when the page was made: a printed page gives its date at its
+	// foot until the page's script puts the date of printing in its place.
+	Made time.Time
 }
 
 // DefaultDescription describes the service, for a page that gives no
@@ -198,6 +205,15 @@ func ErrorFor(errs []FieldError, field string) string {
 		}
 	}
 	return ""
+}
+
+// FormTitle is the title of a form page: title, marked "Error: " when the
+// form came back with errors, so that a screen reader says so first.
+func FormTitle(title string, errs []FieldError) string {
+	if len(errs) > 0 {
+		return "Error: " + title
+	}
+	return title
 }
 
 // SummaryRow is one key and value of a summary list.

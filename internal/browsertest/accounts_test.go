@@ -55,6 +55,9 @@ func TestSignInAndOut(t *testing.T) {
 					tab.ClickLink("Your account")
 					checkPath(t, tab, "/account")
 					tab.CheckPage("your account")
+					if shots {
+						tab.Screenshots("account")
+					}
 					if got := tab.ClickButton("Change password"); got != 422 {
 						t.Fatalf("change password with nothing filled in: status %d, want 422", got)
 					}
@@ -67,6 +70,9 @@ func TestSignInAndOut(t *testing.T) {
 						t.Errorf("a partner opening the users page: status %d, want 403", got)
 					}
 					tab.CheckPage("forbidden page, as a partner")
+					if shots {
+						tab.Screenshots("forbidden")
+					}
 				case tracker.RoleStaff:
 					tab.ClickLink("Dashboard")
 					checkPath(t, tab, "/dashboard")

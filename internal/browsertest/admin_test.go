@@ -73,6 +73,9 @@ func TestInvitePartner(t *testing.T) {
 			partner.Open(srv.LinkIn(t, email))
 			checkHeading(t, partner, "Set your password")
 			partner.CheckPage("set password from an invitation")
+			if mode.shots {
+				partner.Screenshots("set-password")
+			}
 			partner.Fill("New password", "password")
 			partner.Fill("Confirm new password", "password")
 			if got := partner.ClickButton("Set password"); got != 422 {
@@ -121,6 +124,7 @@ func TestForgottenPassword(t *testing.T) {
 			tab.ClickLink("Sign in")
 			tab.ClickLink("I have forgotten my password")
 			tab.CheckPage("forgotten password form")
+			mode.screenshots(tab, "forgot-password")
 			if got := tab.ClickButton("Send the link"); got != 422 {
 				t.Fatalf("no email address: status %d, want 422", got)
 			}
@@ -130,6 +134,7 @@ func TestForgottenPassword(t *testing.T) {
 				t.Fatalf("send the link: status %d, want 200", got)
 			}
 			tab.CheckPage("reset link sent")
+			mode.screenshots(tab, "reset-sent")
 
 			tab.Open(srv.LinkIn(t, u.Email))
 			checkHeading(t, tab, "Choose a new password")

@@ -10,17 +10,20 @@
 // forms by clicking them, and every step waits on a condition (a load, an
 // element becoming visible), never on a fixed sleep.
 //
-// On every page a test can check what the issue asks of all pages: axe-core's
-// WCAG 2.2 A and AA rules (CheckAccessible), no horizontal scrolling at 320
-// CSS pixels (CheckReflow), screenshots at 320 and 1280 pixels for a person
-// to look at (Screenshots, saved to the git-ignored screenshots/ folder at the
-// repository root), and keyboard-only use with visible focus (Tab, Press,
-// Focused, TabTo).
+// On every page a test can check what every page must do: axe-core's WCAG
+// 2.2 A and AA rules at 1280 and 320 CSS pixels (CheckAccessible), no
+// horizontal scrolling at 320 (CheckReflow), valid HTML (CheckPage saves the
+// page as served, and Main runs the Nu Html Checker over them all),
+// screenshots at 320, 375 and 1280 pixels for a person to look at
+// (Screenshots, saved to the git-ignored screenshots/ folder at the
+// repository root), keyboard-only use with visible, named focus stops (Tab,
+// Press, Focused, TabTo), and the printed page (CheckPrint).
 //
 // The tests need /usr/bin/chromium and the pinned axe-core in
-// web/node_modules; `make test` installs both. Where either is missing the
-// tests skip with a message saying so, except in CI (CI=true), where they
-// fail: a missing install step must never pass quietly.
+// web/node_modules, and for the HTML check java and the pinned vnu-jar;
+// `make test` installs them. Where one is missing the tests skip, or the
+// HTML check is left out, with a message saying so, except in CI (CI=true),
+// where they fail: a missing install step must never pass quietly.
 package browsertest
 
 import (
@@ -149,6 +152,9 @@ func startBrowser() (context.Context, func(), string, error) {
 //	func TestMain(m *testing.M) { os.Exit(browsertest.Main(m)) }
 func Main(m *testing.M) int {
 	code := m.Run()
+	if checkSavedHTML(os.Stderr) && code == 0 {
+		code = 1
+	}
 	removePortal()
 	shared.mu.Lock()
 	defer shared.mu.Unlock()
@@ -193,6 +199,7 @@ type Tab struct {
 	width    int64
 	height   int64
 	console  *consoleLog
+	document *document
 }
 
 // NewTab opens a tab on the shared browser for the portal at base (such as
@@ -211,11 +218,16 @@ func NewTab(t testing.TB, base string, opts ...TabOption) *Tab {
 	tab := &Tab{t: t, ctx: ctx, base: strings.TrimRight(base, "/"), noScript: cfg.noScript, width: cfg.width, height: cfg.height}
 	counter, _ := tabsOfTest.LoadOrStore(t.Name(), new(atomic.Int64))
 	tab.n = counter.(*atomic.Int64).Add(1)
-	if err := chromedp.Do(ctx); err != nil {
+	err := chromedp.Do(ctx)
+	if err != nil {
 		cancel()
 		t.Fatalf("browsertest: open tab: %v", err)
 	}
 	tab.console = watchConsole(ctx)
+	if tab.document, err = watchDocuments(ctx); err != nil {
+		cancel()
+		t.Fatalf("browsertest: watch the tab's pages: %v", err)
+	}
 	t.Cleanup(func() {
 		if t.Failed() {
 			tab.saveFailure()

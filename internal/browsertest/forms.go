@@ -86,13 +86,17 @@ const formErrors = `(() => {
 	return problems;
 })()`
 
-// CheckFormErrors checks a form that came back with errors: the error
-// summary lists want (in order), each message links to its field, which shows
-// the same message and is described by it; with JavaScript the error summary
-// has the focus, so that keyboard and screen reader users start there. It
-// then checks the page as CheckPage does.
+// CheckFormErrors checks a form that came back with errors: the page's
+// title starts "Error: ", the error summary lists want (in order), each
+// message links to its field, which shows the same message and is described
+// by it; with JavaScript the error summary has the focus, so that keyboard
+// and screen reader users start there. It then checks the page as CheckPage
+// does.
 func (tab *Tab) CheckFormErrors(state string, want ...string) {
 	tab.t.Helper()
+	if title := tab.Title(); !strings.HasPrefix(title, "Error: ") {
+		tab.t.Errorf("browsertest: %s: the page's title is %q, want it to start \"Error: \"", state, title)
+	}
 	if got := tab.ErrorSummary(); !slices.Equal(got, want) {
 		tab.t.Errorf("browsertest: %s: the error summary says %q, want %q", state, got, want)
 	}

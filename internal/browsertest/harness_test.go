@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -21,6 +23,8 @@ var fixtures = map[string]string{
 		<main><h1>Hidden focus</h1><p><a href="/hidden-focus">A link whose focus cannot be seen</a></p></main>`,
 	"/run-together": `<main><h1>Names</h1><button type="button">Publish<span class="visually-hidden">the update</span></button>
 		<a href="/run-together">Change<span class="visually-hidden"> commitment 4.1</span></a></main>`,
+	"/invalid": `<main><h1>Invalid</h1><label aria-controls="x" for="y">Menu</label><input id="y" type="checkbox">
+		<div id="x"></div><p>An <span>unclosed paragraph</div></main>`,
 	"/download": `<main><h1>Download</h1><p><a href="/file.csv">The data (CSV)</a></p></main>`,
 	"/script":   `<main><h1 id="h">Before</h1><script>document.getElementById('h').textContent = 'After';</script></main>`,
 }
@@ -180,5 +184,43 @@ func TestNoScript(t *testing.T) {
 				t.Errorf("after axe-core ran, h1 = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestNuChecksServedHTML shows that a tab gives the page as the server sent
+// it, not as its scripts left it, and that the Nu Html Checker finds the
+// errors in a page and none in a valid one.
+func TestNuChecksServedHTML(t *testing.T) {
+	t.Parallel()
+	browsertest.RequireNu(t)
+	ts := fixtureServer(t)
+	tab := browsertest.NewTab(t, ts.URL)
+	dir := t.TempDir()
+	for _, page := range []string{"/script", "/invalid"} {
+		tab.Open(page)
+		body := tab.ServedHTML()
+		if page == "/script" && !strings.Contains(string(body), `<h1 id="h">Before</h1>`) {
+			t.Errorf("the served page has been changed by its script: %s", body)
+		}
+		if err := os.WriteFile(filepath.Join(dir, strings.TrimPrefix(page, "/")+".html"), body, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	msgs, err := browsertest.CheckHTMLFiles(t.Context(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found []string
+	for _, m := range msgs {
+		if m.File != "invalid.html" {
+			t.Errorf("an error in the valid page %s: %s", m.File, m)
+		}
+		found = append(found, m.Message)
+	}
+	if len(found) == 0 || !strings.Contains(strings.Join(found, "\n"), "“aria-controls” attribute must not be used on any “label” element") {
+		t.Errorf("the checker found %q in the invalid page, want the label's aria-controls among them", found)
+	}
+	if len(msgs) > 0 && (msgs[0].Line < 1 || msgs[0].Column < 1) {
+		t.Errorf("the first error is at line %d, column %d, want a place in the page", msgs[0].Line, msgs[0].Column)
 	}
 }

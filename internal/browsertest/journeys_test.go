@@ -156,9 +156,9 @@ func checkHeading(t *testing.T, tab *browsertest.Tab, want string) {
 	}
 }
 
-// TestNarrowMenuKeyboard opens the site menu on a small screen with the
-// keyboard alone, and follows a link in it: the menu is the only way to the
-// site's navigation at 320 pixels.
+// TestNarrowMenuKeyboard tabs through the overview on a small screen, then
+// opens the site menu with the keyboard alone and follows a link in it: the
+// menu is the only way to the site's navigation at 320 pixels.
 func TestNarrowMenuKeyboard(t *testing.T) {
 	for _, mode := range modes {
 		t.Run(mode.name, func(t *testing.T) {
@@ -166,6 +166,21 @@ func TestNarrowMenuKeyboard(t *testing.T) {
 			srv := browsertest.StartServer(t)
 			opts := append([]browsertest.TabOption{browsertest.Viewport(browsertest.NarrowWidth, 640)}, mode.opts...)
 			tab := browsertest.NewTab(t, srv.URL, opts...)
+
+			tab.Open("/")
+			// Every stop on the page can be seen and has a name: nothing
+			// hidden, such as the menu's checkbox beside its button, is
+			// in the way.
+			stops := tab.CheckTabStops("overview at 320 pixels")
+			menus := 0
+			for _, f := range stops {
+				if f.Name == "Menu" {
+					menus++
+				}
+			}
+			if menus != 1 {
+				t.Errorf("Tab stops at %d controls named Menu, want 1: %q", menus, stops)
+			}
 
 			tab.Open("/")
 			menu := tab.TabTo("the menu control", func(f browsertest.Focus) bool { return f.Text == "Menu" })

@@ -2,11 +2,14 @@ package browsertest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 
+	"github.com/chromedp/cdproto/accessibility"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
 
@@ -102,9 +105,14 @@ type Focus struct {
 	InMain bool `json:"inMain"`
 	// AfterMain tells whether it comes after the start of the main content.
 	AfterMain bool `json:"afterMain"`
-	// Shown tells whether it is on screen: it has a size and lies in the
-	// viewport (a skip link is shown only when focused).
+	// Shown tells whether it is on screen: it, or a label of it, is more
+	// than 1 by 1 CSS pixels and lies in the viewport (a skip link is shown
+	// only when focused; the design system draws radios and checkboxes on
+	// their labels).
 	Shown bool `json:"shown"`
+	// Name is its accessible name, as the browser gives it to assistive
+	// technology.
+	Name string `json:"-"`
 	// Indicator says what shows the focus: the element's own outline or box
 	// shadow, or that of its label, or "" when nothing does.
 	Indicator string `json:"indicator"`
@@ -137,7 +145,8 @@ func (f Focus) Visible() bool { return f.Shown && f.Indicator != "" }
 // transparent), a box shadow, a drop shadow or the design system's yellow
 // focus background, on the element, on its ::before or ::after, or on its
 // label and the label's ::before or ::after: the design system hides radio
-// and checkbox inputs and draws their focus on the label.
+// and checkbox inputs and draws their focus on the label. The yellow focus
+// background of an element close around it counts too.
 const focusScript = `(() => {
 	const el = document.activeElement;
 	const main = document.getElementById('main-content');
@@ -164,9 +173,15 @@ const focusScript = `(() => {
 			if (how && !indicator) indicator = name + how + (pseudo || '');
 		}
 	}
+	// The design system marks some controls on the element around them
+	// (:focus-within), such as a filter's remove button on the filter: in
+	// its focus colour, which nothing else uses.
+	for (let a = el.parentElement, i = 0; a && i < 3 && !indicator; a = a.parentElement, i++) {
+		if (getComputedStyle(a).backgroundColor === focusColour) indicator = 'focus colour of ' + a.tagName.toLowerCase();
+	}
 	const shownBox = (node) => {
 		const r = node.getBoundingClientRect();
-		return r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 &&
+		return r.width > 1 && r.height > 1 && r.bottom > 0 && r.right > 0 &&
 			r.top < window.innerHeight && r.left < window.innerWidth;
 	};
 	const text = (labels.length ? labels[0].textContent : (el.innerText || el.value || el.getAttribute('aria-label') || '')).trim().replace(/\s+/g, ' ');
@@ -183,16 +198,68 @@ const focusScript = `(() => {
 // Focused describes the element that has the keyboard focus.
 func (tab *Tab) Focused() Focus {
 	tab.t.Helper()
-	return run(tab, "find the focused element", chromedp.Evaluate[Focus](focusScript))
+	f := run(tab, "find the focused element", chromedp.Evaluate[Focus](focusScript))
+	if f.Tag != "body" {
+		f.Name = tab.focusedName()
+	}
+	return f
+}
+
+// focusedName returns the accessible name of the focused element, as the
+// browser computes it for assistive technology.
+func (tab *Tab) focusedName() string {
+	tab.t.Helper()
+	const group = "browsertest-focus"
+	return run(tab, "read the focused element's accessible name", func(ctx context.Context, t *chromedp.Target) (string, error) {
+		ev, err := chromedp.Call(ctx, runtime.Evaluate, runtime.EvaluateParams{Expression: "document.activeElement", ObjectGroup: group})
+		if err != nil {
+			return "", err
+		}
+		defer chromedp.Call(ctx, runtime.ReleaseObjectGroup, runtime.ReleaseObjectGroupParams{ObjectGroup: group})
+		if ev.ExceptionDetails != nil || ev.Result == nil || ev.Result.ObjectID == "" {
+			return "", nil
+		}
+		tree, err := chromedp.Call(ctx, accessibility.GetPartialAXTree, accessibility.GetPartialAXTreeParams{
+			ObjectID: ev.Result.ObjectID, FetchRelatives: new(false),
+		})
+		if err != nil {
+			return "", err
+		}
+		for _, n := range tree.Nodes {
+			if n.Name == nil || len(n.Name.Value) == 0 {
+				continue
+			}
+			var name string
+			if err := json.Unmarshal(n.Name.Value, &name); err != nil {
+				return "", fmt.Errorf("the accessible name %s: %w", n.Name.Value, err)
+			}
+			return strings.Join(strings.Fields(name), " "), nil
+		}
+		return "", nil
+	})
+}
+
+// checkStop fails the test unless a sighted keyboard user can see where the
+// focus is and a screen reader user hears what it is on.
+func (tab *Tab) checkStop(f Focus) {
+	tab.t.Helper()
+	if !f.Visible() {
+		tab.t.Fatalf("browsertest: on %s, the keyboard focus is on %s but cannot be seen (shown on screen, larger than 1 pixel: %t, focus indicator: %q)",
+			tab.Path(), f, f.Shown, f.Indicator)
+	}
+	if f.Name == "" {
+		tab.t.Fatalf("browsertest: on %s, the keyboard focus is on %s, which has no accessible name", tab.Path(), f)
+	}
 }
 
 // MaxTabs bounds how many times TabTo presses Tab looking for an element.
 var MaxTabs = 150
 
 // TabTo presses Tab until the focus is on an element for which match is
-// true, checking at every stop that the focus can be seen, and returns that
-// element. It fails the test if the focus is ever invisible or the element is
-// not reached within MaxTabs presses. what describes the element for
+// true, checking at every stop that the focus can be seen and that the
+// element has an accessible name, and returns that element. It fails the
+// test if the focus is ever invisible or unnamed, or the element is not
+// reached within MaxTabs presses. what describes the element for
 // messages.
 func (tab *Tab) TabTo(what string, match func(Focus) bool) Focus {
 	tab.t.Helper()
@@ -212,10 +279,7 @@ func (tab *Tab) TabTo(what string, match func(Focus) bool) Focus {
 			first = f
 		}
 		path = append(path, f.String())
-		if !f.Visible() {
-			tab.t.Fatalf("browsertest: on %s, the keyboard focus is on %s but cannot be seen (shown on screen: %t, focus indicator: %q)",
-				tab.Path(), f, f.Shown, f.Indicator)
-		}
+		tab.checkStop(f)
 		if match(f) {
 			return f
 		}
@@ -315,4 +379,27 @@ func (tab *Tab) FollowWithKeyboard(text string) {
 	if got := tab.PressAndLoad(KeyEnter); got != 200 {
 		tab.t.Fatalf("browsertest: Enter on the link %q: status %d, want 200", text, got)
 	}
+}
+
+// CheckTabStops presses Tab through the whole of a page just loaded, from
+// its top until the focus has left its last control, checking at every stop
+// that the focus can be seen and that the element has an accessible name. It
+// returns the stops in order. state names the page for messages.
+func (tab *Tab) CheckTabStops(state string) []Focus {
+	tab.t.Helper()
+	var stops []Focus
+	for range 4 * MaxTabs {
+		tab.Press(KeyTab)
+		f := tab.Focused()
+		if f.Tag == "body" || len(stops) > 0 && f == stops[0] {
+			if len(stops) == 0 {
+				tab.t.Fatalf("browsertest: %s (%s): Tab focuses nothing", state, tab.Path())
+			}
+			return stops
+		}
+		tab.checkStop(f)
+		stops = append(stops, f)
+	}
+	tab.t.Fatalf("browsertest: %s (%s): the focus did not leave the page after %d presses of Tab", state, tab.Path(), 4*MaxTabs)
+	return nil
 }

@@ -13,8 +13,14 @@ import (
 // pixels, a 1280 pixel wide window zoomed to 400%.
 const NarrowWidth = 320
 
-// WideWidth is the desktop width of the screenshots.
+// PhoneWidth is the width of a common phone, 375 CSS pixels.
+const PhoneWidth = 375
+
+// WideWidth is the desktop width at which pages are checked and pictured.
 const WideWidth = 1280
+
+// ScreenshotWidths are the widths of the pictures Screenshots takes.
+var ScreenshotWidths = []int64{NarrowWidth, PhoneWidth, WideWidth}
 
 // overflowScript returns nothing when the page fits its viewport's width, and
 // otherwise how wide it is and the innermost elements that stick out.
@@ -67,12 +73,28 @@ func (tab *Tab) resize(width int64) {
 	tab.do(fmt.Sprintf("resize the viewport to %d pixels", width), chromedp.EmulateViewport(width, tab.height))
 }
 
+// Resize sets the tab's viewport to width CSS pixels, keeping its height:
+// the width the tab keeps from then on, to which checks that change it put
+// it back.
+func (tab *Tab) Resize(width int64) {
+	tab.t.Helper()
+	tab.width = width
+	tab.resize(width)
+}
+
 // CheckReflow fails the test if the tab's page, at 320 CSS pixels wide,
 // scrolls horizontally. The viewport is put back afterwards.
 func (tab *Tab) CheckReflow(state string) {
 	tab.t.Helper()
 	tab.resize(NarrowWidth)
 	defer tab.resize(tab.width)
+	tab.checkOverflow(state)
+}
+
+// checkOverflow fails the test if the tab's page scrolls horizontally at
+// the viewport's width, which must be NarrowWidth.
+func (tab *Tab) checkOverflow(state string) {
+	tab.t.Helper()
 	if out := tab.Overflow(); len(out) > 0 {
 		tab.t.Errorf("browsertest: %s (%s) scrolls sideways at %d CSS pixels: the page is %s",
 			state, tab.Path(), NarrowWidth, strings.Join(out, "\n  "))
@@ -87,9 +109,10 @@ const loadImages = `Promise.all([...document.images].map((img) => {
 	return img.decode().catch(() => {});
 }))`
 
-// Screenshots saves pictures of the whole page at 320 and 1280 CSS pixels
-// wide as screenshots/<name>-320.png and screenshots/<name>-1280.png, for a
-// person to look at. The viewport is put back afterwards.
+// Screenshots saves pictures of the whole page at 320, 375 and 1280 CSS
+// pixels wide as screenshots/<name>-320.png, <name>-375.png and
+// <name>-1280.png, for a person to look at. The viewport is put back
+// afterwards.
 func (tab *Tab) Screenshots(name string) {
 	tab.t.Helper()
 	dir, err := screenshotDir("")
@@ -101,7 +124,7 @@ func (tab *Tab) Screenshots(name string) {
 		tab.setScripts(true)
 		defer tab.setScripts(false)
 	}
-	for _, w := range []int64{NarrowWidth, WideWidth} {
+	for _, w := range ScreenshotWidths {
 		tab.resize(w)
 		tab.do("load the page's images", chromedp.Evaluate[chromedp.Void](loadImages, chromedp.EvalAwaitPromise))
 		buf := run(tab, "take a screenshot", chromedp.FullScreenshot(100))
@@ -113,12 +136,34 @@ func (tab *Tab) Screenshots(name string) {
 }
 
 // CheckPage runs the checks every page must pass: no WCAG 2.2 A or AA rule
-// broken, and no horizontal scrolling at 320 CSS pixels. state names the page
-// and what it shows, as in "commitment" or "report form with errors".
+// broken at 1280 or at 320 CSS pixels wide, and no horizontal scrolling at
+// 320. It also saves the page's HTML, as the server sent it, for the Nu Html
+// Checker that Main runs over every page the tests checked. state names the
+// page and what it shows, as in "commitment" or "report form with errors".
+// The viewport is put back afterwards.
 func (tab *Tab) CheckPage(state string) {
 	tab.t.Helper()
-	tab.CheckAccessible(state)
-	tab.CheckReflow(state)
+	tab.saveHTML(state)
+	widths := []int64{WideWidth, NarrowWidth}
+	if tab.width == NarrowWidth {
+		widths = []int64{NarrowWidth, WideWidth}
+	}
+	current := tab.width
+	defer func() {
+		if current != tab.width {
+			tab.resize(tab.width)
+		}
+	}()
+	for _, w := range widths {
+		if w != current {
+			tab.resize(w)
+			current = w
+		}
+		tab.CheckAccessible(fmt.Sprintf("%s at %d px", state, w))
+		if w == NarrowWidth {
+			tab.checkOverflow(state)
+		}
+	}
 }
 
 // screenshotDir returns screenshots/ (or a folder in it) at the

@@ -31,15 +31,12 @@ func TestManagePlan(t *testing.T) {
 			if mode.shots {
 				tab.Screenshots("admin-plan")
 			}
-			if mode.shots {
-				// The other sections, once: they have nothing that
-				// scripts change.
-				for _, section := range []string{"Organisations", "Reporting rounds", "Outbox", "Plans"} {
-					tab.ClickLink(section)
-					tab.CheckPage("plan management: " + strings.ToLower(section))
-				}
-				tab.ClickLink(planTitle)
+			for _, section := range []string{"Organisations", "Reporting rounds", "Outbox", "Plans"} {
+				tab.ClickLink(section)
+				tab.CheckPage("plan management: " + strings.ToLower(section))
+				mode.screenshots(tab, "admin-"+strings.ToLower(strings.ReplaceAll(section, " ", "-")))
 			}
+			tab.ClickLink(planTitle)
 			tab.ClickLink("Add a commitment")
 			tab.CheckPage("new commitment form")
 			if got := tab.ClickButton("Save commitment"); got != 422 {

@@ -52,6 +52,7 @@ func TestNextPlanImportAndRound(t *testing.T) {
 			// Carry 4.1 forward.
 			tab.ClickLink("Carry forward commitments from 2023-24")
 			tab.CheckPage("carry forward form")
+			mode.screenshots(tab, "admin-carry-forward")
 			tab.Choose("4.1 " + commitment41)
 			if got := tab.ClickButton("Carry forward"); got != 200 {
 				t.Fatalf("carry forward: status %d, want 200 (errors %q)", got, tab.ErrorSummary())
@@ -71,6 +72,7 @@ func TestNextPlanImportAndRound(t *testing.T) {
 			tab.ClickLink("Import commitments from a CSV file")
 			checkPath(t, tab, "/admin/plans/2024-25/import")
 			tab.CheckPage("import form")
+			mode.screenshots(tab, "admin-import")
 			tab.UploadFile("CSV file of commitments", file)
 			if got := tab.ClickButton("Upload and preview"); got != 200 {
 				t.Fatalf("preview the import: status %d, want 200 (errors %q)", got, tab.ErrorSummary())
@@ -109,6 +111,7 @@ func TestNextPlanImportAndRound(t *testing.T) {
 			tab.ClickLink("Open a round")
 			checkPath(t, tab, "/admin/rounds/new")
 			tab.CheckPage("new round form")
+			mode.screenshots(tab, "admin-round-form")
 			tab.Fill("Name", "Q3 2026-27")
 			tab.Fill("Deadline", "1/12/2026")
 			if got := tab.ClickButton("Open round"); got != 200 {

@@ -19,6 +19,7 @@ const (
 	Readyz         = "/readyz"
 	Metrics        = "/metrics"
 	Static         = "/static/*"
+	PrintCSS       = "/print.css"
 	Robots         = "/robots.txt"
 	Sitemap        = "/sitemap.xml"
 	Data           = "/data"

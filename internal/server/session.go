@@ -259,7 +259,7 @@ func (s *Server) tell(r *http.Request, msg string) {
 // request.
 func (s *Server) layout(r *http.Request) web.LayoutProps {
 	// Pages for signed-in users and of signing in are not for search engines (see noIndex).
-	l := web.LayoutProps{CurrentPath: r.URL.Path, NoIndex: paths.IsPrivate(r.URL.Path)}
+	l := web.LayoutProps{CurrentPath: r.URL.Path, NoIndex: paths.IsPrivate(r.URL.Path), PageURL: s.pageURL(r), Made: s.now()}
 	siteLinks(&l)
 	if u := s.user(r); u != nil {
 		l.NoIndex = true
@@ -283,6 +283,22 @@ func (s *Server) layout(r *http.Request) web.LayoutProps {
 		}
 	}
 	return l
+}
+
+// pageURL is the full address of the page the request asks for, as a printed page gives it,
+// leaving out the secret of a link sent by email: a password link's token, an alert's t.
+func (s *Server) pageURL(r *http.Request) string {
+	u := strings.TrimRight(s.baseURL, "/") + r.URL.Path
+	query := r.URL.RawQuery
+	if q := r.URL.Query(); q.Has("token") || q.Has("t") {
+		q.Del("token")
+		q.Del("t")
+		query = q.Encode()
+	}
+	if query != "" {
+		u += "?" + query
+	}
+	return u
 }
 
 // homeFor is where a user goes after signing in when no page asked them to: partners to report

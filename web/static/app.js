@@ -23,8 +23,21 @@ for (const hint of document.querySelectorAll('[data-module="ds-character-count"]
     hint.remove();
 }
 
+// The design system's menu script copies aria-controls from the "Menu" label
+// to the button it puts in the label's place. HTML does not allow
+// aria-controls on a label, so the page names the menu in data-controls, and
+// the attribute is on the label only while the script copies it.
+const menuLabel = document.querySelector('label.js-toggle-menu[data-controls]');
+if (menuLabel) {
+    menuLabel.setAttribute('aria-controls', menuLabel.dataset.controls);
+}
+
 if (DS && typeof DS.initAll === 'function') {
     DS.initAll();
+}
+
+if (menuLabel) {
+    menuLabel.removeAttribute('aria-controls');
 }
 
 // Move focus to the error summary so that keyboard and screen reader users
@@ -32,6 +45,20 @@ if (DS && typeof DS.initAll === 'function') {
 const errorSummary = document.getElementById('error-summary');
 if (errorSummary) {
     errorSummary.focus();
+}
+
+// A printed page gives at its foot the date it was printed. The server wrote
+// the date the page was made, which a page kept open, or kept in a cache,
+// may be days before: write today's, and again as the page is printed.
+const printDate = document.querySelector('.app-print-footer__date');
+if (printDate) {
+    const today = () => {
+        const now = new Date();
+        printDate.textContent = now.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
+        printDate.dateTime = now.toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
+    };
+    today();
+    window.addEventListener('beforeprint', today);
 }
 
 // Warn before a session ends unused, on pages with a form to send, and offer
