@@ -185,8 +185,8 @@ type ImportView struct {
 	Plan tracker.Plan
 	// FileName is the uploaded file's name, for the preview.
 	FileName string
-	// LineErrors are the file's problems, by line; a file with any cannot be imported.
-	LineErrors []plancsv.LineError
+	// Problems are the file's problems, by row and column; a file with any cannot be imported.
+	Problems []plancsv.Problem
 	// Errors are problems with the upload form itself, such as no file chosen.
 	Errors []FieldError
 	// Preview is what importing the file would do; nil before a file is uploaded.

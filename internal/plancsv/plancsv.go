@@ -140,6 +140,9 @@ func parse(records []record, partial bool) ([]Row, []Problem) {
 			headings[name] = strings.TrimSpace(h)
 		}
 	}
+	if len(index) == 0 {
+		return nil, []Problem{{Row: header.row, Message: "The first row must name the columns, such as ref and due: the columns are " + strings.Join(Columns, ", ")}}
+	}
 	for _, c := range Columns {
 		if _, ok := index[c]; !ok && !optional[c] {
 			errs = append(errs, Problem{Row: header.row, Message: fmt.Sprintf("The header has no %s column", c)})

@@ -163,6 +163,7 @@ func TestReadErrors(t *testing.T) {
 		{"old Excel", "\xd0\xcf\x11\xe0rest", []string{"The file is an old Excel workbook (.xls)"}},
 		{"not UTF-8", header + "4.1,4,ok,,,,March 2024\n4.2,4,caf\xe9,,,,March 2024\n", []string{"Row 3: This row is not UTF-8"}},
 		{"unknown column", "ref,priority,deliver,why,leads,lead_organisations,due,colour\n", []string{"Row 1: Column H has an unknown heading, “colour”"}},
+		{"not a header", "4.1,4,x,,,,March 2024\n", []string{"Row 1: The first row must name the columns, such as ref and due: the columns are ref, priority,"}},
 		{"no heading", "ref,priority,,deliver,why,leads,lead_organisations,due\n", []string{"Row 1: Column C has no heading"}},
 		{"missing column", "ref,priority,deliver\n4.1,4,x\n", []string{"Row 1: The header has no why column", "Row 1: The header has no leads column",
 			"Row 1: The header has no lead_organisations column", "Row 1: The header has no due column"}},
