@@ -40,10 +40,13 @@ type AdminPlansView struct {
 
 // PlanForm is the plan form as typed.
 type PlanForm struct {
-	Title, Slug, Period, Strategy, PublishedOn, SourceURL, Licence, Attribution string
-	PreviousID                                                                  string
-	CopyPriorities                                                              bool
-	Version                                                                     string
+	Title, Slug, Period, Strategy string
+	PublishedOn                   tracker.DateInput
+	SourceURL, Licence            string
+	Attribution                   string
+	PreviousID                    string
+	CopyPriorities                bool
+	Version                       string
 }
 
 // PlanFormView is what the form to create or edit a plan shows.
@@ -209,7 +212,10 @@ type RoundsView struct {
 
 // RoundForm is the reporting round form as typed.
 type RoundForm struct {
-	PlanID, Name, Opens, Deadline, RemindBefore, RemindAfter, Version string
+	PlanID, Name              string
+	Opens, Deadline           tracker.DateInput
+	RemindBefore, RemindAfter string
+	Version                   string
 }
 
 // RoundFormView is what the form to open or change a round shows.

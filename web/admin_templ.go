@@ -575,7 +575,7 @@ func PlanFormPage(l LayoutProps, v PlanFormView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = TextInput(TextInputProps{Field: Field{ID: "published_on", Label: "Publication date (optional)", Hint: "For example, 4/8/2023. Leave it empty until the plan is published", Value: v.Form.PublishedOn, Error: ErrorFor(v.Errors, "published_on")}, Width: "fixed-10"}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = DateInput(DateInputProps{Field: Field{ID: "published_on", Label: "Publication date (optional)", Hint: tracker.DateHint + ". Leave it empty until the plan is published"}, Value: v.Form.PublishedOn, Errors: v.Errors}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -537,10 +537,11 @@ func TestRoundsAndCoverage(t *testing.T) {
 	rec, doc := staffer.get("/admin/rounds/new")
 	mustStatus(t, "GET /admin/rounds/new", rec, http.StatusOK)
 	f := formOf(t, doc, "main form")
-	if f.Get("opens") != "23 November 2026" || f.Get("remind_before") != "7" || f.Get("remind_after") != "3" || f.Get("plan") == "" {
+	if f.Get("opens-day") != "23" || f.Get("opens-month") != "11" || f.Get("opens-year") != "2026" || f.Get("remind_before") != "7" || f.Get("remind_after") != "3" || f.Get("plan") == "" {
 		t.Errorf("new round defaults = %v", f)
 	}
-	bad := url.Values{"plan": {f.Get("plan")}, "name": {""}, "opens": {"1/10/2026"}, "deadline": {"1/9/2026"}, "remind_before": {"seven"}}
+	bad := url.Values{"plan": {f.Get("plan")}, "name": {""}, "opens-day": {"1"}, "opens-month": {"10"}, "opens-year": {"2026"},
+		"deadline-day": {"1"}, "deadline-month": {"9"}, "deadline-year": {"2026"}, "remind_before": {"seven"}}
 	rec, doc = staffer.postDoc("/admin/rounds/new", bad)
 	mustStatus(t, "POST a bad round", rec, http.StatusUnprocessableEntity)
 	for _, id := range []string{"name", "deadline", "remind_before"} {
@@ -549,8 +550,8 @@ func TestRoundsAndCoverage(t *testing.T) {
 		}
 	}
 	f.Set("name", "Q3 2026-27")
-	f.Set("opens", "1/10/2026")
-	f.Set("deadline", "15/12/2026")
+	setDate(f, "opens", "1", "10", "2026")
+	setDate(f, "deadline", "15", "12", "2026")
 	rec = staffer.post("/admin/rounds/new", f)
 	mustStatus(t, "open a round", rec, http.StatusSeeOther)
 	roundPath := rec.Header().Get("Location")
