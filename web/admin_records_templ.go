@@ -517,7 +517,7 @@ func CarryForwardPage(l LayoutProps, v CarryForwardView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 34, " commitment is marked Carried forward, with a published update saying so, and each links to the other.</p><p>You can change the new commitments’ timescales afterwards, one by one or by importing a CSV file.</p><form method=\"post\" action=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 34, " commitment is marked Carried forward, with a published update saying so, and each links to the other.</p><p>You can change the new commitments’ timescales afterwards, one by one or by importing a spreadsheet (.xlsx or CSV).</p><form method=\"post\" action=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
