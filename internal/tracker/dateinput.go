@@ -75,9 +75,9 @@ func ParseDateInput(in DateInput, what string, required bool) (time.Time, *DateE
 	case len(missing) > 0:
 		return time.Time{}, &DateError{Parts: missing, Message: what + " must include a " + strings.Join(missing, " and a ")}
 	}
-	day, dayErr := strconv.Atoi(parts[DateDay])
+	day, dayErr := digits(parts[DateDay])
 	month, monthErr := dateMonth(parts[DateMonth])
-	year, yearErr := strconv.Atoi(parts[DateYear])
+	year, yearErr := digits(parts[DateYear])
 	var wrong []string
 	if dayErr != nil || day < 1 || day > 31 {
 		wrong = append(wrong, DateDay)
@@ -107,7 +107,7 @@ func ParseDateInput(in DateInput, what string, required bool) (time.Time, *DateE
 // dateMonth reads the month field: a number from 1 to 12, or a month's name or its first three
 // letters.
 func dateMonth(s string) (time.Month, error) {
-	if n, err := strconv.Atoi(s); err == nil {
+	if n, err := digits(s); err == nil {
 		if n < 1 || n > 12 {
 			return 0, strconv.ErrRange
 		}
@@ -119,6 +119,14 @@ func dateMonth(s string) (time.Month, error) {
 		}
 	}
 	return 0, strconv.ErrSyntax
+}
+
+// digits reads a number written only in the digits 0 to 9 (no sign), of at most 9 of them.
+func digits(s string) (int, error) {
+	if s == "" || len(s) > 9 || strings.Trim(s, "0123456789") != "" {
+		return 0, strconv.ErrSyntax
+	}
+	return strconv.Atoi(s)
 }
 
 func daysIn(m time.Month, year int) int {

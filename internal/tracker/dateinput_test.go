@@ -28,6 +28,7 @@ func TestParseDateInput(t *testing.T) {
 		{"month too big", DateInput{"27", "13", "2027"}, true, time.Time{}, []string{"month"}, "The deadline must be a real date"},
 		{"words", DateInput{"first", "Smarch", "2027"}, true, time.Time{}, []string{"day", "month"}, "The deadline must be a real date"},
 		{"a slash date in the day", DateInput{"27/3/2027", "", ""}, true, time.Time{}, []string{"month", "year"}, "The deadline must include a month and a year"},
+		{"signs", DateInput{"+5", "-3", "2027"}, true, time.Time{}, []string{"day", "month"}, "The deadline must be a real date"},
 		{"two-digit year", DateInput{"27", "3", "27"}, true, time.Time{}, []string{"year"}, "The deadline’s year must have 4 numbers, such as 2027"},
 		{"year out of range", DateInput{"27", "3", "1999"}, true, time.Time{}, []string{"year"}, "The deadline must be between 2000 and 2099"},
 		{"no such day in the month", DateInput{"31", "4", "2027"}, true, time.Time{}, []string{"day"}, "The deadline must be a real date: April 2027 has 30 days"},
