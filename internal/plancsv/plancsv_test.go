@@ -41,7 +41,7 @@ func samplePlan() Plan {
 				Deliver: "'=already quoted", Why: []string{"@mention", "+plus"},
 				Due: tracker.Month{Year: 2024, Month: time.March}},
 			{ID: 3, Ref: "5.1", Ordinal: 1, PriorityID: 50, PriorityNumber: 5, Version: 2,
-				Deliver: "Opportunities for knowledge exchange.",
+				Deliver: "Opportunities for Scotland’s knowledge exchange.",
 				Leads: []tracker.LeadLine{
 					{Text: "Nobody named first"},
 					{Text: "CSO", Organisations: []tracker.Organisation{cso}},
@@ -96,19 +96,19 @@ const excelCSV = "\xef\xbb\xbfref,priority,deliver,why,leads,lead_organisations,
 	"\"NES\nScottish Government Digital Health and Care Directorate and Chief Scientist Office (CSO)\nOthers, depending on the challenge\"," +
 	"\"NES\nSG-DHCD;CSO\",March 2026,https://www.gov.scot/publications/x/pages/6/\r\n" +
 	"4.4,4,''=already quoted,\"'@mention\n+plus\",,,March 2024,\r\n" +
-	"5.1,5,Opportunities for knowledge exchange.,,\"Nobody named first\nCSO\",\"\nCSO\",March 2024,\r\n"
+	"5.1,5,Opportunities for Scotland’s knowledge exchange.,,\"Nobody named first\nCSO\",\"\nCSO\",March 2024,\r\n"
 
-// TestExcelCSV imports a CSV file as Excel writes one: unchanged, nothing changes; with "’"
-// typed into a cell, only that commitment changes, and the apostrophe arrives intact.
+// TestExcelCSV imports a CSV file as Excel writes one, "’" and all: unchanged, nothing changes;
+// with more typed into a cell, only that commitment changes, and its quotation marks arrive intact.
 func TestExcelCSV(t *testing.T) {
 	p := samplePlan()
 	checkUnchanged(t, "Excel's CSV", []byte(excelCSV), p)
-	edited := strings.Replace(excelCSV, "Opportunities for knowledge exchange.", "Scotland’s opportunities for knowledge exchange.", 1)
+	edited := strings.Replace(excelCSV, "Opportunities for Scotland’s knowledge exchange.", `"Opportunities for Scotland’s knowledge exchange, ‘open’ to all."`, 1)
 	preview, errs := Check(strings.NewReader(edited), p)
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
-	if len(preview.Change) != 1 || preview.Change[0].Row != 4 || preview.Change[0].After.Deliver != "Scotland’s opportunities for knowledge exchange." {
+	if len(preview.Change) != 1 || preview.Change[0].Row != 4 || preview.Change[0].After.Deliver != "Opportunities for Scotland’s knowledge exchange, ‘open’ to all." {
 		t.Errorf("change = %+v, want 5.1 in row 4 with its apostrophe", preview.Change)
 	}
 }
@@ -118,7 +118,7 @@ func TestCompare(t *testing.T) {
 	file := "ref,priority,deliver,why,leads,lead_organisations,due\n" +
 		"4.1,5,\"Provide an MSc for 50 people a year, \"\"leading\"\" change.\",\"Support leaders\n=1+1 is not a formula here\n-dash first\",\"NES\",NES,March 2027\n" +
 		"4.6,4,A new one,,\"NES and CSO\",NES;cso,April 2025\n" +
-		"5.1,5,Opportunities for knowledge exchange.,,\"Nobody named first\nCSO\",\"\nCSO\",March 2024\n"
+		"5.1,5,Opportunities for Scotland’s knowledge exchange.,,\"Nobody named first\nCSO\",\"\nCSO\",March 2024\n"
 	rows, errs := Read(strings.NewReader(file))
 	if len(errs) > 0 {
 		t.Fatal(errs)

@@ -53,7 +53,7 @@ func excelWorkbook(t *testing.T, edit func(rows [][]any)) []byte {
 			"NES\nScottish Government Digital Health and Care Directorate and Chief Scientist Office (CSO)\nOthers, depending on the challenge",
 			"NES\nSG-DHCD;CSO", time.Date(2026, time.March, 1, 0, 0, 0, 0, time.UTC), "https://www.gov.scot/publications/x/pages/6/"},
 		{"4.4", 4, "''=already quoted", "'@mention\n+plus", nil, nil, "March 2024"},
-		{"5.1", 5, "Opportunities for knowledge exchange.", nil, "Nobody named first\nCSO", "\nCSO", "March 2024"},
+		{"5.1", 5, "Opportunities for Scotland’s knowledge exchange.", nil, "Nobody named first\nCSO", "\nCSO", "March 2024"},
 	}
 	if edit != nil {
 		edit(rows)
@@ -80,17 +80,17 @@ func excelWorkbook(t *testing.T, edit func(rows [][]any)) []byte {
 	return buf.Bytes()
 }
 
-// TestExcelXLSX imports a workbook as Excel writes one: unchanged, nothing changes; with "’"
-// typed into a cell, only that commitment changes, and the apostrophe arrives intact.
+// TestExcelXLSX imports a workbook as Excel writes one, "’" and all: unchanged, nothing changes;
+// with more typed into a cell, only that commitment changes, and its quotation marks arrive intact.
 func TestExcelXLSX(t *testing.T) {
 	p := samplePlan()
 	checkUnchanged(t, "Excel's workbook", excelWorkbook(t, nil), p)
-	edited := excelWorkbook(t, func(rows [][]any) { rows[3][2] = "Scotland’s opportunities for knowledge exchange." })
+	edited := excelWorkbook(t, func(rows [][]any) { rows[3][2] = "Opportunities for Scotland’s knowledge exchange, ‘open’ to all." })
 	preview, errs := Check(bytes.NewReader(edited), p)
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
-	if len(preview.Change) != 1 || preview.Change[0].Row != 4 || preview.Change[0].After.Deliver != "Scotland’s opportunities for knowledge exchange." {
+	if len(preview.Change) != 1 || preview.Change[0].Row != 4 || preview.Change[0].After.Deliver != "Opportunities for Scotland’s knowledge exchange, ‘open’ to all." {
 		t.Errorf("change = %+v, want 5.1 in row 4 with its apostrophe", preview.Change)
 	}
 }
