@@ -85,7 +85,9 @@ func excelWorkbook(t *testing.T, edit func(rows [][]any)) []byte {
 func TestExcelXLSX(t *testing.T) {
 	p := samplePlan()
 	checkUnchanged(t, "Excel's workbook", excelWorkbook(t, nil), p)
-	edited := excelWorkbook(t, func(rows [][]any) { rows[3][2] = "Opportunities for Scotland’s knowledge exchange, ‘open’ to all." })
+	edited := excelWorkbook(t, func(rows [][]any) {
+		rows[3][2] = "Opportunities for Scotland’s knowledge exchange, ‘open’ to all."
+	})
 	preview, errs := Check(bytes.NewReader(edited), p)
 	if len(errs) > 0 {
 		t.Fatal(errs)
