@@ -137,6 +137,24 @@ func TestXLSXErrors(t *testing.T) {
 			_ = z.Close()
 			return buf.Bytes()
 		}, []string{"The file could not be read as an Excel workbook (.xlsx)"}},
+		{"unpacks to too much", func(t *testing.T) []byte {
+			// A small upload that would unpack to more than 64 MB is not opened.
+			book, _ := zip.NewReader(bytes.NewReader(excelWorkbook(t, nil)), int64(len(excelWorkbook(t, nil))))
+			var buf bytes.Buffer
+			z := zip.NewWriter(&buf)
+			for _, f := range book.File {
+				if err := z.Copy(f); err != nil {
+					t.Fatal(err)
+				}
+			}
+			w, _ := z.Create("xl/media/padding.bin")
+			_, _ = w.Write(make([]byte, 65<<20))
+			_ = z.Close()
+			if buf.Len() > 1<<20 {
+				t.Fatalf("the padded workbook is %d bytes", buf.Len())
+			}
+			return buf.Bytes()
+		}, []string{"The file could not be read as an Excel workbook (.xlsx)"}},
 		{"empty sheet", func(t *testing.T) []byte {
 			f := excelize.NewFile()
 			defer f.Close()
