@@ -37,9 +37,15 @@ func readCSV(data []byte) ([]record, []Problem) {
 		if err != nil {
 			return records, []Problem{parseError(row, err)}
 		}
-		for _, cell := range rec {
+		for i, cell := range rec {
 			if !utf8.ValidString(cell) {
-				return nil, []Problem{{Row: row, Message: "This row is not UTF-8 text: save the file from your spreadsheet as “CSV UTF-8”"}}
+				p := Problem{Row: row, Message: "The cell is not UTF-8 text: save the file from your spreadsheet as “CSV UTF-8”"}
+				if len(records) > 0 {
+					p.Column = heading(records[0].cells, i)
+				} else {
+					p.Message = "The header is not UTF-8 text: save the file from your spreadsheet as “CSV UTF-8”"
+				}
+				return nil, []Problem{p}
 			}
 		}
 		records = append(records, record{row: row, cells: rec})

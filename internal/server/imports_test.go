@@ -176,7 +176,7 @@ func TestImportErrors(t *testing.T) {
 				"Row 5, column ‘ref’: 4.7 is in row 2 too: each commitment may appear once",
 				"Row 6, column ‘priority’: 9 is not a priority area of this plan"}},
 		{"not UTF-8", "bad.csv", []byte(header + "4.7,4,caf\xe9,,,,March 2025\n"),
-			[]string{"Row 2: This row is not UTF-8 text: save the file from your spreadsheet as “CSV UTF-8”"}},
+			[]string{"Row 2, column ‘deliver’: The cell is not UTF-8 text: save the file from your spreadsheet as “CSV UTF-8”"}},
 		{"no header", "bad.csv", []byte("4.7,4,x,,,,March 2025\n"), []string{"Row 1: The first row must name the columns, such as ref and due"}},
 		{"a workbook", "bad.xlsx", workbook(
 			[]any{"ref", "priority", "deliver", "why", "leads", "lead_organisations", "Due"},
