@@ -101,7 +101,7 @@ func DateInput(p DateInputProps) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<div class=\"ds_datepicker ds_datepicker--multiple app-date-input\"><div class=\"ds_datepicker__input-wrapper\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<div class=\"ds_datepicker ds_datepicker--multiple\"><div class=\"ds_datepicker__input-wrapper\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
