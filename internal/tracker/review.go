@@ -220,15 +220,16 @@ func WordChanges(before, after string) []WordChange {
 	return out
 }
 
-// Describe says what the change did, in words: “teh” to “the”, added “soon”, took out “very”.
+// Describe says what the change did, in words: Changed “teh” to “the”, Added “soon”, Took out
+// “very”.
 func (w WordChange) Describe() string {
 	switch {
 	case w.Before == "":
-		return "added “" + w.After + "”"
+		return "Added “" + w.After + "”"
 	case w.After == "":
-		return "took out “" + w.Before + "”"
+		return "Took out “" + w.Before + "”"
 	}
-	return "“" + w.Before + "” to “" + w.After + "”"
+	return "Changed “" + w.Before + "” to “" + w.After + "”"
 }
 
 // MessageKind is what a message in an update's conversation is.

@@ -81,11 +81,11 @@ func TestWordChanges(t *testing.T) {
 		before, after string
 		want          []string
 	}{
-		{"The cohort started in Setpember.", "The cohort started in September.", []string{"“Setpember.” to “September.”"}},
-		{"Fifty places were filled", "Fifty places were all filled", []string{"added “all”"}},
-		{"It is very nearly done", "It is nearly done", []string{"took out “very”"}},
+		{"The cohort started in Setpember.", "The cohort started in September.", []string{"Changed “Setpember.” to “September.”"}},
+		{"Fifty places were filled", "Fifty places were all filled", []string{"Added “all”"}},
+		{"It is very nearly done", "It is nearly done", []string{"Took out “very”"}},
 		{"one two three", "one two three", nil},
-		{"a b c d", "x b c y", []string{"“a” to “x”", "“d” to “y”"}},
+		{"a b c d", "x b c y", []string{"Changed “a” to “x”", "Changed “d” to “y”"}},
 	}
 	for _, tt := range tests {
 		var got []string
