@@ -3,9 +3,11 @@ package server_test
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/scottish-government/delivery-tracker/internal/server"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 )
 
@@ -219,4 +221,32 @@ func TestCorrectWordingBeforePublishing(t *testing.T) {
 		fmt.Sprint(u.ID)).Scan(&n); err != nil || n != 1 {
 		t.Errorf("%d audit entries of the correction, %v", n, err)
 	}
+}
+
+// TestKeptReply: a reply sent after the session ended is kept, and put back on the reply form
+// once the partner signs in again, saved only when sent again.
+func TestKeptReply(t *testing.T) {
+	t.Parallel()
+	app := newApp(t)
+	partner := signIn(t, app, tracker.RolePartner, "NES")
+	staff := signIn(t, app, tracker.RoleStaff, "")
+	u := returnedUpdate(t, app, partner, staff, "A cohort is delayed.", "Say which cohort.")
+	_, doc := partner.get("/report/4.1/reply")
+	form := with(formValues(t, doc, "main form"), "reply", "Cohort three, which starts in September.")
+	app.clock.Advance(server.DefaultIdleTimeout)
+	next := sentToSignIn(t, partner.post("/report/4.1/reply", form))
+	rec := partner.post("/sign-in", url.Values{"email": {partner.User.Email}, "password": {partner.Password}, "next": {next}})
+	mustStatus(t, "sign in again", rec, http.StatusSeeOther)
+	rec, doc = partner.get(rec.Header().Get("Location"))
+	mustStatus(t, "GET the reply put back", rec, http.StatusOK)
+	if got := doc.Find("textarea#reply").Text(); got != form.Get("reply") {
+		t.Errorf("reply put back = %q", got)
+	}
+	if got := notice(doc); !strings.Contains(got, "press Send reply again") {
+		t.Errorf("banner = %q", got)
+	}
+	if thread, err := app.Store.Thread(t.Context(), u.ID); err != nil || len(thread) != 1 {
+		t.Errorf("the conversation has %d messages after putting the reply back, want the note alone (%v)", len(thread), err)
+	}
+	mustRedirect(t, "send again", partner.post("/report/4.1/reply", formValues(t, doc, "main form")), "/report/4.1")
 }
