@@ -112,12 +112,12 @@ type Correction struct {
 	At     time.Time
 }
 
-// FieldLabel names the corrected field as people read it.
+// FieldLabel names the corrected field as people read it in a sentence: "progress" or "reason".
 func (c Correction) FieldLabel() string {
 	if c.Field == FieldStatusReason {
-		return "Reason"
+		return "reason"
 	}
-	return "Progress"
+	return "progress"
 }
 
 // Changes lists the runs of words the correction changed.
