@@ -105,7 +105,7 @@ func TestCommitmentFieldForms(t *testing.T) {
 		rec, doc := staffer.get(path)
 		mustStatus(t, "GET "+path, rec, http.StatusOK)
 		checkPage(t, path, doc, tt.title)
-		public := doc.Find("#" + tracker.FieldChangeNote).Length() == 1
+		public := doc.Find("#"+tracker.FieldChangeNote).Length() == 1
 		if public != (tt.note != "" || tt.slug == "priority-area") {
 			t.Errorf("%s: change note asked for = %v", tt.slug, public)
 		}
