@@ -52,12 +52,11 @@ if (errorSummary) {
 // an ARIA combobox with a list box of the matches, chosen with the mouse or
 // with the arrow keys and Enter. The select stays in the form, hidden, and
 // holds the choice, so the form sends what it sends without JavaScript.
-let pickers = 0;
 for (const select of document.querySelectorAll('select[data-org-picker]')) {
-    enhancePicker(select, ++pickers);
+    enhancePicker(select);
 }
 
-function enhancePicker(select, n) {
+function enhancePicker(select) {
     const label = document.querySelector(`label[for="${select.id}"]`);
     const wrapper = select.closest('.ds_select-wrapper');
     if (!label || !wrapper) {
@@ -104,6 +103,10 @@ function enhancePicker(select, n) {
     wrapper.classList.add('app-picker__select');
     select.tabIndex = -1;
     label.htmlFor = input.id;
+    // The error summary links to the box, now that the list is hidden.
+    for (const link of document.querySelectorAll(`.ds_error-summary a[href="#${select.id}"]`)) {
+        link.href = `#${input.id}`;
+    }
 
     let matches = [];
     let active = -1;
@@ -191,7 +194,6 @@ function enhancePicker(select, n) {
             close();
         }
     });
-    box.dataset.picker = String(n);
 }
 
 // A printed page gives at its foot the date it was printed. The server wrote
