@@ -187,6 +187,18 @@ func TestCommitmentFieldForms(t *testing.T) {
 			t.Errorf("amendment %d = %q, want %q", i, got[i], want)
 		}
 	}
+	// A note is shown as typed, never as markup.
+	c, _ := app.Store.CommitmentForEdit(t.Context(), id)
+	c.Deliver += " Again."
+	if _, err := app.Store.AmendCommitment(t.Context(), tracker.Actor{Label: "test"}, c,
+		tracker.Amendment{Fields: []string{"what it will deliver"}, Note: "<script>alert(1)</script>"}); err != nil {
+		t.Fatal(err)
+	}
+	rec, doc = anon.get("/commitments/4.30")
+	if strings.Contains(rec.Body.String(), "<script>alert(1)") || !strings.HasSuffix(text(doc.Find(".app-amendment").First()), ": <script>alert(1)</script>") {
+		t.Errorf("the newest amendment = %q", text(doc.Find(".app-amendment").First()))
+	}
+	notes = append([]string{"<script>alert(1)</script>"}, notes...)
 	// Staff see them on the commitment's page too, and the audit log keeps the notes.
 	_, doc = staffer.get(strings.TrimSuffix(path, "/change/what"))
 	if n := doc.Find(".app-amendment").Length(); n != len(notes) {
