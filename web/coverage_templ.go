@@ -83,7 +83,7 @@ func roundCoverage(v RoundView) templ.Component {
 					}()
 				}
 				ctx = templ.InitializeContext(ctx)
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "<table class=\"ds_table app-table-cards app-coverage-organisations\"><caption class=\"visually-hidden\">Coverage by organisation</caption> <thead><tr><th scope=\"col\">Organisation</th><th scope=\"col\">Reported</th><th scope=\"col\">Not yet reported</th><th scope=\"col\">Reminders go to</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "<table class=\"ds_table app-table-cards app-table-cards--summary app-coverage-organisations\"><caption class=\"visually-hidden\">Coverage by organisation</caption> <thead><tr><th scope=\"col\">Organisation</th><th scope=\"col\">Reported</th><th scope=\"col\">Not yet reported</th><th scope=\"col\">Reminders go to</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -247,7 +247,7 @@ func roundCoverage(v RoundView) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 21, "<table class=\"ds_table app-table-cards app-coverage-commitments\"><caption class=\"visually-hidden\">Coverage by commitment</caption> <thead><tr><th scope=\"col\">Commitment</th><th scope=\"col\">Led by</th><th scope=\"col\">In this round</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 21, "<table class=\"ds_table app-table-cards app-table-cards--summary app-coverage-commitments\"><caption class=\"visually-hidden\">Coverage by commitment</caption> <thead><tr><th scope=\"col\">Commitment</th><th scope=\"col\">Led by</th><th scope=\"col\">In this round</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
