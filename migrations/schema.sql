@@ -856,7 +856,9 @@ CREATE TABLE public.organisations (
     version integer DEFAULT 1 NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    contact_email text,
     CONSTRAINT organisations_code_check CHECK ((code ~ '^[A-Z0-9][A-Z0-9-]*$'::text)),
+    CONSTRAINT organisations_contact_email_check CHECK ((contact_email <> ''::text)),
     CONSTRAINT organisations_name_check CHECK ((name <> ''::text))
 );
 

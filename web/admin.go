@@ -150,7 +150,7 @@ type OrganisationsView struct {
 
 // OrganisationForm is the organisation form as typed.
 type OrganisationForm struct {
-	Code, Name, AsWritten, Version string
+	Code, Name, AsWritten, ContactEmail, Version string
 }
 
 // OrganisationFormView is what the form to add or edit an organisation shows.
@@ -225,6 +225,9 @@ type RoundView struct {
 	Now      time.Time
 	// Queued is how many emails the round has in the outbox.
 	Queued int
+	// CanInvite says whether the viewer may invite users, and so be offered to invite a partner
+	// for an organisation no one would be reminded at.
+	CanInvite bool
 }
 
 // OutboxView is what /admin/outbox shows.

@@ -159,6 +159,10 @@ func Review(updateID int64) string { return ReviewList + "/" + id(updateID) }
 // User returns the address of an account's page.
 func User(userID int64) string { return AdminUsers + "/" + id(userID) }
 
+// InvitePartner returns the address of the invitation form, ready to invite a delivery partner
+// of the organisation with the code.
+func InvitePartner(orgCode string) string { return withQuery(AdminNewUser, "org", orgCode) }
+
 // UserAction returns the address of an action on an account: "role", "disable", "enable" or
 // "link".
 func UserAction(userID int64, action string) string { return User(userID) + "/" + action }
