@@ -78,11 +78,11 @@ func AuditPage(l LayoutProps, v AuditView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = DateField(Field{ID: tracker.FieldAuditFrom, Label: "From", Hint: "The first day, for example 1/12/2026", Value: v.Query.From, Error: ErrorFor(v.Errors, tracker.FieldAuditFrom)}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = DateField(Field{ID: tracker.FieldAuditFrom, Label: "From", Hint: "The first day to show", Value: v.Query.From, Error: ErrorFor(v.Errors, tracker.FieldAuditFrom)}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = DateField(Field{ID: tracker.FieldAuditTo, Label: "To", Hint: "The last day, for example 31/12/2026", Value: v.Query.To, Error: ErrorFor(v.Errors, tracker.FieldAuditTo)}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = DateField(Field{ID: tracker.FieldAuditTo, Label: "To", Hint: "The last day to show", Value: v.Query.To, Error: ErrorFor(v.Errors, tracker.FieldAuditTo)}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/scottish-government/delivery-tracker/internal/browsertest"
+	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/server"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 )
@@ -78,8 +79,23 @@ func TestRestoreAndReadTheAuditLog(t *testing.T) {
 				t.Errorf("without JavaScript: %d copy buttons", tab.Count(".app-copy__button"))
 			}
 
-			// The audit log, filtered to the restore, and its download.
+			// The audit log, filtered to the restore, and its download. First, a change with
+			// long values, which wrap rather than widen the table, at 1280 pixels and on a phone.
+			long := strings.Repeat("https://example.com/a-very-long-address-without-spaces/", 8)
+			if err := srv.Store.Audit(t.Context(), tracker.Actor{Label: "browser test"}, postgres.AuditEntry{Action: "plan.update",
+				RecordType: "plan", RecordID: "1", Details: map[string]any{"before": map[string]any{"source_url": "https://www.gov.scot/"},
+					"after": map[string]any{"source_url": long}}}); err != nil {
+				t.Fatal(err)
+			}
 			tab.ClickLink("Audit log")
+			for _, width := range []int64{1280, 375} {
+				tab.Resize(width)
+				if got := tab.SidewaysScrolling(); len(got) > 0 {
+					t.Errorf("the audit log at %d pixels scrolls sideways: %q", width, got)
+				}
+			}
+			tab.Resize(1280)
+			mode.screenshots(tab, "admin-audit")
 			tab.Select("Action", "organisation.restore")
 			tab.Select("Who", admin.Name+" ("+admin.Email+")")
 			if got := tab.ClickButton("Filter"); got != 200 {

@@ -125,7 +125,8 @@ func (s *Server) auditEntries(ctx context.Context, entries []postgres.AuditRecor
 			Changes: tracker.AuditChanges(e.Details, name)}
 		if e.ActorID != nil {
 			if n := names[tracker.RecordKey{Kind: "user", ID: postgres.RecordRef(*e.ActorID)}]; n != "" {
-				v.Actor = n
+				// The address is shown under the name.
+				v.Actor = strings.TrimSuffix(n, " ("+e.ActorEmail+")")
 			}
 		}
 		if e.RecordType != "" {

@@ -56,7 +56,7 @@ func TestAuditLogCSV(t *testing.T) {
 		t.Fatalf("rows = %q, want the heading and the one change", rows)
 	}
 	row := rows[1]
-	if row[0] != "2026-12-06T10:00:00Z" || row[1] != admin.User.Name+" ("+admin.User.Email+")" || row[4] != "organisation.update" ||
+	if row[0] != "2026-12-06T10:00:00Z" || row[1] != admin.User.Name || row[2] != admin.User.Email || row[4] != "organisation.update" ||
 		row[5] != "organisation" || row[6] != strconv.FormatInt(nes.ID, 10) {
 		t.Errorf("row = %q", row)
 	}
