@@ -135,8 +135,13 @@ func FormatAuditChanges(changes []AuditChange) string {
 	return strings.Join(lines, "\n")
 }
 
-// FieldLabel turns a field's name in the audit log into words: "as_written" is "As written".
+// FieldLabel turns a field's name in the audit log into words: "as_written" is "As written",
+// and a field holding the ID of a record, shown by its name, is named for the record:
+// "current_plan_id" is "Current plan".
 func FieldLabel(k string) string {
+	if _, ok := auditIDFields[k]; ok {
+		k = strings.TrimSuffix(k, "_id")
+	}
 	k = strings.ReplaceAll(k, "_", " ")
 	if k == "" {
 		return k
