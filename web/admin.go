@@ -36,6 +36,8 @@ type Conflict struct {
 // AdminPlansView is what /admin/plans shows.
 type AdminPlansView struct {
 	Plans []tracker.Plan
+	// Retired are the plans taken out of the portal, which can be restored.
+	Retired []tracker.Plan
 }
 
 // PlanForm is the plan form as typed.

@@ -103,8 +103,10 @@ func (s *Server) invite(w http.ResponseWriter, r *http.Request) error {
 // when a mail relay is configured. The link is in this response only: it is not stored.
 func (s *Server) showLink(w http.ResponseWriter, r *http.Request, u tracker.User, purpose tracker.TokenPurpose, token string) error {
 	v := web.LinkView{User: u, Purpose: purpose, URL: s.setPasswordURL(token)}
+	msg := linkMessage(u, purpose, v.URL)
+	v.EmailSubject, v.EmailBody = msg.Subject, msg.Body
 	if s.mailer != nil {
-		if err := s.mailer.Send(r.Context(), linkMessage(u, purpose, v.URL)); err != nil {
+		if err := s.mailer.Send(r.Context(), msg); err != nil {
 			s.logger.ErrorContext(r.Context(), "send link", "user_id", u.ID, "purpose", purpose, "err", err)
 			v.MailFailed = true
 		} else {
