@@ -42,10 +42,13 @@ type AdminPlansView struct {
 
 // PlanForm is the plan form as typed.
 type PlanForm struct {
-	Title, Slug, Period, Strategy, PublishedOn, SourceURL, Licence, Attribution string
-	PreviousID                                                                  string
-	CopyPriorities                                                              bool
-	Version                                                                     string
+	Title, Slug, Period, Strategy string
+	PublishedOn                   tracker.DateInput
+	SourceURL, Licence            string
+	Attribution                   string
+	PreviousID                    string
+	CopyPriorities                bool
+	Version                       string
 }
 
 // PlanFormView is what the form to create or edit a plan shows.
@@ -184,8 +187,8 @@ type ImportView struct {
 	Plan tracker.Plan
 	// FileName is the uploaded file's name, for the preview.
 	FileName string
-	// LineErrors are the file's problems, by line; a file with any cannot be imported.
-	LineErrors []plancsv.LineError
+	// Problems are the file's problems, by row and column; a file with any cannot be imported.
+	Problems []plancsv.Problem
 	// Errors are problems with the upload form itself, such as no file chosen.
 	Errors []FieldError
 	// Preview is what importing the file would do; nil before a file is uploaded.
@@ -208,7 +211,10 @@ type RoundsView struct {
 
 // RoundForm is the reporting round form as typed.
 type RoundForm struct {
-	PlanID, Name, Opens, Deadline, RemindBefore, RemindAfter, Version string
+	PlanID, Name              string
+	Opens, Deadline           tracker.DateInput
+	RemindBefore, RemindAfter string
+	Version                   string
 }
 
 // RoundFormView is what the form to open or change a round shows.

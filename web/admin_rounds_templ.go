@@ -269,12 +269,12 @@ func RoundFormPage(l LayoutProps, v RoundFormView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if v.Round == nil {
-				templ_7745c5c3_Err = TextInput(TextInputProps{Field: Field{ID: "opens", Label: "Opens on", Hint: "For example, 1/10/2026. Updates submitted or published from this day count for the round", Value: v.Form.Opens, Error: ErrorFor(v.Errors, "opens")}, Width: "fixed-10"}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = DateInput(DateInputProps{Field: Field{ID: "opens", Label: "Opens on", Hint: tracker.DateHint + ". Updates submitted or published from this day count for the round"}, Value: v.Form.Opens, Errors: v.Errors}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = TextInput(TextInputProps{Field: Field{ID: "deadline", Label: "Deadline", Hint: "For example, 15/12/2026. Updates are due by the end of this day", Value: v.Form.Deadline, Error: ErrorFor(v.Errors, "deadline")}, Width: "fixed-10"}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = DateInput(DateInputProps{Field: Field{ID: "deadline", Label: "Deadline", Hint: tracker.DateHint + ". Updates are due by the end of this day"}, Value: v.Form.Deadline, Errors: v.Errors}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -69,11 +69,11 @@ func TestNextPlanImportAndRound(t *testing.T) {
 			if err := os.WriteFile(file, []byte(csv), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			tab.ClickLink("Import commitments from a CSV file")
+			tab.ClickLink("Import commitments from a spreadsheet")
 			checkPath(t, tab, "/admin/plans/2024-25/import")
 			tab.CheckPage("import form")
 			mode.screenshots(tab, "admin-import")
-			tab.UploadFile("CSV file of commitments", file)
+			tab.UploadFile("Spreadsheet of commitments", file)
 			if got := tab.ClickButton("Upload and preview"); got != 200 {
 				t.Fatalf("preview the import: status %d, want 200 (errors %q)", got, tab.ErrorSummary())
 			}
@@ -113,7 +113,7 @@ func TestNextPlanImportAndRound(t *testing.T) {
 			tab.CheckPage("new round form")
 			mode.screenshots(tab, "admin-round-form")
 			tab.Fill("Name", "Q3 2026-27")
-			tab.Fill("Deadline", "1/12/2026")
+			tab.FillDate("Deadline", "1", "12", "2026")
 			if got := tab.ClickButton("Open round"); got != 200 {
 				t.Fatalf("open the round: status %d, want 200 (errors %q)", got, tab.ErrorSummary())
 			}

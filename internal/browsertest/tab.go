@@ -249,11 +249,31 @@ func (tab *Tab) fieldID(label string) string {
 // with value, typing it in as a person would.
 func (tab *Tab) Fill(label, value string) {
 	tab.t.Helper()
-	id := tab.fieldID(label)
+	tab.fill(fmt.Sprintf("%q", label), tab.fieldID(label), value)
+}
+
+// FillDate types a date into the design system's date input whose legend is
+// legend: its Day, Month and Year fields, as a person would.
+func (tab *Tab) FillDate(legend, day, month, year string) {
+	tab.t.Helper()
+	for _, part := range []struct{ label, value string }{{"Day", day}, {"Month", month}, {"Year", year}} {
+		xp := "//fieldset[legend[normalize-space(.)=" + xpathString(legend) + "]]//label[normalize-space(.)=" + xpathString(part.label) + "]"
+		what := fmt.Sprintf("%q of %q", part.label, legend)
+		attrs := run(tab, "find the field "+what, chromedp.Attributes(chromedp.Search(xp), chromedp.NodeReady))
+		if attrs["for"] == "" {
+			tab.t.Fatalf("browsertest: the label %s on %s has no for attribute", what, tab.where())
+		}
+		tab.fill(what, attrs["for"], part.value)
+	}
+}
+
+// fill types value into the field with the id, over what it holds.
+func (tab *Tab) fill(what, id, value string) {
+	tab.t.Helper()
 	sel := chromedp.ID(id)
 	// Select what the field holds, as a person would before typing over
 	// it, then type the value in its place, or delete it.
-	tab.do(fmt.Sprintf("fill in %q", label),
+	tab.do("fill in "+what,
 		chromedp.Focus(sel, chromedp.NodeVisible),
 		chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.getElementById(%s).select()`, jsString(id))),
 		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {

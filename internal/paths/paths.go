@@ -222,6 +222,13 @@ func AdminPlan(slug string) string { return AdminPlans + "/" + url.PathEscape(sl
 // "commitments/new".
 func AdminPlanAction(slug, action string) string { return AdminPlan(slug) + "/" + action }
 
+// StaffExportCSV and StaffExportXLSX are the actions on a plan (see AdminPlanAction) that
+// download its commitments in the import format, as CSV and as an Excel workbook.
+const (
+	StaffExportCSV  = "commitments.csv"
+	StaffExportXLSX = "commitments.xlsx"
+)
+
 // AdminCommitment returns the address of an action on a commitment, such as "retire".
 func AdminCommitment(commitmentID int64, action string) string {
 	return AdminCommitmentPage(commitmentID) + "/" + action

@@ -11,7 +11,8 @@ import (
 
 // Change is what importing one row does to the plan.
 type Change struct {
-	Line int
+	// Row is the spreadsheet's row the commitment is in.
+	Row int
 	// After is the commitment as the file has it, with its priority area and organisations
 	// resolved. For a change, it carries the existing commitment's ID, ordinal and version.
 	After tracker.Commitment
@@ -47,9 +48,9 @@ type Plan struct {
 // Compare works out what importing rows into the plan would do, and finds the problems that need
 // the plan to see: unknown priority areas and organisation codes, refs of retired commitments, and
 // everything tracker.ValidateCommitment checks. Rows with problems are left out of the preview.
-func Compare(rows []Row, p Plan) (Preview, []LineError) {
+func Compare(rows []Row, p Plan) (Preview, []Problem) {
 	var out Preview
-	var errs []LineError
+	var errs []Problem
 	resolver := tracker.NewImportResolver(p.Priorities, p.Organisations, p.RetiredRefs)
 	existing := map[string]tracker.Commitment{}
 	for _, c := range p.Commitments {
@@ -60,7 +61,7 @@ func Compare(rows []Row, p Plan) (Preview, []LineError) {
 		inFile[row.Ref] = true
 		c, problems := resolver.Resolve(row.ImportRow)
 		for _, pb := range problems {
-			errs = append(errs, LineError{row.Line, pb})
+			errs = append(errs, Problem{Row: row.Row, Column: row.heading(pb.Field), Message: pb.Message})
 		}
 		if len(problems) > 0 || row.Priority == 0 || row.Due.IsZero() {
 			continue
@@ -68,7 +69,7 @@ func Compare(rows []Row, p Plan) (Preview, []LineError) {
 		old, ok := existing[row.Ref]
 		if !ok {
 			c.Ordinal = tracker.RefOrdinal(c.Ref)
-			out.Create = append(out.Create, Change{Line: row.Line, After: c})
+			out.Create = append(out.Create, Change{Row: row.Row, After: c})
 			continue
 		}
 		c.ID, c.PlanID, c.Ordinal, c.Version = old.ID, old.PlanID, old.Ordinal, old.Version
@@ -77,7 +78,7 @@ func Compare(rows []Row, p Plan) (Preview, []LineError) {
 		}
 		if fields := Differences(old, c); len(fields) > 0 {
 			o := old
-			out.Change = append(out.Change, Change{Line: row.Line, After: c, Before: &o, Fields: fields})
+			out.Change = append(out.Change, Change{Row: row.Row, After: c, Before: &o, Fields: fields})
 		} else {
 			out.Unchanged = append(out.Unchanged, c.Ref)
 		}
@@ -132,12 +133,20 @@ func LeadsKey(leads []tracker.LeadLine) string {
 	return b.String()
 }
 
-// Check reads a file and compares it with the plan: every problem found, reading or comparing,
-// in the order of the lines, and the preview, which holds only when there are none.
-func Check(r io.Reader, p Plan) (Preview, []LineError) {
+// Check reads a file, CSV or .xlsx, and compares it with the plan: every problem found, reading
+// or comparing, in the order of the rows, and the preview, which holds only when there are none.
+func Check(r io.Reader, p Plan) (Preview, []Problem) {
 	rows, errs := Read(r)
 	preview, more := Compare(rows, p)
 	errs = append(errs, more...)
-	slices.SortStableFunc(errs, func(a, b LineError) int { return a.Line - b.Line })
+	slices.SortStableFunc(errs, func(a, b Problem) int { return a.Row - b.Row })
 	return preview, errs
+}
+
+// heading is the file's heading of the column name, such as Due for due.
+func (r Row) heading(name string) string {
+	if h, ok := r.headings[name]; ok {
+		return h
+	}
+	return name
 }

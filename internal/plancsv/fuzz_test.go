@@ -16,6 +16,11 @@ func FuzzCheck(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(exported.Bytes())
+	var workbook bytes.Buffer
+	if err := WriteXLSX(&workbook, samplePlan().Commitments); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(workbook.Bytes())
 	f.Add([]byte("ref,priority,deliver,why,leads,lead_organisations,due\n4.7,4,New thing,,NES,NES,March 2026\n"))
 	f.Add([]byte("ref,priority,deliver,why,leads,lead_organisations,due\n4.7,4,a\x00b,,,,March 2026\n"))
 	f.Add([]byte("\xef\xbb\xbfref,priority,deliver,why,leads,lead_organisations,due,source_url\n4.7,4,x,\"a\nb\",,,March 2026,javascript:alert(1)\n"))
@@ -24,8 +29,8 @@ func FuzzCheck(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		preview, errs := Check(bytes.NewReader(data), samplePlan())
 		for _, e := range errs {
-			if e.Line < 1 || e.Message == "" {
-				t.Errorf("problem %+v has no line or message", e)
+			if e.Row < 0 || e.Message == "" {
+				t.Errorf("problem %+v has no message", e)
 			}
 		}
 		if len(errs) > 0 {
@@ -34,7 +39,7 @@ func FuzzCheck(f *testing.F) {
 		for _, ch := range append(preview.Create, preview.Change...) {
 			c := ch.After
 			if problems := tracker.ValidateCommitment(c); len(problems) > 0 {
-				t.Errorf("line %d passed but the commitment is not valid: %v", ch.Line, problems)
+				t.Errorf("row %d passed but the commitment is not valid: %v", ch.Row, problems)
 			}
 			texts := append([]string{c.Ref, c.Deliver, c.SourceURL}, c.Why...)
 			for _, l := range c.Leads {
@@ -42,11 +47,11 @@ func FuzzCheck(f *testing.F) {
 			}
 			for _, s := range texts {
 				if !tracker.ValidText(s) {
-					t.Errorf("line %d passed with text the database cannot store: %q", ch.Line, s)
+					t.Errorf("row %d passed with text the database cannot store: %q", ch.Row, s)
 				}
 			}
 			if l := strings.ToLower(c.SourceURL); c.SourceURL != "" && !strings.HasPrefix(l, "http://") && !strings.HasPrefix(l, "https://") {
-				t.Errorf("line %d passed with source link %q", ch.Line, c.SourceURL)
+				t.Errorf("row %d passed with source link %q", ch.Row, c.SourceURL)
 			}
 		}
 	})

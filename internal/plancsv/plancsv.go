@@ -1,9 +1,11 @@
-// Package plancsv is the CSV format in which staff export a plan's commitments, edit them in a
-// spreadsheet and import them again. It reads and writes the format, and compares a file with the
-// plan to say what importing it would create and change. It knows nothing of SQL or HTTP.
+// Package plancsv is the spreadsheet format in which staff export a plan's commitments, edit
+// them in Excel or another spreadsheet and import them again, as CSV or as an Excel workbook
+// (.xlsx). It reads and writes both, and compares a file with the plan to say what importing it
+// would create and change. It knows nothing of SQL or HTTP.
 //
-// The format: UTF-8 (a leading byte order mark is allowed), comma-separated, a header row naming
-// the columns in any order, then one row per commitment:
+// The format: a header row naming the columns in any order, then one row per commitment. CSV is
+// UTF-8, comma-separated, and starts with a byte order mark so that Excel reads it as UTF-8 (one
+// is accepted, not needed, on import); a workbook's first sheet holds the same rows.
 //
 //	ref                 the commitment's number, such as 4.2 (unique in the file)
 //	priority            the number of its priority area in the plan, such as 4
@@ -17,20 +19,20 @@
 //	source_url          optional: the page of the published plan it comes from
 //
 // Spreadsheets run a cell that starts with =, +, -, @, a tab or a carriage return as a formula.
-// Export puts an apostrophe before such a cell (and before one that already starts with
-// apostrophes followed by one of those), and import takes one apostrophe off again, so that an
-// exported file opens safely and re-imports unchanged.
+// Export, in either format, puts an apostrophe before such a cell (and before one that already
+// starts with apostrophes followed by one of those), and import takes one apostrophe off again,
+// so that an exported file opens safely and re-imports unchanged. A workbook cell that holds a
+// formula is refused.
+//
+// Problems are reported at the spreadsheet's row, as Excel numbers them (the header is row 1; a
+// CSV record with line breaks in its cells is still one row), and the column's heading.
 package plancsv
 
 import (
 	"bytes"
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 )
@@ -45,75 +47,105 @@ var optional = map[string]bool{"source_url": true}
 // MaxRows bounds the commitments one file may hold.
 const MaxRows = 2000
 
-// LineError is a problem with a file, at a line of it (1 is the header). A row whose cells span
-// several lines is reported at the line it starts on.
-type LineError struct {
-	Line    int
+// Problem is a problem with a file: at a row of the spreadsheet (1 is the header; 0 for the
+// file as a whole) and, when it is about one cell, the heading of its column as the file has it.
+type Problem struct {
+	Row     int
+	Column  string
 	Message string
 }
 
-func (e LineError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Message) }
+// Error says where the problem is and what it is, such as "Row 6, column ‘due’: …".
+func (e Problem) Error() string {
+	switch {
+	case e.Row > 0 && e.Column != "":
+		return fmt.Sprintf("Row %d, column ‘%s’: %s", e.Row, e.Column, e.Message)
+	case e.Row > 0:
+		return fmt.Sprintf("Row %d: %s", e.Row, e.Message)
+	}
+	return e.Message
+}
 
 // LeadRow is a lead line as a file gives it: the text and the codes of the organisations it names.
 type LeadRow = tracker.ImportLead
 
 // Row is one commitment as a file gives it, before its priority area and organisations are
-// looked up in the plan, at the line of the file it starts on.
+// looked up in the plan, at the spreadsheet's row it is in.
 type Row struct {
-	Line int
+	Row int
 	tracker.ImportRow
 	// HasSourceURL is true when the file has the source_url column.
 	HasSourceURL bool
+	// headings are the file's headings of the columns, by column name, for problems found later.
+	headings map[string]string
 }
 
-// Read parses a file. It returns the rows it could read and every problem found; a file with
-// problems must not be imported. Problems of shape (encoding, quoting, header, cell counts) and of
-// single cells (numbers, months, duplicate refs) are found here; Compare finds the rest.
-func Read(r io.Reader) ([]Row, []LineError) {
+// record is a row of a sheet as read from a file: its number and its cells as written.
+type record struct {
+	row   int
+	cells []string
+	// wide is true when the row has more cells than the header has columns (CSV records are
+	// compared with the header instead).
+	wide bool
+}
+
+// Read parses a file, CSV or .xlsx (told apart by their contents). It returns the rows it could
+// read and every problem found; a file with problems must not be imported. Problems of shape
+// (encoding, quoting, header, cell counts, formulas) and of single cells (numbers, months,
+// duplicate refs) are found here; Compare finds the rest.
+func Read(r io.Reader) ([]Row, []Problem) {
 	data, err := io.ReadAll(r)
 	if err != nil {
-		return nil, []LineError{{Line: 1, Message: "The file could not be read"}}
+		return nil, []Problem{{Message: "The file could not be read"}}
 	}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, []LineError{{Line: 1, Message: "The file is empty"}}
+	var records []record
+	var problems []Problem
+	switch {
+	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
+		records, problems = readXLSX(data)
+	case bytes.HasPrefix(data, []byte("\xd0\xcf\x11\xe0")):
+		return nil, []Problem{{Message: "The file is an old Excel workbook (.xls): save it as an Excel workbook (.xlsx) or as “CSV UTF-8”"}}
+	default:
+		records, problems = readCSV(data)
 	}
-	if !utf8.Valid(data) {
-		at := 0
-		for at < len(data) {
-			r, size := utf8.DecodeRune(data[at:])
-			if r == utf8.RuneError && size <= 1 {
-				break
-			}
-			at += size
-		}
-		line := bytes.Count(data[:at], []byte("\n")) + 1
-		return nil, []LineError{{Line: line, Message: "The file is not UTF-8 text: save it from your spreadsheet as “CSV UTF-8”"}}
+	if len(problems) > 0 && len(records) == 0 {
+		return nil, problems
 	}
-	cr := csv.NewReader(bytes.NewReader(data))
-	cr.FieldsPerRecord = -1
-	header, err := cr.Read()
-	if err != nil {
-		return nil, []LineError{parseError(err)}
+	rows, more := parse(records, len(problems) > 0)
+	return rows, append(problems, more...)
+}
+
+// parse checks the header (the first record) and reads each other record into a row. partial
+// is true when the records stop short of the file's end, at a problem already reported.
+func parse(records []record, partial bool) ([]Row, []Problem) {
+	if len(records) == 0 {
+		return nil, []Problem{{Message: "The file is empty"}}
 	}
+	header := records[0]
 	index := map[string]int{}
-	var errs []LineError
-	for i, h := range header {
+	headings := map[string]string{}
+	var errs []Problem
+	for i, h := range header.cells {
 		name := strings.ToLower(strings.TrimSpace(h))
 		switch {
 		case name == "":
-			errs = append(errs, LineError{1, fmt.Sprintf("Column %d has no name in the header", i+1)})
+			errs = append(errs, Problem{Row: header.row, Message: fmt.Sprintf("Column %s has no heading", columnLetter(i))})
 		case !known(name):
-			errs = append(errs, LineError{1, fmt.Sprintf("The header names an unknown column, %q: the columns are %s", tracker.Excerpt(h), strings.Join(Columns, ", "))})
+			errs = append(errs, Problem{Row: header.row, Message: fmt.Sprintf("Column %s has an unknown heading, “%s”: the columns are %s",
+				columnLetter(i), tracker.Excerpt(h), strings.Join(Columns, ", "))})
 		case hasKey(index, name):
-			errs = append(errs, LineError{1, fmt.Sprintf("The header names the column %s twice", name)})
+			errs = append(errs, Problem{Row: header.row, Message: fmt.Sprintf("The header names the column %s twice", name)})
 		default:
 			index[name] = i
+			headings[name] = strings.TrimSpace(h)
 		}
+	}
+	if len(index) == 0 {
+		return nil, []Problem{{Row: header.row, Message: "The first row must name the columns, such as ref and due: the columns are " + strings.Join(Columns, ", ")}}
 	}
 	for _, c := range Columns {
 		if _, ok := index[c]; !ok && !optional[c] {
-			errs = append(errs, LineError{1, fmt.Sprintf("The header has no %s column", c)})
+			errs = append(errs, Problem{Row: header.row, Message: fmt.Sprintf("The header has no %s column", c)})
 		}
 	}
 	if len(errs) > 0 {
@@ -121,75 +153,56 @@ func Read(r io.Reader) ([]Row, []LineError) {
 	}
 	_, hasSource := index["source_url"]
 	var rows []Row
-	firstLine := map[string]int{}
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			errs = append(errs, parseError(err))
-			break
-		}
-		line, _ := cr.FieldPos(0)
-		if blank(rec) {
+	firstRow := map[string]int{}
+	for _, rec := range records[1:] {
+		if blank(rec.cells) {
 			continue
 		}
 		if len(rows) >= MaxRows {
-			errs = append(errs, LineError{line, fmt.Sprintf("The file has more than %d commitments: split it into smaller files", MaxRows)})
+			errs = append(errs, Problem{Row: rec.row, Message: fmt.Sprintf("The file has more than %d commitments: split it into smaller files", MaxRows)})
 			break
 		}
-		if len(rec) != len(header) {
-			errs = append(errs, LineError{line, fmt.Sprintf("The row has %d cells but the header has %d columns", len(rec), len(header))})
+		if rec.wide || len(rec.cells) != len(header.cells) {
+			errs = append(errs, Problem{Row: rec.row, Message: fmt.Sprintf("The row has %d cells but the header has %d columns", len(rec.cells), len(header.cells))})
 			continue
 		}
-		// raw is a cell as written, but for the apostrophe export adds; cell, trimmed too.
+		// raw is a cell as written, but for the apostrophe export adds.
 		raw := func(name string) string {
 			i, ok := index[name]
 			if !ok {
 				return ""
 			}
-			return unneutralise(rec[i])
+			return unneutralise(rec.cells[i])
 		}
 		parsed, problems := tracker.ParseImportRow(tracker.ImportRowInput{Ref: raw("ref"), Priority: raw("priority"),
 			Deliver: raw("deliver"), Why: raw("why"), Leads: raw("leads"), LeadOrganisations: raw("lead_organisations"),
 			Due: raw("due"), SourceURL: raw("source_url")})
 		for _, p := range problems {
-			errs = append(errs, LineError{line, p})
+			errs = append(errs, Problem{Row: rec.row, Column: heading(header.cells, index[p.Field]), Message: p.Message})
 		}
-		row := Row{Line: line, ImportRow: parsed, HasSourceURL: hasSource}
+		row := Row{Row: rec.row, ImportRow: parsed, HasSourceURL: hasSource, headings: headings}
 		if row.Ref != "" {
-			if first, ok := firstLine[row.Ref]; ok {
-				errs = append(errs, LineError{line, tracker.ImportRefRepeated(row.Ref, first)})
+			if first, ok := firstRow[row.Ref]; ok {
+				errs = append(errs, Problem{Row: rec.row, Column: heading(header.cells, index["ref"]), Message: tracker.ImportRefRepeated(row.Ref, first)})
 			} else {
-				firstLine[row.Ref] = line
+				firstRow[row.Ref] = rec.row
 			}
 		}
 		rows = append(rows, row)
 	}
-	if len(rows) == 0 && len(errs) == 0 {
-		errs = append(errs, LineError{1, "The file has a header but no commitments"})
+	if len(rows) == 0 && len(errs) == 0 && !partial {
+		errs = append(errs, Problem{Message: "The file has a header but no commitments"})
 	}
 	return rows, errs
 }
 
-func parseError(err error) LineError {
-	var pe *csv.ParseError
-	if !errors.As(err, &pe) {
-		return LineError{1, "The file could not be read as CSV"}
+// columnLetter names a column (0 is the first) as spreadsheets do: A, B, ..., Z, AA, ...
+func columnLetter(i int) string {
+	s := ""
+	for i++; i > 0; i = (i - 1) / 26 {
+		s = string(rune('A'+(i-1)%26)) + s
 	}
-	line := pe.StartLine
-	if line == 0 {
-		line = pe.Line
-	}
-	switch {
-	case errors.Is(pe.Err, csv.ErrQuote):
-		return LineError{line, "A quoted cell is not closed: check the quote marks from here on"}
-	case errors.Is(pe.Err, csv.ErrBareQuote):
-		return LineError{line, "A quote mark appears inside a cell that does not start with one: put the whole cell in quote marks and double the quote marks inside it"}
-	default:
-		return LineError{line, "The file could not be read as CSV from here on"}
-	}
+	return s
 }
 
 func known(name string) bool {
@@ -206,8 +219,8 @@ func hasKey(m map[string]int, k string) bool {
 	return ok
 }
 
-func blank(rec []string) bool {
-	for _, c := range rec {
+func blank(cells []string) bool {
+	for _, c := range cells {
 		if strings.TrimSpace(c) != "" {
 			return false
 		}
@@ -237,13 +250,11 @@ func unneutralise(s string) string {
 	return s
 }
 
-// Write writes commitments in the format, with the header. Every commitment's priority area
-// number must be set; lead lines' organisations need their codes.
-func Write(w io.Writer, cs []tracker.Commitment) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(Columns); err != nil {
-		return fmt.Errorf("plancsv: write header: %w", err)
-	}
+// cells are the cells of the rows of the format for commitments, header first, each
+// neutralised. Every commitment's priority area number must be set; lead lines' organisations
+// need their codes.
+func cells(cs []tracker.Commitment) [][]string {
+	out := [][]string{Columns}
 	for _, c := range cs {
 		leads := make([]string, len(c.Leads))
 		orgs := make([]string, len(c.Leads))
@@ -255,18 +266,12 @@ func Write(w io.Writer, cs []tracker.Commitment) error {
 			}
 			orgs[i] = strings.Join(codes, ";")
 		}
-		rec := []string{c.Ref, strconv.Itoa(c.PriorityNumber), c.Deliver, strings.Join(c.Why, "\n"),
+		rec := []string{c.Ref, fmt.Sprint(c.PriorityNumber), c.Deliver, strings.Join(c.Why, "\n"),
 			strings.Join(leads, "\n"), strings.TrimRight(strings.Join(orgs, "\n"), "\n"), c.Due.String(), c.SourceURL}
 		for i := range rec {
 			rec[i] = neutralise(rec[i])
 		}
-		if err := cw.Write(rec); err != nil {
-			return fmt.Errorf("plancsv: write %s: %w", c.Ref, err)
-		}
+		out = append(out, rec)
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("plancsv: write: %w", err)
-	}
-	return nil
+	return out
 }

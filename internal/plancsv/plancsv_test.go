@@ -3,7 +3,6 @@ package plancsv
 import (
 	"bytes"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -42,7 +41,7 @@ func samplePlan() Plan {
 				Deliver: "'=already quoted", Why: []string{"@mention", "+plus"},
 				Due: tracker.Month{Year: 2024, Month: time.March}},
 			{ID: 3, Ref: "5.1", Ordinal: 1, PriorityID: 50, PriorityNumber: 5, Version: 2,
-				Deliver: "Opportunities for knowledge exchange.",
+				Deliver: "Opportunities for Scotland’s knowledge exchange.",
 				Leads: []tracker.LeadLine{
 					{Text: "Nobody named first"},
 					{Text: "CSO", Organisations: []tracker.Organisation{cso}},
@@ -52,38 +51,65 @@ func samplePlan() Plan {
 	}
 }
 
-// TestRoundTrip exports a plan and imports the file into the same plan: nothing may change.
+// TestRoundTrip exports a plan as CSV and imports the file into the same plan: nothing may change.
 func TestRoundTrip(t *testing.T) {
 	p := samplePlan()
 	var buf bytes.Buffer
 	if err := Write(&buf, p.Commitments); err != nil {
 		t.Fatal(err)
 	}
+	if !strings.HasPrefix(buf.String(), "\xef\xbb\xbfref,priority,") {
+		t.Errorf("export does not start with a byte order mark and the header: %q", buf.String()[:20])
+	}
 	if !strings.Contains(buf.String(), `"'@mention`) || !strings.Contains(buf.String(), `,''=already quoted,`) {
 		t.Errorf("export does not neutralise formulas:\n%s", buf.String())
 	}
-	rows, errs := Read(bytes.NewReader(buf.Bytes()))
+	checkUnchanged(t, "the export", buf.Bytes(), p)
+	// Read again with CRLF line ends, as spreadsheets save it.
+	checkUnchanged(t, "the export with CRLF", []byte(strings.ReplaceAll(buf.String(), "\n", "\r\n")), p)
+}
+
+// checkUnchanged imports file into p and wants no problems and no changes.
+func checkUnchanged(t *testing.T, what string, file []byte, p Plan) {
+	t.Helper()
+	preview, errs := Check(bytes.NewReader(file), p)
 	if len(errs) > 0 {
-		t.Fatalf("reading the export: %v\n%s", errs, buf.String())
-	}
-	preview, errs := Compare(rows, p)
-	if len(errs) > 0 {
-		t.Fatalf("comparing the export: %v", errs)
+		t.Fatalf("importing %s: %v", what, errs)
 	}
 	if !preview.Empty() {
-		t.Errorf("re-importing the export would change the plan: create %v, change %+v", preview.Create, preview.Change)
+		t.Errorf("importing %s would change the plan: create %+v, change %+v", what, preview.Create, preview.Change)
 	}
-	if got, want := preview.Unchanged, []string{"4.1", "4.4", "5.1"}; !slices.Equal(got, want) {
-		t.Errorf("unchanged = %q, want %q", got, want)
+	var refs []string
+	for _, c := range p.Commitments {
+		refs = append(refs, c.Ref)
 	}
-	// Read again with a byte order mark and CRLF line ends, as spreadsheets save it.
-	crlf := "\xef\xbb\xbf" + strings.ReplaceAll(buf.String(), "\n", "\r\n")
-	rows, errs = Read(strings.NewReader(crlf))
+	if !slices.Equal(preview.Unchanged, refs) {
+		t.Errorf("importing %s: unchanged = %q, want %q", what, preview.Unchanged, refs)
+	}
+}
+
+// excelCSV is a plan as Excel saves it as "CSV UTF-8" after staff edited the export: a byte
+// order mark, CRLF at the end of each row, LF for the line breaks within cells (Alt+Enter), and
+// quotes only where needed.
+const excelCSV = "\xef\xbb\xbfref,priority,deliver,why,leads,lead_organisations,due,source_url\r\n" +
+	"4.1,4,\"Provide an MSc for 50 people a year, \"\"leading\"\" change.\",\"Support leaders\n=1+1 is not a formula here\n-dash first\"," +
+	"\"NES\nScottish Government Digital Health and Care Directorate and Chief Scientist Office (CSO)\nOthers, depending on the challenge\"," +
+	"\"NES\nSG-DHCD;CSO\",March 2026,https://www.gov.scot/publications/x/pages/6/\r\n" +
+	"4.4,4,''=already quoted,\"'@mention\n+plus\",,,March 2024,\r\n" +
+	"5.1,5,Opportunities for Scotland’s knowledge exchange.,,\"Nobody named first\nCSO\",\"\nCSO\",March 2024,\r\n"
+
+// TestExcelCSV imports a CSV file as Excel writes one, "’" and all: unchanged, nothing changes;
+// with more typed into a cell, only that commitment changes, and its quotation marks arrive intact.
+func TestExcelCSV(t *testing.T) {
+	p := samplePlan()
+	checkUnchanged(t, "Excel's CSV", []byte(excelCSV), p)
+	edited := strings.Replace(excelCSV, "Opportunities for Scotland’s knowledge exchange.", `"Opportunities for Scotland’s knowledge exchange, ‘open’ to all."`, 1)
+	preview, errs := Check(strings.NewReader(edited), p)
 	if len(errs) > 0 {
-		t.Fatalf("reading the export with BOM and CRLF: %v", errs)
+		t.Fatal(errs)
 	}
-	if preview, _ := Compare(rows, p); !preview.Empty() {
-		t.Errorf("re-importing with CRLF would change the plan: %+v", preview.Change)
+	if len(preview.Change) != 1 || preview.Change[0].Row != 4 || preview.Change[0].After.Deliver != "Opportunities for Scotland’s knowledge exchange, ‘open’ to all." {
+		t.Errorf("change = %+v, want 5.1 in row 4 with its apostrophe", preview.Change)
 	}
 }
 
@@ -92,7 +118,7 @@ func TestCompare(t *testing.T) {
 	file := "ref,priority,deliver,why,leads,lead_organisations,due\n" +
 		"4.1,5,\"Provide an MSc for 50 people a year, \"\"leading\"\" change.\",\"Support leaders\n=1+1 is not a formula here\n-dash first\",\"NES\",NES,March 2027\n" +
 		"4.6,4,A new one,,\"NES and CSO\",NES;cso,April 2025\n" +
-		"5.1,5,Opportunities for knowledge exchange.,,\"Nobody named first\nCSO\",\"\nCSO\",March 2024\n"
+		"5.1,5,Opportunities for Scotland’s knowledge exchange.,,\"Nobody named first\nCSO\",\"\nCSO\",March 2024\n"
 	rows, errs := Read(strings.NewReader(file))
 	if len(errs) > 0 {
 		t.Fatal(errs)
@@ -101,8 +127,8 @@ func TestCompare(t *testing.T) {
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
-	if len(preview.Create) != 1 || preview.Create[0].After.Ref != "4.6" || preview.Create[0].Line != 5 {
-		t.Fatalf("create = %+v, want 4.6 from line 5 (4.1 spans lines 2 to 4)", preview.Create)
+	if len(preview.Create) != 1 || preview.Create[0].After.Ref != "4.6" || preview.Create[0].Row != 3 {
+		t.Fatalf("create = %+v, want 4.6 from row 3 (4.1's cells span lines 2 to 4 of the file, but it is row 2)", preview.Create)
 	}
 	created := preview.Create[0].After
 	if created.PriorityID != 40 || created.Ordinal != 6 || len(created.Leads) != 1 ||
@@ -124,48 +150,60 @@ func TestCompare(t *testing.T) {
 	}
 }
 
-// TestReadErrors checks that each problem is reported at the line it is on.
+// TestReadErrors checks that each problem is reported at the spreadsheet's row and column.
 func TestReadErrors(t *testing.T) {
 	const header = "ref,priority,deliver,why,leads,lead_organisations,due\n"
 	tests := []struct {
 		name string
 		file string
-		want []string // "line: part of the message"
+		want []string // the start of each problem, in order
 	}{
-		{"empty", "", []string{"1: The file is empty"}},
-		{"not UTF-8", header + "4.1,4,ok,,,,March 2024\n4.2,4,caf\xe9,,,,March 2024\n", []string{"3: not UTF-8"}},
-		{"unknown column", "ref,priority,deliver,why,leads,lead_organisations,due,colour\n", []string{"1: unknown column, \"colour\""}},
-		{"missing column", "ref,priority,deliver\n4.1,4,x\n", []string{"1: no why column", "1: no leads column", "1: no lead_organisations column", "1: no due column"}},
-		{"duplicate column", "ref,ref,priority,deliver,why,leads,lead_organisations,due\n", []string{"1: the column ref twice"}},
-		{"header only", header, []string{"1: no commitments"}},
-		{"bad month", header + "4.1,4,x,,,,Marhc 2024\n", []string{"2: due \"Marhc 2024\" is not a month"}},
-		{"empty due", header + "4.1,4,x,,,,\n", []string{"2: due is empty"}},
-		{"bad priority", header + "4.1,four,x,,,,March 2024\n", []string{"2: priority \"four\""}},
-		{"cell count", header + "4.1,4,x,,,March 2024\n", []string{"2: 6 cells"}},
-		{"duplicate ref", header + "4.1,4,x,,,,March 2024\n\n4.1,4,y,,,,March 2024\n", []string{"4: ref 4.1 is on line 2 too"}},
-		{"unclosed quote", header + "4.1,4,x,,,,March 2024\n4.2,4,\"oops,,,,March 2024\n", []string{"3: quoted cell is not closed"}},
-		{"bare quote", header + "4.1,4,say \"hi\",,,,March 2024\n", []string{"2: quote mark appears"}},
-		{"more org lines than leads", header + "4.1,4,x,,NES,\"NES\nCSO\",March 2024\n", []string{"2: lead_organisations has 2 lines but leads has 1"}},
-		{"blank lead line", header + "4.1,4,x,,\"NES\n\nCSO\",,March 2024\n", []string{"2: leads line 2 is blank"}},
-		{"multi-line row then error", header + "4.1,4,\"two\nlines\",,,,March 2024\n4.2,4,x,,,,Smarch 2024\n", []string{"4: due"}},
+		{"empty", "", []string{"The file is empty"}},
+		{"only a byte order mark", "\xef\xbb\xbf\r\n", []string{"The file is empty"}},
+		{"old Excel", "\xd0\xcf\x11\xe0rest", []string{"The file is an old Excel workbook (.xls)"}},
+		{"not UTF-8", header + "4.1,4,ok,,,,March 2024\n4.2,4,caf\xe9,,,,March 2024\n", []string{"Row 3, column ‘deliver’: The cell is not UTF-8 text"}},
+		{"header not UTF-8", "ref,priorit\xe9\n", []string{"Row 1: The header is not UTF-8 text"}},
+		{"unknown column", "ref,priority,deliver,why,leads,lead_organisations,due,colour\n", []string{"Row 1: Column H has an unknown heading, “colour”"}},
+		{"not a header", "4.1,4,x,,,,March 2024\n", []string{"Row 1: The first row must name the columns, such as ref and due: the columns are ref, priority,"}},
+		{"no heading", "ref,priority,,deliver,why,leads,lead_organisations,due\n", []string{"Row 1: Column C has no heading"}},
+		{"missing column", "ref,priority,deliver\n4.1,4,x\n", []string{"Row 1: The header has no why column", "Row 1: The header has no leads column",
+			"Row 1: The header has no lead_organisations column", "Row 1: The header has no due column"}},
+		{"duplicate column", "ref,ref,priority,deliver,why,leads,lead_organisations,due\n", []string{"Row 1: The header names the column ref twice"}},
+		{"header only", header, []string{"The file has a header but no commitments"}},
+		{"bad month", header + "4.1,4,x,,,,Marhc 2024\n", []string{"Row 2, column ‘due’: “Marhc 2024” is not a month and year"}},
+		{"headings as typed", "Ref,Priority,Deliver,Why,Leads,Lead_Organisations, Due \n4.1,4,x,,,,\n", []string{"Row 2, column ‘Due’: Enter the month it is due"}},
+		{"bad priority", header + "4.1,four,x,,,,March 2024\n", []string{"Row 2, column ‘priority’: “four” is not the number of a priority area"}},
+		{"cell count", header + "4.1,4,x,,,March 2024\n", []string{"Row 2: The row has 6 cells but the header has 7 columns"}},
+		{"blank lines are rows", header + "4.1,4,x,,,,March 2024\n\r\n\n4.1,4,y,,,,March 2024\n", []string{"Row 5, column ‘ref’: 4.1 is in row 2 too"}},
+		{"unclosed quote", header + "4.1,4,x,,,,March 2024\n4.2,4,\"oops,,,,March 2024\n", []string{"Row 3: A quoted cell is not closed"}},
+		{"bare quote", header + "4.1,4,say \"hi\",,,,March 2024\n", []string{"Row 2: A quote mark appears"}},
+		{"more org lines than leads", header + "4.1,4,x,,NES,\"NES\nCSO\",March 2024\n", []string{"Row 2, column ‘lead_organisations’: It has 2 lines but leads has 1"}},
+		{"blank lead line", header + "4.1,4,x,,\"NES\n\nCSO\",,March 2024\n", []string{"Row 2, column ‘leads’: Line 2 is blank"}},
+		{"a row with line breaks is one row", header + "4.1,4,\"two\r\nlines\",\"and\n\nmore\",,,March 2024\r\n4.2,4,x,,,,Smarch 2024\r\n",
+			[]string{"Row 3, column ‘due’: “Smarch 2024”"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, errs := Read(strings.NewReader(tt.file))
-			var got []string
-			for _, e := range errs {
-				got = append(got, e.Error())
-			}
-			if len(errs) != len(tt.want) {
-				t.Fatalf("errors = %q, want %d like %q", got, len(tt.want), tt.want)
-			}
-			for i, w := range tt.want {
-				line, part, _ := strings.Cut(w, ": ")
-				if got := errs[i]; strconv.Itoa(got.Line) != line || !strings.Contains(strings.ToLower(got.Message), strings.ToLower(part)) {
-					t.Errorf("error %d = %q, want line %s containing %q", i, got.Error(), line, part)
-				}
-			}
+			checkErrors(t, errs, tt.want)
 		})
+	}
+}
+
+// checkErrors wants the problems, as people read them, to start as want says.
+func checkErrors(t *testing.T, errs []Problem, want []string) {
+	t.Helper()
+	var got []string
+	for _, e := range errs {
+		got = append(got, e.Error())
+	}
+	if len(got) != len(want) {
+		t.Fatalf("problems = %q, want %d starting %q", got, len(want), want)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(got[i], w) {
+			t.Errorf("problem %d = %q, want it to start %q", i, got[i], w)
+		}
 	}
 }
 
@@ -176,14 +214,14 @@ func TestCompareErrors(t *testing.T) {
 		row  string
 		want string
 	}{
-		{"unknown org", "4.7,4,x,,NES and NOPE,NES;NOPE,March 2024", "no organisation has the code NOPE"},
-		{"retired org", "4.7,4,x,,Retired Body,GONE,March 2024", "is retired"},
-		{"unknown priority", "4.7,9,x,,,,March 2024", "priority 9 is not a priority area"},
-		{"retired ref", "4.9,4,x,,,,March 2024", "4.9 belonged to a commitment that was retired"},
-		{"bad ref", "four,4,x,,,,March 2024", "ref: Enter the commitment’s number as"},
-		{"missing deliver", "4.7,4,,,,,March 2024", "deliver: Enter what the commitment will deliver"},
-		{"same org twice", "4.7,4,x,,NES,NES;NES,March 2024", "names NHS Education for Scotland twice"},
-		{"bad url", "4.7,4,x,,,,March 2024", ""},
+		{"unknown org", "4.7,4,x,,NES and NOPE,NES;NOPE,March 2024", "Row 2, column ‘lead_organisations’: Line 1: no organisation has the code NOPE"},
+		{"retired org", "4.7,4,x,,Retired Body,GONE,March 2024", "Row 2, column ‘lead_organisations’: Line 1: Retired Body (GONE) is retired"},
+		{"unknown priority", "4.7,9,x,,,,March 2024", "Row 2, column ‘priority’: 9 is not a priority area of this plan"},
+		{"retired ref", "4.9,4,x,,,,March 2024", "Row 2, column ‘ref’: 4.9 belonged to a commitment that was retired"},
+		{"bad ref", "four,4,x,,,,March 2024", "Row 2, column ‘ref’: Enter the commitment’s number as"},
+		{"missing deliver", "4.7,4,,,,,March 2024", "Row 2, column ‘deliver’: Enter what the commitment will deliver"},
+		{"same org twice", "4.7,4,x,,NES,NES;NES,March 2024", "Row 2, column ‘leads’: Lead line 1 names NHS Education for Scotland twice"},
+		{"fine", "4.7,4,x,,,,March 2024", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -193,37 +231,32 @@ func TestCompareErrors(t *testing.T) {
 			}
 			preview, errs := Compare(rows, samplePlan())
 			if tt.want == "" {
-				if len(errs) > 0 {
-					t.Errorf("errors = %v, want none", errs)
-				}
+				checkErrors(t, errs, nil)
 				return
 			}
-			if len(errs) != 1 || errs[0].Line != 2 || !strings.Contains(errs[0].Message, tt.want) {
-				t.Errorf("errors = %v, want one on line 2 containing %q", errs, tt.want)
-			}
+			checkErrors(t, errs, []string{tt.want})
 			if !preview.Empty() {
 				t.Errorf("a row with a problem is in the preview: %+v", preview)
 			}
 		})
 	}
-	rows, _ := Read(strings.NewReader("ref,priority,deliver,why,leads,lead_organisations,due,source_url\n4.7,4,x,,,,March 2024,javascript:alert(1)\n"))
-	if _, errs := Compare(rows, samplePlan()); len(errs) != 1 || !strings.Contains(errs[0].Message, "source_url: Enter a full web address") {
-		t.Errorf("javascript: source_url errors = %v", errs)
-	}
+	rows, _ := Read(strings.NewReader("ref,priority,deliver,why,leads,lead_organisations,due,Source_URL\n4.7,4,x,,,,March 2024,javascript:alert(1)\n"))
+	_, errs := Compare(rows, samplePlan())
+	checkErrors(t, errs, []string{"Row 2, column ‘Source_URL’: Enter a full web address"})
 }
 
-func TestCheckReportsEveryProblemByLine(t *testing.T) {
+func TestCheckReportsEveryProblemByRow(t *testing.T) {
 	file := "ref,priority,deliver,why,leads,lead_organisations,due\n" +
 		"4.7,4,x,,Someone,NOPE,March 2025\n" +
 		"4.8,4,x,,,,Smarch 2025\n" +
 		"4.9,4,x,,,,March 2025\n"
 	preview, errs := Check(strings.NewReader(file), samplePlan())
-	var lines []int
+	var rows []int
 	for _, e := range errs {
-		lines = append(lines, e.Line)
+		rows = append(rows, e.Row)
 	}
-	if !slices.Equal(lines, []int{2, 3, 4}) {
-		t.Errorf("problems on lines %v (%v), want 2, 3 and 4", lines, errs)
+	if !slices.Equal(rows, []int{2, 3, 4}) {
+		t.Errorf("problems in rows %v (%v), want 2, 3 and 4", rows, errs)
 	}
 	if !preview.Empty() {
 		t.Errorf("rows with problems are in the preview: %+v", preview)

@@ -90,10 +90,10 @@ func (s *Store) ImportCommitments(ctx context.Context, actor tracker.Actor, plan
 		for _, ch := range preview.Create {
 			c, err := insertCommitment(ctx, tx, at, planID, ch.After)
 			if err != nil {
-				return fmt.Errorf("line %d, %s: %w", ch.Line, ch.After.Ref, err)
+				return fmt.Errorf("row %d, %s: %w", ch.Row, ch.After.Ref, err)
 			}
 			if err := audit(ctx, tx, actor, at, AuditEntry{Action: "commitment.create", RecordType: "commitment",
-				RecordID: RecordRef(c.ID), Details: map[string]any{"plan_id": planID, "import_line": ch.Line,
+				RecordID: RecordRef(c.ID), Details: map[string]any{"plan_id": planID, "import_row": ch.Row,
 					"after": commitmentRecord(c)}}); err != nil {
 				return err
 			}
@@ -101,14 +101,14 @@ func (s *Store) ImportCommitments(ctx context.Context, actor tracker.Actor, plan
 		}
 		for _, ch := range preview.Change {
 			if err := commitmentsTable.lock(ctx, tx, ch.After.ID, ch.After.Version); err != nil {
-				return fmt.Errorf("line %d, %s: %w", ch.Line, ch.After.Ref, err)
+				return fmt.Errorf("row %d, %s: %w", ch.Row, ch.After.Ref, err)
 			}
 			c, err := updateCommitment(ctx, tx, at, ch.After)
 			if err != nil {
-				return fmt.Errorf("line %d, %s: %w", ch.Line, ch.After.Ref, err)
+				return fmt.Errorf("row %d, %s: %w", ch.Row, ch.After.Ref, err)
 			}
 			if err := audit(ctx, tx, actor, at, AuditEntry{Action: "commitment.update", RecordType: "commitment",
-				RecordID: RecordRef(c.ID), Details: map[string]any{"import_line": ch.Line,
+				RecordID: RecordRef(c.ID), Details: map[string]any{"import_row": ch.Row,
 					"before": commitmentRecord(*ch.Before), "after": commitmentRecord(c)}}); err != nil {
 				return err
 			}

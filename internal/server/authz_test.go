@@ -99,6 +99,7 @@ var authzRoutes = []authzRoute{
 	{Method: http.MethodPost, Path: "/admin/plans/2023-24/import", Allowed: staffOnly},
 	{Method: http.MethodPost, Path: "/admin/plans/2023-24/import/apply", Allowed: staffOnly},
 	{Method: http.MethodGet, Path: "/admin/plans/2023-24/commitments.csv", Allowed: staffOnly},
+	{Method: http.MethodGet, Path: "/admin/plans/2023-24/commitments.xlsx", Allowed: staffOnly},
 	{Method: http.MethodGet, Path: "/admin/plans/2024-25/carry-forward", Setup: nextPlanPath("/carry-forward"), Allowed: staffOnly},
 	{Method: http.MethodPost, Path: "/admin/plans/2024-25/carry-forward", Setup: nextPlanPath("/carry-forward"), Allowed: staffOnly},
 	{Method: http.MethodGet, Path: "/admin/commitments/{id}", Setup: idPath("commitment", ""), Allowed: staffOnly},

@@ -69,6 +69,13 @@ func plural(n int, one, many string) string {
 // form returns a form value with the space around it trimmed.
 func form(r *http.Request, name string) string { return strings.TrimSpace(r.PostFormValue(name)) }
 
+// dateForm returns the date input named name as typed: its fields name-day, name-month and
+// name-year, each trimmed.
+func dateForm(r *http.Request, name string) tracker.DateInput {
+	return tracker.DateInput{Day: form(r, tracker.DateField(name, tracker.DateDay)),
+		Month: form(r, tracker.DateField(name, tracker.DateMonth)), Year: form(r, tracker.DateField(name, tracker.DateYear))}
+}
+
 // formVersion returns the version a form was based on; 0, which no record has, if it is missing.
 func formVersion(r *http.Request) int {
 	v, _ := strconv.Atoi(r.PostFormValue("version"))

@@ -1,6 +1,7 @@
 package server
 
-// Importing a plan's commitments from a CSV file, and exporting them in the same format. An
+// Importing a plan's commitments from a spreadsheet (CSV or .xlsx), and exporting them in the
+// same columns. An
 // upload is only previewed; nothing is written until staff confirm, and then all at once. The
 // confirm form carries the file back (base64, so that no line break is altered) with a fingerprint
 // of the plan the preview was made against: if the plan changed in between, staff get a new
@@ -75,16 +76,16 @@ func (s *Server) previewImport(w http.ResponseWriter, r *http.Request) error {
 }
 
 // preview compares the file with the plan as it is now and fills in the view: the problems by
-// line (422), or what importing would do (200).
+// row and column (422), or what importing would do (200).
 func (s *Server) preview(r *http.Request, plan tracker.Plan, data []byte, v *web.ImportView) (int, error) {
 	target, fingerprint, err := s.store.ImportPlan(r.Context(), plan.ID)
 	if err != nil {
 		return 0, err
 	}
-	p, lineErrs := plancsv.Check(bytes.NewReader(data), target)
+	p, problems := plancsv.Check(bytes.NewReader(data), target)
 	v.Preview = &p
-	if len(lineErrs) > 0 {
-		v.LineErrors, v.Preview = lineErrs, nil
+	if len(problems) > 0 {
+		v.Problems, v.Preview = problems, nil
 		return http.StatusUnprocessableEntity, nil
 	}
 	v.Data = base64.StdEncoding.EncodeToString(data)
@@ -135,25 +136,35 @@ func (s *Server) applyImport(w http.ResponseWriter, r *http.Request) error {
 	return s.page(w, r, status, web.ImportPage(l, v))
 }
 
-// exportCommitments sends a plan's commitments in the import format.
-func (s *Server) exportCommitments(w http.ResponseWriter, r *http.Request) error {
-	plan, err := s.adminPlan(r)
-	if err != nil {
-		return err
+// xlsxType is the media type of an Excel workbook.
+const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+// exportCommitments sends a plan's commitments in the import format, as CSV (with a byte order
+// mark) or, with xlsx, as an Excel workbook.
+func (s *Server) exportCommitments(xlsx bool) func(w http.ResponseWriter, r *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		plan, err := s.adminPlan(r)
+		if err != nil {
+			return err
+		}
+		cs, err := s.store.Commitments(r.Context(), postgres.CommitmentFilter{PlanID: plan.ID})
+		if err != nil {
+			return err
+		}
+		var buf bytes.Buffer
+		name, contentType, write := "commitments.csv", "text/csv; charset=utf-8", plancsv.Write
+		if xlsx {
+			name, contentType, write = "commitments.xlsx", xlsxType, plancsv.WriteXLSX
+		}
+		if err := write(&buf, cs); err != nil {
+			return err
+		}
+		w.Header().Set("Content-Type", contentType)
+		w.Header().Set("Content-Disposition", `attachment; filename="`+plan.Slug+`-`+name+`"`)
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		_, _ = w.Write(buf.Bytes())
+		return nil
 	}
-	cs, err := s.store.Commitments(r.Context(), postgres.CommitmentFilter{PlanID: plan.ID})
-	if err != nil {
-		return err
-	}
-	var buf bytes.Buffer
-	if err := plancsv.Write(&buf, cs); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+plan.Slug+`-commitments.csv"`)
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	_, _ = w.Write(buf.Bytes())
-	return nil
 }
 
 // cleanFileName keeps the last part of a file name a browser sent, for showing.

@@ -71,7 +71,7 @@ func TestEveryPathBuilderNamesARoute(t *testing.T) {
 		{get, paths.AdminPlanAction("2024-25", "retire")}, {get, paths.AdminPlanAction("2024-25", "priorities/new")},
 		{get, paths.AdminPlanAction("2024-25", "commitments/new")}, {get, paths.AdminPlanAction("2024-25", "carry-forward")},
 		{get, paths.AdminPlanAction("2024-25", "import")}, {post, paths.AdminPlanAction("2024-25", "import/apply")},
-		{get, paths.AdminPlanAction("2024-25", "commitments.csv")},
+		{get, paths.AdminPlanAction("2024-25", paths.StaffExportCSV)}, {get, paths.AdminPlanAction("2024-25", paths.StaffExportXLSX)},
 		{get, paths.AdminCommitmentPage(5)}, {get, paths.AdminCommitment(5, "retire")},
 		{get, paths.AdminCommitmentField(5, "what")}, {post, paths.AdminCommitmentField(5, "leads")},
 		{get, paths.AdminPriority(5, "edit")}, {get, paths.AdminPriority(5, "retire")},

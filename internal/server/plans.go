@@ -46,7 +46,7 @@ func planFormOf(p tracker.Plan) web.PlanForm {
 	f := web.PlanForm{Title: p.Title, Slug: p.Slug, Period: p.Period, Strategy: p.Strategy, SourceURL: p.SourceURL,
 		Licence: p.Licence, Attribution: p.Attribution, Version: strconv.Itoa(p.Version)}
 	if p.PublishedOn != nil {
-		f.PublishedOn = p.PublishedOn.Format("2/1/2006")
+		f.PublishedOn = tracker.DateInputOf(*p.PublishedOn)
 	}
 	return f
 }
@@ -54,7 +54,7 @@ func planFormOf(p tracker.Plan) web.PlanForm {
 // parsePlanForm reads the plan form, checked by tracker.ParsePlan.
 func parsePlanForm(r *http.Request) (web.PlanForm, tracker.Plan, formErrors) {
 	f := web.PlanForm{Title: form(r, "title"), Slug: strings.ToLower(form(r, "slug")), Period: form(r, "period"),
-		Strategy: form(r, "strategy"), PublishedOn: form(r, "published_on"), SourceURL: form(r, "source_url"),
+		Strategy: form(r, "strategy"), PublishedOn: dateForm(r, "published_on"), SourceURL: form(r, "source_url"),
 		Licence: form(r, "licence"), Attribution: form(r, "attribution"), PreviousID: form(r, "previous"),
 		CopyPriorities: r.PostFormValue("copy_priorities") == "yes", Version: r.PostFormValue("version")}
 	p, errs := tracker.ParsePlan(tracker.PlanInput{Title: f.Title, Slug: f.Slug, Period: f.Period, Strategy: f.Strategy,

@@ -28,15 +28,15 @@ func (s *Server) adminRounds(w http.ResponseWriter, r *http.Request) error {
 }
 
 func roundFormOf(rd tracker.Round) web.RoundForm {
-	return web.RoundForm{PlanID: strconv.FormatInt(rd.PlanID, 10), Name: rd.Name, Opens: tracker.FormatDate(rd.Opens),
-		Deadline: tracker.FormatDate(rd.Deadline), RemindBefore: tracker.FormatDays(rd.RemindBefore),
+	return web.RoundForm{PlanID: strconv.FormatInt(rd.PlanID, 10), Name: rd.Name, Opens: tracker.DateInputOf(rd.Opens),
+		Deadline: tracker.DateInputOf(rd.Deadline), RemindBefore: tracker.FormatDays(rd.RemindBefore),
 		RemindAfter: tracker.FormatDays(rd.RemindAfter), Version: strconv.Itoa(rd.Version)}
 }
 
 // parseRoundForm reads the round form, checked by tracker.ParseRound. For a round being changed
 // (existing), its plan and opening day are not asked again.
 func parseRoundForm(r *http.Request, plans []tracker.Plan, existing *tracker.Round) (web.RoundForm, tracker.Round, formErrors) {
-	f := web.RoundForm{PlanID: form(r, "plan"), Name: form(r, "name"), Opens: form(r, "opens"), Deadline: form(r, "deadline"),
+	f := web.RoundForm{PlanID: form(r, "plan"), Name: form(r, "name"), Opens: dateForm(r, "opens"), Deadline: dateForm(r, "deadline"),
 		RemindBefore: form(r, "remind_before"), RemindAfter: form(r, "remind_after"), Version: r.PostFormValue("version")}
 	rd, errs := tracker.ParseRound(tracker.RoundInput{Plan: f.PlanID, Name: f.Name, Opens: f.Opens, Deadline: f.Deadline,
 		RemindBefore: f.RemindBefore, RemindAfter: f.RemindAfter}, plans, existing)
@@ -48,7 +48,7 @@ func (s *Server) newRoundForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f := web.RoundForm{Opens: tracker.FormatDate(tracker.Date(s.now())), RemindBefore: defaultRemindBefore, RemindAfter: defaultRemindAfter}
+	f := web.RoundForm{Opens: tracker.DateInputOf(tracker.Date(s.now())), RemindBefore: defaultRemindBefore, RemindAfter: defaultRemindAfter}
 	for _, p := range plans {
 		if p.IsCurrent {
 			f.PlanID = strconv.FormatInt(p.ID, 10)

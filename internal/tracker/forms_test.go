@@ -27,7 +27,7 @@ func checkProblems(t *testing.T, errs []FieldError, want []string) {
 
 func TestParsePlan(t *testing.T) {
 	good := PlanInput{Title: " Delivery plan 2024-25 ", Slug: " 2024-25 ", Period: "2024-25", Strategy: "Care in the digital age",
-		PublishedOn: "4/8/2024", SourceURL: "https://www.gov.scot/plan", Licence: "OGL", Attribution: "Contains public sector information"}
+		PublishedOn: DateInput{"4", "8", "2024"}, SourceURL: "https://www.gov.scot/plan", Licence: "OGL", Attribution: "Contains public sector information"}
 	tests := []struct {
 		name string
 		edit func(*PlanInput)
@@ -49,8 +49,11 @@ func TestParsePlan(t *testing.T) {
 		{"bad slug", func(in *PlanInput) { in.Slug = "-2024 25" }, []string{
 			"slug: The web address must be lower-case letters, numbers and hyphens, starting with a letter or number"}},
 		{"upper-case slug is lowered", func(in *PlanInput) { in.Slug = "PLAN-2024" }, nil},
-		{"bad date", func(in *PlanInput) { in.PublishedOn = "31/2/2024" }, []string{
-			"published_on: Enter the publication date as day, month and year, such as 4/8/2023"}},
+		{"not a real date", func(in *PlanInput) { in.PublishedOn = DateInput{"31", "2", "2024"} }, []string{
+			"published_on-day: The publication date must be a real date: February 2024 has 29 days"}},
+		{"part of a date", func(in *PlanInput) { in.PublishedOn = DateInput{"", "8", ""} }, []string{
+			"published_on-day: The publication date must include a day and a year"}},
+		{"no date", func(in *PlanInput) { in.PublishedOn = DateInput{" ", "", ""} }, nil},
 		{"bad url", func(in *PlanInput) { in.SourceURL = "www.gov.scot" }, []string{
 			"source_url: Enter a full web address starting with https://"}},
 	}
@@ -62,7 +65,7 @@ func TestParsePlan(t *testing.T) {
 			checkProblems(t, errs, tt.want)
 		})
 	}
-	p, _ := ParsePlan(PlanInput{Title: " T ", Slug: " PLAN-2024 ", PublishedOn: "4/8/2024"})
+	p, _ := ParsePlan(PlanInput{Title: " T ", Slug: " PLAN-2024 ", PublishedOn: DateInput{" 04 ", "aug", "2024"}})
 	if p.Title != "T" || p.Slug != "plan-2024" || p.PublishedOn == nil || FormatDate(*p.PublishedOn) != "4 August 2024" {
 		t.Errorf("ParsePlan = %+v, want trimmed title, lower-case slug and 4 August 2024", p)
 	}
@@ -198,7 +201,7 @@ func TestParseOrganisation(t *testing.T) {
 
 func TestParseRound(t *testing.T) {
 	plans := []Plan{{ID: 5}}
-	good := RoundInput{Plan: "5", Name: "Q3 2026-27", Opens: "1/10/2026", Deadline: "15/12/2026", RemindBefore: "7, 14", RemindAfter: "3"}
+	good := RoundInput{Plan: "5", Name: "Q3 2026-27", Opens: DateInput{"1", "10", "2026"}, Deadline: DateInput{"15", "12", "2026"}, RemindBefore: "7, 14", RemindAfter: "3"}
 	existing := &Round{PlanID: 5, Opens: day(2026, 10, 1)}
 	tests := []struct {
 		name     string
@@ -209,22 +212,22 @@ func TestParseRound(t *testing.T) {
 		{"good", func(*RoundInput) {}, nil, nil},
 		{"empty", func(in *RoundInput) { *in = RoundInput{} }, nil, []string{
 			"plan: Choose the plan the round is for", "name: Enter a name for the round, such as Q3 2026-27",
-			"opens: Enter the day the round opens, such as 1/10/2026", "deadline: Enter the deadline, such as 15/12/2026"}},
+			"opens-day: Enter the day the round opens", "deadline-day: Enter the deadline"}},
 		{"unknown plan", func(in *RoundInput) { in.Plan = "6" }, nil, []string{"plan: Choose the plan the round is for"}},
 		{"long name", func(in *RoundInput) { in.Name = strings.Repeat("n", MaxRoundName+1) }, nil, []string{
 			"name: A name for the round, such as Q3 2026-27 must be 100 characters or fewer"}},
-		{"bad dates", func(in *RoundInput) { in.Opens, in.Deadline = "1 Oct", "soon" }, nil, []string{
-			"opens: Enter the day the round opens as day, month and year, such as 1/10/2026",
-			"deadline: Enter the deadline as day, month and year, such as 15/12/2026"}},
-		{"deadline before opening", func(in *RoundInput) { in.Deadline = "30/9/2026" }, nil, []string{
-			"deadline: The deadline must be on or after the day the round opens, 1 October 2026"}},
-		{"deadline on opening day", func(in *RoundInput) { in.Deadline = "1/10/2026" }, nil, nil},
+		{"bad dates", func(in *RoundInput) { in.Opens, in.Deadline = DateInput{"1", "Oct", ""}, DateInput{"15", "13", "2026"} }, nil, []string{
+			"opens-year: The day the round opens must include a year",
+			"deadline-month: The deadline must be a real date"}},
+		{"deadline before opening", func(in *RoundInput) { in.Deadline = DateInput{"30", "9", "2026"} }, nil, []string{
+			"deadline-day: The deadline must be on or after the day the round opens, 1 October 2026"}},
+		{"deadline on opening day", func(in *RoundInput) { in.Deadline = DateInput{"1", "10", "2026"} }, nil, nil},
 		{"bad reminders", func(in *RoundInput) { in.RemindBefore, in.RemindAfter = "seven", "91" }, nil, []string{
 			"remind_before: Enter whole numbers of days from 0 to 90, separated by commas, such as 14, 7",
 			"remind_after: Enter whole numbers of days from 0 to 90, separated by commas, such as 3"}},
-		{"changing ignores plan and opening", func(in *RoundInput) { in.Plan, in.Opens = "", "" }, existing, nil},
-		{"changing keeps the opening day", func(in *RoundInput) { in.Deadline = "30/9/2026" }, existing, []string{
-			"deadline: The deadline must be on or after the day the round opens, 1 October 2026"}},
+		{"changing ignores plan and opening", func(in *RoundInput) { in.Plan, in.Opens = "", DateInput{} }, existing, nil},
+		{"changing keeps the opening day", func(in *RoundInput) { in.Deadline = DateInput{"30", "9", "2026"} }, existing, []string{
+			"deadline-day: The deadline must be on or after the day the round opens, 1 October 2026"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

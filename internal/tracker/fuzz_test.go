@@ -269,6 +269,23 @@ func FuzzDates(f *testing.F) {
 				t.Errorf("ParseDays(%q) = %v, which reads back as %v, %v", s, days, back, err)
 			}
 		}
+		// The same text in each field of a date input, and split into them at spaces.
+		fields := strings.Fields(s)
+		inputs := []DateInput{{s, s, s}, {s, "", ""}}
+		if len(fields) == 3 {
+			inputs = append(inputs, DateInput{fields[0], fields[1], fields[2]})
+		}
+		for _, in := range inputs {
+			d, derr := ParseDateInput(in, "The date", true)
+			switch {
+			case derr == nil && (d.Hour() != 0 || d.Location() != time.UTC || d.Year() < MinDateYear || d.Year() > MaxDateYear):
+				t.Errorf("ParseDateInput(%q) = %v", in, d)
+			case derr == nil && DateInputOf(d) != (DateInput{strings.TrimLeft(strings.TrimSpace(in.Day), "0"), DateInputOf(d).Month, strings.TrimSpace(in.Year)}):
+				t.Errorf("ParseDateInput(%q) = %v, which is prefilled as %+v", in, d, DateInputOf(d))
+			case derr != nil && (derr.Message == "" || len(derr.Parts) == 0 || !slices.Equal(WrongDateParts(in), derr.Parts)):
+				t.Errorf("ParseDateInput(%q) error %+v, WrongDateParts %q", in, derr, WrongDateParts(in))
+			}
+		}
 		if r, ok := ParseRole(s); ok && string(r) != s {
 			t.Errorf("ParseRole(%q) = %q", s, r)
 		}

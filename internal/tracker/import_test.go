@@ -69,7 +69,7 @@ func TestCheckImportFile(t *testing.T) {
 		size int64
 		want []string
 	}{
-		{0, []string{"file: Choose a CSV file of commitments to import"}},
+		{0, []string{"file: Choose a spreadsheet of commitments to import, .xlsx or CSV"}},
 		{1, nil},
 		{MaxImportBytes, nil},
 		{MaxImportBytes + 1, []string{"file: The file must be smaller than 600 KB: split it into smaller files"}},
@@ -87,28 +87,23 @@ func TestParseImportRow(t *testing.T) {
 		edit func(*ImportRowInput)
 		want []string
 	}{
-		{"good", func(*ImportRowInput) {}, []string{}},
+		{"good", func(*ImportRowInput) {}, nil},
 		{"empty cells", func(in *ImportRowInput) { in.Priority, in.Due = "", "" }, []string{
-			"priority is empty: enter the number of the priority area, such as 4", "due is empty: enter the month it is due, such as March 2024"}},
+			"priority: Enter the number of its priority area, such as 4", "due: Enter the month it is due, such as March 2024"}},
 		{"bad cells", func(in *ImportRowInput) { in.Priority, in.Due = "0", strings.Repeat("x", 45) }, []string{
-			`priority "0" is not the number of a priority area, such as 4`,
-			`due "` + strings.Repeat("x", 40) + `…" is not a month and year such as March 2024`}},
+			"priority: “0” is not the number of a priority area: enter one such as 4",
+			"due: “" + strings.Repeat("x", 40) + "…” is not a month and year: enter one such as March 2024"}},
 		{"blank lead line", func(in *ImportRowInput) { in.Leads = "NES\n\nSG" }, []string{
-			"leads line 2 is blank: remove it, or enter the lead line as printed"}},
+			"leads: Line 2 is blank: remove it, or enter the lead line as printed"}},
 		{"more code lines than leads", func(in *ImportRowInput) { in.LeadOrganisations = "NES\nSG\nCOSLA" }, []string{
-			"lead_organisations has 3 lines but leads has 2: give one line of codes per lead line"}},
+			"lead_organisations: It has 3 lines but leads has 2: give one line of codes per lead line"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			in := good
 			tt.edit(&in)
 			_, got := ParseImportRow(in)
-			if got == nil {
-				got = []string{}
-			}
-			if !slices.Equal(got, tt.want) {
-				t.Errorf("problems:\n got  %q\n want %q", got, tt.want)
-			}
+			checkProblems(t, got, tt.want)
 		})
 	}
 	row, _ := ParseImportRow(good)
@@ -116,7 +111,7 @@ func TestParseImportRow(t *testing.T) {
 		len(row.Leads) != 2 || !slices.Equal(row.Leads[1].Codes, []string{"SG", "COSLA"}) || !slices.Equal(row.Leads[0].Codes, []string{"NES"}) {
 		t.Errorf("ParseImportRow = %+v", row)
 	}
-	if got, want := ImportRefRepeated("4.2", 3), "ref 4.2 is on line 3 too: each commitment may appear once"; got != want {
+	if got, want := ImportRefRepeated("4.2", 3), "4.2 is in row 3 too: each commitment may appear once"; got != want {
 		t.Errorf("ImportRefRepeated = %q, want %q", got, want)
 	}
 }
@@ -133,15 +128,15 @@ func TestImportResolverResolve(t *testing.T) {
 		edit func(*ImportRow)
 		want []string
 	}{
-		{"good", func(*ImportRow) {}, []string{}},
-		{"unknown priority", func(row *ImportRow) { row.Priority = 5 }, []string{"priority 5 is not a priority area of this plan"}},
-		{"priority and due reported already", func(row *ImportRow) { row.Priority, row.Due = 0, Month{} }, []string{}},
+		{"good", func(*ImportRow) {}, nil},
+		{"unknown priority", func(row *ImportRow) { row.Priority = 5 }, []string{"priority: 5 is not a priority area of this plan"}},
+		{"priority and due reported already", func(row *ImportRow) { row.Priority, row.Due = 0, Month{} }, nil},
 		{"unknown and retired codes", func(row *ImportRow) { row.Leads[0].Codes = []string{"NOPE", "OLD"} }, []string{
-			"lead_organisations line 1: no organisation has the code NOPE", "lead_organisations line 1: Old board (OLD) is retired"}},
+			"lead_organisations: Line 1: no organisation has the code NOPE", "lead_organisations: Line 1: Old board (OLD) is retired"}},
 		{"domain rules by column", func(row *ImportRow) { row.Deliver, row.SourceURL = "", "x" }, []string{
 			"deliver: Enter what the commitment will deliver", "source_url: Enter a full web address starting with https://"}},
 		{"retired ref", func(row *ImportRow) { row.Ref = "4.9" }, []string{
-			"ref 4.9 belonged to a commitment that was retired: give this commitment another number"}},
+			"ref: 4.9 belonged to a commitment that was retired: give this commitment another number"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -149,12 +144,7 @@ func TestImportResolverResolve(t *testing.T) {
 			row.Leads = []ImportLead{{Text: "NES", Codes: []string{"NES"}}}
 			tt.edit(&row)
 			_, got := r.Resolve(row)
-			if got == nil {
-				got = []string{}
-			}
-			if !slices.Equal(got, tt.want) {
-				t.Errorf("problems:\n got  %q\n want %q", got, tt.want)
-			}
+			checkProblems(t, got, tt.want)
 		})
 	}
 	c, _ := r.Resolve(good)

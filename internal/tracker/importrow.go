@@ -17,7 +17,7 @@ func CheckImportFile(size int64) []FieldError {
 	case size > MaxImportBytes:
 		return []FieldError{{Field: "file", Message: fmt.Sprintf("The file must be smaller than %d KB: split it into smaller files", MaxImportBytes>>10)}}
 	case size <= 0:
-		return []FieldError{{Field: "file", Message: "Choose a CSV file of commitments to import"}}
+		return []FieldError{{Field: "file", Message: "Choose a spreadsheet of commitments to import, .xlsx or CSV"}}
 	}
 	return nil
 }
@@ -59,53 +59,53 @@ type ImportRow struct {
 
 // ParseImportRow reads the cells of one row of a file of commitments: the priority area's
 // number, the month it is due (such as March 2024) and the lead lines paired with their
-// organisations' codes (upper-cased). It returns the row and the problems with its cells, as
-// whole sentences in the order of the columns; the row's other rules are checked by
-// ImportResolver.Resolve.
-func ParseImportRow(in ImportRowInput) (ImportRow, []string) {
+// organisations' codes (upper-cased). It returns the row and the problems with its cells, each
+// keyed by the column it is about (priority, due, leads or lead_organisations), in the order of
+// the columns; the row's other rules are checked by ImportResolver.Resolve.
+func ParseImportRow(in ImportRowInput) (ImportRow, []FieldError) {
 	row := ImportRow{Ref: strings.TrimSpace(in.Ref), Deliver: strings.TrimSpace(in.Deliver), Why: SplitLines(in.Why),
 		SourceURL: strings.TrimSpace(in.SourceURL)}
-	var problems []string
-	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	var problems fieldErrors
 	if p := strings.TrimSpace(in.Priority); p == "" {
-		bad("priority is empty: enter the number of the priority area, such as 4")
+		problems.add("priority", "Enter the number of its priority area, such as 4")
 	} else if n, err := strconv.Atoi(p); err != nil || n <= 0 {
-		bad("priority %q is not the number of a priority area, such as 4", Excerpt(p))
+		problems.add("priority", "“%s” is not the number of a priority area: enter one such as 4", Excerpt(p))
 	} else {
 		row.Priority = n
 	}
 	if d := strings.TrimSpace(in.Due); d == "" {
-		bad("due is empty: enter the month it is due, such as March 2024")
+		problems.add("due", "Enter the month it is due, such as March 2024")
 	} else if m, err := ParseMonth(d); err != nil {
-		bad("due %q is not a month and year such as March 2024", Excerpt(d))
+		problems.add("due", "“%s” is not a month and year: enter one such as March 2024", Excerpt(d))
 	} else {
 		row.Due = m
 	}
 	leads, problem := importLeads(in.Leads, in.LeadOrganisations)
-	if problem != "" {
-		bad("%s", problem)
+	if problem != nil {
+		problems = append(problems, *problem)
 	}
 	row.Leads = leads
 	return row, problems
 }
 
-// ImportRefRepeated is the problem with a row whose ref an earlier row of the file, at line
-// first, has too.
+// ImportRefRepeated is the problem with a row whose ref an earlier row of the file, the
+// spreadsheet's row first, has too.
 func ImportRefRepeated(ref string, first int) string {
-	return fmt.Sprintf("ref %s is on line %d too: each commitment may appear once", Excerpt(ref), first)
+	return fmt.Sprintf("%s is in row %d too: each commitment may appear once", Excerpt(ref), first)
 }
 
 // importLeads pairs the lines of the leads cell with the lines of the lead_organisations cell.
-func importLeads(leads, orgs string) ([]ImportLead, string) {
+func importLeads(leads, orgs string) ([]ImportLead, *FieldError) {
 	texts := cellLines(leads)
 	codeLines := cellLines(orgs)
 	for i, t := range texts {
 		if t == "" {
-			return nil, fmt.Sprintf("leads line %d is blank: remove it, or enter the lead line as printed", i+1)
+			return nil, &FieldError{Field: "leads", Message: fmt.Sprintf("Line %d is blank: remove it, or enter the lead line as printed", i+1)}
 		}
 	}
 	if len(codeLines) > len(texts) {
-		return nil, fmt.Sprintf("lead_organisations has %d lines but leads has %d: give one line of codes per lead line", len(codeLines), len(texts))
+		return nil, &FieldError{Field: "lead_organisations", Message: fmt.Sprintf(
+			"It has %d lines but leads has %d: give one line of codes per lead line", len(codeLines), len(texts))}
 	}
 	out := make([]ImportLead, len(texts))
 	for i, t := range texts {
@@ -118,7 +118,7 @@ func importLeads(leads, orgs string) ([]ImportLead, string) {
 			}
 		}
 	}
-	return out, ""
+	return out, nil
 }
 
 // cellLines splits a cell into its lines, trimmed, without the blank lines at the end.
@@ -175,17 +175,16 @@ var importColumnOf = map[string]string{
 // Resolve turns a row read by ParseImportRow into a commitment of the plan, and finds the
 // problems that need the plan to see: a priority area or organisation code it does not have, a
 // retired organisation, the ref of a retired commitment, and everything ValidateCommitment
-// checks, each message starting with the column it is about. Problems ParseImportRow reported
-// (a zero Priority or Due) are not reported again. The commitment (ID, plan, ordinal and version
-// unset) is only fit to import when there are no problems and neither Priority nor Due is zero.
-func (r ImportResolver) Resolve(row ImportRow) (Commitment, []string) {
-	var problems []string
-	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+// checks, each keyed by the column it is about. Problems ParseImportRow reported (a zero
+// Priority or Due) are not reported again. The commitment (ID, plan, ordinal and version unset)
+// is only fit to import when there are no problems and neither Priority nor Due is zero.
+func (r ImportResolver) Resolve(row ImportRow) (Commitment, []FieldError) {
+	var problems fieldErrors
 	c := Commitment{Ref: row.Ref, Deliver: row.Deliver, Why: row.Why, Due: row.Due, SourceURL: row.SourceURL}
 	if row.Priority != 0 {
 		pr, ok := r.priorities[row.Priority]
 		if !ok {
-			bad("priority %d is not a priority area of this plan", row.Priority)
+			problems.add("priority", "%d is not a priority area of this plan", row.Priority)
 		} else {
 			c.PriorityID, c.PriorityNumber, c.PrioritySlug, c.PriorityName = pr.ID, pr.Number, pr.Slug, pr.Name
 		}
@@ -196,9 +195,9 @@ func (r ImportResolver) Resolve(row ImportRow) (Commitment, []string) {
 			o, ok := r.orgs[code]
 			switch {
 			case !ok:
-				bad("lead_organisations line %d: no organisation has the code %s", i+1, Excerpt(code))
+				problems.add("lead_organisations", "Line %d: no organisation has the code %s", i+1, Excerpt(code))
 			case o.RetiredAt != nil:
-				bad("lead_organisations line %d: %s (%s) is retired", i+1, o.Name, o.Code)
+				problems.add("lead_organisations", "Line %d: %s (%s) is retired", i+1, o.Name, o.Code)
 			default:
 				line.Organisations = append(line.Organisations, o)
 			}
@@ -216,10 +215,10 @@ func (r ImportResolver) Resolve(row ImportRow) (Commitment, []string) {
 		if pb.Field == "priority" && row.Priority == 0 {
 			continue // reported by ParseImportRow already
 		}
-		bad("%s: %s", importColumnOf[pb.Field], pb.Message)
+		problems.add(importColumnOf[pb.Field], "%s", pb.Message)
 	}
 	if r.retired[row.Ref] {
-		bad("ref %s belonged to a commitment that was retired: give this commitment another number", row.Ref)
+		problems.add("ref", "%s belonged to a commitment that was retired: give this commitment another number", row.Ref)
 	}
 	return c, problems
 }

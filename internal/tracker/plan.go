@@ -11,7 +11,7 @@ type PlanInput struct {
 	Slug        string
 	Period      string
 	Strategy    string
-	PublishedOn string
+	PublishedOn DateInput
 	SourceURL   string
 	Licence     string
 	Attribution string
@@ -20,7 +20,8 @@ type PlanInput struct {
 // ParsePlan checks the details of a plan as staff type them. It trims every field and lower-cases
 // the slug, and returns the plan (ID, version, current and previous plan unset) and a message for
 // each field that is wrong, in the order of the form, each keyed by its field: title, period,
-// slug, strategy, published_on, source_url, licence or attribution. The plan's text fields hold
+// slug, strategy, published_on (keyed by the input of its first wrong part, such as
+// published_on-day: see DateField), source_url, licence or attribution. The plan's text fields hold
 // the trimmed text even when there are problems, so a form can be refilled from them; the plan is
 // only fit to save when there are none.
 func ParsePlan(in PlanInput) (Plan, []FieldError) {
@@ -28,19 +29,13 @@ func ParsePlan(in PlanInput) (Plan, []FieldError) {
 		Period: strings.TrimSpace(in.Period), Strategy: strings.TrimSpace(in.Strategy),
 		SourceURL: strings.TrimSpace(in.SourceURL), Licence: strings.TrimSpace(in.Licence),
 		Attribution: strings.TrimSpace(in.Attribution)}
-	publishedOn := strings.TrimSpace(in.PublishedOn)
 	var errs fieldErrors
 	errs.text("title", p.Title, "the plan’s title", true, MaxTitle)
 	errs.text("period", p.Period, "the period it covers", true, MaxPeriod)
 	errs.shaped("slug", p.Slug, ValidSlug, "Enter the plan’s web address, such as 2024-25", wrongSlug)
 	errs.text("strategy", p.Strategy, "the strategy", false, MaxTitle)
-	if publishedOn != "" {
-		d, err := ParseDate(publishedOn)
-		if err != nil {
-			errs.add("published_on", "Enter the publication date as day, month and year, such as 4/8/2023")
-		} else {
-			p.PublishedOn = &d
-		}
+	if d := errs.date("published_on", in.PublishedOn, "The publication date", false); !d.IsZero() {
+		p.PublishedOn = &d
 	}
 	errs.url("source_url", p.SourceURL)
 	errs.text("licence", p.Licence, "the licence", false, MaxShortText)

@@ -10,8 +10,8 @@ import (
 type RoundInput struct {
 	Plan         string
 	Name         string
-	Opens        string
-	Deadline     string
+	Opens        DateInput
+	Deadline     DateInput
 	RemindBefore string
 	RemindAfter  string
 }
@@ -21,7 +21,9 @@ type RoundInput struct {
 // are taken from existing and those fields are ignored. The deadline may not fall before the
 // opening day. It returns the round (ID and version unset) and a message for each field that is
 // wrong, in the order of the form, each keyed by its field: plan, name, opens, deadline,
-// remind_before or remind_after. The round is only fit to save when there are none.
+// remind_before or remind_after, except that a date's problem is keyed by the input of its first
+// wrong part, such as deadline-month (see DateField). The round is only fit to save when there
+// are none.
 func ParseRound(in RoundInput, plans []Plan, existing *Round) (Round, []FieldError) {
 	var rd Round
 	var errs fieldErrors
@@ -41,23 +43,13 @@ func ParseRound(in RoundInput, plans []Plan, existing *Round) (Round, []FieldErr
 	rd.Name = strings.TrimSpace(in.Name)
 	errs.text("name", rd.Name, "a name for the round, such as Q3 2026-27", true, MaxRoundName)
 	if existing == nil {
-		opens := strings.TrimSpace(in.Opens)
-		if d, err := ParseDate(opens); opens == "" {
-			errs.add("opens", "Enter the day the round opens, such as 1/10/2026")
-		} else if err != nil {
-			errs.add("opens", "Enter the day the round opens as day, month and year, such as 1/10/2026")
-		} else {
-			rd.Opens = d
-		}
+		rd.Opens = errs.date("opens", in.Opens, "The day the round opens", true)
 	}
-	deadline := strings.TrimSpace(in.Deadline)
-	if d, err := ParseDate(deadline); deadline == "" {
-		errs.add("deadline", "Enter the deadline, such as 15/12/2026")
-	} else if err != nil {
-		errs.add("deadline", "Enter the deadline as day, month and year, such as 15/12/2026")
-	} else if !rd.Opens.IsZero() && d.Before(rd.Opens) {
-		errs.add("deadline", "The deadline must be on or after the day the round opens, %s", FormatDate(rd.Opens))
-	} else {
+	switch d := errs.date("deadline", in.Deadline, "The deadline", true); {
+	case d.IsZero(): // reported already
+	case !rd.Opens.IsZero() && d.Before(rd.Opens):
+		errs.add(DateField("deadline", DateDay), "The deadline must be on or after the day the round opens, %s", FormatDate(rd.Opens))
+	default:
 		rd.Deadline = d
 	}
 	var err error
