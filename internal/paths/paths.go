@@ -124,6 +124,13 @@ func Commitment(p tracker.Plan, ref string) string {
 	return planPrefix(p) + "/commitments/" + url.PathEscape(ref)
 }
 
+// InEarlierPlan returns the address, under the plan's prefix, of the page of a plan that is not
+// current at rootPath, the address the same page of the current plan has: "/commitments/1.1"
+// becomes "/plans/2023-24/commitments/1.1".
+func InEarlierPlan(p tracker.Plan, rootPath string) string {
+	return "/plans/" + url.PathEscape(p.Slug) + rootPath
+}
+
 // Organisation returns the address of an organisation's page.
 func Organisation(code string) string { return "/organisations/" + url.PathEscape(code) }
 
