@@ -10,6 +10,7 @@ import (
 	"net/http"
 
 	"github.com/scottish-government/delivery-tracker/internal/paths"
+	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 	"github.com/scottish-government/delivery-tracker/web"
 )
@@ -108,4 +109,95 @@ func (s *Server) sameRefBefore(r *http.Request, plan tracker.Plan, ref string) (
 		return nil, err
 	}
 	return &web.LinkedCommitment{Plan: prev, Ref: c.Ref, URL: paths.Commitment(prev, c.Ref)}, nil
+}
+
+// fieldCloseRounds is the checkbox, on the page confirming a plan as the current one, that closes
+// the other plans' open rounds as well.
+const fieldCloseRounds = "close_rounds"
+
+// makeCurrentAction is making the plan in the path the current one, which the portal shows at
+// its home page and partners report on, confirmed first with a reason. The page lists what the
+// switch leaves in progress in the other plans and what would be overdue at once, offers to close
+// the other plans' open rounds, and refuses a plan with no publication date.
+func (s *Server) makeCurrentAction(r *http.Request) (confirmAction, error) {
+	ctx := r.Context()
+	plan, err := s.adminPlan(r)
+	if err != nil {
+		return confirmAction{}, err
+	}
+	current, err := s.store.CurrentPlan(ctx)
+	if err != nil && !errors.Is(err, tracker.ErrNotFound) {
+		return confirmAction{}, err
+	}
+	sv, err := s.switchView(r, plan)
+	if err != nil {
+		return confirmAction{}, err
+	}
+	message := "The portal will show " + plan.Title + " at its home page, and partners will report progress on its commitments."
+	if current.ID != 0 && current.ID != plan.ID {
+		message += " " + current.Title + ", the current plan, will stay readable at " + paths.Overview(tracker.Plan{Slug: current.Slug}) +
+			", and every address of its pages keeps working."
+	}
+	v := web.ConfirmView{Title: "Make " + plan.Title + " the current plan", Label: "Plans", Message: message,
+		Warning: "Everyone using the portal sees the change at once.",
+		Action:  paths.AdminPlanAction(plan.Slug, "make-current"), Version: plan.Version, Button: "Make this the current plan",
+		Cancel: paths.AdminPlan(plan.Slug), ReasonRequired: true,
+		ReasonHint: "Why is this plan becoming the current one? For example, that it has been published.",
+		Details:    web.SwitchDetails(sv)}
+	if err := tracker.CheckMakeCurrent(plan); err != nil {
+		v.Refused = tracker.ErrorMessage(err) + "."
+	}
+	closeRounds := r.Method == http.MethodPost && r.PostFormValue(fieldCloseRounds) == "yes"
+	if len(sv.OpenRounds) > 0 {
+		v.Choice = &web.CheckboxesProps{Field: web.Field{ID: fieldCloseRounds, Label: "Reporting rounds"},
+			Options: []web.CheckboxOption{{Value: "yes", Checked: closeRounds,
+				Text: "Close the " + plural(len(sv.OpenRounds), "round", "rounds") + " still open in the other plans",
+				Hint: "Partners then no longer report in them. The reason below is kept in the audit log for each round closed."}}}
+	}
+	banner := plan.Title + " is now the current plan: the portal shows it at its home page."
+	if closeRounds {
+		banner += " " + plural(len(sv.OpenRounds), "reporting round", "reporting rounds") + " of the other plans closed."
+	}
+	return confirmAction{section: paths.AdminPlans, view: v,
+		crumbs: []web.Breadcrumb{plansCrumb(), planCrumb(plan), crumb("Make current")},
+		act: func(version int, reason string) error {
+			return s.store.SwitchPlan(ctx, s.actor(r), plan.ID, version, reason, closeRounds)
+		},
+		done: saved{paths.AdminPlan(plan.Slug), banner},
+	}, nil
+}
+
+// switchView lists what making the plan current leaves in progress in the other plans, and
+// which of its commitments would be overdue at once.
+func (s *Server) switchView(r *http.Request, plan tracker.Plan) (web.SwitchView, error) {
+	ctx := r.Context()
+	v := web.SwitchView{Plan: plan}
+	preview, err := s.store.SwitchPreview(ctx, plan.ID)
+	if err != nil {
+		return v, err
+	}
+	plans, err := s.store.Plans(ctx)
+	if err != nil {
+		return v, err
+	}
+	titles := map[int64]string{}
+	for _, p := range plans {
+		titles[p.ID] = p.Title
+	}
+	for _, rd := range preview.OpenRounds {
+		v.OpenRounds = append(v.OpenRounds, web.SwitchRound{Round: rd, PlanTitle: titles[rd.PlanID], URL: paths.AdminRound(rd.ID)})
+	}
+	for _, w := range preview.InProgress {
+		v.InProgress = append(v.InProgress, web.SwitchUpdate{Update: w.Update, PlanTitle: w.PlanTitle, Deliver: w.Deliver})
+	}
+	cs, err := s.store.Commitments(ctx, postgres.CommitmentFilter{PlanID: plan.ID})
+	if err != nil {
+		return v, err
+	}
+	for _, c := range cs {
+		if c.Overdue(s.now()) {
+			v.Overdue = append(v.Overdue, s.row(plan, c))
+		}
+	}
+	return v, nil
 }
