@@ -21,6 +21,17 @@ type ReportListView struct {
 	// Round, when a reporting round is open, says which of the listed commitments still need an
 	// update in it.
 	Round *ReportRoundView
+	// Earlier lists, for each plan that is no longer current, the work still to finish on its
+	// commitments: updates in progress, and the commitments its round still open asks for.
+	Earlier []ReportEarlierView
+}
+
+// ReportEarlierView is the work still to finish on the commitments of a plan that is no longer
+// current.
+type ReportEarlierView struct {
+	Plan  tracker.Plan
+	Rows  []ReportRow
+	Round *ReportRoundView
 }
 
 // ReportRow is a commitment on /report.

@@ -65,6 +65,7 @@ const (
 	CommitmentPattern   = "/commitments/{ref}"
 	OrganisationPattern = "/organisations/{code}"
 	ReportPattern       = "/report/{ref}"
+	ReportInPlanPattern = "/report/plans/{plan}/{ref}"
 	ReviewPattern       = "/review/{id}"
 	UserPattern         = "/admin/users/{id}"
 	AdminPlanPattern    = "/admin/plans/{plan}"
@@ -154,6 +155,16 @@ func CommitmentFeed(p tracker.Plan, ref string) string {
 
 // Report returns the address of the progress report form for a commitment of the current plan.
 func Report(ref string) string { return ReportList + "/" + url.PathEscape(ref) }
+
+// ReportIn returns the address of the progress report form for a commitment of a plan: Report's
+// for the current plan, and for an earlier one, whose updates in progress are still finished
+// after the switch, an address under /report/plans/{slug}.
+func ReportIn(p tracker.Plan, ref string) string {
+	if p.IsCurrent || p.Slug == "" {
+		return Report(ref)
+	}
+	return ReportList + "/plans/" + url.PathEscape(p.Slug) + "/" + url.PathEscape(ref)
+}
 
 // Review returns the address of a submitted update's review page.
 func Review(updateID int64) string { return ReviewList + "/" + id(updateID) }
