@@ -124,3 +124,31 @@ func closeOtherRounds(ctx context.Context, tx pgx.Tx, actor tracker.Actor, at ti
 	}
 	return ids, nil
 }
+
+// carriedStatus follows an update published, in tx, on a commitment carried forward into a later
+// plan as copyID (nil when it has not been): it joins the original's history, but the original
+// stays Carried forward (see Store.publish), and the copy takes the update's status instead,
+// while nothing has been published on the copy itself and the status is not one that closes a
+// commitment (those need staff's reason on the copy).
+func carriedStatus(ctx context.Context, tx pgx.Tx, actor tracker.Actor, at time.Time, to *int64, updateID int64) error {
+	if to == nil {
+		return nil
+	}
+	copyID := *to
+	var before, after string
+	err := tx.QueryRow(ctx, `
+		UPDATE commitments n SET status = u.status, version = n.version + 1, updated_at = $3
+		FROM updates u, (SELECT coalesce(status, '') AS status FROM commitments WHERE id = $1 FOR UPDATE) b
+		WHERE n.id = $1 AND u.id = $2 AND n.last_published_at IS NULL AND n.retired_at IS NULL
+		  AND u.status NOT IN ('withdrawn', 'carried_forward')
+		RETURNING b.status, n.status`, copyID, updateID, at).Scan(&before, &after)
+	if noRows(err) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("status of carried forward copy %d: %w", copyID, err)
+	}
+	return audit(ctx, tx, actor, at, AuditEntry{Action: "commitment.carried_status", RecordType: "commitment",
+		RecordID: RecordRef(copyID), Details: map[string]any{"update": updateID,
+			"before": map[string]any{"status": before}, "after": map[string]any{"status": after}}})
+}

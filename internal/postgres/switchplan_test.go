@@ -48,6 +48,13 @@ func TestCarryForwardKeepsStatus(t *testing.T) {
 		Base:   tracker.ReportBase{Version: c41.Version, Seen: mark}}); err != nil {
 		t.Fatal(err)
 	}
+	// A partner's update on 4.5, submitted before the carry forward and published after it.
+	var late int64
+	if err := store.Pool().QueryRow(ctx, `INSERT INTO updates (commitment_id, state, status, narrative, submitted_at, submission)
+		VALUES ($1, 'submitted', 'delayed', 'Waiting for funding.', $2, nextval('updates_submission_seq')) RETURNING id`,
+		c45.ID, time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)).Scan(&late); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := store.CarryForward(ctx, as, next.ID, []int64{c41.ID, c45.ID}); err != nil {
 		t.Fatal(err)
 	}
@@ -62,6 +69,15 @@ func TestCarryForwardKeepsStatus(t *testing.T) {
 		if c.Status != tt.want {
 			t.Errorf("carried forward %s has status %s, want %s, the last published on the original", tt.ref, c.Status, tt.want)
 		}
+	}
+	was45, _ := store.CommitmentByRef(ctx, old.ID, "4.5")
+	if _, err := store.PublishUpdate(ctx, as, late, 1, was45.Version); err != nil {
+		t.Fatal(err)
+	}
+	was45, _ = store.CommitmentByRef(ctx, old.ID, "4.5")
+	new45, _ := store.CommitmentByRef(ctx, next.ID, "4.5")
+	if was45.Status != tracker.CarriedForward || new45.Status != tracker.Delayed {
+		t.Errorf("after a late update on old 4.5: old is %s, new is %s; want carried_forward and delayed", was45.Status, new45.Status)
 	}
 	history, err := store.PublishedUpdates(ctx, c41.ID)
 	if err != nil {
