@@ -197,7 +197,7 @@ func TestMakeCurrentConfirmation(t *testing.T) {
 		!strings.Contains(got, "Returned for changes") {
 		t.Errorf("updates in progress: %q", got)
 	}
-	if got := text(doc.Find(".app-switch-overdue")); !strings.Contains(got, "4.1") {
+	if got := text(doc.Find(".app-switch-overdue")); !strings.Contains(got, "4.1") || !strings.Contains(got, "due March 2026") {
 		t.Errorf("overdue at once: %q, want 4.1 (due March 2026)", got)
 	}
 	f := formOf(t, doc, "main form")
