@@ -73,6 +73,9 @@ type ReportFormView struct {
 	Conflict *ConflictView
 	// Action is where the form posts.
 	Action string
+	// EarlierOpen, when set, is the commitment of an earlier plan this one continues, on which
+	// the user's update is still in progress, to finish there.
+	EarlierOpen *LinkedCommitment
 }
 
 // ConflictView says what changed since a form was opened.

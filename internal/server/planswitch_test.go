@@ -216,6 +216,12 @@ func TestMakeCurrentConfirmation(t *testing.T) {
 	if got := text(doc.Find(".app-report-round")); !strings.Contains(got, "Q3 2026-27") {
 		t.Errorf("/report does not show 2023-24's round still open: %q", got)
 	}
+	// The link in the email about the return, made while 2023-24 was current, leads to 4.3 of
+	// 2024-25, which points to the update to finish.
+	_, form := partner.get("/report/4.3")
+	if href := form.Find(".app-earlier-open a").AttrOr("href", ""); href != "/report/plans/2023-24/4.3" {
+		t.Errorf("2024-25's 4.3 form points to the update in progress at %q", href)
+	}
 	link := doc.Find(`a[href="/report/plans/2023-24/4.3"]`)
 	if !strings.Contains(text(link), "Change and resubmit") {
 		t.Fatalf("/report has no link to finish 4.3 of 2023-24: %q", text(link))

@@ -129,6 +129,9 @@ func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) error {
 	if err := s.latest(r, &v); err != nil {
 		return err
 	}
+	if v.EarlierOpen, err = s.earlierOpen(r, c); err != nil {
+		return err
+	}
 	return s.renderReportForm(w, r, http.StatusOK, v)
 }
 

@@ -98,3 +98,22 @@ func (s *Server) earlierReports(r *http.Request, current tracker.Plan, org *trac
 	}
 	return out, nil
 }
+
+// earlierOpen returns the commitment of an earlier plan that c continues when the user has an
+// update in progress on it, with the address of its report form, or nil.
+func (s *Server) earlierOpen(r *http.Request, c tracker.Commitment) (*web.LinkedCommitment, error) {
+	if c.CarriedForwardFromID == nil {
+		return nil, nil
+	}
+	_, err := s.store.OpenUpdate(r.Context(), *c.CarriedForwardFromID, s.user(r))
+	if errors.Is(err, tracker.ErrNotFound) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	link, err := s.linkedCommitment(r, c.CarriedForwardFromID)
+	if link != nil {
+		link.URL = paths.ReportIn(link.Plan, link.Ref)
+	}
+	return link, err
+}
