@@ -66,6 +66,8 @@ const (
 	OrganisationPattern = "/organisations/{code}"
 	ReportPattern       = "/report/{ref}"
 	ReportInPlanPattern = "/report/plans/{plan}/{ref}"
+	ReplyPattern        = "/report/{ref}/reply"
+	ReplyInPlanPattern  = "/report/plans/{plan}/{ref}/reply"
 	ReviewPattern       = "/review/{id}"
 	UserPattern         = "/admin/users/{id}"
 	AdminPlanPattern    = "/admin/plans/{plan}"
@@ -165,6 +167,14 @@ func ReportIn(p tracker.Plan, ref string) string {
 	}
 	return ReportList + "/plans/" + url.PathEscape(p.Slug) + "/" + url.PathEscape(ref)
 }
+
+// Reply returns the address of the page where a partner replies to the return note of their
+// update on a commitment of the current plan.
+func Reply(ref string) string { return Report(ref) + "/reply" }
+
+// ReplyIn returns the address of the page where a partner replies to the return note of their
+// update on a commitment of a plan, current or earlier (see ReportIn).
+func ReplyIn(p tracker.Plan, ref string) string { return ReportIn(p, ref) + "/reply" }
 
 // Review returns the address of a submitted update's review page.
 func Review(updateID int64) string { return ReviewList + "/" + id(updateID) }

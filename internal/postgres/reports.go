@@ -323,17 +323,15 @@ func nullable(s string) *string {
 }
 
 // publish makes the update, already marked published or about to be, the commitment's latest: the
-// commitment takes its status, reason and (where it gives one) expected month, its version goes
-// up, and the update records that version. The commitment's row must be locked.
-// A commitment carried forward keeps that status: see carriedStatus.
+// commitment takes its status, reason and (where it gives one) expected month, unless it has been
+// carried forward (see carriedStatus), its version goes up, and the update records that version.
+// The commitment's row must be locked.
 func (s *Store) publish(ctx context.Context, tx pgx.Tx, actor tracker.Actor, c tracker.Commitment, updateID int64, at time.Time) error {
 	var version int
 	var status string
 	var expected *time.Time
 	var reason, cfPlan *string
-	err := tx.QueryRow(ctx, `
-		UPDATE commitments c SET
-			status = CASE WHEN c.carried_forward_to IS NULL THEN u.status ELSE c.status END,
+	err := tx.QueryRow(ctx, `UPDATE commitments c SET status = CASE WHEN c.carried_forward_to IS NULL THEN u.status ELSE c.status END,
 			expected_month = CASE WHEN c.carried_forward_to IS NOT NULL OR u.expected_month IS NULL THEN c.expected_month
 			                      WHEN u.expected_month = c.due_month THEN NULL
 			                      ELSE u.expected_month END,
@@ -459,6 +457,9 @@ func (s *Store) ReturnUpdate(ctx context.Context, actor tracker.Actor, id int64,
 		if _, err := tx.Exec(ctx, `UPDATE updates SET state = 'returned', review_note = $2, reviewer_id = $3,
 				returned_at = $4, version = version + 1, updated_at = $4
 			WHERE id = $1`, id, note, actor.UserID(), at); err != nil {
+			return err
+		}
+		if _, err := addMessage(ctx, tx, at, id, tracker.MessageReturn, actor.UserID(), note); err != nil {
 			return err
 		}
 		if err := auditReview(ctx, tx, actor, at, u, c, "update.return", tracker.StateReturned, "note", note); err != nil {

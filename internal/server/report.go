@@ -171,6 +171,9 @@ func (s *Server) latest(r *http.Request, v *web.ReportFormView) error {
 
 // renderReportForm shows the report form with the status.
 func (s *Server) renderReportForm(w http.ResponseWriter, r *http.Request, status int, v web.ReportFormView) error {
+	if err := s.private(r, &v); err != nil {
+		return err
+	}
 	title := "Report progress on commitment " + v.Row.Commitment.Ref
 	if !v.Plan.IsCurrent {
 		title += " of the " + v.Plan.Title
