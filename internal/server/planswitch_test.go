@@ -231,6 +231,13 @@ func TestMakeCurrentConfirmation(t *testing.T) {
 	if !strings.Contains(text(doc.Find("main")), returnNote) {
 		t.Error("the earlier plan's report form does not show the staff note")
 	}
+	// NES may reply to the note there too.
+	if doc.Find(`a[href="/report/plans/2023-24/4.3/reply"]`).Length() == 0 {
+		t.Error("the earlier plan's report form has no link to reply to the note")
+	}
+	if rec, reply := partner.get("/report/plans/2023-24/4.3/reply"); rec.Code != http.StatusOK || !strings.Contains(text(reply.Find("main")), returnNote) {
+		t.Errorf("GET /report/plans/2023-24/4.3/reply = %d, want the conversation about the note", rec.Code)
+	}
 	f = formOf(t, doc, "main form")
 	f.Set("narrative", "Half the boards are live: Grampian, Lothian and Tayside.")
 	f.Set("action", "submit")
