@@ -71,6 +71,8 @@ type CommitmentView struct {
 	SameRef *LinkedCommitment
 	// Changed is when the commitment last changed: its "Last updated".
 	Changed tracker.LastChange
+	// Amendments are the changes staff made to what the public reads of it, newest first.
+	Amendments []tracker.Amendment
 }
 
 // EarlierHistory is the published history of a commitment of an earlier plan that a
