@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
+
 	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/plancsv"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
@@ -128,6 +130,13 @@ type ConfirmView struct {
 	ReasonRequired bool
 	ReasonHint     string
 	Errors         []FieldError
+	// Details, when set, lists what the action affects, after the message.
+	Details templ.Component
+	// Refused, when set, says why the action cannot be taken: the page shows it in place of the
+	// form, with no button.
+	Refused string
+	// Choice, when set, is a checkbox of the form: something the person may choose to do as well.
+	Choice *CheckboxesProps
 }
 
 // reasonLabel is the label of the reason field.

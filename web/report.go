@@ -21,6 +21,17 @@ type ReportListView struct {
 	// Round, when a reporting round is open, says which of the listed commitments still need an
 	// update in it.
 	Round *ReportRoundView
+	// Earlier lists, for each plan that is no longer current, the work still to finish on its
+	// commitments: updates in progress, and the commitments its round still open asks for.
+	Earlier []ReportEarlierView
+}
+
+// ReportEarlierView is the work still to finish on the commitments of a plan that is no longer
+// current.
+type ReportEarlierView struct {
+	Plan  tracker.Plan
+	Rows  []ReportRow
+	Round *ReportRoundView
 }
 
 // ReportRow is a commitment on /report.
@@ -62,6 +73,9 @@ type ReportFormView struct {
 	Conflict *ConflictView
 	// Action is where the form posts.
 	Action string
+	// EarlierOpen, when set, is the commitment of an earlier plan this one continues, on which
+	// the user's update is still in progress, to finish there.
+	EarlierOpen *LinkedCommitment
 	// Private is what the user's organisation (or staff) may read about the open update and the
 	// latest published one, and the public never does: the conversation about a return note and
 	// staff's corrections of the wording.

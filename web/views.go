@@ -63,10 +63,24 @@ type CommitmentView struct {
 	// shows them.
 	CarriedForwardFrom *LinkedCommitment
 	CarriedForwardTo   *LinkedCommitment
+	// Earlier is the history of the commitments of earlier plans this one continues, the
+	// latest first: with its own, the whole history across plans.
+	Earlier []EarlierHistory
+	// SameRef, when set, is the commitment with the same number in the plan before, which this
+	// one does not continue.
+	SameRef *LinkedCommitment
 	// Changed is when the commitment last changed: its "Last updated".
 	Changed tracker.LastChange
 	// Amendments are the changes staff made to what the public reads of it, newest first.
 	Amendments []tracker.Amendment
+}
+
+// EarlierHistory is the published history of a commitment of an earlier plan that a
+// commitment continues.
+type EarlierHistory struct {
+	Link       LinkedCommitment
+	Commitment tracker.Commitment
+	History    []tracker.Update
 }
 
 // LinkedCommitment is a commitment of another plan that a commitment's page links to.

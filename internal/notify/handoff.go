@@ -67,7 +67,7 @@ func Returned(h Handoff) Content {
 	return handoffEmail(h, "Update returned with a note", reportsOnIt,
 		Para{Text: fmt.Sprintf("A reviewer has returned your organisation’s update on %s (%s) with this note:", commitmentName(h.Commitment), h.Commitment.Deliver)},
 		Para{Quote: h.Note},
-		Para{Text: "Change the update and submit it again:", Link: h.BaseURL + paths.Report(h.Commitment.Ref), LinkText: "Change the update"})
+		Para{Text: "Change the update and submit it again:", Link: h.BaseURL + paths.ReportIn(h.Plan, h.Commitment.Ref), LinkText: "Change the update"})
 }
 
 // Published is the email to a partner when their organisation's update is published.

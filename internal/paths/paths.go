@@ -66,7 +66,9 @@ const (
 	CommitmentPattern   = "/commitments/{ref}"
 	OrganisationPattern = "/organisations/{code}"
 	ReportPattern       = "/report/{ref}"
+	ReportInPlanPattern = "/report/plans/{plan}/{ref}"
 	ReplyPattern        = "/report/{ref}/reply"
+	ReplyInPlanPattern  = "/report/plans/{plan}/{ref}/reply"
 	ReviewPattern       = "/review/{id}"
 	UserPattern         = "/admin/users/{id}"
 	AdminPlanPattern    = "/admin/plans/{plan}"
@@ -126,6 +128,13 @@ func Commitment(p tracker.Plan, ref string) string {
 	return planPrefix(p) + "/commitments/" + url.PathEscape(ref)
 }
 
+// InEarlierPlan returns the address, under the plan's prefix, of the page of a plan that is not
+// current at rootPath, the address the same page of the current plan has: "/commitments/1.1"
+// becomes "/plans/2023-24/commitments/1.1".
+func InEarlierPlan(p tracker.Plan, rootPath string) string {
+	return "/plans/" + url.PathEscape(p.Slug) + rootPath
+}
+
 // Organisation returns the address of an organisation's page.
 func Organisation(code string) string { return "/organisations/" + url.PathEscape(code) }
 
@@ -150,9 +159,23 @@ func CommitmentFeed(p tracker.Plan, ref string) string {
 // Report returns the address of the progress report form for a commitment of the current plan.
 func Report(ref string) string { return ReportList + "/" + url.PathEscape(ref) }
 
+// ReportIn returns the address of the progress report form for a commitment of a plan: Report's
+// for the current plan, and for an earlier one, whose updates in progress are still finished
+// after the switch, an address under /report/plans/{slug}.
+func ReportIn(p tracker.Plan, ref string) string {
+	if p.IsCurrent || p.Slug == "" {
+		return Report(ref)
+	}
+	return ReportList + "/plans/" + url.PathEscape(p.Slug) + "/" + url.PathEscape(ref)
+}
+
 // Reply returns the address of the page where a partner replies to the return note of their
 // update on a commitment of the current plan.
 func Reply(ref string) string { return Report(ref) + "/reply" }
+
+// ReplyIn returns the address of the page where a partner replies to the return note of their
+// update on a commitment of a plan, current or earlier (see ReportIn).
+func ReplyIn(p tracker.Plan, ref string) string { return ReportIn(p, ref) + "/reply" }
 
 // Review returns the address of a submitted update's review page.
 func Review(updateID int64) string { return ReviewList + "/" + id(updateID) }

@@ -197,8 +197,9 @@ func TestNextPlan(t *testing.T) {
 		t.Fatal(err)
 	}
 	as := tracker.Actor{User: &staff}
+	published := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)
 	next, err := store.CreatePlan(ctx, staffActor, postgres.NewPlan{
-		Plan:       tracker.Plan{Slug: "2024-25", Title: "Care in the Digital Age: Delivery Plan 2024-25", Period: "2024-25"},
+		Plan:       tracker.Plan{Slug: "2024-25", Title: "Care in the Digital Age: Delivery Plan 2024-25", Period: "2024-25", PublishedOn: &published},
 		PreviousID: old.ID, CopyPriorities: true,
 	})
 	if err != nil {
@@ -234,13 +235,13 @@ func TestNextPlan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if new41.CarriedForwardFromID == nil || *new41.CarriedForwardFromID != c41.ID || new41.Status != tracker.NoUpdate ||
+	if new41.CarriedForwardFromID == nil || *new41.CarriedForwardFromID != c41.ID || new41.Status != c41.Status ||
 		new41.Due != c41.ExpectedBy() || len(new41.Leads) != 1 || new41.PriorityNumber != 4 {
 		t.Errorf("new 4.1 = %+v", new41)
 	}
 	was41, _ := store.CommitmentByRef(ctx, old.ID, "4.1")
 	if was41.Status != tracker.CarriedForward || was41.CarriedForwardToID == nil || *was41.CarriedForwardToID != new41.ID ||
-		was41.StatusReason != "Carried forward to Care in the Digital Age: Delivery Plan 2024-25." {
+		was41.StatusReason != "Carried forward to Care in the Digital Age: Delivery Plan 2024-25 as commitment 4.1." {
 		t.Errorf("old 4.1 = %+v", was41)
 	}
 	history, _ := store.PublishedUpdates(ctx, c41.ID)

@@ -222,13 +222,13 @@ func commitmentViolations(c tracker.Commitment) violations {
 func insertCommitment(ctx context.Context, tx pgx.Tx, at time.Time, planID int64, c tracker.Commitment) (tracker.Commitment, error) {
 	err := tx.QueryRow(ctx, `
 		INSERT INTO commitments (plan_id, priority_id, ref, ordinal, deliver, why, due_month, source_url, carried_forward_from,
-			created_at, updated_at)
-		SELECT p.plan_id, p.id, @ref, @ordinal, @deliver, @why, @due, nullif(@source, ''), @from, @at, @at
+			status, created_at, updated_at)
+		SELECT p.plan_id, p.id, @ref, @ordinal, @deliver, @why, @due, nullif(@source, ''), @from, nullif(@status, ''), @at, @at
 		FROM priorities p WHERE p.id = @priority AND p.plan_id = @plan AND p.retired_at IS NULL
 		RETURNING id, version`,
 		pgx.NamedArgs{"plan": planID, "priority": c.PriorityID, "ref": c.Ref, "ordinal": tracker.RefOrdinal(c.Ref),
 			"deliver": c.Deliver, "why": nonNil(c.Why), "due": c.Due.First(), "source": c.SourceURL,
-			"from": c.CarriedForwardFromID, "at": at}).Scan(&c.ID, &c.Version)
+			"from": c.CarriedForwardFromID, "status": string(c.Status), "at": at}).Scan(&c.ID, &c.Version)
 	if err != nil {
 		return c, err
 	}

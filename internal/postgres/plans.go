@@ -203,33 +203,6 @@ func (s *Store) UpdatePlan(ctx context.Context, actor tracker.Actor, p tracker.P
 		WHERE id = @id RETURNING is_current, previous_id, version`, planArgs(p, pgx.NamedArgs{}), &p.IsCurrent, &p.PreviousID, &p.Version)
 }
 
-// MakeCurrent makes a plan the one the portal shows at /, and the current plan before it one of
-// the older plans at /plans/{slug}. It returns tracker.ErrConflict if the plan is no longer at
-// version (or another plan was made current at the same moment), and tracker.ErrNotFound if there
-// is no such plan.
-// The audit log keeps the reason given for it, unless it is empty.
-func (s *Store) MakeCurrent(ctx context.Context, actor tracker.Actor, id int64, version int, reason string) error {
-	details := reasonDetails(reason)
-	_, err := change(ctx, s, actor, plans, edit{id: id, version: version, action: "make_current",
-		op: fmt.Sprintf("make plan %d current", id), on: planViolations(tracker.Plan{}), details: details, blind: true},
-		func(tx pgx.Tx, at time.Time, _ tracker.Plan) (tracker.Plan, error) {
-			var previous *int64
-			err := tx.QueryRow(ctx, `UPDATE plans SET is_current = false, version = version + 1, updated_at = $2
-				WHERE is_current AND id <> $1 RETURNING id`, id, at).Scan(&previous)
-			if err != nil && !noRows(err) {
-				return tracker.Plan{}, err
-			}
-			if _, err := tx.Exec(ctx, `UPDATE plans SET is_current = true, version = version + 1, updated_at = $2
-				WHERE id = $1`, id, at); err != nil {
-				return tracker.Plan{}, err
-			}
-			details["before"] = map[string]any{"current_plan_id": previous}
-			details["after"] = map[string]any{"current_plan_id": id}
-			return tracker.Plan{}, nil
-		})
-	return err
-}
-
 // RetirePlan takes a plan that is not current out of the portal, keeping everything in it. It
 // returns tracker.ErrRetireCurrentPlan if the plan is the current one, tracker.ErrConflict if it is
 // no longer at version, and tracker.ErrNotFound if there is no such plan.

@@ -323,21 +323,21 @@ func nullable(s string) *string {
 }
 
 // publish makes the update, already marked published or about to be, the commitment's latest: the
-// commitment takes its status, reason and (where it gives one) expected month, its version goes
-// up, and the update records that version. The commitment's row must be locked.
+// commitment takes its status, reason and (where it gives one) expected month, unless it has been
+// carried forward (see carriedStatus), its version goes up, and the update records that version.
+// The commitment's row must be locked.
 func (s *Store) publish(ctx context.Context, tx pgx.Tx, actor tracker.Actor, c tracker.Commitment, updateID int64, at time.Time) error {
 	var version int
 	var status string
 	var expected *time.Time
 	var reason, cfPlan *string
-	err := tx.QueryRow(ctx, `
-		UPDATE commitments c SET status = u.status,
-			expected_month = CASE WHEN u.expected_month IS NULL THEN c.expected_month
+	err := tx.QueryRow(ctx, `UPDATE commitments c SET status = CASE WHEN c.carried_forward_to IS NULL THEN u.status ELSE c.status END,
+			expected_month = CASE WHEN c.carried_forward_to IS NOT NULL OR u.expected_month IS NULL THEN c.expected_month
 			                      WHEN u.expected_month = c.due_month THEN NULL
 			                      ELSE u.expected_month END,
-			status_reason = u.status_reason,
-			carried_forward_plan = u.carried_forward_plan,
-			carried_forward_plan_id = u.carried_forward_plan_id,
+			status_reason = CASE WHEN c.carried_forward_to IS NULL THEN u.status_reason ELSE c.status_reason END,
+			carried_forward_plan = CASE WHEN c.carried_forward_to IS NULL THEN u.carried_forward_plan ELSE c.carried_forward_plan END,
+			carried_forward_plan_id = CASE WHEN c.carried_forward_to IS NULL THEN u.carried_forward_plan_id ELSE c.carried_forward_plan_id END,
 			last_published_at = $3, version = c.version + 1, updated_at = $3
 		FROM updates u WHERE c.id = $1 AND u.id = $2
 		RETURNING c.version, c.status, c.expected_month, c.status_reason, c.carried_forward_plan`,
@@ -353,6 +353,9 @@ func (s *Store) publish(ctx context.Context, tx pgx.Tx, actor tracker.Actor, c t
 	}
 	if tag.RowsAffected() != 1 {
 		return fmt.Errorf("update %d not found to publish", updateID)
+	}
+	if err := carriedStatus(ctx, tx, actor, at, c.CarriedForwardToID, updateID); err != nil {
+		return err
 	}
 	if err := audit(ctx, tx, actor, at, AuditEntry{
 		Action: "commitment.publish_update", RecordType: "commitment", RecordID: RecordRef(c.ID),

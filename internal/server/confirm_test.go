@@ -57,7 +57,7 @@ func TestConfirmationsKeepTheirReason(t *testing.T) {
 	admin := signIn(t, app, tracker.RoleAdmin, "")
 	target, _ := createUser(t, app, tracker.RoleStaff, "")
 	if _, err := app.Store.CreatePlan(t.Context(), admin.actor(), postgres.NewPlan{
-		Plan: tracker.Plan{Slug: "2024-25", Title: "Delivery Plan 2024-25", Period: "2024-25"}}); err != nil {
+		Plan: tracker.Plan{Slug: "2024-25", Title: "Delivery Plan 2024-25", Period: "2024-25", PublishedOn: &fixedNow}}); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {

@@ -201,7 +201,7 @@ func TestSitemapEveryLinkAnswers(t *testing.T) {
 		t.Fatal(err)
 	}
 	next, err := app.Store.CreatePlan(ctx, as, postgres.NewPlan{PreviousID: old.ID, CopyPriorities: true,
-		Plan: tracker.Plan{Slug: "2024-25", Title: "Delivery Plan 2024-25", Period: "2024-25"}})
+		Plan: tracker.Plan{Slug: "2024-25", Title: "Delivery Plan 2024-25", Period: "2024-25", PublishedOn: &fixedNow}})
 	if err != nil {
 		t.Fatal(err)
 	}

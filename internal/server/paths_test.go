@@ -100,8 +100,11 @@ func TestEveryPathBuilderNamesARoute(t *testing.T) {
 			{get, paths.Commitments(p)}, {get, paths.Commitments(p) + ".csv"}, {get, paths.Commitments(p) + ".json"},
 			{get, paths.Updates(p) + ".csv"}, {get, paths.Updates(p) + ".json"}, {get, paths.Feed(p)},
 			{get, paths.PriorityFeed(p, "digital-access")}, {get, paths.CommitmentFeed(p, "4.2")},
+			{get, paths.ReportIn(p, "4.2")}, {post, paths.ReportIn(p, "4.2")},
+			{get, paths.ReplyIn(p, "4.2")}, {post, paths.ReplyIn(p, "4.2")},
 		}...)
 	}
+	cases = append(cases, struct{ method, path string }{get, paths.InEarlierPlan(older, "/commitments/4.2/updates.atom")})
 	for _, c := range cases {
 		if !walked.Match(chi.NewRouteContext(), c.method, c.path) {
 			t.Errorf("%s %s: no route answers it", c.method, c.path)

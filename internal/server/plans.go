@@ -197,35 +197,6 @@ func dateOrEmpty(d *time.Time) string {
 	return tracker.FormatDate(*d)
 }
 
-// makeCurrentAction is making the plan in the path the current one, which the portal shows at
-// its home page and partners report on, confirmed first with a reason.
-func (s *Server) makeCurrentAction(r *http.Request) (confirmAction, error) {
-	plan, err := s.adminPlan(r)
-	if err != nil {
-		return confirmAction{}, err
-	}
-	current, err := s.store.CurrentPlan(r.Context())
-	if err != nil && !errors.Is(err, tracker.ErrNotFound) {
-		return confirmAction{}, err
-	}
-	message := "The portal will show " + plan.Title + " at its home page, and partners will report progress on its commitments."
-	if current.ID != 0 && current.ID != plan.ID {
-		message += " " + current.Title + ", the current plan, will stay readable at " + paths.Overview(tracker.Plan{Slug: current.Slug}) + "."
-	}
-	return confirmAction{section: paths.AdminPlans,
-		view: web.ConfirmView{Title: "Make " + plan.Title + " the current plan", Label: "Plans", Message: message,
-			Warning: "Everyone using the portal sees the change at once.",
-			Action:  paths.AdminPlanAction(plan.Slug, "make-current"), Version: plan.Version, Button: "Make this the current plan",
-			Cancel: paths.AdminPlan(plan.Slug), ReasonRequired: true,
-			ReasonHint: "Why is this plan becoming the current one? For example, that it has been published."},
-		crumbs: []web.Breadcrumb{plansCrumb(), planCrumb(plan), crumb("Make current")},
-		act: func(version int, reason string) error {
-			return s.store.MakeCurrent(r.Context(), s.actor(r), plan.ID, version, reason)
-		},
-		done: saved{paths.AdminPlan(plan.Slug), plan.Title + " is now the current plan: the portal shows it at its home page."},
-	}, nil
-}
-
 func retirePlanView(plan tracker.Plan) web.ConfirmView {
 	return web.ConfirmView{Title: "Retire " + plan.Title, Label: "Plans",
 		Message: "The plan, its priority areas and commitments will no longer be shown anywhere in the portal. Nothing is deleted: its history and audit trail are kept.",

@@ -122,6 +122,9 @@ func inPath[T any](s *Server, r *http.Request, param string, valid func(string) 
 		return tracker.Plan{}, zero, err
 	}
 	v, err := find(r.Context(), plan.ID, key)
+	if errors.Is(err, tracker.ErrNotFound) && chi.URLParam(r, "plan") == "" {
+		return plan, v, s.movedTo(r, plan, key, func(planID int64) error { _, err := find(r.Context(), planID, key); return err })
+	}
 	return plan, v, err
 }
 
@@ -170,6 +173,14 @@ func (s *Server) commitment(w http.ResponseWriter, r *http.Request) error {
 	}
 	if v.CarriedForwardTo, err = s.linkedCommitment(r, c.CarriedForwardToID); err != nil {
 		return err
+	}
+	if v.Earlier, err = s.earlierHistory(r, c); err != nil {
+		return err
+	}
+	if v.CarriedForwardFrom == nil {
+		if v.SameRef, err = s.sameRefBefore(r, plan, c.Ref); err != nil {
+			return err
+		}
 	}
 	if v.Amendments, err = s.reads(ctx).Amendments(ctx, c.ID); err != nil {
 		return err

@@ -42,7 +42,7 @@ func (s *Server) private(r *http.Request, v *web.ReportFormView) error {
 			return err
 		}
 		if tracker.MayReply(u, *v.Open) {
-			p.ReplyURL = paths.Reply(v.Row.Commitment.Ref)
+			p.ReplyURL = paths.ReplyIn(v.Plan, v.Row.Commitment.Ref)
 		}
 	}
 	if v.Latest != nil && mayReadPrivate(u, *v.Latest) {
@@ -82,7 +82,7 @@ func (s *Server) replyTarget(w http.ResponseWriter, r *http.Request, id int64) (
 		return v, false, err
 	}
 	return web.ReplyView{Row: fv.Row, Update: up, Thread: thread, Staff: u.IsStaff(),
-		Action: paths.Reply(c.Ref), Back: paths.Report(c.Ref)}, true, nil
+		Action: paths.ReplyIn(fv.Plan, c.Ref), Back: paths.ReportIn(fv.Plan, c.Ref)}, true, nil
 }
 
 // replyForm is GET /report/{ref}/reply: the conversation about the returned update, with the
@@ -99,7 +99,7 @@ func (s *Server) renderReply(w http.ResponseWriter, r *http.Request, status int,
 	c := v.Row.Commitment
 	l := s.formLayout(r, "Reply to the return note on commitment "+c.Ref, len(v.Errors) > 0,
 		web.Breadcrumb{Text: "Report progress", Href: paths.ReportList},
-		web.Breadcrumb{Text: "Commitment " + c.Ref, Href: paths.Report(c.Ref)},
+		web.Breadcrumb{Text: "Commitment " + c.Ref, Href: v.Back},
 		web.Breadcrumb{Text: "Reply"})
 	return s.page(w, r, status, web.ReplyPage(l, v))
 }
@@ -121,7 +121,7 @@ func (s *Server) reply(w http.ResponseWriter, r *http.Request) error {
 			if errors.Is(err, tracker.ErrNotFound) {
 				return saved{}, err
 			}
-			return saved{paths.Report(ref), "Your reply has been sent to the reviewer who returned the update on commitment " + ref + "."}, err
+			return saved{v.Back, "Your reply has been sent to the reviewer who returned the update on commitment " + ref + "."}, err
 		},
 		show: func(status int, errs formErrors) error {
 			v.Errors = errs

@@ -74,6 +74,9 @@ func (s *Server) reportList(w http.ResponseWriter, r *http.Request) error {
 	if v.Round, err = s.reportRound(r, plan, v.Rows); err != nil {
 		return err
 	}
+	if v.Earlier, err = s.earlierReports(r, plan, v.Organisation, open); err != nil {
+		return err
+	}
 	l := s.layout(r)
 	l.Title = "Report progress"
 	return s.page(w, r, http.StatusOK, web.ReportListPage(l, v))
@@ -89,7 +92,7 @@ func (s *Server) reportFormView(w http.ResponseWriter, r *http.Request) (v web.R
 	if !tracker.ValidRef(ref) {
 		return v, false, tracker.ErrNotFound
 	}
-	plan, err := s.store.CurrentPlan(ctx)
+	plan, err := s.reportPlan(r)
 	if err != nil {
 		return v, false, err
 	}
@@ -97,7 +100,7 @@ func (s *Server) reportFormView(w http.ResponseWriter, r *http.Request) (v web.R
 	if err != nil {
 		return v, false, err
 	}
-	v = web.ReportFormView{Plan: plan, Row: s.row(plan, c), Staff: s.user(r).IsStaff(), Action: paths.Report(c.Ref)}
+	v = web.ReportFormView{Plan: plan, Row: s.row(plan, c), Staff: s.user(r).IsStaff(), Action: paths.ReportIn(plan, c.Ref)}
 	return v, s.can(w, r, tracker.ActionReport, &c), nil
 }
 
@@ -124,6 +127,9 @@ func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if err := s.latest(r, &v); err != nil {
+		return err
+	}
+	if v.EarlierOpen, err = s.earlierOpen(r, c); err != nil {
 		return err
 	}
 	return s.renderReportForm(w, r, http.StatusOK, v)
@@ -168,7 +174,11 @@ func (s *Server) renderReportForm(w http.ResponseWriter, r *http.Request, status
 	if err := s.private(r, &v); err != nil {
 		return err
 	}
-	l := s.formLayout(r, "Report progress on commitment "+v.Row.Commitment.Ref, len(v.Errors) > 0,
+	title := "Report progress on commitment " + v.Row.Commitment.Ref
+	if !v.Plan.IsCurrent {
+		title += " of the " + v.Plan.Title
+	}
+	l := s.formLayout(r, title, len(v.Errors) > 0,
 		web.Breadcrumb{Text: "Report progress", Href: paths.ReportList}, web.Breadcrumb{Text: "Commitment " + v.Row.Commitment.Ref})
 	return s.page(w, r, status, web.ReportFormPage(l, v))
 }
@@ -330,6 +340,11 @@ func (s *Server) reportRound(r *http.Request, plan tracker.Plan, rows []web.Repo
 	if err != nil {
 		return nil, err
 	}
+	return s.roundView(r, round, rows)
+}
+
+// roundView says which of the listed commitments still need an update in the round.
+func (s *Server) roundView(r *http.Request, round tracker.Round, rows []web.ReportRow) (*web.ReportRoundView, error) {
 	reported, err := s.store.ReportedInRound(r.Context(), round)
 	if err != nil {
 		return nil, err

@@ -241,6 +241,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 // reaches the page.
 func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
+	case redirectMoved(w, r, err):
 	case tracker.ErrorCode(err) == tracker.ENOTFOUND:
 		s.notFound(w, r)
 	case tracker.ErrorCode(err) == tracker.EFORBIDDEN:

@@ -1,12 +1,16 @@
 package tracker
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Carrying forward: when a plan follows another, staff may carry open commitments of the
 // previous plan into it. Each copy keeps the ref, what it will deliver, why and the lead lines
 // (without organisations retired since), goes into the priority area with the same number, is due
-// when the original is now expected and links back to the original. The original gets a
-// published update, status Carried forward, saying where it went.
+// when the original is now expected, takes the original's status (its last published one) and
+// links back to the original. The original gets a published update, status Carried forward,
+// saying where it went, once.
 
 // CarryForwardReason is the reason the carried-forward update gives, naming the plan that
 // continues the commitment.
@@ -49,7 +53,7 @@ func CarryForwardCopy(to Plan, old Commitment, priorities map[int]int64) (Commit
 		PlanID: to.ID, PriorityID: priorities[old.PriorityNumber], PriorityNumber: old.PriorityNumber,
 		PrioritySlug: old.PrioritySlug, PriorityName: old.PriorityName,
 		Ref: old.Ref, Ordinal: old.Ordinal, Deliver: old.Deliver, Why: old.Why,
-		Due: old.ExpectedBy(), Status: NoUpdate, CarriedForwardFromID: &from,
+		Due: old.ExpectedBy(), Status: old.Status, CarriedForwardFromID: &from,
 	}
 	// Organisations retired since keep no place in the new plan.
 	for _, l := range old.Leads {
@@ -77,10 +81,46 @@ func CarryForwardUpdateOpen(ref string) *Error {
 }
 
 // CarryForwardReport is the update published on a commitment carried forward into the plan to as
-// the commitment copy: status Carried forward, with a reason and narrative naming where it went.
+// the commitment copy: status Carried forward, with one sentence, its reason, saying where it
+// went and as which commitment, and no narrative to repeat it.
 func CarryForwardReport(to Plan, copy Commitment) Report {
 	planID := to.ID
-	return Report{Status: CarriedForward, StatusReason: CarryForwardReason(to),
-		Narrative:        fmt.Sprintf("Carried forward to %s as commitment %s.", to.Title, copy.Ref),
+	return Report{Status: CarriedForward,
+		StatusReason:     fmt.Sprintf("Carried forward to %s as commitment %s.", to.Title, copy.Ref),
 		CarriedForwardTo: to.Title, CarriedForwardPlanID: &planID}
+}
+
+// Sentences returns what a history of progress says of an update besides its status, each thing
+// once: the later plan it was carried forward to (only when neither of the others names it), its
+// reason and its narrative. Of a reason and a narrative where one only begins the other, as the
+// portal once wrote when it carried a commitment forward, only the longer is kept.
+func (u Update) Sentences() (carriedTo, reason, narrative string) {
+	carriedTo, reason, narrative = u.CarriedForwardTo, u.StatusReason, u.Narrative
+	bare := func(s string) string { return strings.TrimSuffix(strings.TrimSpace(s), ".") }
+	if reason != "" && narrative != "" {
+		switch r, n := bare(reason), bare(narrative); {
+		case r == n:
+			narrative = ""
+		case strings.HasPrefix(n, r):
+			reason = ""
+		case strings.HasPrefix(r, n):
+			narrative = ""
+		}
+	}
+	if carriedTo != "" && (strings.Contains(reason, carriedTo) || strings.Contains(narrative, carriedTo)) {
+		carriedTo = ""
+	}
+	return carriedTo, reason, narrative
+}
+
+// MsgNoPublicationDate is why a plan with no publication date cannot become the current plan.
+const MsgNoPublicationDate = "has no publication date, so it cannot be made the current plan: add the date it was published under Change details first"
+
+// CheckMakeCurrent checks that the plan may become the current plan: it must have been published
+// (have a publication date). It returns an EINVALID error about "plan" if not.
+func CheckMakeCurrent(p Plan) error {
+	if p.PublishedOn == nil {
+		return Invalid("plan", "%s %s", p.Title, MsgNoPublicationDate)
+	}
+	return nil
 }

@@ -75,7 +75,7 @@ func TestCarryForwardCopy(t *testing.T) {
 			}
 			if c.ID != 0 || c.PlanID != 2 || c.PriorityID != 40 || c.Ref != "4.2" || c.Deliver != "Deliver it" ||
 				!slices.Equal(c.Why, []string{"Because"}) || c.Due != tt.old.ExpectedBy() || c.Expected != nil ||
-				c.Status != NoUpdate || c.StatusReason != "" || c.SourceURL != "" || c.CarriedForwardToID != nil ||
+				c.Status != tt.old.Status || c.StatusReason != "" || c.SourceURL != "" || c.CarriedForwardToID != nil ||
 				c.CarriedForwardFromID == nil || *c.CarriedForwardFromID != 7 {
 				t.Errorf("copy = %+v", c)
 			}
@@ -90,8 +90,8 @@ func TestCarryForwardCopy(t *testing.T) {
 func TestCarryForwardReport(t *testing.T) {
 	to := Plan{ID: 2, Title: "Plan 2025"}
 	r := CarryForwardReport(to, Commitment{Ref: "4.2"})
-	if r.Status != CarriedForward || r.StatusReason != "Carried forward to Plan 2025." ||
-		r.Narrative != "Carried forward to Plan 2025 as commitment 4.2." || r.CarriedForwardTo != "Plan 2025" ||
+	if r.Status != CarriedForward || r.StatusReason != "Carried forward to Plan 2025 as commitment 4.2." ||
+		r.Narrative != "" || r.CarriedForwardTo != "Plan 2025" ||
 		r.CarriedForwardPlanID == nil || *r.CarriedForwardPlanID != 2 {
 		t.Errorf("report = %+v", r)
 	}
@@ -100,5 +100,44 @@ func TestCarryForwardReport(t *testing.T) {
 	}
 	if got := messageOf(CarryForwardUpdateOpen("4.2")); got != "You have an update in progress on commitment 4.2: submit or delete it first" {
 		t.Errorf("update open = %q", got)
+	}
+}
+
+func TestUpdateSentences(t *testing.T) {
+	tests := []struct {
+		name                       string
+		u                          Update
+		carriedTo, reason, narrate string
+	}{
+		{"carried forward by the portal now", Update{Status: CarriedForward, CarriedForwardTo: "Plan 2025",
+			StatusReason: "Carried forward to Plan 2025 as commitment 4.2."}, "", "Carried forward to Plan 2025 as commitment 4.2.", ""},
+		{"carried forward by the portal before: three sentences", Update{Status: CarriedForward, CarriedForwardTo: "Plan 2025",
+			StatusReason: "Carried forward to Plan 2025.", Narrative: "Carried forward to Plan 2025 as commitment 4.2."},
+			"", "", "Carried forward to Plan 2025 as commitment 4.2."},
+		{"carried forward by staff with a reason of their own", Update{Status: CarriedForward, CarriedForwardTo: "Plan 2025",
+			StatusReason: "The work continues next year.", Narrative: "The pilot ends in June."},
+			"Plan 2025", "The work continues next year.", "The pilot ends in June."},
+		{"narrative only", Update{Status: OnTrack, Narrative: "Going well."}, "", "", "Going well."},
+		{"withdrawn, reason repeated in full", Update{Status: Withdrawn, StatusReason: "No funding.", Narrative: "No funding"},
+			"", "No funding.", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, r, n := tt.u.Sentences()
+			if c != tt.carriedTo || r != tt.reason || n != tt.narrate {
+				t.Errorf("Sentences() = %q, %q, %q; want %q, %q, %q", c, r, n, tt.carriedTo, tt.reason, tt.narrate)
+			}
+		})
+	}
+}
+
+func TestCheckMakeCurrent(t *testing.T) {
+	published := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)
+	if err := CheckMakeCurrent(Plan{Title: "Plan 2025", PublishedOn: &published}); err != nil {
+		t.Errorf("a published plan: %v", err)
+	}
+	err := CheckMakeCurrent(Plan{Title: "Plan 2025"})
+	if got, want := messageOf(err), "Plan 2025 "+MsgNoPublicationDate; got != want || ErrorCode(err) != EINVALID {
+		t.Errorf("a plan with no publication date: %q (%s), want %q", got, ErrorCode(err), want)
 	}
 }
