@@ -86,7 +86,7 @@ func run(ctx context.Context, args []string) error {
 	fs.BoolVar(&o.reuseDemo, "reuse-demo", false, "keep portal_demo when it already holds the synthetic plan")
 	fs.IntVar(&o.demoCommit, "commitments", 10_000, "commitments in the national-scale data")
 	fs.IntVar(&o.demoUpdate, "updates", 1_000_000, "updates in the national-scale data")
-	fs.StringVar(&o.only, "only", "", "run only these steps, separated by commas (resources, ceiling, national, plans, sign-in, go), for a quick look")
+	fs.StringVar(&o.only, "only", "", "run only these steps, separated by commas (resources, ceiling, national, bulk, plans, sign-in, go), for a quick look")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -124,6 +124,7 @@ func run(ctx context.Context, args []string) error {
 		{"resources", b.resources},
 		{"ceiling", b.ceiling},
 		{"national", b.national},
+		{"bulk", b.bulk},
 		{"plans", b.plans},
 		{"sign-in", b.signIns},
 		{"go", b.goBenchmarks},
