@@ -80,6 +80,7 @@ func (b *bench) loadDemo(ctx context.Context, url string) error {
 func (b *bench) bulk(ctx context.Context) error {
 	f := &b.r.bulk
 	f.loadAvg = loadAvg()
+	defer func() { f.loadEnd = loadAvg() }()
 	url := b.cluster.DatabaseURL(cmdDemoDatabase)
 	if err := b.loadDemo(ctx, url); err != nil {
 		return err
@@ -120,7 +121,6 @@ func (b *bench) bulk(ctx context.Context) error {
 		}
 	}
 	_, f.hwmAgain = s.memory()
-	f.loadEnd = loadAvg()
 	fmt.Fprintf(&b.raw, "BenchmarkCSV/all-updates 1 %d ns/op %d B/file %d rows %d peak-rss-B\n",
 		f.csvTook.Nanoseconds(), f.csvBytes, f.csvRows, f.hwmAfter)
 	b.logf("updates CSV: %d rows, %.1f MB in %v (again %v); peak RSS %.1f MB, %.1f MB after two more",
@@ -156,7 +156,13 @@ func (b *bench) writeBulk(p func(string, ...any), targets bool) {
 	} else {
 		p("`portal demo-data --fresh --commitments %d --updates %d`, from exec to exit: %s, peak resident memory %.1f MB.\n\n",
 			b.opt.demoCommit, b.opt.demoUpdate, f.load.Round(100*time.Millisecond), mb(f.loadRSS))
-		p("```\n%s```\n\n", strings.TrimLeft(f.loadOutput, "\n"))
+		var steps []string
+		for _, l := range strings.SplitAfter(f.loadOutput, "\n") {
+			if !strings.HasPrefix(l, "time=") { // the migrations' log
+				steps = append(steps, l)
+			}
+		}
+		p("```\n%s```\n\n", strings.TrimLeft(strings.Join(steps, ""), "\n"))
 	}
 	if f.missing == "" {
 		p("`%s`: %d rows (%.1f MB) in %s the first time (read from the database), %s again (from the export cache).\n",
