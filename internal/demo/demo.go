@@ -96,8 +96,9 @@ func Load(ctx context.Context, pool *pgxpool.Pool, o Options) (Summary, error) {
 		if exists {
 			return ErrExists
 		}
-		// Sort and join the generated rows in memory rather than in temporary files.
-		if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '256MB'`); err != nil {
+		// Sort and join the generated rows, and build the indexes, in memory rather than in
+		// temporary files.
+		if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '256MB'; SET LOCAL maintenance_work_mem = '256MB'`); err != nil {
 			return err
 		}
 		args := pgx.NamedArgs{
@@ -158,8 +159,8 @@ func Load(ctx context.Context, pool *pgxpool.Pool, o Options) (Summary, error) {
 }
 
 // withoutForeignKeys runs a bulk insert into table with its foreign keys dropped, then adds them
-// back as they were, which checks every new row at once: far quicker than a check per row. The
-// row triggers named are off during the insert: the step's after statement does their work for
+// back as they were, which checks every new row at once: far quicker than a check per row. Its
+// other indexes are dropped too, and built again after the insert. The row triggers named are off during the insert: the step's after statement does their work for
 // all the rows at once. It all happens in the transaction tx, so nobody else ever sees the table
 // without them.
 func withoutForeignKeys(ctx context.Context, tx pgx.Tx, table string, triggers []string, insert func() error) error {
@@ -196,11 +197,36 @@ func withoutForeignKeys(ctx context.Context, tx pgx.Tx, table string, triggers [
 			return err
 		}
 	}
+	// Indexes other than the primary key are built again after the insert, from all the rows at
+	// once, rather than kept up to date row by row.
+	rows, _ = tx.Query(ctx, `SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i
+		JOIN pg_class c ON c.oid = i.indexrelid
+		WHERE i.indrelid = $1::regclass AND NOT i.indisprimary
+		  AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+		ORDER BY c.relname`, table)
+	indexes, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (fk, error) {
+		var k fk
+		err := row.Scan(&k.name, &k.def)
+		return k, err
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range indexes {
+		if _, err := tx.Exec(ctx, `DROP INDEX `+pgx.Identifier{k.name}.Sanitize()); err != nil {
+			return err
+		}
+	}
 	if err := insert(); err != nil {
 		return err
 	}
 	if err := flush(); err != nil {
 		return err
+	}
+	for _, k := range indexes {
+		if _, err := tx.Exec(ctx, k.def); err != nil {
+			return fmt.Errorf("restore %s: %w", k.name, err)
+		}
 	}
 	for _, trigger := range triggers {
 		if _, err := tx.Exec(ctx, `ALTER TABLE `+t+` ENABLE TRIGGER `+pgx.Identifier{trigger}.Sanitize()); err != nil {

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -248,5 +249,77 @@ func TestDataPageHasJSONLD(t *testing.T) {
 		urls["https://tracker.example/commitments.csv"] != "text/csv" || urls["https://tracker.example/updates.csv"] != "text/csv" ||
 		urls["https://tracker.example/datapackage.json"] == "" {
 		t.Errorf("dataset = %+v", d)
+	}
+}
+
+// TestUpdatesExportsGiveReasonsAndRevisedDates checks that both updates downloads carry why a
+// commitment was withdrawn or carried forward, the plan it moved to, and the revised month beside
+// the commitment's own.
+func TestUpdatesExportsGiveReasonsAndRevisedDates(t *testing.T) {
+	t.Parallel()
+	serving, owner := dbtest.ServingPool(t)
+	withClosingUpdates(t, owner)
+	h := server.New(server.Config{Store: postgres.New(serving), Now: nowFunc(fixedNow), BaseURL: "https://tracker.example"})
+	want := map[string]map[string]string{
+		"withdrawn":       {"commitment_ref": "4.1", "status_reason": "No longer needed: the service moved,\nsee 4.2", "carried_forward_to": "", "expected_month": ""},
+		"carried_forward": {"commitment_ref": "4.2", "status_reason": "-Moved to the next plan", "carried_forward_to": "Delivery Plan 2025-26", "expected_month": "2026-09"},
+		"delayed":         {"commitment_ref": "4.3", "status_reason": "", "expected_month": "2027-03"},
+	}
+
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/updates.json", nil))
+	var j struct{ Updates []map[string]any }
+	if err := json.Unmarshal(rec.Body.Bytes(), &j); err != nil {
+		t.Fatal(err)
+	}
+	found := 0
+	for _, u := range j.Updates {
+		w, ok := want[u["status"].(string)]
+		if !ok || u["published_at"] == nil {
+			continue
+		}
+		found++
+		for k, v := range w {
+			got, _ := u[k].(string)
+			if got != v {
+				t.Errorf("updates.json %s %s = %q, want %q", u["status"], k, got, v)
+			}
+		}
+		if due, _ := u["due_month"].(string); len(due) != 7 {
+			t.Errorf("updates.json %s due_month = %q", u["status"], due)
+		}
+	}
+	if found != len(want) {
+		t.Errorf("updates.json has %d of the %d updates", found, len(want))
+	}
+
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/updates.csv", nil))
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(rec.Body.String(), "\ufeff"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, name := range rows[0] {
+		col[name] = i
+	}
+	found = 0
+	for _, r := range rows[1:] {
+		w, ok := want[r[col["status"]]]
+		if !ok || r[col["published_at"]] == "" {
+			continue
+		}
+		found++
+		for k, v := range w {
+			if v != "" && v[0] == '-' {
+				v = "'" + v // the formula guard
+			}
+			if got := strings.ReplaceAll(r[col[k]], "\r\n", "\n"); got != v {
+				t.Errorf("updates.csv %s %s = %q, want %q", r[col["status"]], k, got, v)
+			}
+		}
+	}
+	if found != len(want) {
+		t.Errorf("updates.csv has %d of the %d updates", found, len(want))
 	}
 }
