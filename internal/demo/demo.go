@@ -115,12 +115,16 @@ func Load(ctx context.Context, pool *pgxpool.Pool, o Options) (Summary, error) {
 			}
 			var err error
 			if step.bulk != "" {
-				err = withoutForeignKeys(ctx, tx, step.bulk, step.triggers, run)
+				err = withoutForeignKeys(ctx, tx, step.bulk, step.triggers, run, func(part string, took time.Duration) {
+					o.progress(step.name+": "+part, took)
+				})
 			} else {
 				err = run()
 			}
 			if err == nil && step.after != "" {
+				t0 := time.Now()
 				_, err = tx.Exec(ctx, step.after, args)
+				o.progress(step.name+": after", time.Since(t0))
 			}
 			if err != nil {
 				return fmt.Errorf("demo: %s: %w", step.name, err)
@@ -163,7 +167,8 @@ func Load(ctx context.Context, pool *pgxpool.Pool, o Options) (Summary, error) {
 // other indexes are dropped too, and built again after the insert. The row triggers named are off during the insert: the step's after statement does their work for
 // all the rows at once. It all happens in the transaction tx, so nobody else ever sees the table
 // without them.
-func withoutForeignKeys(ctx context.Context, tx pgx.Tx, table string, triggers []string, insert func() error) error {
+func withoutForeignKeys(ctx context.Context, tx pgx.Tx, table string, triggers []string, insert func() error,
+	progress func(part string, took time.Duration)) error {
 	rows, _ := tx.Query(ctx, `SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
 		WHERE conrelid = $1::regclass AND contype = 'f' ORDER BY conname`, table)
 	type fk struct{ name, def string }
@@ -217,12 +222,18 @@ func withoutForeignKeys(ctx context.Context, tx pgx.Tx, table string, triggers [
 			return err
 		}
 	}
+	t0 := time.Now()
 	if err := insert(); err != nil {
 		return err
 	}
+	progress("insert", time.Since(t0))
+	t0 = time.Now()
 	if err := flush(); err != nil {
 		return err
 	}
+	progress("deferred triggers", time.Since(t0))
+	t0 = time.Now()
+	defer func() { progress("indexes and keys", time.Since(t0)) }()
 	for _, k := range indexes {
 		if _, err := tx.Exec(ctx, k.def); err != nil {
 			return fmt.Errorf("restore %s: %w", k.name, err)

@@ -596,7 +596,7 @@ func TestCopyPublishedUpdatesCSVReadsInChunks(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out strings.Builder
-	if err := store.CopyPublishedUpdatesCSV(ctx, plan.ID, "https://tracker.example/commitments/", &out); err != nil {
+	if err := store.CopyPublishedUpdatesCSV(ctx, plan.ID, "https://tracker.example/commitments/", "", &out); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSuffix(out.String(), "\r\n"), "\r\n")
@@ -612,7 +612,7 @@ func TestCopyPublishedUpdatesCSVReadsInChunks(t *testing.T) {
 	}
 
 	errFull := errors.New("disk full")
-	if err := store.CopyPublishedUpdatesCSV(ctx, plan.ID, "", failingWriter{errFull}); !errors.Is(err, errFull) {
+	if err := store.CopyPublishedUpdatesCSV(ctx, plan.ID, "", "", failingWriter{errFull}); !errors.Is(err, errFull) {
 		t.Errorf("a writer's error came back as %v", err)
 	}
 	if _, err := store.CurrentPlan(ctx); err != nil {

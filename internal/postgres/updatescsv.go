@@ -26,62 +26,74 @@ import (
 // comma, a quote, CR or LF, begins with a space as unicode.IsSpace has it, or is `\.`), with
 // quotes doubled, carriage returns dropped and line feeds written CR LF.
 func csvTextField(x string) string {
-	const formula = `'^[=+@\t\r-]'`
-	return `CASE WHEN ` + x + ` ~ '[",\r\n]' THEN '"' || CASE WHEN ` + x + ` ~ ` + formula + ` THEN '''' ELSE '' END
-			|| replace(replace(replace(` + x + `, '"', '""'), E'\r', ''), E'\n', E'\r\n') || '"'
-		WHEN ` + x + ` ~ ` + formula + ` THEN '''' || ` + x + `
-		WHEN ` + x + ` ~ '^[ \t\n\v\f\r\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]' OR ` + x + ` = '\.'
+	// The first character is tested by its code (ascii gives the code point), and the rest by
+	// byte searches: regular expressions would be many times slower, each call converting the
+	// whole text to wide characters first.
+	formula := `ascii(` + x + `) IN (61, 43, 45, 64, 9, 13)` // = + - @ tab CR
+	return `CASE WHEN ` + x + ` = '' THEN ''
+		WHEN strpos(` + x + `, ',') > 0 OR strpos(` + x + `, '"') > 0 OR strpos(` + x + `, E'\n') > 0
+				OR strpos(` + x + `, E'\r') > 0
+			THEN '"' || CASE WHEN ` + formula + ` THEN '''' ELSE '' END
+				|| replace(replace(replace(` + x + `, '"', '""'), E'\r', ''), E'\n', E'\r\n') || '"'
+		WHEN ` + formula + ` THEN '''' || ` + x + `
+		WHEN ascii(` + x + `) IN (32, 11, 12, 133, 160, 5760, 8232, 8233, 8239, 8287, 12288)
+				OR ascii(` + x + `) BETWEEN 8192 AND 8202 OR ` + x + ` = E'\\.'
 			THEN '"' || ` + x + ` || '"'
 		ELSE ` + x + ` END`
 }
 
 // updateCSVLine is a published update's line of the CSV, columns in the order of
-// server.updateCSVHeader. Fields whose form is fixed (numbers, references, statuses, months and
-// times) never need quoting or the formula guard.
-var updateCSVLine = strings.Join([]string{
-	`u.id::text`,
-	`c.ref`,
-	csvTextField(`((SELECT current_setting('delivery_tracker.export_commitment_url')) || c.ref)`),
-	`u.status::text`,
-	csvTextField(`coalesce(u.status_label, '')`),
-	csvTextField(`coalesce(u.narrative, '')`),
-	`coalesce(to_char(u.expected_month, 'YYYY-MM'), '')`,
-	csvTextField(`coalesce(nullif(o.name, ''), nullif(u.source_title, ''), 'Scottish Government')`),
-	csvTextField(`coalesce(o.code, '')`),
-	`coalesce(to_char(u.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), '')`,
-	csvTextField(`coalesce(u.source_title, '')`),
-	csvTextField(`coalesce(u.source_period, '')`),
-	csvTextField(`coalesce(u.source_url, '')`),
-	csvTextField(`coalesce(u.evidence_url, '')`),
-	csvTextField(`coalesce(u.status_reason, '')`),
-	csvTextField(`coalesce(u.carried_forward_plan, '')`),
-	csvTextField(`coalesce(u.timescale, '')`),
-	`to_char(c.due_month, 'YYYY-MM')`,
-}, ` || ',' || `) + ` || E'\r\n'`
+// server.updateCSVHeader, from the columns of updateCSVRows. Fields whose form is fixed (numbers,
+// references, statuses, months and times) never need quoting or the formula guard, and the
+// commitment's address is its reference between url_open and url_close, the rest of the address
+// as the CSV writes it. No field is ever NULL, which concat_ws would leave out.
+var updateCSVLine = `concat_ws(',', ` + strings.Join([]string{
+	`id::text`, `ref`, `url_open || ref || url_close`, `status`,
+	csvTextField(`status_label`), csvTextField(`narrative`), `expected_month`, csvTextField(`reported_by`),
+	csvTextField(`organisation_code`), `published_at`, csvTextField(`source_title`), csvTextField(`source_period`),
+	csvTextField(`source_url`), csvTextField(`evidence_url`), csvTextField(`status_reason`),
+	csvTextField(`carried_forward_to`), csvTextField(`timescale`), `due_month`,
+}, `, `) + `) || E'\r\n'`
+
+// updateCSVRows are the fields of updateCSVLine, as text that is never NULL, computed once a row.
+const updateCSVRows = `SELECT u.id, c.ref, u.status::text AS status, coalesce(u.status_label, '') AS status_label,
+		coalesce(u.narrative, '') AS narrative, coalesce(to_char(u.expected_month, 'YYYY-MM'), '') AS expected_month,
+		coalesce(nullif(o.name, ''), nullif(u.source_title, ''), 'Scottish Government') AS reported_by,
+		coalesce(o.code, '') AS organisation_code,
+		coalesce(to_char(u.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), '') AS published_at,
+		coalesce(u.source_title, '') AS source_title, coalesce(u.source_period, '') AS source_period,
+		coalesce(u.source_url, '') AS source_url, coalesce(u.evidence_url, '') AS evidence_url,
+		coalesce(u.status_reason, '') AS status_reason, coalesce(u.carried_forward_plan, '') AS carried_forward_to,
+		coalesce(u.timescale, '') AS timescale, to_char(c.due_month, 'YYYY-MM') AS due_month
+	FROM updates u
+	JOIN commitments c ON c.id = u.commitment_id
+	LEFT JOIN organisations o ON o.id = u.organisation_id`
 
 // CopyPublishedUpdatesCSV writes the line of CSV of every published update of a plan's
-// commitments that are not retired, oldest first (as EachPublishedUpdate gives them), to w;
-// commitmentURL begins the address of each commitment's page, which its reference ends. The
-// updates are copied in chunks, each by its own short statement, within one read-only
-// transaction so that together they show the data as it was when the export began; only the
-// connection's buffers are held in memory, however many there are. It writes no header.
-func (s *Store) CopyPublishedUpdatesCSV(ctx context.Context, planID int64, commitmentURL string, w io.Writer) error {
+// commitments that are not retired, oldest first (as EachPublishedUpdate gives them), to w. The
+// address of each commitment's page is urlOpen, its reference and urlClose: the rest of the
+// address as the CSV has it, quoted or not. The updates are copied in chunks, each by its own
+// short statement, within one read-only transaction so that together they show the data as it
+// was when the export began; only the connection's buffers are held in memory, however many
+// there are. It writes no header.
+func (s *Store) CopyPublishedUpdatesCSV(ctx context.Context, planID int64, urlOpen, urlClose string, w io.Writer) error {
 	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		// COPY takes no parameters: the address goes in a setting of the transaction.
-		if _, err := tx.Exec(ctx, `SELECT set_config('delivery_tracker.export_commitment_url', $1, true)`, commitmentURL); err != nil {
+		// COPY takes no parameters: the address goes in settings of the transaction.
+		if _, err := tx.Exec(ctx, `SELECT set_config('delivery_tracker.export_url_open', $1, true),
+			set_config('delivery_tracker.export_url_close', $2, true)`, urlOpen, urlClose); err != nil {
 			return err
 		}
 		conn := tx.Conn().PgConn()
 		var after int64
 		for {
 			rows := &copyCSV{w: w, last: after}
-			_, err := conn.CopyTo(ctx, rows, `COPY (SELECT u.id, `+updateCSVLine+`
-				FROM updates u
-				JOIN commitments c ON c.id = u.commitment_id
-				LEFT JOIN organisations o ON o.id = u.organisation_id
+			_, err := conn.CopyTo(ctx, rows, `COPY (SELECT id, `+updateCSVLine+` FROM (`+updateCSVRows+`
 				WHERE u.state = 'published' AND c.plan_id = `+strconv.FormatInt(planID, 10)+`
 				  AND c.retired_at IS NULL AND u.id > `+strconv.FormatInt(after, 10)+`
-				ORDER BY u.id LIMIT `+strconv.Itoa(exportChunk)+`) TO STDOUT (FORMAT binary)`)
+				ORDER BY u.id LIMIT `+strconv.Itoa(exportChunk)+`) u,
+				(SELECT current_setting('delivery_tracker.export_url_open') AS url_open,
+				        current_setting('delivery_tracker.export_url_close') AS url_close) url
+				ORDER BY id) TO STDOUT (FORMAT binary)`)
 			if err == nil {
 				err = rows.finish()
 			}

@@ -2,9 +2,11 @@ package server
 
 import (
 	"context"
+	"encoding/csv"
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
@@ -69,6 +71,20 @@ func (j updateJSON) csv() []string {
 		deref(j.StatusReason), deref(j.CarriedForwardTo), deref(j.Timescale), j.DueMonth}
 }
 
+// csvAround returns what the CSV writer puts before and after a cell's last part when the cell
+// is prefix followed by last, which changes neither the quoting nor the formula guard (a
+// commitment's reference, say).
+func csvAround(prefix, last string) (before, after string) {
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	w.UseCRLF = true
+	_ = w.Write([]string{csvCell(prefix + last)})
+	w.Flush()
+	enc := strings.TrimSuffix(b.String(), "\r\n")
+	i := strings.LastIndex(enc, last)
+	return enc[:i], enc[i+len(last):]
+}
+
 // updatesExport serves the published history of a plan's commitments as CSV or JSON. The CSV is
 // made by the database (see postgres.CopyPublishedUpdatesCSV), at a million updates in seconds;
 // like every export it is made once per data version into a file, by at most exportMakers at
@@ -105,7 +121,8 @@ func (s *Server) updatesExport(f format) handlerFunc {
 					if err := cw.Flush(); err != nil {
 						return err
 					}
-					return s.reads(ctx).CopyPublishedUpdatesCSV(ctx, plan.ID, site+paths.Commitment(plan, ""), out)
+					open, close := csvAround(site+paths.Commitment(plan, ""), "0.0")
+					return s.reads(ctx).CopyPublishedUpdatesCSV(ctx, plan.ID, open, close, out)
 				}
 				return writeJSONList(out, map[string]any{"plan": p, "licence": l}, "updates",
 					func(item func(any) error) error {

@@ -96,3 +96,18 @@ func TestUpdatesCSVIsWhatTheCSVWriterWrites(t *testing.T) {
 		t.Fatal("/updates.csv differs from the CSV writer's")
 	}
 }
+
+// TestCSVAround checks the parts the CSV writer puts around a commitment's reference in its
+// address, which the database copies around each reference: quoted, guarded or neither.
+func TestCSVAround(t *testing.T) {
+	for _, c := range []struct{ prefix, before, after string }{
+		{"https://tracker.example/commitments/", "https://tracker.example/commitments/", ""},
+		{"https://a.example/x,y/commitments/", `"https://a.example/x,y/commitments/`, `"`},
+		{"=http://10.0.0.1/commitments/", "'=http://10.0.0.1/commitments/", ""},
+	} {
+		before, after := csvAround(c.prefix, "0.0")
+		if before != c.before || after != c.after {
+			t.Errorf("csvAround(%q) = %q, %q; want %q, %q", c.prefix, before, after, c.before, c.after)
+		}
+	}
+}
