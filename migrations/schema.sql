@@ -1019,6 +1019,62 @@ CREATE TABLE public.sign_in_throttle (
 );
 
 --
+-- Name: update_corrections; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.update_corrections (
+    id bigint NOT NULL,
+    update_id bigint NOT NULL,
+    field text NOT NULL,
+    before_text text NOT NULL,
+    after_text text NOT NULL,
+    corrected_by bigint,
+    corrected_at timestamp with time zone NOT NULL,
+    CONSTRAINT update_corrections_field_check CHECK ((field = ANY (ARRAY['narrative'::text, 'status_reason'::text])))
+);
+
+--
+-- Name: update_corrections_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.update_corrections ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.update_corrections_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: update_messages; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.update_messages (
+    id bigint NOT NULL,
+    update_id bigint NOT NULL,
+    kind text NOT NULL,
+    author_id bigint,
+    body text NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    CONSTRAINT update_messages_body_check CHECK ((body <> ''::text)),
+    CONSTRAINT update_messages_kind_check CHECK ((kind = ANY (ARRAY['return'::text, 'reply'::text, 'answer'::text])))
+);
+
+--
+-- Name: update_messages_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.update_messages ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.update_messages_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
 -- Name: updates; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1409,6 +1465,20 @@ ALTER TABLE ONLY public.sign_in_throttle
     ADD CONSTRAINT sign_in_throttle_pkey PRIMARY KEY (key);
 
 --
+-- Name: update_corrections update_corrections_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.update_corrections
+    ADD CONSTRAINT update_corrections_pkey PRIMARY KEY (id);
+
+--
+-- Name: update_messages update_messages_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.update_messages
+    ADD CONSTRAINT update_messages_pkey PRIMARY KEY (id);
+
+--
 -- Name: updates updates_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1625,6 +1695,18 @@ CREATE INDEX sessions_expiry_idx ON public.sessions USING btree (expiry);
 --
 
 CREATE INDEX sign_in_throttle_last_failure ON public.sign_in_throttle USING btree (last_failure);
+
+--
+-- Name: update_corrections_update_id; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX update_corrections_update_id ON public.update_corrections USING btree (update_id, id);
+
+--
+-- Name: update_messages_update_id; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX update_messages_update_id ON public.update_messages USING btree (update_id, id);
 
 --
 -- Name: updates_commitment_published; Type: INDEX; Schema: public; Owner: -
@@ -2035,6 +2117,34 @@ ALTER TABLE ONLY public.priorities
 
 ALTER TABLE ONLY public.reporting_rounds
     ADD CONSTRAINT reporting_rounds_plan_id_fkey FOREIGN KEY (plan_id) REFERENCES public.plans(id);
+
+--
+-- Name: update_corrections update_corrections_corrected_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.update_corrections
+    ADD CONSTRAINT update_corrections_corrected_by_fkey FOREIGN KEY (corrected_by) REFERENCES public.users(id);
+
+--
+-- Name: update_corrections update_corrections_update_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.update_corrections
+    ADD CONSTRAINT update_corrections_update_id_fkey FOREIGN KEY (update_id) REFERENCES public.updates(id);
+
+--
+-- Name: update_messages update_messages_author_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.update_messages
+    ADD CONSTRAINT update_messages_author_id_fkey FOREIGN KEY (author_id) REFERENCES public.users(id);
+
+--
+-- Name: update_messages update_messages_update_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.update_messages
+    ADD CONSTRAINT update_messages_update_id_fkey FOREIGN KEY (update_id) REFERENCES public.updates(id);
 
 --
 -- Name: updates updates_author_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -

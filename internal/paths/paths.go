@@ -65,6 +65,7 @@ const (
 	CommitmentPattern   = "/commitments/{ref}"
 	OrganisationPattern = "/organisations/{code}"
 	ReportPattern       = "/report/{ref}"
+	ReplyPattern        = "/report/{ref}/reply"
 	ReviewPattern       = "/review/{id}"
 	UserPattern         = "/admin/users/{id}"
 	AdminPlanPattern    = "/admin/plans/{plan}"
@@ -161,6 +162,10 @@ func CommitmentFeed(p tracker.Plan, ref string) string {
 
 // Report returns the address of the progress report form for a commitment of the current plan.
 func Report(ref string) string { return ReportList + "/" + url.PathEscape(ref) }
+
+// Reply returns the address of the page where a partner replies to the return note of their
+// update on a commitment of the current plan.
+func Reply(ref string) string { return Report(ref) + "/reply" }
 
 // Review returns the address of a submitted update's review page.
 func Review(updateID int64) string { return ReviewList + "/" + id(updateID) }

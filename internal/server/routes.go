@@ -71,6 +71,7 @@ func (s *Server) routes() *chi.Mux {
 		r.Use(s.requireUser)
 		r.Get(paths.ReportList, s.handle(s.reportList))
 		s.form(r, paths.ReportPattern, s.reportForm, s.report)
+		s.form(r, paths.ReplyPattern, s.replyForm, s.reply)
 	})
 
 	// Reviewing and publishing updates, and the dashboard, for staff.
