@@ -101,7 +101,8 @@ func (b *bench) bulk(ctx context.Context) error {
 	}
 	if resp.StatusCode != http.StatusOK {
 		resp.Body.Close()
-		f.missing = fmt.Sprintf("GET %s answers %d", f.csvPath, resp.StatusCode)
+		f.missing = fmt.Sprintf("GET %s answers %d after %s", f.csvPath, resp.StatusCode, time.Since(start).Round(time.Second))
+		_, f.hwmAfter = s.memory()
 		return nil
 	}
 	counted := &byteCounter{r: resp.Body}
