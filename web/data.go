@@ -43,7 +43,7 @@ var UpdateFields = []DataField{
 	{"status", "string", "The status it reported, as in the commitments' status field: one of the site's statuses, whatever words the report used. Use it to count or compare updates."},
 	{"status_label", "string or null", "For progress taken from a published plan: the status exactly as that plan wrote it, such as On Track, Completed or Completed; Ongoing. Null (empty in CSV) for updates published through this site, which report one of the site's statuses and nothing else."},
 	{"narrative", "string", "The progress reported, as written. Empty where a plan reported a status only."},
-	{"expected_month", "string or null", "The month delivery was then expected, as year and month (2026-03), where the update gave one."},
+	{"expected_month", "string or null", "The month delivery was then expected, as year and month (2026-03), where the update gave one: the revised date, where it differs from due_month."},
 	{"reported_by", "string", "Who reported it: the lead organisation, or the plan that published it."},
 	{"organisation_code", "string or null", "The code of the organisation that reported it, for updates published through this site."},
 	{"published_at", "string or null", "When it was published through this site, in UTC (RFC 3339). Null (empty in CSV) for progress taken from a published plan, whose day of publication is not recorded: see source_period."},
@@ -51,6 +51,10 @@ var UpdateFields = []DataField{
 	{"source_period", "string or null", "For progress taken from a published plan: the plan's period, such as 2025-26."},
 	{"source_url", "string or null", "For progress taken from a published plan: the page it was taken from."},
 	{"evidence_url", "string or null", "A link the reporter gave as evidence of progress."},
+	{"status_reason", "string or null", "Why the commitment was withdrawn or carried forward, for updates with those statuses: the reason as published."},
+	{"carried_forward_to", "string or null", "For a carried forward commitment: the later plan it moved to."},
+	{"timescale", "string or null", "For progress taken from a published plan: when that plan said delivery was then expected, in its own words, such as March 2026."},
+	{"due_month", "string", "The month the commitment's plan set for delivery, as year and month: 2024-03. Where expected_month differs from it, the update revised the date."},
 }
 
 // FinderParams documents the parameters the commitments list and its exports accept.
@@ -71,4 +75,7 @@ type DataView struct {
 	Plans []tracker.Plan
 	// SiteURL is the site's public address, for examples of absolute addresses.
 	SiteURL string
+	// Catalogue describes the open data in JSON-LD (schema.org's DataCatalog and Dataset), for
+	// catalogues and search engines that harvest it; nil leaves it out.
+	Catalogue any
 }

@@ -87,7 +87,7 @@ func run(ctx context.Context, args []string) error {
 	fs.BoolVar(&o.reuseDemo, "reuse-demo", false, "keep portal_demo and portal_bench_audit when they already hold the synthetic data")
 	fs.IntVar(&o.demoCommit, "commitments", 10_000, "commitments in the national-scale data")
 	fs.IntVar(&o.demoUpdate, "updates", 1_000_000, "updates in the national-scale data")
-	fs.StringVar(&o.only, "only", "", "run only these steps, separated by commas (resources, ceiling, national, plans, sign-in, audit, go), for a quick look")
+	fs.StringVar(&o.only, "only", "", "run only these steps, separated by commas (resources, ceiling, national, bulk, plans, sign-in, audit, go), for a quick look")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -125,6 +125,7 @@ func run(ctx context.Context, args []string) error {
 		{"resources", b.resources},
 		{"ceiling", b.ceiling},
 		{"national", b.national},
+		{"bulk", b.bulk},
 		{"plans", b.plans},
 		{"sign-in", b.signIns},
 		{"audit", b.auditLog},

@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -84,16 +82,8 @@ type csvFigures struct {
 
 func (b *bench) national(ctx context.Context) error {
 	url := b.cluster.DatabaseURL(cmdDemoDatabase)
-	if !b.opt.reuseDemo || !b.hasDemo(ctx, url) {
-		b.logf("portal demo-data --fresh --commitments %d --updates %d", b.opt.demoCommit, b.opt.demoUpdate)
-		start := time.Now()
-		out, err := b.portal(ctx, []string{"LOG_FORMAT=text", "PORTAL_DATA_DIR=" + filepath.Join(b.root, ".data")}, "",
-			"demo-data", "--fresh", "--commitments", strconv.Itoa(b.opt.demoCommit), "--updates", strconv.Itoa(b.opt.demoUpdate))
-		if err != nil {
-			return err
-		}
-		b.r.demoLoad = time.Since(start)
-		b.r.demoOutput = out
+	if err := b.loadDemo(ctx, url); err != nil {
+		return err
 	}
 	header, err := b.staffSession(ctx, url)
 	if err != nil {

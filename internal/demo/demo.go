@@ -96,8 +96,9 @@ func Load(ctx context.Context, pool *pgxpool.Pool, o Options) (Summary, error) {
 		if exists {
 			return ErrExists
 		}
-		// Sort and join the generated rows in memory rather than in temporary files.
-		if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '256MB'`); err != nil {
+		// Sort and join the generated rows, and build the indexes, in memory rather than in
+		// temporary files.
+		if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '256MB'; SET LOCAL maintenance_work_mem = '256MB'`); err != nil {
 			return err
 		}
 		args := pgx.NamedArgs{
@@ -114,9 +115,16 @@ func Load(ctx context.Context, pool *pgxpool.Pool, o Options) (Summary, error) {
 			}
 			var err error
 			if step.bulk != "" {
-				err = withoutForeignKeys(ctx, tx, step.bulk, run)
+				err = withoutForeignKeys(ctx, tx, step.bulk, step.triggers, run, func(part string, took time.Duration) {
+					o.progress(step.name+": "+part, took)
+				})
 			} else {
 				err = run()
+			}
+			if err == nil && step.after != "" {
+				t0 := time.Now()
+				_, err = tx.Exec(ctx, step.after, args)
+				o.progress(step.name+": after", time.Since(t0))
 			}
 			if err != nil {
 				return fmt.Errorf("demo: %s: %w", step.name, err)
@@ -155,9 +163,12 @@ func Load(ctx context.Context, pool *pgxpool.Pool, o Options) (Summary, error) {
 }
 
 // withoutForeignKeys runs a bulk insert into table with its foreign keys dropped, then adds them
-// back as they were, which checks every new row at once: far quicker than a check per row. It all
-// happens in the transaction tx, so nobody else ever sees the table without them.
-func withoutForeignKeys(ctx context.Context, tx pgx.Tx, table string, insert func() error) error {
+// back as they were, which checks every new row at once: far quicker than a check per row. Its
+// other indexes are dropped too, and built again after the insert. The row triggers named are off during the insert: the step's after statement does their work for
+// all the rows at once. It all happens in the transaction tx, so nobody else ever sees the table
+// without them.
+func withoutForeignKeys(ctx context.Context, tx pgx.Tx, table string, triggers []string, insert func() error,
+	progress func(part string, took time.Duration)) error {
 	rows, _ := tx.Query(ctx, `SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
 		WHERE conrelid = $1::regclass AND contype = 'f' ORDER BY conname`, table)
 	type fk struct{ name, def string }
@@ -186,11 +197,52 @@ func withoutForeignKeys(ctx context.Context, tx pgx.Tx, table string, insert fun
 			return err
 		}
 	}
+	for _, trigger := range triggers {
+		if _, err := tx.Exec(ctx, `ALTER TABLE `+t+` DISABLE TRIGGER `+pgx.Identifier{trigger}.Sanitize()); err != nil {
+			return err
+		}
+	}
+	// Indexes other than the primary key are built again after the insert, from all the rows at
+	// once, rather than kept up to date row by row.
+	rows, _ = tx.Query(ctx, `SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i
+		JOIN pg_class c ON c.oid = i.indexrelid
+		WHERE i.indrelid = $1::regclass AND NOT i.indisprimary
+		  AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+		ORDER BY c.relname`, table)
+	indexes, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (fk, error) {
+		var k fk
+		err := row.Scan(&k.name, &k.def)
+		return k, err
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range indexes {
+		if _, err := tx.Exec(ctx, `DROP INDEX `+pgx.Identifier{k.name}.Sanitize()); err != nil {
+			return err
+		}
+	}
+	t0 := time.Now()
 	if err := insert(); err != nil {
 		return err
 	}
+	progress("insert", time.Since(t0))
+	t0 = time.Now()
 	if err := flush(); err != nil {
 		return err
+	}
+	progress("deferred triggers", time.Since(t0))
+	t0 = time.Now()
+	defer func() { progress("indexes and keys", time.Since(t0)) }()
+	for _, k := range indexes {
+		if _, err := tx.Exec(ctx, k.def); err != nil {
+			return fmt.Errorf("restore %s: %w", k.name, err)
+		}
+	}
+	for _, trigger := range triggers {
+		if _, err := tx.Exec(ctx, `ALTER TABLE `+t+` ENABLE TRIGGER `+pgx.Identifier{trigger}.Sanitize()); err != nil {
+			return err
+		}
 	}
 	for _, k := range fks {
 		if _, err := tx.Exec(ctx, `ALTER TABLE `+t+` ADD CONSTRAINT `+pgx.Identifier{k.name}.Sanitize()+` `+k.def); err != nil {
@@ -235,6 +287,10 @@ var steps = []struct {
 	name string
 	sql  string
 	bulk string // the table a bulk insert fills, whose foreign keys are checked once at the end
+	// triggers are row triggers of the bulk table that are off during the insert; after does
+	// their work, set-based, once the rows are in.
+	triggers []string
+	after    string
 }{
 	{"sentences", `
 		CREATE TEMP TABLE demo_sentences ON COMMIT DROP AS
@@ -243,21 +299,21 @@ var steps = []struct {
 		     LATERAL (SELECT k, (@words::text[])[1 + floor(cardinality(@words::text[])
 		                     * (((n * 7919 + k * 104729 + n * k * 31) % 10007) / 10007.0) ^ 2)::int] AS w
 		              FROM generate_series(1, 6 + n % 9) k) words
-		GROUP BY n`, ""},
+		GROUP BY n`, "", nil, ""},
 	{"plan", `
 		INSERT INTO plans (slug, title, period, strategy, published_on, licence, attribution)
 		VALUES (@slug, @title, 'Synthetic', 'Synthetic demonstration strategy (not real data)', current_date,
-		        'Synthetic data for demonstration and testing: not real', 'Generated by portal demo-data')`, ""},
+		        'Synthetic data for demonstration and testing: not real', 'Generated by portal demo-data')`, "", nil, ""},
 	{"aims", `
 		INSERT INTO aims (plan_id, number, text)
 		SELECT p.id, g.n, 'Synthetic aim ' || g.n || ': ' || s.text
 		FROM plans p, generate_series(1, 3) g (n) JOIN demo_sentences s ON s.n = g.n
-		WHERE p.slug = @slug`, ""},
+		WHERE p.slug = @slug`, "", nil, ""},
 	{"priorities", `
 		INSERT INTO priorities (plan_id, number, slug, name, tagline)
 		SELECT p.id, g.n, 'synthetic-area-' || g.n, 'Synthetic priority area ' || g.n, s.text
 		FROM plans p, generate_series(1, @priorities::int) g (n) JOIN demo_sentences s ON s.n = 100 + g.n
-		WHERE p.slug = @slug`, ""},
+		WHERE p.slug = @slug`, "", nil, ""},
 	{"organisations", `
 		CREATE TEMP TABLE demo_orgs ON COMMIT DROP AS
 		WITH inserted AS (
@@ -265,7 +321,7 @@ var steps = []struct {
 			SELECT 'DEMO-' || n, 'Demo organisation ' || n, ARRAY['Demo organisation ' || n, 'DO' || n]
 			FROM generate_series(1, @orgs::int) n
 			RETURNING id, code)
-		SELECT substr(code, 6)::int - 1 AS n, id FROM inserted`, ""},
+		SELECT substr(code, 6)::int - 1 AS n, id FROM inserted`, "", nil, ""},
 	{"users", `
 		CREATE TEMP TABLE demo_users ON COMMIT DROP AS
 		WITH inserted AS (
@@ -280,7 +336,7 @@ var steps = []struct {
 		FROM (SELECT i.id, i.email, i.organisation_id, o.n AS org_n,
 		             CASE WHEN i.organisation_id IS NULL
 		                  THEN substring(i.email from 'demo-staff-([0-9]+)@')::int - 1 END AS staff_n
-		      FROM inserted i LEFT JOIN demo_orgs o ON o.id = i.organisation_id) u`, ""},
+		      FROM inserted i LEFT JOIN demo_orgs o ON o.id = i.organisation_id) u`, "", nil, ""},
 	// How each commitment's updates go, as functions of the commitment's number i and the
 	// update's number k, so that a commitment can be written with the status of its latest
 	// published update before the updates themselves (rather than rewriting every commitment
@@ -300,7 +356,7 @@ var steps = []struct {
 			LANGUAGE sql IMMUTABLE AS $$ SELECT CASE WHEN (i + k) % 5 = 0
 				THEN (date '2024-04-01' + make_interval(months => ((i + k) % 48)::int))::date END $$;
 		CREATE FUNCTION pg_temp.demo_at(i bigint, k int, per int) RETURNS timestamptz
-			LANGUAGE sql STABLE AS $$ SELECT now() - make_interval(secs => (per - k)::float8 * 63072000 / per + i % 3600) $$`, ""},
+			LANGUAGE sql STABLE AS $$ SELECT now() - make_interval(secs => (per - k)::float8 * 63072000 / per + i % 3600) $$`, "", nil, ""},
 	{"commitments", `
 		CREATE TEMP TABLE demo_commitments ON COMMIT DROP AS
 		WITH numbered AS (
@@ -328,7 +384,11 @@ var steps = []struct {
 			JOIN demo_sentences s3 ON s3.n = (n.i * 17 + 2) % 5000
 			ORDER BY n.i
 			RETURNING id, ref)
-		SELECT row_number() OVER (ORDER BY id) - 1 AS i, id FROM inserted`, ""},
+		SELECT row_number() OVER (ORDER BY id) - 1 AS i, id FROM inserted`, "commitments",
+		// Each commitment's search documents are made once, by the last step, when its lead lines
+		// and updates are all in: rather than here, again for the lead lines, again for their
+		// organisations and again for the updates.
+		[]string{"commitments_search", "commitments_whole_search_insert"}, ""},
 	{"lead lines", `
 		CREATE TEMP TABLE demo_leads ON COMMIT DROP AS
 		WITH inserted AS (
@@ -337,7 +397,8 @@ var steps = []struct {
 			       || CASE WHEN k = 1 THEN ' and Demo organisation ' || (1 + (c.i * 5 + 11) % @orgs::int) ELSE '' END
 			FROM demo_commitments c, generate_series(1, 1 + c.i % 3) k
 			RETURNING id, commitment_id, position)
-		SELECT l.id, l.position, c.i FROM inserted l JOIN demo_commitments c ON c.id = l.commitment_id`, ""},
+		SELECT l.id, l.position, c.i FROM inserted l JOIN demo_commitments c ON c.id = l.commitment_id`, "commitment_leads",
+		[]string{"commitment_leads_search_insert"}, ""},
 	{"lead organisations", `
 		INSERT INTO commitment_lead_organisations (lead_id, organisation_id, position)
 		SELECT DISTINCT ON (l.id, o.id) l.id, o.id, x.position
@@ -345,7 +406,8 @@ var steps = []struct {
 		     LATERAL (VALUES (1, (l.i * 3 + l.position * 7) % @orgs::int),
 		                     (2, CASE WHEN l.position = 1 THEN (l.i * 5 + 11) % @orgs::int END)) x (position, org)
 		JOIN demo_orgs o ON o.n = x.org
-		ORDER BY l.id, o.id, x.position`, ""},
+		ORDER BY l.id, o.id, x.position`, "commitment_lead_organisations",
+		[]string{"commitment_lead_organisations_touch_insert"}, ""},
 	// The updates, stored in the order they were made, as in life, each reported by the
 	// organisation the commitment's first lead line names. A commitment's narratives come from a
 	// few sentences of its own, as real reports on one piece of work come back to the same
@@ -369,7 +431,14 @@ var steps = []struct {
 		JOIN demo_sentences s2 ON s2.n = (c.i * 17 + k % 5 * 13 + 5) % 5000
 		JOIN demo_users pu ON pu.org_n = (c.i * 3 + 7) % @orgs::int
 		JOIN demo_users su ON su.staff_n = (c.i + k) % 20
-		ORDER BY st.at`, "updates"},
+		ORDER BY st.at`, "updates",
+		// The data version goes up once in a transaction however many rows change, and the
+		// plan's own insert has done that already: a million calls that would change nothing
+		// are left out.
+		[]string{"data_version_updates", "updates_search_insert"}, ""},
+	// What the search triggers left out: each commitment's own words and lead lines, and the
+	// narratives of its published updates, made into its search documents once.
+	{"search", `SELECT refresh_commitment_search(ARRAY(SELECT id FROM demo_commitments ORDER BY id))`, "", nil, ""},
 	{"audit log", `
 		INSERT INTO audit_log (at, actor_id, actor_email, action, record_type, record_id, remote_addr, details)
 		SELECT now() - make_interval(secs => (@audit::int - g) * 60), u.id, u.email,
@@ -378,5 +447,26 @@ var steps = []struct {
 		       (1 + g * 7 % GREATEST(@updates::int, 1))::text, '192.0.2.' || (1 + g % 250),
 		       jsonb_build_object('synthetic', true)
 		FROM generate_series(1, @audit::int) g
-		JOIN demo_users u ON u.key = CASE WHEN g % 2 = 0 THEN 's' || g % 20 ELSE 'o' || g % @orgs::int END`, "audit_log"},
+		JOIN demo_users u ON u.key = CASE WHEN g % 2 = 0 THEN 's' || g % 20 ELSE 'o' || g % @orgs::int END
+		ORDER BY g`, "audit_log",
+		// Linking each row into the audit log's hash chain as it is inserted updates the chain's
+		// head once a row, within one transaction: each update has to step over every version
+		// of the head before it, so the time grows with the square of the rows. The new rows are
+		// linked instead all at once, in id order, as migration 00072 linked the rows before the
+		// chain: the same positions and hashes the trigger would have given them.
+		[]string{"audit_log_chain"}, `
+		WITH head AS (SELECT position, hash FROM audit_chain_head FOR UPDATE),
+		linked AS (
+			SELECT a.id, head.position + row_number() OVER w AS position,
+			       audit_chain_hash(head.hash, audit_log_content(a)) OVER w AS hash
+			FROM audit_log a, head WHERE a.row_hash IS NULL WINDOW w AS (ORDER BY a.id)),
+		links AS (
+			SELECT l.id, l.position, l.hash, coalesce(lag(l.hash) OVER (ORDER BY l.position), head.hash) AS prev_hash
+			FROM linked l, head),
+		updated AS (
+			UPDATE audit_log a SET chain_position = l.position, prev_hash = l.prev_hash, row_hash = l.hash
+			FROM links l WHERE a.id = l.id
+			RETURNING a.chain_position, a.row_hash)
+		UPDATE audit_chain_head SET position = last.chain_position, hash = last.row_hash
+		FROM (SELECT * FROM updated ORDER BY chain_position DESC LIMIT 1) last`},
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/scottish-government/delivery-tracker/internal/dbtest"
 	"github.com/scottish-government/delivery-tracker/internal/demo"
+	"github.com/scottish-government/delivery-tracker/internal/postgres"
 )
 
 func TestLoadWritesSyntheticDataAndLeavesTheRestAlone(t *testing.T) {
@@ -79,6 +80,39 @@ func TestLoadWritesSyntheticDataAndLeavesTheRestAlone(t *testing.T) {
 		if got != c.want {
 			t.Errorf("%s: got %d, want %d", c.name, got, c.want)
 		}
+	}
+
+	// The search documents, made once at the end of the load, are what the triggers make of the
+	// commitments, their lead lines and their updates' narratives.
+	var stale int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM commitments c JOIN plans p ON p.id = c.plan_id AND p.slug = $1
+		LEFT JOIN commitment_search s ON s.commitment_id = c.id
+		WHERE c.search IS DISTINCT FROM commitment_own_search_vector(c.deliver, c.why,
+		        coalesce((SELECT string_agg(l.line, ' ' ORDER BY l.position) FROM commitment_leads l WHERE l.commitment_id = c.id), ''))
+		   OR s.search IS DISTINCT FROM commitment_search_vector(c.deliver, c.why,
+		        coalesce((SELECT string_agg(l.line, ' ' ORDER BY l.position) FROM commitment_leads l WHERE l.commitment_id = c.id), ''),
+		        coalesce((SELECT string_agg(u.narrative, ' ' ORDER BY u.id DESC) FROM updates u
+		                  WHERE u.commitment_id = c.id AND u.state = 'published' AND u.narrative IS NOT NULL), ''))`,
+		demo.PlanSlug).Scan(&stale); err != nil || stale != 0 {
+		t.Errorf("%d commitments whose search documents are not the triggers' (%v)", stale, err)
+	}
+
+	// The audit rows were linked into the chain after the insert, as the trigger would have
+	// linked them, and the triggers that were off for the load are on again: a row added now is
+	// linked by the trigger, after them.
+	if _, err := pool.Exec(ctx, `INSERT INTO audit_log (action) VALUES ('after.demo')`); err != nil {
+		t.Fatal(err)
+	}
+	var off int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM pg_trigger WHERE tgenabled = 'D'`).Scan(&off); err != nil || off != 0 {
+		t.Errorf("%d triggers left off (%v)", off, err)
+	}
+	chain, err := postgres.New(pool).VerifyAuditChain(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if chain.Break != nil || chain.Rows < 51 {
+		t.Errorf("audit chain after the load: %d rows, break %+v", chain.Rows, chain.Break)
 	}
 
 	if _, err := demo.Load(ctx, pool, o); !errors.Is(err, demo.ErrExists) {

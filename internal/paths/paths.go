@@ -145,6 +145,20 @@ func Commitments(p tracker.Plan) string { return planPrefix(p) + "/commitments" 
 // ".json" or ".atom".
 func Updates(p tracker.Plan) string { return planPrefix(p) + "/updates" }
 
+// CommitmentsCSV returns the address of the CSV of a plan's commitments.
+func CommitmentsCSV(p tracker.Plan) string { return Commitments(p) + ".csv" }
+
+// UpdatesCSV returns the address of the CSV of a plan's published updates.
+func UpdatesCSV(p tracker.Plan) string { return Updates(p) + ".csv" }
+
+// DataPackagePattern is the address of a plan's Frictionless Data Package, under the plan's
+// prefix for an older plan.
+const DataPackagePattern = "/datapackage.json"
+
+// DataPackage returns the address of the Frictionless Data Package describing a plan's CSV
+// files.
+func DataPackage(p tracker.Plan) string { return planPrefix(p) + DataPackagePattern }
+
 // Feed returns the address of the Atom feed of a plan's published updates.
 func Feed(p tracker.Plan) string { return Updates(p) + ".atom" }
 

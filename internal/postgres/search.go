@@ -246,6 +246,9 @@ type PublishedUpdate struct {
 	tracker.Update
 	Deliver      string
 	PrioritySlug string
+	// Due is the commitment's deadline, which the update's expected month revises where they
+	// differ. Only EachPublishedUpdate fills it in.
+	Due tracker.Month
 }
 
 // UpdateFilter selects the published updates of a plan, of one of its priority areas or of one
@@ -297,7 +300,8 @@ var exportChunk = 50000
 const exportUpdateColumns = `u.id, u.commitment_id, c.ref, u.state, u.status, coalesce(u.status_label, ''),
 	coalesce(u.narrative, ''), u.expected_month, coalesce(u.evidence_url, ''), u.organisation_id,
 	coalesce(o.code, ''), coalesce(o.name, ''), coalesce(u.source_title, ''), coalesce(u.source_period, ''),
-	coalesce(u.source_url, ''), u.published_at, c.deliver, p.slug`
+	coalesce(u.source_url, ''), u.published_at, c.deliver, p.slug, coalesce(u.status_reason, ''),
+	coalesce(u.carried_forward_plan, ''), coalesce(u.timescale, ''), c.due_month`
 
 // EachPublishedUpdate calls fn with every published update f selects, oldest first (in the order
 // they were recorded), as they arrive from the database: they are never all held in memory. The
@@ -326,14 +330,16 @@ func (s *Store) EachPublishedUpdate(ctx context.Context, f UpdateFilter, fn func
 				var u PublishedUpdate
 				var state, status string
 				var expected *time.Time
+				var due time.Time
 				if err := rows.Scan(&u.ID, &u.CommitmentID, &u.CommitmentRef, &state, &status, &u.StatusLabel,
 					&u.Narrative, &expected, &u.EvidenceURL, &u.OrganisationID, &u.OrganisationCode,
 					&u.OrganisationName, &u.SourceTitle, &u.SourcePeriod, &u.SourceURL, &u.PublishedAt,
-					&u.Deliver, &u.PrioritySlug); err != nil {
+					&u.Deliver, &u.PrioritySlug, &u.StatusReason, &u.CarriedForwardTo, &u.Timescale, &due); err != nil {
 					rows.Close()
 					return err
 				}
 				u.State, u.Status, u.Expected = tracker.UpdateState(state), tracker.Status(status), monthPtr(expected)
+				u.Due = tracker.MonthOf(due)
 				n++
 				after = u.ID
 				if fnErr = fn(u); fnErr != nil {

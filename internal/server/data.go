@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/scottish-government/delivery-tracker/internal/paths"
-	"github.com/scottish-government/delivery-tracker/internal/postgres"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 	"github.com/scottish-government/delivery-tracker/web"
 )
@@ -251,6 +250,9 @@ func (s *Server) commitmentsExport(f format) handlerFunc {
 		if s.notModified(w, r, etag(parts...), modified) {
 			return nil
 		}
+		if f == formatCSV {
+			s.describedBy(w, r, plan)
+		}
 		site := s.siteURL(r)
 		p, l := s.jsonHead(r, plan)
 		query := fr.filters.Values().Encode()
@@ -324,99 +326,6 @@ func (s *Server) badExportRequest(w http.ResponseWriter, errs []web.FieldError) 
 	_, _ = io.WriteString(w, b.String())
 }
 
-// updateJSON is a published update in /updates.json; web.UpdateFields documents each field.
-type updateJSON struct {
-	ID               int64   `json:"id"`
-	CommitmentRef    string  `json:"commitment_ref"`
-	CommitmentURL    string  `json:"commitment_url"`
-	Status           string  `json:"status"`
-	StatusLabel      *string `json:"status_label"`
-	Narrative        string  `json:"narrative"`
-	ExpectedMonth    *string `json:"expected_month"`
-	ReportedBy       string  `json:"reported_by"`
-	OrganisationCode *string `json:"organisation_code"`
-	PublishedAt      *string `json:"published_at"`
-	SourceTitle      *string `json:"source_title"`
-	SourcePeriod     *string `json:"source_period"`
-	SourceURL        *string `json:"source_url"`
-	EvidenceURL      *string `json:"evidence_url"`
-}
-
-var updateCSVHeader = []string{"id", "commitment_ref", "commitment_url", "status", "status_label",
-	"narrative", "expected_month", "reported_by", "organisation_code", "published_at", "source_title",
-	"source_period", "source_url", "evidence_url"}
-
-func optional(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
-func updateFor(site string, plan tracker.Plan, u postgres.PublishedUpdate) updateJSON {
-	j := updateJSON{
-		ID: u.ID, CommitmentRef: u.CommitmentRef, CommitmentURL: site + paths.Commitment(plan, u.CommitmentRef),
-		Status: string(u.Status), StatusLabel: optional(u.StatusLabel), Narrative: u.Narrative, ExpectedMonth: isoMonthPtr(u.Expected),
-		ReportedBy: u.Reporter(), OrganisationCode: optional(u.OrganisationCode),
-		SourceTitle: optional(u.SourceTitle), SourcePeriod: optional(u.SourcePeriod), SourceURL: optional(u.SourceURL),
-		EvidenceURL: optional(u.EvidenceURL),
-	}
-	if u.PublishedAt != nil {
-		j.PublishedAt = optional(isoTime(*u.PublishedAt))
-	}
-	return j
-}
-
-func (j updateJSON) csv() []string {
-	return []string{strconv.FormatInt(j.ID, 10), j.CommitmentRef, j.CommitmentURL, j.Status, deref(j.StatusLabel),
-		j.Narrative, deref(j.ExpectedMonth), j.ReportedBy, deref(j.OrganisationCode), deref(j.PublishedAt),
-		deref(j.SourceTitle), deref(j.SourcePeriod), deref(j.SourceURL), deref(j.EvidenceURL)}
-}
-
-// updatesExport serves the published history of a plan's commitments as CSV or JSON.
-func (s *Server) updatesExport(f format) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		ctx := r.Context()
-		plan, err := s.plan(r)
-		if err != nil {
-			return err
-		}
-		version, err := s.reads(ctx).OpenDataVersion(ctx, plan.ID)
-		if err != nil {
-			return err
-		}
-		parts := []string{"updates", string(f), strconv.FormatInt(version.Version, 10)}
-		if s.notModified(w, r, etag(parts...), version.Changed) {
-			return nil
-		}
-		site := s.siteURL(r)
-		p, l := s.jsonHead(r, plan)
-		filter := postgres.UpdateFilter{PlanID: plan.ID}
-		return s.serveExport(w, r, export{format: f, name: "updates-" + plan.Slug, modified: version.Changed,
-			slot: []string{"updates", string(f), strconv.FormatInt(plan.ID, 10), site}, stamp: parts,
-			write: func(ctx context.Context, out io.Writer) error {
-				if f == formatCSV {
-					cw := newCSVWriter(out)
-					if err := cw.Write(append([]string{}, updateCSVHeader...)); err != nil {
-						return err
-					}
-					if err := s.reads(ctx).EachPublishedUpdate(ctx, filter, func(u postgres.PublishedUpdate) error {
-						return cw.Write(updateFor(site, plan, u).csv())
-					}); err != nil {
-						return err
-					}
-					return cw.Flush()
-				}
-				return writeJSONList(out, map[string]any{"plan": p, "licence": l}, "updates",
-					func(item func(any) error) error {
-						return s.reads(ctx).EachPublishedUpdate(ctx, filter, func(u postgres.PublishedUpdate) error {
-							return item(updateFor(site, plan, u))
-						})
-					})
-			}})
-	}
-}
-
 // dataPage describes the open data: what can be downloaded, every field, the feeds and the
 // licence.
 func (s *Server) dataPage(w http.ResponseWriter, r *http.Request) error {
@@ -436,5 +345,6 @@ func (s *Server) dataPage(w http.ResponseWriter, r *http.Request) error {
 	l.Canonical = s.siteURL(r) + paths.Data
 	l.Breadcrumbs = []web.Breadcrumb{homeCrumb(), {Text: l.Title}}
 	l.Alternates = append(l.Alternates, web.AlternateLink{Title: "Published updates: " + plan.Title, Href: paths.Feed(plan)})
-	return s.page(w, r, http.StatusOK, web.DataPage(l, web.DataView{Plan: plan, Plans: plans, SiteURL: s.siteURL(r)}))
+	return s.page(w, r, http.StatusOK, web.DataPage(l, web.DataView{Plan: plan, Plans: plans, SiteURL: s.siteURL(r),
+		Catalogue: catalogueFor(s.siteURL(r), plans)}))
 }

@@ -99,6 +99,7 @@ func TestEveryPathBuilderNamesARoute(t *testing.T) {
 			{get, paths.CommitmentGetUpdates(p, "4.2")}, {post, paths.CommitmentGetUpdates(p, "4.2")},
 			{get, paths.Commitments(p)}, {get, paths.Commitments(p) + ".csv"}, {get, paths.Commitments(p) + ".json"},
 			{get, paths.Updates(p) + ".csv"}, {get, paths.Updates(p) + ".json"}, {get, paths.Feed(p)},
+			{get, paths.UpdatesCSV(p)}, {get, paths.CommitmentsCSV(p)}, {get, paths.DataPackage(p)},
 			{get, paths.PriorityFeed(p, "digital-access")}, {get, paths.CommitmentFeed(p, "4.2")},
 			{get, paths.ReportIn(p, "4.2")}, {post, paths.ReportIn(p, "4.2")},
 			{get, paths.ReplyIn(p, "4.2")}, {post, paths.ReplyIn(p, "4.2")},

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -45,6 +46,9 @@ func texts(s *goquery.Selection) []string {
 
 // checkPage checks what every page must have: one h1, a skip link to the main content, and a
 // title of the form "Page – Delivery Tracker".
+// inlineScript finds script elements that would run: inline, and not a data block.
+const inlineScript = `script:not([src]):not([type="application/ld+json"])`
+
 func checkPage(t *testing.T, path string, doc *goquery.Document, wantTitle string) {
 	t.Helper()
 	if n := doc.Find("h1").Length(); n != 1 {
@@ -57,9 +61,16 @@ func checkPage(t *testing.T, path string, doc *goquery.Document, wantTitle strin
 	if skip.Length() == 0 || doc.Find("#main-content").Length() != 1 {
 		t.Errorf("%s has no working skip link", path)
 	}
-	if doc.Find("script:not([src])").Length() > 0 {
+	if doc.Find(inlineScript).Length() > 0 {
 		t.Errorf("%s has inline script", path)
 	}
+	// A data block (JSON-LD) runs nothing, so the Content-Security-Policy does not apply to it; it
+	// must be JSON, whatever the data holds.
+	doc.Find(`script[type="application/ld+json"]`).Each(func(_ int, s *goquery.Selection) {
+		if !json.Valid([]byte(s.Text())) {
+			t.Errorf("%s has JSON-LD that is not JSON", path)
+		}
+	})
 }
 
 func TestOverview(t *testing.T) {

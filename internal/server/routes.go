@@ -147,6 +147,7 @@ func (s *Server) findRoutes(r chi.Router) {
 		r.Get(prefix+"/commitments.json", s.handle(s.commitmentsExport(formatJSON)))
 		r.Get(prefix+"/updates.csv", s.handle(s.updatesExport(formatCSV)))
 		r.Get(prefix+"/updates.json", s.handle(s.updatesExport(formatJSON)))
+		r.Get(prefix+paths.DataPackagePattern, s.handle(s.dataPackage))
 		r.Get(prefix+"/updates.atom", s.handle(s.feed(s.planFeed)))
 		r.Get(prefix+paths.PriorityPattern+"/updates.atom", s.handle(s.feed(s.priorityFeed)))
 		r.Get(prefix+paths.CommitmentPattern+"/updates.atom", s.handle(s.feed(s.commitmentFeed)))
