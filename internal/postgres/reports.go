@@ -128,7 +128,8 @@ func lockCommitment(ctx context.Context, tx pgx.Tx, id int64) (tracker.Commitmen
 // of tracker.ReportPermission if the actor is not signed in or may not publish or set the status,
 // tracker.ErrNotFound if the commitment does not exist or is retired, and a
 // *tracker.ConflictError, writing nothing, when tracker.ReportConflict finds that the form was
-// based on an out-of-date view.
+// based on an out-of-date view. It returns an EINVALID error about the field, writing nothing, when
+// the report's status and month disagree at the store's time (tracker.CheckDates).
 func (s *Store) SaveReport(ctx context.Context, actor tracker.Actor, w ReportWrite) (tracker.Update, error) {
 	if err := tracker.ReportPermission(actor.User, w.Action, w.Report.Status); err != nil {
 		return tracker.Update{}, err
@@ -137,6 +138,9 @@ func (s *Store) SaveReport(ctx context.Context, actor tracker.Actor, w ReportWri
 	err := s.tx(ctx, fmt.Sprintf("save report on commitment %d", w.CommitmentID), reportViolations(), func(tx pgx.Tx, at time.Time) error {
 		c, err := lockCommitment(ctx, tx, w.CommitmentID)
 		if err != nil {
+			return err
+		}
+		if err := tracker.CheckDates(w.Report, c.Due, at); err != nil {
 			return err
 		}
 		var open *tracker.Update
@@ -254,6 +258,7 @@ func (s *Store) writeReport(ctx context.Context, tx pgx.Tx, actor tracker.Actor,
 		"expected":     monthDate(r.Expected),
 		"evidence":     nullable(r.EvidenceURL),
 		"reason":       nullable(r.StatusReason),
+		"on_track":     nullable(r.OnTrackReason),
 		"cf_plan":      nullable(r.CarriedForwardTo),
 		"cf_plan_id":   r.CarriedForwardPlanID,
 		"base_version": w.Base.Version,
@@ -269,9 +274,9 @@ func (s *Store) writeReport(ctx context.Context, tx pgx.Tx, actor tracker.Actor,
 	var err error
 	if open == nil {
 		err = tx.QueryRow(ctx, `INSERT INTO updates (commitment_id, state, status, narrative, expected_month,
-				evidence_url, status_reason, carried_forward_plan, carried_forward_plan_id, base_version,
+				evidence_url, status_reason, on_track_reason, carried_forward_plan, carried_forward_plan_id, base_version,
 				base_submission, author_id, organisation_id, submitted_at, submission, created_at, updated_at)
-			VALUES (@commitment, @state, @status, @narrative, @expected, @evidence, @reason, @cf_plan, @cf_plan_id,
+			VALUES (@commitment, @state, @status, @narrative, @expected, @evidence, @reason, @on_track, @cf_plan, @cf_plan_id,
 				@base_version, @base_sub, @author, @org,
 				CASE WHEN @submit OR @publish THEN @at::timestamptz END,
 				CASE WHEN @submit THEN nextval('updates_submission_seq') END, @at, @at)
@@ -280,7 +285,7 @@ func (s *Store) writeReport(ctx context.Context, tx pgx.Tx, actor tracker.Actor,
 		before = string(open.State)
 		args["id"] = open.ID
 		err = tx.QueryRow(ctx, `UPDATE updates SET state = @state, status = @status, narrative = @narrative,
-				expected_month = @expected, evidence_url = @evidence, status_reason = @reason,
+				expected_month = @expected, evidence_url = @evidence, status_reason = @reason, on_track_reason = @on_track,
 				carried_forward_plan = @cf_plan, carried_forward_plan_id = @cf_plan_id,
 				base_version = @base_version, base_submission = @base_sub, author_id = @author,
 				submitted_at = CASE WHEN @submit OR @publish THEN @at::timestamptz END,
