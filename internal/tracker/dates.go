@@ -1,6 +1,7 @@
 package tracker
 
 import (
+	"slices"
 	"strconv"
 	"time"
 )
@@ -172,4 +173,19 @@ func (c Commitment) LastReported() string {
 // delivered."
 func (c Commitment) OverdueWhy() string {
 	return c.ExpectedBy().String() + ", the month it was expected by, has passed and it has not been reported delivered."
+}
+
+// reportFieldOrder is the order in which the report form asks its questions.
+var reportFieldOrder = []string{FieldStatus, FieldStatusReason, FieldCarriedForwardTo, FieldNarrative, FieldDueMonth,
+	FieldOnTrackConfirm, FieldOnTrackReason, FieldEvidenceURL}
+
+// ParseReportFor is ParseReport for a commitment due in due, at now: it also checks that the
+// status and the revised month agree (CheckReportDates). The messages are in the form's order.
+func ParseReportFor(in ReportInput, staff bool, due Month, now time.Time) (Report, []FieldError) {
+	r, errs := ParseReport(in, staff)
+	errs = append(errs, CheckReportDates(&r, in, due, now, errs)...)
+	slices.SortStableFunc(errs, func(a, b FieldError) int {
+		return slices.Index(reportFieldOrder, a.Field) - slices.Index(reportFieldOrder, b.Field)
+	})
+	return r, errs
 }

@@ -241,11 +241,20 @@ type StatusCounts struct {
 	Total    int
 	ByStatus map[Status]int
 	Overdue  int
+	// OverdueByStatus counts the overdue commitments by the status they last reported.
+	OverdueByStatus map[Status]int
 }
 
 // AtRiskOrDelayed returns how many commitments are at risk or delayed.
 func (c StatusCounts) AtRiskOrDelayed() int {
 	return c.ByStatus[AtRisk] + c.ByStatus[Delayed]
+}
+
+// NotOverdue returns how many commitments have the status and are not overdue. Counted this way,
+// with Overdue, each commitment is counted once: one whose month has passed is counted as
+// overdue, whatever it last reported.
+func (c StatusCounts) NotOverdue(s Status) int {
+	return c.ByStatus[s] - c.OverdueByStatus[s]
 }
 
 // Segment is a piece of a lead line: plain text, or the text naming an organisation.
