@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -66,6 +67,20 @@ func TestReportDatesAtFixedDates(t *testing.T) {
 		t.Errorf("December 2026 on 1 January 2027: %v, want invalid", err)
 	}
 	rp.mustSave(staff, "4.3", tracker.ActionPublish, tracker.Report{Status: tracker.Delivered, Narrative: "Done.", Expected: month(2026, time.December)})
+
+	// An update whose month passes while it waits for review is not published: staff return it.
+	rp.clock.Set(time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC))
+	before := rp.commitment("4.1")
+	u = rp.mustSave(partner, "4.1", tracker.ActionSubmit, tracker.Report{Status: tracker.Delayed, Narrative: "By Christmas.",
+		Expected: month(2026, time.December)})
+	rp.clock.Set(time.Date(2027, 1, 4, 9, 0, 0, 0, time.UTC))
+	_, err = rp.store.PublishUpdate(rp.ctx, tracker.Actor{User: staff}, u.ID, u.Version, before.Version)
+	if field, msg, _ := tracker.FieldOf(err); field != tracker.FieldNote || !strings.Contains(msg, "December 2026, which has passed") {
+		t.Errorf("publishing a month passed while waiting: %v", err)
+	}
+	if after := rp.commitment("4.1"); after.Version != before.Version {
+		t.Errorf("the commitment changed: version %d, was %d", after.Version, before.Version)
+	}
 }
 
 // TestLastReport: each commitment carries where its status came from, for the public pages.

@@ -431,11 +431,16 @@ func lockUpdateForReview(ctx context.Context, tx pgx.Tx, id int64) (tracker.Upda
 // The caller checks the actor may review (tracker.ActionReview). It returns tracker.ErrNotFound
 // if there is no such update (or its commitment is retired), and a *tracker.ConflictError,
 // writing nothing, when tracker.PublishConflict refuses: of two reviewers publishing the same
-// update at once, exactly one succeeds and the other gets a conflict saying it is published.
+// update at once, exactly one succeeds and the other gets a conflict saying it is published. It
+// returns an EINVALID error about the reviewer's note, writing nothing, when the update's month
+// has passed since it was submitted (tracker.CheckPublishDates).
 func (s *Store) PublishUpdate(ctx context.Context, actor tracker.Actor, id int64, updateVersion, commitmentVersion int) (tracker.Update, error) {
 	return s.review(ctx, "publish", id, func(tx pgx.Tx, at time.Time, u tracker.Update, c tracker.Commitment) error {
 		if msg := tracker.PublishConflict(u, updateVersion, c, commitmentVersion); msg != "" {
 			return conflict(ctx, tx, msg, c, tracker.ReportBase{Version: commitmentVersion, Seen: u.Submission}, &u, []tracker.Update{})
+		}
+		if err := tracker.CheckPublishDates(u, at); err != nil {
+			return err
 		}
 		if err := auditReview(ctx, tx, actor, at, u, c, "update.publish", tracker.StatePublished, "status", string(u.Status)); err != nil {
 			return err

@@ -189,3 +189,15 @@ func ParseReportFor(in ReportInput, staff bool, due Month, now time.Time) (Repor
 	})
 	return r, errs
 }
+
+// CheckPublishDates is the rule for the month of an update about to be published at now: one
+// that was in order when submitted may have passed while it waited for review. It returns an
+// EINVALID error about the reviewer's note, since returning the update to its partner, saying so,
+// is the way on; or nil.
+func CheckPublishDates(u Update, now time.Time) error {
+	if u.Expected == nil || CheckExpected(u.Status, *u.Expected, now) == "" {
+		return nil
+	}
+	return Invalid(FieldNote, "This update expects delivery in %s, which has passed. Return it to the partner to give %s or later",
+		u.Expected, CurrentMonth(now))
+}

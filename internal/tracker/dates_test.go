@@ -161,3 +161,26 @@ func TestLastReported(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckPublishDates(t *testing.T) {
+	jan := time.Date(2027, 1, 4, 9, 0, 0, 0, time.UTC)
+	dec := month(2026, time.December)
+	tests := []struct {
+		name string
+		u    Update
+		want bool // refused
+	}{
+		{"no month", Update{Status: Delayed}, false},
+		{"a month that passed while waiting", Update{Status: Delayed, Expected: &dec}, true},
+		{"this month", Update{Status: Delayed, Expected: ptr(month(2027, time.January))}, false},
+		{"delivered last month", Update{Status: Delivered, Expected: &dec}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := CheckPublishDates(tt.u, jan)
+			if field, _, _ := FieldOf(err); (err != nil) != tt.want || err != nil && field != FieldNote {
+				t.Errorf("CheckPublishDates = %v, want refused %v", err, tt.want)
+			}
+		})
+	}
+}
