@@ -56,7 +56,7 @@ func TestReportDatesAndStatusAgree(t *testing.T) {
 	// On track for September 2027, when 4.1 was due March 2026: the form asks, and shows the
 	// confirmation it asks for; without JavaScript it is just more of the form.
 	_, doc := partner.get("/report/4.1")
-	if doc.Find("#" + tracker.FieldOnTrackConfirm).Length() != 0 {
+	if doc.Find("#"+tracker.FieldOnTrackConfirm).Length() != 0 {
 		t.Error("the form asks for a confirmation before anything was sent")
 	}
 	kept := errorsOf("on track 18 months late", with(form, "status", "on_track", "due_month", "9", "due_year", "2027"),
