@@ -572,6 +572,34 @@ ALTER TABLE public.audit_log ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
 );
 
 --
+-- Name: commitment_amendments; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.commitment_amendments (
+    id bigint NOT NULL,
+    commitment_id bigint NOT NULL,
+    amended_at timestamp with time zone NOT NULL,
+    fields text[] NOT NULL,
+    note text NOT NULL,
+    user_id bigint,
+    CONSTRAINT commitment_amendments_fields_check CHECK ((cardinality(fields) > 0)),
+    CONSTRAINT commitment_amendments_note_check CHECK (((note <> ''::text) AND (char_length(note) <= 200)))
+);
+
+--
+-- Name: commitment_amendments_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.commitment_amendments ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.commitment_amendments_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
 -- Name: commitment_lead_organisations; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1019,6 +1047,62 @@ CREATE TABLE public.sign_in_throttle (
 );
 
 --
+-- Name: update_corrections; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.update_corrections (
+    id bigint NOT NULL,
+    update_id bigint NOT NULL,
+    field text NOT NULL,
+    before_text text NOT NULL,
+    after_text text NOT NULL,
+    corrected_by bigint,
+    corrected_at timestamp with time zone NOT NULL,
+    CONSTRAINT update_corrections_field_check CHECK ((field = ANY (ARRAY['narrative'::text, 'status_reason'::text])))
+);
+
+--
+-- Name: update_corrections_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.update_corrections ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.update_corrections_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: update_messages; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.update_messages (
+    id bigint NOT NULL,
+    update_id bigint NOT NULL,
+    kind text NOT NULL,
+    author_id bigint,
+    body text NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    CONSTRAINT update_messages_body_check CHECK ((body <> ''::text)),
+    CONSTRAINT update_messages_kind_check CHECK ((kind = ANY (ARRAY['return'::text, 'reply'::text, 'answer'::text])))
+);
+
+--
+-- Name: update_messages_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.update_messages ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.update_messages_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
 -- Name: updates; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1206,6 +1290,13 @@ ALTER TABLE ONLY public.audit_chain_head
 
 ALTER TABLE ONLY public.audit_log
     ADD CONSTRAINT audit_log_pkey PRIMARY KEY (id);
+
+--
+-- Name: commitment_amendments commitment_amendments_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.commitment_amendments
+    ADD CONSTRAINT commitment_amendments_pkey PRIMARY KEY (id);
 
 --
 -- Name: commitment_lead_organisations commitment_lead_organisations_lead_id_position_key; Type: CONSTRAINT; Schema: public; Owner: -
@@ -1411,6 +1502,20 @@ ALTER TABLE ONLY public.sign_in_throttle
     ADD CONSTRAINT sign_in_throttle_pkey PRIMARY KEY (key);
 
 --
+-- Name: update_corrections update_corrections_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.update_corrections
+    ADD CONSTRAINT update_corrections_pkey PRIMARY KEY (id);
+
+--
+-- Name: update_messages update_messages_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.update_messages
+    ADD CONSTRAINT update_messages_pkey PRIMARY KEY (id);
+
+--
 -- Name: updates updates_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1483,6 +1588,12 @@ CREATE INDEX audit_log_at ON public.audit_log USING btree (at DESC, id DESC);
 --
 
 CREATE INDEX audit_log_record ON public.audit_log USING btree (record_type, record_id, at DESC);
+
+--
+-- Name: commitment_amendments_commitment; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX commitment_amendments_commitment ON public.commitment_amendments USING btree (commitment_id, amended_at DESC, id DESC);
 
 --
 -- Name: commitment_lead_organisations_org; Type: INDEX; Schema: public; Owner: -
@@ -1629,6 +1740,18 @@ CREATE INDEX sessions_expiry_idx ON public.sessions USING btree (expiry);
 CREATE INDEX sign_in_throttle_last_failure ON public.sign_in_throttle USING btree (last_failure);
 
 --
+-- Name: update_corrections_update_id; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX update_corrections_update_id ON public.update_corrections USING btree (update_id, id);
+
+--
+-- Name: update_messages_update_id; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX update_messages_update_id ON public.update_messages USING btree (update_id, id);
+
+--
 -- Name: updates_commitment_published; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -1765,6 +1888,12 @@ CREATE TRIGGER commitments_whole_search_update AFTER UPDATE OF deliver, why ON p
 --
 
 CREATE CONSTRAINT TRIGGER data_version_aims AFTER INSERT OR DELETE OR UPDATE ON public.aims DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION public.data_version_bump();
+
+--
+-- Name: commitment_amendments data_version_commitment_amendments; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE CONSTRAINT TRIGGER data_version_commitment_amendments AFTER INSERT OR DELETE OR UPDATE ON public.commitment_amendments DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION public.data_version_bump();
 
 --
 -- Name: commitment_lead_organisations data_version_commitment_lead_organisations; Type: TRIGGER; Schema: public; Owner: -
@@ -1913,6 +2042,20 @@ ALTER TABLE ONLY public.audit_log
     ADD CONSTRAINT audit_log_actor_id_fkey FOREIGN KEY (actor_id) REFERENCES public.users(id);
 
 --
+-- Name: commitment_amendments commitment_amendments_commitment_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.commitment_amendments
+    ADD CONSTRAINT commitment_amendments_commitment_id_fkey FOREIGN KEY (commitment_id) REFERENCES public.commitments(id);
+
+--
+-- Name: commitment_amendments commitment_amendments_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.commitment_amendments
+    ADD CONSTRAINT commitment_amendments_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id);
+
+--
 -- Name: commitment_lead_organisations commitment_lead_organisations_lead_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -2037,6 +2180,34 @@ ALTER TABLE ONLY public.priorities
 
 ALTER TABLE ONLY public.reporting_rounds
     ADD CONSTRAINT reporting_rounds_plan_id_fkey FOREIGN KEY (plan_id) REFERENCES public.plans(id);
+
+--
+-- Name: update_corrections update_corrections_corrected_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.update_corrections
+    ADD CONSTRAINT update_corrections_corrected_by_fkey FOREIGN KEY (corrected_by) REFERENCES public.users(id);
+
+--
+-- Name: update_corrections update_corrections_update_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.update_corrections
+    ADD CONSTRAINT update_corrections_update_id_fkey FOREIGN KEY (update_id) REFERENCES public.updates(id);
+
+--
+-- Name: update_messages update_messages_author_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.update_messages
+    ADD CONSTRAINT update_messages_author_id_fkey FOREIGN KEY (author_id) REFERENCES public.users(id);
+
+--
+-- Name: update_messages update_messages_update_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.update_messages
+    ADD CONSTRAINT update_messages_update_id_fkey FOREIGN KEY (update_id) REFERENCES public.updates(id);
 
 --
 -- Name: updates updates_author_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -

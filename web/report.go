@@ -63,6 +63,10 @@ type ReportFormView struct {
 	Conflict *ConflictView
 	// Action is where the form posts.
 	Action string
+	// Private is what the user's organisation (or staff) may read about the open update and the
+	// latest published one, and the public never does: the conversation about a return note and
+	// staff's corrections of the wording.
+	Private PrivateView
 }
 
 // askOnTrackLater reports whether the form asks for confirmation that the commitment is on track
@@ -124,6 +128,17 @@ type ReviewView struct {
 	Conflict *ConflictView
 	// ShowNames is true for staff, who may see who wrote an update.
 	ShowNames bool
+	// Flags are what the reviewer should check before publishing.
+	Flags []tracker.ReviewFlag
+	// Thread is the conversation about the update's return notes; Corrections, the wording
+	// staff corrected.
+	Thread      []tracker.Message
+	Corrections []tracker.Correction
+	// Correction is the corrected wording as typed; Reply, an answer to the partner as typed.
+	Correction tracker.CorrectionInput
+	Reply      string
+	// MayAnswer is true when staff may answer in the conversation.
+	MayAnswer bool
 }
 
 // DashboardView is what the staff dashboard shows.

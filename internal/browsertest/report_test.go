@@ -15,8 +15,8 @@ const commitment41 = "Provide a Leading Digital Transformation in Health and Car
 // to the public, each person in a browser of their own: the partner reports
 // progress on a commitment, first with nothing filled in, then properly;
 // staff return it with a note, first without one; the partner changes it and
-// submits it again; staff publish it; and the public commitment page shows
-// it.
+// submits it again; staff publish it from its own page; and the public
+// commitment page shows it.
 func TestReportReturnResubmitPublish(t *testing.T) {
 	for _, mode := range modes {
 		t.Run(mode.name, func(t *testing.T) {
@@ -114,11 +114,12 @@ func TestReportReturnResubmitPublish(t *testing.T) {
 				t.Fatalf("resubmit the report: status %d, want 200 (errors %q)", got, p.ErrorSummary())
 			}
 
-			// Staff publish it from the queue.
+			// Staff open it from the queue and publish it from its own page.
 			s.ClickLink("Review")
 			if main := s.Text("main"); !strings.Contains(main, second) {
 				t.Errorf("the review queue does not show the resubmitted update: %q", main)
 			}
+			s.ClickLink("Review the update on commitment 4.1")
 			if got := s.ClickButton("Publish the update on commitment 4.1"); got != 200 {
 				t.Fatalf("publish: status %d, want 200", got)
 			}
@@ -203,6 +204,7 @@ func TestReportAndPublishKeyboard(t *testing.T) {
 	s.SignInWithKeyboard(staff.Email, staff.Password)
 	s.FollowWithKeyboard("Review")
 	s.CheckSkipLink()
+	s.FollowWithKeyboard("Review the update on commitment 4.1")
 	s.TabToButton("Publish the update on commitment 4.1")
 	if got := s.PressAndLoad(browsertest.KeyEnter); got != 200 {
 		t.Fatalf("Enter on Publish: status %d, want 200", got)

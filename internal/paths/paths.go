@@ -65,6 +65,7 @@ const (
 	CommitmentPattern   = "/commitments/{ref}"
 	OrganisationPattern = "/organisations/{code}"
 	ReportPattern       = "/report/{ref}"
+	ReplyPattern        = "/report/{ref}/reply"
 	ReviewPattern       = "/review/{id}"
 	UserPattern         = "/admin/users/{id}"
 	AdminPlanPattern    = "/admin/plans/{plan}"
@@ -148,6 +149,10 @@ func CommitmentFeed(p tracker.Plan, ref string) string {
 // Report returns the address of the progress report form for a commitment of the current plan.
 func Report(ref string) string { return ReportList + "/" + url.PathEscape(ref) }
 
+// Reply returns the address of the page where a partner replies to the return note of their
+// update on a commitment of the current plan.
+func Reply(ref string) string { return Report(ref) + "/reply" }
+
 // Review returns the address of a submitted update's review page.
 func Review(updateID int64) string { return ReviewList + "/" + id(updateID) }
 
@@ -193,9 +198,23 @@ func AdminPlan(slug string) string { return AdminPlans + "/" + url.PathEscape(sl
 // "commitments/new".
 func AdminPlanAction(slug, action string) string { return AdminPlan(slug) + "/" + action }
 
-// AdminCommitment returns the address of an action on a commitment: "edit" or "retire".
+// AdminCommitment returns the address of an action on a commitment, such as "retire".
 func AdminCommitment(commitmentID int64, action string) string {
-	return "/admin/commitments/" + id(commitmentID) + "/" + action
+	return AdminCommitmentPage(commitmentID) + "/" + action
+}
+
+// AdminCommitmentPage returns the address of a commitment's page for staff: every field, each
+// with a link to change it.
+func AdminCommitmentPage(commitmentID int64) string { return "/admin/commitments/" + id(commitmentID) }
+
+// AdminCommitmentChangePrefix goes before a field's slug (tracker.CommitmentField) in the
+// address of the form that changes that field of a commitment.
+const AdminCommitmentChangePrefix = "/change/"
+
+// AdminCommitmentField returns the address of the form that changes one field of a commitment,
+// named by its slug, such as "what".
+func AdminCommitmentField(commitmentID int64, slug string) string {
+	return AdminCommitmentPage(commitmentID) + AdminCommitmentChangePrefix + slug
 }
 
 // AdminPriority returns the address of an action on a priority area: "edit" or "retire".

@@ -412,6 +412,9 @@ func (s *Store) ReturnUpdate(ctx context.Context, actor tracker.Actor, id int64,
 			WHERE id = $1`, id, note, actor.UserID(), at); err != nil {
 			return err
 		}
+		if _, err := addMessage(ctx, tx, at, id, tracker.MessageReturn, actor.UserID(), note); err != nil {
+			return err
+		}
 		if err := auditReview(ctx, tx, actor, at, u, c, "update.return", tracker.StateReturned, "note", note); err != nil {
 			return err
 		}

@@ -156,8 +156,8 @@ func TestHandoffEmails(t *testing.T) {
 		}
 	}
 
-	// A partner's reply to the return note goes to the reviewer who returned it. Replies are
-	// written by the store in their own transaction; the queueing is ready for them.
+	// A partner's reply to the return note goes to the reviewer who returned it (queued here
+	// directly; TestReplyEmail sends one from the reply form).
 	if err := queueReplyForTest(t, app.testApp, u.ID, "Pat of NES", "Applications open on 3 March."); err != nil {
 		t.Fatal(err)
 	}

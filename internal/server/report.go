@@ -169,6 +169,9 @@ func (s *Server) latest(r *http.Request, v *web.ReportFormView) error {
 
 // renderReportForm shows the report form with the status.
 func (s *Server) renderReportForm(w http.ResponseWriter, r *http.Request, status int, v web.ReportFormView) error {
+	if err := s.private(r, &v); err != nil {
+		return err
+	}
 	l := s.formLayout(r, "Report progress on commitment "+v.Row.Commitment.Ref, len(v.Errors) > 0,
 		web.Breadcrumb{Text: "Report progress", Href: paths.ReportList}, web.Breadcrumb{Text: "Commitment " + v.Row.Commitment.Ref})
 	return s.page(w, r, status, web.ReportFormPage(l, v))

@@ -10,7 +10,9 @@ import (
 	"github.com/scottish-government/delivery-tracker/web"
 )
 
-// Staff review submitted updates: publish them, or return them to their partner with a note.
+// Staff review submitted updates on each update's own page, having read it whole: correct its
+// wording, publish it, or return it to their partner with a note, and answer the partner's
+// replies.
 
 // reviewListLimit is how many waiting updates /review lists, longest waiting first.
 const reviewListLimit = 100
@@ -97,7 +99,12 @@ func (s *Server) reviewUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.renderReview(w, r, http.StatusOK, web.ReviewView{Item: it})
+	return s.renderReview(w, r, http.StatusOK, web.ReviewView{Item: it, Correction: correctionOf(it.Update)})
+}
+
+// correctionOf fills the Correct the wording form from the update as it is.
+func correctionOf(u tracker.Update) tracker.CorrectionInput {
+	return tracker.CorrectionInput{Narrative: u.Narrative, StatusReason: u.StatusReason}
 }
 
 // renderReview shows an update for review with the status, beside the commitment's newest
@@ -114,6 +121,9 @@ func (s *Server) renderReview(w http.ResponseWriter, r *http.Request, status int
 		}
 	}
 	v.ShowNames = true
+	if err := s.reviewChecks(r, &v); err != nil {
+		return err
+	}
 	l := s.formLayout(r, "Review the update on commitment "+v.Item.Commitment.Ref, len(v.Errors) > 0,
 		web.Breadcrumb{Text: "Review updates", Href: paths.ReviewList}, web.Breadcrumb{Text: "Commitment " + v.Item.Commitment.Ref})
 	return s.page(w, r, status, web.ReviewPage(l, v))
@@ -129,9 +139,11 @@ func (s *Server) review(w http.ResponseWriter, r *http.Request) error {
 	f := r.PostForm
 	version, commitmentVersion := atoiOr0(f.Get("version")), atoiOr0(f.Get("commitment_version"))
 	typed := f.Get("note")
+	v := web.ReviewView{Item: it, Note: typed, Reply: f.Get(tracker.FieldReply), Correction: correctionOf(it.Update)}
 	review := formSave{
 		show: func(status int, errs formErrors) error {
-			return s.renderReview(w, r, status, web.ReviewView{Item: it, Note: typed, Errors: errs})
+			v.Errors = errs
+			return s.renderReview(w, r, status, v)
 		},
 		// Show the update as it is now, with what happened to it, keeping any note typed.
 		conflict: func(err error) error {
@@ -145,7 +157,11 @@ func (s *Server) review(w http.ResponseWriter, r *http.Request) error {
 			}
 			cv := s.conflictView(s.user(r), ce)
 			cv.Current = nil // the page shows the update as it is now
-			return s.renderReview(w, r, http.StatusConflict, web.ReviewView{Item: fresh, Note: typed, Conflict: cv})
+			v.Item, v.Conflict = fresh, cv
+			if f.Get("action") != "correct" {
+				v.Correction = correctionOf(fresh.Update)
+			}
+			return s.renderReview(w, r, http.StatusConflict, v)
 		},
 	}
 	switch f.Get("action") {
@@ -163,9 +179,45 @@ func (s *Server) review(w http.ResponseWriter, r *http.Request) error {
 			_, err := s.store.ReturnUpdate(ctx, s.actor(r), it.Update.ID, version, note)
 			return saved{paths.ReviewList, "The update on commitment " + it.Commitment.Ref + " has been returned to " + it.Update.Reporter() + " with your note."}, err
 		}
+	case "correct":
+		review.button = "Save correction"
+		v.Correction = tracker.CorrectionInput{Narrative: f.Get(tracker.FieldNarrative), StatusReason: f.Get(tracker.FieldStatusReason)}
+		fields, errs := tracker.ParseCorrection(v.Correction, it.Update)
+		review.errs = fieldErrors(errs)
+		review.save = func() (saved, error) {
+			_, err := s.store.CorrectUpdate(ctx, s.actor(r), it.Update.ID, version, fields)
+			return saved{paths.Review(it.Update.ID) + "#publish", "Your correction to the update on commitment " + it.Commitment.Ref + " has been saved. It has not been published yet."}, err
+		}
+	case "answer":
+		review.button = "Send answer"
+		body, errs := tracker.ParseReply(v.Reply)
+		review.errs = fieldErrors(errs)
+		review.save = func() (saved, error) {
+			_, err := s.store.Reply(ctx, s.actor(r), it.Update.ID, body)
+			return saved{paths.Review(it.Update.ID), "Your answer has been added to the conversation with " + it.Update.Reporter() + "."}, err
+		}
 	default:
 		s.badRequest(w, r, tracker.MsgBadReviewAction)
 		return nil
 	}
 	return s.saveForm(w, r, review)
+}
+
+// reviewChecks adds to the review page what only staff read: what to check before publishing,
+// the conversation with the partner and the wording corrected so far.
+func (s *Server) reviewChecks(r *http.Request, v *web.ReviewView) error {
+	ctx, u := r.Context(), v.Item.Update
+	last, err := s.store.LastPublishedBy(ctx, u)
+	if err != nil {
+		return err
+	}
+	v.Flags = tracker.ReviewFlags(u, v.Item.Commitment, last, s.now())
+	if v.Thread, err = s.store.Thread(ctx, u.ID); err != nil {
+		return err
+	}
+	if v.Corrections, err = s.store.Corrections(ctx, u.ID); err != nil {
+		return err
+	}
+	v.MayAnswer = tracker.MayReply(s.user(r), u)
+	return nil
 }

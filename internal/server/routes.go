@@ -71,6 +71,7 @@ func (s *Server) routes() *chi.Mux {
 		r.Use(s.requireUser)
 		r.Get(paths.ReportList, s.handle(s.reportList))
 		s.form(r, paths.ReportPattern, s.reportForm, s.report)
+		s.form(r, paths.ReplyPattern, s.replyForm, s.reply)
 	})
 
 	// Reviewing and publishing updates, and the dashboard, for staff.
@@ -112,7 +113,7 @@ func (s *Server) routes() *chi.Mux {
 		r.Get(paths.AdminPlanPattern+"/commitments.csv", s.handle(s.exportCommitments))
 		s.form(r, paths.AdminPriorityPrefix+"/edit", s.editPriorityForm, s.updatePriority)
 		s.confirm(r, paths.AdminPriorityPrefix+"/retire", s.retirePriorityAction)
-		s.form(r, paths.AdminCommitPrefix+"/edit", s.editCommitmentForm, s.updateCommitment)
+		s.commitmentRoutes(r)
 		s.confirm(r, paths.AdminCommitPrefix+"/retire", s.retireCommitmentAction)
 		r.Get(paths.AdminOrganisations, s.handle(s.adminOrganisations))
 		s.form(r, paths.AdminNewOrg, s.newOrganisationForm, s.createOrganisation)

@@ -101,14 +101,14 @@ func CheckDates(r Report, due Month, now time.Time) error {
 	return nil
 }
 
-// MonthsBetween returns how many months to lies after from: negative when it is before.
-func MonthsBetween(from, to Month) int {
+// monthsAfter returns how many months to lies after from: negative when it is before.
+func monthsAfter(from, to Month) int {
 	return (to.Year-from.Year)*12 + int(to.Month) - int(from.Month)
 }
 
 // MonthsApart says how far apart two months are, in months: "1 month", "18 months".
 func MonthsApart(a, b Month) string {
-	n := MonthsBetween(a, b)
+	n := monthsAfter(a, b)
 	if n < 0 {
 		n = -n
 	}

@@ -74,6 +74,7 @@ const (
 	FieldStatusReason     = "status_reason"
 	FieldCarriedForwardTo = "carried_forward_to"
 	FieldNote             = "note"
+	FieldReply            = "reply"
 )
 
 // ReportInput is the progress report form as submitted, every field as typed.
