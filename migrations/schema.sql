@@ -856,7 +856,9 @@ CREATE TABLE public.organisations (
     version integer DEFAULT 1 NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    contact_email text,
     CONSTRAINT organisations_code_check CHECK ((code ~ '^[A-Z0-9][A-Z0-9-]*$'::text)),
+    CONSTRAINT organisations_contact_email_check CHECK ((contact_email <> ''::text)),
     CONSTRAINT organisations_name_check CHECK ((name <> ''::text))
 );
 
@@ -1566,10 +1568,16 @@ CREATE INDEX alert_tokens_expires ON public.alert_tokens USING btree (expires_at
 CREATE INDEX alert_tokens_subscriber ON public.alert_tokens USING btree (subscriber_id);
 
 --
--- Name: audit_log_actor; Type: INDEX; Schema: public; Owner: -
+-- Name: audit_log_action_at; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX audit_log_actor ON public.audit_log USING btree (actor_id, at DESC);
+CREATE INDEX audit_log_action_at ON public.audit_log USING btree (action, at DESC, id DESC);
+
+--
+-- Name: audit_log_actor_at; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_log_actor_at ON public.audit_log USING btree (actor_id, at DESC, id DESC);
 
 --
 -- Name: audit_log_actor_email; Type: INDEX; Schema: public; Owner: -
@@ -1584,10 +1592,10 @@ CREATE INDEX audit_log_actor_email ON public.audit_log USING btree (lower(actor_
 CREATE INDEX audit_log_at ON public.audit_log USING btree (at DESC, id DESC);
 
 --
--- Name: audit_log_record; Type: INDEX; Schema: public; Owner: -
+-- Name: audit_log_record_at; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX audit_log_record ON public.audit_log USING btree (record_type, record_id, at DESC);
+CREATE INDEX audit_log_record_at ON public.audit_log USING btree (record_type, record_id, at DESC, id DESC);
 
 --
 -- Name: commitment_amendments_commitment; Type: INDEX; Schema: public; Owner: -

@@ -107,6 +107,10 @@ type LinkView struct {
 	// and failed.
 	Emailed    bool
 	MailFailed bool
+	// EmailSubject and EmailBody are the email the portal sends with the link, suggested for an
+	// administrator to send themselves.
+	EmailSubject string
+	EmailBody    string
 }
 
 // Title returns the page's heading.
@@ -123,32 +127,6 @@ func (v LinkView) Lifetime() string {
 		return "1 hour"
 	}
 	return "7 days"
-}
-
-// AuditView is what the audit log page shows.
-type AuditView struct {
-	Entries []AuditEntry
-	// Actor, RecordType and RecordID are the filter as typed.
-	Actor       string
-	RecordType  string
-	RecordID    string
-	RecordTypes []string
-	Page        int
-	Pages       int
-	Total       int
-	// PageURL gives the address of a page of the same filter.
-	PageURL func(page int) string
-}
-
-// AuditEntry is an entry of the audit log as the page shows it.
-type AuditEntry struct {
-	At         string
-	Actor      string
-	Action     string
-	RecordType string
-	RecordID   string
-	RemoteAddr string
-	Details    string
 }
 
 // RoleOptions are the roles as radio options.

@@ -36,6 +36,8 @@ type Conflict struct {
 // AdminPlansView is what /admin/plans shows.
 type AdminPlansView struct {
 	Plans []tracker.Plan
+	// Retired are the plans taken out of the portal, which can be restored.
+	Retired []tracker.Plan
 }
 
 // PlanForm is the plan form as typed.
@@ -150,7 +152,7 @@ type OrganisationsView struct {
 
 // OrganisationForm is the organisation form as typed.
 type OrganisationForm struct {
-	Code, Name, AsWritten, Version string
+	Code, Name, AsWritten, ContactEmail, Version string
 }
 
 // OrganisationFormView is what the form to add or edit an organisation shows.
@@ -225,6 +227,9 @@ type RoundView struct {
 	Now      time.Time
 	// Queued is how many emails the round has in the outbox.
 	Queued int
+	// CanInvite says whether the viewer may invite users, and so be offered to invite a partner
+	// for an organisation no one would be reminded at.
+	CanInvite bool
 }
 
 // OutboxView is what /admin/outbox shows.

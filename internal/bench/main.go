@@ -13,6 +13,7 @@
 //     cache off so that every request queries the database;
 //   - resources: resident memory, start to ready, migrating and seeding an empty database;
 //   - the query plans of every list query on the national-scale database;
+//   - the audit log's pages, newest, deep and filtered, at 1,000,000 entries;
 //   - the Go benchmarks (testing.B), whose raw output benchstat reads.
 //
 // The report goes to bench/out/report.md (git-ignored) and internal/bench/REPORT.md, with the
@@ -83,10 +84,10 @@ func run(ctx context.Context, args []string) error {
 	fs.IntVar(&o.latConns, "latency-conns", 8, "connections for the national-scale runs under contention (each also runs with one)")
 	fs.IntVar(&o.goCount, "count", 5, "runs of each Go benchmark, for benchstat")
 	fs.BoolVar(&o.skipGo, "skip-go", false, "skip the Go benchmarks")
-	fs.BoolVar(&o.reuseDemo, "reuse-demo", false, "keep portal_demo when it already holds the synthetic plan")
+	fs.BoolVar(&o.reuseDemo, "reuse-demo", false, "keep portal_demo and portal_bench_audit when they already hold the synthetic data")
 	fs.IntVar(&o.demoCommit, "commitments", 10_000, "commitments in the national-scale data")
 	fs.IntVar(&o.demoUpdate, "updates", 1_000_000, "updates in the national-scale data")
-	fs.StringVar(&o.only, "only", "", "run only these steps, separated by commas (resources, ceiling, national, plans, sign-in, go), for a quick look")
+	fs.StringVar(&o.only, "only", "", "run only these steps, separated by commas (resources, ceiling, national, plans, sign-in, audit, go), for a quick look")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -126,6 +127,7 @@ func run(ctx context.Context, args []string) error {
 		{"national", b.national},
 		{"plans", b.plans},
 		{"sign-in", b.signIns},
+		{"audit", b.auditLog},
 		{"go", b.goBenchmarks},
 	}
 	for _, s := range steps {

@@ -32,6 +32,8 @@ type report struct {
 	goBench []goBench
 
 	signIn signInFigures
+
+	audit auditFigures
 }
 
 // The targets of issue 7.
@@ -130,6 +132,7 @@ func (b *bench) write() error {
 	p("| Migrating and seeding an empty database at most 3 s | slowest of %d: %s | %s |\n", len(r.migrate),
 		slowest(r.migrate).Round(time.Millisecond), verdict(slowest(r.migrate) <= targetMigrate))
 	b.writeSignIn(p, true)
+	b.writeAudit(p, true)
 	for _, c := range r.ceiling {
 		if c.name == "overview" && c.missing == "" {
 			p("| Overview HTML at most 50 KB | %.1f KB | %s |\n", float64(c.bytes)/1024, verdict(c.bytes <= targetOverviewKB*1024))
@@ -206,6 +209,7 @@ func (b *bench) write() error {
 		mb(r.ceilingHWM), mb(r.nationalHWM))
 
 	b.writeSignIn(p, false)
+	b.writeAudit(p, false)
 
 	// Plans.
 	p("## Query plans at national scale\n\n")

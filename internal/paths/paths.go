@@ -46,6 +46,7 @@ const (
 	AdminUsers         = "/admin/users"
 	AdminNewUser       = "/admin/users/new"
 	AdminAudit         = "/admin/audit"
+	AdminAuditCSV      = "/admin/audit.csv"
 	AdminPlans         = "/admin/plans"
 	AdminNewPlan       = "/admin/plans/new"
 	AdminOrganisations = "/admin/organisations"
@@ -159,36 +160,59 @@ func Review(updateID int64) string { return ReviewList + "/" + id(updateID) }
 // User returns the address of an account's page.
 func User(userID int64) string { return AdminUsers + "/" + id(userID) }
 
+// InvitePartner returns the address of the invitation form, ready to invite a delivery partner
+// of the organisation with the code.
+func InvitePartner(orgCode string) string { return withQuery(AdminNewUser, "org", orgCode) }
+
 // UserAction returns the address of an action on an account: "role", "disable", "enable" or
 // "link".
 func UserAction(userID int64, action string) string { return User(userID) + "/" + action }
 
 // Audit returns the address of the audit log filtered by who acted and by record.
 func Audit(actor, recordType, recordID string) string {
-	q := url.Values{}
-	if actor != "" {
-		q.Set("user", actor)
-	}
-	if recordType != "" {
-		q.Set("record_type", recordType)
-	}
-	if recordID != "" {
-		q.Set("record_id", recordID)
-	}
-	if len(q) == 0 {
-		return AdminAudit
-	}
-	return AdminAudit + "?" + q.Encode()
+	return AuditList(AuditQuery{User: actor, RecordType: recordType, RecordID: recordID}, "", "")
 }
 
-// AuditPage returns the address of a page of the audit log, filtered as Audit filters it.
-func AuditPage(actor, recordType, recordID string, page int) string {
-	p := Audit(actor, recordType, recordID)
-	sep := "?"
-	if strings.Contains(p, "?") {
-		sep = "&"
+// AuditQuery is a filter of the audit log as its address gives it: who acted (an email
+// address), the action, the kind of record and the record, and the first and last days.
+type AuditQuery struct {
+	User, Action, RecordType, RecordID, From, To string
+}
+
+func (q AuditQuery) values() url.Values {
+	v := url.Values{}
+	for _, p := range [][2]string{{"user", q.User}, {"action", q.Action}, {"record_type", q.RecordType},
+		{"record_id", q.RecordID}, {"from", q.From}, {"to", q.To}} {
+		if p[1] != "" {
+			v.Set(p[0], p[1])
+		}
 	}
-	return p + sep + "page=" + strconv.Itoa(page)
+	return v
+}
+
+// AuditList returns the address of the audit log filtered by q, at the page of entries older
+// than the cursor before, or newer than the cursor after (both "" for the newest).
+func AuditList(q AuditQuery, before, after string) string {
+	v := q.values()
+	if before != "" {
+		v.Set("before", before)
+	}
+	if after != "" {
+		v.Set("after", after)
+	}
+	if len(v) == 0 {
+		return AdminAudit
+	}
+	return AdminAudit + "?" + v.Encode()
+}
+
+// AuditCSV returns the address of the download of every entry of the audit log q selects.
+func AuditCSV(q AuditQuery) string {
+	v := q.values()
+	if len(v) == 0 {
+		return AdminAuditCSV
+	}
+	return AdminAuditCSV + "?" + v.Encode()
 }
 
 // AdminPlan returns the address of the page where staff manage a plan.
@@ -222,7 +246,8 @@ func AdminPriority(priorityID int64, action string) string {
 	return "/admin/priorities/" + id(priorityID) + "/" + action
 }
 
-// AdminOrganisation returns the address of an action on an organisation: "edit" or "retire".
+// AdminOrganisation returns the address of an action on an organisation: "edit", "retire" or
+// "restore".
 func AdminOrganisation(orgID int64, action string) string {
 	return AdminOrganisations + "/" + id(orgID) + "/" + action
 }

@@ -313,7 +313,7 @@ func TestAuditLogPage(t *testing.T) {
 		t.Fatalf("GET /admin/audit = %d", rec.Code)
 	}
 	checkPage(t, "/admin/audit", doc, "Audit log")
-	actions := texts(doc.Find(".app-audit__entry td:nth-child(4)"))
+	actions := texts(doc.Find(".app-audit__action"))
 	for _, want := range []string{"sign_in", "sign_in.failed", "user.disable", "user.create"} {
 		if !slices.Contains(actions, want) {
 			t.Errorf("actions %q lack %q", actions, want)
@@ -322,29 +322,49 @@ func TestAuditLogPage(t *testing.T) {
 	if actions[0] != "user.disable" {
 		t.Errorf("newest entry = %q, want user.disable first", actions[0])
 	}
+	// People and records by name, as they are now; the address acted from; only what changed.
 	first := doc.Find(".app-audit__entry").First()
-	if got := text(first.Find("td").Eq(1)); got != admin.User.Email {
-		t.Errorf("who = %q", got)
+	if got, want := text(first.Find(".app-audit__who")), admin.User.Name+" "+admin.User.Email; got != want {
+		t.Errorf("who = %q, want %q", got, want)
 	}
-	if got := text(first.Find("td").Eq(2)); got != "192.0.2.10" {
-		t.Errorf("from = %q", got)
+	if got := text(first.Find("td").Eq(0)); !strings.HasSuffix(got, "from 192.0.2.10") {
+		t.Errorf("when = %q, want the address it came from", got)
 	}
-	if got := text(first.Find("td").Eq(5)); !strings.Contains(got, `"disabled":true`) || !strings.Contains(got, `"before"`) {
+	if got, want := text(first.Find(".app-audit__record")), staff.User.Name+" ("+staff.User.Email+")"; got != want {
+		t.Errorf("record = %q, want %q", got, want)
+	}
+	if got := texts(first.Find(".app-audit__changes li")); !slices.Equal(got, []string{"Disabled: no → changed to yes", "Reason: Moved team"}) {
 		t.Errorf("what changed = %q", got)
+	}
+	if got := text(first.Find(".app-audit__details")); strings.Contains(got, "{") || strings.Contains(got, staff.User.Email) {
+		t.Errorf("what changed shows JSON or fields that did not change: %q", got)
 	}
 
 	// By user: what the staff member did.
 	_, doc = admin.get("/admin/audit?user=" + url.QueryEscape(strings.ToUpper(staff.User.Email)))
-	if got := texts(doc.Find(".app-audit__entry td:nth-child(4)")); !slices.Equal(got, []string{"sign_in"}) {
+	if got := texts(doc.Find(".app-audit__action")); !slices.Equal(got, []string{"sign_in"}) {
 		t.Errorf("by user: %q, want their one sign-in", got)
 	}
-	// By record: everything that happened to the staff member's account.
-	_, doc = admin.get("/admin/audit?record_type=user&record_id=" + strconv.FormatInt(staff.User.ID, 10))
-	if got := texts(doc.Find(".app-audit__entry td:nth-child(4)")); !slices.Equal(got, []string{"user.disable", "sign_in.failed", "sign_in", "user.create"}) {
-		t.Errorf("by record: %q", got)
+	// By record: everything that happened to the staff member's account, by ID or address.
+	for _, id := range []string{strconv.FormatInt(staff.User.ID, 10), staff.User.Email} {
+		_, doc = admin.get("/admin/audit?record_type=user&record_id=" + url.QueryEscape(id))
+		if got := texts(doc.Find(".app-audit__action")); !slices.Equal(got, []string{"user.disable", "sign_in.failed", "sign_in", "user.create"}) {
+			t.Errorf("by record %s: %q", id, got)
+		}
+		if got := doc.Find(`select#record_type option[selected]`).AttrOr("value", ""); got != "user" {
+			t.Errorf("record type kept = %q", got)
+		}
 	}
-	if got := doc.Find(`select#record_type option[selected]`).AttrOr("value", ""); got != "user" {
-		t.Errorf("record type kept = %q", got)
+	// By action, with the download of the same entries.
+	_, doc = admin.get("/admin/audit?action=user.disable")
+	if got := texts(doc.Find(".app-audit__action")); !slices.Equal(got, []string{"user.disable"}) {
+		t.Errorf("by action: %q", got)
+	}
+	if got := doc.Find(`a[href^="/admin/audit.csv"]`).AttrOr("href", ""); got != "/admin/audit.csv?action=user.disable" {
+		t.Errorf("download of the filtered entries = %q", got)
+	}
+	if got := doc.Find(`select#user option`).Length(); got < 3 {
+		t.Errorf("people to choose from: %d", got)
 	}
 }
 
@@ -361,13 +381,31 @@ func TestAuditLogPages(t *testing.T) {
 	if n := doc.Find(".app-audit__entry").Length(); n != 50 {
 		t.Errorf("page 1 has %d entries, want 50", n)
 	}
+	if got := text(doc.Find(".app-audit-count")); !strings.HasPrefix(got, "60 entries") {
+		t.Errorf("count = %q", got)
+	}
+	if doc.Find(`.ds_pagination a[rel="prev"]`).Length() != 0 {
+		t.Error("the newest page links to newer entries")
+	}
 	next := doc.Find(`.ds_pagination a[rel="next"]`).AttrOr("href", "")
-	if next != "/admin/audit?user=Nightly&page=2" {
-		t.Fatalf("next page = %q", next)
+	if !strings.HasPrefix(next, "/admin/audit?before=") || !strings.Contains(next, "user=Nightly") {
+		t.Fatalf("older entries = %q", next)
 	}
 	_, doc = admin.get(next)
 	if n := doc.Find(".app-audit__entry").Length(); n != 10 {
 		t.Errorf("page 2 has %d entries, want 10", n)
+	}
+	if doc.Find(`.ds_pagination a[rel="next"]`).Length() != 0 {
+		t.Error("the oldest page links to older entries")
+	}
+	prev := doc.Find(`.ds_pagination a[rel="prev"]`).AttrOr("href", "")
+	_, doc = admin.get(prev)
+	if n := doc.Find(".app-audit__entry").Length(); n != 50 || doc.Find(`.ds_pagination a[rel="prev"]`).Length() != 0 {
+		t.Errorf("back to the newest: %d entries, newer link %d", n, doc.Find(`.ds_pagination a[rel="prev"]`).Length())
+	}
+	// A cursor that is not one is ignored: the newest page.
+	if rec, doc := admin.get("/admin/audit?user=Nightly&before=x"); rec.Code != http.StatusOK || doc.Find(".app-audit__entry").Length() != 50 {
+		t.Errorf("a bad cursor: %d", rec.Code)
 	}
 }
 

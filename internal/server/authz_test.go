@@ -65,6 +65,7 @@ var authzRoutes = []authzRoute{
 	{Method: http.MethodPost, Path: "/admin/users/{id}/enable", Allowed: []who{admin}, Setup: targetUser("/enable", url.Values{})},
 	{Method: http.MethodPost, Path: "/admin/users/{id}/link", Allowed: []who{admin}, Setup: targetUser("/link", url.Values{})},
 	{Method: http.MethodGet, Path: "/admin/audit", Allowed: []who{admin}},
+	{Method: http.MethodGet, Path: "/admin/audit.csv", Allowed: []who{admin}},
 
 	// Reporting and review.
 	{Method: http.MethodGet, Path: "/report", Allowed: []who{partnerOther, partnerLead, staff, admin}},
@@ -118,6 +119,10 @@ var authzRoutes = []authzRoute{
 	{Method: http.MethodPost, Path: "/admin/organisations/{id}/edit", Setup: idPath("organisation", "/edit"), Allowed: staffOnly},
 	{Method: http.MethodGet, Path: "/admin/organisations/{id}/retire", Setup: idPath("organisation", "/retire"), Allowed: staffOnly},
 	{Method: http.MethodPost, Path: "/admin/organisations/{id}/retire", Setup: idPath("organisation", "/retire"), Allowed: staffOnly},
+	{Method: http.MethodGet, Path: "/admin/organisations/{id}/restore", Setup: retiredPath("organisation"), Allowed: staffOnly},
+	{Method: http.MethodPost, Path: "/admin/organisations/{id}/restore", Setup: retiredPath("organisation"), Allowed: staffOnly},
+	{Method: http.MethodGet, Path: "/admin/plans/{plan}/restore", Setup: retiredPath("plan"), Allowed: staffOnly},
+	{Method: http.MethodPost, Path: "/admin/plans/{plan}/restore", Setup: retiredPath("plan"), Allowed: staffOnly},
 	{Method: http.MethodGet, Path: "/admin/rounds", Allowed: staffOnly},
 	{Method: http.MethodGet, Path: "/admin/rounds/new", Allowed: staffOnly},
 	{Method: http.MethodPost, Path: "/admin/rounds/new", Allowed: staffOnly},
@@ -189,6 +194,52 @@ func idPath(kind, action string) func(t *testing.T, app *testApp) (string, url.V
 			t.Fatalf("unknown kind %q", kind)
 		}
 		return path + action, nil
+	}
+}
+
+// retiredPath returns a Setup that retires an organisation (SSSC) or a plan (2022-23, made the
+// first time), unless it is retired already, and gives the path of restoring it with a reason.
+func retiredPath(kind string) func(t *testing.T, app *testApp) (string, url.Values) {
+	return func(t *testing.T, app *testApp) (string, url.Values) {
+		t.Helper()
+		ctx, actor := t.Context(), tracker.Actor{Label: "test"}
+		switch kind {
+		case "organisation":
+			all, err := app.Store.AllOrganisations(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, o := range all {
+				if o.Code != "SSSC" {
+					continue
+				}
+				if o.RetiredAt == nil {
+					if err := app.Store.RetireOrganisation(ctx, actor, o.ID, o.Version, "Test"); err != nil {
+						t.Fatal(err)
+					}
+					o.Version++
+				}
+				return "/admin/organisations/" + strconv.FormatInt(o.ID, 10) + "/restore",
+					url.Values{"version": {strconv.Itoa(o.Version)}, "reason": {"Needed again"}}
+			}
+		case "plan":
+			p, err := app.Store.RetiredPlanBySlug(ctx, "2022-23")
+			if err != nil {
+				if p, err = app.Store.PlanBySlug(ctx, "2022-23"); err != nil {
+					if p, err = app.Store.CreatePlan(ctx, actor, postgres.NewPlan{
+						Plan: tracker.Plan{Slug: "2022-23", Title: "Delivery Plan 2022-23", Period: "2022-23"}}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if err := app.Store.RetirePlan(ctx, actor, p.ID, p.Version, "Test"); err != nil {
+					t.Fatal(err)
+				}
+				p.Version++
+			}
+			return "/admin/plans/2022-23/restore", url.Values{"version": {strconv.Itoa(p.Version)}, "reason": {"Needed again"}}
+		}
+		t.Fatalf("unknown kind %q", kind)
+		return "", nil
 	}
 }
 

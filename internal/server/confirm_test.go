@@ -87,10 +87,11 @@ func TestConfirmationsKeepTheirReason(t *testing.T) {
 		}
 		f.Set("reason", "  "+tt.reason+"\r\n")
 		mustStatus(t, tt.page, admin.post(tt.page, f), http.StatusSeeOther)
-		entries, _, err := app.Store.AuditLog(t.Context(), postgres.AuditFilter{RecordType: tt.recordType, Limit: 1})
+		page, err := app.Store.AuditLog(t.Context(), postgres.AuditFilter{RecordType: tt.recordType, Limit: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
+		entries := page.Entries
 		var details map[string]any
 		if len(entries) == 0 || json.Unmarshal(entries[0].Details, &details) != nil {
 			t.Fatalf("%s: no audit entry", tt.page)

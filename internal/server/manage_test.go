@@ -681,7 +681,7 @@ func TestRoundsAndCoverage(t *testing.T) {
 	}
 	var notYet []string
 	doc.Find(".app-coverage-commitment").Each(func(_ int, r *goquery.Selection) {
-		if strings.Contains(text(r), "Not yet reported") {
+		if r.AttrOr("data-state", "") == "nothing" {
 			notYet = append(notYet, text(r.Find("td a").First()))
 		}
 	})

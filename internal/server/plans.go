@@ -35,7 +35,11 @@ func (s *Server) adminPlans(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.page(w, r, http.StatusOK, web.AdminPlansPage(s.adminLayout(r), web.AdminPlansView{Plans: plans}))
+	retired, err := s.store.RetiredPlans(r.Context())
+	if err != nil {
+		return err
+	}
+	return s.page(w, r, http.StatusOK, web.AdminPlansPage(s.adminLayout(r), web.AdminPlansView{Plans: plans, Retired: retired}))
 }
 
 func planFormOf(p tracker.Plan) web.PlanForm {

@@ -94,6 +94,7 @@ func (s *Server) routes() *chi.Mux {
 		r.Post(paths.UserPattern+"/link", s.handle(s.createLink))
 	})
 	r.With(s.requireCan(tracker.ActionReadAudit)).Get(paths.AdminAudit, s.handle(s.auditLog))
+	r.With(s.requireCan(tracker.ActionReadAudit)).Get(paths.AdminAuditCSV, s.handle(s.auditCSV))
 
 	// Plans, their priority areas and commitments, organisations, reporting rounds and the
 	// outbox, for staff.
@@ -105,6 +106,7 @@ func (s *Server) routes() *chi.Mux {
 		s.form(r, paths.AdminPlanPattern+"/edit", s.editPlanForm, s.updatePlan)
 		s.confirm(r, paths.AdminPlanPattern+"/make-current", s.makeCurrentAction)
 		s.confirm(r, paths.AdminPlanPattern+"/retire", s.retirePlanAction)
+		s.confirm(r, paths.AdminPlanPattern+"/restore", s.restorePlanAction)
 		s.form(r, paths.AdminPlanPattern+"/priorities/new", s.newPriorityForm, s.createPriority)
 		s.form(r, paths.AdminPlanPattern+"/commitments/new", s.newCommitmentForm, s.createCommitment)
 		s.form(r, paths.AdminPlanPattern+"/carry-forward", s.carryForwardForm, s.carryForward)
@@ -119,6 +121,7 @@ func (s *Server) routes() *chi.Mux {
 		s.form(r, paths.AdminNewOrg, s.newOrganisationForm, s.createOrganisation)
 		s.form(r, paths.AdminOrgPrefix+"/edit", s.editOrganisationForm, s.updateOrganisation)
 		s.confirm(r, paths.AdminOrgPrefix+"/retire", s.retireOrganisationAction)
+		s.confirm(r, paths.AdminOrgPrefix+"/restore", s.restoreOrganisationAction)
 		r.Get(paths.AdminRounds, s.handle(s.adminRounds))
 		s.form(r, paths.AdminNewRound, s.newRoundForm, s.createRound)
 		r.Get(paths.AdminRoundPattern, s.handle(s.roundPage))

@@ -210,6 +210,33 @@ if (printDate) {
     window.addEventListener('beforeprint', today);
 }
 
+// Copy buttons. A read-only field marked data-copy, such as a single-use
+// link or the email to send with it, gets a button after it, labelled by the
+// attribute, that copies the field's text; a status message under it says
+// that it did. Without this the field is there to select and copy by hand.
+for (const field of document.querySelectorAll('input[data-copy], textarea[data-copy]')) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'ds_button ds_button--secondary ds_button--small app-copy__button';
+    button.textContent = field.dataset.copy;
+    const status = document.createElement('p');
+    status.className = 'app-copy__status';
+    status.setAttribute('role', 'status');
+    field.after(button, status);
+    button.addEventListener('click', async () => {
+        let copied = false;
+        try {
+            await navigator.clipboard.writeText(field.value);
+            copied = true;
+        } catch {
+            // No clipboard API, or no permission: copy the selection the old way.
+            field.select();
+            copied = document.execCommand('copy');
+        }
+        status.textContent = copied ? 'Copied. You can paste it into your email.' : 'Your browser did not let us copy it: select the text and copy it yourself.';
+    });
+}
+
 // Warn before a session ends unused, on pages with a form to send, and offer
 // to keep it going. For a signed-in user the server puts on the body how many
 // seconds a session lasts unused (data-session-idle), how long before that to
