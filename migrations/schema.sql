@@ -1138,11 +1138,13 @@ CREATE TABLE public.updates (
     published_version integer,
     carried_forward_plan text,
     carried_forward_plan_id bigint,
+    on_track_reason text,
     CONSTRAINT updates_carried_forward_plan CHECK (((source_title IS NOT NULL) OR ((status)::text <> 'carried_forward'::text) OR (carried_forward_plan IS NOT NULL))),
     CONSTRAINT updates_carried_forward_plan_check CHECK ((carried_forward_plan <> ''::text)),
     CONSTRAINT updates_check CHECK (((state <> 'published'::text) OR (published_at IS NOT NULL) OR (source_title IS NOT NULL))),
     CONSTRAINT updates_closing_reason CHECK (((source_title IS NOT NULL) OR ((status)::text <> ALL (ARRAY['withdrawn'::text, 'carried_forward'::text])) OR (status_reason IS NOT NULL))),
     CONSTRAINT updates_evidence_url_check CHECK ((evidence_url ~ '^https?://'::text)),
+    CONSTRAINT updates_on_track_reason_check CHECK ((on_track_reason <> ''::text)),
     CONSTRAINT updates_state_check CHECK ((state = ANY (ARRAY['draft'::text, 'submitted'::text, 'returned'::text, 'published'::text])))
 );
 

@@ -30,6 +30,14 @@ func withStatus(f FinderFilters, status string) FinderFilters {
 	return f
 }
 
+// breakdownFilter selects a priority area's commitments as its count of a status counts them:
+// for an open status, those not overdue (the overdue ones are counted as overdue).
+func breakdownFilter(p tracker.Priority, s tracker.Status) FinderFilters {
+	f := priorityFilter(p)
+	f.NotOverdue = s.Open()
+	return f
+}
+
 // priorityFilter selects a priority area's commitments.
 func priorityFilter(p tracker.Priority) FinderFilters {
 	return FinderFilters{Priority: strconv.Itoa(p.Number)}
@@ -55,17 +63,25 @@ type Figure struct {
 	URL   string
 }
 
-// headlineFigures are the plan's headline figures, each with the list it counts.
+// headlineFigures are the plan's headline figures, each with the list it counts. Each commitment
+// is counted once: an overdue one under overdue, not under the open status it last reported (so
+// on track, at risk or delayed and no update yet count those not overdue, and link to them).
 func headlineFigures(p tracker.Plan, c tracker.StatusCounts) []Figure {
+	notOverdue := FinderFilters{NotOverdue: true}
 	return []Figure{
 		{c.Total, "commitments", finderLink(p, FinderFilters{})},
 		{c.ByStatus[tracker.Delivered], "delivered", finderLink(p, withStatus(FinderFilters{}, StatusDelivered))},
-		{c.ByStatus[tracker.OnTrack], "on track", finderLink(p, withStatus(FinderFilters{}, StatusOnTrack))},
-		{c.AtRiskOrDelayed(), "at risk or delayed", finderLink(p, FinderFilters{Statuses: []string{StatusAtRisk, StatusDelayed}})},
+		{c.NotOverdue(tracker.OnTrack), "on track", finderLink(p, withStatus(notOverdue, StatusOnTrack))},
+		{c.NotOverdue(tracker.AtRisk) + c.NotOverdue(tracker.Delayed), "at risk or delayed",
+			finderLink(p, FinderFilters{Statuses: []string{StatusAtRisk, StatusDelayed}, NotOverdue: true})},
 		{c.Overdue, "overdue", finderLink(p, FinderFilters{Overdue: true})},
-		{c.ByStatus[tracker.NoUpdate], "no update yet", finderLink(p, withStatus(FinderFilters{}, StatusNoUpdate))},
+		{c.NotOverdue(tracker.NoUpdate), "no update yet", finderLink(p, withStatus(notOverdue, StatusNoUpdate))},
 	}
 }
+
+// countsNote says how the headline figures count: each commitment once.
+const countsNote = "Each commitment is counted once. A commitment whose month has passed and that has not been delivered, " +
+	"withdrawn or carried forward is counted as overdue, not under the status it last reported. The chart shows the status each commitment last reported."
 
 // cellURL is the address of the commitments a cell of the chart's table counts: those of the bar
 // with the status, or with any status for "total". It is "" when the chart links to no list.

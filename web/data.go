@@ -28,6 +28,7 @@ var CommitmentFields = []DataField{
 	{"lead_organisations", "list of strings", "The codes of the organisations the lead lines name, such as NES, in order. In CSV, separated by semicolons."},
 	{"due_month", "string", "The month the plan set for delivery, as year and month: 2024-03."},
 	{"expected_month", "string or null", "The month delivery is now expected, where a published update revised it; otherwise null (empty in CSV)."},
+	{"expected_in_words", "string", "When it is due, in words, as its page says it: \"Due March 2026\", or where the month was revised \"Expected September 2027 (was March 2026, 18 months later)\"."},
 	{"status", "string or null", "The status of the latest published update: not_started, on_track, at_risk, delayed, delivered, withdrawn or carried_forward; null (empty in CSV) when there is no update yet."},
 	{"status_label", "string", "The status as the site shows it, such as On track or No update yet."},
 	{"overdue", "boolean", "true when the month it is expected by (expected_month, or else due_month) has passed and it is not delivered, withdrawn or carried forward. Judged when the file is made, in UK time."},

@@ -23,6 +23,8 @@ const (
 	StatusNone = "none"
 	// Yes is the value of a ticked yes/no filter, such as overdue=yes.
 	Yes = "yes"
+	// No is the overdue filter's value that leaves overdue commitments out.
+	No = "no"
 )
 
 // FinderPerPage is how many commitments the finder shows on a page.
@@ -30,15 +32,18 @@ const FinderPerPage = 25
 
 // FinderFilters is what a reader asked the commitments finder for, as they typed it.
 type FinderFilters struct {
-	Query     string
-	Priority  string   // a priority area's number
-	Statuses  []string // status values, StatusNone for no update yet
-	Org       string   // an organisation's code
-	Due       string   // a financial year such as "2024-25" or quarter such as "2024-25-q1"
-	Overdue   bool
-	UpdateDue bool
-	Sort      string // "ref", "due", "updated" or "relevance"; empty for the default
-	Page      int    // from 1; 0 means the first
+	Query    string
+	Priority string   // a priority area's number
+	Statuses []string // status values, StatusNone for no update yet
+	Org      string   // an organisation's code
+	Due      string   // a financial year such as "2024-25" or quarter such as "2024-25-q1"
+	Overdue  bool
+	// NotOverdue leaves out overdue commitments (overdue=no): the overview's count of each
+	// status links to it, since an overdue commitment is counted as overdue instead.
+	NotOverdue bool
+	UpdateDue  bool
+	Sort       string // "ref", "due", "updated" or "relevance"; empty for the default
+	Page       int    // from 1; 0 means the first
 }
 
 // Values returns the filters as URL parameters, in a stable order, leaving out defaults.
@@ -61,6 +66,8 @@ func (f FinderFilters) Values() url.Values {
 	}
 	if f.Overdue {
 		v.Set(ParamOverdue, Yes)
+	} else if f.NotOverdue {
+		v.Set(ParamOverdue, No)
 	}
 	if f.UpdateDue {
 		v.Set(ParamUpdateDue, Yes)
@@ -92,7 +99,7 @@ func (f FinderFilters) Filtered() bool {
 // several statuses counts each.
 func (f FinderFilters) Count() int {
 	n := len(f.Statuses)
-	for _, set := range []bool{f.Priority != "", f.Org != "", f.Due != "", f.Overdue, f.UpdateDue} {
+	for _, set := range []bool{f.Priority != "", f.Org != "", f.Due != "", f.Overdue, f.NotOverdue, f.UpdateDue} {
 		if set {
 			n++
 		}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
@@ -80,6 +81,13 @@ type ReportFormView struct {
 	// latest published one, and the public never does: the conversation about a return note and
 	// staff's corrections of the wording.
 	Private PrivateView
+}
+
+// askOnTrackLater reports whether the form asks for confirmation that the commitment is on track
+// for a later month: it came back asking for it, or it was given before.
+func (v ReportFormView) askOnTrackLater() bool {
+	return ErrorFor(v.Errors, tracker.FieldOnTrackConfirm) != "" || ErrorFor(v.Errors, tracker.FieldOnTrackReason) != "" ||
+		v.Form.OnTrackConfirm != "" || v.Form.OnTrackReason != ""
 }
 
 // ConflictView says what changed since a form was opened.
@@ -244,10 +252,7 @@ func byName(name string) string {
 
 // commitmentNow says where a commitment stands, for a page showing what changed.
 func commitmentNow(c tracker.Commitment, overdue bool) string {
-	due := "due " + c.Due.String()
-	if c.Revised() {
-		due = "expected " + c.ExpectedBy().String() + " (originally " + c.Due.String() + ")"
-	}
+	due := strings.ToLower(c.ExpectedWording()[:1]) + c.ExpectedWording()[1:]
 	s := "The commitment is now " + c.Status.Label() + " and " + due + "."
 	if c.Status == tracker.NoUpdate {
 		s = "The commitment has no published status yet and is " + due + "."

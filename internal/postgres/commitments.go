@@ -27,7 +27,14 @@ type CommitmentFilter struct {
 const commitmentColumns = `c.id, c.plan_id, c.priority_id, p.number, p.slug, p.name, c.ref, c.ordinal, c.deliver,
 	c.why, c.due_month, c.expected_month, coalesce(c.status, ''), coalesce(c.status_reason, ''),
 	coalesce(c.source_url, ''), c.last_published_at, c.version, coalesce(c.carried_forward_plan, ''),
-	c.carried_forward_plan_id, c.carried_forward_from, c.carried_forward_to`
+	c.carried_forward_plan_id, c.carried_forward_from, c.carried_forward_to, ` + lastReport
+
+// lastReport is where a commitment's current status came from, as JSON (tracker.LastReport): its
+// latest published update, in publishedOrder, read through updates_commitment_published.
+const lastReport = `(SELECT json_build_object('at', u.published_at, 'period', coalesce(u.source_period, ''),
+		'by', coalesce(o.name, ''))
+	FROM updates u LEFT JOIN organisations o ON o.id = u.organisation_id
+	WHERE u.commitment_id = c.id AND u.state = 'published'` + publishedOrder + ` LIMIT 1)`
 
 const commitmentFrom = ` FROM commitments c JOIN priorities p ON p.id = c.priority_id`
 
@@ -45,7 +52,7 @@ func scanCommitmentWith(row pgx.CollectableRow, extra ...any) (tracker.Commitmen
 	targets := []any{&c.ID, &c.PlanID, &c.PriorityID, &c.PriorityNumber, &c.PrioritySlug, &c.PriorityName,
 		&c.Ref, &c.Ordinal, &c.Deliver, &c.Why, &due, &expected, &status, &c.StatusReason, &c.SourceURL,
 		&c.LastPublishedAt, &c.Version, &c.CarriedForwardTo, &c.CarriedForwardPlanID,
-		&c.CarriedForwardFromID, &c.CarriedForwardToID}
+		&c.CarriedForwardFromID, &c.CarriedForwardToID, &c.Reported}
 	err := row.Scan(append(targets, extra...)...)
 	c.Due = tracker.MonthOf(due)
 	c.Expected = monthPtr(expected)

@@ -87,7 +87,7 @@ func (s *Store) StatusCounts(ctx context.Context, planID int64) (map[int]tracker
 		LEFT JOIN commitments c ON c.priority_id = p.id AND c.plan_id = @plan AND c.retired_at IS NULL
 		WHERE p.plan_id = @plan AND p.retired_at IS NULL
 		GROUP BY p.number, c.status`, pgx.NamedArgs{"plan": planID, "month": currentMonth(s.now()), "closed": closedStatuses()})
-	out := map[int]tracker.StatusCounts{0: {ByStatus: map[tracker.Status]int{}}}
+	out := map[int]tracker.StatusCounts{0: {ByStatus: map[tracker.Status]int{}, OverdueByStatus: map[tracker.Status]int{}}}
 	var number, n, overdue int
 	var status string
 	add := func(number int) {
@@ -95,8 +95,14 @@ func (s *Store) StatusCounts(ctx context.Context, planID int64) (map[int]tracker
 		if sc.ByStatus == nil {
 			sc.ByStatus = map[tracker.Status]int{}
 		}
+		if sc.OverdueByStatus == nil {
+			sc.OverdueByStatus = map[tracker.Status]int{}
+		}
 		if n > 0 {
 			sc.ByStatus[tracker.Status(status)] += n
+		}
+		if overdue > 0 {
+			sc.OverdueByStatus[tracker.Status(status)] += overdue
 		}
 		sc.Total += n
 		sc.Overdue += overdue

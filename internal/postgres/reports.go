@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -128,7 +127,8 @@ func lockCommitment(ctx context.Context, tx pgx.Tx, id int64) (tracker.Commitmen
 // of tracker.ReportPermission if the actor is not signed in or may not publish or set the status,
 // tracker.ErrNotFound if the commitment does not exist or is retired, and a
 // *tracker.ConflictError, writing nothing, when tracker.ReportConflict finds that the form was
-// based on an out-of-date view.
+// based on an out-of-date view. It returns an EINVALID error about the field, writing nothing, when
+// the report's status and month disagree at the store's time (tracker.CheckDates).
 func (s *Store) SaveReport(ctx context.Context, actor tracker.Actor, w ReportWrite) (tracker.Update, error) {
 	if err := tracker.ReportPermission(actor.User, w.Action, w.Report.Status); err != nil {
 		return tracker.Update{}, err
@@ -137,6 +137,9 @@ func (s *Store) SaveReport(ctx context.Context, actor tracker.Actor, w ReportWri
 	err := s.tx(ctx, fmt.Sprintf("save report on commitment %d", w.CommitmentID), reportViolations(), func(tx pgx.Tx, at time.Time) error {
 		c, err := lockCommitment(ctx, tx, w.CommitmentID)
 		if err != nil {
+			return err
+		}
+		if err := tracker.CheckDates(w.Report, c.Due, at); err != nil {
 			return err
 		}
 		var open *tracker.Update
@@ -164,64 +167,11 @@ func (s *Store) SaveReport(ctx context.Context, actor tracker.Actor, w ReportWri
 	return s.UpdateByID(ctx, id)
 }
 
-// submittedSince returns the updates of the commitment, other than open, submitted for review
-// after the submission mark seen, oldest first.
-func submittedSince(ctx context.Context, tx pgx.Tx, commitmentID, seen int64, open *tracker.Update) ([]tracker.Update, error) {
-	var except int64
-	if open != nil {
-		except = open.ID
-	}
-	rows, _ := tx.Query(ctx, `SELECT `+updateColumns+updateFrom+`
-		WHERE u.commitment_id = $1 AND u.state = 'submitted' AND u.submission > $2 AND u.id <> $3
-		ORDER BY u.submission`, commitmentID, seen, except)
-	return pgx.CollectRows(rows, scanUpdate)
-}
-
-// conflict gathers what changed since the form was opened into a *tracker.ConflictError: the
-// updates published since its version, the submissions since its mark, and the author's update
-// as it is now.
-func conflict(ctx context.Context, tx pgx.Tx, msg string, c tracker.Commitment, base tracker.ReportBase,
-	open *tracker.Update, since []tracker.Update) error {
-	rows, _ := tx.Query(ctx, `SELECT `+updateColumns+updateFrom+`
-		WHERE u.commitment_id = $1 AND u.state = 'published' AND u.published_version > $2`+publishedOrder,
-		c.ID, base.Version)
-	published, err := pgx.CollectRows(rows, scanUpdate)
-	if err != nil {
-		return err
-	}
-	if since == nil {
-		if since, err = submittedSince(ctx, tx, c.ID, base.Seen, open); err != nil {
-			return err
-		}
-	}
-	var mark int64
-	if err := tx.QueryRow(ctx, `SELECT coalesce(max(submission), 0) FROM updates WHERE commitment_id = $1`, c.ID).Scan(&mark); err != nil {
-		return err
-	}
-	ce := &tracker.ConflictError{Message: msg, Commitment: c, Published: published, Submitted: since, Seen: mark}
-	if open != nil && (open.ID != base.UpdateID || open.Version != base.UpdateVersion) {
-		ce.Current = open
-	}
-	return ce
-}
-
 // reportViolations says what the violated constraints of reporting mean: two people of one
 // organisation started an update on the same commitment at once. The commitment's lock makes this
 // unreachable, but it is said plainly if it ever happens.
 func reportViolations() violations {
 	return violations{updatesOpenPerOrg: tracker.ErrUpdateStartedTwice(), updatesOpenPerStaffer: tracker.ErrUpdateStartedTwice()}
-}
-
-// reportError gives a conflict that a reporting transaction returned (through storeError) its
-// commitment's lead lines; other errors pass as they are.
-func (s *Store) reportError(ctx context.Context, err error) error {
-	var ce *tracker.ConflictError
-	if errors.As(err, &ce) && ce.Commitment.ID != 0 {
-		if full, ferr := s.CommitmentByID(ctx, ce.Commitment.ID); ferr == nil {
-			ce.Commitment = full
-		}
-	}
-	return err
 }
 
 // writeReport inserts or updates the author's update with the report, in the state the action
@@ -254,6 +204,7 @@ func (s *Store) writeReport(ctx context.Context, tx pgx.Tx, actor tracker.Actor,
 		"expected":     monthDate(r.Expected),
 		"evidence":     nullable(r.EvidenceURL),
 		"reason":       nullable(r.StatusReason),
+		"on_track":     nullable(r.OnTrackReason),
 		"cf_plan":      nullable(r.CarriedForwardTo),
 		"cf_plan_id":   r.CarriedForwardPlanID,
 		"base_version": w.Base.Version,
@@ -269,9 +220,9 @@ func (s *Store) writeReport(ctx context.Context, tx pgx.Tx, actor tracker.Actor,
 	var err error
 	if open == nil {
 		err = tx.QueryRow(ctx, `INSERT INTO updates (commitment_id, state, status, narrative, expected_month,
-				evidence_url, status_reason, carried_forward_plan, carried_forward_plan_id, base_version,
+				evidence_url, status_reason, on_track_reason, carried_forward_plan, carried_forward_plan_id, base_version,
 				base_submission, author_id, organisation_id, submitted_at, submission, created_at, updated_at)
-			VALUES (@commitment, @state, @status, @narrative, @expected, @evidence, @reason, @cf_plan, @cf_plan_id,
+			VALUES (@commitment, @state, @status, @narrative, @expected, @evidence, @reason, @on_track, @cf_plan, @cf_plan_id,
 				@base_version, @base_sub, @author, @org,
 				CASE WHEN @submit OR @publish THEN @at::timestamptz END,
 				CASE WHEN @submit THEN nextval('updates_submission_seq') END, @at, @at)
@@ -280,7 +231,7 @@ func (s *Store) writeReport(ctx context.Context, tx pgx.Tx, actor tracker.Actor,
 		before = string(open.State)
 		args["id"] = open.ID
 		err = tx.QueryRow(ctx, `UPDATE updates SET state = @state, status = @status, narrative = @narrative,
-				expected_month = @expected, evidence_url = @evidence, status_reason = @reason,
+				expected_month = @expected, evidence_url = @evidence, status_reason = @reason, on_track_reason = @on_track,
 				carried_forward_plan = @cf_plan, carried_forward_plan_id = @cf_plan_id,
 				base_version = @base_version, base_submission = @base_sub, author_id = @author,
 				submitted_at = CASE WHEN @submit OR @publish THEN @at::timestamptz END,
@@ -429,11 +380,16 @@ func lockUpdateForReview(ctx context.Context, tx pgx.Tx, id int64) (tracker.Upda
 // The caller checks the actor may review (tracker.ActionReview). It returns tracker.ErrNotFound
 // if there is no such update (or its commitment is retired), and a *tracker.ConflictError,
 // writing nothing, when tracker.PublishConflict refuses: of two reviewers publishing the same
-// update at once, exactly one succeeds and the other gets a conflict saying it is published.
+// update at once, exactly one succeeds and the other gets a conflict saying it is published. It
+// returns an EINVALID error about the reviewer's note, writing nothing, when the update's month
+// has passed since it was submitted (tracker.CheckPublishDates).
 func (s *Store) PublishUpdate(ctx context.Context, actor tracker.Actor, id int64, updateVersion, commitmentVersion int) (tracker.Update, error) {
 	return s.review(ctx, "publish", id, func(tx pgx.Tx, at time.Time, u tracker.Update, c tracker.Commitment) error {
 		if msg := tracker.PublishConflict(u, updateVersion, c, commitmentVersion); msg != "" {
 			return conflict(ctx, tx, msg, c, tracker.ReportBase{Version: commitmentVersion, Seen: u.Submission}, &u, []tracker.Update{})
+		}
+		if err := tracker.CheckPublishDates(u, at); err != nil {
+			return err
 		}
 		if err := auditReview(ctx, tx, actor, at, u, c, "update.publish", tracker.StatePublished, "status", string(u.Status)); err != nil {
 			return err

@@ -136,13 +136,13 @@ func TestReportReturnResubmitPublish(t *testing.T) {
 	before := rp.commitment("4.1")
 
 	draft := rp.mustSave(partner, "4.1", tracker.ActionDraft, tracker.Report{Status: tracker.AtRisk, Narrative: "First go.",
-		Expected: month(2026, time.June), EvidenceURL: "https://example.com/nes"})
+		Expected: month(2027, time.June), EvidenceURL: "https://example.com/nes"})
 	if draft.State != tracker.StateDraft || draft.OrganisationCode != "NES" || draft.AuthorID == nil || *draft.AuthorID != partner.ID ||
 		draft.SubmittedAt != nil || draft.BaseVersion != before.Version {
 		t.Errorf("draft = %+v", draft)
 	}
 	submitted := rp.mustSave(partner, "4.1", tracker.ActionSubmit, tracker.Report{Status: tracker.AtRisk, Narrative: "Cohort 3 delayed.",
-		Expected: month(2026, time.June), EvidenceURL: "https://example.com/nes"})
+		Expected: month(2027, time.June), EvidenceURL: "https://example.com/nes"})
 	if submitted.ID != draft.ID || submitted.State != tracker.StateSubmitted || submitted.SubmittedAt == nil || submitted.Submission == 0 {
 		t.Errorf("submitted = %+v", submitted)
 	}
@@ -167,7 +167,7 @@ func TestReportReturnResubmitPublish(t *testing.T) {
 	}
 
 	resubmitted := rp.mustSave(partner, "4.1", tracker.ActionSubmit, tracker.Report{Status: tracker.AtRisk,
-		Narrative: "Cohort 3 start delayed to June 2026.", Expected: month(2026, time.June)})
+		Narrative: "Cohort 3 start delayed to June 2027.", Expected: month(2027, time.June)})
 	if resubmitted.State != tracker.StateSubmitted || resubmitted.Submission <= submitted.Submission {
 		t.Errorf("resubmitted = %+v", resubmitted)
 	}
@@ -180,12 +180,12 @@ func TestReportReturnResubmitPublish(t *testing.T) {
 		t.Errorf("published = %+v", published)
 	}
 	after := rp.commitment("4.1")
-	if after.Status != tracker.AtRisk || after.Expected == nil || *after.Expected != *month(2026, time.June) ||
+	if after.Status != tracker.AtRisk || after.Expected == nil || *after.Expected != *month(2027, time.June) ||
 		after.Version != before.Version+1 || after.LastPublishedAt == nil || !after.LastPublishedAt.Equal(reportAt) {
 		t.Errorf("commitment after publishing = %+v", after)
 	}
 	history, err := rp.store.PublishedUpdates(rp.ctx, after.ID)
-	if err != nil || len(history) == 0 || history[0].ID != published.ID || history[0].Narrative != "Cohort 3 start delayed to June 2026." {
+	if err != nil || len(history) == 0 || history[0].ID != published.ID || history[0].Narrative != "Cohort 3 start delayed to June 2027." {
 		t.Errorf("history = %+v, %v", history, err)
 	}
 	if _, err := rp.store.OpenUpdate(rp.ctx, after.ID, partner); !errors.Is(err, tracker.ErrNotFound) {
@@ -217,15 +217,16 @@ func TestExpectedMonthAndClosingStatuses(t *testing.T) {
 
 	// 4.4 is due March 2024. A revised month is kept until another one is given; giving the plan's
 	// own month again clears the revision.
-	rp.mustSave(staff, "4.4", tracker.ActionPublish, tracker.Report{Status: tracker.Delayed, Narrative: "Moved.", Expected: month(2026, time.June)})
-	if c := rp.commitment("4.4"); c.Expected == nil || *c.Expected != *month(2026, time.June) || !c.Revised() {
+	rp.mustSave(staff, "4.4", tracker.ActionPublish, tracker.Report{Status: tracker.Delayed, Narrative: "Moved.", Expected: month(2027, time.June)})
+	if c := rp.commitment("4.4"); c.Expected == nil || *c.Expected != *month(2027, time.June) || !c.Revised() {
 		t.Errorf("4.4 expected = %v", c.Expected)
 	}
 	rp.mustSave(staff, "4.4", tracker.ActionPublish, report(tracker.OnTrack, "Still June."))
-	if c := rp.commitment("4.4"); c.Expected == nil || *c.Expected != *month(2026, time.June) || c.Status != tracker.OnTrack {
+	if c := rp.commitment("4.4"); c.Expected == nil || *c.Expected != *month(2027, time.June) || c.Status != tracker.OnTrack {
 		t.Errorf("4.4 after an update without a month: %v %v", c.Status, c.Expected)
 	}
-	rp.mustSave(staff, "4.4", tracker.ActionPublish, tracker.Report{Status: tracker.OnTrack, Narrative: "Back.", Expected: month(2024, time.March)})
+	// A month before the current one is the month of delivery, for a delivered commitment only.
+	rp.mustSave(staff, "4.4", tracker.ActionPublish, tracker.Report{Status: tracker.Delivered, Narrative: "Done on time after all.", Expected: month(2024, time.March)})
 	if c := rp.commitment("4.4"); c.Expected != nil || c.Revised() {
 		t.Errorf("4.4 expected after returning to the plan's month = %v", c.Expected)
 	}

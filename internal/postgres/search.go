@@ -45,6 +45,8 @@ type CommitmentSearch struct {
 	DueFrom, DueTo *tracker.Month
 	// Overdue selects overdue commitments only (tracker.IsOverdue now by the store's clock).
 	Overdue bool
+	// NotOverdue leaves overdue commitments out.
+	NotOverdue bool
 	// UpdateDue selects commitments due an update only (tracker.UpdateDue now by the store's
 	// clock).
 	UpdateDue bool
@@ -116,6 +118,9 @@ func (q CommitmentSearch) where(now time.Time) (string, pgx.NamedArgs) {
 	}
 	if q.Overdue {
 		w.and(overdueWhere, pgx.NamedArgs{"month": currentMonth(now), "closed": closedStatuses()})
+	}
+	if q.NotOverdue {
+		w.and(`NOT (`+overdueWhere+`)`, pgx.NamedArgs{"month": currentMonth(now), "closed": closedStatuses()})
 	}
 	if q.UpdateDue {
 		w.and(updateDueWhere, pgx.NamedArgs{"cutoff": tracker.UpdateDueCutoff(now), "closed": closedStatuses()})

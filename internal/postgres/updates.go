@@ -17,7 +17,7 @@ const updateColumns = `u.id, u.commitment_id, c.ref, u.state, u.status, coalesce
 	coalesce(u.source_period, ''), coalesce(u.source_url, ''), coalesce(u.review_note, ''),
 	coalesce(r.name, ''), u.submitted_at, u.returned_at, u.published_at, u.created_at, u.updated_at,
 	u.version, coalesce(u.carried_forward_plan, ''), u.carried_forward_plan_id, coalesce(u.base_submission, 0),
-	coalesce(u.submission, 0), coalesce(u.published_version, 0), u.reviewer_id`
+	coalesce(u.submission, 0), coalesce(u.published_version, 0), u.reviewer_id, coalesce(u.on_track_reason, '')`
 
 const updateFrom = ` FROM updates u
 	JOIN commitments c ON c.id = u.commitment_id
@@ -46,7 +46,7 @@ func scanUpdateWith(row pgx.CollectableRow, extra ...any) (tracker.Update, error
 		&u.SourceTitle, &u.SourcePeriod, &u.SourceURL, &u.ReviewNote, &u.ReviewerName,
 		&u.SubmittedAt, &u.ReturnedAt, &u.PublishedAt, &u.CreatedAt, &u.UpdatedAt, &u.Version,
 		&u.CarriedForwardTo, &u.CarriedForwardPlanID, &u.BaseSubmission, &u.Submission, &u.PublishedVersion,
-		&u.ReviewerID}
+		&u.ReviewerID, &u.OnTrackReason}
 	err := row.Scan(append(targets, extra...)...)
 	u.State = tracker.UpdateState(state)
 	u.Status = tracker.Status(status)

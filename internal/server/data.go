@@ -176,6 +176,7 @@ type commitmentJSON struct {
 	LeadOrganisations []string `json:"lead_organisations"`
 	DueMonth          string   `json:"due_month"`
 	ExpectedMonth     *string  `json:"expected_month"`
+	ExpectedInWords   string   `json:"expected_in_words"`
 	Status            *string  `json:"status"`
 	StatusLabel       string   `json:"status_label"`
 	Overdue           bool     `json:"overdue"`
@@ -187,8 +188,9 @@ func (s *Server) commitmentJSON(site string, plan tracker.Plan, c tracker.Commit
 	j := commitmentJSON{
 		Ref: c.Ref, Priority: c.PriorityNumber, PriorityName: c.PriorityName, What: c.Deliver,
 		Why: append([]string{}, c.Why...), LeadLines: []string{}, LeadOrganisations: append([]string{}, c.LeadOrganisationCodes()...),
-		DueMonth: isoMonth(c.Due), ExpectedMonth: isoMonthPtr(c.Expected), StatusLabel: c.Status.Label(),
-		Overdue: c.Overdue(now), URL: site + paths.Commitment(plan, c.Ref),
+		DueMonth: isoMonth(c.Due), ExpectedMonth: isoMonthPtr(c.Expected), ExpectedInWords: c.ExpectedWording(),
+		StatusLabel: c.Status.Label(),
+		Overdue:     c.Overdue(now), URL: site + paths.Commitment(plan, c.Ref),
 	}
 	for _, l := range c.Leads {
 		j.LeadLines = append(j.LeadLines, l.Text)
@@ -206,13 +208,13 @@ func (s *Server) commitmentJSON(site string, plan tracker.Plan, c tracker.Commit
 
 // commitmentCSVHeader names the columns of /commitments.csv, the fields of commitmentJSON.
 var commitmentCSVHeader = []string{"ref", "priority", "priority_name", "what", "why", "lead_lines",
-	"lead_organisations", "due_month", "expected_month", "status", "status_label", "overdue",
+	"lead_organisations", "due_month", "expected_month", "expected_in_words", "status", "status_label", "overdue",
 	"last_published_at", "url"}
 
 func (j commitmentJSON) csv() []string {
 	return []string{j.Ref, strconv.Itoa(j.Priority), j.PriorityName, j.What, strings.Join(j.Why, "\n"),
 		strings.Join(j.LeadLines, "\n"), strings.Join(j.LeadOrganisations, ";"), j.DueMonth,
-		deref(j.ExpectedMonth), deref(j.Status), j.StatusLabel, strconv.FormatBool(j.Overdue),
+		deref(j.ExpectedMonth), j.ExpectedInWords, deref(j.Status), j.StatusLabel, strconv.FormatBool(j.Overdue),
 		deref(j.LastPublishedAt), j.URL}
 }
 

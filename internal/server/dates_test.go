@@ -1,160 +1,174 @@
 package server_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/PuerkitoBio/goquery"
 
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 )
 
-// setDate fills in the day, month and year fields of the date input name.
-func setDate(f url.Values, name, day, month, year string) {
-	f.Set(name+"-day", day)
-	f.Set(name+"-month", month)
-	f.Set(name+"-year", year)
-}
-
-// dateParts returns the values of a date input's day, month and year fields, and which of them
-// are marked wrong.
-func dateParts(doc *goquery.Document, name string) (values, wrong []string) {
-	for _, part := range []string{"day", "month", "year"} {
-		in := doc.Find("#" + name + "-" + part)
-		values = append(values, in.AttrOr("value", "?"))
-		if in.AttrOr("aria-invalid", "") == "true" && in.HasClass("ds_input--error") {
-			wrong = append(wrong, part)
-		}
-	}
-	return values, wrong
-}
-
-// TestRoundDateInputs checks the round form's dates: the design system's date input, prefilled
-// as its hint shows dates, and errors that say which part is wrong, mark only that part, keep
-// what was typed, and link from the error summary to the first wrong field.
-func TestRoundDateInputs(t *testing.T) {
+// TestReportDatesAndStatusAgree: the report form refuses a past month and asks to confirm On
+// track with a month later than due, with the design system's error summary and inline errors
+// (422), keeping everything typed; the confirmed reason reaches staff on the review page and
+// never the public.
+func TestReportDatesAndStatusAgree(t *testing.T) {
 	t.Parallel()
-	app := newApp(t, withNow(time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)))
-	staffer := signIn(t, app, tracker.RoleStaff, "")
+	app := newApp(t) // 23 November 2026
+	partner := signIn(t, app, tracker.RolePartner, "NES")
+	reviewer := signIn(t, app, tracker.RoleStaff, "")
+	public := anonymous(t, app)
+	narrative := "Cohort 4 added at the Board's request."
 
-	rec, doc := staffer.get("/admin/rounds/new")
-	mustStatus(t, "GET /admin/rounds/new", rec, http.StatusOK)
-	for _, name := range []string{"opens", "deadline"} {
-		fs := doc.Find("#" + name + "-day").Closest("fieldset")
-		if got := text(fs.Find("legend")); got == "" {
-			t.Errorf("%s: the date input has no legend", name)
+	errorsOf := func(what string, form url.Values, wantField, wantMessage string) url.Values {
+		t.Helper()
+		rec, doc := partner.postDoc("/report/4.1", form)
+		if rec.Code != http.StatusUnprocessableEntity {
+			t.Fatalf("%s = %d, want 422", what, rec.Code)
 		}
-		if got := text(fs.Find(".ds_hint-text")); !strings.HasPrefix(got, "For example, 27 3 2027") {
-			t.Errorf("%s: hint = %q", name, got)
+		checkPage(t, "/report/4.1", doc, "Error: Report progress on commitment 4.1")
+		summary := texts(doc.Find(".ds_error-summary li"))
+		if len(summary) != 1 || !strings.Contains(summary[0], wantMessage) {
+			t.Errorf("%s: error summary = %q, want %q", what, summary, wantMessage)
 		}
-		if got := texts(fs.Find("label")); !slices.Equal(got, []string{"Day", "Month", "Year"}) {
-			t.Errorf("%s: labels = %q", name, got)
+		if doc.Find(fmt.Sprintf(`.ds_error-summary a[href="#%s"]`, wantField)).Length() != 1 || doc.Find("#"+wantField).Length() != 1 {
+			t.Errorf("%s: the error summary does not link to #%s", what, wantField)
 		}
-		if fs.Find(".ds_datepicker--multiple input[inputmode=numeric]").Length() != 3 {
-			t.Errorf("%s: not the design system's three numeric fields", name)
+		if got := text(doc.Find("#error-message-" + wantField)); !strings.Contains(got, wantMessage) {
+			t.Errorf("%s: inline error at %s = %q", what, wantField, got)
 		}
-	}
-	if got, _ := dateParts(doc, "opens"); !slices.Equal(got, []string{"6", "12", "2026"}) {
-		t.Errorf("opens prefilled %q, want today as 6 12 2026, like the hint", got)
+		kept := formValues(t, doc, "form.app-report-form")
+		if kept.Get("narrative") != narrative || kept.Get("status") != form["status"][0] || kept.Get("due_year") != form["due_year"][0] {
+			t.Errorf("%s: the form did not keep what was typed: %v", what, kept)
+		}
+		return kept
 	}
 
-	f := formOf(t, doc, "main form")
-	f.Set("name", "Q3 2026-27")
-	tests := []struct {
-		name                 string
-		opens, deadline      []string
-		summary              []string
-		hrefs                []string
-		openWrong, deadWrong []string
-	}{
-		{"a month out of range", []string{"1", "10", "2026"}, []string{"15", "13", "2026"},
-			[]string{"The deadline must be a real date"}, []string{"#deadline-month"}, nil, []string{"month"}},
-		{"parts left out", []string{"", "10", ""}, []string{"15", "12", "26"},
-			[]string{"The day the round opens must include a day and a year", "The deadline’s year must have 4 numbers, such as 2027"},
-			[]string{"#opens-day", "#deadline-year"}, []string{"day", "year"}, []string{"year"}},
-		{"no such day", []string{"31", "11", "2026"}, []string{"", "", ""},
-			[]string{"The day the round opens must be a real date: November 2026 has 30 days", "Enter the deadline"},
-			[]string{"#opens-day", "#deadline-day"}, []string{"day"}, []string{"day", "month", "year"}},
-		{"deadline before opening", []string{"1", "10", "2026"}, []string{"30", "9", "2026"},
-			[]string{"The deadline must be on or after the day the round opens, 1 October 2026"}, []string{"#deadline-day"}, nil, []string{"day", "month", "year"}},
+	form := with(partner.openForm("4.1"), "action", "submit", "narrative", narrative)
+	// January 2025, typed in November 2026.
+	errorsOf("a past month", with(form, "status", "delayed", "due_month", "1", "due_year", "2025"),
+		tracker.FieldDueMonth, "Revised expected delivery date must be November 2026 or later")
+	errorsOf("delivered next year", with(form, "status", "delivered", "due_month", "1", "due_year", "2027"),
+		tracker.FieldDueMonth, "enter the month it was delivered: November 2026 or earlier")
+
+	// On track for September 2027, when 4.1 was due March 2026: the form asks, and shows the
+	// confirmation it asks for; without JavaScript it is just more of the form.
+	_, doc := partner.get("/report/4.1")
+	if doc.Find("#"+tracker.FieldOnTrackConfirm).Length() != 0 {
+		t.Error("the form asks for a confirmation before anything was sent")
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			setDate(f, "opens", tt.opens[0], tt.opens[1], tt.opens[2])
-			setDate(f, "deadline", tt.deadline[0], tt.deadline[1], tt.deadline[2])
-			rec, doc := staffer.postDoc("/admin/rounds/new", f)
-			mustStatus(t, "open a round with "+tt.name, rec, http.StatusUnprocessableEntity)
-			if got := texts(doc.Find(".ds_error-summary a")); !slices.Equal(got, tt.summary) {
-				t.Errorf("error summary = %q, want %q", got, tt.summary)
-			}
-			var hrefs []string
-			doc.Find(".ds_error-summary a").Each(func(_ int, a *goquery.Selection) { hrefs = append(hrefs, a.AttrOr("href", "")) })
-			if !slices.Equal(hrefs, tt.hrefs) {
-				t.Errorf("error summary links to %q, want %q", hrefs, tt.hrefs)
-			}
-			for _, d := range []struct {
-				name        string
-				typed, want []string
-			}{{"opens", tt.opens, tt.openWrong}, {"deadline", tt.deadline, tt.deadWrong}} {
-				values, wrong := dateParts(doc, d.name)
-				if !slices.Equal(values, d.typed) {
-					t.Errorf("%s shows %q, want what was typed, %q", d.name, values, d.typed)
-				}
-				if !slices.Equal(wrong, d.want) {
-					t.Errorf("%s marks %q wrong, want %q", d.name, wrong, d.want)
-				}
-				fs := doc.Find("#" + d.name + "-day").Closest("fieldset")
-				msg := fs.Find("#error-message-" + d.name)
-				if (msg.Length() == 1) != (len(d.want) > 0) || (len(d.want) > 0 && !strings.Contains(fs.AttrOr("aria-describedby", ""), "error-message-"+d.name)) {
-					t.Errorf("%s: inline message %q, fieldset described by %q", d.name, text(msg), fs.AttrOr("aria-describedby", ""))
-				}
-			}
-		})
+	kept := errorsOf("on track 18 months late", with(form, "status", "on_track", "due_month", "9", "due_year", "2027"),
+		tracker.FieldOnTrackConfirm, "Select At risk or Delayed, or confirm that it is on track for September 2027")
+	kept = errorsOf("confirmed without a reason", with(kept, "action", "submit", tracker.FieldOnTrackConfirm, tracker.Yes),
+		tracker.FieldOnTrackReason, "Enter why the commitment is on track for September 2027, 18 months later than it was due")
+	if kept.Get(tracker.FieldOnTrackConfirm) != tracker.Yes {
+		t.Errorf("the tick was lost: %v", kept)
 	}
-	setDate(f, "opens", "1", "Oct", "2026")
-	setDate(f, "deadline", "15", "12", "2026")
-	rec = staffer.post("/admin/rounds/new", f)
-	mustStatus(t, "open a round with good dates", rec, http.StatusSeeOther)
-	roundPath := rec.Header().Get("Location")
-	rec, doc = staffer.get(roundPath + "/edit")
-	mustStatus(t, "GET the round's edit form", rec, http.StatusOK)
-	if got, _ := dateParts(doc, "deadline"); !slices.Equal(got, []string{"15", "12", "2026"}) {
-		t.Errorf("the edit form's deadline = %q, want 15 12 2026", got)
+	reason := "The Board extended the programme to a fourth cohort; the first three finish on time."
+	mustRedirect(t, "confirmed with a reason", partner.post("/report/4.1", with(kept, "action", "submit", tracker.FieldOnTrackReason, reason)), "/report")
+
+	// Staff see the reason, apart from the update's own words.
+	u := openUpdate(t, app, partner, "4.1")
+	if u.OnTrackReason != reason {
+		t.Errorf("stored reason = %q", u.OnTrackReason)
 	}
-	if doc.Find("#opens-day").Length() != 0 {
-		t.Error("the edit form asks for the opening day again")
+	_, doc = reviewer.get(fmt.Sprintf("/review/%d", u.ID))
+	note := text(doc.Find(".app-on-track-reason"))
+	if !strings.Contains(note, reason) || !strings.Contains(note, "Expected September 2027 (was March 2026, 18 months later)") {
+		t.Errorf("review page's on track note = %q", note)
+	}
+	if body := text(doc.Find("main")); strings.Contains(body, "Expected Expected") || strings.Contains(body, "Expected: Expected") {
+		t.Errorf("the review page says Expected twice: %q", body)
+	}
+	// Reopened, the form gives the confirmation back.
+	if again := partner.openForm("4.1"); again.Get(tracker.FieldOnTrackConfirm) != tracker.Yes || again.Get(tracker.FieldOnTrackReason) != reason {
+		t.Errorf("reopened form = %v", again)
+	}
+
+	mustRedirect(t, "publish", reviewer.post(fmt.Sprintf("/review/%d", u.ID), reviewer.reviewForm(u.ID, "publish")), "/review")
+	_, doc = public.get("/commitments/4.1")
+	if strings.Contains(text(doc.Find("main")), "fourth cohort") {
+		t.Error("the public sees the reason meant for staff")
+	}
+	if got := text(doc.Find(".ds_summary-list")); !strings.Contains(got, "Expected September 2027 (was March 2026, 18 months later)") {
+		t.Errorf("4.1's summary = %q", got)
 	}
 }
 
-// TestPlanDateInput checks the plan form's optional publication date.
-func TestPlanDateInput(t *testing.T) {
+// TestPublicTagsAgree: an overdue commitment leads with Overdue and says what it last reported,
+// when and where, on its page, in lists and in the finder, never beside a contradicting tag; a
+// revised month is said in words on pages and in the open data.
+func TestPublicTagsAgree(t *testing.T) {
 	t.Parallel()
-	app := newApp(t)
-	staffer := signIn(t, app, tracker.RoleStaff, "")
-	rec, doc := staffer.get("/admin/plans/2023-24/edit")
-	mustStatus(t, "GET the plan form", rec, http.StatusOK)
-	f := formOf(t, doc, "main form")
-	setDate(f, "published_on", "4", "", "2023")
-	rec, doc = staffer.postDoc("/admin/plans/2023-24/edit", f)
-	mustStatus(t, "save a date without a month", rec, http.StatusUnprocessableEntity)
-	if got := texts(doc.Find(".ds_error-summary a")); !slices.Equal(got, []string{"The publication date must include a month"}) {
-		t.Errorf("error summary = %q", got)
+	app := newApp(t) // 23 November 2026: 4.3 (December 2025) is overdue, last reported On track
+	public := anonymous(t, app)
+	const last = "Last reported On track in the Delivery Plan 2024-25"
+
+	_, doc := public.get("/commitments/4.3")
+	status := doc.Find(".ds_summary-list__item").First()
+	if got := texts(status.Find(".ds_tag")); len(got) != 1 || got[0] != "Overdue" {
+		t.Errorf("4.3's status tags = %q, want Overdue alone", got)
 	}
-	if href := doc.Find(".ds_error-summary a").AttrOr("href", ""); href != "#published_on-month" {
-		t.Errorf("the error links to %q", href)
+	if got := text(status); !strings.Contains(got, last) || !strings.Contains(got, "December 2025, the month it was expected by, has passed") {
+		t.Errorf("4.3's status = %q", got)
 	}
-	if values, wrong := dateParts(doc, "published_on"); !slices.Equal(values, []string{"4", "", "2023"}) || !slices.Equal(wrong, []string{"month"}) {
-		t.Errorf("the date shows %q with %q wrong", values, wrong)
+	for _, path := range []string{"/commitments", "/priorities/digital-skills-and-leadership", "/commitments?overdue=yes"} {
+		_, doc := public.get(path)
+		main := text(doc.Find("main"))
+		if !strings.Contains(main, "Overdue "+last) {
+			t.Errorf("%s does not say %q beside Overdue", path, last)
+		}
+		if strings.Contains(main, "On track Overdue") || strings.Contains(main, "Overdue On track") {
+			t.Errorf("%s shows On track and Overdue side by side", path)
+		}
 	}
-	setDate(f, "published_on", "4", "8", "2023")
-	rec = staffer.post("/admin/plans/2023-24/edit", f)
-	mustStatus(t, "save the date", rec, http.StatusSeeOther)
-	_, doc = staffer.get("/admin/plans/2023-24/edit")
-	if values, _ := dateParts(doc, "published_on"); !slices.Equal(values, []string{"4", "8", "2023"}) {
-		t.Errorf("the saved date shows as %q", values)
+	_, doc = public.get("/")
+	if got := text(doc.Find(".app-counts-note")); !strings.Contains(got, "Each commitment is counted once") {
+		t.Errorf("the overview does not say how it counts: %q", got)
 	}
+
+	// Staff revise 4.3 to September 2027, Delayed: no longer overdue, and said in words.
+	staff := signIn(t, app, tracker.RoleStaff, "")
+	mustRedirect(t, "publish", staff.post("/report/4.3", with(staff.openForm("4.3"), "action", "publish", "status", "delayed",
+		"narrative", "Moved to the next workforce plan.", "due_month", "9", "due_year", "2027")), "/commitments/4.3")
+	_, doc = public.get("/commitments/4.3")
+	if got := text(doc.Find(".ds_summary-list")); !strings.Contains(got, "Delayed") || strings.Contains(got, "Overdue") ||
+		!strings.Contains(got, "Expected September 2027 (was December 2025, 21 months later)") {
+		t.Errorf("4.3 revised = %q", got)
+	}
+	if got := text(doc.Find(".app-timeline__item").First()); !strings.Contains(got, "Expected September 2027 (was December 2025, 21 months later)") {
+		t.Errorf("4.3's newest history item = %q", got)
+	}
+	_, doc = public.get("/commitments")
+	if !strings.Contains(text(doc.Find("main")), "Expected September 2027 (was December 2025, 21 months later)") {
+		t.Error("the finder does not say 4.3's revised month in words")
+	}
+	header, rows := readCSV(t, fetch(t, app, "/commitments.csv").Body.Bytes())
+	if i := indexOf(header, "expected_in_words"); i < 0 || header[i-1] != "expected_month" {
+		t.Errorf("CSV header = %q, want expected_in_words after expected_month", header)
+	}
+	for _, r := range rows {
+		want := map[string]string{"4.3": "Expected September 2027 (was December 2025, 21 months later)", "4.1": "Due March 2026"}[r["ref"]]
+		if want != "" && r["expected_in_words"] != want {
+			t.Errorf("%s expected_in_words = %q, want %q", r["ref"], r["expected_in_words"], want)
+		}
+		if r["ref"] == "4.3" && r["expected_month"] != "2027-09" {
+			t.Errorf("4.3 expected_month = %q", r["expected_month"])
+		}
+	}
+	if body := fetch(t, app, "/commitments.json").Body.String(); !strings.Contains(body, `"expected_in_words"`) ||
+		!strings.Contains(body, `Expected September 2027 (was December 2025, 21 months later)`) {
+		t.Error("the JSON export does not say 4.3's revised month in words")
+	}
+}
+
+func indexOf(s []string, v string) int {
+	for i, x := range s {
+		if x == v {
+			return i
+		}
+	}
+	return -1
 }

@@ -132,8 +132,9 @@ func (s *Server) readFinder(ctx context.Context, plan tracker.Plan, choices *fin
 		}
 	}
 
-	f.Overdue, problems = tracker.ParseFinderYes(tracker.FinderOnlyOverdue, q.Get(web.ParamOverdue))
+	f.Overdue, f.NotOverdue, problems = tracker.ParseFinderOverdue(q.Get(web.ParamOverdue))
 	fr.errors = append(fr.errors, fieldErrors(problems)...)
+	sq.NotOverdue = f.NotOverdue
 	f.UpdateDue, problems = tracker.ParseFinderYes(tracker.FinderOnlyUpdateDue, q.Get(web.ParamUpdateDue))
 	fr.errors = append(fr.errors, fieldErrors(problems)...)
 	sq.Overdue, sq.UpdateDue = f.Overdue, f.UpdateDue
@@ -223,6 +224,11 @@ func activeFilters(f web.FinderFilters, choices *finderChoices, period tracker.P
 		g := f
 		g.Overdue = false
 		add("Show only", "Overdue", g)
+	}
+	if f.NotOverdue {
+		g := f
+		g.NotOverdue = false
+		add("Leave out", "Overdue", g)
 	}
 	if f.UpdateDue {
 		g := f

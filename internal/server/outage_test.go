@@ -155,7 +155,7 @@ func TestDatabaseOutage(t *testing.T) {
 
 	// Forms sent during the outage say nothing was saved, and give back what was typed.
 	narrative := "Cohort 3 started in October <b>as planned</b>.\nSecond paragraph."
-	report := with(reportForm, "action", "submit", "status", "on_track", "narrative", narrative, "due_month", "3", "due_year", "2027")
+	report := with(reportForm, "action", "submit", "status", "delayed", "narrative", narrative, "due_month", "3", "due_year", "2027")
 	var wantReport []string
 	for name, vs := range report {
 		for _, v := range vs {

@@ -29,9 +29,11 @@ func TestReviewQueueLinksToEachUpdate(t *testing.T) {
 	app := newApp(t)
 	partner := signIn(t, app, tracker.RolePartner, "NES")
 	staff := signIn(t, app, tracker.RoleStaff, "")
-	// On track, a year and a half after the due month (March 2026), which has passed.
+	// On track, a year and a half after the due month (March 2026), which has passed, confirmed
+	// on purpose with a reason, as the form asks.
 	mustRedirect(t, "submit", partner.post("/report/4.1", with(partner.openForm("4.1"), "action", "submit",
-		"status", "on_track", "narrative", "Going well.", "due_month", "9", "due_year", "2027")), "/report")
+		"status", "on_track", "narrative", "Going well.", "due_month", "9", "due_year", "2027",
+		tracker.FieldOnTrackConfirm, tracker.Yes, tracker.FieldOnTrackReason, "A fourth cohort was added.")), "/report")
 	u := openUpdate(t, app, partner, "4.1")
 
 	_, doc := staff.get("/review")

@@ -145,11 +145,15 @@ func formOf(u tracker.Update) web.ReportForm {
 			EvidenceURL:      u.EvidenceURL,
 			StatusReason:     u.StatusReason,
 			CarriedForwardTo: u.CarriedForwardTo,
+			OnTrackReason:    u.OnTrackReason,
 		},
 		Version:       strconv.Itoa(u.BaseVersion),
 		Seen:          strconv.FormatInt(u.BaseSubmission, 10),
 		UpdateID:      strconv.FormatInt(u.ID, 10),
 		UpdateVersion: strconv.Itoa(u.Version),
+	}
+	if u.OnTrackReason != "" {
+		f.OnTrackConfirm = tracker.Yes
 	}
 	if u.Expected != nil {
 		f.DueMonth, f.DueYear = strconv.Itoa(int(u.Expected.Month)), strconv.Itoa(u.Expected.Year)
@@ -203,11 +207,12 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) error {
 		ReportInput: tracker.ReportInput{
 			Status: f.Get("status"), Narrative: f.Get("narrative"), DueMonth: f.Get("due_month"), DueYear: f.Get("due_year"),
 			EvidenceURL: f.Get("evidence_url"), StatusReason: f.Get("status_reason"), CarriedForwardTo: f.Get("carried_forward_to"),
+			OnTrackConfirm: f.Get(tracker.FieldOnTrackConfirm), OnTrackReason: f.Get(tracker.FieldOnTrackReason),
 		},
 		Version: f.Get("version"), Seen: f.Get("seen"), UpdateID: f.Get("update"), UpdateVersion: f.Get("update_version"),
 	}
 	form := v.Form
-	rep, errs := tracker.ParseReport(form.ReportInput, u.IsStaff())
+	rep, errs := tracker.ParseReportFor(form.ReportInput, u.IsStaff(), c.Due, s.now())
 	if len(errs) == 0 && rep.Status == tracker.CarriedForward {
 		plans, err := s.store.Plans(ctx)
 		if err != nil {

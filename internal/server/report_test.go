@@ -180,7 +180,7 @@ func TestReportReviewPublishJourney(t *testing.T) {
 			t.Errorf("the form has no field %q", name)
 		}
 	}
-	bad := with(form, "action", "submit", "status", "at_risk", "narrative", "  ", "due_month", "6", "due_year", "2026",
+	bad := with(form, "action", "submit", "status", "at_risk", "narrative", "  ", "due_month", "6", "due_year", "2027",
 		"evidence_url", "javascript:alert(1)")
 	rec, doc = partner.postDoc("/report/4.1", bad)
 	if rec.Code != http.StatusUnprocessableEntity {
@@ -200,13 +200,13 @@ func TestReportReviewPublishJourney(t *testing.T) {
 		}
 	}
 	kept := formValues(t, doc, "form.app-report-form")
-	if kept.Get("status") != "at_risk" || kept.Get("due_month") != "6" || kept.Get("due_year") != "2026" ||
+	if kept.Get("status") != "at_risk" || kept.Get("due_month") != "6" || kept.Get("due_year") != "2027" ||
 		kept.Get("evidence_url") != "javascript:alert(1)" || kept.Get("version") != form.Get("version") {
 		t.Errorf("the form did not keep what was typed: %v", kept)
 	}
 
 	// Submitted for review.
-	good := with(kept, "action", "submit", "narrative", "Cohort 3 starts in June 2026.", "evidence_url", "https://example.com/nes")
+	good := with(kept, "action", "submit", "narrative", "Cohort 3 starts in June 2027.", "evidence_url", "https://example.com/nes")
 	mustRedirect(t, "valid report", partner.post("/report/4.1", good), "/report")
 	if got := partner.flash("/report"); !strings.Contains(got, "submitted for review") {
 		t.Errorf("flash after submitting = %q", got)
@@ -242,11 +242,11 @@ func TestReportReviewPublishJourney(t *testing.T) {
 		t.Errorf("the form does not show the review note: %q", text(doc.Find(".app-open-update")))
 	}
 	again := formValues(t, doc, "form.app-report-form")
-	if again.Get("narrative") != "Cohort 3 starts in June 2026." || again.Get("status") != "at_risk" || again.Get("due_month") != "6" {
+	if again.Get("narrative") != "Cohort 3 starts in June 2027." || again.Get("status") != "at_risk" || again.Get("due_month") != "6" {
 		t.Errorf("the returned update is not in the form: %v", again)
 	}
 	mustRedirect(t, "resubmit", partner.post("/report/4.1", with(again, "action", "submit",
-		"narrative", "Cohort 3 starts in June 2026; applications open in March.")), "/report")
+		"narrative", "Cohort 3 starts in June 2027; applications open in March.")), "/report")
 
 	// Staff publish it.
 	pub := reviewer.reviewForm(u.ID, "publish")
@@ -262,7 +262,7 @@ func TestReportReviewPublishJourney(t *testing.T) {
 	}
 	first := doc.Find(".app-timeline__item").First()
 	got := text(first)
-	for _, want := range []string{"23 November 2026", "At risk", "Expected June 2026 (originally March 2026)",
+	for _, want := range []string{"23 November 2026", "At risk", "Expected June 2027 (was March 2026, 15 months later)",
 		"NHS Education for Scotland", "applications open in March", "Evidence"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("newest history item %q lacks %q", got, want)
@@ -452,7 +452,7 @@ func TestReportList(t *testing.T) {
 	}
 	got := text(row)
 	// 4.5 was due April 2024, has no update and nothing published through the portal.
-	for _, want := range []string{"No update yet", "Overdue", "April 2024", "None in the portal yet", "Update due", "None in progress", "Report progress"} {
+	for _, want := range []string{"Overdue No progress has been reported yet", "April 2024", "None in the portal yet", "Update due", "None in progress", "Report progress"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("4.5 row %q lacks %q", got, want)
 		}

@@ -104,6 +104,17 @@ const (
 	FinderOnlyUpdateDue = "update due"
 )
 
+// ParseFinderOverdue reads the finder's overdue filter: yes (see ParseFinderYes) shows only
+// overdue commitments, and "no" only those that are not overdue, as the overview's counts of each
+// status leave out the overdue ones.
+func ParseFinderOverdue(s string) (only, not bool, errs []FieldError) {
+	if strings.EqualFold(strings.TrimSpace(s), "no") {
+		return false, true, nil
+	}
+	only, errs = ParseFinderYes(FinderOnlyOverdue, s)
+	return only, false, errs
+}
+
 // ParseFinderYes reads the yes/no filter named which (FinderOnlyOverdue or
 // FinderOnlyUpdateDue): blank is no; "yes", "true", "1" and "on" are yes, whatever their case.
 // It returns a message keyed by the field only for anything else.

@@ -86,6 +86,10 @@ type ReportInput struct {
 	EvidenceURL      string
 	StatusReason     string
 	CarriedForwardTo string
+	// OnTrackConfirm is Yes when the person confirms, on purpose, that the commitment is on
+	// track for a month later than it was due, and OnTrackReason says why.
+	OnTrackConfirm string
+	OnTrackReason  string
 }
 
 // Report is a checked progress report: what an update says.
@@ -100,6 +104,9 @@ type Report struct {
 	CarriedForwardTo string
 	// CarriedForwardPlanID is that plan, where the portal has it.
 	CarriedForwardPlanID *int64
+	// OnTrackReason is why a commitment reported On track is on track for a month later than it
+	// was due (see OnTrackLater); empty otherwise. Staff see it when they review the update.
+	OnTrackReason string
 }
 
 // checkReportText checks a text field of a progress report: valid text, not empty and at most max

@@ -100,6 +100,21 @@ type Commitment struct {
 	// CarriedForwardToID, the commitment of a later plan that continues this one.
 	CarriedForwardFromID *int64
 	CarriedForwardToID   *int64
+
+	// Reported is where the current status came from: the latest published update, or nil when
+	// none has been published.
+	Reported *LastReport
+}
+
+// LastReport is where a commitment's current status came from: its latest published update.
+type LastReport struct {
+	// At is when the update was published through the portal; nil for progress that a published
+	// plan reported.
+	At *time.Time `json:"at"`
+	// Period is the period of the published plan that reported it, such as "2025-26".
+	Period string `json:"period"`
+	// By is the organisation that reported it through the portal, if any.
+	By string `json:"by"`
 }
 
 // ExpectedBy returns the month the commitment is now expected by: the revised month where one
@@ -159,17 +174,20 @@ const (
 // plan's own words in StatusLabel and Timescale, and the plan's title, period and page in Source*;
 // they have no author and no publication time.
 type Update struct {
-	ID               int64
-	CommitmentID     int64
-	CommitmentRef    string
-	State            UpdateState
-	Status           Status
-	StatusLabel      string
-	Narrative        string
-	Expected         *Month
-	Timescale        string
-	EvidenceURL      string
-	StatusReason     string
+	ID            int64
+	CommitmentID  int64
+	CommitmentRef string
+	State         UpdateState
+	Status        Status
+	StatusLabel   string
+	Narrative     string
+	Expected      *Month
+	Timescale     string
+	EvidenceURL   string
+	StatusReason  string
+	// OnTrackReason is why the update says On track with a month later than the commitment was
+	// due, as its author confirmed it; staff see it, the public does not.
+	OnTrackReason    string
 	BaseVersion      int
 	AuthorID         *int64
 	AuthorName       string
@@ -226,11 +244,20 @@ type StatusCounts struct {
 	Total    int
 	ByStatus map[Status]int
 	Overdue  int
+	// OverdueByStatus counts the overdue commitments by the status they last reported.
+	OverdueByStatus map[Status]int
 }
 
 // AtRiskOrDelayed returns how many commitments are at risk or delayed.
 func (c StatusCounts) AtRiskOrDelayed() int {
 	return c.ByStatus[AtRisk] + c.ByStatus[Delayed]
+}
+
+// NotOverdue returns how many commitments have the status and are not overdue. Counted this way,
+// with Overdue, each commitment is counted once: one whose month has passed is counted as
+// overdue, whatever it last reported.
+func (c StatusCounts) NotOverdue(s Status) int {
+	return c.ByStatus[s] - c.OverdueByStatus[s]
 }
 
 // Segment is a piece of a lead line: plain text, or the text naming an organisation.
