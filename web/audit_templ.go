@@ -78,11 +78,11 @@ func AuditPage(l LayoutProps, v AuditView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = DateField(Field{ID: tracker.FieldAuditFrom, Label: "From", Hint: "The first day to show", Value: v.Query.From, Error: ErrorFor(v.Errors, tracker.FieldAuditFrom)}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = DateInput(DateInputProps{Field: Field{ID: tracker.FieldAuditFrom, Label: "From", Hint: "The first day to show. " + tracker.DateHint}, Value: v.Query.From, Errors: v.Errors}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = DateField(Field{ID: tracker.FieldAuditTo, Label: "To", Hint: "The last day to show", Value: v.Query.To, Error: ErrorFor(v.Errors, tracker.FieldAuditTo)}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = DateInput(DateInputProps{Field: Field{ID: tracker.FieldAuditTo, Label: "To", Hint: "The last day to show. " + tracker.DateHint}, Value: v.Query.To, Errors: v.Errors}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -581,38 +581,6 @@ func auditChanges(cs []tracker.AuditChange) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-		}
-		return nil
-	})
-}
-
-// DateField asks for one date, such as the first day of a filter, as a browser's date field;
-// where the browser has none it is a text field that takes 15/12/2026. Value is the date as
-// 2026-12-15, or as typed when it is not a date.
-func DateField(f Field) templ.Component {
-	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
-		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
-		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
-			return templ_7745c5c3_CtxErr
-		}
-		templ_7745c5c3_Buffer, templ_7745c5c3_IsBuffer := templruntime.GetBuffer(templ_7745c5c3_W)
-		if !templ_7745c5c3_IsBuffer {
-			defer func() {
-				templ_7745c5c3_BufErr := templruntime.ReleaseBuffer(templ_7745c5c3_Buffer)
-				if templ_7745c5c3_Err == nil {
-					templ_7745c5c3_Err = templ_7745c5c3_BufErr
-				}
-			}()
-		}
-		ctx = templ.InitializeContext(ctx)
-		templ_7745c5c3_Var28 := templ.GetChildren(ctx)
-		if templ_7745c5c3_Var28 == nil {
-			templ_7745c5c3_Var28 = templ.NopComponent
-		}
-		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = TextInput(TextInputProps{Field: f, Type: "date", Width: "fixed-10"}).Render(ctx, templ_7745c5c3_Buffer)
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
 		}
 		return nil
 	})

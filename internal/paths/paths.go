@@ -213,15 +213,24 @@ func Audit(actor, recordType, recordID string) string {
 // AuditQuery is a filter of the audit log as its address gives it: who acted (an email
 // address), the action, the kind of record and the record, and the first and last days.
 type AuditQuery struct {
-	User, Action, RecordType, RecordID, From, To string
+	User, Action, RecordType, RecordID string
+	// From and To are the first and last days as typed into their date inputs.
+	From, To tracker.DateInput
 }
 
 func (q AuditQuery) values() url.Values {
 	v := url.Values{}
 	for _, p := range [][2]string{{"user", q.User}, {"action", q.Action}, {"record_type", q.RecordType},
-		{"record_id", q.RecordID}, {"from", q.From}, {"to", q.To}} {
+		{"record_id", q.RecordID}} {
 		if p[1] != "" {
 			v.Set(p[0], p[1])
+		}
+	}
+	for name, in := range map[string]tracker.DateInput{tracker.FieldAuditFrom: q.From, tracker.FieldAuditTo: q.To} {
+		for part, value := range map[string]string{tracker.DateDay: in.Day, tracker.DateMonth: in.Month, tracker.DateYear: in.Year} {
+			if value != "" {
+				v.Set(tracker.DateField(name, part), value)
+			}
 		}
 	}
 	return v

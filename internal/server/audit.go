@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
@@ -30,17 +29,13 @@ const (
 // the store's filter, or the problems with the dates typed.
 func auditRequest(q url.Values) (paths.AuditQuery, postgres.AuditFilter, []tracker.FieldError) {
 	get := func(k string) string { return strings.TrimSpace(q.Get(k)) }
+	date := func(name string) tracker.DateInput {
+		return tracker.DateInput{Day: get(tracker.DateField(name, tracker.DateDay)),
+			Month: get(tracker.DateField(name, tracker.DateMonth)), Year: get(tracker.DateField(name, tracker.DateYear))}
+	}
 	aq := paths.AuditQuery{User: get("user"), Action: get("action"), RecordType: get("record_type"),
-		RecordID: get("record_id"), From: get(tracker.FieldAuditFrom), To: get(tracker.FieldAuditTo)}
+		RecordID: get("record_id"), From: date(tracker.FieldAuditFrom), To: date(tracker.FieldAuditTo)}
 	period, problems := tracker.ParseAuditPeriod(aq.From, aq.To)
-	// A date typed as 15/12/2026, where the browser has no date field, goes back to the page as
-	// a date field reads it.
-	if !period.From.IsZero() {
-		aq.From = period.From.Format(time.DateOnly)
-	}
-	if !period.To.IsZero() {
-		aq.To = period.To.Format(time.DateOnly)
-	}
 	f := postgres.AuditFilter{Actor: aq.User, Action: aq.Action, RecordType: aq.RecordType, RecordID: aq.RecordID,
 		Since: period.Since(), Until: period.Until(), Limit: auditPageSize}
 	f.Before, _ = postgres.ParseAuditCursor(q.Get("before"))

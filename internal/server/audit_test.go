@@ -76,7 +76,7 @@ func TestAuditLogCSV(t *testing.T) {
 	}
 
 	// Dates that are not dates: nothing to download.
-	rec = admin.do(admin.request(http.MethodGet, "/admin/audit.csv?from=31/2/2026", nil))
+	rec = admin.do(admin.request(http.MethodGet, "/admin/audit.csv?from-day=31&from-month=2&from-year=2026", nil))
 	mustStatus(t, "GET /admin/audit.csv with a bad date", rec, http.StatusBadRequest)
 }
 
@@ -91,23 +91,26 @@ func TestAuditLogDates(t *testing.T) {
 		}
 	}
 	admin := signIn(t, app, tracker.RoleAdmin, "")
-	_, doc := admin.get("/admin/audit?user=nightly&from=1/12/2026&to=2026-12-01")
+	_, doc := admin.get("/admin/audit?user=nightly&from-day=1&from-month=12&from-year=2026&to-day=1&to-month=Dec&to-year=2026")
 	if got := texts(doc.Find(".app-audit__action")); !slices.Equal(got, []string{"test.2", "test.1"}) {
 		t.Errorf("1 December: %q", got)
 	}
-	// The dates go back into the page as date fields read them.
-	if got := doc.Find("input#from").AttrOr("value", ""); got != "2026-12-01" {
-		t.Errorf("from kept as %q", got)
+	// The dates go back into the page as typed, in the day, month and year fields of the
+	// design system's date input, and the links to other pages and the download keep them.
+	for id, want := range map[string]string{"from-day": "1", "from-month": "12", "from-year": "2026", "to-month": "Dec"} {
+		if got := doc.Find("input#" + id).AttrOr("value", ""); got != want {
+			t.Errorf("%s kept as %q, want %q", id, got, want)
+		}
 	}
-	if got := doc.Find("input#from").AttrOr("type", ""); got != "date" {
-		t.Errorf("from is a %q field", got)
+	if got := doc.Find("a[download]").AttrOr("href", ""); !strings.Contains(got, "from-day=1&from-month=12&from-year=2026") {
+		t.Errorf("download link %q loses the dates", got)
 	}
-	_, doc = admin.get("/admin/audit?user=nightly&to=30/11/2026")
+	_, doc = admin.get("/admin/audit?user=nightly&to-day=30&to-month=11&to-year=2026")
 	if got := texts(doc.Find(".app-audit__action")); !slices.Equal(got, []string{"test.0"}) {
 		t.Errorf("until 30 November: %q", got)
 	}
 
-	rec, doc := admin.get("/admin/audit?from=2026-12-02&to=2026-12-01&user=nightly")
+	rec, doc := admin.get("/admin/audit?from-day=2&from-month=12&from-year=2026&to-day=1&to-month=12&to-year=2026&user=nightly")
 	mustStatus(t, "an end before the start", rec, http.StatusUnprocessableEntity)
 	checkPage(t, "/admin/audit with an error", doc, "Error: Audit log")
 	if got := text(doc.Find(".ds_error-summary a")); !strings.Contains(got, "end date") {

@@ -282,26 +282,13 @@ func (p AuditPeriod) Until() time.Time {
 	return DayStart(p.To.AddDate(0, 0, 1))
 }
 
-// ParseAuditPeriod reads the dates of an audit log filter, each optional, as ParseDate reads
-// them (a browser's date field sends 2026-12-15). The end may not be before the start.
-func ParseAuditPeriod(from, to string) (AuditPeriod, []FieldError) {
-	var p AuditPeriod
-	var errs []FieldError
-	read := func(field, label, s string, into *time.Time) {
-		if strings.TrimSpace(s) == "" {
-			return
-		}
-		d, err := ParseDate(s)
-		if err != nil {
-			errs = append(errs, FieldError{Field: field, Message: label + " must be a real date, such as 15/12/2026"})
-			return
-		}
-		*into = d
+// ParseAuditPeriod reads the dates of an audit log filter, each an optional date input (day,
+// month and year) read as ParseDateInput reads it. The end may not be before the start.
+func ParseAuditPeriod(from, to DateInput) (AuditPeriod, []FieldError) {
+	var e fieldErrors
+	p := AuditPeriod{From: e.date(FieldAuditFrom, from, "The start date", false), To: e.date(FieldAuditTo, to, "The end date", false)}
+	if e == nil && !p.From.IsZero() && !p.To.IsZero() && p.To.Before(p.From) {
+		e.add(DateField(FieldAuditTo, DateDay), "The end date must be the same as or after the start date")
 	}
-	read(FieldAuditFrom, "The start date", from, &p.From)
-	read(FieldAuditTo, "The end date", to, &p.To)
-	if errs == nil && !p.From.IsZero() && !p.To.IsZero() && p.To.Before(p.From) {
-		errs = append(errs, FieldError{Field: FieldAuditTo, Message: "The end date must be the same as or after the start date"})
-	}
-	return p, errs
+	return p, e
 }

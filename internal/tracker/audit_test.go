@@ -85,16 +85,18 @@ func TestFormatAuditChanges(t *testing.T) {
 func TestParseAuditPeriod(t *testing.T) {
 	t.Parallel()
 	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+	in := func(d, m, y string) tracker.DateInput { return tracker.DateInput{Day: d, Month: m, Year: y} }
 	tests := []struct {
-		from, to   string
+		from, to   tracker.DateInput
 		want       tracker.AuditPeriod
 		wantFields []string
 	}{
-		{"", "", tracker.AuditPeriod{}, nil},
-		{"2026-12-01", "6/12/2026", tracker.AuditPeriod{From: day(2026, 12, 1), To: day(2026, 12, 6)}, nil},
-		{"1 June 2026", "", tracker.AuditPeriod{From: day(2026, 6, 1)}, nil},
-		{"31/2/2026", "yesterday", tracker.AuditPeriod{}, []string{"from", "to"}},
-		{"2026-12-06", "2026-12-01", tracker.AuditPeriod{From: day(2026, 12, 6), To: day(2026, 12, 1)}, []string{"to"}},
+		{tracker.DateInput{}, tracker.DateInput{}, tracker.AuditPeriod{}, nil},
+		{in("1", "12", "2026"), in("6", "Dec", "2026"), tracker.AuditPeriod{From: day(2026, 12, 1), To: day(2026, 12, 6)}, nil},
+		{in("1", "6", "2026"), tracker.DateInput{}, tracker.AuditPeriod{From: day(2026, 6, 1)}, nil},
+		{in("31", "2", "2026"), in("", "13", "2026"), tracker.AuditPeriod{}, []string{"from-day", "to-day"}},
+		{in("1", "x", "2026"), tracker.DateInput{}, tracker.AuditPeriod{}, []string{"from-month"}},
+		{in("6", "12", "2026"), in("1", "12", "2026"), tracker.AuditPeriod{From: day(2026, 12, 6), To: day(2026, 12, 1)}, []string{"to-day"}},
 	}
 	for _, tt := range tests {
 		got, errs := tracker.ParseAuditPeriod(tt.from, tt.to)
@@ -103,10 +105,10 @@ func TestParseAuditPeriod(t *testing.T) {
 			fields = append(fields, e.Field)
 		}
 		if !slices.Equal(fields, tt.wantFields) {
-			t.Errorf("ParseAuditPeriod(%q, %q) errors on %v, want %v", tt.from, tt.to, fields, tt.wantFields)
+			t.Errorf("ParseAuditPeriod(%+v, %+v) errors on %v, want %v", tt.from, tt.to, fields, tt.wantFields)
 		}
 		if tt.wantFields == nil && got != tt.want {
-			t.Errorf("ParseAuditPeriod(%q, %q) = %+v, want %+v", tt.from, tt.to, got, tt.want)
+			t.Errorf("ParseAuditPeriod(%+v, %+v) = %+v, want %+v", tt.from, tt.to, got, tt.want)
 		}
 	}
 	// A day runs from midnight to midnight in the UK: in summer, 23:00 UTC the day before.
