@@ -98,7 +98,7 @@ func TestAuditLogDates(t *testing.T) {
 	// The dates go back into the page as typed, in the day, month and year fields of the
 	// design system's date input, and the links to other pages and the download keep them.
 	for id, want := range map[string]string{"from-day": "1", "from-month": "12", "from-year": "2026", "to-month": "Dec"} {
-		if got := doc.Find("input#" + id).AttrOr("value", ""); got != want {
+		if got := doc.Find("input#"+id).AttrOr("value", ""); got != want {
 			t.Errorf("%s kept as %q, want %q", id, got, want)
 		}
 	}
