@@ -572,6 +572,34 @@ ALTER TABLE public.audit_log ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
 );
 
 --
+-- Name: commitment_amendments; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.commitment_amendments (
+    id bigint NOT NULL,
+    commitment_id bigint NOT NULL,
+    amended_at timestamp with time zone NOT NULL,
+    fields text[] NOT NULL,
+    note text NOT NULL,
+    user_id bigint,
+    CONSTRAINT commitment_amendments_fields_check CHECK ((cardinality(fields) > 0)),
+    CONSTRAINT commitment_amendments_note_check CHECK (((note <> ''::text) AND (char_length(note) <= 200)))
+);
+
+--
+-- Name: commitment_amendments_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.commitment_amendments ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.commitment_amendments_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
 -- Name: commitment_lead_organisations; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -828,7 +856,9 @@ CREATE TABLE public.organisations (
     version integer DEFAULT 1 NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    contact_email text,
     CONSTRAINT organisations_code_check CHECK ((code ~ '^[A-Z0-9][A-Z0-9-]*$'::text)),
+    CONSTRAINT organisations_contact_email_check CHECK ((contact_email <> ''::text)),
     CONSTRAINT organisations_name_check CHECK ((name <> ''::text))
 );
 
@@ -1262,6 +1292,13 @@ ALTER TABLE ONLY public.audit_log
     ADD CONSTRAINT audit_log_pkey PRIMARY KEY (id);
 
 --
+-- Name: commitment_amendments commitment_amendments_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.commitment_amendments
+    ADD CONSTRAINT commitment_amendments_pkey PRIMARY KEY (id);
+
+--
 -- Name: commitment_lead_organisations commitment_lead_organisations_lead_id_position_key; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1551,6 +1588,12 @@ CREATE INDEX audit_log_at ON public.audit_log USING btree (at DESC, id DESC);
 --
 
 CREATE INDEX audit_log_record ON public.audit_log USING btree (record_type, record_id, at DESC);
+
+--
+-- Name: commitment_amendments_commitment; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX commitment_amendments_commitment ON public.commitment_amendments USING btree (commitment_id, amended_at DESC, id DESC);
 
 --
 -- Name: commitment_lead_organisations_org; Type: INDEX; Schema: public; Owner: -
@@ -1847,6 +1890,12 @@ CREATE TRIGGER commitments_whole_search_update AFTER UPDATE OF deliver, why ON p
 CREATE CONSTRAINT TRIGGER data_version_aims AFTER INSERT OR DELETE OR UPDATE ON public.aims DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION public.data_version_bump();
 
 --
+-- Name: commitment_amendments data_version_commitment_amendments; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE CONSTRAINT TRIGGER data_version_commitment_amendments AFTER INSERT OR DELETE OR UPDATE ON public.commitment_amendments DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION public.data_version_bump();
+
+--
 -- Name: commitment_lead_organisations data_version_commitment_lead_organisations; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -1991,6 +2040,20 @@ ALTER TABLE ONLY public.alert_tokens
 
 ALTER TABLE ONLY public.audit_log
     ADD CONSTRAINT audit_log_actor_id_fkey FOREIGN KEY (actor_id) REFERENCES public.users(id);
+
+--
+-- Name: commitment_amendments commitment_amendments_commitment_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.commitment_amendments
+    ADD CONSTRAINT commitment_amendments_commitment_id_fkey FOREIGN KEY (commitment_id) REFERENCES public.commitments(id);
+
+--
+-- Name: commitment_amendments commitment_amendments_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.commitment_amendments
+    ADD CONSTRAINT commitment_amendments_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id);
 
 --
 -- Name: commitment_lead_organisations commitment_lead_organisations_lead_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -

@@ -84,7 +84,7 @@ type PriorityFormView struct {
 }
 
 // LeadForm is one lead line of the commitment form: the line as printed and the organisations
-// it names, by ID.
+// it names, by ID, as chosen: "" for a list left at "None".
 type LeadForm struct {
 	Text string
 	Orgs []string
@@ -96,16 +96,13 @@ type CommitmentForm struct {
 	Leads                                                              []LeadForm
 }
 
-// CommitmentFormView is what the form to add or edit a commitment shows.
+// CommitmentFormView is what the form to add a commitment shows.
 type CommitmentFormView struct {
-	Plan tracker.Plan
-	// Commitment is the commitment being edited; nil when adding one.
-	Commitment    *tracker.Commitment
+	Plan          tracker.Plan
 	Form          CommitmentForm
 	Priorities    []tracker.Priority
 	Organisations []tracker.Organisation
 	Errors        []FieldError
-	Conflict      *Conflict
 }
 
 // ConfirmView asks a person to confirm an action with a wide effect, such as retiring a
@@ -153,7 +150,7 @@ type OrganisationsView struct {
 
 // OrganisationForm is the organisation form as typed.
 type OrganisationForm struct {
-	Code, Name, AsWritten, Version string
+	Code, Name, AsWritten, ContactEmail, Version string
 }
 
 // OrganisationFormView is what the form to add or edit an organisation shows.
@@ -228,6 +225,9 @@ type RoundView struct {
 	Now      time.Time
 	// Queued is how many emails the round has in the outbox.
 	Queued int
+	// CanInvite says whether the viewer may invite users, and so be offered to invite a partner
+	// for an organisation no one would be reminded at.
+	CanInvite bool
 }
 
 // OutboxView is what /admin/outbox shows.
@@ -271,28 +271,6 @@ func LeadFormsOf(leads []tracker.LeadLine) []LeadForm {
 	out := make([]LeadForm, len(leads))
 	for i, l := range leads {
 		out[i] = LeadForm{Text: l.Text, Orgs: orgIDs(l.Organisations)}
-	}
-	return out
-}
-
-func checked(ids []string, o tracker.Organisation) bool {
-	for _, s := range ids {
-		if s == idString(o.ID) {
-			return true
-		}
-	}
-	return false
-}
-
-// leadOrgOptions are the checkboxes of a lead line's organisations.
-func leadOrgOptions(os []tracker.Organisation, l LeadForm) []CheckboxOption {
-	out := make([]CheckboxOption, len(os))
-	for i, o := range os {
-		text := o.Name + " (" + o.Code + ")"
-		if o.RetiredAt != nil {
-			text += " – retired"
-		}
-		out[i] = CheckboxOption{Value: idString(o.ID), Text: text, Checked: checked(l.Orgs, o)}
 	}
 	return out
 }

@@ -146,6 +146,8 @@ type DashboardView struct {
 	Waiting        []ReviewItem
 	WaitingTotal   int
 	Now            time.Time
+	// Round is the plan's open reporting round, if it has one.
+	Round *tracker.Round
 }
 
 // Age says how long something has waited, as people say it: "less than an hour", "5 hours",

@@ -80,6 +80,8 @@ type CommitmentView struct {
 	CarriedForwardTo   *LinkedCommitment
 	// Changed is when the commitment last changed: its "Last updated".
 	Changed tracker.LastChange
+	// Amendments are the changes staff made to what the public reads of it, newest first.
+	Amendments []tracker.Amendment
 }
 
 // LinkedCommitment is a commitment of another plan that a commitment's page links to.

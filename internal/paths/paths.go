@@ -159,6 +159,10 @@ func Review(updateID int64) string { return ReviewList + "/" + id(updateID) }
 // User returns the address of an account's page.
 func User(userID int64) string { return AdminUsers + "/" + id(userID) }
 
+// InvitePartner returns the address of the invitation form, ready to invite a delivery partner
+// of the organisation with the code.
+func InvitePartner(orgCode string) string { return withQuery(AdminNewUser, "org", orgCode) }
+
 // UserAction returns the address of an action on an account: "role", "disable", "enable" or
 // "link".
 func UserAction(userID int64, action string) string { return User(userID) + "/" + action }
@@ -198,9 +202,23 @@ func AdminPlan(slug string) string { return AdminPlans + "/" + url.PathEscape(sl
 // "commitments/new".
 func AdminPlanAction(slug, action string) string { return AdminPlan(slug) + "/" + action }
 
-// AdminCommitment returns the address of an action on a commitment: "edit" or "retire".
+// AdminCommitment returns the address of an action on a commitment, such as "retire".
 func AdminCommitment(commitmentID int64, action string) string {
-	return "/admin/commitments/" + id(commitmentID) + "/" + action
+	return AdminCommitmentPage(commitmentID) + "/" + action
+}
+
+// AdminCommitmentPage returns the address of a commitment's page for staff: every field, each
+// with a link to change it.
+func AdminCommitmentPage(commitmentID int64) string { return "/admin/commitments/" + id(commitmentID) }
+
+// AdminCommitmentChangePrefix goes before a field's slug (tracker.CommitmentField) in the
+// address of the form that changes that field of a commitment.
+const AdminCommitmentChangePrefix = "/change/"
+
+// AdminCommitmentField returns the address of the form that changes one field of a commitment,
+// named by its slug, such as "what".
+func AdminCommitmentField(commitmentID int64, slug string) string {
+	return AdminCommitmentPage(commitmentID) + AdminCommitmentChangePrefix + slug
 }
 
 // AdminPriority returns the address of an action on a priority area: "edit" or "retire".

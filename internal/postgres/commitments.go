@@ -334,11 +334,7 @@ func (s *Store) CreateCommitment(ctx context.Context, actor tracker.Actor, planI
 // It returns the errors of CreateCommitment, and tracker.ErrNotFound if there is no such
 // commitment.
 func (s *Store) UpdateCommitment(ctx context.Context, actor tracker.Actor, c tracker.Commitment) (tracker.Commitment, error) {
-	return change(ctx, s, actor, commitmentsOf, edit{id: c.ID, version: c.Version, action: "update",
-		op: fmt.Sprintf("update commitment %d", c.ID), on: commitmentViolations(c)},
-		func(tx pgx.Tx, at time.Time, _ tracker.Commitment) (tracker.Commitment, error) {
-			return updateCommitment(ctx, tx, at, c)
-		})
+	return s.AmendCommitment(ctx, actor, c, tracker.Amendment{})
 }
 
 // RetireCommitment takes a commitment out of its plan's public pages, keeping it and its history.

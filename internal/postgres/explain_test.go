@@ -258,6 +258,15 @@ func TestListQueriesUseIndexes(t *testing.T) {
 			_, err := store.ReportedInRound(ctx, tracker.Round{ID: 1, PlanID: p.ID, Opens: now.AddDate(0, -4, 0), Ends: &ends})
 			return err
 		}},
+		{name: "updates in a round", planWide: true, run: func(p tracker.Plan) error {
+			ends := now.AddDate(0, -1, 0)
+			_, err := store.RoundUpdates(ctx, tracker.Round{ID: 1, PlanID: p.ID, Opens: now.AddDate(0, -4, 0), Ends: &ends})
+			return err
+		}},
+		{name: "partners of organisations", run: func(tracker.Plan) error {
+			_, err := store.Partners(ctx, []int64{1, 2, 3})
+			return err
+		}},
 		{name: "rounds", run: func(tracker.Plan) error { _, err := store.Rounds(ctx); return err }},
 		{name: "outbox", run: func(tracker.Plan) error { _, _, err := store.Outbox(ctx, postgres.OutboxFilter{Limit: 50}); return err }},
 		{name: "open data version", run: func(p tracker.Plan) error {

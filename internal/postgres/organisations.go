@@ -10,11 +10,11 @@ import (
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 )
 
-const organisationColumns = `id, code, name, as_written, retired_at, version`
+const organisationColumns = `id, code, name, as_written, coalesce(contact_email, ''), retired_at, version`
 
 func scanOrganisation(row pgx.CollectableRow) (tracker.Organisation, error) {
 	var o tracker.Organisation
-	err := row.Scan(&o.ID, &o.Code, &o.Name, &o.AsWritten, &o.RetiredAt, &o.Version)
+	err := row.Scan(&o.ID, &o.Code, &o.Name, &o.AsWritten, &o.ContactEmail, &o.RetiredAt, &o.Version)
 	return o, err
 }
 
@@ -49,7 +49,8 @@ func (s *Store) OrganisationByID(ctx context.Context, id int64) (tracker.Organis
 
 // organisationRecord is what the audit log keeps of an organisation before and after a change.
 func organisationRecord(o tracker.Organisation) map[string]any {
-	return map[string]any{"code": o.Code, "name": o.Name, "as_written": nonNil(o.AsWritten), "version": o.Version}
+	return map[string]any{"code": o.Code, "name": o.Name, "as_written": nonNil(o.AsWritten),
+		"contact_email": o.ContactEmail, "version": o.Version}
 }
 
 // organisations is how an organisation is read and audited.
@@ -63,23 +64,24 @@ func (s *Store) CreateOrganisation(ctx context.Context, actor tracker.Actor, o t
 	return create(ctx, s, actor, organisations, "create organisation",
 		violations{organisationsCodeKey: tracker.ErrOrganisationCodeTaken(o.Code)}, nil,
 		func(tx pgx.Tx, at time.Time) (tracker.Organisation, error) {
-			err := tx.QueryRow(ctx, `INSERT INTO organisations (code, name, as_written, created_at, updated_at)
-				VALUES ($1, $2, $3, $4, $4) RETURNING id, version`,
-				o.Code, o.Name, nonNil(o.AsWritten), at).Scan(&o.ID, &o.Version)
+			err := tx.QueryRow(ctx, `INSERT INTO organisations (code, name, as_written, contact_email, created_at, updated_at)
+				VALUES ($1, $2, $3, nullif($4, ''), $5, $5) RETURNING id, version`,
+				o.Code, o.Name, nonNil(o.AsWritten), o.ContactEmail, at).Scan(&o.ID, &o.Version)
 			return o, err
 		})
 }
 
-// UpdateOrganisation saves staff's changes to an organisation's name and the ways plans write
-// it; its code, which addresses and files use, stays. o.Version must be the version they started
+// UpdateOrganisation saves staff's changes to an organisation's name, the ways plans write it and
+// its fallback contact address; its code, which addresses and files use, stays. o.Version must be the version they started
 // from: if it has changed since, it returns tracker.ErrConflict and changes nothing. It returns
 // tracker.ErrNotFound if there is no such organisation.
 func (s *Store) UpdateOrganisation(ctx context.Context, actor tracker.Actor, o tracker.Organisation) (tracker.Organisation, error) {
 	return change(ctx, s, actor, organisations, edit{id: o.ID, version: o.Version, action: "update",
 		op: fmt.Sprintf("update organisation %d", o.ID)},
 		func(tx pgx.Tx, at time.Time, _ tracker.Organisation) (tracker.Organisation, error) {
-			err := tx.QueryRow(ctx, `UPDATE organisations SET name = $2, as_written = $3, version = version + 1, updated_at = $4
-				WHERE id = $1 RETURNING code, version`, o.ID, o.Name, nonNil(o.AsWritten), at).Scan(&o.Code, &o.Version)
+			err := tx.QueryRow(ctx, `UPDATE organisations SET name = $2, as_written = $3, contact_email = nullif($5, ''),
+				version = version + 1, updated_at = $4
+				WHERE id = $1 RETURNING code, version`, o.ID, o.Name, nonNil(o.AsWritten), at, o.ContactEmail).Scan(&o.Code, &o.Version)
 			return o, err
 		})
 }

@@ -173,27 +173,3 @@ func (s *Store) EmailByID(ctx context.Context, id int64) (tracker.Email, error) 
 	return one(ctx, s.pool, fmt.Sprintf("email %d", id), scanEmail,
 		`SELECT `+emailColumns+emailFrom+` WHERE e.id = $1`, id)
 }
-
-// Recipient is a person a reminder goes to.
-type Recipient struct {
-	UserID         int64
-	Email          string
-	Name           string
-	OrganisationID int64
-}
-
-// PartnerRecipients returns the active partner accounts of the organisations, by organisation.
-func (s *Store) PartnerRecipients(ctx context.Context, organisationIDs []int64) (map[int64][]Recipient, error) {
-	rows, _ := s.pool.Query(ctx, `SELECT id, email, name, organisation_id FROM users
-		WHERE role = 'partner' AND disabled_at IS NULL AND organisation_id = ANY($1) ORDER BY id`, organisationIDs)
-	out := map[int64][]Recipient{}
-	var r Recipient
-	_, err := pgx.ForEachRow(rows, []any{&r.UserID, &r.Email, &r.Name, &r.OrganisationID}, func() error {
-		out[r.OrganisationID] = append(out[r.OrganisationID], r)
-		return nil
-	})
-	if err != nil {
-		return nil, storeError("partner recipients", err, nil)
-	}
-	return out, nil
-}

@@ -148,29 +148,6 @@ func (s *Store) ReportedInRound(ctx context.Context, r tracker.Round) (map[int64
 	return out, nil
 }
 
-// Coverage returns a round's coverage, with its plan: each commitment of the plan that needs an
-// update and whether it has had one in the round, and the same by lead organisation. It returns
-// tracker.ErrNotFound if there is no such round, or its plan is retired.
-func (s *Store) Coverage(ctx context.Context, roundID int64) (tracker.Coverage, error) {
-	r, err := s.RoundByID(ctx, roundID)
-	if err != nil {
-		return tracker.Coverage{}, err
-	}
-	plan, err := s.PlanByID(ctx, r.PlanID)
-	if err != nil {
-		return tracker.Coverage{}, err
-	}
-	cs, err := s.Commitments(ctx, CommitmentFilter{PlanID: r.PlanID})
-	if err != nil {
-		return tracker.Coverage{}, err
-	}
-	reported, err := s.ReportedInRound(ctx, r)
-	if err != nil {
-		return tracker.Coverage{}, err
-	}
-	return tracker.CoverageOf(plan, r, cs, reported), nil
-}
-
 // roundArgs adds the named arguments CreateRound and UpdateRound write a round with to args.
 func roundArgs(r tracker.Round, args pgx.NamedArgs) pgx.NamedArgs {
 	args["name"], args["deadline"] = r.Name, r.Deadline

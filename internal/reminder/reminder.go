@@ -1,6 +1,7 @@
 // Package reminder runs the outbox. A Worker, run inside `portal serve`, queues a reporting round
 // reminder for each partner whose organisation still has commitments to report on when a round's
-// reminder day comes, turns published changes into email alerts, queues the daily summaries
+// reminder day comes (or for the organisation's fallback contact address when it has no active
+// partners), turns published changes into email alerts, queues the daily summaries
 // once a day, and sends what the outbox holds (hand-off emails and reset links are queued by the
 // changes themselves): through the mailer when one is configured, and otherwise records that it
 // was not sent, so that staff can read what would have gone.
@@ -139,7 +140,8 @@ func (w *Worker) RunOnce(ctx context.Context) (queued, delivered int, err error)
 
 // Queue adds to the outbox the reminders due now: for each round that is open and has reached a
 // reminder day, one email to each active partner of each organisation with commitments not yet
-// reported in the round. A reminder already queued is not queued again.
+// reported in the round, or, for an organisation with no active partners, one to the fallback
+// contact address staff gave it. A reminder already queued is not queued again.
 func (w *Worker) Queue(ctx context.Context) (int, error) {
 	now := w.now()
 	rounds, err := w.Store.UnclosedRounds(ctx)
@@ -156,27 +158,29 @@ func (w *Worker) Queue(ctx context.Context) (int, error) {
 		if err != nil {
 			return n, err
 		}
-		var orgIDs []int64
 		for _, o := range cov.Organisations {
-			if len(o.Missing) > 0 {
-				orgIDs = append(orgIDs, o.Organisation.ID)
+			if len(o.Missing) == 0 {
+				continue
 			}
-		}
-		if len(orgIDs) == 0 {
-			continue
-		}
-		recipients, err := w.Store.PartnerRecipients(ctx, orgIDs)
-		if err != nil {
-			return n, err
-		}
-		for _, o := range cov.Organisations {
-			for _, p := range recipients[o.Organisation.ID] {
-				roundID, userID := r.ID, p.UserID
-				e := tracker.Email{Kind: tracker.EmailKindReminder, Recipient: p.Email,
-					Subject: Subject(r, m), Body: Body(w.BaseURL, cov.Plan, r, m, o, p.Name),
-					RoundID: &roundID, Reminder: m.Key(), UserID: &userID, NotBefore: now}
-				added, err := w.Store.Enqueue(ctx, e, fmt.Sprintf("round:%d:%s:user:%d", r.ID, m.Key(), p.UserID))
-				if err != nil {
+			roundID := r.ID
+			e := tracker.Email{Kind: tracker.EmailKindReminder, Subject: Subject(r, m), RoundID: &roundID,
+				Reminder: m.Key(), NotBefore: now}
+			var added bool
+			for _, p := range o.Partners {
+				userID := p.UserID
+				e.Recipient, e.UserID = p.Email, &userID
+				e.Body = Body(w.BaseURL, cov.Plan, r, m, o, p.Name)
+				if added, err = w.Store.Enqueue(ctx, e, fmt.Sprintf("round:%d:%s:user:%d", r.ID, m.Key(), p.UserID)); err != nil {
+					return n, err
+				}
+				if added {
+					n++
+				}
+			}
+			if contact := o.Contact(); contact != "" {
+				e.Recipient, e.UserID = contact, nil
+				e.Body = ContactBody(w.BaseURL, cov.Plan, r, m, o)
+				if added, err = w.Store.Enqueue(ctx, e, fmt.Sprintf("round:%d:%s:organisation:%d", r.ID, m.Key(), o.Organisation.ID)); err != nil {
 					return n, err
 				}
 				if added {
@@ -264,23 +268,47 @@ func Subject(r tracker.Round, m tracker.Reminder) string {
 func Body(baseURL string, plan tracker.Plan, r tracker.Round, m tracker.Reminder, o tracker.OrganisationCoverage, name string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Dear %s,\n\n", name)
-	if m.After && m.Days > 0 {
-		fmt.Fprintf(&b, "Progress updates for %s of %s were due by %s.", r.Name, plan.Title, tracker.FormatDate(r.Deadline))
-	} else {
-		fmt.Fprintf(&b, "Progress updates for %s of %s are due by %s.", r.Name, plan.Title, tracker.FormatDate(r.Deadline))
-	}
-	fmt.Fprintf(&b, " %s has not yet reported on %s:\n\n", o.Organisation.Name, plural(len(o.Missing), "this commitment", "these commitments"))
-	for _, c := range o.Missing {
-		fmt.Fprintf(&b, "%s %s\n", c.Ref, c.Deliver)
-		if plan.IsCurrent {
-			fmt.Fprintf(&b, "%s\n", baseURL+paths.Report(c.Ref))
-		}
-		b.WriteString("\n")
-	}
+	writeReminder(&b, baseURL, plan, r, m, o, true)
 	fmt.Fprintf(&b, "Sign in to report progress: %s\n\n", baseURL+paths.ReportList)
 	b.WriteString("If someone else in your organisation has reported already, you can ignore this email.\n\n")
 	b.WriteString("Delivery Tracker\n")
 	return b.String()
+}
+
+// ContactBody is the text of a round's reminder to an organisation's fallback contact address,
+// which staff gave because it has no active partner accounts: it lists the commitments the
+// organisation has not reported on yet and asks for someone to be given an account.
+func ContactBody(baseURL string, plan tracker.Plan, r tracker.Round, m tracker.Reminder, o tracker.OrganisationCoverage) string {
+	var b strings.Builder
+	b.WriteString("Dear colleague,\n\n")
+	fmt.Fprintf(&b, "You get this email as the contact for %s in Delivery Tracker, because no one at %s has an account to report progress with.\n\n",
+		o.Organisation.Name, o.Organisation.Name)
+	writeReminder(&b, baseURL, plan, r, m, o, false)
+	b.WriteString("To report progress, someone at your organisation needs an account: reply to the Scottish Government team that runs the plan, or to whoever asked you for updates, naming the person who should have one.\n\n")
+	b.WriteString("Delivery Tracker\n")
+	return b.String()
+}
+
+// writeReminder writes what every reminder of a round says: when updates are due, and the
+// commitments the organisation has not reported on yet, each with the link to report on it (for a
+// partner, report true) or to its public page.
+func writeReminder(b *strings.Builder, baseURL string, plan tracker.Plan, r tracker.Round, m tracker.Reminder, o tracker.OrganisationCoverage, report bool) {
+	if m.After && m.Days > 0 {
+		fmt.Fprintf(b, "Progress updates for %s of %s were due by %s.", r.Name, plan.Title, tracker.FormatDate(r.Deadline))
+	} else {
+		fmt.Fprintf(b, "Progress updates for %s of %s are due by %s.", r.Name, plan.Title, tracker.FormatDate(r.Deadline))
+	}
+	fmt.Fprintf(b, " %s has not yet reported on %s:\n\n", o.Organisation.Name, plural(len(o.Missing), "this commitment", "these commitments"))
+	for _, c := range o.Missing {
+		fmt.Fprintf(b, "%s %s\n", c.Ref, c.Deliver)
+		switch {
+		case report && plan.IsCurrent:
+			fmt.Fprintf(b, "%s\n", baseURL+paths.Report(c.Ref))
+		case !report:
+			fmt.Fprintf(b, "%s\n", baseURL+paths.Commitment(plan, c.Ref))
+		}
+		b.WriteString("\n")
+	}
 }
 
 func plural(n int, one, many string) string {

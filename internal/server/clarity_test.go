@@ -302,11 +302,12 @@ func TestLastUpdated(t *testing.T) {
 	// A commitment amended by staff, two days later.
 	app.clock.Advance(48 * time.Hour)
 	staff = signIn(t, app, tracker.RoleStaff, "")
-	path := "/admin/commitments/" + strconv.FormatInt(commitmentID(t, app, "2023-24", "4.2"), 10) + "/edit"
+	path := "/admin/commitments/" + strconv.FormatInt(commitmentID(t, app, "2023-24", "4.2"), 10) + "/change/what"
 	rec, doc := staff.get(path)
 	mustStatus(t, "GET "+path, rec, http.StatusOK)
 	f := formOf(t, doc, "main form")
 	f.Set("deliver", f.Get("deliver")+" (amended)")
+	f.Set("change_note", "added a word")
 	mustStatus(t, "amend 4.2", staff.post(path, f), http.StatusSeeOther)
 	if got := lastUpdated(t, anon, "4.2"); got != "25 November 2026" {
 		t.Errorf("4.2 after amending = %q, want 25 November 2026", got)

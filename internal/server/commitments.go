@@ -18,16 +18,13 @@ import (
 // blankLeadRows is how many empty lead lines the commitment form offers.
 const blankLeadRows = 2
 
+// commitmentFormOf returns a commitment as its form shows it, with one empty lead line to add.
 func commitmentFormOf(c tracker.Commitment) web.CommitmentForm {
-	f := web.CommitmentForm{Ref: c.Ref, Priority: strconv.FormatInt(c.PriorityID, 10), Deliver: c.Deliver,
-		Why: strings.Join(c.Why, "\n"), SourceURL: c.SourceURL, Version: strconv.Itoa(c.Version),
+	in := tracker.InputOf(c)
+	f := web.CommitmentForm{Ref: in.Ref, Priority: in.Priority, Deliver: in.Deliver, Why: in.Why,
+		DueMonth: in.DueMonth, DueYear: in.DueYear, SourceURL: in.SourceURL, Version: strconv.Itoa(c.Version),
 		Leads: web.LeadFormsOf(c.Leads)}
-	if !c.Due.IsZero() {
-		f.DueMonth, f.DueYear = strconv.Itoa(int(c.Due.Month)), strconv.Itoa(c.Due.Year)
-	}
-	for range blankLeadRows {
-		f.Leads = append(f.Leads, web.LeadForm{})
-	}
+	f.Leads = append(f.Leads, web.LeadForm{})
 	return f
 }
 
@@ -39,20 +36,56 @@ func parseCommitmentForm(r *http.Request, orgs []tracker.Organisation, prioritie
 		Deliver: form(r, "deliver"), Why: strings.ReplaceAll(r.PostFormValue("why"), "\r\n", "\n"),
 		DueMonth: form(r, "due-month"), DueYear: form(r, "due-year"), SourceURL: form(r, "source_url"),
 		Version: r.PostFormValue("version")}
-	rows, _ := strconv.Atoi(r.PostFormValue("lead-rows"))
-	rows = min(max(rows, 0), tracker.MaxLeadLines+blankLeadRows)
 	in := tracker.CommitmentInput{Ref: f.Ref, Priority: f.Priority, Deliver: f.Deliver, Why: f.Why,
 		DueMonth: f.DueMonth, DueYear: f.DueYear, SourceURL: f.SourceURL}
-	for i := range rows {
-		l := web.LeadForm{Text: form(r, tracker.LeadField(i, "text")), Orgs: r.PostForm[tracker.LeadField(i, "org")]}
-		f.Leads = append(f.Leads, l)
-		in.Leads = append(in.Leads, tracker.LeadInput{Text: l.Text, Orgs: l.Orgs})
-	}
+	f.Leads, in.Leads = readLeads(r)
 	c, errs := tracker.ParseCommitment(in, priorities, orgs)
 	if c.PriorityID == 0 {
 		f.Priority = ""
 	}
 	return f, c, fieldErrors(errs)
+}
+
+// readLeads reads the lead lines of a commitment's form: as typed, and for ParseCommitment.
+func readLeads(r *http.Request) ([]web.LeadForm, []tracker.LeadInput) {
+	rows, _ := strconv.Atoi(r.PostFormValue("lead-rows"))
+	rows = min(max(rows, 0), tracker.MaxLeadLines+blankLeadRows)
+	var forms []web.LeadForm
+	var ins []tracker.LeadInput
+	for i := range rows {
+		orgs := r.PostForm[tracker.LeadField(i, "org")]
+		if len(orgs) > maxOrgChoices {
+			orgs = orgs[:maxOrgChoices]
+		}
+		l := web.LeadForm{Text: form(r, tracker.LeadField(i, "text")), Orgs: orgs}
+		forms = append(forms, l)
+		ins = append(ins, tracker.LeadInput{Text: l.Text, Orgs: l.Orgs})
+	}
+	return forms, ins
+}
+
+// maxOrgChoices is the most lists of organisations one lead line's form shows.
+const maxOrgChoices = 50
+
+// leadFormAction answers the buttons of the lead lines that add to the form rather than save it:
+// "Add another lead line" and "Add another organisation". It reports whether the form's action
+// was one of them, having added the empty line or list to f.
+func leadFormAction(r *http.Request, f *web.CommitmentForm) bool {
+	action := r.PostFormValue("action")
+	if action == "add-lead" {
+		if len(f.Leads) < tracker.MaxLeadLines+blankLeadRows {
+			f.Leads = append(f.Leads, web.LeadForm{})
+		}
+		return true
+	}
+	n, err := strconv.Atoi(strings.TrimPrefix(action, "add-org-"))
+	if !strings.HasPrefix(action, "add-org-") || err != nil || n < 1 || n > len(f.Leads) {
+		return false
+	}
+	if l := &f.Leads[n-1]; len(l.Orgs) < maxOrgChoices {
+		l.Orgs = append(l.Orgs, "")
+	}
+	return true
 }
 
 // leadOrganisations returns the organisations a commitment's lead lines may name: those in use,
@@ -80,21 +113,13 @@ func (s *Server) leadOrganisations(r *http.Request, c *tracker.Commitment) ([]tr
 }
 
 func (s *Server) commitmentFormView(r *http.Request, plan tracker.Plan, c *tracker.Commitment) (web.CommitmentFormView, error) {
-	v := web.CommitmentFormView{Plan: plan, Commitment: c}
+	v := web.CommitmentFormView{Plan: plan}
 	var err error
 	if v.Priorities, err = s.store.Priorities(r.Context(), plan.ID); err != nil {
 		return v, err
 	}
 	v.Organisations, err = s.leadOrganisations(r, c)
 	return v, err
-}
-
-// addLeadRow answers the form's "Add another lead line" button: the same form, everything kept,
-// with one more empty line.
-func addLeadRow(f *web.CommitmentForm) {
-	if len(f.Leads) < tracker.MaxLeadLines+blankLeadRows {
-		f.Leads = append(f.Leads, web.LeadForm{})
-	}
 }
 
 // newCommitmentView is the form's view for adding a commitment to the plan the path names.
@@ -127,8 +152,7 @@ func (s *Server) createCommitment(w http.ResponseWriter, r *http.Request) error 
 		v.Errors = errs
 		return s.page(w, r, status, web.CommitmentFormPage(s.adminLayout(r, plansCrumb(), planCrumb(plan), crumb("Add a commitment")), v))
 	}
-	if r.PostFormValue("action") == "add-lead" {
-		addLeadRow(&v.Form)
+	if leadFormAction(r, &v.Form) {
 		return show(http.StatusOK, nil)
 	}
 	return s.saveForm(w, r, formSave{errs: errs, show: show,
@@ -153,50 +177,6 @@ func adminRecord[T any](s *Server, r *http.Request, find func(context.Context, i
 	}
 	plan, err := s.store.PlanByID(r.Context(), planOf(v))
 	return v, plan, err
-}
-
-// editCommitmentView is the commitment in the path, its plan and the view of the form editing it.
-func (s *Server) editCommitmentView(r *http.Request) (tracker.Commitment, tracker.Plan, web.CommitmentFormView, error) {
-	c, plan, err := s.adminCommitment(r)
-	if err != nil {
-		return c, plan, web.CommitmentFormView{}, err
-	}
-	v, err := s.commitmentFormView(r, plan, &c)
-	return c, plan, v, err
-}
-
-func (s *Server) editCommitmentForm(w http.ResponseWriter, r *http.Request) error {
-	c, plan, v, err := s.editCommitmentView(r)
-	if err != nil {
-		return err
-	}
-	v.Form = commitmentFormOf(c)
-	return s.page(w, r, http.StatusOK, web.CommitmentFormPage(s.adminLayout(r, plansCrumb(), planCrumb(plan), crumb("Commitment "+c.Ref)), v))
-}
-
-func (s *Server) updateCommitment(w http.ResponseWriter, r *http.Request) error {
-	current, plan, v, err := s.editCommitmentView(r)
-	if err != nil {
-		return err
-	}
-	f, c, errs := parseCommitmentForm(r, v.Organisations, v.Priorities)
-	c.ID, c.Version = current.ID, formVersion(r)
-	v.Form = f
-	show := func(status int, errs formErrors) error {
-		v.Errors = errs
-		return s.page(w, r, status, web.CommitmentFormPage(s.adminLayout(r, plansCrumb(), planCrumb(plan), crumb("Commitment "+current.Ref)), v))
-	}
-	if r.PostFormValue("action") == "add-lead" {
-		addLeadRow(&v.Form)
-		return show(http.StatusOK, nil)
-	}
-	return s.saveForm(w, r, formSave{errs: errs, show: show,
-		save: func() (saved, error) {
-			_, err := s.store.UpdateCommitment(r.Context(), s.actor(r), c)
-			return saved{paths.AdminPlan(plan.Slug) + "#commitments", "Commitment " + c.Ref + " saved."}, err
-		},
-		conflict: changedMeanwhile(show, &v.Conflict, &v.Form.Version, commitmentConflict(current, c), current.Version),
-	})
 }
 
 // commitmentConflict lists what is saved now where it differs from what was typed.

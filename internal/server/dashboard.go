@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
@@ -14,8 +15,9 @@ const (
 	dashboardWaitingLimit = 20
 )
 
-// dashboard is the staff dashboard: counts by status and priority area, overdue commitments,
-// commitments due an update and updates waiting for review. It is about the current plan, or
+// dashboard is the staff dashboard: the open reporting round, counts by status and priority
+// area, overdue commitments, commitments due an update and updates waiting for review, each count
+// linked to the list it counts. It is about the current plan, or
 // the plan named by ?plan=slug.
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
@@ -56,6 +58,12 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 		Overdue: s.rows(plan, d.Overdue), OverdueTotal: d.OverdueTotal,
 		UpdateDue: s.rows(plan, d.UpdateDue), UpdateDueTotal: d.UpdateDueTotal,
 		Waiting: items, WaitingTotal: total, Now: now,
+	}
+	switch round, err := s.store.OpenRound(ctx, plan.ID); {
+	case err == nil:
+		v.Round = &round
+	case !errors.Is(err, tracker.ErrNotFound):
+		return err
 	}
 	l := s.layout(r)
 	l.Title = "Dashboard"

@@ -273,7 +273,7 @@ func TestStaffPagesEscapeEverything(t *testing.T) {
 	}
 	shown := []string{
 		"/admin/plans/2023-24", "/admin/organisations",
-		fmt.Sprintf("/admin/commitments/%d/edit", commitmentID), fmt.Sprintf("/admin/priorities/%d/edit", priorityID),
+		fmt.Sprintf("/admin/commitments/%d", commitmentID), fmt.Sprintf("/admin/commitments/%d/change/leads", commitmentID), fmt.Sprintf("/admin/priorities/%d/edit", priorityID),
 		fmt.Sprintf("/admin/organisations/%d/edit", orgID),
 	}
 	for _, path := range append(shown, "/admin/plans", "/dashboard", "/review", "/report/4.5", "/admin/audit") {

@@ -341,7 +341,7 @@ func TestKeptFormPuttingBackSavesNothing(t *testing.T) {
 			p, _ := app.Store.PlanBySlug(t.Context(), "2023-24")
 			return p.Title != "Care in the Digital Age, revised"
 		}},
-		{"/admin/commitments/" + c41 + "/edit", `form[action$="/edit"]`, "deliver", "#deliver", "An MSc for 60 people a year.", func() bool {
+		{"/admin/commitments/" + c41 + "/change/what", `form[action$="/change/what"]`, "deliver", "#deliver", "An MSc for 60 people a year.", func() bool {
 			c, _ := app.Store.CommitmentForEdit(t.Context(), commitmentID(t, app, "2023-24", "4.1"))
 			return c.Deliver != "An MSc for 60 people a year."
 		}},

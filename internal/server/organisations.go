@@ -34,9 +34,10 @@ func (s *Server) adminOrganisations(w http.ResponseWriter, r *http.Request) erro
 // new organisation's code is read: a code, once given, never changes.
 func parseOrganisationForm(r *http.Request, isNew bool) (web.OrganisationForm, tracker.Organisation, formErrors) {
 	f := web.OrganisationForm{Code: strings.ToUpper(form(r, "code")), Name: form(r, "name"),
-		AsWritten: strings.TrimSpace(strings.ReplaceAll(r.PostFormValue("as_written"), "\r\n", "\n")),
-		Version:   r.PostFormValue("version")}
-	o, errs := tracker.ParseOrganisation(tracker.OrganisationInput{Code: f.Code, Name: f.Name, AsWritten: f.AsWritten}, isNew)
+		AsWritten:    strings.TrimSpace(strings.ReplaceAll(r.PostFormValue("as_written"), "\r\n", "\n")),
+		ContactEmail: form(r, "contact_email"), Version: r.PostFormValue("version")}
+	o, errs := tracker.ParseOrganisation(tracker.OrganisationInput{Code: f.Code, Name: f.Name, AsWritten: f.AsWritten,
+		ContactEmail: f.ContactEmail}, isNew)
 	return f, o, fieldErrors(errs)
 }
 
@@ -73,7 +74,8 @@ func (s *Server) editOrganisationForm(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	f := web.OrganisationForm{Code: o.Code, Name: o.Name, AsWritten: strings.Join(o.AsWritten, "\n"), Version: strconv.Itoa(o.Version)}
+	f := web.OrganisationForm{Code: o.Code, Name: o.Name, AsWritten: strings.Join(o.AsWritten, "\n"),
+		ContactEmail: o.ContactEmail, Version: strconv.Itoa(o.Version)}
 	return s.page(w, r, http.StatusOK, web.OrganisationFormPage(s.adminLayout(r, orgCrumb(), crumb(o.Name)),
 		web.OrganisationFormView{Organisation: &o, Form: f}))
 }
@@ -106,6 +108,7 @@ func organisationConflict(saved, mine tracker.Organisation) *web.Conflict {
 	if !slices.Equal(saved.AsWritten, mine.AsWritten) {
 		c.Rows = append(c.Rows, web.ConflictRow{Field: "How plans write it", Saved: strings.Join(saved.AsWritten, " / ")})
 	}
+	differs(c, "Contact address for reminders", saved.ContactEmail, mine.ContactEmail)
 	return c
 }
 

@@ -173,6 +173,9 @@ func (s *Server) commitment(w http.ResponseWriter, r *http.Request) error {
 	if v.CarriedForwardTo, err = s.linkedCommitment(r, c.CarriedForwardToID); err != nil {
 		return err
 	}
+	if v.Amendments, err = s.reads(ctx).Amendments(ctx, c.ID); err != nil {
+		return err
+	}
 	changed, err := s.reads(ctx).CommitmentChanged(ctx, c.ID)
 	if err != nil {
 		return err

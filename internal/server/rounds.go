@@ -95,7 +95,8 @@ func (s *Server) roundPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.page(w, r, http.StatusOK, web.RoundPage(s.adminLayout(r, roundsCrumb(), crumb(rd.Name)),
-		web.RoundView{Plan: cov.Plan, Coverage: cov, Now: s.now(), Queued: queued}))
+		web.RoundView{Plan: cov.Plan, Coverage: cov, Now: s.now(), Queued: queued,
+			CanInvite: tracker.Can(s.user(r), tracker.ActionManageUsers, nil)}))
 }
 
 func (s *Server) editRoundForm(w http.ResponseWriter, r *http.Request) error {

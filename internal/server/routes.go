@@ -113,7 +113,7 @@ func (s *Server) routes() *chi.Mux {
 		r.Get(paths.AdminPlanPattern+"/commitments.csv", s.handle(s.exportCommitments))
 		s.form(r, paths.AdminPriorityPrefix+"/edit", s.editPriorityForm, s.updatePriority)
 		s.confirm(r, paths.AdminPriorityPrefix+"/retire", s.retirePriorityAction)
-		s.form(r, paths.AdminCommitPrefix+"/edit", s.editCommitmentForm, s.updateCommitment)
+		s.commitmentRoutes(r)
 		s.confirm(r, paths.AdminCommitPrefix+"/retire", s.retireCommitmentAction)
 		r.Get(paths.AdminOrganisations, s.handle(s.adminOrganisations))
 		s.form(r, paths.AdminNewOrg, s.newOrganisationForm, s.createOrganisation)

@@ -32,7 +32,20 @@ func (s *Server) inviteForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.page(w, r, http.StatusOK, web.InviteUserPage(s.layout(r), web.InviteView{Organisations: orgs}))
+	return s.page(w, r, http.StatusOK, web.InviteUserPage(s.layout(r), web.InviteView{Form: invitePrefill(r, orgs), Organisations: orgs}))
+}
+
+// invitePrefill starts the invitation form from the address: ?org=CODE, from a reporting round's
+// coverage, invites a delivery partner of that organisation. A code that names no organisation
+// in use is ignored.
+func invitePrefill(r *http.Request, orgs []tracker.Organisation) web.UserForm {
+	code := r.URL.Query().Get("org")
+	for _, o := range orgs {
+		if code != "" && o.Code == code {
+			return web.UserForm{Role: string(tracker.RolePartner), Organisation: code}
+		}
+	}
+	return web.UserForm{}
 }
 
 // decodeUserForm reads the invitation or role form.

@@ -21,7 +21,7 @@ type CommitmentInput struct {
 }
 
 // LeadInput is one lead line row of the commitment form: its text and the IDs of the
-// organisations ticked for it.
+// organisations chosen for it; empty IDs, from lists left at "None", are left out.
 type LeadInput struct {
 	Text string
 	Orgs []string
@@ -62,12 +62,13 @@ func ParseCommitment(in CommitmentInput, priorities []Priority, orgs []Organisat
 	var errs, leadErrs fieldErrors
 	for i, l := range in.Leads {
 		text := strings.TrimSpace(l.Text)
+		l.Orgs = DropBlankChoices(l.Orgs)
 		if text == "" && len(l.Orgs) == 0 {
 			continue
 		}
 		line := LeadLine{Text: text}
 		if text == "" {
-			leadErrs.add(LeadField(i, "text"), "Enter lead line %d as the plan prints it, or untick its organisations", i+1)
+			leadErrs.add(LeadField(i, "text"), "Enter lead line %d as the plan prints it, or remove its organisations", i+1)
 		}
 		for _, id := range l.Orgs {
 			o, ok := byID[id]

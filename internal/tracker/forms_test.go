@@ -173,6 +173,13 @@ func TestParseOrganisation(t *testing.T) {
 			"as_written: Enter 20 ways of writing it or fewer"}},
 		{"long line", OrganisationInput{Name: "x", AsWritten: "ok\n" + strings.Repeat("a", MaxShortText+1)}, false, []string{
 			"as_written: Line 2 must be 300 characters or fewer"}},
+		{"contact address", OrganisationInput{Name: "x", ContactEmail: " Team@NHS.example "}, false, nil},
+		{"contact not an address", OrganisationInput{Name: "x", ContactEmail: "the team"}, false, []string{
+			"contact_email: Enter an email address in the correct format, like name@example.com"}},
+		{"contact with a name", OrganisationInput{Name: "x", ContactEmail: "Team <team@nhs.example>"}, false, []string{
+			"contact_email: Enter an email address in the correct format, like name@example.com"}},
+		{"contact too long", OrganisationInput{Name: "x", ContactEmail: strings.Repeat("a", 250) + "@nhs.example"}, false, []string{
+			"contact_email: The contact address must be 254 characters or fewer"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -183,6 +190,9 @@ func TestParseOrganisation(t *testing.T) {
 	o, _ := ParseOrganisation(tests[0].in, true)
 	if o.Code != "NHS-BOARDS" || !slices.Equal(o.AsWritten, []string{"NHS Boards", "Health Boards"}) {
 		t.Errorf("ParseOrganisation = %+v, want upper-case code and two ways of writing it", o)
+	}
+	if o, _ := ParseOrganisation(OrganisationInput{Name: "x", ContactEmail: " Team@NHS.example "}, false); o.ContactEmail != "Team@nhs.example" {
+		t.Errorf("contact address kept as %q, want it trimmed with its domain in lower case", o.ContactEmail)
 	}
 }
 

@@ -30,7 +30,7 @@ func TestParseCommitment(t *testing.T) {
 		{"no month typed, with other problems", func(in *CommitmentInput) { in.Ref, in.DueMonth, in.DueYear = "", "", "" }, []string{
 			"ref: Enter the commitment’s number, such as 4.2", "due: Enter the month it is due, such as 3 and 2024"}},
 		{"lead with organisations but no text", func(in *CommitmentInput) { in.Leads[2] = LeadInput{Orgs: []string{"21"}} }, []string{
-			"lead-3-text: Enter lead line 3 as the plan prints it, or untick its organisations"}},
+			"lead-3-text: Enter lead line 3 as the plan prints it, or remove its organisations"}},
 		{"lead names an unknown organisation", func(in *CommitmentInput) { in.Leads[0].Orgs = []string{"21", "99"} }, []string{
 			"lead-1-org: Choose the organisations lead line 1 names from the list"}},
 		{"lead names an organisation twice", func(in *CommitmentInput) { in.Leads[0].Orgs = []string{"21", "21"} }, []string{
@@ -42,7 +42,7 @@ func TestParseCommitment(t *testing.T) {
 			"ref: Enter the commitment’s number as the priority area’s number, a dot and its position, such as 4.2",
 			"due: Enter the month it is due as a month from 1 to 12 and a four-digit year, such as 3 and 2024",
 			"source_url: Enter a full web address starting with https://",
-			"lead-2-text: Enter lead line 2 as the plan prints it, or untick its organisations",
+			"lead-2-text: Enter lead line 2 as the plan prints it, or remove its organisations",
 			"lead-2-org: Choose the organisations lead line 2 names from the list"}},
 	}
 	for _, tt := range tests {

@@ -8,20 +8,22 @@ import (
 // OrganisationInput is the organisation form as submitted, every field as typed. AsWritten holds
 // the ways plans write the organisation's name, one a line.
 type OrganisationInput struct {
-	Code      string
-	Name      string
-	AsWritten string
+	Code         string
+	Name         string
+	AsWritten    string
+	ContactEmail string
 }
 
 // ParseOrganisation checks an organisation as staff type it. It trims the fields, upper-cases the
 // code and splits AsWritten into its non-blank lines. isNew says whether the organisation is being
 // added: only then is the code asked for and checked, as it cannot change afterwards. It returns
 // the organisation (ID and version unset) and a message for each field that is wrong, in the order
-// of the form, each keyed by its field: code, name or as_written. The organisation is only fit to
-// save when there are none.
+// of the form, each keyed by its field: code, name, as_written or contact_email. The contact
+// address is optional; given, it must be an email address (EmailProblem). The organisation is only
+// fit to save when there are none.
 func ParseOrganisation(in OrganisationInput, isNew bool) (Organisation, []FieldError) {
 	o := Organisation{Code: strings.ToUpper(strings.TrimSpace(in.Code)), Name: strings.TrimSpace(in.Name),
-		AsWritten: SplitLines(in.AsWritten)}
+		AsWritten: SplitLines(in.AsWritten), ContactEmail: NormaliseEmail(in.ContactEmail)}
 	var errs fieldErrors
 	if isNew {
 		errs.shaped("code", o.Code, ValidCode, "Enter a code for the organisation, such as NHS-BOARDS",
@@ -37,6 +39,11 @@ func ParseOrganisation(in OrganisationInput, isNew bool) (Organisation, []FieldE
 				errs.add("as_written", "Line %d must be %d characters or fewer", i+1, MaxShortText)
 				break
 			}
+		}
+	}
+	if o.ContactEmail != "" {
+		if p := EmailProblem(o.ContactEmail); p != "" {
+			errs.add("contact_email", "%s", strings.Replace(p, "Email address", "The contact address", 1))
 		}
 	}
 	return o, errs

@@ -177,6 +177,10 @@ type CommitmentCoverage struct {
 	// ReportedAt is when an update was first submitted or published in the round; nil means not
 	// yet reported.
 	ReportedAt *time.Time
+	// State is how far its update in the round has got, and Update that update (nil for
+	// RoundNothingYet); see Coverage.WithUpdates.
+	State  RoundState
+	Update *RoundUpdate
 }
 
 // Reported reports whether an update on the commitment has come in during the round.
@@ -190,6 +194,8 @@ type OrganisationCoverage struct {
 	// them not yet reported.
 	Due     []Commitment
 	Missing []Commitment
+	// Partners are its active partner accounts, who are reminded; see Coverage.WithPartners.
+	Partners []Partner
 }
 
 // Reported returns how many of the organisation's commitments have been reported on.

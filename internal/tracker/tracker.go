@@ -56,6 +56,9 @@ type Organisation struct {
 	Code      string
 	Name      string
 	AsWritten []string
+	// ContactEmail is the address reminded of a reporting round when the organisation has no
+	// active partner accounts; "" for none.
+	ContactEmail string
 	// RetiredAt is when staff retired the organisation; nil while it is in use.
 	RetiredAt *time.Time
 	Version   int

@@ -47,6 +47,155 @@ if (errorSummary) {
     errorSummary.focus();
 }
 
+// Each list of organisations a lead line names (a select, which works
+// without this) becomes a box that filters the organisations as you type:
+// an ARIA combobox with a list box of the matches, chosen with the mouse or
+// with the arrow keys and Enter. The select stays in the form, hidden, and
+// holds the choice, so the form sends what it sends without JavaScript.
+for (const select of document.querySelectorAll('select[data-org-picker]')) {
+    enhancePicker(select);
+}
+
+function enhancePicker(select) {
+    const label = document.querySelector(`label[for="${select.id}"]`);
+    const wrapper = select.closest('.ds_select-wrapper');
+    if (!label || !wrapper) {
+        return;
+    }
+    const choices = [...select.options].filter((o) => o.value !== '').map((o) => ({ value: o.value, text: o.text.trim() }));
+    const textOf = (value) => (choices.find((c) => c.value === value) || { text: '' }).text;
+
+    const box = document.createElement('div');
+    box.className = 'app-picker';
+    const input = document.createElement('input');
+    input.type = 'text';
+    input.id = `${select.id}-search`;
+    input.className = select.classList.contains('ds_select--error') ? 'ds_input ds_input--error' : 'ds_input';
+    input.autocomplete = 'off';
+    input.spellcheck = false;
+    input.value = textOf(select.value);
+    const listID = `${select.id}-matches`;
+    input.setAttribute('role', 'combobox');
+    input.setAttribute('aria-autocomplete', 'list');
+    input.setAttribute('aria-expanded', 'false');
+    input.setAttribute('aria-controls', listID);
+    const hintID = `${select.id}-picker-hint`;
+    const described = [select.getAttribute('aria-describedby'), hintID].filter(Boolean).join(' ');
+    input.setAttribute('aria-describedby', described);
+    if (select.getAttribute('aria-invalid')) {
+        input.setAttribute('aria-invalid', 'true');
+    }
+    const hint = document.createElement('p');
+    hint.className = 'visually-hidden';
+    hint.id = hintID;
+    hint.textContent = 'Type part of a name or code, then choose from the list with the arrow keys and Enter. Clear the box to name none.';
+    const list = document.createElement('ul');
+    list.id = listID;
+    list.className = 'app-picker__matches';
+    list.setAttribute('role', 'listbox');
+    list.setAttribute('aria-label', `Organisations matching ${label.textContent.trim()}`);
+    list.hidden = true;
+    const status = document.createElement('div');
+    status.className = 'visually-hidden';
+    status.setAttribute('role', 'status');
+    box.append(input, hint, list, status);
+    wrapper.after(box);
+    wrapper.classList.add('app-picker__select');
+    select.tabIndex = -1;
+    label.htmlFor = input.id;
+    // The error summary links to the box, now that the list is hidden.
+    for (const link of document.querySelectorAll(`.ds_error-summary a[href="#${select.id}"]`)) {
+        link.href = `#${input.id}`;
+    }
+
+    let matches = [];
+    let active = -1;
+
+    const close = () => {
+        list.hidden = true;
+        input.setAttribute('aria-expanded', 'false');
+        input.removeAttribute('aria-activedescendant');
+        active = -1;
+    };
+
+    const show = () => {
+        list.replaceChildren(...matches.map((c, i) => {
+            const li = document.createElement('li');
+            li.id = `${listID}-${i}`;
+            li.className = 'app-picker__match';
+            li.setAttribute('role', 'option');
+            li.setAttribute('aria-selected', String(i === active));
+            li.textContent = c.text;
+            li.addEventListener('mousedown', (e) => {
+                e.preventDefault();
+                choose(c);
+            });
+            return li;
+        }));
+        if (active >= 0) {
+            input.setAttribute('aria-activedescendant', `${listID}-${active}`);
+            list.children[active].scrollIntoView({ block: 'nearest' });
+        } else {
+            input.removeAttribute('aria-activedescendant');
+        }
+        list.hidden = matches.length === 0;
+        input.setAttribute('aria-expanded', String(matches.length > 0));
+    };
+
+    const filter = () => {
+        const words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+        matches = choices.filter((c) => words.every((w) => c.text.toLowerCase().includes(w)));
+        active = -1;
+        show();
+        status.textContent = matches.length === 1 ? '1 organisation matches' : `${matches.length} organisations match`;
+    };
+
+    const choose = (c) => {
+        select.value = c ? c.value : '';
+        input.value = c ? c.text : '';
+        close();
+    };
+
+    input.addEventListener('input', filter);
+    input.addEventListener('keydown', (e) => {
+        if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+            e.preventDefault();
+            if (list.hidden) {
+                filter();
+            }
+            if (matches.length > 0) {
+                const step = e.key === 'ArrowDown' ? 1 : -1;
+                active = (active + step + matches.length) % matches.length;
+                show();
+            }
+        } else if (e.key === 'Enter' && !list.hidden) {
+            e.preventDefault();
+            choose(matches[Math.max(active, 0)]);
+        } else if (e.key === 'Escape' && !list.hidden) {
+            e.preventDefault();
+            input.value = textOf(select.value);
+            close();
+        }
+    });
+    // Leaving the box keeps an organisation only when its name is there in
+    // full; an empty box names none, and anything else goes back to the
+    // organisation chosen before.
+    input.addEventListener('blur', () => {
+        const typed = input.value.trim().toLowerCase();
+        if (typed === '') {
+            choose(null);
+            return;
+        }
+        const exact = choices.find((c) => c.text.toLowerCase() === typed);
+        if (exact) {
+            choose(exact);
+        } else {
+            input.value = textOf(select.value);
+            close();
+        }
+    });
+}
+
 // A printed page gives at its foot the date it was printed. The server wrote
 // the date the page was made, which a page kept open, or kept in a cache,
 // may be days before: write today's, and again as the page is printed.
