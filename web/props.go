@@ -56,6 +56,9 @@ type LayoutProps struct {
 	// canonical link and og:url. Public pages set it; the others leave it
 	// empty.
 	Canonical string
+	// Prev and Next are the absolute addresses of the previous and next pages of a list shown a
+	// page at a time, for rel="prev" and rel="next" links; empty at either end.
+	Prev, Next string
 	// NoIndex asks search engines not to index the page nor follow its
 	// links: the pages of signed-in users and of signing in.
 	NoIndex bool

@@ -36,9 +36,24 @@ type PriorityView struct {
 	Plan        tracker.Plan
 	Priority    tracker.Priority
 	Commitments []CommitmentRow
+	// List says which page of the area's commitments Commitments is.
+	List ListPage
 	// Timeline shows the priority area's commitments by when they are due.
 	Timeline Chart
 }
+
+// ListPage is one page of a public list of commitments that is too long for one page.
+type ListPage struct {
+	Page, Pages, Total, PerPage int
+	// URL gives the address of a page of the list.
+	URL func(page int) string
+	// FinderURL is the same commitments in the finder, where they can be filtered.
+	FinderURL string
+}
+
+// first and last are the positions in the whole list of the first and last rows of the page.
+func (l ListPage) first() int { return (l.Page-1)*l.PerPage + 1 }
+func (l ListPage) last() int  { return min(l.Page*l.PerPage, l.Total) }
 
 // sourceURL is the page of the published plan where the priority area's commitments can be read:
 // the priority area's own page of it, or the plan's.
@@ -95,4 +110,6 @@ type OrganisationView struct {
 	Plan         tracker.Plan
 	Organisation tracker.Organisation
 	Commitments  []CommitmentRow
+	// List says which page of the organisation's commitments Commitments is.
+	List ListPage
 }

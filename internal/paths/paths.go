@@ -403,3 +403,12 @@ func OrganisationFeed(code string) string { return Organisation(code) + "/update
 func AlertLink(baseURL, page, token string) string {
 	return baseURL + page + "?t=" + url.QueryEscape(token)
 }
+
+// Paged returns the address of a page of the list at base: base itself for the first page, and
+// base with ?page=N for the others.
+func Paged(base string, page int) string {
+	if page <= 1 {
+		return base
+	}
+	return base + "?page=" + strconv.Itoa(page)
+}

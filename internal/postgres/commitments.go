@@ -22,6 +22,9 @@ type CommitmentFilter struct {
 	// them; public pages leave them out, so that they neither link to nor name a retired body
 	// as a lead.
 	WithRetiredOrganisations bool
+	// Limit, when set, returns at most that many commitments, after skipping Offset of them, in
+	// the list's order: a page of a long list.
+	Limit, Offset int
 }
 
 const commitmentColumns = `c.id, c.plan_id, c.priority_id, p.number, p.slug, p.name, c.ref, c.ordinal, c.deliver,
@@ -84,6 +87,36 @@ func (s *Store) Commitments(ctx context.Context, f CommitmentFilter) ([]tracker.
 
 // commitments is Commitments through q, which may be a transaction.
 func commitments(ctx context.Context, q querier, f CommitmentFilter) ([]tracker.Commitment, error) {
+	w := commitmentWhere(f)
+	page := ""
+	if f.Limit > 0 {
+		page = ` LIMIT @limit OFFSET @offset`
+		w.args["limit"], w.args["offset"] = f.Limit, max(f.Offset, 0)
+	}
+	rows, _ := q.Query(ctx, `SELECT `+commitmentColumns+commitmentFrom+w.sql()+` ORDER BY p.number, c.ordinal`+page, w.args)
+	cs, err := pgx.CollectRows(rows, scanCommitment)
+	if err != nil {
+		return nil, storeError("commitments", err, nil)
+	}
+	if err := loadLeads(ctx, q, cs, f.WithRetiredOrganisations); err != nil {
+		return nil, err
+	}
+	return cs, nil
+}
+
+// CountCommitments returns how many commitments Commitments would return for the filter, without
+// its Limit.
+func (s *Store) CountCommitments(ctx context.Context, f CommitmentFilter) (int, error) {
+	w := commitmentWhere(f)
+	var n int
+	if err := s.pool.QueryRow(ctx, `SELECT count(*)`+commitmentFrom+w.sql(), w.args).Scan(&n); err != nil {
+		return 0, storeError("count commitments", err, nil)
+	}
+	return n, nil
+}
+
+// commitmentWhere is the condition of the filter.
+func commitmentWhere(f CommitmentFilter) *where {
 	w := whereAll(nil, `c.retired_at IS NULL`)
 	andSet(w, f.PlanID, "plan", `c.plan_id = @plan`)
 	andSet(w, f.PriorityID, "priority", `c.priority_id = @priority`)
@@ -94,15 +127,7 @@ func commitments(ctx context.Context, q querier, f CommitmentFilter) ([]tracker.
 	andSet(w, f.OrganisationID, "org", `EXISTS (SELECT 1 FROM commitment_leads l
 		JOIN commitment_lead_organisations clo ON clo.lead_id = l.id
 		WHERE l.commitment_id = c.id AND clo.organisation_id = @org)`)
-	rows, _ := q.Query(ctx, `SELECT `+commitmentColumns+commitmentFrom+w.sql()+` ORDER BY p.number, c.ordinal`, w.args)
-	cs, err := pgx.CollectRows(rows, scanCommitment)
-	if err != nil {
-		return nil, storeError("commitments", err, nil)
-	}
-	if err := loadLeads(ctx, q, cs, f.WithRetiredOrganisations); err != nil {
-		return nil, err
-	}
-	return cs, nil
+	return w
 }
 
 // CommitmentByRef returns the commitment of a plan with the ref, such as "4.2", with its lead

@@ -10,9 +10,10 @@ import (
 	"github.com/scottish-government/delivery-tracker/web"
 )
 
-// maxTimelineQuarters is the most quarters a timeline shows as columns; a plan whose commitments
-// are due over a longer span is shown by financial year instead.
-const maxTimelineQuarters = 20
+// maxTimelineQuarters is the most quarters a timeline shows as bars (three years, the length of
+// a plan); a plan whose commitments are due over a longer span is shown by financial year
+// instead, so that the timeline stays small however long the plan.
+const maxTimelineQuarters = 12
 
 // statusChart is the chart of a plan's commitments by priority area and status.
 func statusChart(plan tracker.Plan, priorities []tracker.Priority, counts map[int]tracker.StatusCounts) web.Chart {

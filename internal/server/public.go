@@ -134,10 +134,12 @@ func (s *Server) priority(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	cs, err := s.reads(ctx).Commitments(ctx, postgres.CommitmentFilter{PlanID: plan.ID, PriorityID: p.ID})
+	base := paths.Priority(plan, p.Slug)
+	cs, list, err := s.commitmentPage(r, postgres.CommitmentFilter{PlanID: plan.ID, PriorityID: p.ID}, base)
 	if err != nil {
 		return err
 	}
+	list.FinderURL = paths.Commitments(plan) + web.FinderFilters{Priority: strconv.Itoa(p.Number)}.QueryString()
 	months, err := s.expectedMonthCounts(ctx, plan.ID, p.ID)
 	if err != nil {
 		return err
@@ -148,10 +150,10 @@ func (s *Server) priority(w http.ResponseWriter, r *http.Request) error {
 	if p.Tagline != "" {
 		l.Description = p.Name + ": " + p.Tagline + " The commitments of this priority area and their progress."
 	}
-	l.Canonical = s.siteURL(r) + paths.Priority(plan, p.Slug)
+	s.pageLinks(r, &l, list)
 	l.Breadcrumbs = publicCrumbs(plan, priorityCrumb(plan, p.Number, p.Name, p.Slug))
 	l.Alternates = append(l.Alternates, web.AlternateLink{Title: "Published updates: " + p.Name, Href: paths.PriorityFeed(plan, p.Slug)})
-	return s.page(w, r, http.StatusOK, web.PriorityPage(l, web.PriorityView{Plan: plan, Priority: p, Commitments: s.rows(plan, cs),
+	return s.page(w, r, http.StatusOK, web.PriorityPage(l, web.PriorityView{Plan: plan, Priority: p, Commitments: s.rows(plan, cs), List: list,
 		Timeline: timelineChart("timeline-chart", "Commitments in "+p.Name+" by when they are due", plan,
 			web.FinderFilters{Priority: strconv.Itoa(p.Number)}, months, s.now())}))
 }
@@ -237,16 +239,17 @@ func (s *Server) organisation(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	cs, err := s.reads(ctx).Commitments(ctx, postgres.CommitmentFilter{PlanID: plan.ID, OrganisationID: o.ID})
+	cs, list, err := s.commitmentPage(r, postgres.CommitmentFilter{PlanID: plan.ID, OrganisationID: o.ID}, paths.Organisation(o.Code))
 	if err != nil {
 		return err
 	}
+	list.FinderURL = paths.Commitments(plan) + web.FinderFilters{Org: o.Code}.QueryString()
 	l := s.layout(r)
 	l.Title = o.Name
 	l.Description = "The commitments " + o.Name + " leads in the " + plan.Title + ", and their progress."
-	l.Canonical = s.siteURL(r) + paths.Organisation(o.Code)
+	s.pageLinks(r, &l, list)
 	l.Breadcrumbs = publicCrumbs(plan, web.Breadcrumb{Text: o.Name})
-	return s.page(w, r, http.StatusOK, web.OrganisationPage(l, web.OrganisationView{Plan: plan, Organisation: o, Commitments: s.rows(plan, cs)}))
+	return s.page(w, r, http.StatusOK, web.OrganisationPage(l, web.OrganisationView{Plan: plan, Organisation: o, Commitments: s.rows(plan, cs), List: list}))
 }
 
 // row pairs a commitment with what the page derives from it at the request's time.
@@ -297,4 +300,46 @@ func publicCrumbs(plan tracker.Plan, crumbs ...web.Breadcrumb) []web.Breadcrumb 
 // priorityCrumb is the breadcrumb of a priority area's page.
 func priorityCrumb(plan tracker.Plan, number int, name, slug string) web.Breadcrumb {
 	return web.Breadcrumb{Text: strconv.Itoa(number) + ". " + name, Href: paths.Priority(plan, slug)}
+}
+
+// publicPerPage is how many commitments a page of a priority area or an organisation shows, so
+// that no page grows with the size of the plan.
+const publicPerPage = 50
+
+// commitmentPage returns the page of the commitments the filter finds that the request's ?page
+// asks for (the first when none), in the list's order, and where it stands in the list, whose
+// first page is at base. A page that is not a whole number, or is beyond the end of the list, is
+// tracker.ErrNotFound.
+func (s *Server) commitmentPage(r *http.Request, f postgres.CommitmentFilter, base string) ([]tracker.Commitment, web.ListPage, error) {
+	ctx := r.Context()
+	list := web.ListPage{Page: 1, PerPage: publicPerPage, URL: func(n int) string { return paths.Paged(base, n) }}
+	if q := r.URL.Query(); q.Has(web.ParamPage) {
+		if list.Page = queryNumber(q, web.ParamPage, tracker.MaxFinderPage); list.Page == 0 {
+			return nil, list, tracker.ErrNotFound
+		}
+	}
+	total, err := s.reads(ctx).CountCommitments(ctx, f)
+	if err != nil {
+		return nil, list, err
+	}
+	list.Total, list.Pages = total, max(pageCount(total, publicPerPage), 1)
+	if list.Page > list.Pages {
+		return nil, list, tracker.ErrNotFound
+	}
+	f.Limit, f.Offset = publicPerPage, (list.Page-1)*publicPerPage
+	cs, err := s.reads(ctx).Commitments(ctx, f)
+	return cs, list, err
+}
+
+// pageLinks sets the canonical address of a page of a list, and the links to its neighbours.
+func (s *Server) pageLinks(r *http.Request, l *web.LayoutProps, list web.ListPage) {
+	site := s.siteURL(r)
+	l.Canonical = site + list.URL(list.Page)
+	if list.Page > 1 {
+		l.Prev = site + list.URL(list.Page-1)
+		l.Title += ", page " + strconv.Itoa(list.Page) + " of " + strconv.Itoa(list.Pages)
+	}
+	if list.Page < list.Pages {
+		l.Next = site + list.URL(list.Page+1)
+	}
 }
