@@ -276,36 +276,7 @@ func DayStart(d time.Time) time.Time {
 	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, uk)
 }
 
-// ParseDate reads a date as people type it: "15/12/2026", "15 12 2026", "2026-12-15" or
-// "15 December 2026". It returns the day as midnight UTC.
-func ParseDate(s string) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	if t, err := time.Parse(time.DateOnly, s); err == nil {
-		return t, nil
-	}
-	fields := strings.FieldsFunc(s, func(r rune) bool { return r == '/' || r == ' ' || r == '.' || r == '-' })
-	if len(fields) != 3 {
-		return time.Time{}, fmt.Errorf("%q is not a date such as 15/12/2026", s)
-	}
-	d, errD := strconv.Atoi(fields[0])
-	y, errY := strconv.Atoi(fields[2])
-	m, errM := strconv.Atoi(fields[1])
-	if errM != nil {
-		if month, err := ParseMonth(fields[1] + " 2000"); err == nil {
-			m, errM = int(month.Month), nil
-		}
-	}
-	if errD != nil || errM != nil || errY != nil || len(fields[2]) != 4 || m < 1 || m > 12 || y < 2000 || y > 2100 {
-		return time.Time{}, fmt.Errorf("%q is not a date such as 15/12/2026", s)
-	}
-	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
-	if t.Day() != d {
-		return time.Time{}, fmt.Errorf("%q is not a real date", s)
-	}
-	return t, nil
-}
-
-// FormatDate writes a date as ParseDate reads it and people read it: "15 December 2026".
+// FormatDate writes a date as people read it: "15 December 2026".
 func FormatDate(d time.Time) string {
 	if d.IsZero() {
 		return ""

@@ -166,32 +166,3 @@ func TestValidateCommitment(t *testing.T) {
 		})
 	}
 }
-
-func TestParseDate(t *testing.T) {
-	tests := []struct {
-		in   string
-		want time.Time
-		ok   bool
-	}{
-		{"15/12/2026", day(2026, 12, 15), true},
-		{" 1 2 2027 ", day(2027, 2, 1), true},
-		{"2026-12-15", day(2026, 12, 15), true},
-		{"15 December 2026", day(2026, 12, 15), true},
-		{"31/02/2026", time.Time{}, false},
-		{"15/13/2026", time.Time{}, false},
-		{"15/12/26", time.Time{}, false},
-		{"tomorrow", time.Time{}, false},
-		{"", time.Time{}, false},
-	}
-	for _, tt := range tests {
-		got, err := ParseDate(tt.in)
-		if (err == nil) != tt.ok || !got.Equal(tt.want) {
-			t.Errorf("ParseDate(%q) = %v, %v; want %v, ok %v", tt.in, got, err, tt.want, tt.ok)
-		}
-		if tt.ok {
-			if back, err := ParseDate(FormatDate(got)); err != nil || !back.Equal(got) {
-				t.Errorf("FormatDate(%v) = %q does not parse back", got, FormatDate(got))
-			}
-		}
-	}
-}
