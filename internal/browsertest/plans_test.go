@@ -39,7 +39,7 @@ func TestNextPlanImportAndRound(t *testing.T) {
 			tab.Fill("Title", "Care in the Digital Age: Delivery Plan 2024-25")
 			tab.Fill("Period", "2024-25")
 			tab.Fill("Web address", "2024-25")
-			tab.Fill("Publication date (optional)", "3/6/2024")
+			tab.FillDate("Publication date (optional)", "3", "6", "2024")
 			if got := tab.ClickButton("Create plan"); got != 200 {
 				t.Fatalf("create the plan: status %d, want 200 (errors %q)", got, tab.ErrorSummary())
 			}

@@ -158,7 +158,7 @@ func TestNextPlanJourney(t *testing.T) {
 	f.Set("title", "Care in the Digital Age: Delivery Plan 2024-25")
 	f.Set("period", "2024-25")
 	f.Set("slug", "2024-25")
-	f.Set("published_on", "3/6/2024")
+	setDate(f, "published_on", "3", "6", "2024")
 	rec = staffer.post("/admin/plans/new", f)
 	mustStatus(t, "POST /admin/plans/new", rec, http.StatusSeeOther)
 	if loc := rec.Header().Get("Location"); loc != "/admin/plans/2024-25" {
