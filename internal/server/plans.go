@@ -21,7 +21,7 @@ import (
 	"github.com/scottish-government/delivery-tracker/web"
 )
 
-// adminPlan returns the plan named in the path.
+// adminPlan returns the plan named in the path, read from the primary.
 func (s *Server) adminPlan(r *http.Request) (tracker.Plan, error) {
 	slug := chi.URLParam(r, "plan")
 	if !tracker.ValidSlug(slug) {

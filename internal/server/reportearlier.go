@@ -21,14 +21,10 @@ import (
 // reportPlan returns the plan whose commitment a report form is about: the one named in the
 // path, or the current plan.
 func (s *Server) reportPlan(r *http.Request) (tracker.Plan, error) {
-	slug := chi.URLParam(r, "plan")
-	if slug == "" {
+	if chi.URLParam(r, "plan") == "" {
 		return s.store.CurrentPlan(r.Context())
 	}
-	if !tracker.ValidSlug(slug) {
-		return tracker.Plan{}, tracker.ErrNotFound
-	}
-	return s.store.PlanBySlug(r.Context(), slug)
+	return s.adminPlan(r)
 }
 
 // earlierReports lists, for each plan other than current that is not retired, the work still to
