@@ -286,6 +286,24 @@ END;
 $$;
 
 --
+-- Name: refresh_commitment_last_reports(bigint[]); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.refresh_commitment_last_reports(ids bigint[]) RETURNS void
+    LANGUAGE sql
+    AS $$
+    INSERT INTO commitment_last_reports (commitment_id, update_id)
+    SELECT c.id, latest.id
+    FROM unnest(ids) AS c (id),
+    LATERAL (SELECT u.id FROM updates u WHERE u.commitment_id = c.id AND u.state = 'published'
+             ORDER BY u.published_version DESC NULLS LAST, u.published_at DESC NULLS LAST,
+                      u.source_period DESC NULLS LAST, u.id DESC
+             LIMIT 1) latest
+    ON CONFLICT (commitment_id) DO UPDATE SET update_id = EXCLUDED.update_id
+    WHERE commitment_last_reports.update_id IS DISTINCT FROM EXCLUDED.update_id
+$$;
+
+--
 -- Name: refresh_commitment_search(bigint[]); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -350,6 +368,20 @@ BEGIN
         NEW.updated_at := now();
     END IF;
     RETURN NEW;
+END;
+$$;
+
+--
+-- Name: updates_last_report(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.updates_last_report() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM refresh_commitment_last_reports(ARRAY(
+        SELECT DISTINCT commitment_id FROM new_rows WHERE state = 'published'));
+    RETURN NULL;
 END;
 $$;
 
@@ -597,6 +629,15 @@ ALTER TABLE public.commitment_amendments ALTER COLUMN id ADD GENERATED ALWAYS AS
     NO MINVALUE
     NO MAXVALUE
     CACHE 1
+);
+
+--
+-- Name: commitment_last_reports; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.commitment_last_reports (
+    commitment_id bigint NOT NULL,
+    update_id bigint NOT NULL
 );
 
 --
@@ -1301,6 +1342,13 @@ ALTER TABLE ONLY public.commitment_amendments
     ADD CONSTRAINT commitment_amendments_pkey PRIMARY KEY (id);
 
 --
+-- Name: commitment_last_reports commitment_last_reports_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.commitment_last_reports
+    ADD CONSTRAINT commitment_last_reports_pkey PRIMARY KEY (commitment_id);
+
+--
 -- Name: commitment_lead_organisations commitment_lead_organisations_lead_id_position_key; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1602,6 +1650,12 @@ CREATE INDEX audit_log_record_at ON public.audit_log USING btree (record_type, r
 --
 
 CREATE INDEX commitment_amendments_commitment ON public.commitment_amendments USING btree (commitment_id, amended_at DESC, id DESC);
+
+--
+-- Name: commitment_last_reports_update; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX commitment_last_reports_update ON public.commitment_last_reports USING btree (update_id);
 
 --
 -- Name: commitment_lead_organisations_org; Type: INDEX; Schema: public; Owner: -
@@ -1970,6 +2024,18 @@ CREATE TRIGGER plans_touch BEFORE UPDATE ON public.plans FOR EACH ROW EXECUTE FU
 CREATE TRIGGER priorities_touch BEFORE UPDATE ON public.priorities FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
 
 --
+-- Name: updates updates_last_report_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER updates_last_report_insert AFTER INSERT ON public.updates REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.updates_last_report();
+
+--
+-- Name: updates updates_last_report_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER updates_last_report_update AFTER UPDATE ON public.updates REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.updates_last_report();
+
+--
 -- Name: updates updates_published_are_final; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -2062,6 +2128,20 @@ ALTER TABLE ONLY public.commitment_amendments
 
 ALTER TABLE ONLY public.commitment_amendments
     ADD CONSTRAINT commitment_amendments_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id);
+
+--
+-- Name: commitment_last_reports commitment_last_reports_commitment_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.commitment_last_reports
+    ADD CONSTRAINT commitment_last_reports_commitment_id_fkey FOREIGN KEY (commitment_id) REFERENCES public.commitments(id) ON DELETE CASCADE;
+
+--
+-- Name: commitment_last_reports commitment_last_reports_update_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.commitment_last_reports
+    ADD CONSTRAINT commitment_last_reports_update_id_fkey FOREIGN KEY (update_id) REFERENCES public.updates(id) ON DELETE CASCADE;
 
 --
 -- Name: commitment_lead_organisations commitment_lead_organisations_lead_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -

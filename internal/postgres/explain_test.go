@@ -27,7 +27,7 @@ const EnvExplainURL = "EXPLAIN_DATABASE_URL"
 
 // bigTables are the tables that grow with every plan and every update: no list query may read
 // them whole.
-var bigTables = map[string]bool{"commitments": true, "updates": true, "audit_log": true}
+var bigTables = map[string]bool{"commitments": true, "updates": true, "audit_log": true, "commitment_last_reports": true}
 
 // recorder is a pgx tracer that keeps every query a connection sends, with its arguments.
 type recorder struct {
@@ -159,6 +159,15 @@ func TestListQueriesUseIndexes(t *testing.T) {
 			_, err = store.Commitments(ctx, postgres.CommitmentFilter{PlanID: p.ID, PriorityID: ps[len(ps)-1].ID})
 			return err
 		}},
+		{name: "a later page of a priority area", run: func(p tracker.Plan) error {
+			ps, err := store.Priorities(ctx, p.ID)
+			if err != nil || len(ps) == 0 {
+				return err
+			}
+			rec.take()
+			_, err = store.Commitments(ctx, postgres.CommitmentFilter{PlanID: p.ID, PriorityID: ps[len(ps)-1].ID, Limit: 50, Offset: 100})
+			return err
+		}},
 		{name: "commitments of an organisation", run: func(p tracker.Plan) error {
 			code := "NES"
 			if p.Slug == demo.PlanSlug {
@@ -283,6 +292,15 @@ func TestListQueriesUseIndexes(t *testing.T) {
 			return err
 		}},
 		{name: "expected month counts", run: func(p tracker.Plan) error { _, err := store.ExpectedMonthCounts(ctx, p.ID, 0); return err }},
+		{name: "expected month counts of a priority area", run: func(p tracker.Plan) error {
+			ps, err := store.Priorities(ctx, p.ID)
+			if err != nil || len(ps) == 0 {
+				return err
+			}
+			rec.take()
+			_, err = store.ExpectedMonthCounts(ctx, p.ID, ps[len(ps)-1].ID)
+			return err
+		}},
 		{name: "lead organisations", run: func(p tracker.Plan) error { _, err := store.LeadOrganisations(ctx, p.ID); return err }},
 		{name: "feed of a plan", run: func(p tracker.Plan) error {
 			_, err := store.FeedUpdates(ctx, postgres.UpdateFilter{PlanID: p.ID}, 50)

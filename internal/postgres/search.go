@@ -440,11 +440,17 @@ type MonthCount struct {
 // ExpectedMonthCounts counts a plan's commitments, or a priority area's when priorityID is not
 // zero, by the month each is now expected by and its status, in month order.
 func (s *Store) ExpectedMonthCounts(ctx context.Context, planID, priorityID int64) ([]MonthCount, error) {
+	// A priority area's are counted with its own condition, so that its statement reads only the
+	// area's entries of commitments_plan_cover rather than the whole plan's.
+	area, args := ``, []any{planID}
+	if priorityID != 0 {
+		area, args = ` AND c.priority_id = $2`, append(args, priorityID)
+	}
 	rows, _ := s.pool.Query(ctx, `
 		SELECT coalesce(c.expected_month, c.due_month), coalesce(c.status, ''), count(*)
 		FROM commitments c
-		WHERE c.plan_id = $1 AND c.retired_at IS NULL AND ($2::bigint = 0 OR c.priority_id = $2::bigint)
-		GROUP BY 1, 2 ORDER BY 1, 2`, planID, priorityID)
+		WHERE c.plan_id = $1 AND c.retired_at IS NULL`+area+`
+		GROUP BY 1, 2 ORDER BY 1, 2`, args...)
 	var m time.Time
 	var status string
 	var n int
