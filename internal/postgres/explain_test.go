@@ -27,7 +27,8 @@ const EnvExplainURL = "EXPLAIN_DATABASE_URL"
 
 // bigTables are the tables that grow with every plan and every update: no list query may read
 // them whole.
-var bigTables = map[string]bool{"commitments": true, "updates": true, "audit_log": true, "commitment_last_reports": true}
+var bigTables = map[string]bool{"commitments": true, "updates": true, "audit_log": true, "commitment_last_reports": true,
+	"commitment_terms": true}
 
 // recorder is a pgx tracer that keeps every query a connection sends, with its arguments.
 type recorder struct {
@@ -346,6 +347,11 @@ func TestListQueriesUseIndexes(t *testing.T) {
 		{"search text", postgres.CommitmentSearch{Text: "hippogriffs", Sort: postgres.SortRelevance}},
 		{"search a common word", postgres.CommitmentSearch{Text: "telehealth", Sort: postgres.SortRelevance}},
 		{"a ref", postgres.CommitmentSearch{Text: "3.17", Sort: postgres.SortRelevance}},
+		// One word is looked up in commitment_terms; two go through the whole search documents.
+		{"search a word in nearly every commitment", postgres.CommitmentSearch{Text: "digital", Sort: postgres.SortRelevance}},
+		{"search a word, with a status", postgres.CommitmentSearch{Text: "telehealth", Sort: postgres.SortRelevance,
+			Statuses: []tracker.Status{tracker.OnTrack}}},
+		{"search two words", postgres.CommitmentSearch{Text: "cyber resilience", Sort: postgres.SortRelevance}},
 		{"a status", postgres.CommitmentSearch{Statuses: []tracker.Status{tracker.Delayed}}},
 		{"overdue", postgres.CommitmentSearch{Overdue: true, Sort: postgres.SortDue}},
 		{"update due", postgres.CommitmentSearch{UpdateDue: true, Sort: postgres.SortUpdated}},

@@ -153,7 +153,11 @@ func (s *Store) SearchCommitments(ctx context.Context, q CommitmentSearch, limit
 	args["limit"] = limit
 	args["offset"] = offset
 	var page CommitmentPage
-	if q.Text != "" {
+	if q.oneWord() {
+		if err := s.searchOneWord(ctx, q, &page, limit, offset); err != nil {
+			return CommitmentPage{}, storeError("search commitments", err, nil)
+		}
+	} else if q.Text != "" {
 		// A text search finds its commitments through the search index and must rank every
 		// one of them, so one statement finds, ranks and counts them from narrow rows, and only
 		// the page is read in full.
@@ -184,7 +188,10 @@ func (s *Store) SearchCommitments(ctx context.Context, q CommitmentSearch, limit
 		batch.Queue(`SELECT count(*) FROM commitments c`+where, args).QueryRow(func(row pgx.Row) error {
 			return row.Scan(&page.Total)
 		})
-		batch.Queue(`SELECT `+commitmentColumns+commitmentFrom+where+q.orderBy()+` LIMIT @limit OFFSET @offset`, args).
+		// The page is found from narrow rows first, so that the rows before it are never read
+		// in full.
+		batch.Queue(`SELECT `+commitmentColumns+` FROM (SELECT c.id FROM commitments c`+where+q.orderBy()+` LIMIT @limit OFFSET @offset) page
+			JOIN commitments c ON c.id = page.id JOIN priorities p ON p.id = c.priority_id`+q.orderBy(), args).
 			Query(func(rows pgx.Rows) error {
 				var err error
 				page.Commitments, err = pgx.CollectRows(rows, scanCommitment)
