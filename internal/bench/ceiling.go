@@ -30,8 +30,11 @@ type ceilingRow struct {
 	// the page cache's stored brotli bytes; plain is the same response from a plain net/http
 	// server.
 	deployed, plain load
-	sent            int    // bytes of the compressed body sent as deployed
-	missing         string // why the page could not be measured
+	// CPU time a request took, in µs: the portal's as deployed, and the plain server's (the
+	// bench's own process, which does nothing else meanwhile).
+	deployedCPU, plainCPU float64
+	sent                  int    // bytes of the compressed body sent as deployed
+	missing               string // why the page could not be measured
 }
 
 // ceilingFigures is what the ceiling found beyond its rows.
@@ -112,18 +115,23 @@ func (b *bench) ceiling(ctx context.Context) error {
 		}
 		measured = append(measured, row.path)
 		b.logf("%s as deployed (Accept-Encoding: %s, %d bytes sent)", row.path, deployedAccept, row.sent)
+		cpu := cpuTime(s.cmd.Process.Pid)
 		if b.r.ceiling[i].deployed, err = b.wrk(ctx, s.base, b.opt.conns, accept, row.path); err != nil {
 			return err
 		}
 		d := b.r.ceiling[i].deployed
+		b.r.ceiling[i].deployedCPU = b.cpuEach(cpuTime(s.cmd.Process.Pid)-cpu, d)
 		b.record("ceiling/"+row.name+"/deployed", d)
 		b.logf("  %.0f req/s, p99 %.1f ms, %.0f bytes a response; plain net/http", d.rps(), ms(d.P99), d.bytesEach())
+		cpu = cpuTime(os.Getpid())
 		if b.r.ceiling[i].plain, err = b.wrk(ctx, plain.base, b.opt.conns, accept, row.path); err != nil {
 			return err
 		}
 		pl := b.r.ceiling[i].plain
+		b.r.ceiling[i].plainCPU = b.cpuEach(cpuTime(os.Getpid())-cpu, pl)
 		b.record("ceiling/"+row.name+"/plain", pl)
-		b.logf("  %.0f req/s, p99 %.1f ms, %.0f bytes a response: %.2f of plain", pl.rps(), ms(pl.P99), pl.bytesEach(), d.rps()/pl.rps())
+		b.logf("  %.0f req/s, p99 %.1f ms, %.0f bytes a response: %.2f of plain; CPU a request %.1f µs, plain %.1f µs",
+			pl.rps(), ms(pl.P99), pl.bytesEach(), d.rps()/pl.rps(), b.r.ceiling[i].deployedCPU, b.r.ceiling[i].plainCPU)
 	}
 	plain.stop()
 	if len(measured) > 0 {

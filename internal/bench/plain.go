@@ -9,7 +9,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -105,4 +107,37 @@ func (b *bench) ensureBenchDatabase(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("migrate portal_bench: %w", err)
 	}
 	return url, nil
+}
+
+// cpuTime returns the CPU time, user and system, that the process pid has used, from /proc.
+func cpuTime(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command's name, which is in parentheses and may hold spaces.
+	_, rest, ok := strings.Cut(string(b), ") ")
+	if !ok {
+		return 0
+	}
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * time.Second / clockTicks
+}
+
+// clockTicks is Linux's USER_HZ, the unit of /proc's CPU times.
+const clockTicks = 100
+
+// cpuEach is the CPU time a request took, measured over a wrk run and its 2 s warm-up: the
+// requests of the warm-up are reckoned at the run's rate.
+func (b *bench) cpuEach(cpu time.Duration, l load) float64 {
+	requests := l.rps() * (b.opt.duration.Seconds() + 2)
+	if requests <= 0 {
+		return 0
+	}
+	return float64(cpu.Microseconds()) / requests
 }
