@@ -25,7 +25,7 @@ import (
 // internal/server checks. COPY's own CSV format is not used: it ends lines with LF only, quotes
 // empty strings and not leading spaces, and knows nothing of formulas.
 
-// copyStart begins the binary format of COPY.
+// copySignature begins the binary format of COPY.
 const copySignature = "PGCOPY\n\xff\r\n\x00"
 
 // updateCSVColumns are the columns COPY reads, in the order copyUpdatesCSV.row takes them.
@@ -270,7 +270,7 @@ func (c *copyUpdatesCSV) writeLine(f [][]byte) error {
 		if len(f[8]) != 8 {
 			return errCopyFormat
 		}
-		b = pgEpoch.Add(time.Duration(int64(binary.BigEndian.Uint64(f[8]))) * time.Microsecond).UTC().
+		b = pgEpoch.Add(time.Duration(int64(binary.BigEndian.Uint64(f[8])))*time.Microsecond).UTC().
 			AppendFormat(b, time.RFC3339)
 	}
 	b = append(appendCSVField(append(b, ','), f[7]), ',')
