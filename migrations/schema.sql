@@ -197,6 +197,19 @@ CREATE FUNCTION public.commitment_own_search_vector(deliver text, why text[], le
 $$;
 
 --
+-- Name: commitment_search_terms(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.commitment_search_terms() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM refresh_commitment_terms(ARRAY(SELECT DISTINCT commitment_id FROM new_rows));
+    RETURN NULL;
+END;
+$$;
+
+--
 -- Name: commitment_search_vector(text, text[], text, text); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -208,6 +221,19 @@ CREATE FUNCTION public.commitment_search_vector(deliver text, why text[], leads 
         || setweight(to_tsvector('english', leads), 'B')
         || setweight(to_tsvector('english', left(narratives, 60000)), 'C')
         || strip(to_tsvector('english', substr(narratives, 60001, 100000)))
+$$;
+
+--
+-- Name: commitment_terms_row(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.commitment_terms_row() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM refresh_commitment_terms(ARRAY[NEW.id]);
+    RETURN NULL;
+END;
 $$;
 
 --
@@ -286,6 +312,24 @@ END;
 $$;
 
 --
+-- Name: refresh_commitment_last_reports(bigint[]); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.refresh_commitment_last_reports(ids bigint[]) RETURNS void
+    LANGUAGE sql
+    AS $$
+    INSERT INTO commitment_last_reports (commitment_id, update_id)
+    SELECT c.id, latest.id
+    FROM unnest(ids) AS c (id),
+    LATERAL (SELECT u.id FROM updates u WHERE u.commitment_id = c.id AND u.state = 'published'
+             ORDER BY u.published_version DESC NULLS LAST, u.published_at DESC NULLS LAST,
+                      u.source_period DESC NULLS LAST, u.id DESC
+             LIMIT 1) latest
+    ON CONFLICT (commitment_id) DO UPDATE SET update_id = EXCLUDED.update_id
+    WHERE commitment_last_reports.update_id IS DISTINCT FROM EXCLUDED.update_id
+$$;
+
+--
 -- Name: refresh_commitment_search(bigint[]); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -307,6 +351,25 @@ BEGIN
     $sql$ USING ids;
     PERFORM refresh_commitment_whole_search(ids);
 END;
+$_$;
+
+--
+-- Name: refresh_commitment_terms(bigint[]); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.refresh_commitment_terms(ids bigint[]) RETURNS void
+    LANGUAGE sql
+    AS $_$
+    DELETE FROM commitment_terms WHERE commitment_id = ANY (ids);
+    INSERT INTO commitment_terms (commitment_id, term, plan_id, rank, major, minor)
+    SELECT c.id, w.lexeme, c.plan_id, ts_rank_cd(c.search, w.lexeme::tsquery),
+           split_part(c.ref, '.', 1)::integer, split_part(c.ref, '.', 2)::integer
+    FROM commitments c
+    JOIN commitment_search s ON s.commitment_id = c.id
+    CROSS JOIN LATERAL unnest(s.search) AS w
+    WHERE c.id = ANY (ids) AND c.retired_at IS NULL AND w.lexeme ~ '^[a-z0-9]+$'
+    ON CONFLICT (commitment_id, term) DO UPDATE
+    SET plan_id = EXCLUDED.plan_id, rank = EXCLUDED.rank, major = EXCLUDED.major, minor = EXCLUDED.minor
 $_$;
 
 --
@@ -350,6 +413,20 @@ BEGIN
         NEW.updated_at := now();
     END IF;
     RETURN NEW;
+END;
+$$;
+
+--
+-- Name: updates_last_report(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.updates_last_report() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM refresh_commitment_last_reports(ARRAY(
+        SELECT DISTINCT commitment_id FROM new_rows WHERE state = 'published'));
+    RETURN NULL;
 END;
 $$;
 
@@ -600,6 +677,15 @@ ALTER TABLE public.commitment_amendments ALTER COLUMN id ADD GENERATED ALWAYS AS
 );
 
 --
+-- Name: commitment_last_reports; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.commitment_last_reports (
+    commitment_id bigint NOT NULL,
+    update_id bigint NOT NULL
+);
+
+--
 -- Name: commitment_lead_organisations; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -643,6 +729,19 @@ ALTER TABLE public.commitment_leads ALTER COLUMN id ADD GENERATED ALWAYS AS IDEN
 CREATE TABLE public.commitment_search (
     commitment_id bigint NOT NULL,
     search tsvector NOT NULL
+);
+
+--
+-- Name: commitment_terms; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.commitment_terms (
+    commitment_id bigint NOT NULL,
+    term text NOT NULL,
+    plan_id bigint NOT NULL,
+    rank real NOT NULL,
+    major integer NOT NULL,
+    minor integer NOT NULL
 );
 
 --
@@ -1301,6 +1400,13 @@ ALTER TABLE ONLY public.commitment_amendments
     ADD CONSTRAINT commitment_amendments_pkey PRIMARY KEY (id);
 
 --
+-- Name: commitment_last_reports commitment_last_reports_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.commitment_last_reports
+    ADD CONSTRAINT commitment_last_reports_pkey PRIMARY KEY (commitment_id);
+
+--
 -- Name: commitment_lead_organisations commitment_lead_organisations_lead_id_position_key; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1334,6 +1440,13 @@ ALTER TABLE ONLY public.commitment_leads
 
 ALTER TABLE ONLY public.commitment_search
     ADD CONSTRAINT commitment_search_pkey PRIMARY KEY (commitment_id);
+
+--
+-- Name: commitment_terms commitment_terms_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.commitment_terms
+    ADD CONSTRAINT commitment_terms_pkey PRIMARY KEY (commitment_id, term);
 
 --
 -- Name: commitments commitments_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -1604,6 +1717,12 @@ CREATE INDEX audit_log_record_at ON public.audit_log USING btree (record_type, r
 CREATE INDEX commitment_amendments_commitment ON public.commitment_amendments USING btree (commitment_id, amended_at DESC, id DESC);
 
 --
+-- Name: commitment_last_reports_update; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX commitment_last_reports_update ON public.commitment_last_reports USING btree (update_id);
+
+--
 -- Name: commitment_lead_organisations_org; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -1614,6 +1733,12 @@ CREATE INDEX commitment_lead_organisations_org ON public.commitment_lead_organis
 --
 
 CREATE INDEX commitment_search_document ON public.commitment_search USING gin (search);
+
+--
+-- Name: commitment_terms_page; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX commitment_terms_page ON public.commitment_terms USING btree (plan_id, term, rank DESC, major, minor) INCLUDE (commitment_id);
 
 --
 -- Name: commitments_plan_cover; Type: INDEX; Schema: public; Owner: -
@@ -1868,10 +1993,28 @@ CREATE TRIGGER commitment_leads_search_insert AFTER INSERT ON public.commitment_
 CREATE TRIGGER commitment_leads_search_update AFTER UPDATE ON public.commitment_leads REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.commitment_leads_search();
 
 --
+-- Name: commitment_search commitment_search_terms_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER commitment_search_terms_insert AFTER INSERT ON public.commitment_search REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.commitment_search_terms();
+
+--
+-- Name: commitment_search commitment_search_terms_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER commitment_search_terms_update AFTER UPDATE ON public.commitment_search REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.commitment_search_terms();
+
+--
 -- Name: commitments commitments_search; Type: TRIGGER; Schema: public; Owner: -
 --
 
 CREATE TRIGGER commitments_search BEFORE INSERT OR UPDATE OF deliver, why ON public.commitments FOR EACH ROW EXECUTE FUNCTION public.commitments_search();
+
+--
+-- Name: commitments commitments_terms; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER commitments_terms AFTER UPDATE OF ref, plan_id, retired_at, search ON public.commitments FOR EACH ROW WHEN (((old.ref IS DISTINCT FROM new.ref) OR (old.plan_id IS DISTINCT FROM new.plan_id) OR (old.retired_at IS DISTINCT FROM new.retired_at) OR (old.search IS DISTINCT FROM new.search))) EXECUTE FUNCTION public.commitment_terms_row();
 
 --
 -- Name: commitments commitments_touch; Type: TRIGGER; Schema: public; Owner: -
@@ -1970,6 +2113,18 @@ CREATE TRIGGER plans_touch BEFORE UPDATE ON public.plans FOR EACH ROW EXECUTE FU
 CREATE TRIGGER priorities_touch BEFORE UPDATE ON public.priorities FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
 
 --
+-- Name: updates updates_last_report_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER updates_last_report_insert AFTER INSERT ON public.updates REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.updates_last_report();
+
+--
+-- Name: updates updates_last_report_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER updates_last_report_update AFTER UPDATE ON public.updates REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.updates_last_report();
+
+--
 -- Name: updates updates_published_are_final; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -2064,6 +2219,20 @@ ALTER TABLE ONLY public.commitment_amendments
     ADD CONSTRAINT commitment_amendments_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id);
 
 --
+-- Name: commitment_last_reports commitment_last_reports_commitment_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.commitment_last_reports
+    ADD CONSTRAINT commitment_last_reports_commitment_id_fkey FOREIGN KEY (commitment_id) REFERENCES public.commitments(id) ON DELETE CASCADE;
+
+--
+-- Name: commitment_last_reports commitment_last_reports_update_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.commitment_last_reports
+    ADD CONSTRAINT commitment_last_reports_update_id_fkey FOREIGN KEY (update_id) REFERENCES public.updates(id) ON DELETE CASCADE;
+
+--
 -- Name: commitment_lead_organisations commitment_lead_organisations_lead_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -2090,6 +2259,13 @@ ALTER TABLE ONLY public.commitment_leads
 
 ALTER TABLE ONLY public.commitment_search
     ADD CONSTRAINT commitment_search_commitment_id_fkey FOREIGN KEY (commitment_id) REFERENCES public.commitments(id) ON DELETE CASCADE;
+
+--
+-- Name: commitment_terms commitment_terms_commitment_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.commitment_terms
+    ADD CONSTRAINT commitment_terms_commitment_id_fkey FOREIGN KEY (commitment_id) REFERENCES public.commitments(id) ON DELETE CASCADE;
 
 --
 -- Name: commitments commitments_carried_forward_from_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -

@@ -22,6 +22,9 @@ type nationalTarget struct {
 	name       string
 	candidates [][]string
 	staff      bool // needs a signed-in member of staff
+	// target marks the rows judged against the national-scale targets (p95 at most 5 ms for one
+	// reader, 20 ms at latency-conns connections), whose slowest statement the report explains.
+	target bool
 }
 
 // listCandidates is the commitment list of the synthetic plan with each of the queries, as two
@@ -37,21 +40,20 @@ func listCandidates(queries ...string) [][]string {
 
 var nationalTargets = []nationalTarget{
 	{name: "overview", candidates: [][]string{{"/plans/" + demo.PlanSlug}}},
-	{name: "filtered list", candidates: listCandidates("status=at_risk", "priority=3&status=on_track", "org=DEMO-17",
+	{name: "filtered list", target: true, candidates: listCandidates("status=at_risk", "priority=3&status=on_track", "org=DEMO-17",
 		"overdue=1&page=2", "status=delayed&sort=due")},
-	{name: "text search", candidates: listCandidates("q=telehealth", "q=cyber+resilience", "q=dementia+pathways", "q=3.17",
+	{name: "text search", target: true, candidates: listCandidates("q=telehealth", "q=cyber+resilience", "q=dementia+pathways", "q=3.17",
 		"q=vaccination&status=on_track")},
-	// Not a target of its own: a word in nearly every commitment, the most a search can have to
-	// rank, to show how the cost grows with the number found.
-	{name: "text search, a word in nearly every commitment", candidates: listCandidates("q=digital")},
-	{name: "staff dashboard", staff: true, candidates: [][]string{{"/dashboard?plan=" + demo.PlanSlug}, {"/dashboard"}}},
+	// A word in nearly every commitment: the most a search can have to find, count and rank.
+	{name: "text search, a word in nearly every commitment", target: true, candidates: listCandidates("q=digital")},
+	{name: "staff dashboard", staff: true, target: true, candidates: [][]string{{"/dashboard?plan=" + demo.PlanSlug}, {"/dashboard"}}},
 	// The pages of a priority area, fifty commitments to a page, taken in turn: the largest page
 	// is the largest of them. A build that shows the whole area on one page answers the first
 	// set with 404 for ?page=10, and is measured on that one page.
-	{name: "priority page", candidates: [][]string{
+	{name: "priority page", target: true, candidates: [][]string{
 		{priorityPath, priorityPath + "?page=2", priorityPath + "?page=5", priorityPath + "?page=10"},
 		{priorityPath}}},
-	{name: "commitment page", candidates: [][]string{{"/plans/" + demo.PlanSlug + "/commitments/3.17",
+	{name: "commitment page", target: true, candidates: [][]string{{"/plans/" + demo.PlanSlug + "/commitments/3.17",
 		"/plans/" + demo.PlanSlug + "/commitments/5.200", "/plans/" + demo.PlanSlug + "/commitments/8.400"}}},
 }
 
@@ -63,6 +65,9 @@ var csvCandidates = []string{"/plans/" + demo.PlanSlug + "/commitments.csv", "/c
 
 type nationalRow struct {
 	name    string
+	target  bool // judged against the national-scale targets
+	staff   bool
+	slow    *slowQuery // the slowest statement of its pages, explained
 	paths   []string
 	bytes   int
 	single  load // one connection: the latency one reader sees, judged against the target
@@ -111,7 +116,7 @@ func (b *bench) national(ctx context.Context) error {
 		}
 	}
 	for _, t := range nationalTargets {
-		row := nationalRow{name: t.name}
+		row := nationalRow{name: t.name, target: t.target, staff: t.staff}
 		var h []string
 		hdr := http.Header{}
 		if t.staff {
@@ -147,6 +152,14 @@ func (b *bench) national(ctx context.Context) error {
 		b.r.national = append(b.r.national, row)
 	}
 	_, b.r.nationalHWM = s.memory()
+	s.stop()
+	var c string
+	if len(cookie) > 0 {
+		c = strings.TrimPrefix(cookie[0], "Cookie: ")
+	}
+	if err := b.nationalPlans(ctx, url, c); err != nil {
+		return err
+	}
 
 	// The overview as visitors get it, with the page cache on: the page changes only when the
 	// data does, so all but the first request after a change are served from memory.

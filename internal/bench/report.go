@@ -49,6 +49,12 @@ const (
 	targetOverviewKB = 50
 )
 
+// The national-scale targets of issue 20: p95 for one reader, and at latency-conns connections.
+const (
+	targetNationalOne  = 5 * time.Millisecond
+	targetNationalLoad = 20 * time.Millisecond
+)
+
 func verdict(ok bool) string {
 	if ok {
 		return "met"
@@ -92,26 +98,31 @@ func (b *bench) write() error {
 	for _, n := range r.national {
 		// The overview is the same page for every visitor, served from the page cache between
 		// changes: the target is judged as deployed, and the figure without the cache, where
-		// every request aggregates the whole plan, is in the table below. The lists and searches
-		// are judged without the cache, as every reader's query differs. Latency is judged for
-		// one reader at a time, the time a request takes at this scale; the same paths at
+		// every request aggregates the whole plan, is in the table below. The lists, searches and
+		// pages of issue 20 are judged without the cache, as every reader's query differs: p95
+		// for one reader at a time, the time a request takes at this scale, and at
 		// latency-conns connections, queueing for the two cores they share with PostgreSQL and
-		// the load generator, are in the table below.
-		switch n.name {
-		case "overview, page cache on", "filtered list", "text search", "staff dashboard":
-		default:
+		// the load generator.
+		if n.name == "overview, page cache on" {
+			if n.missing != "" {
+				p("| National scale, %s: p95 at most 20 ms | %s | **not measured** |\n", n.name, n.missing)
+				continue
+			}
+			p("| National scale, %s: p95 at most 20 ms (one connection, as deployed, with the page cache; without it, see below) | p95 %.1f ms (%.1f ms at %d connections) | %s |\n",
+				n.name, ms(n.single.P95), ms(n.load.P95), b.opt.latConns, verdict(time.Duration(n.single.P95)*time.Microsecond <= targetP95))
+			continue
+		}
+		if !n.target {
 			continue
 		}
 		if n.missing != "" {
-			p("| National scale, %s: p95 at most 20 ms | %s | **not measured** |\n", n.name, n.missing)
+			p("| National scale, %s: p95 at most 5 ms for one reader, 20 ms at %d connections | %s | **not measured** |\n", n.name, b.opt.latConns, n.missing)
 			continue
 		}
-		how := "no page cache: every request reads the database"
-		if n.name == "overview, page cache on" {
-			how = "as deployed, with the page cache; without it, see below"
-		}
-		p("| National scale, %s: p95 at most 20 ms (one connection, %s) | p95 %.1f ms (%.1f ms at %d connections) | %s |\n",
-			n.name, how, ms(n.single.P95), ms(n.load.P95), b.opt.latConns, verdict(time.Duration(n.single.P95)*time.Microsecond <= targetP95))
+		p("| National scale, %s: p95 at most 5 ms for one reader (no page cache) | p95 %.1f ms | %s |\n",
+			n.name, ms(n.single.P95), verdict(time.Duration(n.single.P95)*time.Microsecond <= targetNationalOne))
+		p("| National scale, %s: p95 at most 20 ms at %d connections (no page cache) | p95 %.1f ms | %s |\n",
+			n.name, b.opt.latConns, ms(n.load.P95), verdict(time.Duration(n.load.P95)*time.Microsecond <= targetNationalLoad))
 	}
 	if r.csv.missing != "" {
 		p("| National scale, CSV of all commitments in under 1 s, memory not growing with the result | %s | **not measured** |\n", r.csv.missing)
@@ -192,6 +203,7 @@ func (b *bench) write() error {
 			n.single.Errors+n.single.StatusErrors+n.load.Errors+n.load.StatusErrors)
 	}
 	p("\n")
+	writeSlowest(p, r.national)
 	if r.csv.missing == "" {
 		p("CSV: `%s`, %d rows (%.1f MB) streamed in %s. Peak resident memory of a fresh server: %.1f MB before,\n",
 			r.csv.path, r.csv.rows-1, mb(int64(r.csv.bytes)), r.csv.took.Round(time.Millisecond), mb(r.csv.rssBefore))

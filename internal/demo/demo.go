@@ -447,7 +447,15 @@ var steps = []struct {
 		// The data version goes up once in a transaction however many rows change, and the
 		// plan's own insert has done that already: a million calls that would change nothing
 		// are left out.
-		[]string{"data_version_updates", "updates_search_insert"}, ""},
+		// Each commitment's latest published update is found once, from all of them, rather
+		// than again after each.
+		[]string{"data_version_updates", "updates_search_insert", "updates_last_report_insert"}, `
+		INSERT INTO commitment_last_reports (commitment_id, update_id)
+		SELECT DISTINCT ON (u.commitment_id) u.commitment_id, u.id
+		FROM updates u JOIN demo_commitments c ON c.id = u.commitment_id
+		WHERE u.state = 'published'
+		ORDER BY u.commitment_id, u.published_version DESC NULLS LAST, u.published_at DESC NULLS LAST,
+		         u.source_period DESC NULLS LAST, u.id DESC`},
 	// What the search triggers left out: each commitment's own words and lead lines, and the
 	// narratives of its published updates, made into its search documents once. (Each
 	// commitment's own words and lead lines, its search column, were made as it was inserted.)
@@ -486,7 +494,11 @@ var steps = []struct {
 		           FROM updates u LEFT JOIN demo_narratives dn ON dn.text = u.narrative
 		           WHERE u.state = 'published' AND u.narrative IS NOT NULL
 		             AND u.commitment_id IN (SELECT id FROM demo_commitments)
-		           GROUP BY u.commitment_id) n ON n.commitment_id = c.id`, "commitment_search", nil, ""},
+		           GROUP BY u.commitment_id) n ON n.commitment_id = c.id`, "commitment_search",
+		// The words each search for one word looks up (commitment_terms) are made once, from the
+		// finished documents, rather than again for each commitment as its documents change.
+		[]string{"commitment_search_terms_insert"},
+		`SELECT refresh_commitment_terms(ARRAY(SELECT id FROM demo_commitments ORDER BY id))`},
 	{"audit log", `
 		INSERT INTO audit_log (at, actor_id, actor_email, action, record_type, record_id, remote_addr, details)
 		SELECT now() - make_interval(secs => (@audit::int - g) * 60), u.id, u.email,

@@ -33,11 +33,13 @@ const commitmentColumns = `c.id, c.plan_id, c.priority_id, p.number, p.slug, p.n
 	c.carried_forward_plan_id, c.carried_forward_from, c.carried_forward_to, ` + lastReport
 
 // lastReport is where a commitment's current status came from, as JSON (tracker.LastReport): its
-// latest published update, in publishedOrder, read through updates_commitment_published.
+// latest published update, in publishedOrder, which the triggers of migration 00083 keep in
+// commitment_last_reports as updates are published, so that it is three lookups by key.
 const lastReport = `(SELECT json_build_object('at', u.published_at, 'period', coalesce(u.source_period, ''),
 		'by', coalesce(o.name, ''))
-	FROM updates u LEFT JOIN organisations o ON o.id = u.organisation_id
-	WHERE u.commitment_id = c.id AND u.state = 'published'` + publishedOrder + ` LIMIT 1)`
+	FROM commitment_last_reports lr JOIN updates u ON u.id = lr.update_id
+	LEFT JOIN organisations o ON o.id = u.organisation_id
+	WHERE lr.commitment_id = c.id)`
 
 const commitmentFrom = ` FROM commitments c JOIN priorities p ON p.id = c.priority_id`
 
@@ -88,12 +90,17 @@ func (s *Store) Commitments(ctx context.Context, f CommitmentFilter) ([]tracker.
 // commitments is Commitments through q, which may be a transaction.
 func commitments(ctx context.Context, q querier, f CommitmentFilter) ([]tracker.Commitment, error) {
 	w := commitmentWhere(f)
-	page := ""
+	sql := `SELECT ` + commitmentColumns + commitmentFrom + w.sql() + ` ORDER BY p.number, c.ordinal`
 	if f.Limit > 0 {
-		page = ` LIMIT @limit OFFSET @offset`
+		// The page's commitments are found first, from narrow rows (an index alone, for a
+		// priority area), so that the rows skipped before it are never read in full.
+		sql = `SELECT ` + commitmentColumns + ` FROM (SELECT c.id, p.number, c.ordinal` + commitmentFrom + w.sql() +
+			` ORDER BY p.number, c.ordinal LIMIT @limit OFFSET @offset) page
+			JOIN commitments c ON c.id = page.id JOIN priorities p ON p.id = c.priority_id
+			ORDER BY page.number, page.ordinal`
 		w.args["limit"], w.args["offset"] = f.Limit, max(f.Offset, 0)
 	}
-	rows, _ := q.Query(ctx, `SELECT `+commitmentColumns+commitmentFrom+w.sql()+` ORDER BY p.number, c.ordinal`+page, w.args)
+	rows, _ := q.Query(ctx, sql, w.args)
 	cs, err := pgx.CollectRows(rows, scanCommitment)
 	if err != nil {
 		return nil, storeError("commitments", err, nil)

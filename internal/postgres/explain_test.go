@@ -27,7 +27,8 @@ const EnvExplainURL = "EXPLAIN_DATABASE_URL"
 
 // bigTables are the tables that grow with every plan and every update: no list query may read
 // them whole.
-var bigTables = map[string]bool{"commitments": true, "updates": true, "audit_log": true}
+var bigTables = map[string]bool{"commitments": true, "updates": true, "audit_log": true, "commitment_last_reports": true,
+	"commitment_terms": true}
 
 // recorder is a pgx tracer that keeps every query a connection sends, with its arguments.
 type recorder struct {
@@ -159,6 +160,15 @@ func TestListQueriesUseIndexes(t *testing.T) {
 			_, err = store.Commitments(ctx, postgres.CommitmentFilter{PlanID: p.ID, PriorityID: ps[len(ps)-1].ID})
 			return err
 		}},
+		{name: "a later page of a priority area", run: func(p tracker.Plan) error {
+			ps, err := store.Priorities(ctx, p.ID)
+			if err != nil || len(ps) == 0 {
+				return err
+			}
+			rec.take()
+			_, err = store.Commitments(ctx, postgres.CommitmentFilter{PlanID: p.ID, PriorityID: ps[len(ps)-1].ID, Limit: 50, Offset: 100})
+			return err
+		}},
 		{name: "commitments of an organisation", run: func(p tracker.Plan) error {
 			code := "NES"
 			if p.Slug == demo.PlanSlug {
@@ -283,6 +293,15 @@ func TestListQueriesUseIndexes(t *testing.T) {
 			return err
 		}},
 		{name: "expected month counts", run: func(p tracker.Plan) error { _, err := store.ExpectedMonthCounts(ctx, p.ID, 0); return err }},
+		{name: "expected month counts of a priority area", run: func(p tracker.Plan) error {
+			ps, err := store.Priorities(ctx, p.ID)
+			if err != nil || len(ps) == 0 {
+				return err
+			}
+			rec.take()
+			_, err = store.ExpectedMonthCounts(ctx, p.ID, ps[len(ps)-1].ID)
+			return err
+		}},
 		{name: "lead organisations", run: func(p tracker.Plan) error { _, err := store.LeadOrganisations(ctx, p.ID); return err }},
 		{name: "feed of a plan", run: func(p tracker.Plan) error {
 			_, err := store.FeedUpdates(ctx, postgres.UpdateFilter{PlanID: p.ID}, 50)
@@ -328,6 +347,11 @@ func TestListQueriesUseIndexes(t *testing.T) {
 		{"search text", postgres.CommitmentSearch{Text: "hippogriffs", Sort: postgres.SortRelevance}},
 		{"search a common word", postgres.CommitmentSearch{Text: "telehealth", Sort: postgres.SortRelevance}},
 		{"a ref", postgres.CommitmentSearch{Text: "3.17", Sort: postgres.SortRelevance}},
+		// One word is looked up in commitment_terms; two go through the whole search documents.
+		{"search a word in nearly every commitment", postgres.CommitmentSearch{Text: "digital", Sort: postgres.SortRelevance}},
+		{"search a word, with a status", postgres.CommitmentSearch{Text: "telehealth", Sort: postgres.SortRelevance,
+			Statuses: []tracker.Status{tracker.OnTrack}}},
+		{"search two words", postgres.CommitmentSearch{Text: "cyber resilience", Sort: postgres.SortRelevance}},
 		{"a status", postgres.CommitmentSearch{Statuses: []tracker.Status{tracker.Delayed}}},
 		{"overdue", postgres.CommitmentSearch{Overdue: true, Sort: postgres.SortDue}},
 		{"update due", postgres.CommitmentSearch{UpdateDue: true, Sort: postgres.SortUpdated}},

@@ -153,7 +153,11 @@ func (s *Store) SearchCommitments(ctx context.Context, q CommitmentSearch, limit
 	args["limit"] = limit
 	args["offset"] = offset
 	var page CommitmentPage
-	if q.Text != "" {
+	if q.oneWord() {
+		if err := s.searchOneWord(ctx, q, &page, limit, offset); err != nil {
+			return CommitmentPage{}, storeError("search commitments", err, nil)
+		}
+	} else if q.Text != "" {
 		// A text search finds its commitments through the search index and must rank every
 		// one of them, so one statement finds, ranks and counts them from narrow rows, and only
 		// the page is read in full.
@@ -184,7 +188,10 @@ func (s *Store) SearchCommitments(ctx context.Context, q CommitmentSearch, limit
 		batch.Queue(`SELECT count(*) FROM commitments c`+where, args).QueryRow(func(row pgx.Row) error {
 			return row.Scan(&page.Total)
 		})
-		batch.Queue(`SELECT `+commitmentColumns+commitmentFrom+where+q.orderBy()+` LIMIT @limit OFFSET @offset`, args).
+		// The page is found from narrow rows first, so that the rows before it are never read
+		// in full.
+		batch.Queue(`SELECT `+commitmentColumns+` FROM (SELECT c.id FROM commitments c`+where+q.orderBy()+` LIMIT @limit OFFSET @offset) page
+			JOIN commitments c ON c.id = page.id JOIN priorities p ON p.id = c.priority_id`+q.orderBy(), args).
 			Query(func(rows pgx.Rows) error {
 				var err error
 				page.Commitments, err = pgx.CollectRows(rows, scanCommitment)
@@ -440,11 +447,17 @@ type MonthCount struct {
 // ExpectedMonthCounts counts a plan's commitments, or a priority area's when priorityID is not
 // zero, by the month each is now expected by and its status, in month order.
 func (s *Store) ExpectedMonthCounts(ctx context.Context, planID, priorityID int64) ([]MonthCount, error) {
+	// A priority area's are counted with its own condition, so that its statement reads only the
+	// area's entries of commitments_plan_cover rather than the whole plan's.
+	area, args := ``, []any{planID}
+	if priorityID != 0 {
+		area, args = ` AND c.priority_id = $2`, append(args, priorityID)
+	}
 	rows, _ := s.pool.Query(ctx, `
 		SELECT coalesce(c.expected_month, c.due_month), coalesce(c.status, ''), count(*)
 		FROM commitments c
-		WHERE c.plan_id = $1 AND c.retired_at IS NULL AND ($2::bigint = 0 OR c.priority_id = $2::bigint)
-		GROUP BY 1, 2 ORDER BY 1, 2`, planID, priorityID)
+		WHERE c.plan_id = $1 AND c.retired_at IS NULL`+area+`
+		GROUP BY 1, 2 ORDER BY 1, 2`, args...)
 	var m time.Time
 	var status string
 	var n int
