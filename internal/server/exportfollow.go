@@ -10,9 +10,13 @@ import (
 // A request for an export that is not kept yet need not wait for the whole file: it can follow
 // the file as it is written, sending what is written so far and waiting for more, so that the
 // first client gets the export in the time it takes to make rather than that time and the time to
-// send it again. The database still writes only the file, as fast as it gives the rows, so a slow
+// send it again. (An export smaller than followAfter is served whole, once made.) The database still writes only the file, as fast as it gives the rows, so a slow
 // client holds a file, never a connection. Only a whole, uncompressed GET follows: a Range, HEAD
 // or compressed request waits for the file, as before (see serveExport).
+
+// followAfter is how much of an export must be written before a request follows it: a smaller
+// export is served from its finished file, with its length and ranges, as a HEAD describes it.
+const followAfter = 1 << 20
 
 // errFollowCached says the export is kept already: serve it from its file.
 var errFollowCached = errors.New("export cache: the export is kept")
@@ -66,7 +70,7 @@ func (c *exportCache) follow(ctx context.Context, slot, stamp string, write writ
 	var off int64
 	for {
 		_, n, changed := fl.progress()
-		for off < n {
+		for off < n && (written || n >= followAfter) {
 			if !written {
 				start()
 				written = true
@@ -79,7 +83,12 @@ func (c *exportCache) follow(ctx context.Context, slot, stamp string, write writ
 				off += int64(k)
 			}
 			if err != nil && k == 0 {
-				return written, err
+				// A file closed under the reader: the making failed, and says why.
+				select {
+				case <-fl.done:
+				case <-ctx.Done():
+				}
+				return written, fl.errOr(err)
 			}
 		}
 		select {
@@ -90,12 +99,12 @@ func (c *exportCache) follow(ctx context.Context, slot, stamp string, write writ
 			if fl.err != nil {
 				return written, fl.err
 			}
+			if !written {
+				// Made before there was much to follow: serve the kept file, with its length.
+				return false, errFollowCached
+			}
 			if _, n, _ := fl.progress(); off < n {
 				continue
-			}
-			if !written {
-				start()
-				written = true
 			}
 			return true, nil
 		case <-ctx.Done():
@@ -125,6 +134,7 @@ func (s *Server) followExport(w http.ResponseWriter, r *http.Request, x export, 
 	}
 	written, err := s.exports.follow(r.Context(), slot, stamp, x.write, func() {
 		s.exportHeaders(w, x)
+		w.Header().Set("Accept-Ranges", "bytes") // once the file is whole
 		if t := s.lastModified(x.modified); !t.IsZero() && t.Unix() > 0 {
 			w.Header().Set("Last-Modified", t.Format(http.TimeFormat))
 		}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -34,7 +35,7 @@ func TestExportFollowSendsTheFileAsItIsWritten(t *testing.T) {
 	ctx := context.Background()
 	rest := make(chan struct{})
 	write := func(ctx context.Context, w io.Writer) error {
-		if _, err := io.WriteString(w, strings.Repeat("a", 100<<10)); err != nil { // more than the file's buffer
+		if _, err := io.WriteString(w, strings.Repeat("a", followAfter+100<<10)); err != nil {
 			return err
 		}
 		<-rest
@@ -56,14 +57,14 @@ func TestExportFollowSendsTheFileAsItIsWritten(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	if got := out.b.String(); got != strings.Repeat("a", 100<<10)+"the end" || started != 1 {
+	if got := out.b.String(); got != strings.Repeat("a", followAfter+100<<10)+"the end" || started != 1 {
 		t.Errorf("followed %d bytes ending %q, started %d times", len(got), got[max(0, len(got)-10):], started)
 	}
 	e, err := c.get(ctx, "slot", "v1", func(context.Context, io.Writer) error { return errors.New("made again") })
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := readAll(t, e); got != strings.Repeat("a", 100<<10)+"the end" {
+	if got := readAll(t, e); got != strings.Repeat("a", followAfter+100<<10)+"the end" {
 		t.Errorf("kept file of %d bytes", len(got))
 	}
 	c.release(e)
@@ -73,10 +74,21 @@ func TestExportFollowSendsTheFileAsItIsWritten(t *testing.T) {
 
 	failed := errors.New("database gone")
 	written, err := c.follow(ctx, "slot", "v2", func(ctx context.Context, w io.Writer) error {
-		_, _ = io.WriteString(w, strings.Repeat("b", 100<<10))
+		_, _ = io.WriteString(w, strings.Repeat("b", followAfter+100<<10))
 		return failed
 	}, func() {}, io.Discard)
 	if !errors.Is(err, failed) {
 		t.Errorf("an export that failed part way: written %v, err %v", written, err)
+	}
+
+	// A small export is served from its file once made, with its length, as HEAD gives it.
+	var made atomic.Int32
+	if written, err := c.follow(ctx, "small", "v1", writeString("small", &made), func() {}, io.Discard); written || !errors.Is(err, errFollowCached) {
+		t.Errorf("following a small export: written %v, err %v; want errFollowCached", written, err)
+	}
+	if e, err := c.get(ctx, "small", "v1", writeString("again", &made)); err != nil || readAll(t, e) != "small" || made.Load() != 1 {
+		t.Errorf("the small export's file: %v, made %d times", err, made.Load())
+	} else {
+		c.release(e)
 	}
 }
