@@ -294,12 +294,13 @@ var steps = []struct {
 }{
 	{"sentences", `
 		CREATE TEMP TABLE demo_sentences ON COMMIT DROP AS
-		SELECT n, initcap(string_agg(w, ' ' ORDER BY k)) || '.' AS text
-		FROM generate_series(0, 4999) n,
-		     LATERAL (SELECT k, (@words::text[])[1 + floor(cardinality(@words::text[])
-		                     * (((n * 7919 + k * 104729 + n * k * 31) % 10007) / 10007.0) ^ 2)::int] AS w
-		              FROM generate_series(1, 6 + n % 9) k) words
-		GROUP BY n`, "", nil, ""},
+		SELECT n, text, setweight(to_tsvector('english', text), 'C') AS document
+		FROM (SELECT n, initcap(string_agg(w, ' ' ORDER BY k)) || '.' AS text
+		      FROM generate_series(0, 4999) n,
+		           LATERAL (SELECT k, (@words::text[])[1 + floor(cardinality(@words::text[])
+		                           * (((n * 7919 + k * 104729 + n * k * 31) % 10007) / 10007.0) ^ 2)::int] AS w
+		                    FROM generate_series(1, 6 + n % 9) k) words
+		      GROUP BY n) s`, "", nil, ""},
 	{"plan", `
 		INSERT INTO plans (slug, title, period, strategy, published_on, licence, attribution)
 		VALUES (@slug, @title, 'Synthetic', 'Synthetic demonstration strategy (not real data)', current_date,
@@ -356,7 +357,16 @@ var steps = []struct {
 			LANGUAGE sql IMMUTABLE AS $$ SELECT CASE WHEN (i + k) % 5 = 0
 				THEN (date '2024-04-01' + make_interval(months => ((i + k) % 48)::int))::date END $$;
 		CREATE FUNCTION pg_temp.demo_at(i bigint, k int, per int) RETURNS timestamptz
-			LANGUAGE sql STABLE AS $$ SELECT now() - make_interval(secs => (per - k)::float8 * 63072000 / per + i % 3600) $$`, "", nil, ""},
+			LANGUAGE sql STABLE AS $$ SELECT now() - make_interval(secs => (per - k)::float8 * 63072000 / per + i % 3600) $$;
+		CREATE FUNCTION pg_temp.demo_first_sentence(i bigint, k int) RETURNS int
+			LANGUAGE sql IMMUTABLE AS $$ SELECT ((i * 31 + k % 3 * 7) % 5000)::int $$;
+		CREATE FUNCTION pg_temp.demo_second_sentence(i bigint, k int) RETURNS int
+			LANGUAGE sql IMMUTABLE AS $$ SELECT ((i * 17 + k % 5 * 13 + 5) % 5000)::int $$;
+		CREATE FUNCTION pg_temp.demo_lead_line(i bigint, k int, orgs int) RETURNS text
+			LANGUAGE sql IMMUTABLE AS $$ SELECT 'Demo organisation ' || (1 + (i * 3 + k * 7) % orgs)
+				|| CASE WHEN k = 1 THEN ' and Demo organisation ' || (1 + (i * 5 + 11) % orgs) ELSE '' END $$;
+		CREATE FUNCTION pg_temp.demo_lead_lines(i bigint) RETURNS int
+			LANGUAGE sql IMMUTABLE AS $$ SELECT (1 + i % 3)::int $$`, "", nil, ""},
 	{"commitments", `
 		CREATE TEMP TABLE demo_commitments ON COMMIT DROP AS
 		WITH numbered AS (
@@ -368,34 +378,36 @@ var steps = []struct {
 			FROM numbered n, LATERAL (SELECT pg_temp.demo_per(n.i, @updates::int, @commitments::int) AS per) p),
 		inserted AS (
 			INSERT INTO commitments (plan_id, priority_id, ref, ordinal, deliver, why, due_month,
-			                         status, expected_month, last_published_at)
-			SELECT p.id, pr.id, n.priority || '.' || n.ordinal, n.ordinal,
-			       'Synthetic commitment ' || n.priority || '.' || n.ordinal || ': ' || s1.text,
-			       ARRAY[s2.text, s3.text],
+			                         status, expected_month, last_published_at, search)
+			SELECT p.id, pr.id, n.priority || '.' || n.ordinal, n.ordinal, t.deliver, t.why,
 			       (date '2023-04-01' + make_interval(months => ((n.i * 7) % 60)::int))::date,
 			       CASE WHEN n.k >= 0 THEN pg_temp.demo_status(n.i, n.k) END,
 			       CASE WHEN n.k >= 0 THEN pg_temp.demo_expected(n.i, n.k) END,
-			       CASE WHEN n.k >= 0 THEN pg_temp.demo_at(n.i, n.k, n.per) + interval '2 hours' END
+			       CASE WHEN n.k >= 0 THEN pg_temp.demo_at(n.i, n.k, n.per) + interval '2 hours' END,
+			       commitment_own_search_vector(t.deliver, t.why, (SELECT string_agg(pg_temp.demo_lead_line(n.i, k, @orgs::int), ' ' ORDER BY k)
+			                                                       FROM generate_series(1, pg_temp.demo_lead_lines(n.i)) k))
 			FROM latest n
 			JOIN plans p ON p.slug = @slug
 			JOIN priorities pr ON pr.plan_id = p.id AND pr.number = n.priority
 			JOIN demo_sentences s1 ON s1.n = n.i % 5000
 			JOIN demo_sentences s2 ON s2.n = (n.i * 13 + 1) % 5000
 			JOIN demo_sentences s3 ON s3.n = (n.i * 17 + 2) % 5000
+			CROSS JOIN LATERAL (SELECT 'Synthetic commitment ' || n.priority || '.' || n.ordinal || ': ' || s1.text AS deliver,
+			                           ARRAY[s2.text, s3.text] AS why) t
 			ORDER BY n.i
 			RETURNING id, ref)
 		SELECT row_number() OVER (ORDER BY id) - 1 AS i, id FROM inserted`, "commitments",
-		// Each commitment's search documents are made once, by the last step, when its lead lines
-		// and updates are all in: rather than here, again for the lead lines, again for their
-		// organisations and again for the updates.
+		// Each commitment's own search column is written here, with the lead lines the next step
+		// inserts (demo_lead_line), and its whole search document once, by the search step, when
+		// its updates are all in: rather than by the triggers, again for the lead lines, again for
+		// their organisations and again for the updates.
 		[]string{"commitments_search", "commitments_whole_search_insert"}, ""},
 	{"lead lines", `
 		CREATE TEMP TABLE demo_leads ON COMMIT DROP AS
 		WITH inserted AS (
 			INSERT INTO commitment_leads (commitment_id, position, line)
-			SELECT c.id, k, 'Demo organisation ' || (1 + (c.i * 3 + k * 7) % @orgs::int)
-			       || CASE WHEN k = 1 THEN ' and Demo organisation ' || (1 + (c.i * 5 + 11) % @orgs::int) ELSE '' END
-			FROM demo_commitments c, generate_series(1, 1 + c.i % 3) k
+			SELECT c.id, k, pg_temp.demo_lead_line(c.i, k, @orgs::int)
+			FROM demo_commitments c, generate_series(1, pg_temp.demo_lead_lines(c.i)) k
 			RETURNING id, commitment_id, position)
 		SELECT l.id, l.position, c.i FROM inserted l JOIN demo_commitments c ON c.id = l.commitment_id`, "commitment_leads",
 		[]string{"commitment_leads_search_insert"}, ""},
@@ -427,8 +439,8 @@ var steps = []struct {
 		CROSS JOIN LATERAL (SELECT pg_temp.demo_per(c.i, @updates::int, @commitments::int) AS per) p
 		CROSS JOIN LATERAL generate_series(0, p.per - 1) k
 		CROSS JOIN LATERAL (SELECT pg_temp.demo_at(c.i, k, p.per) AS at, pg_temp.demo_state(c.i, k, p.per) AS state) st
-		JOIN demo_sentences s1 ON s1.n = (c.i * 31 + k % 3 * 7) % 5000
-		JOIN demo_sentences s2 ON s2.n = (c.i * 17 + k % 5 * 13 + 5) % 5000
+		JOIN demo_sentences s1 ON s1.n = pg_temp.demo_first_sentence(c.i, k)
+		JOIN demo_sentences s2 ON s2.n = pg_temp.demo_second_sentence(c.i, k)
 		JOIN demo_users pu ON pu.org_n = (c.i * 3 + 7) % @orgs::int
 		JOIN demo_users su ON su.staff_n = (c.i + k) % 20
 		ORDER BY st.at`, "updates",
@@ -445,24 +457,52 @@ var steps = []struct {
 		ORDER BY u.commitment_id, u.published_version DESC NULLS LAST, u.published_at DESC NULLS LAST,
 		         u.source_period DESC NULLS LAST, u.id DESC`},
 	// What the search triggers left out: each commitment's own words and lead lines, and the
-	// narratives of its published updates, made into its search documents once.
-	// The words each search for one word looks up (commitment_terms) are made once, from the
-	// finished documents, rather than again for each commitment as its documents change.
-	// (A table with deferred trigger events waiting cannot be altered: they run first.)
-	{"search", `DO $$ BEGIN
-		SET CONSTRAINTS ALL IMMEDIATE;
-		SET CONSTRAINTS ALL DEFERRED;
-		ALTER TABLE commitments DISABLE TRIGGER commitments_terms;
-		ALTER TABLE commitment_search DISABLE TRIGGER commitment_search_terms_insert;
-		ALTER TABLE commitment_search DISABLE TRIGGER commitment_search_terms_update;
-		PERFORM refresh_commitment_search(ARRAY(SELECT id FROM demo_commitments ORDER BY id));
-		SET CONSTRAINTS ALL IMMEDIATE;
-		SET CONSTRAINTS ALL DEFERRED;
-		ALTER TABLE commitments ENABLE TRIGGER commitments_terms;
-		ALTER TABLE commitment_search ENABLE TRIGGER commitment_search_terms_insert;
-		ALTER TABLE commitment_search ENABLE TRIGGER commitment_search_terms_update;
-		PERFORM refresh_commitment_terms(ARRAY(SELECT id FROM demo_commitments ORDER BY id));
-	END $$`, "", nil, ""},
+	// narratives of its published updates, made into its search documents once. (Each
+	// commitment's own words and lead lines, its search column, were made as it was inserted.)
+	// Then the whole documents, with the narratives (see commitment_search_vector). to_tsvector
+	// reads about 6 MB of text a second, and the narratives are 175 MB: half a minute. But they
+	// are made of the 5,000 sentences, a pair to a narrative, and the document of two texts
+	// joined by a space is the concatenation (||) of their documents, whose positions go on from
+	// the first's last word. So each sentence is read once, each pair of sentences the updates use
+	// is concatenated once, and each commitment's narratives, newest first, are concatenated
+	// without being read again: the same lexemes, weights and positions as to_tsvector of the
+	// joined text. (A position may come out one lower where a word had been seen more than 256
+	// times before, as to_tsvector keeps no more positions of a word than that, and || goes on
+	// from the last position kept.) A narrative that is not such a pair is read with to_tsvector,
+	// and a commitment whose narratives are longer than commitment_search_vector weights is
+	// made by that function itself.
+	{"narrative documents", `
+		CREATE TEMP TABLE demo_narratives ON COMMIT DROP AS
+		SELECT s1.text || ' ' || s2.text AS text, s1.document || s2.document AS v
+		FROM (SELECT DISTINCT pg_temp.demo_first_sentence(c.i, k) AS first, pg_temp.demo_second_sentence(c.i, k) AS second
+		      FROM demo_commitments c, generate_series(0, 14) k) p
+		JOIN demo_sentences s1 ON s1.n = p.first
+		JOIN demo_sentences s2 ON s2.n = p.second`,
+		"", nil, ""},
+	{"search", `
+		CREATE AGGREGATE pg_temp.demo_concat(tsvector) (sfunc = tsvector_concat, stype = tsvector, initcond = '');
+		INSERT INTO commitment_search (commitment_id, search)
+		SELECT c.id, CASE WHEN coalesce(n.length, 0) <= 60000 THEN c.search || coalesce(n.v, '')
+			ELSE (SELECT commitment_search_vector(c.deliver, c.why,
+				coalesce((SELECT string_agg(line, ' ' ORDER BY position) FROM commitment_leads WHERE commitment_id = c.id), ''),
+				string_agg(narrative, ' ' ORDER BY id DESC))
+				FROM updates WHERE commitment_id = c.id AND state = 'published' AND narrative IS NOT NULL) END
+		FROM demo_commitments d
+		JOIN commitments c ON c.id = d.id
+		LEFT JOIN (SELECT u.commitment_id, sum(length(u.narrative) + 1) - 1 AS length,
+		                  pg_temp.demo_concat(coalesce(dn.v, setweight(to_tsvector('english', u.narrative), 'C')) ORDER BY u.id DESC) AS v
+		           FROM updates u LEFT JOIN demo_narratives dn ON dn.text = u.narrative
+		           WHERE u.state = 'published' AND u.narrative IS NOT NULL
+		             AND u.commitment_id IN (SELECT id FROM demo_commitments)
+		           GROUP BY u.commitment_id) n ON n.commitment_id = c.id`, "commitment_search",
+		// The words each search for one word looks up (commitment_terms) are made once, by the
+		// next step, from the finished documents, rather than again for each commitment as its
+		// documents change.
+		[]string{"commitment_search_terms_insert"}, ""},
+	// Then those words, about 80 a commitment, with their foreign key checked and their index
+	// built once, after the insert, rather than for each of them.
+	{"search terms", `SELECT refresh_commitment_terms(ARRAY(SELECT id FROM demo_commitments ORDER BY id))`,
+		"commitment_terms", nil, ""},
 	{"audit log", `
 		INSERT INTO audit_log (at, actor_id, actor_email, action, record_type, record_id, remote_addr, details)
 		SELECT now() - make_interval(secs => (@audit::int - g) * 60), u.id, u.email,
