@@ -21,6 +21,9 @@ type Chart struct {
 	// FinderPath, when set, is the address of the plan's commitments finder: each count in the
 	// chart's table links to the commitments it counts there, selected by the bar's Filters.
 	FinderPath string
+	// Brief leaves out of the table's count links the words that repeat its headers for screen
+	// readers, for a table of many rows: a count's row and column headers say what it counts.
+	Brief bool
 }
 
 // ChartBar is one bar: how many commitments have each status. Counts is keyed by status value,

@@ -18,6 +18,16 @@ type Overview struct {
 	Timeline    Chart
 }
 
+// OverviewAreasInFull is the most priority areas an overview shows each in full: as a bar of the
+// status chart and an entry of its own with its tagline and its counts by status. A plan of more
+// areas, such as one at national scale, shows them as one table instead (see Overview.Summarised),
+// so that the overview stays small however many areas the plan has.
+const OverviewAreasInFull = 8
+
+// Summarised reports whether the overview shows its priority areas as one table (see
+// OverviewAreasInFull).
+func (v Overview) Summarised() bool { return len(v.Priorities) > OverviewAreasInFull }
+
 // PrioritySummary is a priority area with the counts of its commitments.
 type PrioritySummary struct {
 	Priority tracker.Priority

@@ -40,6 +40,7 @@ Configuration comes from the environment: see README.md.
 
 // run is the whole program, with its inputs and outputs passed in so that tests can run it.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	defer flushLogs()
 	cmd := "serve"
 	if len(args) > 0 {
 		cmd, args = args[0], args[1:]

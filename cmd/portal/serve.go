@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -35,14 +36,36 @@ func configure(getenv func(string) string, stderr io.Writer) (config, *slog.Logg
 	return c, newLogger(c, stderr), nil
 }
 
+// newLogger returns the logger the command logs through, writing to w in batches (see
+// server.LogBuffer): one write for many request lines. Warnings and errors are written at once,
+// and run writes what is left before the command ends.
 func newLogger(c config, w io.Writer) *slog.Logger {
+	buf := server.NewLogBuffer(w)
+	logBuffers.Lock()
+	logBuffers.list = append(logBuffers.list, buf)
+	logBuffers.Unlock()
 	var h slog.Handler
 	if c.LogFormat == "text" {
-		h = slog.NewTextHandler(w, nil)
+		h = slog.NewTextHandler(buf, nil)
 	} else {
-		h = slog.NewJSONHandler(w, nil)
+		h = slog.NewJSONHandler(buf, nil)
 	}
-	return slog.New(server.LogHandler(h))
+	return slog.New(server.BufferedLogHandler(h, buf))
+}
+
+// logBuffers are the buffers of the loggers newLogger made.
+var logBuffers struct {
+	sync.Mutex
+	list []*server.LogBuffer
+}
+
+// flushLogs writes what the loggers' buffers hold.
+func flushLogs() {
+	logBuffers.Lock()
+	defer logBuffers.Unlock()
+	for _, b := range logBuffers.list {
+		_ = b.Flush()
+	}
 }
 
 // connect opens the pool to serve through: DATABASE_URL, or the project-local cluster's serving

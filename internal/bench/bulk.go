@@ -138,16 +138,19 @@ func (b *bench) writeBulk(p func(string, ...any), targets bool) {
 	}
 	if targets {
 		if f.load > 0 {
-			p("| Loading the national-scale data (`portal demo-data --fresh`) in at most 15 s | %s, peak RSS %.1f MB | %s |\n",
-				f.load.Round(100*time.Millisecond), mb(f.loadRSS), verdict(f.load <= targetDemoLoad))
+			p("| Loading the national-scale data (`portal demo-data --fresh`, exec to exit) in at most 15 s | %s (%s) | %s |\n",
+				f.load.Round(100*time.Millisecond), loadSplit(f.load, f.loadOutput), verdict(f.load <= targetDemoLoad))
 		}
 		if f.missing != "" {
 			p("| National scale, `/updates.csv` of every update in at most 5 s | %s | **not measured** |\n", f.missing)
-			return
+		} else {
+			p("| National scale, `/updates.csv` of all %d updates in at most 5 s, memory flat | %s, %.1f MB; server's peak RSS %.1f MB (%.1f MB before) | %s |\n",
+				f.csvRows-1, f.csvTook.Round(time.Millisecond), mb(f.csvBytes), mb(max(f.hwmAfter, f.hwmAgain)), mb(f.rssBefore),
+				verdict(f.csvTook <= targetUpdatesCSV))
 		}
-		p("| National scale, `/updates.csv` of all %d updates in at most 5 s, memory flat | %s, %.1f MB; peak RSS %.1f MB (%.1f MB before) | %s |\n",
-			f.csvRows-1, f.csvTook.Round(time.Millisecond), mb(f.csvBytes), mb(max(f.hwmAfter, f.hwmAgain)), mb(f.rssBefore),
-			verdict(f.csvTook <= targetUpdatesCSV && max(f.hwmAfter, f.hwmAgain) <= targetRSS))
+		peak := max(f.hwmAfter, f.hwmAgain, f.loadRSS)
+		p("| Bulk paths: peak RSS at most 100 MB | %.1f MB (server's VmHWM after the downloads %.1f MB; `portal demo-data` %.1f MB) | %s |\n",
+			mb(peak), mb(max(f.hwmAfter, f.hwmAgain)), mb(f.loadRSS), verdict(peak > 0 && peak <= targetRSS))
 		return
 	}
 	p("## Bulk paths\n\n")
@@ -171,4 +174,36 @@ func (b *bench) writeBulk(p func(string, ...any), targets bool) {
 		p("Resident memory of a fresh server: %.1f MB before, peak %.1f MB after, %.1f MB after two more.\n\n",
 			mb(f.rssBefore), mb(f.hwmAfter), mb(f.hwmAgain))
 	}
+}
+
+// loadSplit says where the time of portal demo-data went, from the steps it printed: each step
+// of half a second or more, and the rest (creating the database, migrating it, smaller steps).
+func loadSplit(total time.Duration, output string) string {
+	var parts []string
+	var steps time.Duration
+	for _, l := range strings.Split(output, "\n") {
+		if !strings.HasPrefix(l, "  ") || strings.HasPrefix(l, "   ") {
+			continue
+		}
+		fields := strings.Fields(l)
+		if len(fields) < 2 {
+			continue
+		}
+		name := strings.Join(fields[:len(fields)-1], " ")
+		took, err := time.ParseDuration(fields[len(fields)-1])
+		if err != nil || strings.Contains(name, ":") { // a part of a step, counted in the step
+			continue
+		}
+		steps += took
+		if took >= 500*time.Millisecond {
+			parts = append(parts, fmt.Sprintf("%s %s", name, took.Round(100*time.Millisecond)))
+		} else {
+			steps -= took
+		}
+	}
+	if len(parts) == 0 {
+		return "no steps printed"
+	}
+	parts = append(parts, fmt.Sprintf("the rest, with creating and migrating the database, %s", (total-steps).Round(100*time.Millisecond)))
+	return strings.Join(parts, ", ")
 }

@@ -17,8 +17,9 @@ type report struct {
 
 	migrate, ready []time.Duration
 
-	ceiling    []ceilingRow
-	ceilingHWM int64
+	ceiling     []ceilingRow
+	ceilingHWM  int64
+	ceilingMore ceilingFigures
 
 	demoLoad    time.Duration
 	demoOutput  string
@@ -84,17 +85,7 @@ func (b *bench) write() error {
 
 	// Targets.
 	p("## Targets\n\n| Target | Figure | |\n| --- | --- | --- |\n")
-	for _, c := range r.ceiling {
-		if c.missing != "" {
-			p("| `%s` at %d connections: at least 50%% of the static file's requests per second, p99 at most 20 ms | %s | **not measured** |\n",
-				c.path, b.opt.conns, c.missing)
-			continue
-		}
-		ratio := c.page.rps() / c.static.rps()
-		ok := ratio >= targetRatio && time.Duration(c.page.P99)*time.Microsecond <= targetP99 && c.page.Errors+c.page.StatusErrors == 0
-		p("| `%s` at %d connections: at least 50%% of the static file's requests per second, p99 at most 20 ms | %.0f%% (%.0f vs %.0f req/s), p99 %.1f ms | %s |\n",
-			c.path, b.opt.conns, ratio*100, c.page.rps(), c.static.rps(), ms(c.page.P99), verdict(ok))
-	}
+	b.writeCeiling(p, true)
 	for _, n := range r.national {
 		// The overview is the same page for every visitor, served from the page cache between
 		// changes: the target is judged as deployed, and the figure without the cache, where
@@ -147,34 +138,13 @@ func (b *bench) write() error {
 		slowest(r.migrate).Round(time.Millisecond), verdict(slowest(r.migrate) <= targetMigrate))
 	b.writeSignIn(p, true)
 	b.writeAudit(p, true)
-	for _, c := range r.ceiling {
-		if c.name == "overview" && c.missing == "" {
-			p("| Overview HTML at most 50 KB | %.1f KB | %s |\n", float64(c.bytes)/1024, verdict(c.bytes <= targetOverviewKB*1024))
-		}
-	}
+	b.writeCeilingSizes(p)
 	p("\nCompressed, content-hashed static files with immutable caching, and ETag/304 on public pages with a\n")
 	p("publish visible on the next request, are checked by tests (`web/static_test.go`,\n")
 	p("`internal/server/cache_test.go`), not here.\n\n")
 
 	// Ceiling.
-	p("## Pages against the same bytes as a static file\n\n")
-	p("%d connections, 2 wrk threads, %s per run after a 2 s warm-up, on the seeded database. \"Static\" is the\n", b.opt.conns, b.opt.duration)
-	p("page's own bytes, saved once and served by the same binary through the same middleware\n")
-	p("(`PORTAL_BENCH_STATIC_DIR`). \"No cache\" is the page with the page cache off (`PAGE_CACHE_MB=0`):\n")
-	p("every request reads the database and renders, as before the cache was added. \"Brotli\" is the page\n")
-	p("asked for with `Accept-Encoding: br, gzip`: the page cache sends the brotli bytes it stored, compressed once.\n\n")
-	p("| Page | Bytes | Page req/s | Static req/s | Page / static | Page p50 / p95 / p99 ms | Static p99 ms | No cache req/s | No cache p99 ms | Brotli req/s | Brotli p99 ms | Brotli bytes a response |\n")
-	p("| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n")
-	for _, c := range r.ceiling {
-		if c.missing != "" {
-			p("| `%s` | | | | | %s | | | | | | |\n", c.path, c.missing)
-			continue
-		}
-		p("| `%s` | %d | %.0f | %.0f | %.0f%% | %.2f / %.2f / %.2f | %.2f | %.0f | %.2f | %.0f | %.2f | %.0f |\n", c.path, c.bytes,
-			c.page.rps(), c.static.rps(), 100*c.page.rps()/c.static.rps(), ms(c.page.P50), ms(c.page.P95), ms(c.page.P99),
-			ms(c.static.P99), c.uncached.rps(), ms(c.uncached.P99), c.brotli.rps(), ms(c.brotli.P99), c.brotli.bytesEach())
-	}
-	p("\n")
+	b.writeCeiling(p, false)
 
 	// National.
 	p("## National scale\n\n")

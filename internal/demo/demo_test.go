@@ -97,6 +97,18 @@ func TestLoadWritesSyntheticDataAndLeavesTheRestAlone(t *testing.T) {
 		t.Errorf("%d commitments whose search documents are not the triggers' (%v)", stale, err)
 	}
 
+	// The words a one-word search looks up were made once, after the documents: every plain word
+	// of each document, and no others.
+	var terms, words int
+	if err := pool.QueryRow(ctx, `SELECT
+		(SELECT count(*) FROM commitment_terms t JOIN commitments c ON c.id = t.commitment_id
+		 JOIN plans p ON p.id = c.plan_id AND p.slug = $1),
+		(SELECT count(*) FROM commitments c JOIN plans p ON p.id = c.plan_id AND p.slug = $1
+		 JOIN commitment_search s ON s.commitment_id = c.id, unnest(s.search) w WHERE w.lexeme ~ '^[a-z0-9]+$')`,
+		demo.PlanSlug).Scan(&terms, &words); err != nil || terms != words || terms == 0 {
+		t.Errorf("%d one-word search terms for %d plain words of the documents (%v)", terms, words, err)
+	}
+
 	// The audit rows were linked into the chain after the insert, as the trigger would have
 	// linked them, and the triggers that were off for the load are on again: a row added now is
 	// linked by the trigger, after them.

@@ -7,104 +7,91 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 )
 
-// The CSV of a plan's published updates is made by PostgreSQL and streamed to the writer with
-// COPY ... TO STDOUT, so that a million updates take seconds and no memory that grows with them:
-// each row's line of CSV is built in SQL, byte for byte as the portal's CSV writer (Go's
-// encoding/csv with CRLF line ends, after the formula guard of server.csvCell) would write it,
-// which a test in internal/server checks. COPY's own CSV format cannot be used: it ends lines
-// with LF only, quotes empty strings and not leading spaces. Instead each row is (id, line) in
-// COPY's binary format, whose framing copyCSV takes off.
+// The CSV of a plan's published updates is read with one COPY ... TO STDOUT (FORMAT binary) of
+// the updates' own columns, in the order of their primary key, and each line of CSV is written
+// in Go as the rows stream in: a million updates take seconds and no memory that grows with
+// them. The database does no more than read the rows: the commitments' references, addresses
+// and due months, and the organisations' names and codes, are read first (one row each) and
+// looked up by id, rather than joined to each of the million rows, and no text is formatted in
+// SQL. Each field is written byte for byte as the portal's CSV writer (Go's encoding/csv with CR
+// LF line ends, after the formula guard of server.csvCell) would write it, which a test in
+// internal/server checks. COPY's own CSV format is not used: it ends lines with LF only, quotes
+// empty strings and not leading spaces, and knows nothing of formulas.
 
-// csvTextField returns SQL that writes the text expression x (never NULL) as a CSV field:
-// neutralised with an apostrophe where a spreadsheet would run it as a formula (it begins with
-// =, +, -, @, a tab or a carriage return), then quoted where encoding/csv quotes it (it holds a
-// comma, a quote, CR or LF, begins with a space as unicode.IsSpace has it, or is `\.`), with
-// quotes doubled, carriage returns dropped and line feeds written CR LF.
-func csvTextField(x string) string {
-	// The first character is tested by its code (ascii gives the code point), and the rest by
-	// byte searches: regular expressions would be many times slower, each call converting the
-	// whole text to wide characters first.
-	formula := `ascii(` + x + `) IN (61, 43, 45, 64, 9, 13)` // = + - @ tab CR
-	return `CASE WHEN ` + x + ` = '' THEN ''
-		WHEN strpos(` + x + `, ',') > 0 OR strpos(` + x + `, '"') > 0 OR strpos(` + x + `, E'\n') > 0
-				OR strpos(` + x + `, E'\r') > 0
-			THEN '"' || CASE WHEN ` + formula + ` THEN '''' ELSE '' END
-				|| replace(replace(replace(` + x + `, '"', '""'), E'\r', ''), E'\n', E'\r\n') || '"'
-		WHEN ` + formula + ` THEN '''' || ` + x + `
-		WHEN ascii(` + x + `) IN (32, 11, 12, 133, 160, 5760, 8232, 8233, 8239, 8287, 12288)
-				OR ascii(` + x + `) BETWEEN 8192 AND 8202 OR ` + x + ` = E'\\.'
-			THEN '"' || ` + x + ` || '"'
-		ELSE ` + x + ` END`
-}
+// copySignature begins the binary format of COPY.
+const copySignature = "PGCOPY\n\xff\r\n\x00"
 
-// updateCSVLine is a published update's line of the CSV, columns in the order of
-// server.updateCSVHeader, from the columns of updateCSVRows. Fields whose form is fixed (numbers,
-// references, statuses, months and times) never need quoting or the formula guard, and the
-// commitment's address is its reference between url_open and url_close, the rest of the address
-// as the CSV writes it. No field is ever NULL, which concat_ws would leave out.
-var updateCSVLine = `concat_ws(',', ` + strings.Join([]string{
-	`id::text`, `ref`, `url_open || ref || url_close`, `status`,
-	csvTextField(`status_label`), csvTextField(`narrative`), `expected_month`, csvTextField(`reported_by`),
-	csvTextField(`organisation_code`), `published_at`, csvTextField(`source_title`), csvTextField(`source_period`),
-	csvTextField(`source_url`), csvTextField(`evidence_url`), csvTextField(`status_reason`),
-	csvTextField(`carried_forward_to`), csvTextField(`timescale`), `due_month`,
-}, `, `) + `) || E'\r\n'`
+// updateCSVColumns are the columns COPY reads, in the order copyUpdatesCSV.row takes them.
+const updateCSVColumns = `u.id, u.commitment_id, u.status, u.status_label, u.narrative, u.expected_month,
+	u.organisation_id, u.source_title, u.published_at, u.source_period, u.source_url, u.evidence_url,
+	u.status_reason, u.carried_forward_plan, u.timescale`
 
-// updateCSVRows are the fields of updateCSVLine, as text that is never NULL, computed once a row.
-const updateCSVRows = `SELECT u.id, c.ref, u.status::text AS status, coalesce(u.status_label, '') AS status_label,
-		coalesce(u.narrative, '') AS narrative, coalesce(to_char(u.expected_month, 'YYYY-MM'), '') AS expected_month,
-		coalesce(nullif(o.name, ''), nullif(u.source_title, ''), 'Scottish Government') AS reported_by,
-		coalesce(o.code, '') AS organisation_code,
-		coalesce(to_char(u.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), '') AS published_at,
-		coalesce(u.source_title, '') AS source_title, coalesce(u.source_period, '') AS source_period,
-		coalesce(u.source_url, '') AS source_url, coalesce(u.evidence_url, '') AS evidence_url,
-		coalesce(u.status_reason, '') AS status_reason, coalesce(u.carried_forward_plan, '') AS carried_forward_to,
-		coalesce(u.timescale, '') AS timescale, to_char(c.due_month, 'YYYY-MM') AS due_month
-	FROM updates u
-	JOIN commitments c ON c.id = u.commitment_id
-	LEFT JOIN organisations o ON o.id = u.organisation_id`
+const updateCSVFields = 15
+
+// csvCommitment is what a line of the CSV takes from its commitment, written as CSV already:
+// the reference, the address and the due month, each followed by its comma.
+type csvCommitment struct{ ref, url, due []byte }
+
+// csvOrganisation is an organisation's name and code.
+type csvOrganisation struct{ name, code []byte }
 
 // CopyPublishedUpdatesCSV writes the line of CSV of every published update of a plan's
 // commitments that are not retired, oldest first (as EachPublishedUpdate gives them), to w. The
 // address of each commitment's page is urlOpen, its reference and urlClose: the rest of the
-// address as the CSV has it, quoted or not. The updates are copied in chunks, each by its own
-// short statement, within one read-only transaction so that together they show the data as it
-// was when the export began; only the connection's buffers are held in memory, however many
-// there are. It writes no header.
+// address as the CSV has it, quoted or not. Everything is read within one read-only transaction,
+// so that it shows the data as it was when the export began; only the connection's buffers and a
+// line are held in memory, however many updates there are. The one COPY may run for as long as
+// ctx allows (the export's own deadline) rather than the statement timeout of a page. It writes
+// no header.
 func (s *Store) CopyPublishedUpdatesCSV(ctx context.Context, planID int64, urlOpen, urlClose string, w io.Writer) error {
 	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		// COPY takes no parameters: the address goes in settings of the transaction.
-		if _, err := tx.Exec(ctx, `SELECT set_config('delivery_tracker.export_url_open', $1, true),
-			set_config('delivery_tracker.export_url_close', $2, true)`, urlOpen, urlClose); err != nil {
-			return err
-		}
-		conn := tx.Conn().PgConn()
-		var after int64
-		for {
-			rows := &copyCSV{w: w, last: after}
-			_, err := conn.CopyTo(ctx, rows, `COPY (SELECT id, `+updateCSVLine+` FROM (`+updateCSVRows+`
-				WHERE u.state = 'published' AND c.plan_id = `+strconv.FormatInt(planID, 10)+`
-				  AND c.retired_at IS NULL AND u.id > `+strconv.FormatInt(after, 10)+`
-				ORDER BY u.id LIMIT `+strconv.Itoa(exportChunk)+`) u,
-				(SELECT current_setting('delivery_tracker.export_url_open') AS url_open,
-				        current_setting('delivery_tracker.export_url_close') AS url_close) url
-				ORDER BY id) TO STDOUT (FORMAT binary)`)
-			if err == nil {
-				err = rows.finish()
-			}
-			if err != nil {
+		if deadline, ok := ctx.Deadline(); ok {
+			ms := max(time.Until(deadline).Milliseconds(), 1)
+			if _, err := tx.Exec(ctx, `SELECT set_config('statement_timeout', $1, true)`, strconv.FormatInt(ms, 10)); err != nil {
 				return err
 			}
-			if rows.n < exportChunk {
-				return nil
-			}
-			after = rows.last
 		}
+		c := &copyUpdatesCSV{w: w, commitments: map[int64]csvCommitment{}, organisations: map[int64]csvOrganisation{}}
+		rows, _ := tx.Query(ctx, `SELECT id, ref, to_char(due_month, 'YYYY-MM') FROM commitments
+			WHERE plan_id = $1 AND retired_at IS NULL`, planID)
+		var id int64
+		var ref, due string
+		if _, err := pgx.ForEachRow(rows, []any{&id, &ref, &due}, func() error {
+			c.commitments[id] = csvCommitment{
+				ref: append(appendCSVField(nil, ref), ','),
+				url: append([]byte(urlOpen+ref+urlClose), ','),
+				due: appendCSVField(nil, due),
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		rows, _ = tx.Query(ctx, `SELECT id, coalesce(name, ''), coalesce(code, '') FROM organisations`)
+		var name, code string
+		if _, err := pgx.ForEachRow(rows, []any{&id, &name, &code}, func() error {
+			c.organisations[id] = csvOrganisation{name: []byte(name), code: []byte(code)}
+			return nil
+		}); err != nil {
+			return err
+		}
+		if len(c.commitments) == 0 {
+			return nil
+		}
+		_, err := tx.Conn().PgConn().CopyTo(ctx, c, `COPY (SELECT `+updateCSVColumns+` FROM updates u
+			WHERE u.state = 'published' AND u.commitment_id IN (SELECT id FROM commitments
+				WHERE plan_id = `+strconv.FormatInt(planID, 10)+` AND retired_at IS NULL)
+			ORDER BY u.id) TO STDOUT (FORMAT binary)`)
+		if err == nil {
+			err = c.finish()
+		}
+		return err
 	})
 	var we writeError
 	if errors.As(err, &we) {
@@ -121,25 +108,22 @@ type writeError struct{ err error }
 
 func (e writeError) Error() string { return e.err.Error() }
 
-// copySignature begins the binary format of COPY.
-const copySignature = "PGCOPY\n\xff\r\n\x00"
+var errCopyFormat = errors.New("unexpected COPY binary data")
 
-// copyCSV takes the framing off COPY's binary format of rows (id bigint, line text), writing
-// each line to w and keeping the last id. Messages may split a row anywhere: what is left of one
-// waits in pending for the next.
-type copyCSV struct {
-	w       io.Writer
+// copyRows takes the framing off COPY's binary format, giving each row's fields (nil for NULL)
+// to row. Messages may split a row anywhere: what is left of one waits in pending for the next.
+type copyRows struct {
+	fields  int
+	row     func(fields [][]byte) error
 	pending []byte
+	values  [][]byte
 	header  bool
 	ended   bool
 	n       int
-	last    int64
 }
 
-var errCopyFormat = errors.New("unexpected COPY binary data")
-
 // Write takes the next bytes of the COPY.
-func (c *copyCSV) Write(p []byte) (int, error) {
+func (c *copyRows) Write(p []byte) (int, error) {
 	data := p
 	if len(c.pending) > 0 {
 		c.pending = append(c.pending, p...)
@@ -159,7 +143,7 @@ func (c *copyCSV) Write(p []byte) (int, error) {
 }
 
 // parse consumes every whole part of data, returning how many bytes it used.
-func (c *copyCSV) parse(data []byte) (int, error) {
+func (c *copyRows) parse(data []byte) (int, error) {
 	used := 0
 	if !c.header {
 		if len(data) < len(copySignature)+8 {
@@ -175,6 +159,7 @@ func (c *copyCSV) parse(data []byte) (int, error) {
 		used = len(copySignature) + 8 + ext
 		c.header = true
 	}
+rows:
 	for used+2 <= len(data) && !c.ended {
 		fields := int16(binary.BigEndian.Uint16(data[used:]))
 		if fields == -1 {
@@ -182,39 +167,196 @@ func (c *copyCSV) parse(data []byte) (int, error) {
 			used += 2
 			break
 		}
-		if fields != 2 {
+		if int(fields) != c.fields {
 			return 0, errCopyFormat
 		}
-		// id: length 8 and a bigint; then the line's length and bytes.
-		if used+2+4+8+4 > len(data) {
-			break
+		c.values = c.values[:0]
+		at := used + 2
+		for range c.fields {
+			if at+4 > len(data) {
+				break rows
+			}
+			n := int(int32(binary.BigEndian.Uint32(data[at:])))
+			at += 4
+			if n < 0 {
+				if n != -1 {
+					return 0, errCopyFormat
+				}
+				c.values = append(c.values, nil)
+				continue
+			}
+			if at+n > len(data) {
+				break rows
+			}
+			c.values = append(c.values, data[at:at+n:at+n])
+			at += n
 		}
-		if binary.BigEndian.Uint32(data[used+2:]) != 8 {
-			return 0, errCopyFormat
-		}
-		id := int64(binary.BigEndian.Uint64(data[used+6:]))
-		n := int(int32(binary.BigEndian.Uint32(data[used+14:])))
-		if n < 0 {
-			return 0, errCopyFormat
-		}
-		end := used + 18 + n
-		if end > len(data) {
-			break
-		}
-		if _, err := c.w.Write(data[used+18 : end]); err != nil {
-			return 0, writeError{err}
+		if err := c.row(c.values); err != nil {
+			return 0, err
 		}
 		c.n++
-		c.last = id
-		used = end
+		used = at
 	}
 	return used, nil
 }
 
 // finish checks that the COPY ended where its data says it does.
-func (c *copyCSV) finish() error {
+func (c *copyRows) finish() error {
 	if !c.ended || len(c.pending) > 0 {
 		return errCopyFormat
 	}
 	return nil
+}
+
+// copyUpdatesCSV writes the line of CSV of each row of updateCSVColumns.
+type copyUpdatesCSV struct {
+	copyRows
+	w             io.Writer
+	commitments   map[int64]csvCommitment
+	organisations map[int64]csvOrganisation
+	line          []byte
+	months        map[int32][]byte
+}
+
+func (c *copyUpdatesCSV) Write(p []byte) (int, error) {
+	if c.row == nil {
+		c.fields, c.row = updateCSVFields, c.writeLine
+	}
+	return c.copyRows.Write(p)
+}
+
+// reportedBy is who the CSV says reported an update without an organisation or a source.
+var reportedBy = []byte("Scottish Government")
+
+// writeLine writes one update's line, columns in the order of server.updateCSVHeader: id,
+// commitment_ref, commitment_url, status, status_label, narrative, expected_month, reported_by,
+// organisation_code, published_at, source_title, source_period, source_url, evidence_url,
+// status_reason, carried_forward_to, timescale, due_month.
+func (c *copyUpdatesCSV) writeLine(f [][]byte) error {
+	if len(f[0]) != 8 || len(f[1]) != 8 || (f[6] != nil && len(f[6]) != 8) {
+		return errCopyFormat
+	}
+	cm, ok := c.commitments[int64(binary.BigEndian.Uint64(f[1]))]
+	if !ok {
+		return errCopyFormat
+	}
+	var org csvOrganisation
+	if f[6] != nil {
+		org = c.organisations[int64(binary.BigEndian.Uint64(f[6]))]
+	}
+	b := strconv.AppendInt(c.line[:0], int64(binary.BigEndian.Uint64(f[0])), 10)
+	b = append(b, ',')
+	b = append(b, cm.ref...)
+	b = append(b, cm.url...)
+	b = append(appendCSVField(b, f[2]), ',')
+	b = append(appendCSVField(b, f[3]), ',')
+	b = append(appendCSVField(b, f[4]), ',')
+	month, err := c.month(f[5])
+	if err != nil {
+		return err
+	}
+	b = append(append(b, month...), ',')
+	switch {
+	case len(org.name) > 0:
+		b = appendCSVField(b, org.name)
+	case len(f[7]) > 0:
+		b = appendCSVField(b, f[7])
+	default:
+		b = append(b, reportedBy...)
+	}
+	b = append(b, ',')
+	b = append(appendCSVField(b, org.code), ',')
+	if f[8] != nil {
+		if len(f[8]) != 8 {
+			return errCopyFormat
+		}
+		b = pgEpoch.Add(time.Duration(int64(binary.BigEndian.Uint64(f[8])))*time.Microsecond).UTC().
+			AppendFormat(b, time.RFC3339)
+	}
+	b = append(appendCSVField(append(b, ','), f[7]), ',')
+	for _, v := range f[9:] {
+		b = append(appendCSVField(b, v), ',')
+	}
+	b = append(b, cm.due...)
+	b = append(b, '\r', '\n')
+	c.line = b
+	if _, err := c.w.Write(b); err != nil {
+		return writeError{err}
+	}
+	return nil
+}
+
+// pgEpoch is where PostgreSQL counts its dates and times from.
+var pgEpoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// month returns a date in COPY's binary format (days from pgEpoch) as its month, YYYY-MM, or
+// nothing for NULL.
+func (c *copyUpdatesCSV) month(v []byte) ([]byte, error) {
+	if v == nil {
+		return nil, nil
+	}
+	if len(v) != 4 {
+		return nil, errCopyFormat
+	}
+	days := int32(binary.BigEndian.Uint32(v))
+	if m, ok := c.months[days]; ok {
+		return m, nil
+	}
+	if c.months == nil {
+		c.months = map[int32][]byte{}
+	}
+	m := pgEpoch.AddDate(0, 0, int(days)).AppendFormat(nil, "2006-01")
+	c.months[days] = m
+	return m, nil
+}
+
+// appendCSVField appends the text v as the portal's CSV writer writes a cell: neutralised with an
+// apostrophe where a spreadsheet would run it as a formula (it begins with =, +, -, @, a tab or a
+// carriage return), then quoted where encoding/csv quotes it (it holds a comma, a quote, CR or
+// LF, begins with a space as unicode.IsSpace has it, or is `\.`), with quotes doubled, carriage
+// returns dropped and line feeds written CR LF.
+func appendCSVField[T string | []byte](b []byte, v T) []byte {
+	if len(v) == 0 {
+		return b
+	}
+	formula := false
+	switch v[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		formula = true
+	}
+	quote := false
+	if !formula {
+		r, _ := utf8.DecodeRuneInString(string(v[:min(len(v), utf8.UTFMax)]))
+		quote = unicode.IsSpace(r) || string(v) == `\.`
+	}
+	if !quote {
+		for i := 0; i < len(v); i++ {
+			if ch := v[i]; ch == ',' || ch == '"' || ch == '\r' || ch == '\n' {
+				quote = true
+				break
+			}
+		}
+	}
+	if !quote {
+		if formula {
+			b = append(b, '\'')
+		}
+		return append(b, v...)
+	}
+	b = append(b, '"')
+	if formula {
+		b = append(b, '\'')
+	}
+	for i := 0; i < len(v); i++ {
+		switch ch := v[i]; ch {
+		case '"':
+			b = append(b, '"', '"')
+		case '\r':
+		case '\n':
+			b = append(b, '\r', '\n')
+		default:
+			b = append(b, ch)
+		}
+	}
+	return append(b, '"')
 }

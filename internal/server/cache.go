@@ -94,7 +94,8 @@ func (s *Server) publicPage(h handlerFunc) http.HandlerFunc {
 			return
 		}
 		// The page's tag, and the tag of the representation this request gets: see compress.go.
-		base := publicETag(version, today(s))
+		day := s.dayNow()
+		base := publicETag(version, day)
 		enc := negotiated(r)
 		etag := withEncoding(base, enc)
 		h := w.Header()
@@ -119,6 +120,7 @@ func (s *Server) publicPage(h handlerFunc) http.HandlerFunc {
 		if compressible(page.contentType) {
 			page.gz, page.br = encodeStored(page.body)
 		}
+		page.hit = s.newPageHit(r, page, version, day, base)
 		s.pages.put(key, base, page)
 		servePage(w, r, page, etag, enc)
 	}
@@ -208,6 +210,7 @@ type cachedPage struct {
 	body        []byte
 	gz, br      []byte    // the body compressed, or nil where that is no smaller or not worth it
 	at          time.Time // when it was rendered
+	hit         *pageHit  // what a hit sends (see serveHit)
 }
 
 // encoded returns the page's bytes in the encoding enc, or nil when it has none.

@@ -61,7 +61,20 @@ const (
 // negotiated returns the encoding a request's Accept-Encoding asks for: "br", "gzip" or "" for
 // none. Every response chooses its encoding, and the suffix of its entity tag, with it.
 func negotiated(r *http.Request) string {
-	return web.AcceptedEncoding(r.Header.Get("Accept-Encoding"), true, true)
+	header := r.Header.Get("Accept-Encoding")
+	if header == "" {
+		return ""
+	}
+	if enc, ok := negotiations.Load(header); ok {
+		return enc.(string)
+	}
+	enc := web.AcceptedEncoding(header, true, true)
+	if negotiations.n.Load() < maxNegotiations {
+		if _, loaded := negotiations.LoadOrStore(header, enc); !loaded {
+			negotiations.n.Add(1)
+		}
+	}
+	return enc
 }
 
 // etagSuffix is what an encoding adds to an entity tag.

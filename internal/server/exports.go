@@ -110,6 +110,42 @@ type exportFlight struct {
 	err     error
 	waiters int
 	cancel  context.CancelFunc
+
+	// What has been written so far, for requests that follow the file as it grows (see follow).
+	mu      sync.Mutex
+	file    *exportFile   // once created
+	written int64         // bytes of file written
+	changed chan struct{} // closed, and replaced, when file or written change
+}
+
+// progress returns the file being written, how much of it is written and a channel closed when
+// that changes.
+func (fl *exportFlight) progress() (*exportFile, int64, <-chan struct{}) {
+	fl.mu.Lock()
+	defer fl.mu.Unlock()
+	return fl.file, fl.written, fl.changed
+}
+
+// advance records the file being written (once) and n more bytes written to it.
+func (fl *exportFlight) advance(file *exportFile, n int64) {
+	fl.mu.Lock()
+	defer fl.mu.Unlock()
+	fl.file = file
+	fl.written += n
+	close(fl.changed)
+	fl.changed = make(chan struct{})
+}
+
+// flightWriter writes the file of a flight, recording its progress.
+type flightWriter struct {
+	fl   *exportFlight
+	file *exportFile
+}
+
+func (w flightWriter) Write(p []byte) (int, error) {
+	n, err := w.file.f.Write(p)
+	w.fl.advance(w.file, int64(n))
+	return n, err
 }
 
 // writeExport writes an export's bytes. ctx is not the request's: it lasts while any request
@@ -119,35 +155,15 @@ type writeExport func(ctx context.Context, w io.Writer) error
 // get returns the file of the export in slot at stamp, making it with write if it is not kept,
 // or waiting for the request already making it. The caller must release the file.
 func (c *exportCache) get(ctx context.Context, slot, stamp string, write writeExport) (*exportFile, error) {
-	key := slot + "\x00" + stamp
 	// A file made for the request can be evicted before the request takes it, by a burst of
 	// other exports filling the cache: then it is made again, a few times at most.
 	for range 3 {
 		c.mu.Lock()
-		if e := c.files[slot]; e != nil && e.stamp == stamp {
-			e.refs++
-			c.clock++
-			e.used = c.clock
+		if e := c.cachedLocked(slot, stamp); e != nil {
 			c.mu.Unlock()
 			return e, nil
 		}
-		fl := c.flights[key]
-		if fl == nil {
-			fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), exportTimeout)
-			fl = &exportFlight{done: make(chan struct{}), cancel: cancel}
-			c.flights[key] = fl
-			go func() {
-				fl.err = c.produce(fctx, slot, stamp, write)
-				cancel()
-				c.mu.Lock()
-				if c.flights[key] == fl {
-					delete(c.flights, key)
-				}
-				c.mu.Unlock()
-				close(fl.done)
-			}()
-		}
-		fl.waiters++
+		fl := c.flightLocked(ctx, slot, stamp, write)
 		c.mu.Unlock()
 		select {
 		case <-fl.done:
@@ -155,24 +171,66 @@ func (c *exportCache) get(ctx context.Context, slot, stamp string, write writeEx
 				return nil, fl.err
 			}
 		case <-ctx.Done():
-			c.mu.Lock()
-			if fl.waiters--; fl.waiters == 0 {
-				// Nobody waits any longer: stop reading the database, and let the next request
-				// start afresh rather than join a flight that is ending.
-				fl.cancel()
-				if c.flights[key] == fl {
-					delete(c.flights, key)
-				}
-			}
-			c.mu.Unlock()
+			c.leave(slot, stamp, fl)
 			return nil, ctx.Err()
 		}
 	}
 	return nil, fmt.Errorf("export cache: the export was evicted as soon as it was made: raise the cache's size")
 }
 
+// cachedLocked returns the file of the export in slot at stamp, taking a use of it, or nil.
+func (c *exportCache) cachedLocked(slot, stamp string) *exportFile {
+	e := c.files[slot]
+	if e == nil || e.stamp != stamp {
+		return nil
+	}
+	e.refs++
+	c.clock++
+	e.used = c.clock
+	return e
+}
+
+// flightLocked returns the making of the export in slot at stamp, starting it if need be, with
+// the caller counted as waiting for it (until leave, or the flight is done).
+func (c *exportCache) flightLocked(ctx context.Context, slot, stamp string, write writeExport) *exportFlight {
+	key := slot + "\x00" + stamp
+	fl := c.flights[key]
+	if fl == nil {
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), exportTimeout)
+		fl = &exportFlight{done: make(chan struct{}), cancel: cancel, changed: make(chan struct{})}
+		c.flights[key] = fl
+		go func() {
+			fl.err = c.produce(fctx, fl, slot, stamp, write)
+			cancel()
+			c.mu.Lock()
+			if c.flights[key] == fl {
+				delete(c.flights, key)
+			}
+			c.mu.Unlock()
+			close(fl.done)
+		}()
+	}
+	fl.waiters++
+	return fl
+}
+
+// leave ends a request's wait for a flight that is not done.
+func (c *exportCache) leave(slot, stamp string, fl *exportFlight) {
+	key := slot + "\x00" + stamp
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if fl.waiters--; fl.waiters == 0 {
+		// Nobody waits any longer: stop reading the database, and let the next request
+		// start afresh rather than join a flight that is ending.
+		fl.cancel()
+		if c.flights[key] == fl {
+			delete(c.flights, key)
+		}
+	}
+}
+
 // produce writes the export to a new file and keeps it.
-func (c *exportCache) produce(ctx context.Context, slot, stamp string, write writeExport) error {
+func (c *exportCache) produce(ctx context.Context, fl *exportFlight, slot, stamp string, write writeExport) error {
 	select {
 	case c.makers <- struct{}{}:
 		defer func() { <-c.makers }()
@@ -184,7 +242,8 @@ func (c *exportCache) produce(ctx context.Context, slot, stamp string, write wri
 		return err
 	}
 	e := &exportFile{slot: slot, stamp: stamp, f: f, path: path}
-	bw := bufio.NewWriterSize(f, 64<<10)
+	fl.advance(e, 0)
+	bw := bufio.NewWriterSize(flightWriter{fl, e}, 64<<10)
 	err = write(ctx, bw)
 	if err == nil {
 		err = bw.Flush()
@@ -310,6 +369,15 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request, x export) e
 		h.Set("Cache-Control", "no-cache")
 		return err
 	}
+	// The file's validators and time are set already; a slow reader may take longer than the
+	// server's write timeout for pages. A writer that cannot move its deadline keeps the server's.
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(downloadWriteTimeout))
+	if served, err := s.followExport(w, r, x, slot, stamp); served || err != nil {
+		if err != nil {
+			return fail(err)
+		}
+		return nil
+	}
 	file, err := s.exports.get(r.Context(), slot, stamp, x.write)
 	if err != nil {
 		return fail(err)
@@ -328,6 +396,14 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request, x export) e
 		// (it cannot know what a writer that compresses would send): this one is known.
 		h.Set("Content-Length", strconv.FormatInt(file.size, 10))
 	}
+	s.exportHeaders(w, x)
+	http.ServeContent(w, r, "", s.lastModified(x.modified), file.reader())
+	return nil
+}
+
+// exportHeaders sets the type, name and sharing of an export's response.
+func (s *Server) exportHeaders(w http.ResponseWriter, x export) {
+	h := w.Header()
 	switch x.format {
 	case formatCSV:
 		h.Set("Content-Type", "text/csv; charset=utf-8; header=present")
@@ -337,11 +413,6 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request, x export) e
 		h.Set("Content-Disposition", `inline; filename="`+x.name+`.json"`)
 	}
 	h.Set("Access-Control-Allow-Origin", "*")
-	// The file holds no database connection, so a slow reader may take longer than the server's
-	// write timeout for pages. A writer that cannot move its deadline keeps the server's.
-	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(downloadWriteTimeout))
-	http.ServeContent(w, r, "", s.lastModified(x.modified), file.reader())
-	return nil
 }
 
 // encode returns the writer of the export in plain compressed with enc. plain is the request's

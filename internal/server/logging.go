@@ -22,21 +22,36 @@ func WithRequestID(ctx context.Context, id string) context.Context {
 
 // LogHandler wraps h so that every record logged with a request's context carries its
 // request_id.
-func LogHandler(h slog.Handler) slog.Handler { return requestIDHandler{h} }
+func LogHandler(h slog.Handler) slog.Handler { return requestIDHandler{Handler: h} }
 
-type requestIDHandler struct{ slog.Handler }
+// BufferedLogHandler is LogHandler for a handler that writes to b: a warning or an error is
+// written at once, with the lines b holds before it.
+func BufferedLogHandler(h slog.Handler, b *LogBuffer) slog.Handler {
+	return requestIDHandler{Handler: h, buf: b}
+}
+
+type requestIDHandler struct {
+	slog.Handler
+	buf *LogBuffer // flushed after a warning or an error; nil when h writes straight through
+}
 
 func (h requestIDHandler) Handle(ctx context.Context, r slog.Record) error {
 	if id := RequestID(ctx); id != "" {
 		r.AddAttrs(slog.String("request_id", id))
 	}
-	return h.Handler.Handle(ctx, r)
+	err := h.Handler.Handle(ctx, r)
+	if h.buf != nil && r.Level >= slog.LevelWarn {
+		if ferr := h.buf.Flush(); err == nil {
+			err = ferr
+		}
+	}
+	return err
 }
 
 func (h requestIDHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
-	return requestIDHandler{h.Handler.WithAttrs(attrs)}
+	return requestIDHandler{Handler: h.Handler.WithAttrs(attrs), buf: h.buf}
 }
 
 func (h requestIDHandler) WithGroup(name string) slog.Handler {
-	return requestIDHandler{h.Handler.WithGroup(name)}
+	return requestIDHandler{Handler: h.Handler.WithGroup(name), buf: h.buf}
 }

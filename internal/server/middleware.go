@@ -2,8 +2,6 @@ package server
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -17,10 +15,8 @@ import (
 // back in the X-Request-ID header.
 func requestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var b [8]byte
-		_, _ = rand.Read(b[:])
-		id := hex.EncodeToString(b[:])
-		w.Header().Set("X-Request-ID", id)
+		id := newRequestID()
+		w.Header()["X-Request-Id"] = []string{id}
 		next.ServeHTTP(w, r.WithContext(WithRequestID(r.Context(), id)))
 	})
 }
@@ -67,19 +63,30 @@ const permissionsPolicy = "accelerometer=(), camera=(), display-capture=(), geol
 	"magnetometer=(), microphone=(), midi=(), payment=(), screen-wake-lock=(), serial=(), usb=(), " +
 	"xr-spatial-tracking=()"
 
-// securityHeaders sets the headers every response carries.
+// securityHeaderList is the headers every response carries, their keys canonical.
+func securityHeaderList(secure bool) []headerValue {
+	hv := []headerValue{
+		{"Content-Security-Policy", []string{"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+			"font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"}},
+		{"X-Content-Type-Options", []string{"nosniff"}},
+		{"Referrer-Policy", []string{"strict-origin-when-cross-origin"}},
+		{"X-Frame-Options", []string{"DENY"}},
+		{"Permissions-Policy", []string{permissionsPolicy}},
+		{"Cross-Origin-Opener-Policy", []string{"same-origin"}},
+	}
+	if secure {
+		hv = append(hv, headerValue{"Strict-Transport-Security", []string{"max-age=31536000; includeSubDomains"}})
+	}
+	return hv
+}
+
+// securityHeaders sets the headers every response carries (securityHeaderList). Their values are
+// shared between responses: each is a slice of one, so that adding to one header copies it.
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
-			"font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Permissions-Policy", permissionsPolicy)
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		if s.secure {
-			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		for _, kv := range s.secHeaders {
+			h[kv.key] = kv.value[:1:1]
 		}
 		next.ServeHTTP(w, r)
 	})

@@ -79,6 +79,24 @@ func TestPublicPagesStaySmall(t *testing.T) {
 			t.Errorf("%s: %d commitments over its pages, want hundreds", first, rows)
 		}
 	}
+
+	// The national scale's twenty priority areas: the overview shows them as one table, each
+	// area a link to its page, and stays under its limit.
+	national := anonymous(t, newDemoApp(t, demo.Options{Commitments: 4000, Updates: 8000, Organisations: 20, Priorities: 20}))
+	rec, doc := national.get("/")
+	if rec.Code != http.StatusOK {
+		t.Fatalf("GET / at national scale: %d", rec.Code)
+	}
+	if n := rec.Body.Len(); n > overviewLimit {
+		t.Errorf("GET / at national scale: %.1f KB, more than %d KB", float64(n)/1024, overviewLimit>>10)
+	}
+	areas := doc.Find(`#priorities ~ .app-table-scroll tbody th[scope="row"] a[href^="/priorities/"]`)
+	if areas.Length() != 20 {
+		t.Errorf("the overview at national scale links to %d priority areas in its table, want 20", areas.Length())
+	}
+	if n := doc.Find(".app-chart__table").Length(); n != 2 {
+		t.Errorf("the overview at national scale has %d tables of figures, want the areas' and the timeline's", n)
+	}
 }
 
 // TestPriorityPagination checks the pages of a long priority area: each shows its place in the

@@ -82,6 +82,9 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) error {
 		Changed:     tracker.LatestChange(changed.At, changed.ReportedIn, plan.PublishedOn),
 		StatusChart: statusChart(plan, priorities, counts),
 		Timeline:    timelineChart("timeline-chart", "Commitments by when they are due", plan, web.FinderFilters{}, months, s.now())}
+	// A plan of many areas shows them as one table (see web.Overview.Summarised), its counts brief.
+	v.StatusChart.Brief = len(priorities) > web.OverviewAreasInFull
+	v.Timeline.Brief = v.StatusChart.Brief
 	for _, p := range priorities {
 		v.Priorities = append(v.Priorities, web.PrioritySummary{Priority: p, Counts: counts[p.Number]})
 	}

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/netip"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/a-h/templ"
@@ -124,6 +125,10 @@ type Server struct {
 	// memo keeps plan-wide figures per data version (see remember).
 	memo  dataMemo
 	bench string // Config.BenchStaticDir
+	// day is today in the UK as dayNow last worked it out.
+	day atomic.Pointer[dayAt]
+	// secHeaders are the security headers every response carries (securityHeaderList).
+	secHeaders []headerValue
 
 	metrics        *metrics
 	registry       *prometheus.Registry
@@ -155,7 +160,8 @@ type Server struct {
 
 // New returns the portal's HTTP handler.
 func New(cfg Config) http.Handler {
-	return newServer(cfg).routes()
+	s := newServer(cfg)
+	return s.cachedHits(s.routes())
 }
 
 func newServer(cfg Config) *Server {
@@ -182,6 +188,7 @@ func newServer(cfg Config) *Server {
 		s.pages = newPageCache(0)
 	}
 	s.exports = newExportCache(cfg.ExportCacheDir, cfg.ExportCacheBytes)
+	s.secHeaders = securityHeaderList(s.secure)
 	if _, ok := s.logger.Handler().(requestIDHandler); !ok {
 		s.logger = slog.New(LogHandler(s.logger.Handler()))
 	}
