@@ -87,6 +87,16 @@ func TestStatusTag(t *testing.T) {
 	if doc.Find("script").Length() != 0 {
 		t.Error("an unknown status was not escaped")
 	}
+	// The markup made once for each status is the element the pages have always had.
+	for status, want := range map[string]string{
+		StatusOnTrack: `<strong class="ds_tag ds_tag--green">On track</strong>`,
+		"odd_<b>":     `<strong class="ds_tag">Odd &lt;b&gt;</strong>`,
+	} {
+		var b strings.Builder
+		if err := StatusTag(status).Render(t.Context(), &b); err != nil || b.String() != want {
+			t.Errorf("StatusTag(%q) = %q, %v; want %q", status, b.String(), err, want)
+		}
+	}
 }
 
 func TestStatusColoursExistInDesignSystem(t *testing.T) {

@@ -1,6 +1,9 @@
 package web
 
-import "strings"
+import (
+	"html"
+	"strings"
+)
 
 // Status values of a commitment, as stored by the domain package
 // (internal/tracker). Package web only knows how to present them.
@@ -78,4 +81,28 @@ func colourOf[K comparable](colours map[K]string, k K, otherwise string) string 
 		return c
 	}
 	return otherwise
+}
+
+// statusTagMarkup is the markup of each known status's tag, made once: a list or history shows a tag
+// on every row.
+var statusTagMarkup = func() map[string]string {
+	m := make(map[string]string, len(statusStyles))
+	for s := range statusStyles {
+		m[s] = makeStatusTag(s)
+	}
+	return m
+}()
+
+// statusTagHTML is the markup of a status tag: a strong element with the tag's class and the
+// status's label, both escaped.
+func statusTagHTML(status string) string {
+	if t, ok := statusTagMarkup[status]; ok {
+		return t
+	}
+	return makeStatusTag(status)
+}
+
+func makeStatusTag(status string) string {
+	return `<strong class="` + html.EscapeString(statusTagClass(status)) + `">` +
+		html.EscapeString(StatusLabel(status)) + `</strong>`
 }

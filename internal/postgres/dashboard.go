@@ -16,6 +16,12 @@ type Dashboard struct {
 	OverdueTotal   int
 	UpdateDue      []tracker.Commitment
 	UpdateDueTotal int
+	// The plan's priority areas (as Priorities), its open round if it has one (as OpenRound),
+	// and the first updates waiting for review with how many wait in all (as ReviewQueue).
+	Priorities   []tracker.Priority
+	Round        *tracker.Round
+	Waiting      []tracker.Update
+	WaitingTotal int
 }
 
 // openWhere is tracker.Status.Open in SQL: no update yet, or a status outside @closed (from
@@ -30,14 +36,14 @@ const overdueWhere = `coalesce(c.expected_month, c.due_month) < @month AND ` + o
 // (from tracker.UpdateDueCutoff).
 const updateDueWhere = openWhere + ` AND (c.last_published_at IS NULL OR c.last_published_at < @cutoff)`
 
-// Dashboard returns, for the plan now by the store's clock, the overdue commitments (longest
+// Dashboard returns, for the plan now by the store's clock, in one round trip, the overdue commitments (longest
 // overdue first) and the commitments due an update (longest without one first), at most limit of
 // each, with their totals. The commitments come without their lead lines.
-func (s *Store) Dashboard(ctx context.Context, planID int64, limit int) (Dashboard, error) {
+func (s *Store) Dashboard(ctx context.Context, planID int64, limit, waiting int) (Dashboard, error) {
 	var d Dashboard
 	now := s.now()
 	args := pgx.NamedArgs{"plan": planID, "month": currentMonth(now), "cutoff": tracker.UpdateDueCutoff(now),
-		"closed": closedStatuses(), "limit": limit}
+		"closed": closedStatuses(), "limit": limit, "today": tracker.Date(now)}
 	// Each list is counted from the covering index commitments_plan_cover alone, and read in
 	// order up to its limit from the index on the month expected (or, for updates, sorted from
 	// the few candidates): counting and sorting thousands of full rows together, to keep 50, is
@@ -56,6 +62,29 @@ func (s *Store) Dashboard(ctx context.Context, planID int64, limit int) (Dashboa
 	}
 	list(overdueWhere, `coalesce(c.expected_month, c.due_month), p.number, c.ordinal`, &d.Overdue, &d.OverdueTotal)
 	list(updateDueWhere, `c.last_published_at NULLS FIRST, p.number, c.ordinal`, &d.UpdateDue, &d.UpdateDueTotal)
+	// The rest of the page goes in the same round trip.
+	batch.Queue(`SELECT `+priorityColumns+` FROM priorities
+		WHERE plan_id = @plan AND retired_at IS NULL ORDER BY number`, args).
+		Query(func(rows pgx.Rows) error {
+			var err error
+			d.Priorities, err = pgx.CollectRows(rows, scanPriority)
+			return err
+		})
+	batch.Queue(`SELECT `+roundColumns+roundFrom+`
+		WHERE r.plan_id = @plan AND r.closed_at IS NULL AND r.opens_on <= @today`, args).
+		Query(func(rows pgx.Rows) error {
+			rs, err := pgx.CollectRows(rows, scanRound)
+			switch {
+			case err != nil:
+				return err
+			case len(rs) > 1:
+				return pgx.ErrTooManyRows
+			case len(rs) == 1:
+				d.Round = &rs[0]
+			}
+			return nil
+		})
+	queueReviewQueue(batch, waiting, &d.Waiting, &d.WaitingTotal)
 	if err := s.pool.SendBatch(ctx, batch).Close(); err != nil {
 		return Dashboard{}, storeError(fmt.Sprintf("dashboard of plan %d", planID), err, nil)
 	}

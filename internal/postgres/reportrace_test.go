@@ -142,7 +142,7 @@ func TestDashboard(t *testing.T) {
 		}
 		return strings.Join(out, ",")
 	}
-	d, err := rp.store.Dashboard(rp.ctx, rp.plan.ID, 10)
+	d, err := rp.store.Dashboard(rp.ctx, rp.plan.ID, 10, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +161,7 @@ func TestDashboard(t *testing.T) {
 	// takes it off the update due list until 90 days have passed.
 	rp.mustSave(staff, "4.4", tracker.ActionPublish, report(tracker.Delivered, "Done."))
 	rp.mustSave(staff, "4.5", tracker.ActionPublish, report(tracker.OnTrack, "Challenges launched."))
-	d, _ = rp.store.Dashboard(rp.ctx, rp.plan.ID, 2)
+	d, _ = rp.store.Dashboard(rp.ctx, rp.plan.ID, 2, 2)
 	if got := refs(d.Overdue); got != "4.5,4.3" || d.OverdueTotal != 3 {
 		t.Errorf("overdue after delivering 4.4 = %s (total %d), want the first 2 of 3", got, d.OverdueTotal)
 	}
@@ -170,7 +170,7 @@ func TestDashboard(t *testing.T) {
 	}
 	later := reportAt.Add(tracker.UpdateDueAfter + time.Minute)
 	rp.clock.Set(later)
-	d, _ = rp.store.Dashboard(rp.ctx, rp.plan.ID, 10)
+	d, _ = rp.store.Dashboard(rp.ctx, rp.plan.ID, 10, 10)
 	if got := refs(d.UpdateDue); got != "4.1,4.3,4.5" || d.UpdateDueTotal != 3 {
 		t.Errorf("update due 90 days later = %s (total %d), want 4.5 back, last, and delivered 4.4 not", got, d.UpdateDueTotal)
 	}

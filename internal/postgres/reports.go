@@ -86,20 +86,43 @@ func (s *Store) SubmissionMark(ctx context.Context, commitmentID int64) (int64, 
 // ReviewQueue returns the oldest updates waiting for review, at most limit of them (all of them
 // when limit is 0), oldest submission first, and how many are waiting in all.
 func (s *Store) ReviewQueue(ctx context.Context, limit int) ([]tracker.Update, int, error) {
+	var us []tracker.Update
+	var total int
+	batch := &pgx.Batch{}
+	queueReviewQueue(batch, limit, &us, &total)
+	if err := s.pool.SendBatch(ctx, batch).Close(); err != nil {
+		return nil, 0, storeError("review queue", err, nil)
+	}
+	return us, total, nil
+}
+
+// reviewWhere is the updates waiting for review, of commitments not retired.
+const reviewWhere = ` WHERE u.state = 'submitted' AND c.retired_at IS NULL`
+
+// queueReviewQueue adds to batch the reading of the review queue: how many updates wait, counted
+// from the index on state, and the first limit of them (all when limit is 0), longest waiting
+// first, into us and total.
+func queueReviewQueue(batch *pgx.Batch, limit int, us *[]tracker.Update, total *int) {
 	var lim *int
 	if limit > 0 {
 		lim = &limit
 	}
-	rows, _ := s.pool.Query(ctx, `SELECT `+updateColumns+`, count(*) OVER ()`+updateFrom+`
-		WHERE u.state = 'submitted' AND c.retired_at IS NULL ORDER BY u.submitted_at, u.id LIMIT $1`, lim)
-	total := 0
-	us, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (tracker.Update, error) {
-		return scanUpdateWith(row, &total)
-	})
-	if err != nil {
-		return nil, 0, storeError("review queue", err, nil)
-	}
-	return us, total, nil
+	batch.Queue(`SELECT count(*) FROM updates u JOIN commitments c ON c.id = u.commitment_id` + reviewWhere).
+		QueryRow(func(row pgx.Row) error { return row.Scan(total) })
+	batch.Queue(`SELECT `+updateColumns+updateFrom+reviewWhere+` ORDER BY u.submitted_at, u.id LIMIT $1`, lim).
+		Query(func(rows pgx.Rows) error {
+			var err error
+			if *us, err = pgx.CollectRows(rows, scanUpdate); err != nil {
+				return err
+			}
+			// The two statements see the data a moment apart: a list that is not cut short is
+			// the whole queue.
+			if lim == nil || len(*us) < limit {
+				*total = len(*us)
+			}
+			*total = max(*total, len(*us))
+			return nil
+		})
 }
 
 // ReportWrite is a report to save as a draft, submit for review or (staff only) publish.

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
@@ -23,17 +22,16 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	now := s.now()
 	// The current plan's, or another plan's with ?plan=slug.
-	plan, err := s.store.CurrentPlan(ctx)
+	var plan tracker.Plan
+	var err error
 	if slug := r.URL.Query().Get("plan"); slug != "" {
 		if !tracker.ValidSlug(slug) {
 			return tracker.ErrNotFound
 		}
 		plan, err = s.store.PlanBySlug(ctx, slug)
+	} else {
+		plan, err = s.store.CurrentPlan(ctx)
 	}
-	if err != nil {
-		return err
-	}
-	priorities, err := s.store.Priorities(ctx, plan.ID)
 	if err != nil {
 		return err
 	}
@@ -41,29 +39,19 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d, err := s.store.Dashboard(ctx, plan.ID, dashboardListLimit)
+	d, err := s.store.Dashboard(ctx, plan.ID, dashboardListLimit, dashboardWaitingLimit)
 	if err != nil {
 		return err
 	}
-	waiting, total, err := s.store.ReviewQueue(ctx, dashboardWaitingLimit)
-	if err != nil {
-		return err
-	}
-	items, err := s.reviewItems(r, waiting)
+	items, err := s.reviewItems(r, d.Waiting)
 	if err != nil {
 		return err
 	}
 	v := web.DashboardView{
-		Plan: plan, Priorities: priorities, Counts: counts,
+		Plan: plan, Priorities: d.Priorities, Counts: counts,
 		Overdue: s.rows(plan, d.Overdue), OverdueTotal: d.OverdueTotal,
 		UpdateDue: s.rows(plan, d.UpdateDue), UpdateDueTotal: d.UpdateDueTotal,
-		Waiting: items, WaitingTotal: total, Now: now,
-	}
-	switch round, err := s.store.OpenRound(ctx, plan.ID); {
-	case err == nil:
-		v.Round = &round
-	case !errors.Is(err, tracker.ErrNotFound):
-		return err
+		Waiting: items, WaitingTotal: d.WaitingTotal, Now: now, Round: d.Round,
 	}
 	l := s.layout(r)
 	l.Title = "Dashboard"

@@ -4,6 +4,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -234,13 +235,35 @@ func newServer(cfg Config) *Server {
 
 // render writes a page with the status.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
+	// The page is rendered into a buffer and written in one go: templ writes a page as thousands
+	// of short strings, and each of them written to w would pass through every response writer
+	// of the middleware, and the connection's 4 KiB buffer would flush a large page in many
+	// writes to the socket.
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	defer putRenderBuffer(buf)
 	// Render even when the request's deadline has passed: that is when the error page saying so
 	// is needed. templ stops at a context that is done, so keep only the request's values.
-	if err := c.Render(context.WithoutCancel(r.Context()), w); err != nil {
+	if err := c.Render(context.WithoutCancel(r.Context()), buf); err != nil {
 		s.logger.ErrorContext(r.Context(), "render", "err", err)
 	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// renderBuffers are the buffers pages are rendered into.
+var renderBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledRender is the largest buffer kept for another page: the few larger pages take a
+// buffer of their own rather than keep that memory held.
+const maxPooledRender = 1 << 20
+
+func putRenderBuffer(b *bytes.Buffer) {
+	if b.Cap() > maxPooledRender {
+		return
+	}
+	b.Reset()
+	renderBuffers.Put(b)
 }
 
 // error turns err into a response: a domain error's code chooses the page, and anything else is
