@@ -2,7 +2,6 @@ package server
 
 import (
 	"encoding/hex"
-	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -10,7 +9,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/go-chi/chi/v5"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -60,12 +58,7 @@ func encodingIndex(enc string) int {
 // newPageHit prebuilds what a hit on the page sends: the headers servePage and the middleware
 // set, for each encoding.
 func (s *Server) newPageHit(r *http.Request, page cachedPage, version int64, day, base string) *pageHit {
-	route := "unmatched"
-	if rc := chi.RouteContext(r.Context()); rc != nil {
-		if p := rc.RoutePattern(); p != "" {
-			route = p
-		}
-	}
+	route := routeLabel(r)
 	h := &pageHit{version: version, day: day, route: route,
 		requests: s.metrics.requests.WithLabelValues(http.MethodGet, route, "2xx"),
 		duration: s.metrics.duration.WithLabelValues(http.MethodGet, route)}
@@ -147,10 +140,8 @@ func (s *Server) serveHit(w http.ResponseWriter, r *http.Request) bool {
 		s.metrics.requests.WithLabelValues(r.Method, hit.route, "2xx").Inc()
 		s.metrics.duration.WithLabelValues(r.Method, hit.route).Observe(took.Seconds())
 	}
-	s.logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
-		slog.String("method", r.Method), slog.String("path", r.URL.Path),
-		slog.Int("status", http.StatusOK), slog.Int("bytes", n),
-		slog.Duration("duration", took), slog.String("request_id", id))
+	// A hit makes no context to carry the request ID: it goes in the line itself.
+	s.logRequest(r, http.StatusOK, n, took, id)
 	return true
 }
 

@@ -50,12 +50,7 @@ func (m *metrics) measure(next http.Handler) http.Handler {
 		defer m.inFlight.Dec()
 		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
 		next.ServeHTTP(ww, r)
-		route := "unmatched"
-		if rc := chi.RouteContext(r.Context()); rc != nil {
-			if p := rc.RoutePattern(); p != "" {
-				route = p
-			}
-		}
+		route := routeLabel(r)
 		status := ww.Status()
 		if status == 0 {
 			status = http.StatusOK
@@ -64,6 +59,17 @@ func (m *metrics) measure(next http.Handler) http.Handler {
 		m.requests.WithLabelValues(method, route, strconv.Itoa(status/100)+"xx").Inc()
 		m.duration.WithLabelValues(method, route).Observe(time.Since(start).Seconds())
 	})
+}
+
+// routeLabel is the route label of a request the router has matched: its chi route pattern, or
+// "unmatched".
+func routeLabel(r *http.Request) string {
+	if rc := chi.RouteContext(r.Context()); rc != nil {
+		if p := rc.RoutePattern(); p != "" {
+			return p
+		}
+	}
+	return "unmatched"
 }
 
 // methodLabel keeps the method label to the methods the portal serves.

@@ -31,11 +31,21 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 		if status == 0 {
 			status = http.StatusOK
 		}
-		s.logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
-			slog.String("method", r.Method), slog.String("path", r.URL.Path),
-			slog.Int("status", status), slog.Int("bytes", ww.BytesWritten()),
-			slog.Duration("duration", time.Since(start)))
+		s.logRequest(r, status, ww.BytesWritten(), time.Since(start), "")
 	})
+}
+
+// logRequest writes the request log's line for a request served. A request ID not carried by
+// the request's context (see WithRequestID) is given as id, and goes in the line itself.
+func (s *Server) logRequest(r *http.Request, status, bytes int, took time.Duration, id string) {
+	attrs := [...]slog.Attr{slog.String("method", r.Method), slog.String("path", r.URL.Path),
+		slog.Int("status", status), slog.Int("bytes", bytes), slog.Duration("duration", took),
+		slog.String("request_id", id)}
+	n := len(attrs)
+	if id == "" {
+		n--
+	}
+	s.logger.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs[:n]...)
 }
 
 // recoverPanics turns a panic in a handler into the generic error page, logging it with the
