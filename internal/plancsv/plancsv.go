@@ -231,8 +231,7 @@ func blank(cells []string) bool {
 // formulaStart reports whether a spreadsheet would run s as a formula, after any apostrophes
 // that lead it.
 func formulaStart(s string) bool {
-	s = strings.TrimLeft(s, "'")
-	return s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0]))
+	return tracker.StartsFormula(strings.TrimLeft(s, "'"))
 }
 
 // neutralise makes a cell safe to open in a spreadsheet; unneutralise undoes it.

@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/scottish-government/delivery-tracker/internal/tracker"
 )
 
 // The CSV of a plan's published updates is read with one COPY ... TO STDOUT (FORMAT binary) of
@@ -311,19 +313,15 @@ func (c *copyUpdatesCSV) month(v []byte) ([]byte, error) {
 }
 
 // appendCSVField appends the text v as the portal's CSV writer writes a cell: neutralised with an
-// apostrophe where a spreadsheet would run it as a formula (it begins with =, +, -, @, a tab or a
-// carriage return), then quoted where encoding/csv quotes it (it holds a comma, a quote, CR or
-// LF, begins with a space as unicode.IsSpace has it, or is `\.`), with quotes doubled, carriage
-// returns dropped and line feeds written CR LF.
+// apostrophe where a spreadsheet would run it as a formula (tracker.FormulaStarts), then quoted
+// where encoding/csv quotes it (it holds a comma, a quote, CR or LF, begins with a space as
+// unicode.IsSpace has it, or is `\.`), with quotes doubled, carriage returns dropped and line
+// feeds written CR LF.
 func appendCSVField[T string | []byte](b []byte, v T) []byte {
 	if len(v) == 0 {
 		return b
 	}
-	formula := false
-	switch v[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		formula = true
-	}
+	formula := strings.IndexByte(tracker.FormulaStarts, v[0]) >= 0
 	quote := false
 	if !formula {
 		r, _ := utf8.DecodeRuneInString(string(v[:min(len(v), utf8.UTFMax)]))

@@ -114,11 +114,11 @@ func (c *csvWriter) Flush() error {
 	return c.w.Error()
 }
 
-// csvCell neutralises a cell that a spreadsheet would treat as a formula, one that begins with
-// =, +, -, @, a tab or a carriage return, by putting an apostrophe before it. Spreadsheets show
+// csvCell neutralises a cell that a spreadsheet would treat as a formula (tracker.StartsFormula)
+// by putting an apostrophe before it. Spreadsheets show
 // the text as it is; the apostrophe is documented on the data page.
 func csvCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	if tracker.StartsFormula(s) {
 		return "'" + s
 	}
 	return s
