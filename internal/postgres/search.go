@@ -157,6 +157,10 @@ func (s *Store) SearchCommitments(ctx context.Context, q CommitmentSearch, limit
 		if err := s.searchOneWord(ctx, q, &page, limit, offset); err != nil {
 			return CommitmentPage{}, storeError("search commitments", err, nil)
 		}
+	} else if n := q.plainWordCount(); n > 0 {
+		if err := s.searchWords(ctx, q, n, &page, limit, offset); err != nil {
+			return CommitmentPage{}, storeError("search commitments", err, nil)
+		}
 	} else if q.Text != "" {
 		// A text search finds its commitments through the search index and must rank every
 		// one of them, so one statement finds, ranks and counts them from narrow rows, and only

@@ -1,12 +1,15 @@
 package postgres
 
-// A search for one plain word, answered from the words each commitment's search document holds.
+// Searches for plain words, answered from the words each commitment's search document holds.
 
 import (
 	"context"
 	"regexp"
+	"strconv"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/scottish-government/delivery-tracker/internal/tracker"
 )
 
 // plainWord is search text that is one word of letters alone: no phrase, operator or ref.
@@ -48,4 +51,90 @@ func (s *Store) searchOneWord(ctx context.Context, q CommitmentSearch, page *Com
 		return err
 	})
 	return s.pool.SendBatch(ctx, batch).Close()
+}
+
+// plainWords is search text of two or more words of letters alone, one space apart (as
+// tracker.ParseSearchText leaves them): no phrase, operator or ref.
+var plainWords = regexp.MustCompile(`^[A-Za-z]+( [A-Za-z]+)+$`)
+
+// maxPlainWords is the most words searchWords looks up, one join each; longer text is searched
+// by ranking every document found.
+const maxPlainWords = 6
+
+// plainWordCount is how many words a search by relevance for two or more plain words has, which
+// searchWords answers; otherwise 0. "or" is an operator in web search syntax, not a word.
+func (q CommitmentSearch) plainWordCount() int {
+	if q.Sort != SortRelevance || !plainWords.MatchString(q.Text) {
+		return 0
+	}
+	words := strings.Split(q.Text, " ")
+	if len(words) > maxPlainWords {
+		return 0
+	}
+	for _, w := range words {
+		if strings.EqualFold(w, "or") {
+			return 0
+		}
+	}
+	return len(words)
+}
+
+// termsOf are the words of the search text as they are kept in commitment_terms: its lexemes,
+// in order, without stop words and each once, so there may be fewer than the words typed.
+const termsOf = `(tsvector_to_array(to_tsvector('english', @text)))`
+
+// searchWords fills in the page of a search for n plain words, and the number found, in exactly
+// the order of SortRelevance (the ranking of every document found), without reading the
+// commitments that cannot rank. Web search syntax asks for every word, so the commitments found
+// are those with a row in commitment_terms for each word: a join of the words' rows, each read
+// from the index commitment_terms_page. ts_rank_cd of the commitment's own words for all the
+// words is 0 unless its own words hold every one of them, which the rows' precomputed ranks
+// tell (a word's rank is above 0 only where the commitment's own words hold it). So only those
+// commitments are read and ranked, and the rest follow, by ref, as ranking them would put them;
+// none is ever a ref. The page and the count come from one statement.
+func (s *Store) searchWords(ctx context.Context, q CommitmentSearch, n int, page *CommitmentPage, limit, offset int) error {
+	filters := q
+	filters.Text = ""
+	where, args := filters.where(s.now())
+	args["text"], args["limit"], args["offset"] = q.Text, limit, offset
+	var found strings.Builder
+	found.WriteString(`WITH found AS MATERIALIZED (SELECT t1.commitment_id AS id, t1.major, t1.minor, t1.rank > 0`)
+	for i := 2; i <= n; i++ {
+		found.WriteString(` AND t` + strconv.Itoa(i) + `.rank > 0`)
+	}
+	found.WriteString(` AS own FROM commitment_terms t1`)
+	for i := 2; i <= n; i++ {
+		// Text with fewer words once stemmed (stop words, a word twice) looks up its first word
+		// again, which finds the same rows.
+		t := `t` + strconv.Itoa(i)
+		found.WriteString(` JOIN commitment_terms ` + t + ` ON ` + t + `.commitment_id = t1.commitment_id AND ` +
+			t + `.plan_id = @plan AND ` + t + `.term = coalesce(` + termsOf + `[` + strconv.Itoa(i) + `], ` + termsOf + `[1])`)
+	}
+	if plain, _ := (CommitmentSearch{PlanID: q.PlanID}).where(s.now()); where == plain {
+		// Terms are kept for commitments in use only: nothing else to check.
+		found.WriteString(` WHERE`)
+	} else {
+		found.WriteString(` JOIN commitments c ON c.id = t1.commitment_id` + where + ` AND`)
+	}
+	// Text of stop words alone has no terms, and finds nothing, as its empty query does.
+	found.WriteString(` t1.plan_id = @plan AND t1.term = ` + termsOf + `[1])`)
+	rows, _ := s.pool.Query(ctx, found.String()+`,
+		page AS (SELECT id, rank, major, minor FROM (
+				SELECT f.id, ts_rank_cd(r.search, (SELECT websearch_to_tsquery('english', @text))) AS rank, f.major, f.minor
+				FROM found f JOIN commitments r ON r.id = f.id WHERE f.own
+				UNION ALL
+				SELECT f.id, 0, f.major, f.minor FROM found f WHERE NOT f.own) ranked
+			ORDER BY rank DESC, major, minor LIMIT @limit OFFSET @offset)
+		SELECT `+commitmentColumns+`, (SELECT count(*) FROM found) FROM page
+		JOIN commitments c ON c.id = page.id JOIN priorities p ON p.id = c.priority_id
+		ORDER BY page.rank DESC, page.major, page.minor`, args)
+	var err error
+	page.Commitments, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (tracker.Commitment, error) {
+		return scanCommitmentWith(row, &page.Total)
+	})
+	if err != nil || len(page.Commitments) > 0 || offset == 0 {
+		return err
+	}
+	// No row carried the count: the page is past the end.
+	return s.pool.QueryRow(ctx, found.String()+` SELECT count(*) FROM found`, args).Scan(&page.Total)
 }
