@@ -22,8 +22,10 @@ const (
 	// SortUpdated puts the most recently published update first; commitments with none come last.
 	SortUpdated CommitmentSort = "updated"
 	// SortRelevance puts the best matches for the search text first: an exact ref, then by the
-	// rank of the commitment's own words (what it will deliver, why, its lead lines), so that one
-	// found only through the narratives of its updates comes after those that say the words.
+	// rank of the commitment's own words (what it will deliver, why, its lead lines: ts_rank_cd),
+	// so that one found only through the narratives of its updates comes after those that say
+	// the words, then by ref. Searches for plain words give exactly this order from the words
+	// kept in commitment_terms (searchOneWord, searchWords).
 	SortRelevance CommitmentSort = "relevance"
 )
 
