@@ -81,8 +81,8 @@ func (v PriorityView) sourceURL() string {
 
 // CommitmentView is what a commitment's page shows.
 type CommitmentView struct {
-	Plan    tracker.Plan
-	Row     CommitmentRow
+	Plan tracker.Plan
+	Row  CommitmentRow
 	// History is the page of the commitment's published updates that HistoryPage says, newest
 	// first: a long history is shown a page at a time.
 	History     []tracker.Update
