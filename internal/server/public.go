@@ -345,9 +345,9 @@ func listPage(r *http.Request, perPage int, base string) (web.ListPage, error) {
 	return list, nil
 }
 
-// publicPerPage is how many commitments a page of a priority area or an organisation shows, so
-// that no page grows with the size of the plan.
-const publicPerPage = 50
+// publicPerPage is how many commitments a page of a priority area or an organisation shows, as
+// many as a page of the finder, so that no page grows with the size of the plan.
+const publicPerPage = web.FinderPerPage
 
 // commitmentPage returns the page of the commitments the filter finds that the request's ?page
 // asks for (the first when none), in the list's order, and where it stands in the list, whose
