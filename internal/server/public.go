@@ -354,7 +354,8 @@ func (s *Server) commitmentPage(r *http.Request, f postgres.CommitmentFilter, ba
 	if err != nil {
 		return nil, list, err
 	}
-	total, err := s.reads(ctx).CountCommitments(ctx, f)
+	f.Limit, f.Offset = publicPerPage, (list.Page-1)*publicPerPage
+	cs, total, err := s.reads(ctx).CommitmentsPage(ctx, f)
 	if err != nil {
 		return nil, list, err
 	}
@@ -362,9 +363,7 @@ func (s *Server) commitmentPage(r *http.Request, f postgres.CommitmentFilter, ba
 	if list.Page > list.Pages {
 		return nil, list, tracker.ErrNotFound
 	}
-	f.Limit, f.Offset = publicPerPage, (list.Page-1)*publicPerPage
-	cs, err := s.reads(ctx).Commitments(ctx, f)
-	return cs, list, err
+	return cs, list, nil
 }
 
 // pageLinks sets the canonical address of a page of a list, and the links to its neighbours.
