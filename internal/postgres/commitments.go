@@ -128,18 +128,25 @@ func queueCommitments(batch *pgx.Batch, f CommitmentFilter, out *[]tracker.Commi
 		*out, err = pgx.CollectRows(rows, scanCommitment)
 		return err
 	})
-	args := pgx.NamedArgs{"with_retired": f.WithRetiredOrganisations}
-	for k, v := range w.args {
-		args[k] = v
+	queueLeads(batch, ids, w.args, f.WithRetiredOrganisations, leads)
+}
+
+// queueLeads queues in batch the statement that reads into *leads the lead lines of the
+// commitments the statement ids selects (the IDs of a page of commitments, found by the
+// condition that finds the page, with args), for leads.addTo to give to the page's commitments.
+func queueLeads(batch *pgx.Batch, ids string, args pgx.NamedArgs, withRetired bool, leads *pageLeads) {
+	all := pgx.NamedArgs{"with_retired": withRetired}
+	for k, v := range args {
+		all[k] = v
 	}
 	// Each commitment found has a row, with no line when it has none, so that the commitments
-	// this statement found can be told from the first's.
+	// this statement found can be told from the page's.
 	batch.Queue(`SELECT ids.id, l.position, l.line, o.id, o.code, o.name, o.as_written, o.retired_at
 		FROM (`+ids+`) ids
 		LEFT JOIN commitment_leads l ON l.commitment_id = ids.id
 		LEFT JOIN commitment_lead_organisations clo ON clo.lead_id = l.id
 		LEFT JOIN organisations o ON o.id = clo.organisation_id AND (o.retired_at IS NULL OR @with_retired)
-		ORDER BY ids.id, l.position, clo.position`, args).
+		ORDER BY ids.id, l.position, clo.position`, all).
 		Query(func(rows pgx.Rows) error {
 			var err error
 			*leads, err = readLeadRows(rows)
