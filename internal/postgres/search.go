@@ -156,9 +156,11 @@ func (s *Store) SearchCommitments(ctx context.Context, q CommitmentSearch, limit
 	args["offset"] = offset
 	var page CommitmentPage
 	if q.oneWord() {
+		// With the page's lead lines.
 		if err := s.searchOneWord(ctx, q, &page, limit, offset); err != nil {
 			return CommitmentPage{}, storeError("search commitments", err, nil)
 		}
+		return page, nil
 	} else if n := q.plainWordCount(); n > 0 {
 		if err := s.searchWords(ctx, q, n, &page, limit, offset); err != nil {
 			return CommitmentPage{}, storeError("search commitments", err, nil)

@@ -27,8 +27,8 @@ const termOf = `(SELECT trim(both '''' FROM websearch_to_tsquery('english', @tex
 
 // searchOneWord fills in the page of a search for one plain word, and the number found, from
 // commitment_terms: the page is read in order from the index commitment_terms_page and stops
-// after it, and without other filters the count reads the same index alone. Both go to the
-// database in one round trip.
+// after it, and without other filters the count reads the same index alone. Both, and the lead
+// lines of the page's commitments, go to the database in one round trip.
 func (s *Store) searchOneWord(ctx context.Context, q CommitmentSearch, page *CommitmentPage, limit, offset int) error {
 	filters := q
 	filters.Text = ""
@@ -42,15 +42,20 @@ func (s *Store) searchOneWord(ctx context.Context, q CommitmentSearch, page *Com
 	from += ` t.plan_id = @plan AND t.term = ` + termOf
 	batch := &pgx.Batch{}
 	batch.Queue(`SELECT count(*)`+from, args).QueryRow(func(row pgx.Row) error { return row.Scan(&page.Total) })
-	batch.Queue(`SELECT `+commitmentColumns+` FROM (SELECT t.commitment_id AS id, t.rank, t.major, t.minor`+from+`
-			ORDER BY t.rank DESC, t.major, t.minor`+pageClause(limit, offset)+`) page
+	order := ` ORDER BY t.rank DESC, t.major, t.minor` + pageClause(limit, offset)
+	batch.Queue(`SELECT `+commitmentColumns+` FROM (SELECT t.commitment_id AS id, t.rank, t.major, t.minor`+from+order+`) page
 		JOIN commitments c ON c.id = page.id JOIN priorities p ON p.id = c.priority_id
 		ORDER BY page.rank DESC, page.major, page.minor`, args).Query(func(rows pgx.Rows) error {
 		var err error
 		page.Commitments, err = pgx.CollectRows(rows, scanCommitment)
 		return err
 	})
-	return s.pool.SendBatch(ctx, batch).Close()
+	var leads pageLeads
+	queueLeads(batch, `SELECT t.commitment_id AS id`+from+order, args, false, &leads)
+	if err := s.pool.SendBatch(ctx, batch).Close(); err != nil {
+		return err
+	}
+	return leads.addTo(ctx, s.pool, page.Commitments, false)
 }
 
 // pageClause is the LIMIT and OFFSET of a page of a search from commitment_terms. On the first
