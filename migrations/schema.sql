@@ -1783,10 +1783,10 @@ CREATE INDEX commitments_plan_last_published ON public.commitments USING btree (
 CREATE INDEX commitments_plan_ref_order ON public.commitments USING btree (plan_id, ((split_part(ref, '.'::text, 1))::integer), ((split_part(ref, '.'::text, 2))::integer)) WHERE (retired_at IS NULL);
 
 --
--- Name: commitments_plan_status; Type: INDEX; Schema: public; Owner: -
+-- Name: commitments_plan_status_id; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX commitments_plan_status ON public.commitments USING btree (plan_id, status) WHERE (retired_at IS NULL);
+CREATE INDEX commitments_plan_status_id ON public.commitments USING btree (plan_id, status) INCLUDE (id) WHERE (retired_at IS NULL);
 
 --
 -- Name: commitments_plan_updated; Type: INDEX; Schema: public; Owner: -

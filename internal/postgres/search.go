@@ -22,8 +22,10 @@ const (
 	// SortUpdated puts the most recently published update first; commitments with none come last.
 	SortUpdated CommitmentSort = "updated"
 	// SortRelevance puts the best matches for the search text first: an exact ref, then by the
-	// rank of the commitment's own words (what it will deliver, why, its lead lines), so that one
-	// found only through the narratives of its updates comes after those that say the words.
+	// rank of the commitment's own words (what it will deliver, why, its lead lines: ts_rank_cd),
+	// so that one found only through the narratives of its updates comes after those that say
+	// the words, then by ref. Searches for plain words give exactly this order from the words
+	// kept in commitment_terms (searchOneWord, searchWords).
 	SortRelevance CommitmentSort = "relevance"
 )
 
@@ -154,7 +156,13 @@ func (s *Store) SearchCommitments(ctx context.Context, q CommitmentSearch, limit
 	args["offset"] = offset
 	var page CommitmentPage
 	if q.oneWord() {
+		// With the page's lead lines.
 		if err := s.searchOneWord(ctx, q, &page, limit, offset); err != nil {
+			return CommitmentPage{}, storeError("search commitments", err, nil)
+		}
+		return page, nil
+	} else if n := q.plainWordCount(); n > 0 {
+		if err := s.searchWords(ctx, q, n, &page, limit, offset); err != nil {
 			return CommitmentPage{}, storeError("search commitments", err, nil)
 		}
 	} else if q.Text != "" {

@@ -1,12 +1,15 @@
 package postgres
 
-// A search for one plain word, answered from the words each commitment's search document holds.
+// Searches for plain words, answered from the words each commitment's search document holds.
 
 import (
 	"context"
 	"regexp"
+	"strconv"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/scottish-government/delivery-tracker/internal/tracker"
 )
 
 // plainWord is search text that is one word of letters alone: no phrase, operator or ref.
@@ -24,13 +27,13 @@ const termOf = `(SELECT trim(both '''' FROM websearch_to_tsquery('english', @tex
 
 // searchOneWord fills in the page of a search for one plain word, and the number found, from
 // commitment_terms: the page is read in order from the index commitment_terms_page and stops
-// after it, and without other filters the count reads the same index alone. Both go to the
-// database in one round trip.
+// after it, and without other filters the count reads the same index alone. Both, and the lead
+// lines of the page's commitments, go to the database in one round trip.
 func (s *Store) searchOneWord(ctx context.Context, q CommitmentSearch, page *CommitmentPage, limit, offset int) error {
 	filters := q
 	filters.Text = ""
 	where, args := filters.where(s.now())
-	args["text"], args["limit"], args["offset"] = q.Text, limit, offset
+	args["text"], args["offset"] = q.Text, offset
 	from := ` FROM commitment_terms t JOIN commitments c ON c.id = t.commitment_id` + where + ` AND`
 	if plain, _ := (CommitmentSearch{PlanID: q.PlanID}).where(s.now()); where == plain {
 		// Terms are kept for commitments in use only: nothing else to check.
@@ -39,13 +42,117 @@ func (s *Store) searchOneWord(ctx context.Context, q CommitmentSearch, page *Com
 	from += ` t.plan_id = @plan AND t.term = ` + termOf
 	batch := &pgx.Batch{}
 	batch.Queue(`SELECT count(*)`+from, args).QueryRow(func(row pgx.Row) error { return row.Scan(&page.Total) })
-	batch.Queue(`SELECT `+commitmentColumns+` FROM (SELECT t.commitment_id AS id, t.rank, t.major, t.minor`+from+`
-			ORDER BY t.rank DESC, t.major, t.minor LIMIT @limit OFFSET @offset) page
+	order := ` ORDER BY t.rank DESC, t.major, t.minor` + pageClause(limit, offset)
+	batch.Queue(`SELECT `+commitmentColumns+` FROM (SELECT t.commitment_id AS id, t.rank, t.major, t.minor`+from+order+`) page
 		JOIN commitments c ON c.id = page.id JOIN priorities p ON p.id = c.priority_id
 		ORDER BY page.rank DESC, page.major, page.minor`, args).Query(func(rows pgx.Rows) error {
 		var err error
 		page.Commitments, err = pgx.CollectRows(rows, scanCommitment)
 		return err
 	})
-	return s.pool.SendBatch(ctx, batch).Close()
+	var leads pageLeads
+	queueLeads(batch, `SELECT t.commitment_id AS id`+from+order, args, false, &leads)
+	if err := s.pool.SendBatch(ctx, batch).Close(); err != nil {
+		return err
+	}
+	return leads.addTo(ctx, s.pool, page.Commitments, false)
+}
+
+// pageClause is the LIMIT and OFFSET of a page of a search from commitment_terms. On the first
+// page, by far the most asked for, both are numbers in the statement rather than parameters: with
+// a parameter for either, PostgreSQL never trusts its one generic plan of the statement to stop
+// after the page, and plans it again for every request (about 1 ms for a one-word search with a
+// status filter, as much as running it). Later pages pass the offset as a parameter, so that
+// each is not a statement of its own.
+func pageClause(limit, offset int) string {
+	if offset == 0 {
+		return ` LIMIT ` + strconv.Itoa(limit) + ` OFFSET 0`
+	}
+	return ` LIMIT ` + strconv.Itoa(limit) + ` OFFSET @offset`
+}
+
+// plainWords is search text of two or more words of letters alone, one space apart (as
+// tracker.ParseSearchText leaves them): no phrase, operator or ref.
+var plainWords = regexp.MustCompile(`^[A-Za-z]+( [A-Za-z]+)+$`)
+
+// maxPlainWords is the most words searchWords looks up, one join each; longer text is searched
+// by ranking every document found.
+const maxPlainWords = 6
+
+// plainWordCount is how many words a search by relevance for two or more plain words has, which
+// searchWords answers; otherwise 0. "or" is an operator in web search syntax, not a word.
+func (q CommitmentSearch) plainWordCount() int {
+	if q.Sort != SortRelevance || !plainWords.MatchString(q.Text) {
+		return 0
+	}
+	words := strings.Split(q.Text, " ")
+	if len(words) > maxPlainWords {
+		return 0
+	}
+	for _, w := range words {
+		if strings.EqualFold(w, "or") {
+			return 0
+		}
+	}
+	return len(words)
+}
+
+// termsOf are the words of the search text as they are kept in commitment_terms: its lexemes,
+// in order, without stop words and each once, so there may be fewer than the words typed.
+const termsOf = `(tsvector_to_array(to_tsvector('english', @text)))`
+
+// searchWords fills in the page of a search for n plain words, and the number found, in exactly
+// the order of SortRelevance (the ranking of every document found), without reading the
+// commitments that cannot rank. Web search syntax asks for every word, so the commitments found
+// are those with a row in commitment_terms for each word: a join of the words' rows, each read
+// from the index commitment_terms_page. ts_rank_cd of the commitment's own words for all the
+// words is 0 unless its own words hold every one of them, which the rows' precomputed ranks
+// tell (a word's rank is above 0 only where the commitment's own words hold it). So only those
+// commitments are read and ranked, and the rest follow, by ref, as ranking them would put them;
+// none is ever a ref. The page and the count come from one statement.
+func (s *Store) searchWords(ctx context.Context, q CommitmentSearch, n int, page *CommitmentPage, limit, offset int) error {
+	filters := q
+	filters.Text = ""
+	where, args := filters.where(s.now())
+	args["text"], args["offset"] = q.Text, offset
+	var found strings.Builder
+	found.WriteString(`WITH found AS MATERIALIZED (SELECT t1.commitment_id AS id, t1.major, t1.minor, t1.rank > 0`)
+	for i := 2; i <= n; i++ {
+		found.WriteString(` AND t` + strconv.Itoa(i) + `.rank > 0`)
+	}
+	found.WriteString(` AS own FROM commitment_terms t1`)
+	for i := 2; i <= n; i++ {
+		// Text with fewer words once stemmed (stop words, a word twice) looks up its first word
+		// again, which finds the same rows.
+		t := `t` + strconv.Itoa(i)
+		found.WriteString(` JOIN commitment_terms ` + t + ` ON ` + t + `.commitment_id = t1.commitment_id AND ` +
+			t + `.plan_id = @plan AND ` + t + `.term = coalesce(` + termsOf + `[` + strconv.Itoa(i) + `], ` + termsOf + `[1])`)
+	}
+	if plain, _ := (CommitmentSearch{PlanID: q.PlanID}).where(s.now()); where == plain {
+		// Terms are kept for commitments in use only: nothing else to check.
+		found.WriteString(` WHERE`)
+	} else {
+		found.WriteString(` JOIN commitments c ON c.id = t1.commitment_id` + where + ` AND`)
+	}
+	// Text of stop words alone has no terms, and finds nothing, as its empty query does.
+	found.WriteString(` t1.plan_id = @plan AND t1.term = ` + termsOf + `[1])`)
+	rows, _ := s.pool.Query(ctx, found.String()+`,
+		page AS (SELECT id, rank, major, minor FROM (
+				SELECT f.id, ts_rank_cd(r.search, (SELECT websearch_to_tsquery('english', @text))) AS rank, f.major, f.minor
+				FROM found f JOIN commitments r ON r.id = f.id WHERE f.own
+				UNION ALL
+				SELECT f.id, 0, f.major, f.minor FROM found f WHERE NOT f.own) ranked
+			ORDER BY rank DESC, major, minor`+pageClause(limit, offset)+`)
+		SELECT `+commitmentColumns+`, (SELECT count(*) FROM found) FROM page
+		JOIN commitments c ON c.id = page.id JOIN priorities p ON p.id = c.priority_id
+		ORDER BY page.rank DESC, page.major, page.minor`, args)
+	var err error
+	page.Commitments, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (tracker.Commitment, error) {
+		return scanCommitmentWith(row, &page.Total)
+	})
+	if err != nil || len(page.Commitments) > 0 || offset == 0 {
+		return err
+	}
+	// No row carried the count: the page is past the end.
+	return s.pool.QueryRow(ctx, found.String()+` SELECT count(*) FROM found`, args).Scan(&page.Total)
 }

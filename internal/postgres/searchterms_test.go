@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,14 +20,14 @@ func refsOf(cs []tracker.Commitment) []string {
 	return out
 }
 
-// sameAsRanked fails the test unless a search for one plain word (answered from
-// commitment_terms) finds, counts and orders what the same word as a quoted phrase does (the
-// ranking of every document found), page by page.
+// sameAsRanked fails the test unless a search for plain words (answered from commitment_terms)
+// finds, counts and orders what the same words, each as a quoted phrase, do (the same query,
+// answered by ranking every document found), page by page.
 func sameAsRanked(t *testing.T, store *postgres.Store, q postgres.CommitmentSearch, pageSize int) {
 	t.Helper()
 	ctx := context.Background()
 	ranked := q
-	ranked.Text = `"` + q.Text + `"`
+	ranked.Text = `"` + strings.ReplaceAll(q.Text, " ", `" "`) + `"`
 	for offset := 0; ; offset += pageSize {
 		got, err := store.SearchCommitments(ctx, q, pageSize, offset)
 		if err != nil {
@@ -64,6 +65,46 @@ func TestOneWordSearchMatchesTheRanking(t *testing.T) {
 		sameAsRanked(t, f.store, q, 7)
 		q.Statuses, q.Overdue = nil, true
 		sameAsRanked(t, f.store, q, 7)
+	}
+}
+
+// TestPlainWordsSearchMatchesTheRanking: a search for several plain words finds, counts and
+// orders exactly as ranking every commitment it finds would, with and without other filters, on
+// every page: words the commitments' own words hold, words found only in narratives, stop words,
+// a word twice, words found nowhere and text of stop words alone.
+func TestPlainWordsSearchMatchesTheRanking(t *testing.T) {
+	t.Parallel()
+	f := newSearchFixture(t, 300)
+	for _, text := range []string{"generated services", "telecare records", "generated progress", "digital health",
+		"health care records", "Data digital", "the data", "data data", "workforce digital of", "digital hippogriffs",
+		"the and"} {
+		q := postgres.CommitmentSearch{PlanID: f.plan.ID, Text: text, Sort: postgres.SortRelevance}
+		sameAsRanked(t, f.store, q, 7)
+		q.Statuses = []tracker.Status{tracker.OnTrack, tracker.NoUpdate}
+		sameAsRanked(t, f.store, q, 7)
+		q.Statuses, q.Overdue = nil, true
+		sameAsRanked(t, f.store, q, 7)
+	}
+	// Some words are found in many commitments, some in their narratives alone: the sample
+	// tells something.
+	for text, least := range map[string]int{"generated services": 300, "telecare records": 10, "generated progress": 10} {
+		page, err := f.store.SearchCommitments(context.Background(),
+			postgres.CommitmentSearch{PlanID: f.plan.ID, Text: text, Sort: postgres.SortRelevance}, 10, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page.Total < least {
+			t.Errorf("%q: %d found, want at least %d", text, page.Total, least)
+		}
+		// A page past the end is empty, with the true count.
+		past, err := f.store.SearchCommitments(context.Background(),
+			postgres.CommitmentSearch{PlanID: f.plan.ID, Text: text, Sort: postgres.SortRelevance}, 10, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(past.Commitments) != 0 || past.Total != page.Total {
+			t.Errorf("%q past the end: %d commitments of %d, want none of %d", text, len(past.Commitments), past.Total, page.Total)
+		}
 	}
 }
 
@@ -107,6 +148,20 @@ func TestSearchTermsKeptByWrites(t *testing.T) {
 	if got := find("zeppelins"); !slices.Equal(got, []string{"4.3", "4.1"}) {
 		t.Errorf("after an edit: %v, want [4.3 4.1]", got)
 	}
+	// Two words: found where the whole document holds both; the commitment whose own words hold
+	// both ranks first, one that has them only in narratives after it.
+	if got := find("zeppelins dirigibles"); len(got) != 0 {
+		t.Fatalf("zeppelins dirigibles found before any says dirigibles: %v", got)
+	}
+	rp.mustSave(staff, "4.1", tracker.ActionPublish, report(tracker.OnTrack, "Zeppelins were considered, dirigibles were not."))
+	c = rp.commitment("4.3")
+	c.Deliver = "Zeppelins for every health board, zeppelins and dirigibles for all."
+	if _, err := rp.store.UpdateCommitment(rp.ctx, as, c); err != nil {
+		t.Fatal(err)
+	}
+	if got := find("zeppelins dirigibles"); !slices.Equal(got, []string{"4.3", "4.1"}) {
+		t.Errorf("two words: %v, want [4.3 4.1]", got)
+	}
 	// A new ref moves it in the order of equals; a retired commitment is found no more.
 	c = rp.commitment("4.1")
 	c.Ref = "4.99"
@@ -116,12 +171,18 @@ func TestSearchTermsKeptByWrites(t *testing.T) {
 	if got := find("zeppelins"); !slices.Equal(got, []string{"4.3", "4.99"}) {
 		t.Errorf("after a new ref: %v, want [4.3 4.99]", got)
 	}
+	if got := find("zeppelins dirigibles"); !slices.Equal(got, []string{"4.3", "4.99"}) {
+		t.Errorf("two words after a new ref: %v, want [4.3 4.99]", got)
+	}
 	c = rp.commitment("4.3")
 	if err := rp.store.RetireCommitment(rp.ctx, as, c.ID, c.Version, ""); err != nil {
 		t.Fatal(err)
 	}
 	if got := find("zeppelins"); !slices.Equal(got, []string{"4.99"}) {
 		t.Errorf("after retiring 4.3: %v, want [4.99]", got)
+	}
+	if got := find("zeppelins dirigibles"); !slices.Equal(got, []string{"4.99"}) {
+		t.Errorf("two words after retiring 4.3: %v, want [4.99]", got)
 	}
 	rp.clock.Set(reportAt.Add(time.Hour))
 }
