@@ -100,19 +100,26 @@ func (s *Store) ReviewQueue(ctx context.Context, limit int) ([]tracker.Update, i
 const reviewWhere = ` WHERE u.state = 'submitted' AND c.retired_at IS NULL`
 
 // queueReviewQueue adds to batch the reading of the review queue: how many updates wait, counted
-// from the index on state, and the first limit of them (all when limit is 0), longest waiting
-// first, into us and total.
+// from the index on state less those of the few retired commitments (commitments_retired), and
+// the first limit of them (all when limit is 0), longest waiting first, into us and total.
 func queueReviewQueue(batch *pgx.Batch, limit int, us *[]tracker.Update, total *int) {
+	queueReviewQueueWith(batch, limit, "", scanUpdate, us, total)
+}
+
+// queueReviewQueueWith is queueReviewQueue reading the columns extra after the update's, with
+// scan.
+func queueReviewQueueWith[T any](batch *pgx.Batch, limit int, extra string, scan pgx.RowToFunc[T], us *[]T, total *int) {
 	var lim *int
 	if limit > 0 {
 		lim = &limit
 	}
-	batch.Queue(`SELECT count(*) FROM updates u JOIN commitments c ON c.id = u.commitment_id` + reviewWhere).
+	batch.Queue(`SELECT count(*) FROM updates u WHERE u.state = 'submitted'
+		AND NOT EXISTS (SELECT FROM commitments c WHERE c.id = u.commitment_id AND c.retired_at IS NOT NULL)`).
 		QueryRow(func(row pgx.Row) error { return row.Scan(total) })
-	batch.Queue(`SELECT `+updateColumns+updateFrom+reviewWhere+` ORDER BY u.submitted_at, u.id LIMIT $1`, lim).
+	batch.Queue(`SELECT `+updateColumns+extra+updateFrom+reviewWhere+` ORDER BY u.submitted_at, u.id LIMIT $1`, lim).
 		Query(func(rows pgx.Rows) error {
 			var err error
-			if *us, err = pgx.CollectRows(rows, scanUpdate); err != nil {
+			if *us, err = pgx.CollectRows(rows, scan); err != nil {
 				return err
 			}
 			// The two statements see the data a moment apart: a list that is not cut short is
