@@ -34,11 +34,12 @@ const commitmentColumns = `c.id, c.plan_id, c.priority_id, p.number, p.slug, p.n
 
 // lastReport is where a commitment's current status came from, as JSON (tracker.LastReport): its
 // latest published update, in publishedOrder, which the triggers of migration 00083 keep in
-// commitment_last_reports as updates are published, so that it is three lookups by key.
-const lastReport = `(SELECT json_build_object('at', u.published_at, 'period', coalesce(u.source_period, ''),
+// commitment_last_reports as updates are published, with what the line shows of it (migration
+// 00085), so that it is two lookups by key, neither in the updates.
+const lastReport = `(SELECT json_build_object('at', lr.published_at, 'period', coalesce(lr.source_period, ''),
 		'by', coalesce(o.name, ''))
-	FROM commitment_last_reports lr JOIN updates u ON u.id = lr.update_id
-	LEFT JOIN organisations o ON o.id = u.organisation_id
+	FROM commitment_last_reports lr
+	LEFT JOIN organisations o ON o.id = lr.organisation_id
 	WHERE lr.commitment_id = c.id)`
 
 const commitmentFrom = ` FROM commitments c JOIN priorities p ON p.id = c.priority_id`
