@@ -29,14 +29,18 @@ type DashboardLists struct {
 
 // DashboardQueue is what the staff dashboard shows that changes without the public data
 // changing: the plan's open reporting round, if it has one, and the first updates waiting for
-// review (of every plan, as the review queue lists them) with how many wait in all.
+// review (of every plan, as the review queue lists them) with how many wait in all; and the data
+// version, read first.
 type DashboardQueue struct {
+	Version      int64
 	Round        *tracker.Round
 	Waiting      []WaitingUpdate
 	WaitingTotal int
 }
 
-// WaitingUpdate is an update waiting for review, with what its commitment will deliver.
+// WaitingUpdate is an update waiting for review as the dashboard lists it: its ID, commitment
+// (ID and reference), who it is from (OrganisationName, SourceTitle) and when it was submitted,
+// with what its commitment will deliver.
 type WaitingUpdate struct {
 	Update  tracker.Update
 	Deliver string
@@ -108,14 +112,17 @@ func (s *Store) DashboardLists(ctx context.Context, planID int64, limit int) (Da
 	return d, nil
 }
 
-// DashboardQueue returns, in one round trip, the plan's reporting round open today by the
-// store's clock (nil if none is), and the updates waiting for review, at most waiting of them,
-// longest waiting first, with how many wait in all.
-func (s *Store) DashboardQueue(ctx context.Context, planID int64, waiting int) (DashboardQueue, error) {
+// DashboardQueue returns, in one round trip, the data version, the reporting round open today by
+// the store's clock (nil if none is) of the plan with the slug (the current plan when slug is ""),
+// and the updates waiting for review, at most waiting of them, longest waiting first, with how
+// many wait in all.
+func (s *Store) DashboardQueue(ctx context.Context, slug string, waiting int) (DashboardQueue, error) {
 	var d DashboardQueue
 	batch := &pgx.Batch{}
+	batch.Queue(`SELECT version FROM data_version`).QueryRow(func(row pgx.Row) error { return row.Scan(&d.Version) })
 	batch.Queue(`SELECT `+roundColumns+roundFrom+`
-		WHERE r.plan_id = $1 AND r.closed_at IS NULL AND r.opens_on <= $2`, planID, tracker.Date(s.now())).
+		WHERE p.retired_at IS NULL AND (CASE WHEN $1 = '' THEN p.is_current ELSE p.slug = $1 END)
+		AND r.closed_at IS NULL AND r.opens_on <= $2`, slug, tracker.Date(s.now())).
 		Query(func(rows pgx.Rows) error {
 			rs, err := pgx.CollectRows(rows, scanRound)
 			switch {
@@ -128,16 +135,33 @@ func (s *Store) DashboardQueue(ctx context.Context, planID int64, waiting int) (
 			}
 			return nil
 		})
-	// What the commitment will deliver comes with each update, so that the list needs no second
-	// read of the commitments.
-	queueReviewQueueWith(batch, waiting, `, c.deliver`, func(row pgx.CollectableRow) (WaitingUpdate, error) {
-		var w WaitingUpdate
-		var err error
-		w.Update, err = scanUpdateWith(row, &w.Deliver)
-		return w, err
-	}, &d.Waiting, &d.WaitingTotal)
+	// Only what the list shows of each update, with what its commitment will deliver, so that
+	// the list needs no second read of the commitments.
+	batch.Queue(`SELECT count(*) FROM updates u WHERE u.state = 'submitted' AND `+notRetired).
+		QueryRow(func(row pgx.Row) error { return row.Scan(&d.WaitingTotal) })
+	batch.Queue(`SELECT u.id, u.commitment_id, c.ref, c.deliver, coalesce(o.name, ''), coalesce(u.source_title, ''),
+		u.submitted_at
+		FROM updates u JOIN commitments c ON c.id = u.commitment_id
+		LEFT JOIN organisations o ON o.id = u.organisation_id`+reviewWhere+`
+		ORDER BY u.submitted_at, u.id LIMIT $1`, waiting).
+		Query(func(rows pgx.Rows) error {
+			var err error
+			d.Waiting, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (WaitingUpdate, error) {
+				w := WaitingUpdate{Update: tracker.Update{State: tracker.StateSubmitted}}
+				err := row.Scan(&w.Update.ID, &w.Update.CommitmentID, &w.Update.CommitmentRef, &w.Deliver,
+					&w.Update.OrganisationName, &w.Update.SourceTitle, &w.Update.SubmittedAt)
+				return w, err
+			})
+			// The two statements see the data a moment apart: a list that is not cut short is
+			// the whole queue.
+			if len(d.Waiting) < waiting {
+				d.WaitingTotal = len(d.Waiting)
+			}
+			d.WaitingTotal = max(d.WaitingTotal, len(d.Waiting))
+			return err
+		})
 	if err := s.pool.SendBatch(ctx, batch).Close(); err != nil {
-		return DashboardQueue{}, storeError(fmt.Sprintf("dashboard queue of plan %d", planID), err, nil)
+		return DashboardQueue{}, storeError(fmt.Sprintf("dashboard queue of plan %q", slug), err, nil)
 	}
 	return d, nil
 }

@@ -232,3 +232,47 @@ func publishRace(t *testing.T, rp *reporting, how string) {
 		t.Errorf("commitment audited %d times, want once", len(got))
 	}
 }
+
+// TestDashboardQueue checks the dashboard's review queue against the review queue's: the same
+// updates in the same order, each with its commitment's words, and the same total, which leaves
+// out an update whose commitment has been retired.
+func TestDashboardQueue(t *testing.T) {
+	t.Parallel()
+	rp := newReporting(t)
+	partner := rp.user(tracker.RolePartner, "NES")
+	for _, ref := range []string{"4.1", "4.3"} {
+		rp.clock.Advance(time.Minute)
+		rp.mustSave(partner, ref, tracker.ActionSubmit, report(tracker.OnTrack, "Going well."))
+	}
+	check := func(when string, wantTotal int) {
+		t.Helper()
+		d, err := rp.store.DashboardQueue(rp.ctx, rp.plan.Slug, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		queue, total, err := rp.store.ReviewQueue(rp.ctx, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.WaitingTotal != wantTotal || total != wantTotal || len(d.Waiting) != len(queue) {
+			t.Fatalf("%s: dashboard %d waiting (total %d), review queue %d (total %d), want %d", when,
+				len(d.Waiting), d.WaitingTotal, len(queue), total, wantTotal)
+		}
+		for i, w := range d.Waiting {
+			c, err := rp.store.CommitmentByRef(rp.ctx, rp.plan.ID, w.Update.CommitmentRef)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q := queue[i]
+			if w.Update.ID != q.ID || w.Update.Reporter() != q.Reporter() || !w.Update.SubmittedAt.Equal(*q.SubmittedAt) ||
+				w.Deliver != c.Deliver || w.Update.Waiting(rp.clock.Now()) != q.Waiting(rp.clock.Now()) {
+				t.Errorf("%s: dashboard's %d is %+v (%q), review queue's %+v", when, i, w.Update, w.Deliver, q)
+			}
+		}
+	}
+	check("two submitted", 2)
+	if _, err := rp.pool.Exec(rp.ctx, `UPDATE commitments SET retired_at = now() WHERE plan_id = $1 AND ref = '4.3'`, rp.plan.ID); err != nil {
+		t.Fatal(err)
+	}
+	check("4.3 retired", 1)
+}

@@ -33,15 +33,18 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	if slug != "" && !tracker.ValidSlug(slug) {
 		return tracker.ErrNotFound
 	}
+	// The data version is read from the database with the round and the review queue, not taken
+	// as the listener last heard it: staff who have just changed the plan see their change.
+	q, err := s.store.DashboardQueue(ctx, slug, dashboardWaitingLimit)
+	if err != nil {
+		return err
+	}
+	ctx = context.WithValue(ctx, dataVersionKey{}, q.Version)
 	plan, err := s.dashboardPlan(ctx, slug)
 	if err != nil {
 		return err
 	}
 	lists, err := s.dashboardLists(ctx, plan, now)
-	if err != nil {
-		return err
-	}
-	q, err := s.store.DashboardQueue(ctx, plan.ID, dashboardWaitingLimit)
 	if err != nil {
 		return err
 	}
@@ -57,7 +60,8 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 }
 
 // dashboardPlan is the plan with the slug, or the current plan when slug is "", kept per data
-// version. It returns tracker.ErrNotFound if there is no such plan.
+// version as the public pages keep it (see Server.plan). It returns tracker.ErrNotFound if there
+// is no such plan.
 func (s *Server) dashboardPlan(ctx context.Context, slug string) (tracker.Plan, error) {
 	return remember(s, ctx, "plan "+slug, func() (tracker.Plan, error) {
 		if slug == "" {
