@@ -137,7 +137,7 @@ func (s *Store) DashboardQueue(ctx context.Context, slug string, waiting int) (D
 		})
 	// Only what the list shows of each update, with what its commitment will deliver, so that
 	// the list needs no second read of the commitments.
-	batch.Queue(`SELECT count(*) FROM updates u WHERE u.state = 'submitted' AND `+notRetired).
+	batch.Queue(`SELECT count(*) FROM updates u WHERE u.state = 'submitted' AND ` + notRetired).
 		QueryRow(func(row pgx.Row) error { return row.Scan(&d.WaitingTotal) })
 	batch.Queue(`SELECT u.id, u.commitment_id, c.ref, c.deliver, coalesce(o.name, ''), coalesce(u.source_title, ''),
 		u.submitted_at
