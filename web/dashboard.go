@@ -22,8 +22,14 @@ type DashboardCount struct {
 // (All), each count with the address of the list it counts. It depends on the plan's counts
 // alone, so it is worked out once for the data it counts rather than for each page.
 type DashboardTable struct {
-	Areas []DashboardRow
-	All   DashboardRow
+	// Statuses are the status columns: no update yet, then every status; in a summarised table
+	// only those some commitment of the plan has.
+	Statuses []tracker.Status
+	Areas    []DashboardRow
+	All      DashboardRow
+	// Summarised is true for a plan of more than OverviewAreasInFull priority areas, such as one
+	// at national scale, whose table leaves out the statuses no commitment has.
+	Summarised bool
 }
 
 // DashboardRow is a row of the counts table: what it counts (a priority area, or all of them)
@@ -44,20 +50,24 @@ type DashboardCell struct {
 // NewDashboardTable makes the counts table of the plan's priority areas from their counts by
 // priority number (0 holding the plan's).
 func NewDashboardTable(plan tracker.Plan, priorities []tracker.Priority, counts map[int]tracker.StatusCounts) DashboardTable {
-	t := DashboardTable{Areas: make([]DashboardRow, len(priorities))}
-	for i, p := range priorities {
-		t.Areas[i] = dashboardRow(plan, counts, p.Number, strconv.Itoa(p.Number)+". "+p.Name)
+	t := DashboardTable{Areas: make([]DashboardRow, len(priorities)), Summarised: len(priorities) > OverviewAreasInFull}
+	for _, s := range dashboardStatuses() {
+		if !t.Summarised || counts[0].ByStatus[s] > 0 {
+			t.Statuses = append(t.Statuses, s)
+		}
 	}
-	t.All = dashboardRow(plan, counts, 0, "All priority areas")
+	for i, p := range priorities {
+		t.Areas[i] = t.row(plan, counts, p.Number, strconv.Itoa(p.Number)+". "+p.Name)
+	}
+	t.All = t.row(plan, counts, 0, "All priority areas")
 	return t
 }
 
-// dashboardRow is the row of the counts table of the priority area with the number (0 for
-// every area), named name.
-func dashboardRow(plan tracker.Plan, counts map[int]tracker.StatusCounts, number int, name string) DashboardRow {
-	statuses := dashboardStatuses()
-	row := DashboardRow{Name: name, Cells: make([]DashboardCell, 0, len(statuses)+2)}
-	for _, s := range statuses {
+// row is the row of the counts table of the priority area with the number (0 for every area),
+// named name.
+func (t DashboardTable) row(plan tracker.Plan, counts map[int]tracker.StatusCounts, number int, name string) DashboardRow {
+	row := DashboardRow{Name: name, Cells: make([]DashboardCell, 0, len(t.Statuses)+2)}
+	for _, s := range t.Statuses {
 		row.Cells = append(row.Cells, DashboardCell{Column: string(s), Label: StatusLabel(string(s)),
 			Count: countCell(plan, counts, number, name, string(s))})
 	}

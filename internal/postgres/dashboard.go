@@ -21,9 +21,9 @@ type DashboardLists struct {
 	OverdueTotal   int
 	UpdateDue      []tracker.Commitment
 	UpdateDueTotal int
-	// Until is the first instant at which a commitment could become due an update without the
-	// data changing: UpdateDueAfter after the oldest publication that is recent enough not to
-	// make one due yet. It is zero when there is none.
+	// Until is when a commitment could next become due an update without the data changing (it
+	// is due at any instant after): UpdateDueAfter after the oldest publication that is recent
+	// enough not to make one due yet. It is zero when there is none.
 	Until time.Time
 }
 

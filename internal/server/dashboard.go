@@ -12,9 +12,13 @@ import (
 )
 
 // dashboardListLimit is how many commitments each of the dashboard's lists shows, and
-// dashboardWaitingLimit how many waiting updates.
+// dashboardWaitingLimit how many waiting updates. A plan of many priority areas, whose counts
+// table is summarised (see web.NewDashboardTable), shows only the first dashboardSummaryLimit
+// commitments of each list, each list ending with a link to the whole of it, so that the page
+// does not grow with the plan.
 const (
 	dashboardListLimit    = 50
+	dashboardSummaryLimit = 10
 	dashboardWaitingLimit = 20
 )
 
@@ -92,7 +96,11 @@ func (s *Server) dashboardLists(ctx context.Context, plan tracker.Plan, now time
 		if err != nil {
 			return dashboardRows{}, time.Time{}, err
 		}
-		return dashboardRows{table: web.NewDashboardTable(plan, d.Priorities, counts), overdue: s.rows(plan, d.Overdue), overdueTotal: d.OverdueTotal,
+		table := web.NewDashboardTable(plan, d.Priorities, counts)
+		if table.Summarised {
+			d.Overdue, d.UpdateDue = d.Overdue[:min(len(d.Overdue), dashboardSummaryLimit)], d.UpdateDue[:min(len(d.UpdateDue), dashboardSummaryLimit)]
+		}
+		return dashboardRows{table: table, overdue: s.rows(plan, d.Overdue), overdueTotal: d.OverdueTotal,
 			updateDue: s.rows(plan, d.UpdateDue), updateDueTotal: d.UpdateDueTotal}, d.Until, nil
 	})
 }
