@@ -8,9 +8,9 @@ import (
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 )
 
-// TestPublishedUpdatesPage pages every seeded commitment's history, one update a page: the pages run
+// TestCommitmentRecordPagesTheHistory pages every seeded commitment's history, one update a page: the pages run
 // through the whole history in its order, and each says how long it is and its latest period.
-func TestPublishedUpdatesPage(t *testing.T) {
+func TestCommitmentRecordPagesTheHistory(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
 	store := postgres.New(dbtest.Pool(t))
@@ -30,10 +30,11 @@ func TestPublishedUpdatesPage(t *testing.T) {
 		}
 		var got []int64
 		for offset := 0; ; offset++ {
-			h, err := store.PublishedUpdatesPage(ctx, c.ID, 1, offset)
+			r, err := store.CommitmentRecord(ctx, c.ID, 1, offset)
 			if err != nil {
 				t.Fatal(err)
 			}
+			h := r.History
 			if len(h.Updates) == 0 {
 				break
 			}

@@ -183,10 +183,11 @@ func (s *Server) commitment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	history, err := s.reads(ctx).PublishedUpdatesPage(ctx, c.ID, historyPerPage, (list.Page-1)*historyPerPage)
+	record, err := s.reads(ctx).CommitmentRecord(ctx, c.ID, historyPerPage, (list.Page-1)*historyPerPage)
 	if err != nil {
 		return err
 	}
+	history := record.History
 	if list.Page > 1 && len(history.Updates) == 0 {
 		return tracker.ErrNotFound
 	}
@@ -211,14 +212,8 @@ func (s *Server) commitment(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	if v.Amendments, err = s.reads(ctx).Amendments(ctx, c.ID); err != nil {
-		return err
-	}
-	changed, err := s.reads(ctx).CommitmentChanged(ctx, c.ID)
-	if err != nil {
-		return err
-	}
-	v.Changed = tracker.LatestChange(changed, history.LatestPeriod, plan.PublishedOn)
+	v.Amendments = record.Amendments
+	v.Changed = tracker.LatestChange(record.Changed, history.LatestPeriod, plan.PublishedOn)
 	l := s.layout(r)
 	l.Title = "Commitment " + c.Ref
 	l.Description = "Commitment " + c.Ref + " of the " + plan.Title + ": " + firstLine(c.Deliver, 200)
@@ -359,7 +354,8 @@ func (s *Server) commitmentPage(r *http.Request, f postgres.CommitmentFilter, ba
 	if err != nil {
 		return nil, list, err
 	}
-	total, err := s.reads(ctx).CountCommitments(ctx, f)
+	f.Limit, f.Offset = publicPerPage, (list.Page-1)*publicPerPage
+	cs, total, err := s.reads(ctx).CommitmentsPage(ctx, f)
 	if err != nil {
 		return nil, list, err
 	}
@@ -367,9 +363,7 @@ func (s *Server) commitmentPage(r *http.Request, f postgres.CommitmentFilter, ba
 	if list.Page > list.Pages {
 		return nil, list, tracker.ErrNotFound
 	}
-	f.Limit, f.Offset = publicPerPage, (list.Page-1)*publicPerPage
-	cs, err := s.reads(ctx).Commitments(ctx, f)
-	return cs, list, err
+	return cs, list, nil
 }
 
 // pageLinks sets the canonical address of a page of a list, and the links to its neighbours.
