@@ -1801,6 +1801,12 @@ CREATE INDEX commitments_plan_updated ON public.commitments USING btree (plan_id
 CREATE INDEX commitments_priority ON public.commitments USING btree (priority_id, ordinal);
 
 --
+-- Name: commitments_retired; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX commitments_retired ON public.commitments USING btree (id) WHERE (retired_at IS NOT NULL);
+
+--
 -- Name: commitments_search_document; Type: INDEX; Schema: public; Owner: -
 --
 

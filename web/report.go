@@ -157,10 +157,9 @@ type ReviewView struct {
 
 // DashboardView is what the staff dashboard shows.
 type DashboardView struct {
-	Plan       tracker.Plan
-	Priorities []tracker.Priority
-	// Counts are the status counts by priority number; 0 holds the plan's totals.
-	Counts         map[int]tracker.StatusCounts
+	Plan tracker.Plan
+	// Table is the counts by priority area and status (see NewDashboardTable).
+	Table          DashboardTable
 	Overdue        []CommitmentRow
 	OverdueTotal   int
 	UpdateDue      []CommitmentRow

@@ -205,7 +205,8 @@ func TestListQueriesUseIndexes(t *testing.T) {
 		}},
 		{name: "data version", run: func(tracker.Plan) error { _, err := store.DataVersion(ctx); return err }},
 		{name: "review queue", run: func(tracker.Plan) error { _, _, err := store.ReviewQueue(ctx, 100); return err }},
-		{name: "dashboard lists", planWide: true, run: func(p tracker.Plan) error { _, err := store.Dashboard(ctx, p.ID, 50, 20); return err }},
+		{name: "dashboard lists", planWide: true, run: func(p tracker.Plan) error { _, err := store.DashboardLists(ctx, p.ID, 50); return err }},
+		{name: "dashboard queue", run: func(p tracker.Plan) error { _, err := store.DashboardQueue(ctx, p.Slug, 20); return err }},
 		{name: "open updates of an organisation", run: func(p tracker.Plan) error {
 			o, err := store.OrganisationByCode(ctx, leadCode(p))
 			if err != nil {

@@ -142,9 +142,12 @@ func TestDashboard(t *testing.T) {
 		}
 		return strings.Join(out, ",")
 	}
-	d, err := rp.store.Dashboard(rp.ctx, rp.plan.ID, 10, 10)
+	d, err := rp.store.DashboardLists(rp.ctx, rp.plan.ID, 10)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !d.Until.IsZero() {
+		t.Errorf("until = %v with nothing published through the portal, want never", d.Until)
 	}
 	// At 23 November 2026: 4.4 (March 2024), 4.5 (April 2024), 4.3 (December 2025) and 4.1 (March
 	// 2026) are overdue, longest first; nothing has been published through the portal.
@@ -161,18 +164,25 @@ func TestDashboard(t *testing.T) {
 	// takes it off the update due list until 90 days have passed.
 	rp.mustSave(staff, "4.4", tracker.ActionPublish, report(tracker.Delivered, "Done."))
 	rp.mustSave(staff, "4.5", tracker.ActionPublish, report(tracker.OnTrack, "Challenges launched."))
-	d, _ = rp.store.Dashboard(rp.ctx, rp.plan.ID, 2, 2)
+	d, _ = rp.store.DashboardLists(rp.ctx, rp.plan.ID, 2)
 	if got := refs(d.Overdue); got != "4.5,4.3" || d.OverdueTotal != 3 {
 		t.Errorf("overdue after delivering 4.4 = %s (total %d), want the first 2 of 3", got, d.OverdueTotal)
 	}
 	if d.UpdateDueTotal != 2 {
 		t.Errorf("update due after publishing 4.4 and 4.5 = %d, want 2", d.UpdateDueTotal)
 	}
+	// The lists hold until 90 days after those publications, when 4.5 is due an update again.
+	if want := reportAt.Add(tracker.UpdateDueAfter); !d.Until.Equal(want) {
+		t.Errorf("until = %v after publishing at %v, want %v", d.Until, reportAt, want)
+	}
 	later := reportAt.Add(tracker.UpdateDueAfter + time.Minute)
 	rp.clock.Set(later)
-	d, _ = rp.store.Dashboard(rp.ctx, rp.plan.ID, 10, 10)
+	d, _ = rp.store.DashboardLists(rp.ctx, rp.plan.ID, 10)
 	if got := refs(d.UpdateDue); got != "4.1,4.3,4.5" || d.UpdateDueTotal != 3 {
 		t.Errorf("update due 90 days later = %s (total %d), want 4.5 back, last, and delivered 4.4 not", got, d.UpdateDueTotal)
+	}
+	if !d.Until.IsZero() {
+		t.Errorf("until = %v 90 days later, with no publication recent enough to come due, want never", d.Until)
 	}
 	// The SQL agrees with the domain's rules.
 	cs, _ := rp.store.Commitments(rp.ctx, postgres.CommitmentFilter{PlanID: rp.plan.ID})
@@ -221,4 +231,48 @@ func publishRace(t *testing.T, rp *reporting, how string) {
 	if got := rp.auditActions("commitment", fmt.Sprint(c.ID)); len(got) != 1 {
 		t.Errorf("commitment audited %d times, want once", len(got))
 	}
+}
+
+// TestDashboardQueue checks the dashboard's review queue against the review queue's: the same
+// updates in the same order, each with its commitment's words, and the same total, which leaves
+// out an update whose commitment has been retired.
+func TestDashboardQueue(t *testing.T) {
+	t.Parallel()
+	rp := newReporting(t)
+	partner := rp.user(tracker.RolePartner, "NES")
+	for _, ref := range []string{"4.1", "4.3"} {
+		rp.clock.Advance(time.Minute)
+		rp.mustSave(partner, ref, tracker.ActionSubmit, report(tracker.OnTrack, "Going well."))
+	}
+	check := func(when string, wantTotal int) {
+		t.Helper()
+		d, err := rp.store.DashboardQueue(rp.ctx, rp.plan.Slug, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		queue, total, err := rp.store.ReviewQueue(rp.ctx, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.WaitingTotal != wantTotal || total != wantTotal || len(d.Waiting) != len(queue) {
+			t.Fatalf("%s: dashboard %d waiting (total %d), review queue %d (total %d), want %d", when,
+				len(d.Waiting), d.WaitingTotal, len(queue), total, wantTotal)
+		}
+		for i, w := range d.Waiting {
+			c, err := rp.store.CommitmentByRef(rp.ctx, rp.plan.ID, w.Update.CommitmentRef)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q := queue[i]
+			if w.Update.ID != q.ID || w.Update.Reporter() != q.Reporter() || !w.Update.SubmittedAt.Equal(*q.SubmittedAt) ||
+				w.Deliver != c.Deliver || w.Update.Waiting(rp.clock.Now()) != q.Waiting(rp.clock.Now()) {
+				t.Errorf("%s: dashboard's %d is %+v (%q), review queue's %+v", when, i, w.Update, w.Deliver, q)
+			}
+		}
+	}
+	check("two submitted", 2)
+	if _, err := rp.pool.Exec(rp.ctx, `UPDATE commitments SET retired_at = now() WHERE plan_id = $1 AND ref = '4.3'`, rp.plan.ID); err != nil {
+		t.Fatal(err)
+	}
+	check("4.3 retired", 1)
 }

@@ -99,15 +99,20 @@ func (s *Store) ReviewQueue(ctx context.Context, limit int) ([]tracker.Update, i
 // reviewWhere is the updates waiting for review, of commitments not retired.
 const reviewWhere = ` WHERE u.state = 'submitted' AND c.retired_at IS NULL`
 
+// notRetired is, for an update u, that its commitment is not retired: not among the few retired
+// commitments of the index commitments_retired, which is cheaper to ask of many updates than
+// looking up each one's commitment.
+const notRetired = `NOT EXISTS (SELECT FROM commitments c WHERE c.id = u.commitment_id AND c.retired_at IS NOT NULL)`
+
 // queueReviewQueue adds to batch the reading of the review queue: how many updates wait, counted
-// from the index on state, and the first limit of them (all when limit is 0), longest waiting
-// first, into us and total.
+// from the index on state (see notRetired), and the first limit of them (all when limit is 0),
+// longest waiting first, into us and total.
 func queueReviewQueue(batch *pgx.Batch, limit int, us *[]tracker.Update, total *int) {
 	var lim *int
 	if limit > 0 {
 		lim = &limit
 	}
-	batch.Queue(`SELECT count(*) FROM updates u JOIN commitments c ON c.id = u.commitment_id` + reviewWhere).
+	batch.Queue(`SELECT count(*) FROM updates u WHERE u.state = 'submitted' AND ` + notRetired).
 		QueryRow(func(row pgx.Row) error { return row.Scan(total) })
 	batch.Queue(`SELECT `+updateColumns+updateFrom+reviewWhere+` ORDER BY u.submitted_at, u.id LIMIT $1`, lim).
 		Query(func(rows pgx.Rows) error {

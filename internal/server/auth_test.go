@@ -218,6 +218,52 @@ func TestSessionExpiry(t *testing.T) {
 	}
 }
 
+// TestSessionWrittenOncePerStep checks that a signed-in request writes the session's time of
+// last use only once it is a minute old: requests in between read the session and write nothing,
+// and the session still lasts the idle timeout from the last time written.
+func TestSessionWrittenOncePerStep(t *testing.T) {
+	t.Parallel()
+	app := newApp(t, withConfig(func(c *server.Config) { c.IdleTimeout = 30 * time.Minute }))
+	staff := signIn(t, app, tracker.RoleStaff, "")
+	// xmin changes whenever the row is written.
+	written := func() string {
+		var xmin string
+		if err := app.Pool.QueryRow(t.Context(), `SELECT xmin::text FROM sessions`).Scan(&xmin); err != nil {
+			t.Fatal(err)
+		}
+		return xmin
+	}
+	get := func(when string) {
+		t.Helper()
+		if rec, _ := staff.get("/dashboard"); rec.Code != http.StatusOK {
+			t.Fatalf("GET /dashboard %s = %d, want 200", when, rec.Code)
+		}
+	}
+	before := written()
+	for range 3 {
+		app.clock.Advance(15 * time.Second)
+		get("within a minute of signing in")
+	}
+	if written() != before {
+		t.Error("requests within a minute of signing in wrote the session")
+	}
+	app.clock.Advance(16 * time.Second)
+	get("a minute after signing in")
+	after := written()
+	if after == before {
+		t.Error("a request a minute after the last write did not write the session")
+	}
+	// 30 minutes less a second after that write, with a request in between that wrote nothing,
+	// the session is still going.
+	app.clock.Advance(30 * time.Second)
+	get("half a minute later")
+	if written() != after {
+		t.Error("a request half a minute after the last write wrote the session")
+	}
+	app.clock.Advance(29*time.Minute + 29*time.Second)
+	get("just inside the idle timeout of the last write")
+}
+
 func TestDisabledUserSessionEndsAtOnce(t *testing.T) {
 	t.Parallel()
 	app := newApp(t)

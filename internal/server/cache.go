@@ -412,12 +412,22 @@ func (s *Server) dataVersion(ctx context.Context) (int64, error) {
 type dataMemo struct {
 	mu      sync.Mutex
 	version int64
-	values  map[string]any
+	values  map[string]memoValue
 }
 
 // remember returns the value under key at the request's data version, working it out with
 // compute when there is none.
 func remember[T any](s *Server, ctx context.Context, key string, compute func() (T, error)) (T, error) {
+	return rememberUntil(s, ctx, key, time.Time{}, func() (T, time.Time, error) {
+		x, err := compute()
+		return x, time.Time{}, err
+	})
+}
+
+// rememberUntil is remember for a value that also goes out of date with time: compute returns it
+// with the instant from which it is no longer true (zero for never), and it is worked out again
+// for a request at or after that instant (now).
+func rememberUntil[T any](s *Server, ctx context.Context, key string, now time.Time, compute func() (T, time.Time, error)) (T, error) {
 	v, err := s.dataVersion(ctx)
 	if err != nil {
 		var zero T
@@ -425,24 +435,31 @@ func remember[T any](s *Server, ctx context.Context, key string, compute func() 
 	}
 	m := &s.memo
 	m.mu.Lock()
-	if x, ok := m.values[key]; ok && m.version == v {
+	if x, ok := m.values[key]; ok && m.version == v && (x.until.IsZero() || now.Before(x.until)) {
 		m.mu.Unlock()
-		return x.(T), nil
+		return x.value.(T), nil
 	}
 	m.mu.Unlock()
-	x, err := compute()
+	x, until, err := compute()
 	if err != nil {
 		return x, err
 	}
 	m.mu.Lock()
 	if v > m.version || m.values == nil {
-		m.version, m.values = v, map[string]any{}
+		m.version, m.values = v, map[string]memoValue{}
 	}
-	if v == m.version && len(m.values) < maxMemoValues {
-		m.values[key] = x
+	if _, replace := m.values[key]; v == m.version && (replace || len(m.values) < maxMemoValues) {
+		m.values[key] = memoValue{value: x, until: until}
 	}
 	m.mu.Unlock()
 	return x, nil
+}
+
+// memoValue is a value dataMemo keeps, and the instant from which it is no longer true (zero for
+// never).
+type memoValue struct {
+	value any
+	until time.Time
 }
 
 // maxMemoValues bounds the figures kept at one data version.

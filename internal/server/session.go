@@ -149,11 +149,23 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r.WithContext(ctx))
 			return
 		}
-		s.sessions.Put(ctx, sessionSeenAt, now.Unix())
+		// The session row is written again only once its time of last use is seenStep old, not
+		// on every request: most of a signed-in visitor's pages then read the session and write
+		// nothing.
+		if now.Sub(seenAt) >= s.seenStep() {
+			s.sessions.Put(ctx, sessionSeenAt, now.Unix())
+		}
 		// Pages for signed-in users are theirs alone: no cache may keep them.
 		w.Header().Set("Cache-Control", "no-store")
 		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, userKey, &u)))
 	})
+}
+
+// seenStep is how stale a session's time of last use may be: it is written again once it is
+// this old (a minute, or a thirtieth of a shorter idle timeout). A session may so end up to
+// seenStep before the idle timeout has passed since its last request, never after.
+func (s *Server) seenStep() time.Duration {
+	return min(time.Minute, s.idle/30)
 }
 
 // endSession ends the session of the user with the id for the reason. Unless the account is gone,
