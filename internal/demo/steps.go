@@ -255,34 +255,40 @@ var steps = []struct {
 	// built once, after the insert, rather than for each of them.
 	{"search terms", `SELECT refresh_commitment_terms(ARRAY(SELECT id FROM demo_commitments ORDER BY id))`,
 		"commitment_terms", nil, ""},
+	// The audit log, linked into its hash chain as it is written. Linking each row as it is
+	// inserted, as the chain's trigger does, updates the chain's head once a row within one
+	// transaction, and each update has to step over every version of the head before it: the
+	// time grows with the square of the rows. Inserting the rows and then linking them with an
+	// UPDATE rewrites every row and its index entries once more. So each row's place and hashes
+	// are worked out before it is written, in id order after the chain's head, with the same
+	// functions as migration 00072 and the trigger (audit_log_content, audit_chain_hash), and the
+	// rows go in already linked. The ids are taken from the log's own sequence, in the order of
+	// the rows' times, as the trigger-less insert took them. audit_log_unlinked, which clears the
+	// chain's columns of a new row, is off for the insert, and the head is moved after it.
 	{"audit log", `
-		INSERT INTO audit_log (at, actor_id, actor_email, action, record_type, record_id, remote_addr, details)
-		SELECT now() - make_interval(secs => (@audit::int - g) * 60), u.id, u.email,
-		       (ARRAY['update.publish', 'update.submit', 'update.return', 'sign-in'])[1 + g % 4],
-		       CASE WHEN g % 4 = 3 THEN 'user' ELSE 'update' END,
-		       (1 + g * 7 % GREATEST(@updates::int, 1))::text, '192.0.2.' || (1 + g % 250),
-		       jsonb_build_object('synthetic', true)
-		FROM generate_series(1, @audit::int) g
-		JOIN demo_users u ON u.key = CASE WHEN g % 2 = 0 THEN 's' || g % 20 ELSE 'o' || g % @orgs::int END
-		ORDER BY g`, "audit_log",
-		// Linking each row into the audit log's hash chain as it is inserted updates the chain's
-		// head once a row, within one transaction: each update has to step over every version
-		// of the head before it, so the time grows with the square of the rows. The new rows are
-		// linked instead all at once, in id order, as migration 00072 linked the rows before the
-		// chain: the same positions and hashes the trigger would have given them.
-		[]string{"audit_log_chain"}, `
-		WITH head AS (SELECT position, hash FROM audit_chain_head FOR UPDATE),
+		WITH head AS MATERIALIZED (SELECT position, hash FROM audit_chain_head FOR UPDATE),
+		numbered AS MATERIALIZED (
+			SELECT nextval((SELECT pg_get_serial_sequence('audit_log', 'id'))::regclass) AS id, r.*
+			FROM (SELECT now() - make_interval(secs => (@audit::int - g) * 60) AS at, u.id AS actor_id, u.email AS actor_email,
+			             (ARRAY['update.publish', 'update.submit', 'update.return', 'sign-in'])[1 + g % 4] AS action,
+			             CASE WHEN g % 4 = 3 THEN 'user' ELSE 'update' END AS record_type,
+			             (1 + g * 7 % GREATEST(@updates::int, 1))::text AS record_id, '192.0.2.' || (1 + g % 250) AS remote_addr,
+			             jsonb_build_object('synthetic', true) AS details
+			      FROM generate_series(1, @audit::int) g
+			      JOIN demo_users u ON u.key = CASE WHEN g % 2 = 0 THEN 's' || g % 20 ELSE 'o' || g % @orgs::int END
+			      ORDER BY g) r),
 		linked AS (
-			SELECT a.id, head.position + row_number() OVER w AS position,
-			       audit_chain_hash(head.hash, audit_log_content(a)) OVER w AS hash
-			FROM audit_log a, head WHERE a.row_hash IS NULL WINDOW w AS (ORDER BY a.id)),
-		links AS (
-			SELECT l.id, l.position, l.hash, coalesce(lag(l.hash) OVER (ORDER BY l.position), head.hash) AS prev_hash
-			FROM linked l, head),
-		updated AS (
-			UPDATE audit_log a SET chain_position = l.position, prev_hash = l.prev_hash, row_hash = l.hash
-			FROM links l WHERE a.id = l.id
-			RETURNING a.chain_position, a.row_hash)
-		UPDATE audit_chain_head SET position = last.chain_position, hash = last.row_hash
-		FROM (SELECT * FROM updated ORDER BY chain_position DESC LIMIT 1) last`},
+			SELECT a.*, head.position + row_number() OVER w AS chain_position,
+			       audit_chain_hash(head.hash, audit_log_content(ROW(a.id, a.at, a.actor_id, a.actor_email, a.action,
+			           a.record_type, a.record_id, a.remote_addr, a.details, NULL, NULL, NULL)::audit_log)) OVER w AS row_hash
+			FROM numbered a, head WINDOW w AS (ORDER BY a.id))
+		INSERT INTO audit_log (id, at, actor_id, actor_email, action, record_type, record_id, remote_addr, details,
+		                       chain_position, prev_hash, row_hash) OVERRIDING SYSTEM VALUE
+		SELECT id, at, actor_id, actor_email, action, record_type, record_id, remote_addr, details, chain_position,
+		       coalesce(lag(row_hash) OVER (ORDER BY id), (SELECT hash FROM head)), row_hash
+		FROM linked ORDER BY id`, "audit_log",
+		[]string{"audit_log_unlinked", "audit_log_chain"}, `
+		UPDATE audit_chain_head h SET position = a.chain_position, hash = a.row_hash
+		FROM (SELECT chain_position, row_hash FROM audit_log WHERE chain_position > (SELECT position FROM audit_chain_head)
+		      ORDER BY chain_position DESC LIMIT 1) a`},
 }
