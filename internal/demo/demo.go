@@ -164,7 +164,8 @@ func Load(ctx context.Context, pool *pgxpool.Pool, o Options) (Summary, error) {
 
 // withoutForeignKeys runs a bulk insert into table with its foreign keys dropped, then adds them
 // back as they were, which checks every new row at once: far quicker than a check per row. Its
-// other indexes are dropped too, and built again after the insert. The row triggers named are off during the insert: the step's after statement does their work for
+// indexes, and its primary key when no other table refers to it, are dropped too, and built again
+// after the insert. The row triggers named are off during the insert: the step's after statement does their work for
 // all the rows at once. It all happens in the transaction tx, so nobody else ever sees the table
 // without them.
 func withoutForeignKeys(ctx context.Context, tx pgx.Tx, table string, triggers []string, insert func() error,
@@ -202,13 +203,20 @@ func withoutForeignKeys(ctx context.Context, tx pgx.Tx, table string, triggers [
 			return err
 		}
 	}
-	// Indexes other than the primary key are built again after the insert, from all the rows at
-	// once, rather than kept up to date row by row.
+	// Indexes are built again after the insert, from all the rows at once, rather than kept up
+	// to date row by row. So is the primary key, unless another table's foreign key needs it
+	// (nothing can refer to the table meanwhile); other constraints' indexes stay.
 	rows, _ = tx.Query(ctx, `SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i
 		JOIN pg_class c ON c.oid = i.indexrelid
 		WHERE i.indrelid = $1::regclass AND NOT i.indisprimary
 		  AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
-		ORDER BY c.relname`, table)
+		UNION ALL
+		SELECT k.conname, 'ALTER TABLE ' || k.conrelid::regclass || ' ADD CONSTRAINT ' || quote_ident(k.conname)
+		       || ' ' || pg_get_constraintdef(k.oid)
+		FROM pg_constraint k
+		WHERE k.conrelid = $1::regclass AND k.contype = 'p'
+		  AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = k.conindid)
+		ORDER BY 1`, table)
 	indexes, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (fk, error) {
 		var k fk
 		err := row.Scan(&k.name, &k.def)
@@ -218,7 +226,11 @@ func withoutForeignKeys(ctx context.Context, tx pgx.Tx, table string, triggers [
 		return err
 	}
 	for _, k := range indexes {
-		if _, err := tx.Exec(ctx, `DROP INDEX `+pgx.Identifier{k.name}.Sanitize()); err != nil {
+		drop := `DROP INDEX ` + pgx.Identifier{k.name}.Sanitize()
+		if strings.HasPrefix(k.def, "ALTER TABLE") {
+			drop = `ALTER TABLE ` + t + ` DROP CONSTRAINT ` + pgx.Identifier{k.name}.Sanitize()
+		}
+		if _, err := tx.Exec(ctx, drop); err != nil {
 			return err
 		}
 	}
