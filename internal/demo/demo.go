@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -80,14 +81,36 @@ var ErrExists = errors.New("demo: the database already holds the synthetic plan;
 
 // Load writes the synthetic data in one transaction and then vacuums and analyses the database,
 // so that the planner knows the tables' new sizes, as autovacuum would in time. It returns ErrExists when the synthetic plan is already there.
+// A second connection of the pool makes the documents of the updates' narratives meanwhile, on
+// the other core (narratives.go).
 func Load(ctx context.Context, pool *pgxpool.Pool, o Options) (Summary, error) {
 	if err := o.check(); err != nil {
 		return Summary{}, err
+	}
+	if pool.Config().MaxConns < 2 {
+		return Summary{}, errors.New("demo: the pool must allow two connections: one makes the narratives' documents")
 	}
 	o.Priorities = max(o.Priorities, (o.Commitments+998)/999)
 	start := time.Now()
 	var sum Summary
 	var stepsDone time.Time
+	args := pgx.NamedArgs{
+		"slug": PlanSlug, "title": PlanTitle,
+		"commitments": o.Commitments, "updates": o.Updates, "orgs": o.Organisations,
+		"priorities": o.Priorities, "audit": o.AuditEntries,
+		"words": vocabulary,
+	}
+	var narr *narratives
+	// The narratives' documents are made alongside the load's transaction (narratives.go), and
+	// their table dropped however the load ends; they stop as soon as the load fails.
+	narrCtx, stopNarratives := context.WithCancel(ctx)
+	defer stopNarratives()
+	defer func() {
+		if narr != nil {
+			stopNarratives()
+			_ = narr.drop(context.WithoutCancel(ctx), pool)
+		}
+	}()
 	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		var exists bool
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM plans WHERE slug = $1)`, PlanSlug).Scan(&exists); err != nil {
@@ -96,6 +119,7 @@ func Load(ctx context.Context, pool *pgxpool.Pool, o Options) (Summary, error) {
 		if exists {
 			return ErrExists
 		}
+		narr = startNarratives(narrCtx, pool, args)
 		// Sort and join the generated rows, and build the indexes, in memory rather than in
 		// temporary files: the million updates, sorted by time with their narratives, take about
 		// 350 MB, and spilled to disk took a second longer. No JIT compiling: the statements are
@@ -105,16 +129,21 @@ func Load(ctx context.Context, pool *pgxpool.Pool, o Options) (Summary, error) {
 			SET LOCAL jit = off`); err != nil {
 			return err
 		}
-		args := pgx.NamedArgs{
-			"slug": PlanSlug, "title": PlanTitle,
-			"commitments": o.Commitments, "updates": o.Updates, "orgs": o.Organisations,
-			"priorities": o.Priorities, "audit": o.AuditEntries,
-			"words": vocabulary,
-		}
 		for _, step := range steps {
 			t := time.Now()
+			sql := step.sql
+			readsNarratives := strings.Contains(sql, narrativesTable)
+			if readsNarratives {
+				// The step that reads the narratives' documents waits for them.
+				if err := narr.wait(); err != nil {
+					return err
+				}
+				o.progress(step.name+": narratives (alongside)", narr.took)
+				o.progress(step.name+": waiting for them", time.Since(t))
+				sql = strings.ReplaceAll(sql, narrativesTable, narr.table)
+			}
 			run := func() error {
-				_, err := tx.Exec(ctx, step.sql, args)
+				_, err := tx.Exec(ctx, sql, args)
 				return err
 			}
 			var err error
@@ -129,6 +158,10 @@ func Load(ctx context.Context, pool *pgxpool.Pool, o Options) (Summary, error) {
 				t0 := time.Now()
 				_, err = tx.Exec(ctx, step.after, args)
 				o.progress(step.name+": after", time.Since(t0))
+			}
+			if err == nil && readsNarratives {
+				// Dropped with the load's commit, or else after it (Load's deferred drop).
+				_, err = tx.Exec(ctx, `DROP TABLE `+narr.table)
 			}
 			if err != nil {
 				return fmt.Errorf("demo: %s: %w", step.name, err)
@@ -164,6 +197,13 @@ func Load(ctx context.Context, pool *pgxpool.Pool, o Options) (Summary, error) {
 	o.progress("analyze", time.Since(t))
 	sum.Took = time.Since(start)
 	return sum, nil
+}
+
+// liveIndexes are partial indexes of the updates that hold only the few hundred updates not
+// published. Kept up to date during the insert they cost a test of each row; built again after
+// it, each would read all million rows.
+var liveIndexes = map[string]bool{
+	"updates_open_per_organisation": true, "updates_open_per_staff_author": true, "updates_state": true,
 }
 
 // withoutForeignKeys runs a bulk insert into table with its foreign keys dropped, then adds them
@@ -229,6 +269,7 @@ func withoutForeignKeys(ctx context.Context, tx pgx.Tx, table string, triggers [
 	if err != nil {
 		return err
 	}
+	indexes = slices.DeleteFunc(indexes, func(k fk) bool { return liveIndexes[k.name] })
 	for _, k := range indexes {
 		drop := `DROP INDEX ` + pgx.Identifier{k.name}.Sanitize()
 		if strings.HasPrefix(k.def, "ALTER TABLE") {

@@ -199,40 +199,23 @@ var steps = []struct {
 		// The data version goes up once in a transaction however many rows change, and the
 		// plan's own insert has done that already: a million calls that would change nothing
 		// are left out.
-		// Each commitment's latest published update is found once, from all of them, rather
-		// than again after each.
+		// Each commitment's latest published update is found once, when they are all in, rather
+		// than again after each. These updates have no published_version or source_period, which
+		// come first in refresh_commitment_last_reports' order, so the latest is the one
+		// published last: ten thousand lookups in the index on (commitment_id, published_at DESC)
+		// rather than a sort of the million.
 		[]string{"data_version_updates", "updates_search_insert", "updates_last_report_insert"}, `
 		INSERT INTO commitment_last_reports (commitment_id, update_id)
-		SELECT DISTINCT ON (u.commitment_id) u.commitment_id, u.id
-		FROM updates u JOIN demo_commitments c ON c.id = u.commitment_id
-		WHERE u.state = 'published'
-		ORDER BY u.commitment_id, u.published_version DESC NULLS LAST, u.published_at DESC NULLS LAST,
-		         u.source_period DESC NULLS LAST, u.id DESC`},
-	// What the search triggers left out: each commitment's own words and lead lines, and the
-	// narratives of its published updates, made into its search documents once. (Each
-	// commitment's own words and lead lines, its search column, were made as it was inserted.)
-	// Then the whole documents, with the narratives (see commitment_search_vector). to_tsvector
-	// reads about 6 MB of text a second, and the narratives are 175 MB: half a minute. But they
-	// are made of the 5,000 sentences, a pair to a narrative, and the document of two texts
-	// joined by a space is the concatenation (||) of their documents, whose positions go on from
-	// the first's last word. So each sentence is read once, each pair of sentences the updates use
-	// is concatenated once, and each commitment's narratives, newest first, are concatenated
-	// without being read again: the same lexemes, weights and positions as to_tsvector of the
-	// joined text. (A position may come out one lower where a word had been seen more than 256
-	// times before, as to_tsvector keeps no more positions of a word than that, and || goes on
-	// from the last position kept.) A narrative that is not such a pair is read with to_tsvector,
-	// and a commitment whose narratives are longer than commitment_search_vector weights is
-	// made by that function itself.
-	{"narrative documents", `
-		CREATE TEMP TABLE demo_narratives ON COMMIT DROP AS
-		SELECT s1.text || ' ' || s2.text AS text, s1.document || s2.document AS v
-		FROM (SELECT DISTINCT pg_temp.demo_first_sentence(c.i, k) AS first, pg_temp.demo_second_sentence(c.i, k) AS second
-		      FROM demo_commitments c, generate_series(0, 14) k) p
-		JOIN demo_sentences s1 ON s1.n = p.first
-		JOIN demo_sentences s2 ON s2.n = p.second`,
-		"", nil, ""},
+		SELECT c.id, latest.id
+		FROM demo_commitments c,
+		LATERAL (SELECT u.id FROM updates u WHERE u.commitment_id = c.id AND u.state = 'published'
+		         ORDER BY u.published_at DESC, u.id DESC LIMIT 1) latest`},
+	// What the search triggers left out: each commitment's search document, its own words and
+	// lead lines (its search column, made as it was inserted) and then the narratives of its
+	// published updates, newest first (see commitment_search_vector). The narratives' part was
+	// made alongside the load, on a connection of its own (narratives.go); a commitment whose
+	// narratives are longer than commitment_search_vector weights is made by that function itself.
 	{"search", `
-		CREATE AGGREGATE pg_temp.demo_concat(tsvector) (sfunc = tsvector_concat, stype = tsvector, initcond = '');
 		INSERT INTO commitment_search (commitment_id, search)
 		SELECT c.id, CASE WHEN coalesce(n.length, 0) <= 60000 THEN c.search || coalesce(n.v, '')
 			ELSE (SELECT commitment_search_vector(c.deliver, c.why,
@@ -241,12 +224,7 @@ var steps = []struct {
 				FROM updates WHERE commitment_id = c.id AND state = 'published' AND narrative IS NOT NULL) END
 		FROM demo_commitments d
 		JOIN commitments c ON c.id = d.id
-		LEFT JOIN (SELECT u.commitment_id, sum(length(u.narrative) + 1) - 1 AS length,
-		                  pg_temp.demo_concat(coalesce(dn.v, setweight(to_tsvector('english', u.narrative), 'C')) ORDER BY u.id DESC) AS v
-		           FROM updates u LEFT JOIN demo_narratives dn ON dn.text = u.narrative
-		           WHERE u.state = 'published' AND u.narrative IS NOT NULL
-		             AND u.commitment_id IN (SELECT id FROM demo_commitments)
-		           GROUP BY u.commitment_id) n ON n.commitment_id = c.id`, "commitment_search",
+		LEFT JOIN ` + narrativesTable + ` n ON n.i = d.i`, "commitment_search",
 		// The words each search for one word looks up (commitment_terms) are made once, by the
 		// next step, from the finished documents, rather than again for each commitment as its
 		// documents change.
