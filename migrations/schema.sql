@@ -143,6 +143,21 @@ CREATE FUNCTION public.audit_log_content(r public.audit_log) RETURNS bytea
 $$;
 
 --
+-- Name: commitment_last_reports_fields(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.commitment_last_reports_fields() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    SELECT u.published_at, u.source_period, u.organisation_id
+    INTO NEW.published_at, NEW.source_period, NEW.organisation_id
+    FROM updates u WHERE u.id = NEW.update_id;
+    RETURN NEW;
+END;
+$$;
+
+--
 -- Name: commitment_lead_organisations_touch(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -693,7 +708,10 @@ ALTER TABLE public.commitment_amendments ALTER COLUMN id ADD GENERATED ALWAYS AS
 
 CREATE TABLE public.commitment_last_reports (
     commitment_id bigint NOT NULL,
-    update_id bigint NOT NULL
+    update_id bigint NOT NULL,
+    published_at timestamp with time zone,
+    source_period text,
+    organisation_id bigint
 );
 
 --
@@ -1966,6 +1984,12 @@ CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON public.audit_log FOR EAC
 --
 
 CREATE TRIGGER audit_log_unlinked BEFORE INSERT ON public.audit_log FOR EACH ROW EXECUTE FUNCTION public.audit_log_append_only();
+
+--
+-- Name: commitment_last_reports commitment_last_reports_fields; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER commitment_last_reports_fields BEFORE INSERT OR UPDATE OF update_id ON public.commitment_last_reports FOR EACH ROW EXECUTE FUNCTION public.commitment_last_reports_fields();
 
 --
 -- Name: commitment_lead_organisations commitment_lead_organisations_touch_delete; Type: TRIGGER; Schema: public; Owner: -

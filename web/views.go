@@ -61,6 +61,11 @@ type ListPage struct {
 	FinderURL string
 }
 
+// anchored is the list's addresses with the fragment of the part of the page the list is in.
+func (l ListPage) anchored(fragment string) func(int) string {
+	return func(n int) string { return l.URL(n) + "#" + fragment }
+}
+
 // first and last are the positions in the whole list of the first and last rows of the page.
 func (l ListPage) first() int { return (l.Page-1)*l.PerPage + 1 }
 func (l ListPage) last() int  { return min(l.Page*l.PerPage, l.Total) }
@@ -76,9 +81,12 @@ func (v PriorityView) sourceURL() string {
 
 // CommitmentView is what a commitment's page shows.
 type CommitmentView struct {
-	Plan    tracker.Plan
-	Row     CommitmentRow
-	History []tracker.Update
+	Plan tracker.Plan
+	Row  CommitmentRow
+	// History is the page of the commitment's published updates that HistoryPage says, newest
+	// first: a long history is shown a page at a time.
+	History     []tracker.Update
+	HistoryPage ListPage
 	// ShowNames is true for signed-in staff, who may see who wrote and reviewed each update.
 	ShowNames bool
 	// ReportURL, when set, is where the signed-in user may report progress on the commitment.

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -474,7 +475,9 @@ func TestMetricsAddr(t *testing.T) {
 		t.Fatalf("GET /metrics on METRICS_ADDR = %d %v", code, err)
 	}
 	for _, want := range []string{`portal_http_requests_total{code="2xx",method="GET",route="/commitments/{ref}"} 1`,
-		"portal_db_pool_total_conns", "go_goroutines", "process_resident_memory_bytes"} {
+		"portal_db_pool_total_conns", "go_goroutines", "process_resident_memory_bytes",
+		// GOMEMLIMIT is unset: the portal's own soft memory limit holds.
+		"go_gc_gomemlimit_bytes " + strconv.FormatFloat(defaultMemoryLimit, 'g', -1, 64) + "\n"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics does not have %s", want)
 		}

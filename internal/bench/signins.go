@@ -2,25 +2,42 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-
-	"github.com/scottish-government/delivery-tracker/internal/password"
 )
 
 // The sign-in burst: this many sign-ins at once, each hashing with the real default argon2id
-// parameters (19 MiB each), must keep the server's resident memory under targetSignInRSS.
-const (
-	signInBurst     = 256
-	targetSignInRSS = 150 << 20
-)
+// parameters (19 MiB each), must keep the server's resident memory at most targetRSS, as every
+// other load must.
+const signInBurst = 256
+
+// hashConcurrency returns how many password hashes the server lets run at once, as it logged
+// when it started serving (its default depends on the memory limit it runs under).
+func (s *server) hashConcurrency() (int, error) {
+	data, err := os.ReadFile(s.log.Name())
+	if err != nil {
+		return 0, err
+	}
+	for line := range strings.Lines(string(data)) {
+		var l struct {
+			Msg             string `json:"msg"`
+			HashConcurrency int    `json:"hash_concurrency"`
+		}
+		if json.Unmarshal([]byte(line), &l) == nil && l.Msg == "serving" && l.HashConcurrency > 0 {
+			return l.HashConcurrency, nil
+		}
+	}
+	return 0, fmt.Errorf("%s does not say how many password hashes run at once", s.log.Name())
+}
 
 // signInFigures are what the sign-in burst measured.
 type signInFigures struct {
@@ -39,7 +56,6 @@ type signInFigures struct {
 // one asks for a hash. It records the answers, their latency and the server's peak memory.
 func (b *bench) signIns(ctx context.Context) error {
 	f := &b.r.signIn
-	f.concurrency = password.DefaultConcurrency(password.Default)
 	dbURL, err := b.freshDatabase(ctx, "portal_bench_signin")
 	if err != nil {
 		return err
@@ -67,6 +83,9 @@ func (b *bench) signIns(ctx context.Context) error {
 	// Let the server make its dummy hash, as it does after every start, before measuring.
 	time.Sleep(500 * time.Millisecond)
 	f.rssBefore, _ = s.memory()
+	if f.concurrency, err = s.hashConcurrency(); err != nil {
+		return err
+	}
 
 	client := &http.Client{
 		Timeout:       30 * time.Second,
@@ -152,11 +171,11 @@ func (b *bench) writeSignIn(p func(format string, args ...any), target bool) {
 	}
 	if target {
 		if f.missing != "" {
-			p("| %d sign-ins at once: resident memory under 150 MB, no pile-up | %s | **not measured** |\n", signInBurst, f.missing)
+			p("| %d sign-ins at once: resident memory at most 100 MB, no pile-up | %s | **not measured** |\n", signInBurst, f.missing)
 			return
 		}
-		ok := f.hwm < targetSignInRSS && len(f.other) == 0 && f.signedIn > 0
-		p("| %d sign-ins at once (default argon2id, 19 MiB each): resident memory under 150 MB, every answer a sign-in or a quick 503 | peak %.1f MB; %d signed in, %d 503; p99 %s | %s |\n",
+		ok := f.hwm <= targetRSS && len(f.other) == 0 && f.signedIn > 0
+		p("| %d sign-ins at once (default argon2id, 19 MiB each): resident memory at most 100 MB, every answer a sign-in or a quick 503 | peak %.1f MB; %d signed in, %d 503; p99 %s | %s |\n",
 			signInBurst, mb(f.hwm), f.signedIn, f.busy, f.p99.Round(time.Millisecond), verdict(ok))
 		return
 	}

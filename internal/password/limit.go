@@ -45,11 +45,14 @@ func (l *Limiter) Size() int { return cap(l.slots) }
 
 // DefaultConcurrency returns how many hashes with parameters p may run at once unless configured:
 // one for each CPU the Go runtime uses, but no more than DefaultMaxConcurrency; or, when a memory
-// limit is set (GOMEMLIMIT), no more than fit in a quarter of it. It is at least one.
+// limit is set (GOMEMLIMIT, or the portal's default), no more than fit in half of it. Under a
+// limit the collector frees a finished hash's memory before the limit is reached rather than
+// letting as much garbage again build up, so a slot costs its hash's memory and little more,
+// and the other half is left for everything else. It is at least one.
 func DefaultConcurrency(p Params) int {
 	n := min(runtime.GOMAXPROCS(0), DefaultMaxConcurrency)
 	if limit := debug.SetMemoryLimit(-1); limit > 0 && limit < math.MaxInt64 && p.Memory > 0 {
-		n = min(runtime.GOMAXPROCS(0), int(limit/4/(int64(p.Memory)<<10)))
+		n = min(runtime.GOMAXPROCS(0), int(limit/2/(int64(p.Memory)<<10)))
 	}
 	return max(n, 1)
 }

@@ -43,11 +43,16 @@ func TestDefaultConcurrency(t *testing.T) {
 	if n := DefaultConcurrency(Default); n < 1 || n > DefaultMaxConcurrency {
 		t.Errorf("DefaultConcurrency = %d, want 1 to %d", n, DefaultMaxConcurrency)
 	}
-	// With GOMEMLIMIT=100MiB, a quarter holds one hash of 19 MiB.
-	old := debug.SetMemoryLimit(100 << 20)
+	// With GOMEMLIMIT=60MiB, half holds one hash of 19 MiB.
+	old := debug.SetMemoryLimit(60 << 20)
 	defer debug.SetMemoryLimit(old)
 	if n := DefaultConcurrency(Default); n != 1 {
-		t.Errorf("DefaultConcurrency under a 100 MiB limit = %d, want 1", n)
+		t.Errorf("DefaultConcurrency under a 60 MiB limit = %d, want 1", n)
+	}
+	// With 80 MiB, half holds two: one for each CPU of a 2-core machine.
+	debug.SetMemoryLimit(80 << 20)
+	if n, want := DefaultConcurrency(Default), min(runtime.GOMAXPROCS(0), 2); n != want {
+		t.Errorf("DefaultConcurrency under an 80 MiB limit = %d, want %d", n, want)
 	}
 	// With GOMEMLIMIT=4GiB, one for each CPU, however many.
 	debug.SetMemoryLimit(4 << 30)

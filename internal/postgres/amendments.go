@@ -35,12 +35,17 @@ func (s *Store) AmendCommitment(ctx context.Context, actor tracker.Actor, c trac
 // Amendments returns the amendments of a commitment, newest first; none if it has none or there
 // is no such commitment.
 func (s *Store) Amendments(ctx context.Context, commitmentID int64) ([]tracker.Amendment, error) {
-	rows, _ := s.pool.Query(ctx, `SELECT id, commitment_id, amended_at, fields, note FROM commitment_amendments
-		WHERE commitment_id = $1 ORDER BY amended_at DESC, id DESC`, commitmentID)
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (tracker.Amendment, error) {
-		var a tracker.Amendment
-		err := row.Scan(&a.ID, &a.CommitmentID, &a.At, &a.Fields, &a.Note)
-		return a, err
-	})
+	rows, _ := s.pool.Query(ctx, amendmentsOf, commitmentID)
+	out, err := pgx.CollectRows(rows, scanAmendment)
 	return out, storeError(fmt.Sprintf("amendments of commitment %d", commitmentID), err, nil)
+}
+
+// amendmentsOf selects the amendments of the commitment $1, newest first.
+const amendmentsOf = `SELECT id, commitment_id, amended_at, fields, note FROM commitment_amendments
+	WHERE commitment_id = $1 ORDER BY amended_at DESC, id DESC`
+
+func scanAmendment(row pgx.CollectableRow) (tracker.Amendment, error) {
+	var a tracker.Amendment
+	err := row.Scan(&a.ID, &a.CommitmentID, &a.At, &a.Fields, &a.Note)
+	return a, err
 }

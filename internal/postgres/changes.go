@@ -22,10 +22,13 @@ const changedThroughPortal = `CASE WHEN r.version > 1 THEN r.updated_at
 // tracker.ErrNotFound if there is no such commitment.
 func (s *Store) CommitmentChanged(ctx context.Context, commitmentID int64) (*time.Time, error) {
 	var at *time.Time
-	err := s.pool.QueryRow(ctx, `SELECT greatest(`+changedThroughPortal+`, r.last_published_at)
-		FROM commitments r JOIN plans pl ON pl.id = r.plan_id WHERE r.id = $1`, commitmentID).Scan(&at)
+	err := s.pool.QueryRow(ctx, commitmentChanged, commitmentID).Scan(&at)
 	return at, storeError(fmt.Sprintf("when commitment %d changed", commitmentID), err, nil)
 }
+
+// commitmentChanged selects when the commitment $1 last changed (see CommitmentChanged).
+const commitmentChanged = `SELECT greatest(` + changedThroughPortal + `, r.last_published_at)
+	FROM commitments r JOIN plans pl ON pl.id = r.plan_id WHERE r.id = $1`
 
 // PlanChanges is when the public data of a plan last changed.
 type PlanChanges struct {

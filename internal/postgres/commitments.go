@@ -34,11 +34,12 @@ const commitmentColumns = `c.id, c.plan_id, c.priority_id, p.number, p.slug, p.n
 
 // lastReport is where a commitment's current status came from, as JSON (tracker.LastReport): its
 // latest published update, in publishedOrder, which the triggers of migration 00083 keep in
-// commitment_last_reports as updates are published, so that it is three lookups by key.
-const lastReport = `(SELECT json_build_object('at', u.published_at, 'period', coalesce(u.source_period, ''),
+// commitment_last_reports as updates are published, with what the line shows of it (migration
+// 00085), so that it is two lookups by key, neither in the updates.
+const lastReport = `(SELECT json_build_object('at', lr.published_at, 'period', coalesce(lr.source_period, ''),
 		'by', coalesce(o.name, ''))
-	FROM commitment_last_reports lr JOIN updates u ON u.id = lr.update_id
-	LEFT JOIN organisations o ON o.id = u.organisation_id
+	FROM commitment_last_reports lr
+	LEFT JOIN organisations o ON o.id = lr.organisation_id
 	WHERE lr.commitment_id = c.id)`
 
 const commitmentFrom = ` FROM commitments c JOIN priorities p ON p.id = c.priority_id`
@@ -89,37 +90,87 @@ func (s *Store) Commitments(ctx context.Context, f CommitmentFilter) ([]tracker.
 
 // commitments is Commitments through q, which may be a transaction.
 func commitments(ctx context.Context, q querier, f CommitmentFilter) ([]tracker.Commitment, error) {
+	var cs []tracker.Commitment
+	var leads pageLeads
+	batch := &pgx.Batch{}
+	queueCommitments(batch, f, &cs, &leads)
+	if err := q.SendBatch(ctx, batch).Close(); err != nil {
+		return nil, storeError("commitments", err, nil)
+	}
+	if err := leads.addTo(ctx, q, cs, f.WithRetiredOrganisations); err != nil {
+		return nil, err
+	}
+	return cs, nil
+}
+
+// queueCommitments queues in batch the statements that read the commitments the filter selects,
+// in order, into *out, and their lead lines into *leads: both in the batch's one round trip, the
+// lead lines found by the same condition as the commitments rather than by their IDs, which are
+// not known until the first is read. Each statement sees the data as it is when it starts, so a
+// change committed between the two can make them find different commitments: leads.addTo sees
+// that, and reads the lead lines again by ID.
+func queueCommitments(batch *pgx.Batch, f CommitmentFilter, out *[]tracker.Commitment, leads *pageLeads) {
 	w := commitmentWhere(f)
 	sql := `SELECT ` + commitmentColumns + commitmentFrom + w.sql() + ` ORDER BY p.number, c.ordinal`
+	ids := `SELECT c.id` + commitmentFrom + w.sql()
 	if f.Limit > 0 {
 		// The page's commitments are found first, from narrow rows (an index alone, for a
 		// priority area), so that the rows skipped before it are never read in full.
+		ids += ` ORDER BY p.number, c.ordinal LIMIT @limit OFFSET @offset`
 		sql = `SELECT ` + commitmentColumns + ` FROM (SELECT c.id, p.number, c.ordinal` + commitmentFrom + w.sql() +
 			` ORDER BY p.number, c.ordinal LIMIT @limit OFFSET @offset) page
 			JOIN commitments c ON c.id = page.id JOIN priorities p ON p.id = c.priority_id
 			ORDER BY page.number, page.ordinal`
 		w.args["limit"], w.args["offset"] = f.Limit, max(f.Offset, 0)
 	}
-	rows, _ := q.Query(ctx, sql, w.args)
-	cs, err := pgx.CollectRows(rows, scanCommitment)
-	if err != nil {
-		return nil, storeError("commitments", err, nil)
-	}
-	if err := loadLeads(ctx, q, cs, f.WithRetiredOrganisations); err != nil {
-		return nil, err
-	}
-	return cs, nil
+	batch.Queue(sql, w.args).Query(func(rows pgx.Rows) error {
+		var err error
+		*out, err = pgx.CollectRows(rows, scanCommitment)
+		return err
+	})
+	queueLeads(batch, ids, w.args, f.WithRetiredOrganisations, leads)
 }
 
-// CountCommitments returns how many commitments Commitments would return for the filter, without
-// its Limit.
-func (s *Store) CountCommitments(ctx context.Context, f CommitmentFilter) (int, error) {
-	w := commitmentWhere(f)
-	var n int
-	if err := s.pool.QueryRow(ctx, `SELECT count(*)`+commitmentFrom+w.sql(), w.args).Scan(&n); err != nil {
-		return 0, storeError("count commitments", err, nil)
+// queueLeads queues in batch the statement that reads into *leads the lead lines of the
+// commitments the statement ids selects (the IDs of a page of commitments, found by the
+// condition that finds the page, with args), for leads.addTo to give to the page's commitments.
+func queueLeads(batch *pgx.Batch, ids string, args pgx.NamedArgs, withRetired bool, leads *pageLeads) {
+	all := pgx.NamedArgs{"with_retired": withRetired}
+	for k, v := range args {
+		all[k] = v
 	}
-	return n, nil
+	// Each commitment found has a row, with no line when it has none, so that the commitments
+	// this statement found can be told from the page's.
+	batch.Queue(`SELECT ids.id, l.position, l.line, o.id, o.code, o.name, o.as_written, o.retired_at
+		FROM (`+ids+`) ids
+		LEFT JOIN commitment_leads l ON l.commitment_id = ids.id
+		LEFT JOIN commitment_lead_organisations clo ON clo.lead_id = l.id
+		LEFT JOIN organisations o ON o.id = clo.organisation_id AND (o.retired_at IS NULL OR @with_retired)
+		ORDER BY ids.id, l.position, clo.position`, all).
+		Query(func(rows pgx.Rows) error {
+			var err error
+			*leads, err = readLeadRows(rows)
+			return err
+		})
+}
+
+// CommitmentsPage returns the page of commitments that Commitments returns for the filter, with
+// how many there are without its Limit, in one round trip.
+func (s *Store) CommitmentsPage(ctx context.Context, f CommitmentFilter) ([]tracker.Commitment, int, error) {
+	var cs []tracker.Commitment
+	var leads pageLeads
+	var total int
+	batch := &pgx.Batch{}
+	w := commitmentWhere(f)
+	batch.Queue(`SELECT count(*)`+commitmentFrom+w.sql(), w.args).QueryRow(func(row pgx.Row) error { return row.Scan(&total) })
+	queueCommitments(batch, f, &cs, &leads)
+	if err := s.pool.SendBatch(ctx, batch).Close(); err != nil {
+		return nil, 0, storeError("page of commitments", err, nil)
+	}
+	if err := leads.addTo(ctx, s.pool, cs, f.WithRetiredOrganisations); err != nil {
+		return nil, 0, err
+	}
+	return cs, total, nil
 }
 
 // commitmentWhere is the condition of the filter.
@@ -170,10 +221,8 @@ func loadLeads(ctx context.Context, q querier, cs []tracker.Commitment, withReti
 		return nil
 	}
 	ids := make([]int64, len(cs))
-	index := make(map[int64]int, len(cs))
 	for i, c := range cs {
 		ids[i] = c.ID
-		index[c.ID] = i
 	}
 	rows, _ := q.Query(ctx, `
 		SELECT l.commitment_id, l.position, l.line, o.id, o.code, o.name, o.as_written, o.retired_at
@@ -182,28 +231,71 @@ func loadLeads(ctx context.Context, q querier, cs []tracker.Commitment, withReti
 		LEFT JOIN organisations o ON o.id = clo.organisation_id AND (o.retired_at IS NULL OR $2)
 		WHERE l.commitment_id = ANY($1)
 		ORDER BY l.commitment_id, l.position, clo.position`, ids, withRetired)
+	leads, err := readLeadRows(rows)
+	if err != nil {
+		return err
+	}
+	leads.fill(cs)
+	return nil
+}
+
+// pageLeads are the lead lines of commitments, by commitment, in order.
+type pageLeads map[int64][]tracker.LeadLine
+
+// readLeadRows reads rows of a commitment's ID, a lead line's position and text (null for a
+// commitment with none) and an organisation it names (null for none), in order.
+func readLeadRows(rows pgx.Rows) (pageLeads, error) {
+	leads := pageLeads{}
 	var commitmentID int64
-	var position int
-	var line string
+	var position *int
+	var line *string
 	var orgID *int64
 	var code, name *string
 	var asWritten []string
 	var retiredAt *time.Time
 	lastPos := map[int64]int{}
 	_, err := pgx.ForEachRow(rows, []any{&commitmentID, &position, &line, &orgID, &code, &name, &asWritten, &retiredAt}, func() error {
-		c := &cs[index[commitmentID]]
-		if lastPos[commitmentID] != position {
-			c.Leads = append(c.Leads, tracker.LeadLine{Text: line})
-			lastPos[commitmentID] = position
+		ls := leads[commitmentID]
+		if position == nil {
+			leads[commitmentID] = ls
+			return nil
+		}
+		if lastPos[commitmentID] != *position {
+			ls = append(ls, tracker.LeadLine{Text: *line})
+			lastPos[commitmentID] = *position
 		}
 		if orgID != nil {
-			l := &c.Leads[len(c.Leads)-1]
+			l := &ls[len(ls)-1]
 			l.Organisations = append(l.Organisations, tracker.Organisation{
 				ID: *orgID, Code: *code, Name: *name, AsWritten: slices.Clone(asWritten), RetiredAt: retiredAt})
 		}
+		leads[commitmentID] = ls
 		return nil
 	})
-	return storeError("lead lines", err, nil)
+	return leads, storeError("lead lines", err, nil)
+}
+
+// fill gives each commitment of cs its lead lines.
+func (leads pageLeads) fill(cs []tracker.Commitment) {
+	for i := range cs {
+		cs[i].Leads = leads[cs[i].ID]
+	}
+}
+
+// addTo gives each commitment of cs its lead lines, when they were read for exactly those
+// commitments; otherwise (a change came between the two reads) it reads them again by ID.
+func (leads pageLeads) addTo(ctx context.Context, q querier, cs []tracker.Commitment, withRetired bool) error {
+	same := len(leads) == len(cs)
+	for _, c := range cs {
+		if _, ok := leads[c.ID]; !ok {
+			same = false
+		}
+	}
+	if !same {
+		return loadLeads(ctx, q, cs, withRetired)
+	}
+	leads.fill(cs)
+	return nil
 }
 
 // CommitmentForEdit returns a commitment that is not retired, with its lead lines naming retired

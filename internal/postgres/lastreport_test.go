@@ -14,7 +14,8 @@ import (
 
 // checkLastReports fails the test unless every commitment's kept latest report
 // (commitment_last_reports) is its latest published update as publishedOrder finds it among
-// all of its updates, and commitments with no published update have none.
+// all of its updates, with that update's time, period and organisation, and commitments with no
+// published update have none.
 func checkLastReports(t *testing.T, pool *pgxpool.Pool) {
 	t.Helper()
 	rows, err := pool.Query(context.Background(), `
@@ -24,7 +25,10 @@ func checkLastReports(t *testing.T, pool *pgxpool.Pool) {
 		LEFT JOIN LATERAL (SELECT u.id FROM updates u WHERE u.commitment_id = c.id AND u.state = 'published'
 			ORDER BY u.published_version DESC NULLS LAST, u.published_at DESC NULLS LAST,
 			         u.source_period DESC NULLS LAST, u.id DESC LIMIT 1) latest ON true
-		WHERE lr.update_id IS DISTINCT FROM latest.id`)
+		LEFT JOIN updates u ON u.id = lr.update_id
+		WHERE lr.update_id IS DISTINCT FROM latest.id
+		   OR (lr.update_id IS NOT NULL AND (lr.published_at IS DISTINCT FROM u.published_at
+		       OR lr.source_period IS DISTINCT FROM u.source_period OR lr.organisation_id IS DISTINCT FROM u.organisation_id))`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +39,8 @@ func checkLastReports(t *testing.T, pool *pgxpool.Pool) {
 		if err := rows.Scan(&ref, &kept, &latest); err != nil {
 			t.Fatal(err)
 		}
-		t.Errorf("commitment %s keeps update %v as its latest report, but its latest published update is %v", ref, deref64(kept), deref64(latest))
+		t.Errorf("commitment %s keeps update %v as its latest report, but its latest published update is %v "+
+			"(or it keeps another time, period or organisation than the update's)", ref, deref64(kept), deref64(latest))
 	}
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)

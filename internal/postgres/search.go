@@ -197,9 +197,16 @@ func (s *Store) SearchCommitments(ctx context.Context, q CommitmentSearch, limit
 				page.Commitments, err = pgx.CollectRows(rows, scanCommitment)
 				return err
 			})
+		// And the page's lead lines, in the same round trip.
+		var leads pageLeads
+		queueLeads(batch, `SELECT c.id FROM commitments c`+where+q.orderBy()+` LIMIT @limit OFFSET @offset`, args, false, &leads)
 		if err := s.pool.SendBatch(ctx, batch).Close(); err != nil {
 			return CommitmentPage{}, storeError("search commitments", err, nil)
 		}
+		if err := leads.addTo(ctx, s.pool, page.Commitments, false); err != nil {
+			return CommitmentPage{}, err
+		}
+		return page, nil
 	}
 	if err := loadLeads(ctx, s.pool, page.Commitments, false); err != nil {
 		return CommitmentPage{}, err

@@ -61,3 +61,38 @@ func (s *Store) PublishedUpdates(ctx context.Context, commitmentID int64) ([]tra
 	us, err := pgx.CollectRows(rows, scanUpdate)
 	return us, storeError(fmt.Sprintf("published updates of commitment %d", commitmentID), err, nil)
 }
+
+// History is a page of a commitment's published history, newest first (see CommitmentRecord).
+type History struct {
+	Updates []tracker.Update
+	// Total is how many published updates the commitment has in all (0 when the page is past the
+	// last), and LatestPeriod the latest period any of them reports (tracker.LatestReportedPeriod
+	// of the whole history).
+	Total        int
+	LatestPeriod string
+}
+
+// publishedPage selects the published updates of the commitment $1 after the first $3, newest
+// first, at most $2 of them, each with how many there are in all and the latest period any
+// reports. The page's updates are found, in order, from the commitment's own rows before
+// anything is joined to them, and the whole history is counted in the same statement: work
+// that grows with the page rather than the history.
+const publishedPage = `SELECT ` + updateColumns + `, page.total, page.latest
+	FROM (SELECT u.id, u.published_version, u.published_at, u.source_period,
+	             count(*) OVER () AS total, max(coalesce(u.source_period, '')) OVER () AS latest
+	      FROM updates u WHERE u.commitment_id = $1 AND u.state = 'published'` + publishedOrder + `
+	      LIMIT $2 OFFSET $3) page
+	JOIN updates u ON u.id = page.id
+	JOIN commitments c ON c.id = u.commitment_id
+	LEFT JOIN users a ON a.id = u.author_id
+	LEFT JOIN users r ON r.id = u.reviewer_id
+	LEFT JOIN organisations o ON o.id = u.organisation_id` + publishedOrder
+
+func collectHistory(rows pgx.Rows) (History, error) {
+	var h History
+	var err error
+	h.Updates, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (tracker.Update, error) {
+		return scanUpdateWith(row, &h.Total, &h.LatestPeriod)
+	})
+	return h, err
+}

@@ -245,46 +245,82 @@ func statusLabel(value string) string {
 	return web.StatusLabel(value)
 }
 
-// finderOptions fills in the choices the finder's form offers.
-func finderOptions(v *web.CommitmentsView, choices finderChoices, months []postgres.MonthCount) {
-	v.PriorityOptions = []web.Option{{Value: "", Text: "All priority areas"}}
+// finderOptionLists are the choices the finder's form offers for a plan: the same for every
+// request at a data version, so they are made once for it (see remember), not for each request
+// (a plan of many organisations and months offers hundreds). They are shared: never changed.
+type finderOptionLists struct {
+	priorities, statuses, organisations, due []web.Option
+	// periods are the due options' periods, in order.
+	periods []tracker.Period
+}
+
+// newFinderOptionLists makes the finder's choices from the plan's priority areas and lead
+// organisations, and the months its commitments are expected in.
+func newFinderOptionLists(choices finderChoices, months []postgres.MonthCount) finderOptionLists {
+	var o finderOptionLists
+	o.priorities = []web.Option{{Value: "", Text: "All priority areas"}}
 	for _, p := range choices.priorities {
-		v.PriorityOptions = append(v.PriorityOptions, web.Option{Value: strconv.Itoa(p.Number), Text: strconv.Itoa(p.Number) + ". " + p.Name})
+		o.priorities = append(o.priorities, web.Option{Value: strconv.Itoa(p.Number), Text: strconv.Itoa(p.Number) + ". " + p.Name})
 	}
-	v.StatusOptions = []web.Option{{Value: web.StatusNone, Text: web.StatusLabel(web.StatusNoUpdate)}}
+	o.statuses = []web.Option{{Value: web.StatusNone, Text: web.StatusLabel(web.StatusNoUpdate)}}
 	for _, st := range web.Statuses() {
-		v.StatusOptions = append(v.StatusOptions, web.Option{Value: st, Text: web.StatusLabel(st)})
+		o.statuses = append(o.statuses, web.Option{Value: st, Text: web.StatusLabel(st)})
 	}
-	v.OrganisationOptions = []web.Option{{Value: "", Text: "Any organisation"}}
-	for _, o := range choices.organisations {
-		v.OrganisationOptions = append(v.OrganisationOptions, web.Option{Value: o.Code, Text: o.Name})
+	o.organisations = []web.Option{{Value: "", Text: "Any organisation"}}
+	for _, org := range choices.organisations {
+		o.organisations = append(o.organisations, web.Option{Value: org.Code, Text: org.Name})
 	}
-	v.DueOptions = []web.Option{{Value: "", Text: "Any time"}}
 	seen := map[tracker.Period]bool{}
-	var periods []tracker.Period
 	for _, mc := range months {
 		for _, p := range []tracker.Period{tracker.PeriodOf(mc.Month, false), tracker.PeriodOf(mc.Month, true)} {
 			if !seen[p] {
 				seen[p] = true
-				periods = append(periods, p)
+				o.periods = append(o.periods, p)
 			}
 		}
 	}
-	if p, err := tracker.ParsePeriod(v.Filters.Due); err == nil && !seen[p] {
-		periods = append(periods, p)
+	slices.SortFunc(o.periods, comparePeriods)
+	o.due = dueOptions(o.periods)
+	return o
+}
+
+func comparePeriods(a, b tracker.Period) int {
+	if a.StartYear != b.StartYear {
+		return a.StartYear - b.StartYear
 	}
-	slices.SortFunc(periods, func(a, b tracker.Period) int {
-		if a.StartYear != b.StartYear {
-			return a.StartYear - b.StartYear
-		}
-		return a.Quarter - b.Quarter
-	})
+	return a.Quarter - b.Quarter
+}
+
+// dueOptions are the choices of when commitments are due, from periods in order.
+func dueOptions(periods []tracker.Period) []web.Option {
+	out := make([]web.Option, 0, len(periods)+1)
+	out = append(out, web.Option{Value: "", Text: "Any time"})
 	for _, p := range periods {
 		text := p.Label()
 		if p.Quarter == 0 {
 			text = "The " + p.FinancialYear() + " financial year"
 		}
-		v.DueOptions = append(v.DueOptions, web.Option{Value: p.String(), Text: text})
+		out = append(out, web.Option{Value: p.String(), Text: text})
+	}
+	return out
+}
+
+// finderOptionsOf returns the finder's choices for the plan, made once per data version.
+func (s *Server) finderOptionsOf(ctx context.Context, plan tracker.Plan, choices finderChoices, months []postgres.MonthCount) (finderOptionLists, error) {
+	return remember(s, ctx, fmt.Sprintf("finder options %d", plan.ID), func() (finderOptionLists, error) {
+		return newFinderOptionLists(choices, months), nil
+	})
+}
+
+// finderOptions fills in the choices the finder's form offers: o's, with the period the filters
+// ask for among the due ones where no commitment is expected in it, so that the form shows what
+// was asked.
+func finderOptions(v *web.CommitmentsView, o finderOptionLists) {
+	v.PriorityOptions, v.StatusOptions, v.OrganisationOptions, v.DueOptions = o.priorities, o.statuses, o.organisations, o.due
+	if p, err := tracker.ParsePeriod(v.Filters.Due); err == nil && !slices.Contains(o.periods, p) {
+		periods := append(slices.Clone(o.periods), p)
+		slices.SortFunc(periods, comparePeriods)
+		v.DueOptions = dueOptions(periods)
 	}
 	if v.Filters.Query != "" {
 		v.SortOptions = []web.Option{{Value: "", Text: "Best match"}, {Value: string(postgres.SortRef), Text: "Reference"}}
@@ -308,8 +344,12 @@ func (s *Server) commitments(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	options, err := s.finderOptionsOf(ctx, plan, choices, months)
+	if err != nil {
+		return err
+	}
 	v := web.CommitmentsView{Plan: plan, Path: path, Filters: fr.filters, Errors: fr.errors, Active: fr.active, Page: fr.page()}
-	finderOptions(&v, choices, months)
+	finderOptions(&v, options)
 	status := http.StatusOK
 	if len(fr.errors) > 0 {
 		status = http.StatusUnprocessableEntity

@@ -114,8 +114,8 @@ func TestPriorityPagination(t *testing.T) {
 	if rec.Code != http.StatusOK {
 		t.Fatalf("GET %s: %d", base, rec.Code)
 	}
-	if n := doc.Find(".app-commitment").Length(); n != 50 {
-		t.Errorf("first page lists %d commitments, want 50", n)
+	if n := doc.Find(".app-commitment").Length(); n != 25 {
+		t.Errorf("first page lists %d commitments, want 25", n)
 	}
 	if got := link(doc, "canonical"); got != "http://example.com"+base {
 		t.Errorf("first page canonical = %q", got)
@@ -129,16 +129,16 @@ func TestPriorityPagination(t *testing.T) {
 	if got := doc.Find(`.ds_pagination a[aria-current="page"]`).AttrOr("href", ""); got != base {
 		t.Errorf("current page link = %q, want %q", got, base)
 	}
-	if got := doc.Find(".app-list-page").Text(); !strings.Contains(strings.Join(strings.Fields(got), " "), "Showing commitments 1 to 50 of 120") {
+	if got := doc.Find(".app-list-page").Text(); !strings.Contains(strings.Join(strings.Fields(got), " "), "Showing commitments 1 to 25 of 120") {
 		t.Errorf("first page says %q", got)
 	}
 	if got := doc.Find(".app-list-page a").AttrOr("href", ""); got != "/commitments?priority=1" {
 		t.Errorf("finder link = %q", got)
 	}
 
-	rec, doc = c.get(base + "?page=3")
+	rec, doc = c.get(base + "?page=5")
 	if rec.Code != http.StatusOK {
-		t.Fatalf("GET page 3: %d", rec.Code)
+		t.Fatalf("GET page 5: %d", rec.Code)
 	}
 	if n := doc.Find(".app-commitment").Length(); n != 20 {
 		t.Errorf("last page lists %d commitments, want 20", n)
@@ -146,22 +146,22 @@ func TestPriorityPagination(t *testing.T) {
 	if got := doc.Find(".app-commitment__ref").First().Text(); got != "1.101" {
 		t.Errorf("last page starts at %q, want 1.101", got)
 	}
-	if got := link(doc, "canonical"); got != "http://example.com"+base+"?page=3" {
+	if got := link(doc, "canonical"); got != "http://example.com"+base+"?page=5" {
 		t.Errorf("last page canonical = %q", got)
 	}
-	if got := link(doc, "prev"); got != "http://example.com"+base+"?page=2" {
+	if got := link(doc, "prev"); got != "http://example.com"+base+"?page=4" {
 		t.Errorf("last page rel=prev = %q", got)
 	}
 	if got := link(doc, "next"); got != "" {
 		t.Errorf("last page has rel=next %q", got)
 	}
-	if got := doc.Find(`.ds_pagination a[rel="prev"]`).AttrOr("href", ""); got != base+"?page=2" {
+	if got := doc.Find(`.ds_pagination a[rel="prev"]`).AttrOr("href", ""); got != base+"?page=4" {
 		t.Errorf("previous link = %q", got)
 	}
-	if got := doc.Find("title").Text(); !strings.Contains(got, "page 3 of 3") {
+	if got := doc.Find("title").Text(); !strings.Contains(got, "page 5 of 5") {
 		t.Errorf("last page title = %q", got)
 	}
-	for _, q := range []string{"?page=4", "?page=0", "?page=two"} {
+	for _, q := range []string{"?page=6", "?page=0", "?page=two"} {
 		if rec, _ := c.get(base + q); rec.Code != http.StatusNotFound {
 			t.Errorf("GET %s%s: %d, want 404", base, q, rec.Code)
 		}

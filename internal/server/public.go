@@ -36,14 +36,25 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
 }
 
 // plan returns the plan a public page is about: the one named in the path, or the current one.
+// For visitors who are not signed in it is kept per data version (see remember), as every public
+// page asks for it: one round trip fewer for each. Signed-in users, who may just have changed the
+// plan, read it afresh.
 func (s *Server) plan(r *http.Request) (tracker.Plan, error) {
-	if slug := chi.URLParam(r, "plan"); slug != "" {
-		if !tracker.ValidSlug(slug) {
-			return tracker.Plan{}, tracker.ErrNotFound
-		}
-		return s.reads(r.Context()).PlanBySlug(r.Context(), slug)
+	ctx := r.Context()
+	slug := chi.URLParam(r, "plan")
+	if slug != "" && !tracker.ValidSlug(slug) {
+		return tracker.Plan{}, tracker.ErrNotFound
 	}
-	return s.reads(r.Context()).CurrentPlan(r.Context())
+	read := func() (tracker.Plan, error) {
+		if slug != "" {
+			return s.reads(ctx).PlanBySlug(ctx, slug)
+		}
+		return s.reads(ctx).CurrentPlan(ctx)
+	}
+	if s.user(r) != nil {
+		return read()
+	}
+	return remember(s, ctx, "plan "+slug, read)
 }
 
 func (s *Server) overview(w http.ResponseWriter, r *http.Request) error {
@@ -167,38 +178,46 @@ func (s *Server) commitment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	history, err := s.reads(ctx).PublishedUpdates(ctx, c.ID)
+	base := paths.Commitment(plan, c.Ref)
+	list, err := listPage(r, historyPerPage, base)
 	if err != nil {
 		return err
 	}
-	v := web.CommitmentView{Plan: plan, Row: s.row(plan, c), History: history, ShowNames: s.user(r).IsStaff(),
-		ReportURL: s.reportURL(r, plan, c)}
+	record, err := s.reads(ctx).CommitmentRecord(ctx, c.ID, historyPerPage, (list.Page-1)*historyPerPage)
+	if err != nil {
+		return err
+	}
+	history := record.History
+	if list.Page > 1 && len(history.Updates) == 0 {
+		return tracker.ErrNotFound
+	}
+	list.Total, list.Pages = history.Total, max(pageCount(history.Total, historyPerPage), 1)
+	v := web.CommitmentView{Plan: plan, Row: s.row(plan, c), History: history.Updates, HistoryPage: list,
+		ShowNames: s.user(r).IsStaff(), ReportURL: s.reportURL(r, plan, c)}
 	if v.CarriedForwardFrom, err = s.linkedCommitment(r, c.CarriedForwardFromID); err != nil {
 		return err
 	}
 	if v.CarriedForwardTo, err = s.linkedCommitment(r, c.CarriedForwardToID); err != nil {
 		return err
 	}
-	if v.Earlier, err = s.earlierHistory(r, c); err != nil {
-		return err
+	// The histories of the commitments this one continues are older than all of its own: they
+	// follow its last page.
+	if list.Page == list.Pages {
+		if v.Earlier, err = s.earlierHistory(r, c); err != nil {
+			return err
+		}
 	}
 	if v.CarriedForwardFrom == nil {
 		if v.SameRef, err = s.sameRefBefore(r, plan, c.Ref); err != nil {
 			return err
 		}
 	}
-	if v.Amendments, err = s.reads(ctx).Amendments(ctx, c.ID); err != nil {
-		return err
-	}
-	changed, err := s.reads(ctx).CommitmentChanged(ctx, c.ID)
-	if err != nil {
-		return err
-	}
-	v.Changed = tracker.LatestChange(changed, tracker.LatestReportedPeriod(history), plan.PublishedOn)
+	v.Amendments = record.Amendments
+	v.Changed = tracker.LatestChange(record.Changed, history.LatestPeriod, plan.PublishedOn)
 	l := s.layout(r)
 	l.Title = "Commitment " + c.Ref
 	l.Description = "Commitment " + c.Ref + " of the " + plan.Title + ": " + firstLine(c.Deliver, 200)
-	l.Canonical = s.siteURL(r) + paths.Commitment(plan, c.Ref)
+	s.pageLinks(r, &l, list)
 	l.Breadcrumbs = publicCrumbs(plan, priorityCrumb(plan, c.PriorityNumber, c.PriorityName, c.PrioritySlug),
 		web.Breadcrumb{Text: "Commitment " + c.Ref})
 	l.Alternates = append(l.Alternates, web.AlternateLink{Title: "Published updates: commitment " + c.Ref, Href: paths.CommitmentFeed(plan, c.Ref)})
@@ -305,9 +324,25 @@ func priorityCrumb(plan tracker.Plan, number int, name, slug string) web.Breadcr
 	return web.Breadcrumb{Text: strconv.Itoa(number) + ". " + name, Href: paths.Priority(plan, slug)}
 }
 
-// publicPerPage is how many commitments a page of a priority area or an organisation shows, so
-// that no page grows with the size of the plan.
-const publicPerPage = 50
+// historyPerPage is how many published updates a commitment's page shows at once, newest first,
+// so that the page does not grow with the commitment's history.
+const historyPerPage = 20
+
+// listPage returns the page of a list, perPage to a page and first at base, that the request's
+// ?page asks for (the first when none). A page that is not a whole number is tracker.ErrNotFound.
+func listPage(r *http.Request, perPage int, base string) (web.ListPage, error) {
+	list := web.ListPage{Page: 1, PerPage: perPage, URL: func(n int) string { return paths.Paged(base, n) }}
+	if q := r.URL.Query(); q.Has(web.ParamPage) {
+		if list.Page = queryNumber(q, web.ParamPage, tracker.MaxFinderPage); list.Page == 0 {
+			return list, tracker.ErrNotFound
+		}
+	}
+	return list, nil
+}
+
+// publicPerPage is how many commitments a page of a priority area or an organisation shows, as
+// many as a page of the finder, so that no page grows with the size of the plan.
+const publicPerPage = web.FinderPerPage
 
 // commitmentPage returns the page of the commitments the filter finds that the request's ?page
 // asks for (the first when none), in the list's order, and where it stands in the list, whose
@@ -315,13 +350,12 @@ const publicPerPage = 50
 // tracker.ErrNotFound.
 func (s *Server) commitmentPage(r *http.Request, f postgres.CommitmentFilter, base string) ([]tracker.Commitment, web.ListPage, error) {
 	ctx := r.Context()
-	list := web.ListPage{Page: 1, PerPage: publicPerPage, URL: func(n int) string { return paths.Paged(base, n) }}
-	if q := r.URL.Query(); q.Has(web.ParamPage) {
-		if list.Page = queryNumber(q, web.ParamPage, tracker.MaxFinderPage); list.Page == 0 {
-			return nil, list, tracker.ErrNotFound
-		}
+	list, err := listPage(r, publicPerPage, base)
+	if err != nil {
+		return nil, list, err
 	}
-	total, err := s.reads(ctx).CountCommitments(ctx, f)
+	f.Limit, f.Offset = publicPerPage, (list.Page-1)*publicPerPage
+	cs, total, err := s.reads(ctx).CommitmentsPage(ctx, f)
 	if err != nil {
 		return nil, list, err
 	}
@@ -329,9 +363,7 @@ func (s *Server) commitmentPage(r *http.Request, f postgres.CommitmentFilter, ba
 	if list.Page > list.Pages {
 		return nil, list, tracker.ErrNotFound
 	}
-	f.Limit, f.Offset = publicPerPage, (list.Page-1)*publicPerPage
-	cs, err := s.reads(ctx).Commitments(ctx, f)
-	return cs, list, err
+	return cs, list, nil
 }
 
 // pageLinks sets the canonical address of a page of a list, and the links to its neighbours.

@@ -24,7 +24,8 @@ import (
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
 )
 
-// readCounter counts the queries a pool sends, leaving out a Replica's health checks.
+// readCounter counts the queries a pool sends, alone or in batches, leaving out a Replica's
+// health checks.
 type readCounter struct{ n atomic.Int64 }
 
 func (c *readCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
@@ -35,6 +36,19 @@ func (c *readCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.Tr
 }
 
 func (c *readCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+// TraceBatchQuery counts each query of a batch (pgx.BatchTracer), as pages send several at once.
+func (c *readCounter) TraceBatchQuery(_ context.Context, _ *pgx.Conn, d pgx.TraceBatchQueryData) {
+	if !strings.Contains(d.SQL, "pg_last_wal_replay_lsn") {
+		c.n.Add(1)
+	}
+}
+
+func (c *readCounter) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
+	return ctx
+}
+
+func (c *readCounter) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
 
 // replicated is a primary with a streaming replica made by pg_basebackup, both on a cluster of
 // the test's own, and pools on each, as the serving role, that count their queries.

@@ -1,0 +1,23 @@
+package main
+
+import "runtime/debug"
+
+// defaultMemoryLimit is the soft limit on the memory the Go runtime holds (heap, stacks and its
+// own bookkeeping: see runtime/debug.SetMemoryLimit) when GOMEMLIMIT is not set. Without a
+// limit the collector lets garbage grow to as much again as the live heap before it runs, so a
+// burst of password hashes (19 MiB each) or of large pages doubles what they hold. With one, it
+// collects sooner as the limit nears and returns what it freed to the system, so the process
+// stays near the limit however the load comes. Resident memory is that and about 25 MB of the
+// executable's own pages (code and embedded static files): 64 MiB keeps the whole under 100 MB.
+// The live heap of a serving portal is about 30 MB at most (16 MB of it the page cache, see
+// PAGE_CACHE_MB), which leaves room for one password hash at a time (see
+// password.DefaultConcurrency).
+const defaultMemoryLimit = 64 << 20
+
+// setMemoryLimit sets the default soft memory limit unless GOMEMLIMIT sets one (the runtime has
+// read it already, before main).
+func setMemoryLimit(getenv func(string) string) {
+	if getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
+}
