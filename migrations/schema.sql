@@ -129,16 +129,17 @@ CREATE TABLE public.audit_log (
 CREATE FUNCTION public.audit_log_content(r public.audit_log) RETURNS bytea
     LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-    SELECT convert_to(
-        audit_chain_field(r.id::text)
-        || audit_chain_field((extract(epoch FROM r.at) * 1000000)::bigint::text)
-        || audit_chain_field(r.actor_id::text)
-        || audit_chain_field(r.actor_email)
-        || audit_chain_field(r.action)
-        || audit_chain_field(r.record_type)
-        || audit_chain_field(r.record_id)
-        || audit_chain_field(r.remote_addr)
-        || audit_chain_field(r.details::text), 'UTF8')
+    SELECT convert_to(concat(
+        coalesce(length(r.id::text) || ':' || r.id, '-'),
+        coalesce(length((extract(epoch FROM r.at) * 1000000)::bigint::text) || ':'
+                 || (extract(epoch FROM r.at) * 1000000)::bigint, '-'),
+        coalesce(length(r.actor_id::text) || ':' || r.actor_id, '-'),
+        coalesce(octet_length(convert_to(r.actor_email, 'UTF8')) || ':' || r.actor_email, '-'),
+        coalesce(octet_length(convert_to(r.action, 'UTF8')) || ':' || r.action, '-'),
+        coalesce(octet_length(convert_to(r.record_type, 'UTF8')) || ':' || r.record_type, '-'),
+        coalesce(octet_length(convert_to(r.record_id, 'UTF8')) || ':' || r.record_id, '-'),
+        coalesce(octet_length(convert_to(r.remote_addr, 'UTF8')) || ':' || r.remote_addr, '-'),
+        coalesce(octet_length(convert_to(r.details::text, 'UTF8')) || ':' || r.details::text, '-')), 'UTF8')
 $$;
 
 --
@@ -237,6 +238,21 @@ CREATE FUNCTION public.commitment_search_vector(deliver text, why text[], leads 
         || setweight(to_tsvector('english', left(narratives, 60000)), 'C')
         || strip(to_tsvector('english', substr(narratives, 60001, 100000)))
 $$;
+
+--
+-- Name: commitment_terms_of(bigint[]); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.commitment_terms_of(ids bigint[]) RETURNS TABLE(commitment_id bigint, term text, plan_id bigint, rank real, major integer, minor integer)
+    LANGUAGE sql STABLE
+    AS $_$
+    SELECT c.id, w.term, c.plan_id, ts_rank_cd(c.search, w.term::tsquery),
+           split_part(c.ref, '.', 1)::integer, split_part(c.ref, '.', 2)::integer
+    FROM commitments c
+    JOIN commitment_search s ON s.commitment_id = c.id
+    CROSS JOIN LATERAL unnest(tsvector_to_array(s.search)) AS w (term)
+    WHERE c.id = ANY (ids) AND c.retired_at IS NULL AND w.term ~ '^[a-z0-9]+$'
+$_$;
 
 --
 -- Name: commitment_terms_row(); Type: FUNCTION; Schema: public; Owner: -
@@ -374,18 +390,13 @@ $_$;
 
 CREATE FUNCTION public.refresh_commitment_terms(ids bigint[]) RETURNS void
     LANGUAGE sql
-    AS $_$
+    AS $$
     DELETE FROM commitment_terms WHERE commitment_id = ANY (ids);
     INSERT INTO commitment_terms (commitment_id, term, plan_id, rank, major, minor)
-    SELECT c.id, w.lexeme, c.plan_id, ts_rank_cd(c.search, w.lexeme::tsquery),
-           split_part(c.ref, '.', 1)::integer, split_part(c.ref, '.', 2)::integer
-    FROM commitments c
-    JOIN commitment_search s ON s.commitment_id = c.id
-    CROSS JOIN LATERAL unnest(s.search) AS w
-    WHERE c.id = ANY (ids) AND c.retired_at IS NULL AND w.lexeme ~ '^[a-z0-9]+$'
+    SELECT * FROM commitment_terms_of(ids)
     ON CONFLICT (commitment_id, term) DO UPDATE
     SET plan_id = EXCLUDED.plan_id, rank = EXCLUDED.rank, major = EXCLUDED.major, minor = EXCLUDED.minor
-$_$;
+$$;
 
 --
 -- Name: refresh_commitment_whole_search(bigint[]); Type: FUNCTION; Schema: public; Owner: -

@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -80,14 +81,36 @@ var ErrExists = errors.New("demo: the database already holds the synthetic plan;
 
 // Load writes the synthetic data in one transaction and then vacuums and analyses the database,
 // so that the planner knows the tables' new sizes, as autovacuum would in time. It returns ErrExists when the synthetic plan is already there.
+// A second connection of the pool makes the documents of the updates' narratives meanwhile, on
+// the other core (narratives.go).
 func Load(ctx context.Context, pool *pgxpool.Pool, o Options) (Summary, error) {
 	if err := o.check(); err != nil {
 		return Summary{}, err
+	}
+	if pool.Config().MaxConns < 2 {
+		return Summary{}, errors.New("demo: the pool must allow two connections: one makes the narratives' documents")
 	}
 	o.Priorities = max(o.Priorities, (o.Commitments+998)/999)
 	start := time.Now()
 	var sum Summary
 	var stepsDone time.Time
+	args := pgx.NamedArgs{
+		"slug": PlanSlug, "title": PlanTitle,
+		"commitments": o.Commitments, "updates": o.Updates, "orgs": o.Organisations,
+		"priorities": o.Priorities, "audit": o.AuditEntries,
+		"words": vocabulary,
+	}
+	var narr *narratives
+	// The narratives' documents are made alongside the load's transaction (narratives.go), and
+	// their table dropped however the load ends; they stop as soon as the load fails.
+	narrCtx, stopNarratives := context.WithCancel(ctx)
+	defer stopNarratives()
+	defer func() {
+		if narr != nil {
+			stopNarratives()
+			_ = narr.drop(context.WithoutCancel(ctx), pool)
+		}
+	}()
 	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		var exists bool
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM plans WHERE slug = $1)`, PlanSlug).Scan(&exists); err != nil {
@@ -96,21 +119,31 @@ func Load(ctx context.Context, pool *pgxpool.Pool, o Options) (Summary, error) {
 		if exists {
 			return ErrExists
 		}
+		narr = startNarratives(narrCtx, pool, args)
 		// Sort and join the generated rows, and build the indexes, in memory rather than in
-		// temporary files.
-		if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '256MB'; SET LOCAL maintenance_work_mem = '256MB'`); err != nil {
+		// temporary files: the million updates, sorted by time with their narratives, take about
+		// 350 MB, and spilled to disk took a second longer. No JIT compiling: the statements are
+		// costly enough to be compiled and optimised, which took 3 s for the search documents,
+		// whose time goes in tsvector_concat, and saved less than half a second elsewhere.
+		if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '1GB'; SET LOCAL maintenance_work_mem = '256MB';
+			SET LOCAL jit = off`); err != nil {
 			return err
-		}
-		args := pgx.NamedArgs{
-			"slug": PlanSlug, "title": PlanTitle,
-			"commitments": o.Commitments, "updates": o.Updates, "orgs": o.Organisations,
-			"priorities": o.Priorities, "audit": o.AuditEntries,
-			"words": vocabulary,
 		}
 		for _, step := range steps {
 			t := time.Now()
+			sql := step.sql
+			readsNarratives := strings.Contains(sql, narrativesTable)
+			if readsNarratives {
+				// The step that reads the narratives' documents waits for them.
+				if err := narr.wait(); err != nil {
+					return err
+				}
+				o.progress(step.name+": narratives (alongside)", narr.took)
+				o.progress(step.name+": waiting for them", time.Since(t))
+				sql = strings.ReplaceAll(sql, narrativesTable, narr.table)
+			}
 			run := func() error {
-				_, err := tx.Exec(ctx, step.sql, args)
+				_, err := tx.Exec(ctx, sql, args)
 				return err
 			}
 			var err error
@@ -125,6 +158,10 @@ func Load(ctx context.Context, pool *pgxpool.Pool, o Options) (Summary, error) {
 				t0 := time.Now()
 				_, err = tx.Exec(ctx, step.after, args)
 				o.progress(step.name+": after", time.Since(t0))
+			}
+			if err == nil && readsNarratives {
+				// Dropped with the load's commit, or else after it (Load's deferred drop).
+				_, err = tx.Exec(ctx, `DROP TABLE `+narr.table)
 			}
 			if err != nil {
 				return fmt.Errorf("demo: %s: %w", step.name, err)
@@ -162,9 +199,17 @@ func Load(ctx context.Context, pool *pgxpool.Pool, o Options) (Summary, error) {
 	return sum, nil
 }
 
+// liveIndexes are partial indexes of the updates that hold only the few hundred updates not
+// published. Kept up to date during the insert they cost a test of each row; built again after
+// it, each would read all million rows.
+var liveIndexes = map[string]bool{
+	"updates_open_per_organisation": true, "updates_open_per_staff_author": true, "updates_state": true,
+}
+
 // withoutForeignKeys runs a bulk insert into table with its foreign keys dropped, then adds them
 // back as they were, which checks every new row at once: far quicker than a check per row. Its
-// other indexes are dropped too, and built again after the insert. The row triggers named are off during the insert: the step's after statement does their work for
+// indexes, and its primary key when no other table refers to it, are dropped too, and built again
+// after the insert. The row triggers named are off during the insert: the step's after statement does their work for
 // all the rows at once. It all happens in the transaction tx, so nobody else ever sees the table
 // without them.
 func withoutForeignKeys(ctx context.Context, tx pgx.Tx, table string, triggers []string, insert func() error,
@@ -202,13 +247,20 @@ func withoutForeignKeys(ctx context.Context, tx pgx.Tx, table string, triggers [
 			return err
 		}
 	}
-	// Indexes other than the primary key are built again after the insert, from all the rows at
-	// once, rather than kept up to date row by row.
+	// Indexes are built again after the insert, from all the rows at once, rather than kept up
+	// to date row by row. So is the primary key, unless another table's foreign key needs it
+	// (nothing can refer to the table meanwhile); other constraints' indexes stay.
 	rows, _ = tx.Query(ctx, `SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i
 		JOIN pg_class c ON c.oid = i.indexrelid
 		WHERE i.indrelid = $1::regclass AND NOT i.indisprimary
 		  AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
-		ORDER BY c.relname`, table)
+		UNION ALL
+		SELECT k.conname, 'ALTER TABLE ' || k.conrelid::regclass || ' ADD CONSTRAINT ' || quote_ident(k.conname)
+		       || ' ' || pg_get_constraintdef(k.oid)
+		FROM pg_constraint k
+		WHERE k.conrelid = $1::regclass AND k.contype = 'p'
+		  AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = k.conindid)
+		ORDER BY 1`, table)
 	indexes, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (fk, error) {
 		var k fk
 		err := row.Scan(&k.name, &k.def)
@@ -217,8 +269,13 @@ func withoutForeignKeys(ctx context.Context, tx pgx.Tx, table string, triggers [
 	if err != nil {
 		return err
 	}
+	indexes = slices.DeleteFunc(indexes, func(k fk) bool { return liveIndexes[k.name] })
 	for _, k := range indexes {
-		if _, err := tx.Exec(ctx, `DROP INDEX `+pgx.Identifier{k.name}.Sanitize()); err != nil {
+		drop := `DROP INDEX ` + pgx.Identifier{k.name}.Sanitize()
+		if strings.HasPrefix(k.def, "ALTER TABLE") {
+			drop = `ALTER TABLE ` + t + ` DROP CONSTRAINT ` + pgx.Identifier{k.name}.Sanitize()
+		}
+		if _, err := tx.Exec(ctx, drop); err != nil {
 			return err
 		}
 	}

@@ -71,6 +71,15 @@ func TestLoadWritesSyntheticDataAndLeavesTheRestAlone(t *testing.T) {
 			WHERE c.status IS DISTINCT FROM (SELECT u.status FROM updates u WHERE u.commitment_id = c.id
 				AND u.state = 'published' ORDER BY u.published_at DESC LIMIT 1)`, 0},
 		{"people", `SELECT count(*) FROM users WHERE email LIKE '%@example.invalid' AND name LIKE 'Demo %'`, 27},
+		// Each commitment's latest report is the one refresh_commitment_last_reports finds.
+		{"commitments whose last report is not their latest update", `SELECT count(*) FROM commitments c
+			JOIN plans p ON p.id = c.plan_id AND p.slug = '` + demo.PlanSlug + `'
+			LEFT JOIN commitment_last_reports r ON r.commitment_id = c.id
+			WHERE r.update_id IS DISTINCT FROM (SELECT u.id FROM updates u WHERE u.commitment_id = c.id AND u.state = 'published'
+				ORDER BY u.published_version DESC NULLS LAST, u.published_at DESC NULLS LAST,
+				         u.source_period DESC NULLS LAST, u.id DESC LIMIT 1)`, 0},
+		// The narratives' documents, made alongside on a connection of their own, are gone.
+		{"tables left behind", `SELECT count(*) FROM pg_class WHERE relname LIKE 'demo\_%'`, 0},
 	}
 	for _, c := range checks {
 		var got int

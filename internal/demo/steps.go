@@ -199,40 +199,23 @@ var steps = []struct {
 		// The data version goes up once in a transaction however many rows change, and the
 		// plan's own insert has done that already: a million calls that would change nothing
 		// are left out.
-		// Each commitment's latest published update is found once, from all of them, rather
-		// than again after each.
+		// Each commitment's latest published update is found once, when they are all in, rather
+		// than again after each. These updates have no published_version or source_period, which
+		// come first in refresh_commitment_last_reports' order, so the latest is the one
+		// published last: ten thousand lookups in the index on (commitment_id, published_at DESC)
+		// rather than a sort of the million.
 		[]string{"data_version_updates", "updates_search_insert", "updates_last_report_insert"}, `
 		INSERT INTO commitment_last_reports (commitment_id, update_id)
-		SELECT DISTINCT ON (u.commitment_id) u.commitment_id, u.id
-		FROM updates u JOIN demo_commitments c ON c.id = u.commitment_id
-		WHERE u.state = 'published'
-		ORDER BY u.commitment_id, u.published_version DESC NULLS LAST, u.published_at DESC NULLS LAST,
-		         u.source_period DESC NULLS LAST, u.id DESC`},
-	// What the search triggers left out: each commitment's own words and lead lines, and the
-	// narratives of its published updates, made into its search documents once. (Each
-	// commitment's own words and lead lines, its search column, were made as it was inserted.)
-	// Then the whole documents, with the narratives (see commitment_search_vector). to_tsvector
-	// reads about 6 MB of text a second, and the narratives are 175 MB: half a minute. But they
-	// are made of the 5,000 sentences, a pair to a narrative, and the document of two texts
-	// joined by a space is the concatenation (||) of their documents, whose positions go on from
-	// the first's last word. So each sentence is read once, each pair of sentences the updates use
-	// is concatenated once, and each commitment's narratives, newest first, are concatenated
-	// without being read again: the same lexemes, weights and positions as to_tsvector of the
-	// joined text. (A position may come out one lower where a word had been seen more than 256
-	// times before, as to_tsvector keeps no more positions of a word than that, and || goes on
-	// from the last position kept.) A narrative that is not such a pair is read with to_tsvector,
-	// and a commitment whose narratives are longer than commitment_search_vector weights is
-	// made by that function itself.
-	{"narrative documents", `
-		CREATE TEMP TABLE demo_narratives ON COMMIT DROP AS
-		SELECT s1.text || ' ' || s2.text AS text, s1.document || s2.document AS v
-		FROM (SELECT DISTINCT pg_temp.demo_first_sentence(c.i, k) AS first, pg_temp.demo_second_sentence(c.i, k) AS second
-		      FROM demo_commitments c, generate_series(0, 14) k) p
-		JOIN demo_sentences s1 ON s1.n = p.first
-		JOIN demo_sentences s2 ON s2.n = p.second`,
-		"", nil, ""},
+		SELECT c.id, latest.id
+		FROM demo_commitments c,
+		LATERAL (SELECT u.id FROM updates u WHERE u.commitment_id = c.id AND u.state = 'published'
+		         ORDER BY u.published_at DESC, u.id DESC LIMIT 1) latest`},
+	// What the search triggers left out: each commitment's search document, its own words and
+	// lead lines (its search column, made as it was inserted) and then the narratives of its
+	// published updates, newest first (see commitment_search_vector). The narratives' part was
+	// made alongside the load, on a connection of its own (narratives.go); a commitment whose
+	// narratives are longer than commitment_search_vector weights is made by that function itself.
 	{"search", `
-		CREATE AGGREGATE pg_temp.demo_concat(tsvector) (sfunc = tsvector_concat, stype = tsvector, initcond = '');
 		INSERT INTO commitment_search (commitment_id, search)
 		SELECT c.id, CASE WHEN coalesce(n.length, 0) <= 60000 THEN c.search || coalesce(n.v, '')
 			ELSE (SELECT commitment_search_vector(c.deliver, c.why,
@@ -241,48 +224,52 @@ var steps = []struct {
 				FROM updates WHERE commitment_id = c.id AND state = 'published' AND narrative IS NOT NULL) END
 		FROM demo_commitments d
 		JOIN commitments c ON c.id = d.id
-		LEFT JOIN (SELECT u.commitment_id, sum(length(u.narrative) + 1) - 1 AS length,
-		                  pg_temp.demo_concat(coalesce(dn.v, setweight(to_tsvector('english', u.narrative), 'C')) ORDER BY u.id DESC) AS v
-		           FROM updates u LEFT JOIN demo_narratives dn ON dn.text = u.narrative
-		           WHERE u.state = 'published' AND u.narrative IS NOT NULL
-		             AND u.commitment_id IN (SELECT id FROM demo_commitments)
-		           GROUP BY u.commitment_id) n ON n.commitment_id = c.id`, "commitment_search",
+		LEFT JOIN ` + narrativesTable + ` n ON n.i = d.i`, "commitment_search",
 		// The words each search for one word looks up (commitment_terms) are made once, by the
 		// next step, from the finished documents, rather than again for each commitment as its
 		// documents change.
 		[]string{"commitment_search_terms_insert"}, ""},
-	// Then those words, about 80 a commitment, with their foreign key checked and their index
-	// built once, after the insert, rather than for each of them.
-	{"search terms", `SELECT refresh_commitment_terms(ARRAY(SELECT id FROM demo_commitments ORDER BY id))`,
+	// Then those words, about 80 a commitment, with their keys checked and their indexes built
+	// once, after the insert, rather than for each of them. The commitments are new, so there is
+	// nothing of theirs to delete or conflict with, as refresh_commitment_terms allows for.
+	{"search terms", `
+		INSERT INTO commitment_terms (commitment_id, term, plan_id, rank, major, minor)
+		SELECT * FROM commitment_terms_of(ARRAY(SELECT id FROM demo_commitments ORDER BY id))`,
 		"commitment_terms", nil, ""},
+	// The audit log, linked into its hash chain as it is written. Linking each row as it is
+	// inserted, as the chain's trigger does, updates the chain's head once a row within one
+	// transaction, and each update has to step over every version of the head before it: the
+	// time grows with the square of the rows. Inserting the rows and then linking them with an
+	// UPDATE rewrites every row and its index entries once more. So each row's place and hashes
+	// are worked out before it is written, in id order after the chain's head, with the same
+	// functions as migration 00072 and the trigger (audit_log_content, audit_chain_hash), and the
+	// rows go in already linked. The ids are taken from the log's own sequence, in the order of
+	// the rows' times, as the trigger-less insert took them. audit_log_unlinked, which clears the
+	// chain's columns of a new row, is off for the insert, and the head is moved after it.
 	{"audit log", `
-		INSERT INTO audit_log (at, actor_id, actor_email, action, record_type, record_id, remote_addr, details)
-		SELECT now() - make_interval(secs => (@audit::int - g) * 60), u.id, u.email,
-		       (ARRAY['update.publish', 'update.submit', 'update.return', 'sign-in'])[1 + g % 4],
-		       CASE WHEN g % 4 = 3 THEN 'user' ELSE 'update' END,
-		       (1 + g * 7 % GREATEST(@updates::int, 1))::text, '192.0.2.' || (1 + g % 250),
-		       jsonb_build_object('synthetic', true)
-		FROM generate_series(1, @audit::int) g
-		JOIN demo_users u ON u.key = CASE WHEN g % 2 = 0 THEN 's' || g % 20 ELSE 'o' || g % @orgs::int END
-		ORDER BY g`, "audit_log",
-		// Linking each row into the audit log's hash chain as it is inserted updates the chain's
-		// head once a row, within one transaction: each update has to step over every version
-		// of the head before it, so the time grows with the square of the rows. The new rows are
-		// linked instead all at once, in id order, as migration 00072 linked the rows before the
-		// chain: the same positions and hashes the trigger would have given them.
-		[]string{"audit_log_chain"}, `
-		WITH head AS (SELECT position, hash FROM audit_chain_head FOR UPDATE),
+		WITH head AS MATERIALIZED (SELECT position, hash FROM audit_chain_head FOR UPDATE),
+		numbered AS MATERIALIZED (
+			SELECT nextval((SELECT pg_get_serial_sequence('audit_log', 'id'))::regclass) AS id, r.*
+			FROM (SELECT now() - make_interval(secs => (@audit::int - g) * 60) AS at, u.id AS actor_id, u.email AS actor_email,
+			             (ARRAY['update.publish', 'update.submit', 'update.return', 'sign-in'])[1 + g % 4] AS action,
+			             CASE WHEN g % 4 = 3 THEN 'user' ELSE 'update' END AS record_type,
+			             (1 + g * 7 % GREATEST(@updates::int, 1))::text AS record_id, '192.0.2.' || (1 + g % 250) AS remote_addr,
+			             jsonb_build_object('synthetic', true) AS details
+			      FROM generate_series(1, @audit::int) g
+			      JOIN demo_users u ON u.key = CASE WHEN g % 2 = 0 THEN 's' || g % 20 ELSE 'o' || g % @orgs::int END
+			      ORDER BY g) r),
 		linked AS (
-			SELECT a.id, head.position + row_number() OVER w AS position,
-			       audit_chain_hash(head.hash, audit_log_content(a)) OVER w AS hash
-			FROM audit_log a, head WHERE a.row_hash IS NULL WINDOW w AS (ORDER BY a.id)),
-		links AS (
-			SELECT l.id, l.position, l.hash, coalesce(lag(l.hash) OVER (ORDER BY l.position), head.hash) AS prev_hash
-			FROM linked l, head),
-		updated AS (
-			UPDATE audit_log a SET chain_position = l.position, prev_hash = l.prev_hash, row_hash = l.hash
-			FROM links l WHERE a.id = l.id
-			RETURNING a.chain_position, a.row_hash)
-		UPDATE audit_chain_head SET position = last.chain_position, hash = last.row_hash
-		FROM (SELECT * FROM updated ORDER BY chain_position DESC LIMIT 1) last`},
+			SELECT a.*, head.position + row_number() OVER w AS chain_position,
+			       audit_chain_hash(head.hash, audit_log_content(ROW(a.id, a.at, a.actor_id, a.actor_email, a.action,
+			           a.record_type, a.record_id, a.remote_addr, a.details, NULL, NULL, NULL)::audit_log)) OVER w AS row_hash
+			FROM numbered a, head WINDOW w AS (ORDER BY a.id))
+		INSERT INTO audit_log (id, at, actor_id, actor_email, action, record_type, record_id, remote_addr, details,
+		                       chain_position, prev_hash, row_hash) OVERRIDING SYSTEM VALUE
+		SELECT id, at, actor_id, actor_email, action, record_type, record_id, remote_addr, details, chain_position,
+		       coalesce(lag(row_hash) OVER (ORDER BY id), (SELECT hash FROM head)), row_hash
+		FROM linked ORDER BY id`, "audit_log",
+		[]string{"audit_log_unlinked", "audit_log_chain"}, `
+		UPDATE audit_chain_head h SET position = a.chain_position, hash = a.row_hash
+		FROM (SELECT chain_position, row_hash FROM audit_log WHERE chain_position > (SELECT position FROM audit_chain_head)
+		      ORDER BY chain_position DESC LIMIT 1) a`},
 }
