@@ -128,7 +128,11 @@ func queueCommitments(batch *pgx.Batch, f CommitmentFilter, out *[]tracker.Commi
 		*out, err = pgx.CollectRows(rows, scanCommitment)
 		return err
 	})
-	queueLeads(batch, ids, w.args, f.WithRetiredOrganisations, leads)
+	// A lead organisation's commitments are found through its lead lines: finding them again
+	// costs more than a round trip, so theirs are read by ID once the page is read.
+	if f.OrganisationID == 0 {
+		queueLeads(batch, ids, w.args, f.WithRetiredOrganisations, leads)
+	}
 }
 
 // queueLeads queues in batch the statement that reads into *leads the lead lines of the
@@ -283,9 +287,10 @@ func (leads pageLeads) fill(cs []tracker.Commitment) {
 }
 
 // addTo gives each commitment of cs its lead lines, when they were read for exactly those
-// commitments; otherwise (a change came between the two reads) it reads them again by ID.
+// commitments; otherwise (none were read, or a change came between the two reads) it reads them
+// by ID.
 func (leads pageLeads) addTo(ctx context.Context, q querier, cs []tracker.Commitment, withRetired bool) error {
-	same := len(leads) == len(cs)
+	same := leads != nil && len(leads) == len(cs)
 	for _, c := range cs {
 		if _, ok := leads[c.ID]; !ok {
 			same = false

@@ -10,7 +10,8 @@ import (
 
 // TestLeadsReadAgainWhenThePageChanged: when the lead lines read beside a page of commitments are
 // not those of the page's commitments, as when a change commits between the two statements, they
-// are read again by ID, and every commitment gets its own.
+// are read again by ID, and every commitment gets its own; so too when none were read, as for a
+// lead organisation's page.
 func TestLeadsReadAgainWhenThePageChanged(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
@@ -35,6 +36,7 @@ func TestLeadsReadAgainWhenThePageChanged(t *testing.T) {
 		"one missing":   {want[0].ID: want[0].Leads, want[1].ID: nil, want[2].ID: nil, want[3].ID: nil},
 		"another found": {want[0].ID: want[0].Leads, want[1].ID: nil, want[2].ID: nil, want[3].ID: nil, -1: nil},
 		"none":          {},
+		"not read":      nil,
 	} {
 		got := make([]tracker.Commitment, len(want))
 		for i, c := range want {

@@ -205,9 +205,14 @@ func (s *Store) SearchCommitments(ctx context.Context, q CommitmentSearch, limit
 				page.Commitments, err = pgx.CollectRows(rows, scanCommitment)
 				return err
 			})
-		// And the page's lead lines, in the same round trip.
-		var leads pageLeads
-		queueLeads(batch, `SELECT c.id FROM commitments c`+where+q.orderBy()+` LIMIT @limit OFFSET @offset`, args, false, &leads)
+		// And the page's lead lines, in the same round trip, unless finding the page again
+		// costs more than the round trip: a lead organisation's commitments are found through
+		// its lead lines, and the page's by ID once it is read.
+		leads := pageLeads(nil)
+		if q.OrganisationID == 0 {
+			leads = pageLeads{}
+			queueLeads(batch, `SELECT c.id FROM commitments c`+where+q.orderBy()+` LIMIT @limit OFFSET @offset`, args, false, &leads)
+		}
 		if err := s.pool.SendBatch(ctx, batch).Close(); err != nil {
 			return CommitmentPage{}, storeError("search commitments", err, nil)
 		}
