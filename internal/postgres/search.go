@@ -53,6 +53,9 @@ type CommitmentSearch struct {
 	// clock).
 	UpdateDue bool
 	Sort      CommitmentSort
+	// Total, when set, is how many commitments a search without text selects, known already
+	// (see CountFromMonths): SearchCommitments then does not count them again.
+	Total *int
 }
 
 // CommitmentPage is one page of a search's results and how many there are in all.
@@ -193,9 +196,13 @@ func (s *Store) SearchCommitments(ctx context.Context, q CommitmentSearch, limit
 		// Without text, the count reads an index alone and the page reads its rows in order from
 		// another, stopping after the page: both go to the database in one round trip.
 		batch := &pgx.Batch{}
-		batch.Queue(`SELECT count(*) FROM commitments c`+where, args).QueryRow(func(row pgx.Row) error {
-			return row.Scan(&page.Total)
-		})
+		if q.Total != nil {
+			page.Total = *q.Total
+		} else {
+			batch.Queue(`SELECT count(*) FROM commitments c`+where, args).QueryRow(func(row pgx.Row) error {
+				return row.Scan(&page.Total)
+			})
+		}
 		// The page is found from narrow rows first, so that the rows before it are never read
 		// in full.
 		batch.Queue(`SELECT `+commitmentColumns+` FROM (SELECT c.id FROM commitments c`+where+q.orderBy()+` LIMIT @limit OFFSET @offset) page

@@ -354,6 +354,17 @@ func (s *Server) commitments(w http.ResponseWriter, r *http.Request) error {
 	if len(fr.errors) > 0 {
 		status = http.StatusUnprocessableEntity
 	} else {
+		// A list filtered without text is counted from the counts by month and status kept for
+		// the plan's (or the priority area's) charts, rather than counted again.
+		counts := months
+		if fr.search.PriorityID != 0 && fr.search.Text == "" {
+			if counts, err = s.expectedMonthCounts(ctx, plan.ID, fr.search.PriorityID); err != nil {
+				return err
+			}
+		}
+		if n, ok := fr.search.CountFromMonths(counts, s.now()); ok {
+			fr.search.Total = &n
+		}
 		page, err := s.reads(ctx).SearchCommitments(ctx, fr.search, web.FinderPerPage, (v.Page-1)*web.FinderPerPage)
 		if err != nil {
 			return err
