@@ -25,6 +25,9 @@ type CommitmentFilter struct {
 	// Limit, when set, returns at most that many commitments, after skipping Offset of them, in
 	// the list's order: a page of a long list.
 	Limit, Offset int
+	// Total, when set, is how many commitments the filter selects, known already (as a priority
+	// area's, from its counts by month and status): CommitmentsPage does not count them again.
+	Total *int
 }
 
 const commitmentColumns = `c.id, c.plan_id, c.priority_id, p.number, p.slug, p.name, c.ref, c.ordinal, c.deliver,
@@ -159,14 +162,18 @@ func queueLeads(batch *pgx.Batch, ids string, args pgx.NamedArgs, withRetired bo
 }
 
 // CommitmentsPage returns the page of commitments that Commitments returns for the filter, with
-// how many there are without its Limit, in one round trip.
+// how many there are without its Limit (f.Total when set), in one round trip.
 func (s *Store) CommitmentsPage(ctx context.Context, f CommitmentFilter) ([]tracker.Commitment, int, error) {
 	var cs []tracker.Commitment
 	var leads pageLeads
 	var total int
 	batch := &pgx.Batch{}
-	w := commitmentWhere(f)
-	batch.Queue(`SELECT count(*)`+commitmentFrom+w.sql(), w.args).QueryRow(func(row pgx.Row) error { return row.Scan(&total) })
+	if f.Total != nil {
+		total = *f.Total
+	} else {
+		w := commitmentWhere(f)
+		batch.Queue(`SELECT count(*)`+commitmentFrom+w.sql(), w.args).QueryRow(func(row pgx.Row) error { return row.Scan(&total) })
+	}
 	queueCommitments(batch, f, &cs, &leads)
 	if err := s.pool.SendBatch(ctx, batch).Close(); err != nil {
 		return nil, 0, storeError("page of commitments", err, nil)

@@ -14,7 +14,8 @@ import (
 // TestCountFromMonths: a search without text, a lead organisation or "due an update" is counted
 // from the plan's (or priority area's) counts by month and status exactly as the database counts
 // it, for every status, priority area, span of months and overdue condition, alone and together;
-// and the others are not counted from them.
+// and the others are not counted from them. A priority area's page, too, is counted as its months
+// add up.
 func TestCountFromMonths(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
@@ -66,6 +67,26 @@ func TestCountFromMonths(t *testing.T) {
 		q.Total = &got
 		if again, err := store.SearchCommitments(ctx, q, 1, 0); err != nil || again.Total != got {
 			t.Errorf("%s with its total known: %d, %v", describe(q), again.Total, err)
+		}
+	}
+	// A priority area's page is counted by the database as its counts by month add up; told the
+	// total, the page gives it back.
+	for _, p := range priorities {
+		ms, err := store.ExpectedMonthCounts(ctx, plan.ID, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := 0
+		for _, mc := range ms {
+			sum += mc.Count
+		}
+		f := postgres.CommitmentFilter{PlanID: plan.ID, PriorityID: p.ID, Limit: 5}
+		if _, total, err := store.CommitmentsPage(ctx, f); err != nil || total != sum || sum == 0 {
+			t.Errorf("area %d: the database counts %d (%v), its months %d", p.Number, total, err, sum)
+		}
+		f.Total = &sum
+		if cs, total, err := store.CommitmentsPage(ctx, f); err != nil || total != sum || len(cs) != 5 {
+			t.Errorf("area %d told its total %d: %d commitments, total %d, %v", p.Number, sum, len(cs), total, err)
 		}
 	}
 	if counted < len(searches)/2 {

@@ -149,15 +149,21 @@ func (s *Server) priority(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	base := paths.Priority(plan, p.Slug)
-	cs, list, err := s.commitmentPage(r, postgres.CommitmentFilter{PlanID: plan.ID, PriorityID: p.ID}, base)
-	if err != nil {
-		return err
-	}
-	list.FinderURL = paths.Commitments(plan) + web.FinderFilters{Priority: strconv.Itoa(p.Number)}.QueryString()
+	// The area's counts by month and status, kept per data version for its chart, say how many
+	// commitments it has: the page need not count them again.
 	months, err := s.expectedMonthCounts(ctx, plan.ID, p.ID)
 	if err != nil {
 		return err
 	}
+	total := 0
+	for _, mc := range months {
+		total += mc.Count
+	}
+	cs, list, err := s.commitmentPage(r, postgres.CommitmentFilter{PlanID: plan.ID, PriorityID: p.ID, Total: &total}, base)
+	if err != nil {
+		return err
+	}
+	list.FinderURL = paths.Commitments(plan) + web.FinderFilters{Priority: strconv.Itoa(p.Number)}.QueryString()
 	l := s.layout(r)
 	l.Title = p.Name
 	l.Description = p.Name + ", priority area " + strconv.Itoa(p.Number) + " of the " + plan.Title + ": its commitments and their progress."
