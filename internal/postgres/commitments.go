@@ -139,8 +139,8 @@ func queueCommitments(batch *pgx.Batch, f CommitmentFilter, out *[]tracker.Commi
 }
 
 // queueLeads queues in batch the statement that reads into *leads the lead lines of the
-// commitments the statement ids selects (the IDs of a page of commitments, found by the
-// condition that finds the page, with args), for leads.addTo to give to the page's commitments.
+// commitments whose IDs the statement ids selects, as id, with args: the condition that finds a
+// page of commitments, for leads.addTo to give to the page's commitments, or a list of IDs.
 func queueLeads(batch *pgx.Batch, ids string, args pgx.NamedArgs, withRetired bool, leads *pageLeads) {
 	all := pgx.NamedArgs{"with_retired": withRetired}
 	for k, v := range args {
@@ -226,7 +226,7 @@ func (s *Store) CommitmentByID(ctx context.Context, id int64) (tracker.Commitmen
 }
 
 // loadLeads fills in the lead lines of each commitment, and the organisations each names, in one
-// query. Retired organisations are left out unless withRetired.
+// query by their IDs. Retired organisations are left out unless withRetired.
 func loadLeads(ctx context.Context, q querier, cs []tracker.Commitment, withRetired bool) error {
 	if len(cs) == 0 {
 		return nil
@@ -235,16 +235,11 @@ func loadLeads(ctx context.Context, q querier, cs []tracker.Commitment, withReti
 	for i, c := range cs {
 		ids[i] = c.ID
 	}
-	rows, _ := q.Query(ctx, `
-		SELECT l.commitment_id, l.position, l.line, o.id, o.code, o.name, o.as_written, o.retired_at
-		FROM commitment_leads l
-		LEFT JOIN commitment_lead_organisations clo ON clo.lead_id = l.id
-		LEFT JOIN organisations o ON o.id = clo.organisation_id AND (o.retired_at IS NULL OR $2)
-		WHERE l.commitment_id = ANY($1)
-		ORDER BY l.commitment_id, l.position, clo.position`, ids, withRetired)
-	leads, err := readLeadRows(rows)
-	if err != nil {
-		return err
+	leads := pageLeads{}
+	batch := &pgx.Batch{}
+	queueLeads(batch, `SELECT unnest(@ids::bigint[]) AS id`, pgx.NamedArgs{"ids": ids}, withRetired, &leads)
+	if err := q.SendBatch(ctx, batch).Close(); err != nil {
+		return storeError("lead lines", err, nil)
 	}
 	leads.fill(cs)
 	return nil
