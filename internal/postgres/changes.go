@@ -16,17 +16,10 @@ import (
 const changedThroughPortal = `CASE WHEN r.version > 1 THEN r.updated_at
 	WHEN r.created_at > pl.created_at THEN r.created_at END`
 
-// CommitmentChanged returns when a commitment last changed through the portal, in what the
+// commitmentChanged selects when the commitment $1 last changed through the portal, in what the
 // public sees of it: an update on it published, its text or lead lines amended, or it carried
-// forward. It returns nil when it has not changed since the plan it belongs to was loaded, and
-// tracker.ErrNotFound if there is no such commitment.
-func (s *Store) CommitmentChanged(ctx context.Context, commitmentID int64) (*time.Time, error) {
-	var at *time.Time
-	err := s.pool.QueryRow(ctx, commitmentChanged, commitmentID).Scan(&at)
-	return at, storeError(fmt.Sprintf("when commitment %d changed", commitmentID), err, nil)
-}
-
-// commitmentChanged selects when the commitment $1 last changed (see CommitmentChanged).
+// forward; null when it has not changed since the plan it belongs to was loaded. Its page reads
+// it (CommitmentRecord).
 const commitmentChanged = `SELECT greatest(` + changedThroughPortal + `, r.last_published_at)
 	FROM commitments r JOIN plans pl ON pl.id = r.plan_id WHERE r.id = $1`
 

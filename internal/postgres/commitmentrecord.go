@@ -16,7 +16,8 @@ type CommitmentRecord struct {
 	History History
 	// Amendments are the changes staff made to its text, newest first.
 	Amendments []tracker.Amendment
-	// Changed is when it last changed (see CommitmentChanged).
+	// Changed is when it last changed through the portal in what the public sees of it, nil when
+	// it has not since its plan was loaded (see commitmentChanged).
 	Changed *time.Time
 }
 

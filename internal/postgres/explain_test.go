@@ -321,13 +321,13 @@ func TestListQueriesUseIndexes(t *testing.T) {
 			_, err := store.PlanChanged(ctx, p.ID)
 			return err
 		}},
-		{name: "when a commitment changed", run: func(p tracker.Plan) error {
+		{name: "a commitment's history, amendments and when it changed", run: func(p tracker.Plan) error {
 			c, err := store.CommitmentByRef(ctx, p.ID, someRef(p))
 			if err != nil {
 				return err
 			}
 			rec.take()
-			_, err = store.CommitmentChanged(ctx, c.ID)
+			_, err = store.CommitmentRecord(ctx, c.ID, 20, 0)
 			return err
 		}},
 		{name: "export of every commitment", planWide: true, run: func(p tracker.Plan) error {
