@@ -34,6 +34,25 @@ func TestLoadWritesSyntheticDataAndLeavesTheRestAlone(t *testing.T) {
 	if sum.Commitments != 120 || sum.Updates != 1234 || sum.Organisations != 7 || sum.AuditEntries != 50 {
 		t.Errorf("loaded %+v, want the sizes asked for: %+v", sum, o)
 	}
+	// The load's VACUUM marked the new pages all-visible, which index-only scans need.
+	rows, err := pool.Query(ctx, `SELECT relname::text, relpages, relallvisible FROM pg_class
+		WHERE relname IN ('commitments', 'updates', 'audit_log') ORDER BY relname`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var name string
+		var pages, visible int
+		if err := rows.Scan(&name, &pages, &visible); err != nil {
+			t.Fatal(err)
+		}
+		if pages == 0 || visible*10 < pages*9 {
+			t.Errorf("after the load, %d of the %d pages of %s are all-visible, want nearly all", visible, pages, name)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
 
 	// Rows written by Load are all marked; what is left unmarked must be exactly what was there.
 	var unmarked string
