@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"strconv"
 	"strings"
 )
@@ -24,6 +25,21 @@ type Chart struct {
 	// Brief leaves out of the table's count links the words that repeat its headers for screen
 	// readers, for a table of many rows: a count's row and column headers say what it counts.
 	Brief bool
+	// drawn is the chart's markup as Drawn made it, written out as it is in place of drawing the
+	// chart again.
+	drawn string
+}
+
+// Drawn returns the chart with its markup made once, to be shown as it is: for a chart that is
+// the same for every reader, such as a priority area's timeline at a data version, kept and shown
+// to many. Its fields must not be changed after.
+func Drawn(ctx context.Context, c Chart) (Chart, error) {
+	var b strings.Builder
+	if err := drawChart(c).Render(ctx, &b); err != nil {
+		return Chart{}, err
+	}
+	c.drawn = b.String()
+	return c, nil
 }
 
 // ChartBar is one bar: how many commitments have each status. Counts is keyed by status value,

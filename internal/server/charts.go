@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"strconv"
 	"time"
 
@@ -28,6 +29,15 @@ func statusChart(plan tracker.Plan, priorities []tracker.Priority, counts map[in
 		c.Bars = append(c.Bars, bar)
 	}
 	return c
+}
+
+// drawnChart is the chart that chart makes, drawn once (web.Drawn) for every request at the data
+// version in the month of now with the same key: what it shows follows from the data and the
+// current month alone, and drawing it costs more than the rest of a priority area's page.
+func (s *Server) drawnChart(ctx context.Context, key string, now time.Time, chart func() web.Chart) (web.Chart, error) {
+	return remember(s, ctx, "chart "+key+" "+tracker.CurrentMonth(now).String(), func() (web.Chart, error) {
+		return web.Drawn(ctx, chart())
+	})
 }
 
 // timelineChart is the chart of commitments by the quarter (or, over a long span, the financial

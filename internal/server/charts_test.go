@@ -4,12 +4,15 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"net/http"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"github.com/scottish-government/delivery-tracker/internal/paths"
 )
 
 // chartNumbers reads a chart's numbers twice, from the picture's segments and from its table,
@@ -209,5 +212,58 @@ func TestChartsNeedNoColour(t *testing.T) {
 	legend := texts(chart.Find(".app-chart__key"))
 	if len(legend) != 8 {
 		t.Errorf("legend = %q, want all 8 statuses", legend)
+	}
+}
+
+// TestPriorityTimelineFollowsChanges checks that a priority area's timeline, drawn once for every
+// reader at a data version, is drawn again when a commitment changes and when the quarter turns.
+func TestPriorityTimelineFollowsChanges(t *testing.T) {
+	t.Parallel()
+	app := newApp(t, withNow(time.Date(2024, 3, 31, 22, 0, 0, 0, time.UTC)))
+	plan := mustPlan(t, app)
+	ps, err := app.Store.Priorities(t.Context(), plan.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var path string
+	for _, p := range ps {
+		if p.Number == 4 {
+			path = paths.Priority(plan, p.Slug)
+		}
+	}
+	visitor := anonymous(t, app)
+	timeline := func() (counts map[string]int, now string) {
+		t.Helper()
+		rec, doc := visitor.get(path)
+		mustStatus(t, "GET "+path, rec, http.StatusOK)
+		counts, _, _ = chartNumbers(t, doc, "timeline-chart")
+		return counts, text(doc.Find(`#timeline-chart tbody th:contains("(now)")`))
+	}
+	before, nowBefore := timeline()
+	if again, _ := timeline(); !maps.Equal(again, before) {
+		t.Fatalf("the same timeline read twice: %v, then %v", before, again)
+	}
+	if nowBefore != "Q4 2023-24 (now)" {
+		t.Errorf("on 31 March 2024 the quarter marked is %q, want Q4 2023-24 (now)", nowBefore)
+	}
+	delivered := func(m map[string]int) (n int) {
+		for k, v := range m {
+			if strings.HasSuffix(k, "|delivered") {
+				n += v
+			}
+		}
+		return n
+	}
+	if _, err := app.Pool.Exec(t.Context(), `UPDATE commitments SET status = 'delivered'
+		WHERE plan_id = $1 AND ref = '4.1' AND status IS DISTINCT FROM 'delivered'`, plan.ID); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := timeline()
+	if delivered(after) != delivered(before)+1 {
+		t.Errorf("after 4.1 was delivered, the timeline counts %d delivered, want %d (%v)", delivered(after), delivered(before)+1, after)
+	}
+	app.clock.Advance(3 * time.Hour)
+	if _, nowAfter := timeline(); nowAfter == nowBefore {
+		t.Errorf("on 1 April 2024 the quarter marked is still %q", nowAfter)
 	}
 }

@@ -173,9 +173,16 @@ func (s *Server) priority(w http.ResponseWriter, r *http.Request) error {
 	s.pageLinks(r, &l, list)
 	l.Breadcrumbs = publicCrumbs(plan, priorityCrumb(plan, p.Number, p.Name, p.Slug))
 	l.Alternates = append(l.Alternates, web.AlternateLink{Title: "Published updates: " + p.Name, Href: paths.PriorityFeed(plan, p.Slug)})
+	now := s.now()
+	timeline, err := s.drawnChart(ctx, fmt.Sprintf("timeline %d %d", plan.ID, p.ID), now, func() web.Chart {
+		return timelineChart("timeline-chart", "Commitments in "+p.Name+" by when they are due", plan,
+			web.FinderFilters{Priority: strconv.Itoa(p.Number)}, months, now)
+	})
+	if err != nil {
+		return err
+	}
 	return s.page(w, r, http.StatusOK, web.PriorityPage(l, web.PriorityView{Plan: plan, Priority: p, Commitments: s.rows(plan, cs), List: list,
-		Timeline: timelineChart("timeline-chart", "Commitments in "+p.Name+" by when they are due", plan,
-			web.FinderFilters{Priority: strconv.Itoa(p.Number)}, months, s.now())}))
+		Timeline: timeline}))
 }
 
 func (s *Server) commitment(w http.ResponseWriter, r *http.Request) error {
