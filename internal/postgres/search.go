@@ -192,6 +192,14 @@ func (s *Store) SearchCommitments(ctx context.Context, q CommitmentSearch, limit
 				return CommitmentPage{}, storeError("search commitments", err, nil)
 			}
 		}
+	} else if q.OrganisationID != 0 && q.Total == nil {
+		// A lead organisation's commitments are found through its lead lines, every one of them
+		// before they can be put in order: one statement finds, orders and counts them, rather
+		// than a count finding them all again.
+		if err := s.pageWithTotal(ctx, `SELECT c.id, count(*) OVER () AS total FROM commitments c`+where+q.orderBy()+
+			` LIMIT @limit OFFSET @offset`, q.orderBy(), where, args, offset, &page); err != nil {
+			return CommitmentPage{}, storeError("search commitments", err, nil)
+		}
 	} else {
 		// Without text, the count reads an index alone and the page reads its rows in order from
 		// another, stopping after the page: both go to the database in one round trip.
@@ -232,6 +240,25 @@ func (s *Store) SearchCommitments(ctx context.Context, q CommitmentSearch, limit
 		return CommitmentPage{}, err
 	}
 	return page, nil
+}
+
+// pageWithTotal reads into page the commitments that found selects, as id with the number of all
+// it finds as total, in the order orderBy, and that number: when the page is past the end, no
+// row carries it, and it is counted by where (on the first page, there are none).
+func (s *Store) pageWithTotal(ctx context.Context, found, orderBy, where string, args pgx.NamedArgs, offset int, page *CommitmentPage) error {
+	rows, _ := s.pool.Query(ctx, `SELECT `+commitmentColumns+`, f.total FROM (`+found+`) f
+		JOIN commitments c ON c.id = f.id JOIN priorities p ON p.id = c.priority_id`+orderBy, args)
+	var err error
+	page.Commitments, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (tracker.Commitment, error) {
+		return scanCommitmentWith(row, &page.Total)
+	})
+	if err != nil {
+		return err
+	}
+	if len(page.Commitments) == 0 && offset > 0 {
+		return s.pool.QueryRow(ctx, `SELECT count(*) FROM commitments c`+where, args).Scan(&page.Total)
+	}
+	return nil
 }
 
 // exportLeads aggregates a commitment's lead lines, in order, each with the codes of the

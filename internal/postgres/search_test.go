@@ -163,6 +163,7 @@ func TestSearchCommitmentsCombinations(t *testing.T) {
 		{"no update yet", postgres.CommitmentSearch{Statuses: []tracker.Status{tracker.NoUpdate}}, ""},
 		{"no update yet or delivered", postgres.CommitmentSearch{Statuses: []tracker.Status{tracker.NoUpdate, tracker.Delivered}}, ""},
 		{"led by NES", postgres.CommitmentSearch{OrganisationID: f.orgs["NES"]}, "NES"},
+		{"led by NES, by due date", postgres.CommitmentSearch{OrganisationID: f.orgs["NES"], Sort: postgres.SortDue}, "NES"},
 		{"due in Q1 2025-26", postgres.CommitmentSearch{DueFrom: &q1from, DueTo: &q1to}, ""},
 		{"due in 2024-25, overdue", postgres.CommitmentSearch{DueFrom: &fyFrom, DueTo: &fyTo, Overdue: true}, ""},
 		{"overdue", postgres.CommitmentSearch{Overdue: true}, ""},
@@ -231,6 +232,15 @@ func TestSearchCommitmentsCombinations(t *testing.T) {
 	}
 	if len(page.Commitments) != 0 || page.Total != len(f.all) {
 		t.Errorf("past the end: %d results, total %d; want none of %d", len(page.Commitments), page.Total, len(f.all))
+	}
+	// A lead organisation's page carries its count in its rows: past the end, it is counted.
+	nes := postgres.CommitmentSearch{PlanID: f.plan.ID, OrganisationID: f.orgs["NES"]}
+	page, err = f.store.SearchCommitments(ctx, nes, 25, 10000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := len(f.oracle(nes, "NES")); len(page.Commitments) != 0 || page.Total != want {
+		t.Errorf("past the end of NES's: %d results, total %d; want none of %d", len(page.Commitments), page.Total, want)
 	}
 }
 
