@@ -96,7 +96,7 @@ func commitments(ctx context.Context, q querier, f CommitmentFilter) ([]tracker.
 	var cs []tracker.Commitment
 	var leads pageLeads
 	batch := &pgx.Batch{}
-	queueCommitments(batch, f, &cs, &leads)
+	queueCommitments(batch, f, &cs, &leads, nil)
 	if err := q.SendBatch(ctx, batch).Close(); err != nil {
 		return nil, storeError("commitments", err, nil)
 	}
@@ -112,15 +112,24 @@ func commitments(ctx context.Context, q querier, f CommitmentFilter) ([]tracker.
 // not known until the first is read. Each statement sees the data as it is when it starts, so a
 // change committed between the two can make them find different commitments: leads.addTo sees
 // that, and reads the lead lines again by ID.
-func queueCommitments(batch *pgx.Batch, f CommitmentFilter, out *[]tracker.Commitment, leads *pageLeads) {
+//
+// With total set, each row of a page also carries how many commitments the filter selects, into
+// *total: for a filter that finds every one of them before it can order them anyway.
+func queueCommitments(batch *pgx.Batch, f CommitmentFilter, out *[]tracker.Commitment, leads *pageLeads, total *int) {
 	w := commitmentWhere(f)
 	sql := `SELECT ` + commitmentColumns + commitmentFrom + w.sql() + ` ORDER BY p.number, c.ordinal`
 	ids := `SELECT c.id` + commitmentFrom + w.sql()
+	scan := scanCommitment
 	if f.Limit > 0 {
 		// The page's commitments are found first, from narrow rows (an index alone, for a
 		// priority area), so that the rows skipped before it are never read in full.
 		ids += ` ORDER BY p.number, c.ordinal LIMIT @limit OFFSET @offset`
-		sql = `SELECT ` + commitmentColumns + ` FROM (SELECT c.id, p.number, c.ordinal` + commitmentFrom + w.sql() +
+		counted, count := ``, ``
+		if total != nil {
+			counted, count = `, count(*) OVER () AS total`, `, page.total`
+			scan = func(row pgx.CollectableRow) (tracker.Commitment, error) { return scanCommitmentWith(row, total) }
+		}
+		sql = `SELECT ` + commitmentColumns + count + ` FROM (SELECT c.id, p.number, c.ordinal` + counted + commitmentFrom + w.sql() +
 			` ORDER BY p.number, c.ordinal LIMIT @limit OFFSET @offset) page
 			JOIN commitments c ON c.id = page.id JOIN priorities p ON p.id = c.priority_id
 			ORDER BY page.number, page.ordinal`
@@ -128,7 +137,7 @@ func queueCommitments(batch *pgx.Batch, f CommitmentFilter, out *[]tracker.Commi
 	}
 	batch.Queue(sql, w.args).Query(func(rows pgx.Rows) error {
 		var err error
-		*out, err = pgx.CollectRows(rows, scanCommitment)
+		*out, err = pgx.CollectRows(rows, scan)
 		return err
 	})
 	// A lead organisation's commitments are found through its lead lines: finding them again
@@ -168,15 +177,29 @@ func (s *Store) CommitmentsPage(ctx context.Context, f CommitmentFilter) ([]trac
 	var leads pageLeads
 	var total int
 	batch := &pgx.Batch{}
-	if f.Total != nil {
+	countRows := f.Total == nil && f.OrganisationID != 0 && f.Limit > 0
+	countWhere := commitmentWhere(f)
+	switch {
+	case f.Total != nil:
 		total = *f.Total
-	} else {
-		w := commitmentWhere(f)
-		batch.Queue(`SELECT count(*)`+commitmentFrom+w.sql(), w.args).QueryRow(func(row pgx.Row) error { return row.Scan(&total) })
+	case countRows:
+		// A lead organisation's commitments are found through its lead lines, every one of
+		// them before they can be put in order: the page's statement counts them as it goes.
+		queueCommitments(batch, f, &cs, &leads, &total)
+	default:
+		batch.Queue(`SELECT count(*)`+commitmentFrom+countWhere.sql(), countWhere.args).QueryRow(func(row pgx.Row) error { return row.Scan(&total) })
 	}
-	queueCommitments(batch, f, &cs, &leads)
+	if !countRows {
+		queueCommitments(batch, f, &cs, &leads, nil)
+	}
 	if err := s.pool.SendBatch(ctx, batch).Close(); err != nil {
 		return nil, 0, storeError("page of commitments", err, nil)
+	}
+	if countRows && len(cs) == 0 && f.Offset > 0 {
+		// No row carried the count: the page is past the end.
+		if err := s.pool.QueryRow(ctx, `SELECT count(*)`+commitmentFrom+countWhere.sql(), countWhere.args).Scan(&total); err != nil {
+			return nil, 0, storeError("page of commitments", err, nil)
+		}
 	}
 	if err := leads.addTo(ctx, s.pool, cs, f.WithRetiredOrganisations); err != nil {
 		return nil, 0, err
