@@ -179,6 +179,7 @@ func (s *Store) CommitmentsPage(ctx context.Context, f CommitmentFilter) ([]trac
 	batch := &pgx.Batch{}
 	countRows := f.Total == nil && f.OrganisationID != 0 && f.Limit > 0
 	countWhere := commitmentWhere(f)
+	count := `SELECT count(*)` + commitmentFrom + countWhere.sql()
 	switch {
 	case f.Total != nil:
 		total = *f.Total
@@ -187,7 +188,7 @@ func (s *Store) CommitmentsPage(ctx context.Context, f CommitmentFilter) ([]trac
 		// them before they can be put in order: the page's statement counts them as it goes.
 		queueCommitments(batch, f, &cs, &leads, &total)
 	default:
-		batch.Queue(`SELECT count(*)`+commitmentFrom+countWhere.sql(), countWhere.args).QueryRow(func(row pgx.Row) error { return row.Scan(&total) })
+		batch.Queue(count, countWhere.args).QueryRow(func(row pgx.Row) error { return row.Scan(&total) })
 	}
 	if !countRows {
 		queueCommitments(batch, f, &cs, &leads, nil)
@@ -197,7 +198,7 @@ func (s *Store) CommitmentsPage(ctx context.Context, f CommitmentFilter) ([]trac
 	}
 	if countRows && len(cs) == 0 && f.Offset > 0 {
 		// No row carried the count: the page is past the end.
-		if err := s.pool.QueryRow(ctx, `SELECT count(*)`+commitmentFrom+countWhere.sql(), countWhere.args).Scan(&total); err != nil {
+		if err := s.pool.QueryRow(ctx, count, countWhere.args).Scan(&total); err != nil {
 			return nil, 0, storeError("page of commitments", err, nil)
 		}
 	}

@@ -172,32 +172,21 @@ func (s *Store) SearchCommitments(ctx context.Context, q CommitmentSearch, limit
 		// A text search finds its commitments through the search index and must rank every
 		// one of them, so one statement finds, ranks and counts them from narrow rows, and only
 		// the page is read in full.
-		rows, _ := s.pool.Query(ctx, `WITH found AS MATERIALIZED (
+		if err := s.pageWithTotal(ctx, `WITH found AS MATERIALIZED (
 				SELECT c.id, row_number() OVER (`+q.orderBy()+`) AS n, count(*) OVER () AS total
 				FROM commitments c`+where+`)
 			SELECT `+commitmentColumns+`, f.total FROM found f JOIN commitments c ON c.id = f.id
 			JOIN priorities p ON p.id = c.priority_id
-			WHERE f.n > @offset AND f.n <= @offset::bigint + @limit::bigint ORDER BY f.n`, args)
-		var err error
-		page.Commitments, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (tracker.Commitment, error) {
-			return scanCommitmentWith(row, &page.Total)
-		})
-		if err != nil {
+			WHERE f.n > @offset AND f.n <= @offset::bigint + @limit::bigint ORDER BY f.n`, where, args, offset, &page); err != nil {
 			return CommitmentPage{}, storeError("search commitments", err, nil)
-		}
-		if len(page.Commitments) == 0 && offset > 0 {
-			// No row carried the total: the page is past the end (on the first page, there are
-			// none).
-			if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM commitments c`+where, args).Scan(&page.Total); err != nil {
-				return CommitmentPage{}, storeError("search commitments", err, nil)
-			}
 		}
 	} else if q.OrganisationID != 0 && q.Total == nil {
 		// A lead organisation's commitments are found through its lead lines, every one of them
 		// before they can be put in order: one statement finds, orders and counts them, rather
 		// than a count finding them all again.
-		if err := s.pageWithTotal(ctx, `SELECT c.id, count(*) OVER () AS total FROM commitments c`+where+q.orderBy()+
-			` LIMIT @limit OFFSET @offset`, q.orderBy(), where, args, offset, &page); err != nil {
+		if err := s.pageWithTotal(ctx, `SELECT `+commitmentColumns+`, f.total FROM (
+				SELECT c.id, count(*) OVER () AS total FROM commitments c`+where+q.orderBy()+` LIMIT @limit OFFSET @offset) f
+			JOIN commitments c ON c.id = f.id JOIN priorities p ON p.id = c.priority_id`+q.orderBy(), where, args, offset, &page); err != nil {
 			return CommitmentPage{}, storeError("search commitments", err, nil)
 		}
 	} else {
@@ -242,12 +231,11 @@ func (s *Store) SearchCommitments(ctx context.Context, q CommitmentSearch, limit
 	return page, nil
 }
 
-// pageWithTotal reads into page the commitments that found selects, as id with the number of all
-// it finds as total, in the order orderBy, and that number: when the page is past the end, no
-// row carries it, and it is counted by where (on the first page, there are none).
-func (s *Store) pageWithTotal(ctx context.Context, found, orderBy, where string, args pgx.NamedArgs, offset int, page *CommitmentPage) error {
-	rows, _ := s.pool.Query(ctx, `SELECT `+commitmentColumns+`, f.total FROM (`+found+`) f
-		JOIN commitments c ON c.id = f.id JOIN priorities p ON p.id = c.priority_id`+orderBy, args)
+// pageWithTotal reads into page the commitments that sql selects, each row ending with how many
+// commitments the search finds in all, and that number. When the page is past the end, no row
+// carries it, and it is counted by where (on the first page, there are none).
+func (s *Store) pageWithTotal(ctx context.Context, sql, where string, args pgx.NamedArgs, offset int, page *CommitmentPage) error {
+	rows, _ := s.pool.Query(ctx, sql, args)
 	var err error
 	page.Commitments, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (tracker.Commitment, error) {
 		return scanCommitmentWith(row, &page.Total)
