@@ -145,3 +145,33 @@ func BenchmarkRenderOrganisation(b *testing.B) {
 func BenchmarkRenderNotFound(b *testing.B) {
 	benchRender(b, NotFoundPage(LayoutProps{CurrentPath: "/nope"}))
 }
+
+// benchFinder is the commitments finder's first page of results with the filter form's choices:
+// as at national scale, 200 lead organisations and a dozen priority areas to choose from.
+func benchFinder(orgs, priorities int) CommitmentsView {
+	v := CommitmentsView{Plan: benchPlan, Path: paths.Commitments(benchPlan), Total: 1200, Page: 1, Pages: 48,
+		Filters: FinderFilters{Statuses: []string{string(tracker.AtRisk)}}}
+	for i := range priorities {
+		v.PriorityOptions = append(v.PriorityOptions, Option{Value: fmt.Sprint(i + 1), Text: fmt.Sprintf("%d. Priority area %s", i+1, benchWords(3, i))})
+	}
+	for _, s := range []tracker.Status{tracker.NotStarted, tracker.OnTrack, tracker.AtRisk, tracker.Delayed, tracker.Delivered} {
+		v.StatusOptions = append(v.StatusOptions, Option{Value: string(s), Text: s.Label()})
+	}
+	for i := range orgs {
+		v.OrganisationOptions = append(v.OrganisationOptions, Option{Value: fmt.Sprintf("ORG-%d", i), Text: "Organisation " + benchWords(3, i)})
+	}
+	for y := 2023; y < 2029; y++ {
+		v.DueOptions = append(v.DueOptions, Option{Value: fmt.Sprint(y), Text: fmt.Sprintf("%d-%02d", y, (y+1)%100)})
+	}
+	v.SortOptions = []Option{{Value: "", Text: "Reference"}, {Value: "due", Text: "Due date"}}
+	for _, r := range benchRows(FinderPerPage) {
+		v.Results = append(v.Results, FinderResult{CommitmentRow: r, UpdateDue: r.Commitment.ID%5 == 0})
+	}
+	return v
+}
+
+func BenchmarkRenderFinder(b *testing.B) {
+	l := LayoutProps{Title: "Commitments", CurrentPath: paths.Commitments(benchPlan)}
+	b.Run("seed", func(b *testing.B) { benchRender(b, CommitmentsPage(l, benchFinder(12, 6))) })
+	b.Run("national", func(b *testing.B) { benchRender(b, CommitmentsPage(l, benchFinder(200, 11))) })
+}

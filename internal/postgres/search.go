@@ -201,30 +201,22 @@ func (s *Store) SearchCommitments(ctx context.Context, q CommitmentSearch, limit
 			})
 		}
 		// The page is found from narrow rows first, so that the rows before it are never read
-		// in full.
-		batch.Queue(`SELECT `+commitmentColumns+` FROM (SELECT c.id FROM commitments c`+where+q.orderBy()+` LIMIT @limit OFFSET @offset) page
+		// in full. Its LIMIT and OFFSET are numbers in the statement on the first page
+		// (pageClause), so that PostgreSQL keeps one plan of it rather than planning it again
+		// for every request.
+		batch.Queue(`SELECT `+commitmentColumns+` FROM (SELECT c.id FROM commitments c`+where+q.orderBy()+pageClause(limit, offset)+`) page
 			JOIN commitments c ON c.id = page.id JOIN priorities p ON p.id = c.priority_id`+q.orderBy(), args).
 			Query(func(rows pgx.Rows) error {
 				var err error
 				page.Commitments, err = pgx.CollectRows(rows, scanCommitment)
 				return err
 			})
-		// And the page's lead lines, in the same round trip, unless finding the page again
-		// costs more than the round trip: a lead organisation's commitments are found through
-		// its lead lines, and the page's by ID once it is read.
-		leads := pageLeads(nil)
-		if q.OrganisationID == 0 {
-			leads = pageLeads{}
-			queueLeads(batch, `SELECT c.id FROM commitments c`+where+q.orderBy()+` LIMIT @limit OFFSET @offset`, args, false, &leads)
-		}
 		if err := s.pool.SendBatch(ctx, batch).Close(); err != nil {
 			return CommitmentPage{}, storeError("search commitments", err, nil)
 		}
-		if err := leads.addTo(ctx, s.pool, page.Commitments, false); err != nil {
-			return CommitmentPage{}, err
-		}
-		return page, nil
 	}
+	// The page's lead lines, by ID, in a round trip of their own: finding the page again in the
+	// page's round trip cost more (as much as the page itself for a list of one status).
 	if err := loadLeads(ctx, s.pool, page.Commitments, false); err != nil {
 		return CommitmentPage{}, err
 	}

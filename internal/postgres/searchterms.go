@@ -27,8 +27,9 @@ const termOf = `(SELECT trim(both '''' FROM websearch_to_tsquery('english', @tex
 
 // searchOneWord fills in the page of a search for one plain word, and the number found, from
 // commitment_terms: the page is read in order from the index commitment_terms_page and stops
-// after it, and without other filters the count reads the same index alone. Both, and the lead
-// lines of the page's commitments, go to the database in one round trip.
+// after it, and without other filters the count reads the same index alone. Both go to the
+// database in one round trip, and the lead lines of the page's commitments, by ID, in a second:
+// finding the page again in the first would cost more than the round trip.
 func (s *Store) searchOneWord(ctx context.Context, q CommitmentSearch, page *CommitmentPage, limit, offset int) error {
 	filters := q
 	filters.Text = ""
@@ -50,12 +51,10 @@ func (s *Store) searchOneWord(ctx context.Context, q CommitmentSearch, page *Com
 		page.Commitments, err = pgx.CollectRows(rows, scanCommitment)
 		return err
 	})
-	var leads pageLeads
-	queueLeads(batch, `SELECT t.commitment_id AS id`+from+order, args, false, &leads)
 	if err := s.pool.SendBatch(ctx, batch).Close(); err != nil {
 		return err
 	}
-	return leads.addTo(ctx, s.pool, page.Commitments, false)
+	return loadLeads(ctx, s.pool, page.Commitments, false)
 }
 
 // pageClause is the LIMIT and OFFSET of a page of a search from commitment_terms. On the first
