@@ -53,8 +53,9 @@ type CommitmentSearch struct {
 	// clock).
 	UpdateDue bool
 	Sort      CommitmentSort
-	// Total, when set, is how many commitments a search without text selects, known already
-	// (see CountFromMonths): SearchCommitments then does not count them again.
+	// Total, when set, is how many commitments a search without text, or one for which
+	// CountsApart is true, selects, known already (see CountFromMonths and CountSearch):
+	// SearchCommitments then does not count them again.
 	Total *int
 }
 

@@ -4,6 +4,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -31,18 +32,14 @@ const termOf = `(SELECT trim(both '''' FROM websearch_to_tsquery('english', @tex
 // database in one round trip, and the lead lines of the page's commitments, by ID, in a second:
 // finding the page again in the first would cost more than the round trip.
 func (s *Store) searchOneWord(ctx context.Context, q CommitmentSearch, page *CommitmentPage, limit, offset int) error {
-	filters := q
-	filters.Text = ""
-	where, args := filters.where(s.now())
-	args["text"], args["offset"] = q.Text, offset
-	from := ` FROM commitment_terms t JOIN commitments c ON c.id = t.commitment_id` + where + ` AND`
-	if plain, _ := (CommitmentSearch{PlanID: q.PlanID}).where(s.now()); where == plain {
-		// Terms are kept for commitments in use only: nothing else to check.
-		from = ` FROM commitment_terms t WHERE`
-	}
-	from += ` t.plan_id = @plan AND t.term = ` + termOf
+	from, args := s.oneWordFrom(q)
+	args["offset"] = offset
 	batch := &pgx.Batch{}
-	batch.Queue(`SELECT count(*)`+from, args).QueryRow(func(row pgx.Row) error { return row.Scan(&page.Total) })
+	if q.Total != nil {
+		page.Total = *q.Total
+	} else {
+		batch.Queue(`SELECT count(*)`+from, args).QueryRow(func(row pgx.Row) error { return row.Scan(&page.Total) })
+	}
 	order := ` ORDER BY t.rank DESC, t.major, t.minor` + pageClause(limit, offset)
 	batch.Queue(`SELECT `+commitmentColumns+` FROM (SELECT t.commitment_id AS id, t.rank, t.major, t.minor`+from+order+`) page
 		JOIN commitments c ON c.id = page.id JOIN priorities p ON p.id = c.priority_id
@@ -55,6 +52,37 @@ func (s *Store) searchOneWord(ctx context.Context, q CommitmentSearch, page *Com
 		return err
 	}
 	return loadLeads(ctx, s.pool, page.Commitments, false)
+}
+
+// oneWordFrom is the FROM and WHERE of a search for one plain word, and their arguments.
+func (s *Store) oneWordFrom(q CommitmentSearch) (string, pgx.NamedArgs) {
+	filters := q
+	filters.Text = ""
+	where, args := filters.where(s.now())
+	args["text"] = q.Text
+	from := ` FROM commitment_terms t JOIN commitments c ON c.id = t.commitment_id` + where + ` AND`
+	if plain, _ := (CommitmentSearch{PlanID: q.PlanID}).where(s.now()); where == plain {
+		// Terms are kept for commitments in use only: nothing else to check.
+		from = ` FROM commitment_terms t WHERE`
+	}
+	return from + ` t.plan_id = @plan AND t.term = ` + termOf, args
+}
+
+// CountsApart reports whether SearchCommitments counts the search's results with a statement of
+// their own, which a Total known already saves (CountSearch): a search for one plain word. Other
+// searches with text count what they find as they rank it, at no further cost.
+func (q CommitmentSearch) CountsApart() bool { return q.oneWord() }
+
+// CountSearch returns how many commitments a search for which CountsApart is true finds: what
+// SearchCommitments counts, for a Total to be kept and given to it again.
+func (s *Store) CountSearch(ctx context.Context, q CommitmentSearch) (int, error) {
+	if !q.oneWord() {
+		return 0, fmt.Errorf("postgres: CountSearch of a search not counted apart: %q", q.Text)
+	}
+	from, args := s.oneWordFrom(q)
+	var n int
+	err := s.pool.QueryRow(ctx, `SELECT count(*)`+from, args).Scan(&n)
+	return n, storeError("count search", err, nil)
 }
 
 // pageClause is the LIMIT and OFFSET of a page of a search from commitment_terms. On the first

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
@@ -363,6 +364,17 @@ func (s *Server) commitments(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 		if n, ok := fr.search.CountFromMonths(counts, s.now()); ok {
+			fr.search.Total = &n
+		} else if fr.search.CountsApart() {
+			// A search for one word counts its results with a statement of its own, as long as
+			// finding the page for the commonest words: the count is kept per data version.
+			counted := fr.filters
+			counted.Page = 0
+			n, err := remember(s, ctx, fmt.Sprintf("search count %d %s %s", plan.ID, s.now().Format(time.DateOnly), counted.QueryString()),
+				func() (int, error) { return s.reads(ctx).CountSearch(ctx, fr.search) })
+			if err != nil {
+				return err
+			}
 			fr.search.Total = &n
 		}
 		page, err := s.reads(ctx).SearchCommitments(ctx, fr.search, web.FinderPerPage, (v.Page-1)*web.FinderPerPage)
