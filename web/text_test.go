@@ -32,7 +32,9 @@ func FuzzTextEscapesAsTempl(f *testing.F) {
 }
 
 // writerOnly hides every method of a writer but Write.
-type writerOnly struct{ w interface{ Write([]byte) (int, error) } }
+type writerOnly struct {
+	w interface{ Write([]byte) (int, error) }
+}
 
 func (w writerOnly) Write(p []byte) (int, error) { return w.w.Write(p) }
 
