@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/scottish-government/delivery-tracker/internal/tracker"
 )
 
 // plainWord is search text that is one word of letters alone: no phrase, operator or ref.
@@ -69,17 +68,23 @@ func (s *Store) oneWordFrom(q CommitmentSearch) (string, pgx.NamedArgs) {
 }
 
 // CountsApart reports whether SearchCommitments counts the search's results with a statement of
-// their own, which a Total known already saves (CountSearch): a search for one plain word. Other
+// their own, which a Total known already saves (CountSearch): a search for plain words. Other
 // searches with text count what they find as they rank it, at no further cost.
-func (q CommitmentSearch) CountsApart() bool { return q.oneWord() }
+func (q CommitmentSearch) CountsApart() bool { return q.oneWord() || q.plainWordCount() > 0 }
 
 // CountSearch returns how many commitments a search for which CountsApart is true finds: what
 // SearchCommitments counts, for a Total to be kept and given to it again.
 func (s *Store) CountSearch(ctx context.Context, q CommitmentSearch) (int, error) {
-	if !q.oneWord() {
+	var from string
+	var args pgx.NamedArgs
+	switch n := q.plainWordCount(); {
+	case q.oneWord():
+		from, args = s.oneWordFrom(q)
+	case n > 0:
+		from, _, args = s.wordsFrom(q, n)
+	default:
 		return 0, fmt.Errorf("postgres: CountSearch of a search not counted apart: %q", q.Text)
 	}
-	from, args := s.oneWordFrom(q)
 	var n int
 	err := s.pool.QueryRow(ctx, `SELECT count(*)`+from, args).Scan(&n)
 	return n, storeError("count search", err, nil)
@@ -128,58 +133,70 @@ func (q CommitmentSearch) plainWordCount() int {
 // in order, without stop words and each once, so there may be fewer than the words typed.
 const termsOf = `(tsvector_to_array(to_tsvector('english', @text)))`
 
-// searchWords fills in the page of a search for n plain words, and the number found, in exactly
-// the order of SortRelevance (the ranking of every document found), without reading the
-// commitments that cannot rank. Web search syntax asks for every word, so the commitments found
-// are those with a row in commitment_terms for each word: a join of the words' rows, each read
-// from the index commitment_terms_page. ts_rank_cd of the commitment's own words for all the
-// words is 0 unless its own words hold every one of them, which the rows' precomputed ranks
-// tell (a word's rank is above 0 only where the commitment's own words hold it). So only those
-// commitments are read and ranked, and the rest follow, by ref, as ranking them would put them;
-// none is ever a ref. The page and the count come from one statement.
-func (s *Store) searchWords(ctx context.Context, q CommitmentSearch, n int, page *CommitmentPage, limit, offset int) error {
+// wordsFrom is the FROM and WHERE that find, from commitment_terms, the commitments a search for
+// n plain words finds: web search syntax asks for every word, so those with a row for each word,
+// a join of the words' rows, each read from the index commitment_terms_page. own is the condition
+// that the commitment's own words hold every one of them (a word's rank is above 0 only where
+// they hold it), and args the arguments of both.
+func (s *Store) wordsFrom(q CommitmentSearch, n int) (from, own string, args pgx.NamedArgs) {
 	filters := q
 	filters.Text = ""
 	where, args := filters.where(s.now())
-	args["text"], args["offset"] = q.Text, offset
-	var found strings.Builder
-	found.WriteString(`WITH found AS MATERIALIZED (SELECT t1.commitment_id AS id, t1.major, t1.minor, t1.rank > 0`)
-	for i := 2; i <= n; i++ {
-		found.WriteString(` AND t` + strconv.Itoa(i) + `.rank > 0`)
-	}
-	found.WriteString(` AS own FROM commitment_terms t1`)
+	args["text"] = q.Text
+	var b strings.Builder
+	b.WriteString(` FROM commitment_terms t1`)
+	own = `t1.rank > 0`
 	for i := 2; i <= n; i++ {
 		// Text with fewer words once stemmed (stop words, a word twice) looks up its first word
 		// again, which finds the same rows.
 		t := `t` + strconv.Itoa(i)
-		found.WriteString(` JOIN commitment_terms ` + t + ` ON ` + t + `.commitment_id = t1.commitment_id AND ` +
+		b.WriteString(` JOIN commitment_terms ` + t + ` ON ` + t + `.commitment_id = t1.commitment_id AND ` +
 			t + `.plan_id = @plan AND ` + t + `.term = coalesce(` + termsOf + `[` + strconv.Itoa(i) + `], ` + termsOf + `[1])`)
+		own += ` AND ` + t + `.rank > 0`
 	}
 	if plain, _ := (CommitmentSearch{PlanID: q.PlanID}).where(s.now()); where == plain {
 		// Terms are kept for commitments in use only: nothing else to check.
-		found.WriteString(` WHERE`)
+		b.WriteString(` WHERE`)
 	} else {
-		found.WriteString(` JOIN commitments c ON c.id = t1.commitment_id` + where + ` AND`)
+		b.WriteString(` JOIN commitments c ON c.id = t1.commitment_id` + where + ` AND`)
 	}
 	// Text of stop words alone has no terms, and finds nothing, as its empty query does.
-	found.WriteString(` t1.plan_id = @plan AND t1.term = ` + termsOf + `[1])`)
-	rows, _ := s.pool.Query(ctx, found.String()+`,
-		page AS (SELECT id, rank, major, minor FROM (
-				SELECT f.id, ts_rank_cd(r.search, (SELECT websearch_to_tsquery('english', @text))) AS rank, f.major, f.minor
-				FROM found f JOIN commitments r ON r.id = f.id WHERE f.own
-				UNION ALL
-				SELECT f.id, 0, f.major, f.minor FROM found f WHERE NOT f.own) ranked
-			ORDER BY rank DESC, major, minor`+pageClause(limit, offset)+`)
-		SELECT `+commitmentColumns+`, (SELECT count(*) FROM found) FROM page
-		JOIN commitments c ON c.id = page.id JOIN priorities p ON p.id = c.priority_id
-		ORDER BY page.rank DESC, page.major, page.minor`, args)
-	var err error
-	page.Commitments, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (tracker.Commitment, error) {
-		return scanCommitmentWith(row, &page.Total)
-	})
-	if err != nil || len(page.Commitments) > 0 || offset == 0 {
-		return err
+	b.WriteString(` t1.plan_id = @plan AND t1.term = ` + termsOf + `[1]`)
+	return b.String(), own, args
+}
+
+// searchWords fills in the page of a search for n plain words, and the number found, in exactly
+// the order of SortRelevance (the ranking of every document found), without reading the
+// commitments that cannot rank. ts_rank_cd of the commitment's own words for all the words is
+// above 0 only where its own words hold every one of them (wordsFrom's own), and 0 for the
+// rest, which follow by ref, as ranking them would put them; none is ever a ref. So the page
+// is the commitments whose own words hold every word, ranked, followed by the others in order of
+// ref: the others are read only for a page that goes past the first. The rows of a word's own
+// commitments come first in the index (by rank), so finding them reads a fraction of the rows
+// finding every commitment with the words does. The count, unless known already (CountSearch),
+// goes in the same round trip.
+func (s *Store) searchWords(ctx context.Context, q CommitmentSearch, n int, page *CommitmentPage, limit, offset int) error {
+	from, own, args := s.wordsFrom(q, n)
+	args["offset"] = offset
+	batch := &pgx.Batch{}
+	if q.Total != nil {
+		page.Total = *q.Total
+	} else {
+		batch.Queue(`SELECT count(*)`+from, args).QueryRow(func(row pgx.Row) error { return row.Scan(&page.Total) })
 	}
-	// No row carried the count: the page is past the end.
-	return s.pool.QueryRow(ctx, found.String()+` SELECT count(*) FROM found`, args).Scan(&page.Total)
+	batch.Queue(`WITH page AS (
+			(SELECT f.id, ts_rank_cd(r.search, (SELECT websearch_to_tsquery('english', @text))) AS rank, f.major, f.minor
+			 FROM (SELECT t1.commitment_id AS id, t1.major, t1.minor`+from+` AND `+own+`) f
+			 JOIN commitments r ON r.id = f.id
+			 ORDER BY 2 DESC, 3, 4)
+			UNION ALL
+			(SELECT t1.commitment_id, 0, t1.major, t1.minor`+from+` AND NOT (`+own+`) ORDER BY 3, 4)`+pageClause(limit, offset)+`)
+		SELECT `+commitmentColumns+` FROM page
+		JOIN commitments c ON c.id = page.id JOIN priorities p ON p.id = c.priority_id
+		ORDER BY page.rank DESC, page.major, page.minor`, args).Query(func(rows pgx.Rows) error {
+		var err error
+		page.Commitments, err = pgx.CollectRows(rows, scanCommitment)
+		return err
+	})
+	return s.pool.SendBatch(ctx, batch).Close()
 }

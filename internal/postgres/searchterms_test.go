@@ -46,6 +46,24 @@ func sameAsRanked(t *testing.T, store *postgres.Store, q postgres.CommitmentSear
 				t.Errorf("%q: %s differs from the ranked search's: %+v, %+v", q.Text, g.Ref, g, w)
 			}
 		}
+		if !q.CountsApart() {
+			t.Fatalf("%q: not counted apart", q.Text)
+		}
+		// CountSearch counts as the search does, and the search given that count finds the same.
+		n, err := store.CountSearch(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		counted := q
+		counted.Total = &n
+		given, err := store.SearchCommitments(ctx, counted, pageSize, offset)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != want.Total || given.Total != n || !slices.Equal(refsOf(given.Commitments), refsOf(want.Commitments)) {
+			t.Fatalf("%q (statuses %v) at %d: CountSearch %d, and given it %d found, %v; ranked: %d found, %v", q.Text,
+				q.Statuses, offset, n, given.Total, refsOf(given.Commitments), want.Total, refsOf(want.Commitments))
+		}
 		if len(got.Commitments) < pageSize {
 			return
 		}
