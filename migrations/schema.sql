@@ -158,6 +158,31 @@ END;
 $$;
 
 --
+-- Name: commitment_lead_organisations_organisations(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.commitment_lead_organisations_organisations() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    -- A lead line deleted with the organisations it names is gone by now: its own trigger
+    -- refreshes its commitment.
+    IF TG_OP = 'INSERT' THEN
+        PERFORM refresh_commitment_organisations(ARRAY(
+            SELECT DISTINCT l.commitment_id FROM commitment_leads l WHERE l.id IN (SELECT lead_id FROM new_rows)));
+    ELSIF TG_OP = 'DELETE' THEN
+        PERFORM refresh_commitment_organisations(ARRAY(
+            SELECT DISTINCT l.commitment_id FROM commitment_leads l WHERE l.id IN (SELECT lead_id FROM old_rows)));
+    ELSE
+        PERFORM refresh_commitment_organisations(ARRAY(
+            SELECT DISTINCT l.commitment_id FROM commitment_leads l
+            WHERE l.id IN (SELECT lead_id FROM new_rows UNION SELECT lead_id FROM old_rows)));
+    END IF;
+    RETURN NULL;
+END;
+$$;
+
+--
 -- Name: commitment_lead_organisations_touch(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -181,6 +206,26 @@ END;
 $$;
 
 --
+-- Name: commitment_leads_organisations(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.commitment_leads_organisations() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        PERFORM refresh_commitment_organisations(ARRAY(SELECT DISTINCT commitment_id FROM new_rows));
+    ELSIF TG_OP = 'DELETE' THEN
+        PERFORM refresh_commitment_organisations(ARRAY(SELECT DISTINCT commitment_id FROM old_rows));
+    ELSE
+        PERFORM refresh_commitment_organisations(ARRAY(
+            SELECT commitment_id FROM new_rows UNION SELECT commitment_id FROM old_rows));
+    END IF;
+    RETURN NULL;
+END;
+$$;
+
+--
 -- Name: commitment_leads_search(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -196,6 +241,19 @@ BEGIN
         PERFORM refresh_commitment_search(ARRAY(
             SELECT commitment_id FROM new_rows UNION SELECT commitment_id FROM old_rows));
     END IF;
+    RETURN NULL;
+END;
+$$;
+
+--
+-- Name: commitment_organisations_row(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.commitment_organisations_row() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM refresh_commitment_organisations(ARRAY[NEW.id]);
     RETURN NULL;
 END;
 $$;
@@ -358,6 +416,25 @@ CREATE FUNCTION public.refresh_commitment_last_reports(ids bigint[]) RETURNS voi
              LIMIT 1) latest
     ON CONFLICT (commitment_id) DO UPDATE SET update_id = EXCLUDED.update_id
     WHERE commitment_last_reports.update_id IS DISTINCT FROM EXCLUDED.update_id
+$$;
+
+--
+-- Name: refresh_commitment_organisations(bigint[]); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.refresh_commitment_organisations(ids bigint[]) RETURNS void
+    LANGUAGE sql
+    AS $$
+    DELETE FROM commitment_organisations WHERE commitment_id = ANY (ids);
+    INSERT INTO commitment_organisations (commitment_id, organisation_id, plan_id, major, minor)
+    SELECT DISTINCT c.id, clo.organisation_id, c.plan_id,
+           split_part(c.ref, '.', 1)::integer, split_part(c.ref, '.', 2)::integer
+    FROM commitments c
+    JOIN commitment_leads l ON l.commitment_id = c.id
+    JOIN commitment_lead_organisations clo ON clo.lead_id = l.id
+    WHERE c.id = ANY (ids) AND c.retired_at IS NULL
+    ON CONFLICT (commitment_id, organisation_id) DO UPDATE
+    SET plan_id = EXCLUDED.plan_id, major = EXCLUDED.major, minor = EXCLUDED.minor
 $$;
 
 --
@@ -749,6 +826,18 @@ ALTER TABLE public.commitment_leads ALTER COLUMN id ADD GENERATED ALWAYS AS IDEN
     NO MINVALUE
     NO MAXVALUE
     CACHE 1
+);
+
+--
+-- Name: commitment_organisations; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.commitment_organisations (
+    commitment_id bigint NOT NULL,
+    organisation_id bigint NOT NULL,
+    plan_id bigint NOT NULL,
+    major integer NOT NULL,
+    minor integer NOT NULL
 );
 
 --
@@ -1464,6 +1553,13 @@ ALTER TABLE ONLY public.commitment_leads
     ADD CONSTRAINT commitment_leads_pkey PRIMARY KEY (id);
 
 --
+-- Name: commitment_organisations commitment_organisations_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.commitment_organisations
+    ADD CONSTRAINT commitment_organisations_pkey PRIMARY KEY (commitment_id, organisation_id);
+
+--
 -- Name: commitment_search commitment_search_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1758,6 +1854,12 @@ CREATE INDEX commitment_last_reports_update ON public.commitment_last_reports US
 CREATE INDEX commitment_lead_organisations_org ON public.commitment_lead_organisations USING btree (organisation_id);
 
 --
+-- Name: commitment_organisations_page; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX commitment_organisations_page ON public.commitment_organisations USING btree (organisation_id, plan_id, major, minor) INCLUDE (commitment_id);
+
+--
 -- Name: commitment_search_document; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -1998,6 +2100,24 @@ CREATE TRIGGER audit_log_unlinked BEFORE INSERT ON public.audit_log FOR EACH ROW
 CREATE TRIGGER commitment_last_reports_fields BEFORE INSERT OR UPDATE OF update_id ON public.commitment_last_reports FOR EACH ROW EXECUTE FUNCTION public.commitment_last_reports_fields();
 
 --
+-- Name: commitment_lead_organisations commitment_lead_organisations_organisations_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER commitment_lead_organisations_organisations_delete AFTER DELETE ON public.commitment_lead_organisations REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.commitment_lead_organisations_organisations();
+
+--
+-- Name: commitment_lead_organisations commitment_lead_organisations_organisations_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER commitment_lead_organisations_organisations_insert AFTER INSERT ON public.commitment_lead_organisations REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.commitment_lead_organisations_organisations();
+
+--
+-- Name: commitment_lead_organisations commitment_lead_organisations_organisations_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER commitment_lead_organisations_organisations_update AFTER UPDATE ON public.commitment_lead_organisations REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.commitment_lead_organisations_organisations();
+
+--
 -- Name: commitment_lead_organisations commitment_lead_organisations_touch_delete; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -2014,6 +2134,24 @@ CREATE TRIGGER commitment_lead_organisations_touch_insert AFTER INSERT ON public
 --
 
 CREATE TRIGGER commitment_lead_organisations_touch_update AFTER UPDATE ON public.commitment_lead_organisations REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.commitment_lead_organisations_touch();
+
+--
+-- Name: commitment_leads commitment_leads_organisations_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER commitment_leads_organisations_delete AFTER DELETE ON public.commitment_leads REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.commitment_leads_organisations();
+
+--
+-- Name: commitment_leads commitment_leads_organisations_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER commitment_leads_organisations_insert AFTER INSERT ON public.commitment_leads REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.commitment_leads_organisations();
+
+--
+-- Name: commitment_leads commitment_leads_organisations_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER commitment_leads_organisations_update AFTER UPDATE ON public.commitment_leads REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.commitment_leads_organisations();
 
 --
 -- Name: commitment_leads commitment_leads_search_delete; Type: TRIGGER; Schema: public; Owner: -
@@ -2044,6 +2182,12 @@ CREATE TRIGGER commitment_search_terms_insert AFTER INSERT ON public.commitment_
 --
 
 CREATE TRIGGER commitment_search_terms_update AFTER UPDATE ON public.commitment_search REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.commitment_search_terms();
+
+--
+-- Name: commitments commitments_organisations; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER commitments_organisations AFTER UPDATE OF ref, plan_id, retired_at ON public.commitments FOR EACH ROW WHEN (((old.ref IS DISTINCT FROM new.ref) OR (old.plan_id IS DISTINCT FROM new.plan_id) OR (old.retired_at IS DISTINCT FROM new.retired_at))) EXECUTE FUNCTION public.commitment_organisations_row();
 
 --
 -- Name: commitments commitments_search; Type: TRIGGER; Schema: public; Owner: -
@@ -2293,6 +2437,20 @@ ALTER TABLE ONLY public.commitment_lead_organisations
 
 ALTER TABLE ONLY public.commitment_leads
     ADD CONSTRAINT commitment_leads_commitment_id_fkey FOREIGN KEY (commitment_id) REFERENCES public.commitments(id) ON DELETE CASCADE;
+
+--
+-- Name: commitment_organisations commitment_organisations_commitment_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.commitment_organisations
+    ADD CONSTRAINT commitment_organisations_commitment_id_fkey FOREIGN KEY (commitment_id) REFERENCES public.commitments(id) ON DELETE CASCADE;
+
+--
+-- Name: commitment_organisations commitment_organisations_organisation_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.commitment_organisations
+    ADD CONSTRAINT commitment_organisations_organisation_id_fkey FOREIGN KEY (organisation_id) REFERENCES public.organisations(id) ON DELETE CASCADE;
 
 --
 -- Name: commitment_search commitment_search_commitment_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -

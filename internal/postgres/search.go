@@ -181,6 +181,10 @@ func (s *Store) SearchCommitments(ctx context.Context, q CommitmentSearch, limit
 			WHERE f.n > @offset AND f.n <= @offset::bigint + @limit::bigint ORDER BY f.n`, where, args, offset, &page); err != nil {
 			return CommitmentPage{}, storeError("search commitments", err, nil)
 		}
+	} else if q.OrganisationID != 0 && q.byRef() {
+		if err := s.searchOrganisation(ctx, q, &page, limit, offset); err != nil {
+			return CommitmentPage{}, storeError("search commitments", err, nil)
+		}
 	} else if q.OrganisationID != 0 && q.Total == nil {
 		// A lead organisation's commitments are found through its lead lines, every one of them
 		// before they can be put in order: one statement finds, orders and counts them, rather

@@ -164,6 +164,8 @@ func TestSearchCommitmentsCombinations(t *testing.T) {
 		{"no update yet or delivered", postgres.CommitmentSearch{Statuses: []tracker.Status{tracker.NoUpdate, tracker.Delivered}}, ""},
 		{"led by NES", postgres.CommitmentSearch{OrganisationID: f.orgs["NES"]}, "NES"},
 		{"led by NES, by due date", postgres.CommitmentSearch{OrganisationID: f.orgs["NES"], Sort: postgres.SortDue}, "NES"},
+		{"led by NES, on track or no update", postgres.CommitmentSearch{OrganisationID: f.orgs["NES"],
+			Statuses: []tracker.Status{tracker.OnTrack, tracker.NoUpdate}}, "NES"},
 		{"due in Q1 2025-26", postgres.CommitmentSearch{DueFrom: &q1from, DueTo: &q1to}, ""},
 		{"due in 2024-25, overdue", postgres.CommitmentSearch{DueFrom: &fyFrom, DueTo: &fyTo, Overdue: true}, ""},
 		{"overdue", postgres.CommitmentSearch{Overdue: true}, ""},
@@ -233,7 +235,7 @@ func TestSearchCommitmentsCombinations(t *testing.T) {
 	if len(page.Commitments) != 0 || page.Total != len(f.all) {
 		t.Errorf("past the end: %d results, total %d; want none of %d", len(page.Commitments), page.Total, len(f.all))
 	}
-	// A lead organisation's page carries its count in its rows: past the end, it is counted.
+	// A lead organisation's page past the end carries its count too.
 	nes := postgres.CommitmentSearch{PlanID: f.plan.ID, OrganisationID: f.orgs["NES"]}
 	page, err = f.store.SearchCommitments(ctx, nes, 25, 10000)
 	if err != nil {

@@ -68,9 +68,12 @@ func (s *Store) oneWordFrom(q CommitmentSearch) (string, pgx.NamedArgs) {
 }
 
 // CountsApart reports whether SearchCommitments counts the search's results with a statement of
-// their own, which a Total known already saves (CountSearch): a search for plain words. Other
-// searches with text count what they find as they rank it, at no further cost.
-func (q CommitmentSearch) CountsApart() bool { return q.oneWord() || q.plainWordCount() > 0 }
+// their own, which a Total known already saves (CountSearch): a search for plain words, or for
+// a lead organisation's commitments in order of ref. Other searches with text or a lead
+// organisation count what they find as they rank or order it, at no further cost.
+func (q CommitmentSearch) CountsApart() bool {
+	return q.oneWord() || q.plainWordCount() > 0 || q.Text == "" && q.OrganisationID != 0 && q.byRef()
+}
 
 // CountSearch returns how many commitments a search for which CountsApart is true finds: what
 // SearchCommitments counts, for a Total to be kept and given to it again.
@@ -82,6 +85,8 @@ func (s *Store) CountSearch(ctx context.Context, q CommitmentSearch) (int, error
 		from, args = s.oneWordFrom(q)
 	case n > 0:
 		from, _, args = s.wordsFrom(q, n)
+	case q.Text == "" && q.OrganisationID != 0:
+		from, args = s.organisationFrom(q)
 	default:
 		return 0, fmt.Errorf("postgres: CountSearch of a search not counted apart: %q", q.Text)
 	}
