@@ -137,6 +137,22 @@ func TestLoadWritesSyntheticDataAndLeavesTheRestAlone(t *testing.T) {
 		t.Errorf("%d one-word search terms for %d plain words of the documents (%v)", terms, words, err)
 	}
 
+	// The commitments each organisation leads were made once, for them all: exactly the pairs of
+	// commitment and organisation its lead lines name, with the ref's numbers.
+	var missing, extra int
+	if err := pool.QueryRow(ctx, `WITH want AS (
+			SELECT DISTINCT c.id, clo.organisation_id, c.plan_id, split_part(c.ref, '.', 1)::integer AS major,
+			       split_part(c.ref, '.', 2)::integer AS minor
+			FROM commitments c JOIN plans p ON p.id = c.plan_id AND p.slug = $1
+			JOIN commitment_leads l ON l.commitment_id = c.id
+			JOIN commitment_lead_organisations clo ON clo.lead_id = l.id),
+		got AS (SELECT co.commitment_id, co.organisation_id, co.plan_id, co.major, co.minor FROM commitment_organisations co
+			JOIN plans p ON p.id = co.plan_id AND p.slug = $1)
+		SELECT (SELECT count(*) FROM (TABLE want EXCEPT TABLE got) x), (SELECT count(*) FROM (TABLE got EXCEPT TABLE want) y)`,
+		demo.PlanSlug).Scan(&missing, &extra); err != nil || missing != 0 || extra != 0 {
+		t.Errorf("commitments by organisation: %d missing, %d not named by a lead line (%v)", missing, extra, err)
+	}
+
 	// The audit rows were linked into the chain after the insert, as the trigger would have
 	// linked them, and the triggers that were off for the load are on again: a row added now is
 	// linked by the trigger, after them.

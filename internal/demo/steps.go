@@ -162,7 +162,7 @@ var steps = []struct {
 			FROM demo_commitments c, generate_series(1, pg_temp.demo_lead_lines(c.i)) k
 			RETURNING id, commitment_id, position)
 		SELECT l.id, l.position, c.i FROM inserted l JOIN demo_commitments c ON c.id = l.commitment_id`, "commitment_leads",
-		[]string{"commitment_leads_search_insert"}, ""},
+		[]string{"commitment_leads_search_insert", "commitment_leads_organisations_insert"}, ""},
 	{"lead organisations", `
 		INSERT INTO commitment_lead_organisations (lead_id, organisation_id, position)
 		SELECT DISTINCT ON (l.id, o.id) l.id, o.id, x.position
@@ -171,7 +171,16 @@ var steps = []struct {
 		                     (2, CASE WHEN l.position = 1 THEN (l.i * 5 + 11) % @orgs::int END)) x (position, org)
 		JOIN demo_orgs o ON o.n = x.org
 		ORDER BY l.id, o.id, x.position`, "commitment_lead_organisations",
-		[]string{"commitment_lead_organisations_touch_insert"}, ""},
+		// The commitments each organisation leads, in order (migration 00089), are made at once
+		// for them all by the next step.
+		[]string{"commitment_lead_organisations_touch_insert", "commitment_lead_organisations_organisations_insert"}, ""},
+	{"commitments by organisation", `
+		INSERT INTO commitment_organisations (commitment_id, organisation_id, plan_id, major, minor)
+		SELECT DISTINCT c.id, clo.organisation_id, c.plan_id, split_part(c.ref, '.', 1)::integer, split_part(c.ref, '.', 2)::integer
+		FROM demo_commitments d
+		JOIN commitments c ON c.id = d.id
+		JOIN commitment_leads l ON l.commitment_id = c.id
+		JOIN commitment_lead_organisations clo ON clo.lead_id = l.id`, "commitment_organisations", nil, ""},
 	// The updates, stored in the order they were made, as in life, each reported by the
 	// organisation the commitment's first lead line names. A commitment's narratives come from a
 	// few sentences of its own, as real reports on one piece of work come back to the same
