@@ -339,30 +339,48 @@ func TestListQueriesUseIndexes(t *testing.T) {
 	for _, f := range []struct {
 		name string
 		q    postgres.CommitmentSearch
+		org  bool // led by an organisation that leads commitments of the plan
 	}{
-		{"all, by ref", postgres.CommitmentSearch{}},
-		{"all, by due date", postgres.CommitmentSearch{Sort: postgres.SortDue}},
-		{"all, last updated first", postgres.CommitmentSearch{Sort: postgres.SortUpdated}},
+		{"all, by ref", postgres.CommitmentSearch{}, false},
+		{"all, by due date", postgres.CommitmentSearch{Sort: postgres.SortDue}, false},
+		{"all, last updated first", postgres.CommitmentSearch{Sort: postgres.SortUpdated}, false},
 		// A word no commitment has, and one a good part of the synthetic plan's commitments have
 		// in their own words or their updates' narratives.
-		{"search text", postgres.CommitmentSearch{Text: "hippogriffs", Sort: postgres.SortRelevance}},
-		{"search a common word", postgres.CommitmentSearch{Text: "telehealth", Sort: postgres.SortRelevance}},
-		{"a ref", postgres.CommitmentSearch{Text: "3.17", Sort: postgres.SortRelevance}},
-		// One word is looked up in commitment_terms; two go through the whole search documents.
-		{"search a word in nearly every commitment", postgres.CommitmentSearch{Text: "digital", Sort: postgres.SortRelevance}},
+		{"search text", postgres.CommitmentSearch{Text: "hippogriffs", Sort: postgres.SortRelevance}, false},
+		{"search a common word", postgres.CommitmentSearch{Text: "telehealth", Sort: postgres.SortRelevance}, false},
+		{"a ref", postgres.CommitmentSearch{Text: "3.17", Sort: postgres.SortRelevance}, false},
+		// Plain words are looked up in commitment_terms.
+		{"search a word in nearly every commitment", postgres.CommitmentSearch{Text: "digital", Sort: postgres.SortRelevance}, false},
 		{"search a word, with a status", postgres.CommitmentSearch{Text: "telehealth", Sort: postgres.SortRelevance,
-			Statuses: []tracker.Status{tracker.OnTrack}}},
-		{"search two words", postgres.CommitmentSearch{Text: "cyber resilience", Sort: postgres.SortRelevance}},
-		{"a status", postgres.CommitmentSearch{Statuses: []tracker.Status{tracker.Delayed}}},
-		{"overdue", postgres.CommitmentSearch{Overdue: true, Sort: postgres.SortDue}},
-		{"update due", postgres.CommitmentSearch{UpdateDue: true, Sort: postgres.SortUpdated}},
-		{"due in a quarter", postgres.CommitmentSearch{DueFrom: &tracker.Month{Year: 2026, Month: time.April}, DueTo: &tracker.Month{Year: 2026, Month: time.June}}},
+			Statuses: []tracker.Status{tracker.OnTrack}}, false},
+		{"search two words", postgres.CommitmentSearch{Text: "cyber resilience", Sort: postgres.SortRelevance}, false},
+		{"search two words, with a status", postgres.CommitmentSearch{Text: "cyber resilience", Sort: postgres.SortRelevance,
+			Statuses: []tracker.Status{tracker.OnTrack}}, false},
+		{"a status", postgres.CommitmentSearch{Statuses: []tracker.Status{tracker.Delayed}}, false},
+		{"overdue", postgres.CommitmentSearch{Overdue: true, Sort: postgres.SortDue}, false},
+		{"update due", postgres.CommitmentSearch{UpdateDue: true, Sort: postgres.SortUpdated}, false},
+		{"due in a quarter", postgres.CommitmentSearch{DueFrom: &tracker.Month{Year: 2026, Month: time.April}, DueTo: &tracker.Month{Year: 2026, Month: time.June}}, false},
+		{"a lead organisation", postgres.CommitmentSearch{}, true},
+		{"a lead organisation, with a status", postgres.CommitmentSearch{Statuses: []tracker.Status{tracker.OnTrack}}, true},
 	} {
 		calls = append(calls, call{name: "finder: " + f.name, run: func(p tracker.Plan) error {
 			q := f.q
 			q.PlanID = p.ID
+			if f.org {
+				if err := plain.QueryRow(ctx, `SELECT clo.organisation_id FROM commitment_lead_organisations clo
+					JOIN commitment_leads l ON l.id = clo.lead_id JOIN commitments c ON c.id = l.commitment_id
+					WHERE c.plan_id = $1 ORDER BY c.id LIMIT 1`, p.ID).Scan(&q.OrganisationID); err != nil {
+					return err
+				}
+			}
 			if _, err := store.SearchCommitments(ctx, q, 25, 0); err != nil {
 				return err
+			}
+			if q.CountsApart() {
+				// The count the finder keeps for the search.
+				if _, err := store.CountSearch(ctx, q); err != nil {
+					return err
+				}
 			}
 			if q.Text == "" && len(q.Statuses) == 0 && !q.Overdue && !q.UpdateDue && q.DueFrom == nil {
 				return nil // an export of the whole plan: see "export of every commitment"
