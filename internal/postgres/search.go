@@ -186,9 +186,9 @@ func (s *Store) SearchCommitments(ctx context.Context, q CommitmentSearch, limit
 			return CommitmentPage{}, storeError("search commitments", err, nil)
 		}
 	} else if q.OrganisationID != 0 && q.Total == nil {
-		// A lead organisation's commitments are found through its lead lines, every one of them
-		// before they can be put in order: one statement finds, orders and counts them, rather
-		// than a count finding them all again.
+		// A lead organisation's commitments in another order than ref are found through its
+		// lead lines, every one of them before they can be put in order: one statement finds,
+		// orders and counts them, rather than a count finding them all again.
 		if err := s.pageWithTotal(ctx, `SELECT `+commitmentColumns+`, f.total FROM (
 				SELECT c.id, count(*) OVER () AS total FROM commitments c`+where+q.orderBy()+` LIMIT @limit OFFSET @offset) f
 			JOIN commitments c ON c.id = f.id JOIN priorities p ON p.id = c.priority_id`+q.orderBy(), where, args, offset, &page); err != nil {

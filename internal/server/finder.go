@@ -366,8 +366,9 @@ func (s *Server) commitments(w http.ResponseWriter, r *http.Request) error {
 		if n, ok := fr.search.CountFromMonths(counts, s.now()); ok {
 			fr.search.Total = &n
 		} else if fr.search.CountsApart() {
-			// A search for one word counts its results with a statement of its own, as long as
-			// finding the page for the commonest words: the count is kept per data version.
+			// A search for plain words, or for a lead organisation's commitments, counts its
+			// results with a statement of its own, which for the commonest words costs more than
+			// finding the page: the count is kept per data version and filter.
 			counted := fr.filters
 			counted.Page = 0
 			n, err := remember(s, ctx, fmt.Sprintf("search count %d %s %s", plan.ID, s.now().Format(time.DateOnly), counted.QueryString()),
