@@ -30,11 +30,7 @@ func (s *Store) searchOrganisation(ctx context.Context, q CommitmentSearch, page
 	from, args := s.organisationFrom(q)
 	args["offset"] = offset
 	batch := &pgx.Batch{}
-	if q.Total != nil {
-		page.Total = *q.Total
-	} else {
-		batch.Queue(`SELECT count(*)`+from, args).QueryRow(func(row pgx.Row) error { return row.Scan(&page.Total) })
-	}
+	queueCount(batch, q.Total, from, args, &page.Total)
 	batch.Queue(`SELECT `+commitmentColumns+` FROM (SELECT co.commitment_id AS id, co.major, co.minor`+from+
 		` ORDER BY co.major, co.minor`+pageClause(limit, offset)+`) page
 		JOIN commitments c ON c.id = page.id JOIN priorities p ON p.id = c.priority_id
@@ -44,6 +40,16 @@ func (s *Store) searchOrganisation(ctx context.Context, q CommitmentSearch, page
 		return err
 	})
 	return s.pool.SendBatch(ctx, batch).Close()
+}
+
+// queueCount queues in batch the count of the commitments that from finds, into *total, unless
+// known already: then it is known.
+func queueCount(batch *pgx.Batch, known *int, from string, args pgx.NamedArgs, total *int) {
+	if known != nil {
+		*total = *known
+		return
+	}
+	batch.Queue(`SELECT count(*)`+from, args).QueryRow(func(row pgx.Row) error { return row.Scan(total) })
 }
 
 // byRef reports whether a search without text is in order of ref.

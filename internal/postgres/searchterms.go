@@ -34,11 +34,7 @@ func (s *Store) searchOneWord(ctx context.Context, q CommitmentSearch, page *Com
 	from, args := s.oneWordFrom(q)
 	args["offset"] = offset
 	batch := &pgx.Batch{}
-	if q.Total != nil {
-		page.Total = *q.Total
-	} else {
-		batch.Queue(`SELECT count(*)`+from, args).QueryRow(func(row pgx.Row) error { return row.Scan(&page.Total) })
-	}
+	queueCount(batch, q.Total, from, args, &page.Total)
 	order := ` ORDER BY t.rank DESC, t.major, t.minor` + pageClause(limit, offset)
 	batch.Queue(`SELECT `+commitmentColumns+` FROM (SELECT t.commitment_id AS id, t.rank, t.major, t.minor`+from+order+`) page
 		JOIN commitments c ON c.id = page.id JOIN priorities p ON p.id = c.priority_id
@@ -184,11 +180,7 @@ func (s *Store) searchWords(ctx context.Context, q CommitmentSearch, n int, page
 	from, own, args := s.wordsFrom(q, n)
 	args["offset"] = offset
 	batch := &pgx.Batch{}
-	if q.Total != nil {
-		page.Total = *q.Total
-	} else {
-		batch.Queue(`SELECT count(*)`+from, args).QueryRow(func(row pgx.Row) error { return row.Scan(&page.Total) })
-	}
+	queueCount(batch, q.Total, from, args, &page.Total)
 	batch.Queue(`WITH page AS (
 			(SELECT f.id, ts_rank_cd(r.search, (SELECT websearch_to_tsquery('english', @text))) AS rank, f.major, f.minor
 			 FROM (SELECT t1.commitment_id AS id, t1.major, t1.minor`+from+` AND `+own+`) f
