@@ -52,8 +52,9 @@ type stringWriter struct{ w io.Writer }
 func (s stringWriter) WriteString(str string) (int, error) { return io.WriteString(s.w, str) }
 
 // selectOptions are the options of a drop-down list, the one whose value is selected marked so,
-// written as the markup templ would write for them, straight into the page (see Text): the list
-// of lead organisations has hundreds.
+// written as the markup templ would write for them, straight into the page (see Text): the lists
+// of lead organisations, in the finder and on each lead line of a commitment's form, have
+// hundreds.
 type selectOptions struct {
 	options  []Option
 	selected string
