@@ -13,12 +13,8 @@ func (s *Store) organisationFrom(q CommitmentSearch) (string, pgx.NamedArgs) {
 	filters.OrganisationID = 0
 	where, args := filters.where(s.now())
 	args["org"] = q.OrganisationID
-	from := ` FROM commitment_organisations co JOIN commitments c ON c.id = co.commitment_id` + where + ` AND`
-	if plain, _ := (CommitmentSearch{PlanID: q.PlanID}).where(s.now()); where == plain {
-		// The rows are kept for commitments in use only: nothing else to check.
-		from = ` FROM commitment_organisations co WHERE`
-	}
-	return from + ` co.organisation_id = @org AND co.plan_id = @plan`, args
+	return s.keptFrom(q, ` FROM commitment_organisations co`, `co.commitment_id`, where) +
+		` co.organisation_id = @org AND co.plan_id = @plan`, args
 }
 
 // searchOrganisation fills in the page of a search without text for a lead organisation's

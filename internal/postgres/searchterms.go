@@ -55,12 +55,18 @@ func (s *Store) oneWordFrom(q CommitmentSearch) (string, pgx.NamedArgs) {
 	filters.Text = ""
 	where, args := filters.where(s.now())
 	args["text"] = q.Text
-	from := ` FROM commitment_terms t JOIN commitments c ON c.id = t.commitment_id` + where + ` AND`
+	return s.keptFrom(q, ` FROM commitment_terms t`, `t.commitment_id`, where) + ` t.plan_id = @plan AND t.term = ` + termOf, args
+}
+
+// keptFrom is the FROM and the start of the WHERE of a search read from rows kept for the
+// commitments in use only (commitment_terms, commitment_organisations): from, with its joins,
+// and the conditions of where, ending in AND. The rows are joined with commitments only when
+// where asks for more than the plan's commitments in use, which is what the kept rows are.
+func (s *Store) keptFrom(q CommitmentSearch, from, id, where string) string {
 	if plain, _ := (CommitmentSearch{PlanID: q.PlanID}).where(s.now()); where == plain {
-		// Terms are kept for commitments in use only: nothing else to check.
-		from = ` FROM commitment_terms t WHERE`
+		return from + ` WHERE`
 	}
-	return from + ` t.plan_id = @plan AND t.term = ` + termOf, args
+	return from + ` JOIN commitments c ON c.id = ` + id + where + ` AND`
 }
 
 // CountsApart reports whether SearchCommitments counts the search's results with a statement of
@@ -155,15 +161,8 @@ func (s *Store) wordsFrom(q CommitmentSearch, n int) (from, own string, args pgx
 			t + `.plan_id = @plan AND ` + t + `.term = coalesce(` + termsOf + `[` + strconv.Itoa(i) + `], ` + termsOf + `[1])`)
 		own += ` AND ` + t + `.rank > 0`
 	}
-	if plain, _ := (CommitmentSearch{PlanID: q.PlanID}).where(s.now()); where == plain {
-		// Terms are kept for commitments in use only: nothing else to check.
-		b.WriteString(` WHERE`)
-	} else {
-		b.WriteString(` JOIN commitments c ON c.id = t1.commitment_id` + where + ` AND`)
-	}
 	// Text of stop words alone has no terms, and finds nothing, as its empty query does.
-	b.WriteString(` t1.plan_id = @plan AND t1.term = ` + termsOf + `[1]`)
-	return b.String(), own, args
+	return s.keptFrom(q, b.String(), `t1.commitment_id`, where) + ` t1.plan_id = @plan AND t1.term = ` + termsOf + `[1]`, own, args
 }
 
 // searchWords fills in the page of a search for n plain words, and the number found, in exactly
