@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -18,11 +19,17 @@ func (s *Store) FormKey(ctx context.Context, purpose string) ([]byte, error) {
 		return nil, storeError("make form key", err, nil)
 	}
 	var key []byte
-	err := s.pool.QueryRow(ctx, `WITH made AS (
+	const keyOf = `WITH made AS (
 			INSERT INTO form_keys (purpose, key, created_at) VALUES ($1, $2, $3)
 			ON CONFLICT (purpose) DO NOTHING RETURNING key)
-		SELECT key FROM made UNION ALL SELECT key FROM form_keys WHERE purpose = $1 LIMIT 1`,
-		purpose, fresh, s.now()).Scan(&key)
+		SELECT key FROM made UNION ALL SELECT key FROM form_keys WHERE purpose = $1 LIMIT 1`
+	err := s.pool.QueryRow(ctx, keyOf, purpose, fresh, s.now()).Scan(&key)
+	if errors.Is(err, pgx.ErrNoRows) {
+		// Another caller made the key at the same moment: the conflict waited for its commit,
+		// but this statement reads from a snapshot taken before it, so sees no key at all. The
+		// next statement sees the one made.
+		err = s.pool.QueryRow(ctx, keyOf, purpose, fresh, s.now()).Scan(&key)
+	}
 	if err != nil {
 		return nil, storeError("form key "+purpose, err, nil)
 	}
