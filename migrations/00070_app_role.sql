@@ -42,9 +42,18 @@ ALTER DEFAULT PRIVILEGES IN SCHEMA public
 ALTER DEFAULT PRIVILEGES IN SCHEMA public
     GRANT USAGE, SELECT ON SEQUENCES TO delivery_tracker_app;
 
--- The migrations' own bookkeeping is the migrating role's alone.
+-- The migrations' own bookkeeping is the migrating role's alone. Its sequence is found from the
+-- table rather than by name: PostgreSQL names it, and names it goose_db_version_id_seq1 when
+-- instances starting at once race to create the table (goose creates it before taking its lock).
 REVOKE ALL ON goose_db_version FROM delivery_tracker_app;
-REVOKE ALL ON SEQUENCE goose_db_version_id_seq FROM delivery_tracker_app;
+-- +goose StatementBegin
+DO $$
+BEGIN
+    EXECUTE format('REVOKE ALL ON SEQUENCE %s FROM delivery_tracker_app',
+        pg_get_serial_sequence('goose_db_version', 'id'));
+END;
+$$;
+-- +goose StatementEnd
 
 -- The audit log is read and added to, never changed or emptied.
 REVOKE UPDATE, DELETE ON audit_log FROM delivery_tracker_app;
