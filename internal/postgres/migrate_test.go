@@ -47,3 +47,39 @@ func TestMigrateRefusesAMigrationNumberedBelowTheLatest(t *testing.T) {
 		t.Error("00020 was applied out of order")
 	}
 }
+
+// TestMigrationBookkeepingIsTheMigratorsAlone migrates a database where goose's version table
+// has its sequence under another name than goose_db_version_id_seq, as PostgreSQL names it when
+// instances starting at once race to create the table (goose creates it before it takes its
+// lock): the serving role still gets no right to it.
+func TestMigrationBookkeepingIsTheMigratorsAlone(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	url := dbtest.EmptyURL(t)
+	pool, err := postgres.Open(ctx, url, postgres.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	// What the race leaves: a relation already has the name when the table is made.
+	if _, err := pool.Exec(ctx, `CREATE SEQUENCE goose_db_version_id_seq`); err != nil {
+		t.Fatal(err)
+	}
+	if err := postgres.Migrate(ctx, pool, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatal(err)
+	}
+	var seq string
+	var usage bool
+	err = pool.QueryRow(ctx, `SELECT pg_get_serial_sequence('goose_db_version', 'id'),
+		has_sequence_privilege('delivery_tracker_app', pg_get_serial_sequence('goose_db_version', 'id'), 'USAGE, SELECT, UPDATE')`).
+		Scan(&seq, &usage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seq == "public.goose_db_version_id_seq" {
+		t.Fatalf("goose's sequence is %s: the test did not make it take another name", seq)
+	}
+	if usage {
+		t.Errorf("the serving role's group may use %s, goose's own sequence", seq)
+	}
+}
