@@ -134,6 +134,14 @@ func (q CommitmentSearch) where(now time.Time) (string, pgx.NamedArgs) {
 	return w.sql(), w.args
 }
 
+// searchQuery is the search text as a text search query, in a subquery so that it is parsed
+// once, not once for each commitment it is matched with or ranks.
+const searchQuery = `(SELECT websearch_to_tsquery('english', @text))`
+
+// relevance is how well a commitment c answers the search text, SortRelevance's order after a
+// ref: the rank of its own words for the query.
+const relevance = `ts_rank_cd(c.search, ` + searchQuery + `)`
+
 // orderBy returns the ORDER BY clause of the search's sort, always ending in ref so that pages
 // never overlap.
 func (q CommitmentSearch) orderBy() string {
@@ -144,8 +152,7 @@ func (q CommitmentSearch) orderBy() string {
 		return ` ORDER BY c.last_published_at DESC NULLS LAST, ` + refOrder
 	case SortRelevance:
 		if q.Text != "" {
-			// The query in a subquery is parsed once, not once for each commitment ranked.
-			return ` ORDER BY c.ref = @text DESC, ts_rank_cd(c.search, (SELECT websearch_to_tsquery('english', @text))) DESC, ` + refOrder
+			return ` ORDER BY c.ref = @text DESC, ` + relevance + ` DESC, ` + refOrder
 		}
 	}
 	return ` ORDER BY ` + refOrder

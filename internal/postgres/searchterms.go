@@ -184,9 +184,9 @@ func (s *Store) searchWords(ctx context.Context, q CommitmentSearch, n int, page
 	batch := &pgx.Batch{}
 	queueCount(batch, q.Total, from, args, &page.Total)
 	batch.Queue(`WITH page AS (
-			(SELECT c.id, ts_rank_cd(c.search, (SELECT websearch_to_tsquery('english', @text))) AS rank,
+			(SELECT c.id, `+relevance+` AS rank,
 			        split_part(c.ref, '.', 1)::integer AS major, split_part(c.ref, '.', 2)::integer AS minor
-			 FROM commitments c`+where+` AND c.search @@ (SELECT websearch_to_tsquery('english', @text))
+			 FROM commitments c`+where+` AND c.search @@ `+searchQuery+`
 			 ORDER BY 2 DESC, 3, 4)
 			UNION ALL
 			(SELECT t1.commitment_id, 0, t1.major, t1.minor`+from+` AND NOT (`+own+`) ORDER BY 3, 4)`+pageClause(limit, offset)+`)
