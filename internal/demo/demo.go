@@ -239,7 +239,7 @@ var liveIndexes = map[string]bool{
 // withoutForeignKeys runs a bulk insert into table with its foreign keys dropped, then adds them
 // back as they were, which checks every new row at once: far quicker than a check per row. Its
 // indexes, and its primary key when no other table refers to it, are dropped too, and built again
-// after the insert. The row triggers named are off during the insert: the step's after statement does their work for
+// after the insert. The triggers named are off during the insert: the step's after statement does their work for
 // all the rows at once. It all happens in the transaction tx, so nobody else ever sees the table
 // without them.
 func withoutForeignKeys(ctx context.Context, tx pgx.Tx, table string, triggers []string, insert func() error,
@@ -272,8 +272,24 @@ func withoutForeignKeys(ctx context.Context, tx pgx.Tx, table string, triggers [
 			return err
 		}
 	}
-	for _, trigger := range triggers {
-		if _, err := tx.Exec(ctx, `ALTER TABLE `+t+` DISABLE TRIGGER `+pgx.Identifier{trigger}.Sanitize()); err != nil {
+	// The triggers are dropped rather than disabled, and made again after: PostgreSQL keeps the
+	// transition table (REFERENCING NEW TABLE) of a trigger that is disabled all the same, a copy
+	// in memory of every row inserted, which took a tenth of the updates' insert.
+	rows, _ = tx.Query(ctx, `SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger
+		WHERE tgrelid = $1::regclass AND tgname = ANY ($2) ORDER BY tgname`, table, triggers)
+	defs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (fk, error) {
+		var k fk
+		err := row.Scan(&k.name, &k.def)
+		return k, err
+	})
+	if err != nil {
+		return err
+	}
+	if len(defs) != len(triggers) {
+		return fmt.Errorf("%s has %d of the triggers %q", table, len(defs), triggers)
+	}
+	for _, k := range defs {
+		if _, err := tx.Exec(ctx, `DROP TRIGGER `+pgx.Identifier{k.name}.Sanitize()+` ON `+t); err != nil {
 			return err
 		}
 	}
@@ -326,9 +342,9 @@ func withoutForeignKeys(ctx context.Context, tx pgx.Tx, table string, triggers [
 			return fmt.Errorf("restore %s: %w", k.name, err)
 		}
 	}
-	for _, trigger := range triggers {
-		if _, err := tx.Exec(ctx, `ALTER TABLE `+t+` ENABLE TRIGGER `+pgx.Identifier{trigger}.Sanitize()); err != nil {
-			return err
+	for _, k := range defs {
+		if _, err := tx.Exec(ctx, k.def); err != nil {
+			return fmt.Errorf("restore %s: %w", k.name, err)
 		}
 	}
 	for _, k := range fks {

@@ -39,7 +39,7 @@ var steps = []struct {
 	name string
 	sql  string
 	bulk string // the table a bulk insert fills, whose foreign keys are checked once at the end
-	// triggers are row triggers of the bulk table that are off during the insert; after does
+	// triggers are triggers of the bulk table that are off during the insert; after does
 	// their work, set-based, once the rows are in.
 	triggers []string
 	after    string
