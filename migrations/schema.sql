@@ -143,6 +143,18 @@ CREATE FUNCTION public.audit_log_content(r public.audit_log) RETURNS bytea
 $$;
 
 --
+-- Name: commitment_document_terms(tsvector, tsvector); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.commitment_document_terms(own tsvector, whole tsvector) RETURNS TABLE(term text, rank real)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $_$
+    SELECT w.term, ts_rank_cd(own, w.term::tsquery)
+    FROM unnest(tsvector_to_array(whole)) AS w (term)
+    WHERE w.term ~ '^[a-z0-9]+$'
+$_$;
+
+--
 -- Name: commitment_last_reports_fields(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -303,14 +315,14 @@ $$;
 
 CREATE FUNCTION public.commitment_terms_of(ids bigint[]) RETURNS TABLE(commitment_id bigint, term text, plan_id bigint, rank real, major integer, minor integer)
     LANGUAGE sql STABLE
-    AS $_$
-    SELECT c.id, w.term, c.plan_id, ts_rank_cd(c.search, w.term::tsquery),
+    AS $$
+    SELECT c.id, w.term, c.plan_id, w.rank,
            split_part(c.ref, '.', 1)::integer, split_part(c.ref, '.', 2)::integer
     FROM commitments c
     JOIN commitment_search s ON s.commitment_id = c.id
-    CROSS JOIN LATERAL unnest(tsvector_to_array(s.search)) AS w (term)
-    WHERE c.id = ANY (ids) AND c.retired_at IS NULL AND w.term ~ '^[a-z0-9]+$'
-$_$;
+    CROSS JOIN LATERAL commitment_document_terms(c.search, s.search) AS w
+    WHERE c.id = ANY (ids) AND c.retired_at IS NULL
+$$;
 
 --
 -- Name: commitment_terms_row(); Type: FUNCTION; Schema: public; Owner: -
