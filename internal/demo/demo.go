@@ -13,8 +13,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -81,14 +81,15 @@ var ErrExists = errors.New("demo: the database already holds the synthetic plan;
 
 // Load writes the synthetic data in one transaction and then vacuums and analyses the database,
 // so that the planner knows the tables' new sizes, as autovacuum would in time. It returns ErrExists when the synthetic plan is already there.
-// A second connection of the pool makes the documents of the updates' narratives meanwhile, on
-// the other core (narratives.go).
+// Two more connections of the pool work alongside it, on the other core: one makes the search
+// documents (documents.go), the other the rows of the updates and the audit log, which it
+// streams in (stream.go).
 func Load(ctx context.Context, pool *pgxpool.Pool, o Options) (Summary, error) {
 	if err := o.check(); err != nil {
 		return Summary{}, err
 	}
-	if pool.Config().MaxConns < 2 {
-		return Summary{}, errors.New("demo: the pool must allow two connections: one makes the narratives' documents")
+	if pool.Config().MaxConns < 3 {
+		return Summary{}, errors.New("demo: the pool must allow three connections: two work alongside the load's")
 	}
 	o.Priorities = max(o.Priorities, (o.Commitments+998)/999)
 	start := time.Now()
@@ -100,15 +101,16 @@ func Load(ctx context.Context, pool *pgxpool.Pool, o Options) (Summary, error) {
 		"priorities": o.Priorities, "audit": o.AuditEntries,
 		"words": vocabulary,
 	}
-	var narr *narratives
-	// The narratives' documents are made alongside the load's transaction (narratives.go), and
-	// their table dropped however the load ends; they stop as soon as the load fails.
-	narrCtx, stopNarratives := context.WithCancel(ctx)
-	defer stopNarratives()
+	var docs *documents
+	var prod *producer
+	// The documents are made alongside the load's transaction (documents.go), and their tables
+	// dropped however the load ends; they stop as soon as the load fails.
+	docsCtx, stopDocuments := context.WithCancel(ctx)
+	defer stopDocuments()
 	defer func() {
-		if narr != nil {
-			stopNarratives()
-			_ = narr.drop(context.WithoutCancel(ctx), pool)
+		if docs != nil {
+			stopDocuments()
+			_ = docs.drop(context.WithoutCancel(ctx), pool)
 		}
 	}()
 	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
@@ -119,10 +121,15 @@ func Load(ctx context.Context, pool *pgxpool.Pool, o Options) (Summary, error) {
 		if exists {
 			return ErrExists
 		}
-		narr = startNarratives(narrCtx, pool, args)
-		// Sort and join the generated rows, and build the indexes, in memory rather than in
-		// temporary files: the million updates, sorted by time with their narratives, take about
-		// 350 MB, and spilled to disk took a second longer. No JIT compiling: the statements are
+		docs = startDocuments(docsCtx, pool, args)
+		defer func() {
+			if prod != nil {
+				prod.close(ctx)
+			}
+		}()
+		// Join the generated rows, and build the indexes, in memory rather than in temporary
+		// files, here as on the connections alongside (where the million updates are sorted by
+		// time: spilled to disk, that took a second longer). No JIT compiling: the statements are
 		// costly enough to be compiled and optimised, which took 3 s for the search documents,
 		// whose time goes in tsvector_concat, and saved less than half a second elsewhere.
 		// The commit waits for its WAL to be flushed even where synchronous_commit is off (as
@@ -133,24 +140,42 @@ func Load(ctx context.Context, pool *pgxpool.Pool, o Options) (Summary, error) {
 			SET LOCAL jit = off; SET LOCAL synchronous_commit = on`); err != nil {
 			return err
 		}
-		for _, step := range steps {
+		for n, step := range steps {
 			t := time.Now()
 			sql := step.sql
-			readsNarratives := strings.Contains(sql, narrativesTable)
-			if readsNarratives {
-				// The step that reads the narratives' documents waits for them.
-				if err := narr.wait(); err != nil {
+			if docs.reads(sql) {
+				// A step that reads the documents waits for them.
+				if err := docs.wait(); err != nil {
 					return err
 				}
-				o.progress(step.name+": narratives (alongside)", narr.took)
+				o.progress(step.name+": documents (alongside)", docs.took)
 				o.progress(step.name+": waiting for them", time.Since(t))
-				sql = strings.ReplaceAll(sql, narrativesTable, narr.table)
+				sql = docs.named(sql)
 			}
 			run := func() error {
-				_, err := tx.Exec(ctx, sql, args)
+				if step.stream == "" {
+					_, err := tx.Exec(ctx, sql, args)
+					return err
+				}
+				if prod == nil {
+					t0 := time.Now()
+					var err error
+					if prod, err = startProducer(ctx, pool, tx, args); err != nil {
+						return fmt.Errorf("producer: %w", err)
+					}
+					o.progress(step.name+": producer", time.Since(t0))
+				}
+				_, err := prod.stream(ctx, tx, step.stream, sql)
 				return err
 			}
 			var err error
+			if step.stream != "" && prod != nil {
+				// Rows made ahead are waited for before the table is taken (stream.go).
+				if sql, err = prod.waitAhead(sql); err != nil {
+					return fmt.Errorf("demo: %s: %w", step.name, err)
+				}
+				o.progress(step.name+": made ahead", time.Since(t))
+			}
 			if step.bulk != "" {
 				err = withoutForeignKeys(ctx, tx, step.bulk, step.triggers, run, func(part string, took time.Duration) {
 					o.progress(step.name+": "+part, took)
@@ -163,12 +188,17 @@ func Load(ctx context.Context, pool *pgxpool.Pool, o Options) (Summary, error) {
 				_, err = tx.Exec(ctx, step.after, args)
 				o.progress(step.name+": after", time.Since(t0))
 			}
-			if err == nil && readsNarratives {
-				// Dropped with the load's commit, or else after it (Load's deferred drop).
-				_, err = tx.Exec(ctx, `DROP TABLE `+narr.table)
-			}
 			if err != nil {
 				return fmt.Errorf("demo: %s: %w", step.name, err)
+			}
+			if step.stream != "" {
+				// The producer goes on to the next table's rows, made ahead.
+				for _, next := range steps[n+1:] {
+					if next.stream != "" {
+						prod.makeAhead(ctx, next.sql)
+						break
+					}
+				}
 			}
 			if strings.Contains(step.sql, "CREATE TEMP TABLE") {
 				// The planner needs the sizes of the tables that later steps join.
@@ -204,7 +234,30 @@ func Load(ctx context.Context, pool *pgxpool.Pool, o Options) (Summary, error) {
 }
 
 // vacuum vacuums and analyzes the database, so that the planner knows the new tables' sizes and
-// their pages are marked all-visible, as index-only scans need.
+// their pages are marked all-visible, as index-only scans need: the updates, which are most of
+// it, on one connection, and every other table on another, side by side.
+func vacuum(ctx context.Context, pool *pgxpool.Pool) error {
+	rows, _ := pool.Query(ctx, `SELECT c.oid::regclass::text FROM pg_class c
+		WHERE c.relkind IN ('r', 'm') AND c.relpersistence = 'p' AND c.oid <> 'updates'::regclass
+		  AND c.relnamespace <> 'pg_toast'::regnamespace ORDER BY 1`)
+	others, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return err
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for n, tables := range []string{"updates", strings.Join(others, ", ")} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[n] = vacuumTables(ctx, pool, tables)
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// vacuumTables vacuums and analyzes tables, a list of names.
 //
 // VACUUM marks a page all-visible only once it has marked each row's inserting transaction
 // committed on the page, and PostgreSQL refuses to mark that while a commit in the same group of
@@ -213,7 +266,7 @@ func Load(ctx context.Context, pool *pgxpool.Pool, o Options) (Summary, error) {
 // to the load's own transaction: VACUUM then found the load's rows not yet marked and left
 // every page of commitments unmarked, and the planner read the table where an index-only scan
 // would do. So the vacuum's own commits, like the load's, wait for the WAL here.
-func vacuum(ctx context.Context, pool *pgxpool.Pool) error {
+func vacuumTables(ctx context.Context, pool *pgxpool.Pool, tables string) error {
 	conn, err := pool.Acquire(ctx)
 	if err != nil {
 		return err
@@ -222,135 +275,9 @@ func vacuum(ctx context.Context, pool *pgxpool.Pool) error {
 	if _, err := conn.Exec(ctx, `SET synchronous_commit = on`); err != nil {
 		return err
 	}
-	_, err = conn.Exec(ctx, `VACUUM ANALYZE`)
+	_, err = conn.Exec(ctx, `VACUUM ANALYZE `+tables)
 	if _, rerr := conn.Exec(context.WithoutCancel(ctx), `RESET synchronous_commit`); err == nil {
 		err = rerr
 	}
 	return err
-}
-
-// liveIndexes are partial indexes of the updates that hold only the few hundred updates not
-// published. Kept up to date during the insert they cost a test of each row; built again after
-// it, each would read all million rows.
-var liveIndexes = map[string]bool{
-	"updates_open_per_organisation": true, "updates_open_per_staff_author": true, "updates_state": true,
-}
-
-// withoutForeignKeys runs a bulk insert into table with its foreign keys dropped, then adds them
-// back as they were, which checks every new row at once: far quicker than a check per row. Its
-// indexes, and its primary key when no other table refers to it, are dropped too, and built again
-// after the insert. The triggers named are off during the insert: the step's after statement does their work for
-// all the rows at once. It all happens in the transaction tx, so nobody else ever sees the table
-// without them.
-func withoutForeignKeys(ctx context.Context, tx pgx.Tx, table string, triggers []string, insert func() error,
-	progress func(part string, took time.Duration)) error {
-	rows, _ := tx.Query(ctx, `SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
-		WHERE conrelid = $1::regclass AND contype = 'f' ORDER BY conname`, table)
-	type fk struct{ name, def string }
-	fks, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (fk, error) {
-		var k fk
-		err := row.Scan(&k.name, &k.def)
-		return k, err
-	})
-	if err != nil {
-		return err
-	}
-	// A table with deferred trigger events waiting cannot be altered: run them first.
-	flush := func() error {
-		if _, err := tx.Exec(ctx, `SET CONSTRAINTS ALL IMMEDIATE`); err != nil {
-			return err
-		}
-		_, err := tx.Exec(ctx, `SET CONSTRAINTS ALL DEFERRED`)
-		return err
-	}
-	if err := flush(); err != nil {
-		return err
-	}
-	t := pgx.Identifier{table}.Sanitize()
-	for _, k := range fks {
-		if _, err := tx.Exec(ctx, `ALTER TABLE `+t+` DROP CONSTRAINT `+pgx.Identifier{k.name}.Sanitize()); err != nil {
-			return err
-		}
-	}
-	// The triggers are dropped rather than disabled, and made again after: PostgreSQL keeps the
-	// transition table (REFERENCING NEW TABLE) of a trigger that is disabled all the same, a copy
-	// in memory of every row inserted, which took a tenth of the updates' insert.
-	rows, _ = tx.Query(ctx, `SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger
-		WHERE tgrelid = $1::regclass AND tgname = ANY ($2) ORDER BY tgname`, table, triggers)
-	defs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (fk, error) {
-		var k fk
-		err := row.Scan(&k.name, &k.def)
-		return k, err
-	})
-	if err != nil {
-		return err
-	}
-	if len(defs) != len(triggers) {
-		return fmt.Errorf("%s has %d of the triggers %q", table, len(defs), triggers)
-	}
-	for _, k := range defs {
-		if _, err := tx.Exec(ctx, `DROP TRIGGER `+pgx.Identifier{k.name}.Sanitize()+` ON `+t); err != nil {
-			return err
-		}
-	}
-	// Indexes are built again after the insert, from all the rows at once, rather than kept up
-	// to date row by row. So is the primary key, unless another table's foreign key needs it
-	// (nothing can refer to the table meanwhile); other constraints' indexes stay.
-	rows, _ = tx.Query(ctx, `SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i
-		JOIN pg_class c ON c.oid = i.indexrelid
-		WHERE i.indrelid = $1::regclass AND NOT i.indisprimary
-		  AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
-		UNION ALL
-		SELECT k.conname, 'ALTER TABLE ' || k.conrelid::regclass || ' ADD CONSTRAINT ' || quote_ident(k.conname)
-		       || ' ' || pg_get_constraintdef(k.oid)
-		FROM pg_constraint k
-		WHERE k.conrelid = $1::regclass AND k.contype = 'p'
-		  AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = k.conindid)
-		ORDER BY 1`, table)
-	indexes, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (fk, error) {
-		var k fk
-		err := row.Scan(&k.name, &k.def)
-		return k, err
-	})
-	if err != nil {
-		return err
-	}
-	indexes = slices.DeleteFunc(indexes, func(k fk) bool { return liveIndexes[k.name] })
-	for _, k := range indexes {
-		drop := `DROP INDEX ` + pgx.Identifier{k.name}.Sanitize()
-		if strings.HasPrefix(k.def, "ALTER TABLE") {
-			drop = `ALTER TABLE ` + t + ` DROP CONSTRAINT ` + pgx.Identifier{k.name}.Sanitize()
-		}
-		if _, err := tx.Exec(ctx, drop); err != nil {
-			return err
-		}
-	}
-	t0 := time.Now()
-	if err := insert(); err != nil {
-		return err
-	}
-	progress("insert", time.Since(t0))
-	t0 = time.Now()
-	if err := flush(); err != nil {
-		return err
-	}
-	progress("deferred triggers", time.Since(t0))
-	t0 = time.Now()
-	defer func() { progress("indexes and keys", time.Since(t0)) }()
-	for _, k := range indexes {
-		if _, err := tx.Exec(ctx, k.def); err != nil {
-			return fmt.Errorf("restore %s: %w", k.name, err)
-		}
-	}
-	for _, k := range defs {
-		if _, err := tx.Exec(ctx, k.def); err != nil {
-			return fmt.Errorf("restore %s: %w", k.name, err)
-		}
-	}
-	for _, k := range fks {
-		if _, err := tx.Exec(ctx, `ALTER TABLE `+t+` ADD CONSTRAINT `+pgx.Identifier{k.name}.Sanitize()+` `+k.def); err != nil {
-			return fmt.Errorf("restore %s: %w", k.name, err)
-		}
-	}
-	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/scottish-government/delivery-tracker/internal/dbtest"
 	"github.com/scottish-government/delivery-tracker/internal/demo"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
@@ -120,31 +122,16 @@ func TestLoadWritesSyntheticDataAndLeavesTheRestAlone(t *testing.T) {
 		}
 	}
 
-	// The search documents, made once at the end of the load, are what the triggers make of the
-	// commitments, their lead lines and their updates' narratives.
-	var stale int
-	if err := pool.QueryRow(ctx, `SELECT count(*) FROM commitments c JOIN plans p ON p.id = c.plan_id AND p.slug = $1
-		LEFT JOIN commitment_search s ON s.commitment_id = c.id
-		WHERE c.search IS DISTINCT FROM commitment_own_search_vector(c.deliver, c.why,
-		        coalesce((SELECT string_agg(l.line, ' ' ORDER BY l.position) FROM commitment_leads l WHERE l.commitment_id = c.id), ''))
-		   OR s.search IS DISTINCT FROM commitment_search_vector(c.deliver, c.why,
-		        coalesce((SELECT string_agg(l.line, ' ' ORDER BY l.position) FROM commitment_leads l WHERE l.commitment_id = c.id), ''),
-		        coalesce((SELECT string_agg(u.narrative, ' ' ORDER BY u.id DESC) FROM updates u
-		                  WHERE u.commitment_id = c.id AND u.state = 'published' AND u.narrative IS NOT NULL), ''))`,
-		demo.PlanSlug).Scan(&stale); err != nil || stale != 0 {
-		t.Errorf("%d commitments whose search documents are not the triggers' (%v)", stale, err)
-	}
+	checkDocuments(t, pool)
 
-	// The words a one-word search looks up were made once, after the documents: every plain word
-	// of each document, and no others.
-	var terms, words int
-	if err := pool.QueryRow(ctx, `SELECT
-		(SELECT count(*) FROM commitment_terms t JOIN commitments c ON c.id = t.commitment_id
-		 JOIN plans p ON p.id = c.plan_id AND p.slug = $1),
-		(SELECT count(*) FROM commitments c JOIN plans p ON p.id = c.plan_id AND p.slug = $1
-		 JOIN commitment_search s ON s.commitment_id = c.id, unnest(s.search) w WHERE w.lexeme ~ '^[a-z0-9]+$')`,
-		demo.PlanSlug).Scan(&terms, &words); err != nil || terms != words || terms == 0 {
-		t.Errorf("%d one-word search terms for %d plain words of the documents (%v)", terms, words, err)
+	// The updates' ids follow their times, across the plan, as a commitment's narratives newest
+	// first (by id) are what its document is made of.
+	var backwards int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM (
+		SELECT u.created_at < lag(u.created_at) OVER (ORDER BY u.id) AS back
+		FROM updates u JOIN commitments c ON c.id = u.commitment_id JOIN plans p ON p.id = c.plan_id AND p.slug = $1) x
+		WHERE back`, demo.PlanSlug).Scan(&backwards); err != nil || backwards != 0 {
+		t.Errorf("%d updates older than the update before them by id (%v)", backwards, err)
 	}
 
 	// The commitments each organisation leads were made once, for them all: exactly the pairs of
@@ -196,5 +183,52 @@ func TestLoadRefusesBadSizes(t *testing.T) {
 		if _, err := demo.Load(context.Background(), nil, o); err == nil {
 			t.Errorf("Load(%+v) succeeded", o)
 		}
+	}
+}
+
+// A commitment whose narratives are longer than commitment_search_vector weights has its
+// document made by that function, from the text.
+func TestLoadMakesTheDocumentsOfLongNarratives(t *testing.T) {
+	t.Parallel()
+	pool := dbtest.OwnerPool(t)
+	if _, err := demo.Load(t.Context(), pool, demo.Options{Commitments: 3, Updates: 1300, Organisations: 2, Priorities: 1}); err != nil {
+		t.Fatal(err)
+	}
+	var long int
+	if err := pool.QueryRow(t.Context(), `SELECT count(*) FROM (SELECT u.commitment_id FROM updates u
+		WHERE u.state = 'published' GROUP BY u.commitment_id HAVING sum(length(u.narrative) + 1) > 60000) x`).Scan(&long); err != nil || long == 0 {
+		t.Fatalf("%d commitments with narratives over 60,000 characters (%v)", long, err)
+	}
+	checkDocuments(t, pool)
+}
+
+// checkDocuments checks that the search documents of the synthetic plan, made once by the
+// load, are what the triggers make of the commitments, their lead lines and their updates'
+// narratives, and that the words a one-word search looks up are those of commitment_terms_of:
+// every plain word of each document, and no others, with its rank.
+func checkDocuments(t *testing.T, pool *pgxpool.Pool) {
+	t.Helper()
+	ctx := t.Context()
+	var stale int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM commitments c JOIN plans p ON p.id = c.plan_id AND p.slug = $1
+		LEFT JOIN commitment_search s ON s.commitment_id = c.id
+		WHERE c.search IS DISTINCT FROM commitment_own_search_vector(c.deliver, c.why,
+		        coalesce((SELECT string_agg(l.line, ' ' ORDER BY l.position) FROM commitment_leads l WHERE l.commitment_id = c.id), ''))
+		   OR s.search IS DISTINCT FROM commitment_search_vector(c.deliver, c.why,
+		        coalesce((SELECT string_agg(l.line, ' ' ORDER BY l.position) FROM commitment_leads l WHERE l.commitment_id = c.id), ''),
+		        coalesce((SELECT string_agg(u.narrative, ' ' ORDER BY u.id DESC) FROM updates u
+		                  WHERE u.commitment_id = c.id AND u.state = 'published' AND u.narrative IS NOT NULL), ''))`,
+		demo.PlanSlug).Scan(&stale); err != nil || stale != 0 {
+		t.Errorf("%d commitments whose search documents are not the triggers' (%v)", stale, err)
+	}
+	var terms, missing, extra int
+	if err := pool.QueryRow(ctx, `WITH got AS (
+			SELECT t.* FROM commitment_terms t JOIN plans p ON p.id = t.plan_id AND p.slug = $1),
+		want AS (
+			SELECT * FROM commitment_terms_of(ARRAY(SELECT c.id FROM commitments c JOIN plans p ON p.id = c.plan_id AND p.slug = $1)))
+		SELECT (SELECT count(*) FROM got), (SELECT count(*) FROM (TABLE want EXCEPT TABLE got) x),
+		       (SELECT count(*) FROM (TABLE got EXCEPT TABLE want) y)`,
+		demo.PlanSlug).Scan(&terms, &missing, &extra); err != nil || missing != 0 || extra != 0 || terms == 0 {
+		t.Errorf("%d one-word search terms: %d missing, %d not commitment_terms_of's (%v)", terms, missing, extra, err)
 	}
 }

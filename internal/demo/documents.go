@@ -1,7 +1,7 @@
 package demo
 
-// The documents of the updates' narratives, made on a second connection while the load's own
-// transaction writes the updates.
+// The commitments' search documents and the words a one-word search looks up in them, made on a
+// connection of their own while the load's transaction writes the updates.
 
 import (
 	"context"
@@ -13,11 +13,14 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// narrativesTable stands in the search step's statement for the table narratives makes, whose
-// name is the load's own.
-const narrativesTable = "{{narratives}}"
+// The tables documents makes, as the statements name them; each is named for the load.
+const (
+	narrativesTable = "{{narratives}}" // i, length, v: the document of commitment i's narratives
+	documentsTable  = "{{documents}}"  // i, own, search: its own document and its whole one
+	termsTable      = "{{terms}}"      // i, term, rank, major, minor: the words of the whole, ranked in its own
+)
 
-// narrativeSQL makes the documents. to_tsvector reads about 6 MB of text a second, and the
+// documentSQL makes the documents, first the narratives'. to_tsvector reads about 6 MB of text a second, and the
 // narratives are 175 MB: half a minute. But they are made of the 5,000 sentences, a pair to a
 // narrative, and the document of two texts joined by a space is the concatenation (||) of their
 // documents, whose positions go on from the first's last word. So each sentence is read once and
@@ -35,13 +38,12 @@ const narrativesTable = "{{narratives}}"
 // were not for 76 of the 10,000, where a word had been seen more than 256 times before (what
 // to_tsvector keeps of one word), as || goes on from the last position kept.
 //
-// The narratives are not read back from the updates, which are not committed yet where this
-// runs, but follow from the same rules as the updates step (demo_per, demo_state and the
+// The narratives follow from the same rules as the updates step (demo_last_published and the
 // sentence pairs of update k of commitment i): its published updates are those up to the last
 // published one, and newest first is k from there down to 0, as the updates' ids follow their
-// times. Each row is a commitment's number i, the length of its narratives joined by spaces, and
-// their document.
-var narrativeSQL = []string{`
+// times. Then each commitment's whole document, and the words of it that a one-word search looks
+// up, ranked (commitment_document_terms, as commitment_terms_of ranks them).
+var documentSQL = []string{`
 	CREATE TEMP TABLE demo_narratives ON COMMIT DROP AS
 	SELECT p.first, p.second, length(s1.text) + 1 + length(s2.text) AS length, s1.document || s2.document AS v
 	FROM (SELECT DISTINCT pg_temp.demo_first_sentence(i, r) AS first, pg_temp.demo_second_sentence(i, r) AS second
@@ -67,43 +69,72 @@ var narrativeSQL = []string{`
 	             pg_temp.demo_concat(n.v ORDER BY r DESC) FILTER (WHERE r <= c.last - 15 * c.blocks) AS tail,
 	             coalesce(sum(n.length + 1) FILTER (WHERE r <= c.last - 15 * c.blocks), 0) AS tail_length
 	      FROM (SELECT i, last, (last + 1) / 15 AS blocks
-	            FROM generate_series(0, @commitments::int - 1) i
-	            CROSS JOIN LATERAL (SELECT pg_temp.demo_per(i, @updates::int, @commitments::int) AS per) p
-	            CROSS JOIN LATERAL (SELECT CASE WHEN pg_temp.demo_state(i, p.per - 1, p.per) = 'published'
-	                                            THEN p.per - 1 ELSE p.per - 2 END AS last) l) c
+	            FROM generate_series(0, @commitments::int - 1) i,
+	            LATERAL (SELECT pg_temp.demo_last_published(i, @updates::int, @commitments::int) AS last) l) c
 	      CROSS JOIN generate_series(0, 14) r
 	      JOIN demo_narratives n ON n.first = pg_temp.demo_first_sentence(c.i, r) AND n.second = pg_temp.demo_second_sentence(c.i, r)
 	      WHERE c.last >= 0
 	      GROUP BY c.i, c.blocks) x`,
+	// Each commitment's whole search document: its own, as the commitments step writes it in
+	// its search column, then the narratives'. A commitment whose narratives are longer than
+	// commitment_search_vector weights is made by that function itself, from the text.
+	`CREATE UNLOGGED TABLE ` + documentsTable + ` AS
+	SELECT t.i, o.own, CASE WHEN coalesce(n.length, 0) <= 60000 THEN o.own || coalesce(n.v, '')
+		ELSE commitment_search_vector(t.deliver, t.why, t.leads,
+			(SELECT string_agg(s1.text || ' ' || s2.text, ' ' ORDER BY k DESC)
+			 FROM generate_series(0, pg_temp.demo_last_published(t.i, @updates::int, @commitments::int)) k
+			 JOIN demo_sentences s1 ON s1.n = pg_temp.demo_first_sentence(t.i, k)
+			 JOIN demo_sentences s2 ON s2.n = pg_temp.demo_second_sentence(t.i, k))) END AS search
+	FROM pg_temp.demo_commitment_texts(@commitments::int, @priorities::int, @orgs::int) t
+	CROSS JOIN LATERAL (SELECT commitment_own_search_vector(t.deliver, t.why, t.leads) AS own) o
+	LEFT JOIN ` + narrativesTable + ` n ON n.i = t.i`,
+	// The words, by the rule of commitment_terms_of, which reads them from the commitments, with
+	// the numbers of the commitment's ref.
+	`CREATE UNLOGGED TABLE ` + termsTable + ` AS
+	SELECT d.i, w.term, w.rank, t.priority AS major, t.ordinal AS minor
+	FROM ` + documentsTable + ` d
+	JOIN pg_temp.demo_commitment_texts(@commitments::int, @priorities::int, @orgs::int) t ON t.i = d.i
+	CROSS JOIN LATERAL commitment_document_terms(d.own, d.search) w
+	ORDER BY w.term, w.rank DESC, t.priority, t.ordinal`,
 }
 
-// narratives makes the narratives' documents (narrativeSQL) on a connection of its own, so that
-// the second core builds them while the load's transaction writes the updates, and they are
-// ready when the search step reads them. The table is committed, but unlogged, named for this
-// load alone, and dropped by drop whether the load succeeds or not: the load's own tables still
-// change all at once or not at all.
-type narratives struct {
-	table string
-	done  chan error
-	took  time.Duration
+// documents makes the search documents and their words (documentSQL) on a connection of its
+// own, so that the second core builds them while the load's transaction writes the updates, and
+// they are ready when the search step reads them. The narratives are not read back from the
+// updates, which are not committed where this runs, and nor are the commitments' own words:
+// both follow from the load's rules (the update rules step), run again here. The tables are
+// committed, but unlogged, named for this load alone, and dropped by drop whether the load
+// succeeds or not: the load's own tables still change all at once or not at all.
+type documents struct {
+	tables []string // placeholder, name, placeholder, name... for strings.NewReplacer
+	done   chan error
+	took   time.Duration
 }
 
-// startNarratives starts making the documents; wait returns when they are made.
-func startNarratives(ctx context.Context, pool *pgxpool.Pool, args pgx.NamedArgs) *narratives {
-	n := &narratives{
-		table: pgx.Identifier{fmt.Sprintf("demo_narrative_documents_%d", time.Now().UnixNano())}.Sanitize(),
-		done:  make(chan error, 1),
+// startDocuments starts making the documents; wait returns when they are made.
+func startDocuments(ctx context.Context, pool *pgxpool.Pool, args pgx.NamedArgs) *documents {
+	load := time.Now().UnixNano()
+	d := &documents{done: make(chan error, 1)}
+	for _, t := range []string{narrativesTable, documentsTable, termsTable} {
+		name := fmt.Sprintf("demo_%s_%d", strings.Trim(t, "{}"), load)
+		d.tables = append(d.tables, t, pgx.Identifier{name}.Sanitize())
 	}
 	go func() {
 		start := time.Now()
-		err := n.make(ctx, pool, args)
-		n.took = time.Since(start)
-		n.done <- err
+		err := d.make(ctx, pool, args)
+		d.took = time.Since(start)
+		d.done <- err
 	}()
-	return n
+	return d
 }
 
-func (n *narratives) make(ctx context.Context, pool *pgxpool.Pool, args pgx.NamedArgs) error {
+// named is sql with the tables' placeholders replaced by their names.
+func (d *documents) named(sql string) string { return strings.NewReplacer(d.tables...).Replace(sql) }
+
+// reads reports whether sql reads a table documents makes.
+func (d *documents) reads(sql string) bool { return d.named(sql) != sql }
+
+func (d *documents) make(ctx context.Context, pool *pgxpool.Pool, args pgx.NamedArgs) error {
 	conn, err := pool.Acquire(ctx)
 	if err != nil {
 		return err
@@ -111,10 +142,10 @@ func (n *narratives) make(ctx context.Context, pool *pgxpool.Pool, args pgx.Name
 	defer conn.Release()
 	// The sentences and the rules are the load's own statements, run again here, where the
 	// load's temporary tables and functions cannot be seen.
-	stmts := []string{`SET LOCAL work_mem = '1GB'; SET LOCAL jit = off`, stepSQL("sentences"), stepSQL("update rules")}
+	stmts := []string{`SET LOCAL work_mem = '1GB'; SET LOCAL jit = off`, stepSQL("sentences"), `ANALYZE demo_sentences`, stepSQL("update rules")}
 	err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-		for _, s := range append(stmts, narrativeSQL...) {
-			if _, err := tx.Exec(ctx, strings.ReplaceAll(s, narrativesTable, n.table), args); err != nil {
+		for _, s := range append(stmts, documentSQL...) {
+			if _, err := tx.Exec(ctx, d.named(s), args); err != nil {
 				return err
 			}
 		}
@@ -129,19 +160,23 @@ func (n *narratives) make(ctx context.Context, pool *pgxpool.Pool, args pgx.Name
 }
 
 // wait returns when the documents are made, with the error that stopped them, if any.
-func (n *narratives) wait() error {
-	err := <-n.done
-	n.done <- err
+func (d *documents) wait() error {
+	err := <-d.done
+	d.done <- err
 	if err != nil {
-		return fmt.Errorf("narrative documents: %w", err)
+		return fmt.Errorf("search documents: %w", err)
 	}
 	return nil
 }
 
-// drop waits for the documents and drops their table.
-func (n *narratives) drop(ctx context.Context, pool *pgxpool.Pool) error {
-	_ = n.wait()
-	_, err := pool.Exec(ctx, `DROP TABLE IF EXISTS `+n.table)
+// drop waits for the documents and drops their tables.
+func (d *documents) drop(ctx context.Context, pool *pgxpool.Pool) error {
+	_ = d.wait()
+	var names []string
+	for i := 1; i < len(d.tables); i += 2 {
+		names = append(names, d.tables[i])
+	}
+	_, err := pool.Exec(ctx, `DROP TABLE IF EXISTS `+strings.Join(names, ", "))
 	return err
 }
 
