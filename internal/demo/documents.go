@@ -89,16 +89,14 @@ var documentSQL = []string{`
 	CROSS JOIN LATERAL (SELECT commitment_own_search_vector(t.deliver, t.why, t.leads) AS own) o
 	LEFT JOIN ` + narrativesTable + ` n ON n.i = t.i`,
 	// The words, by the rule of commitment_terms_of, which reads them from the commitments, with
-	// the numbers of the commitment's ref. They are in the order of the index a search reads them
-	// by, commitment_terms_page (plan, term, rank DESC, major, minor), as the search terms step
-	// writes them: that index is then built from rows already in order, in half the time, and
-	// the sort is done here, on the other core.
+	// the numbers of the commitment's ref. (Sorted here in the order of commitment_terms_page,
+	// that index was built from them in half the time, but the sort took longer than it saved,
+	// on a core that is never idle.)
 	`CREATE UNLOGGED TABLE ` + termsTable + ` AS
 	SELECT d.i, w.term, w.rank, t.priority AS major, t.ordinal AS minor
 	FROM ` + documentsTable + ` d
 	JOIN pg_temp.demo_commitment_texts(@commitments::int, @priorities::int, @orgs::int) t ON t.i = d.i
-	CROSS JOIN LATERAL commitment_document_terms(d.own, d.search) w
-	ORDER BY w.term, w.rank DESC, t.priority, t.ordinal`,
+	CROSS JOIN LATERAL commitment_document_terms(d.own, d.search) w`,
 }
 
 // documents makes the search documents and their words (documentSQL) on a connection of its

@@ -243,6 +243,25 @@ var steps = []struct {
 		         ORDER BY u.published_at DESC, u.id DESC LIMIT 1) latest`,
 		`updates (id, commitment_id, state, status, narrative, expected_month, author_id, organisation_id,
 		          reviewer_id, review_note, submitted_at, returned_at, published_at, created_at, updated_at)`},
+	// What the search triggers left out: each commitment's search document, its own words and
+	// lead lines and then the narratives of its published updates, newest first (see
+	// commitment_search_vector), made alongside the load on a connection of its own
+	// (documents.go).
+	{"search", `
+		INSERT INTO commitment_search (commitment_id, search)
+		SELECT d.id, h.search FROM demo_commitments d JOIN ` + documentsTable + ` h ON h.i = d.i`, "commitment_search",
+		// The words each search for one word looks up (commitment_terms) are made once, by the
+		// next step, rather than again for each commitment as its documents change.
+		[]string{"commitment_search_terms_insert"}, "", ""},
+	// Then those words, about 80 a commitment, ranked alongside (documents.go), with their keys
+	// checked and their indexes built once, after the insert, rather than for each of them. The
+	// commitments are new, so there is nothing of theirs to delete or conflict with, as
+	// refresh_commitment_terms allows for.
+	{"search terms", `
+		INSERT INTO commitment_terms (commitment_id, term, plan_id, rank, major, minor)
+		SELECT d.id, t.term, p.id, t.rank, t.major, t.minor
+		FROM ` + termsTable + ` t JOIN demo_commitments d ON d.i = t.i, plans p WHERE p.slug = @slug`,
+		"commitment_terms", nil, "", ""},
 	// The audit log, linked into its hash chain as it is written. Linking each row as it is
 	// inserted, as the chain's trigger does, updates the chain's head once a row within one
 	// transaction, and each update has to step over every version of the head before it: the
@@ -281,23 +300,4 @@ var steps = []struct {
 		      ORDER BY chain_position DESC LIMIT 1) a`,
 		`audit_log (id, at, actor_id, actor_email, action, record_type, record_id, remote_addr, details,
 		            chain_position, prev_hash, row_hash)`},
-	// What the search triggers left out: each commitment's search document, its own words and
-	// lead lines and then the narratives of its published updates, newest first (see
-	// commitment_search_vector), made alongside the load on a connection of its own
-	// (documents.go).
-	{"search", `
-		INSERT INTO commitment_search (commitment_id, search)
-		SELECT d.id, h.search FROM demo_commitments d JOIN ` + documentsTable + ` h ON h.i = d.i`, "commitment_search",
-		// The words each search for one word looks up (commitment_terms) are made once, by the
-		// next step, rather than again for each commitment as its documents change.
-		[]string{"commitment_search_terms_insert"}, "", ""},
-	// Then those words, about 80 a commitment, ranked alongside (documents.go), with their keys
-	// checked and their indexes built once, after the insert, rather than for each of them. The
-	// commitments are new, so there is nothing of theirs to delete or conflict with, as
-	// refresh_commitment_terms allows for.
-	{"search terms", `
-		INSERT INTO commitment_terms (commitment_id, term, plan_id, rank, major, minor)
-		SELECT d.id, t.term, p.id, t.rank, t.major, t.minor
-		FROM ` + termsTable + ` t JOIN demo_commitments d ON d.i = t.i, plans p WHERE p.slug = @slug`,
-		"commitment_terms", nil, "", ""},
 }
