@@ -308,6 +308,12 @@ max_connections = 200
 # Development data: losing the last moments of work in a power cut is fine,
 # corruption is not, so fsync stays on.
 synchronous_commit = off
+# Room in memory for the national-scale demonstration data (a million updates,
+# portal demo-data), and no checkpoint in the middle of loading it: its load
+# writes 700 MB of WAL, and with PostgreSQL's default (max_wal_size 1GB) a
+# checkpoint starts after about 530 MB. The default shared_buffers is 128MB.
+shared_buffers = 1GB
+max_wal_size = 4GB
 `, Host, port)
 	return c.writeOwned(filepath.Join(dataDir, confFile), []byte(conf), 0o600)
 }
