@@ -111,8 +111,9 @@ var steps = []struct {
 		CREATE FUNCTION pg_temp.demo_expected(i bigint, k int) RETURNS date
 			LANGUAGE sql IMMUTABLE AS $$ SELECT CASE WHEN (i + k) % 5 = 0
 				THEN (date '2024-04-01' + make_interval(months => ((i + k) % 48)::int))::date END $$;
-		CREATE FUNCTION pg_temp.demo_at(i bigint, k int, per int) RETURNS timestamptz
-			LANGUAGE sql STABLE AS $$ SELECT now() - make_interval(secs => (per - k)::float8 * 63072000 / per + i % 3600) $$;
+		CREATE FUNCTION pg_temp.demo_at(i bigint, k int, updates int, commitments int) RETURNS timestamptz
+			LANGUAGE sql STABLE AS $$ SELECT now() - make_interval(secs => (((updates + commitments - 1) / commitments) - k
+				- (i % 3600) / 7200.0)::float8 * 63072000 / ((updates + commitments - 1) / commitments)) $$;
 		CREATE FUNCTION pg_temp.demo_first_sentence(i bigint, k int) RETURNS int
 			LANGUAGE sql IMMUTABLE AS $$ SELECT ((i * 31 + k % 3 * 7) % 5000)::int $$;
 		CREATE FUNCTION pg_temp.demo_second_sentence(i bigint, k int) RETURNS int
@@ -140,8 +141,7 @@ var steps = []struct {
 	{"commitments", `
 		CREATE TEMP TABLE demo_commitments ON COMMIT DROP AS
 		WITH latest AS (
-			SELECT t.*, pg_temp.demo_last_published(t.i, @updates::int, @commitments::int) AS k,
-			       pg_temp.demo_per(t.i, @updates::int, @commitments::int) AS per
+			SELECT t.*, pg_temp.demo_last_published(t.i, @updates::int, @commitments::int) AS k
 			FROM pg_temp.demo_commitment_texts(@commitments::int, @priorities::int, @orgs::int) t),
 		inserted AS (
 			INSERT INTO commitments (plan_id, priority_id, ref, ordinal, deliver, why, due_month,
@@ -150,7 +150,7 @@ var steps = []struct {
 			       (date '2023-04-01' + make_interval(months => ((n.i * 7) % 60)::int))::date,
 			       CASE WHEN n.k >= 0 THEN pg_temp.demo_status(n.i, n.k) END,
 			       CASE WHEN n.k >= 0 THEN pg_temp.demo_expected(n.i, n.k) END,
-			       CASE WHEN n.k >= 0 THEN pg_temp.demo_at(n.i, n.k, n.per) + interval '2 hours' END,
+			       CASE WHEN n.k >= 0 THEN pg_temp.demo_at(n.i, n.k, @updates::int, @commitments::int) + interval '2 hours' END,
 			       commitment_own_search_vector(n.deliver, n.why, n.leads)
 			FROM latest n
 			JOIN plans p ON p.slug = @slug
@@ -200,33 +200,38 @@ var steps = []struct {
 	// words, rather than each from anywhere in the vocabulary.
 	//
 	// The rows are made on the producer's connection and streamed in with COPY (stream.go), so
-	// that the second core makes them while this one writes them. Their ids are a block taken
-	// from the updates' sequence (nobody else can insert an update meanwhile: the load holds the
-	// table), in the order of their times, and they come in that order: only the narrow rows
-	// (commitment, k, time) are sorted, and the narratives and people are joined to them as they
-	// stream out.
+	// that the second core makes them while this one writes them. They are made in the order of
+	// their times, with no sort: the two years are cut into as many slots as a commitment has
+	// updates at most, and update k of every commitment falls in slot k (demo_at), at a point of
+	// the slot that the producer's copy of demo_commitments is in the order of. So the updates
+	// of slot 0 come first, for each commitment in that order, then those of slot 1, and so on;
+	// the fence (OFFSET 0) keeps the commitments inside the loop over the slots. Their ids are a
+	// block taken from the updates' sequence (nobody else can insert an update meanwhile: the
+	// load holds the table), numbered in that order: slot k's start after the k slots before it,
+	// each with an update of every commitment, but for the last, where only the commitments with
+	// one update more than the rest have one (demo_per), numbered among themselves.
 	{"updates", `
 		WITH ids AS MATERIALIZED (
 			SELECT setval(seq, nextval(seq) + greatest(@updates::int, 1) - 1) - greatest(@updates::int, 1) + 1 AS first
 			FROM (SELECT pg_get_serial_sequence('updates', 'id')::regclass AS seq) s)
-		SELECT (ids.first + o.n - 1)::bigint, o.id::bigint, o.state, pg_temp.demo_status(o.i, o.k)::delivery_status,
-		       s1.text || ' ' || s2.text, pg_temp.demo_expected(o.i, o.k)::month,
-		       pu.id::bigint, pu.organisation_id::bigint,
-		       (CASE WHEN o.state IN ('published', 'returned') THEN su.id END)::bigint,
-		       CASE WHEN o.state = 'returned' THEN 'Synthetic review note: please add the milestones.' END,
-		       CASE WHEN o.state <> 'draft' THEN o.at END,
-		       CASE WHEN o.state = 'returned' THEN o.at + interval '1 hour' END,
-		       CASE WHEN o.state = 'published' THEN o.at + interval '2 hours' END,
-		       o.at - interval '1 hour', o.at + interval '2 hours'
-		FROM ids, (SELECT c.id, c.i, k, st.at, st.state, row_number() OVER (ORDER BY st.at, c.i, k) AS n
-		      FROM demo_commitments c
-		      CROSS JOIN LATERAL (SELECT pg_temp.demo_per(c.i, @updates::int, @commitments::int) AS per) p
-		      CROSS JOIN LATERAL generate_series(0, p.per - 1) k
-		      CROSS JOIN LATERAL (SELECT pg_temp.demo_at(c.i, k, p.per) AS at, pg_temp.demo_state(c.i, k, p.per) AS state) st) o
-		JOIN demo_sentences s1 ON s1.n = pg_temp.demo_first_sentence(o.i, o.k)
-		JOIN demo_sentences s2 ON s2.n = pg_temp.demo_second_sentence(o.i, o.k)
-		JOIN demo_users pu ON pu.org_n = (o.i * 3 + 7) % @orgs::int
-		JOIN demo_users su ON su.staff_n = (o.i + o.k) % 20`, "updates",
+		SELECT (ids.first + CASE WHEN k < @updates::int / @commitments::int THEN k * @commitments::int + st.position
+		                         ELSE @updates::int / @commitments::int * @commitments::int + st.last_position END)::bigint,
+		       st.id::bigint, st.state, pg_temp.demo_status(st.i, k)::delivery_status,
+		       s1.text || ' ' || s2.text, pg_temp.demo_expected(st.i, k)::month,
+		       st.author_id::bigint, st.organisation_id::bigint,
+		       (CASE WHEN st.state IN ('published', 'returned') THEN su.id END)::bigint,
+		       CASE WHEN st.state = 'returned' THEN 'Synthetic review note: please add the milestones.' END,
+		       CASE WHEN st.state <> 'draft' THEN st.at END,
+		       CASE WHEN st.state = 'returned' THEN st.at + interval '1 hour' END,
+		       CASE WHEN st.state = 'published' THEN st.at + interval '2 hours' END,
+		       st.at - interval '1 hour', st.at + interval '2 hours'
+		FROM ids, generate_series(0, (@updates::int + @commitments::int - 1) / @commitments::int - 1) k
+		CROSS JOIN LATERAL (SELECT c.*, pg_temp.demo_at(c.i, k, @updates::int, @commitments::int) AS at,
+		                           pg_temp.demo_state(c.i, k, pg_temp.demo_per(c.i, @updates::int, @commitments::int)) AS state
+		                    FROM demo_commitments c WHERE k < pg_temp.demo_per(c.i, @updates::int, @commitments::int) OFFSET 0) st
+		JOIN demo_sentences s1 ON s1.n = pg_temp.demo_first_sentence(st.i, k)
+		JOIN demo_sentences s2 ON s2.n = pg_temp.demo_second_sentence(st.i, k)
+		JOIN demo_users su ON su.staff_n = (st.i + k) % 20`, "updates",
 		// The data version goes up once in a transaction however many rows change, and the
 		// plan's own insert has done that already: a million calls that would change nothing
 		// are left out.

@@ -52,7 +52,8 @@ func startProducer(ctx context.Context, pool *pgxpool.Pool, load pgx.Tx, args pg
 	// The statistics of the temporary tables, as the load's: without them the planner sorts the
 	// million rows to merge-join the sentences, rather than stream them through hash joins.
 	setup := []string{`SET LOCAL work_mem = '1GB'; SET LOCAL jit = off`, stepSQL("sentences"), `ANALYZE demo_sentences`, stepSQL("update rules"),
-		`CREATE TEMP TABLE demo_commitments (i bigint, id bigint) ON COMMIT DROP`,
+		`CREATE TEMP TABLE demo_commitments (i bigint, id bigint, author_id bigint, organisation_id bigint,
+			position bigint, last_position bigint) ON COMMIT DROP`,
 		`CREATE TEMP TABLE demo_users (id bigint, email text, organisation_id bigint, org_n bigint, staff_n integer, key text) ON COMMIT DROP`}
 	for _, s := range setup {
 		if _, err := p.tx.Exec(ctx, s, args); err != nil {
@@ -61,11 +62,23 @@ func startProducer(ctx context.Context, pool *pgxpool.Pool, load pgx.Tx, args pg
 		}
 	}
 	for _, t := range []struct{ from, into string }{
-		{`SELECT i::bigint, id::bigint FROM demo_commitments`, `demo_commitments (i, id)`},
+		// Each commitment with the partner who reports on it, of the organisation its first lead
+		// line names, in the order of its updates' times within a slot (demo_at), and its place in
+		// that order: among all the commitments, and among those with an update in the last slot.
+		{`SELECT c.i::bigint, c.id::bigint, u.id::bigint, u.organisation_id::bigint,
+		         (row_number() OVER (ORDER BY c.i % 3600, c.i) - 1)::bigint,
+		         (CASE WHEN c.i < @updates::int % @commitments::int
+		               THEN row_number() OVER (PARTITION BY c.i < @updates::int % @commitments::int ORDER BY c.i % 3600, c.i) - 1 END)::bigint
+		  FROM demo_commitments c JOIN demo_users u ON u.org_n = (c.i * 3 + 7) % @orgs::int
+		  ORDER BY c.i % 3600, c.i`, `demo_commitments (i, id, author_id, organisation_id, position, last_position)`},
 		{`SELECT id::bigint, email::text, organisation_id::bigint, org_n::bigint, staff_n::integer, key::text FROM demo_users`,
 			`demo_users (id, email, organisation_id, org_n, staff_n, key)`},
 	} {
-		if _, err := copyRows(ctx, load.Conn().PgConn(), t.from, conn.Conn().PgConn(), t.into); err != nil {
+		from, err := inline(t.from, args)
+		if err == nil {
+			_, err = copyRows(ctx, load.Conn().PgConn(), from, conn.Conn().PgConn(), t.into)
+		}
+		if err != nil {
 			p.close(ctx)
 			return nil, fmt.Errorf("copy %s: %w", t.into, err)
 		}
