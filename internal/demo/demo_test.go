@@ -3,8 +3,10 @@ package demo_test
 import (
 	"context"
 	"errors"
+	"net/url"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/scottish-government/delivery-tracker/internal/dbtest"
@@ -182,6 +184,59 @@ func TestLoadRefusesBadSizes(t *testing.T) {
 	} {
 		if _, err := demo.Load(context.Background(), nil, o); err == nil {
 			t.Errorf("Load(%+v) succeeded", o)
+		}
+	}
+}
+
+// A superuser's load leaves the foreign keys in place, unchecked during the insert: every one of
+// them still holds, as adding each of them again, which checks every row, shows.
+func TestTrustedLoadLeavesEveryForeignKeyHeld(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	server, err := url.Parse(dbtest.ServerURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	database, err := url.Parse(dbtest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	server.Path = database.Path
+	pool := dbtest.Connect(t, server.String())
+	var super bool
+	if err := pool.QueryRow(ctx, `SELECT rolsuper FROM pg_roles WHERE rolname = current_user`).Scan(&super); err != nil || !super {
+		t.Fatalf("the load's connection is not a superuser's (%v)", err)
+	}
+	o := demo.Options{Commitments: 120, Updates: 3607, Organisations: 7, Priorities: 5, AuditEntries: 50}
+	if _, err := demo.Load(ctx, pool, o); err != nil {
+		t.Fatal(err)
+	}
+	checkDocuments(t, pool)
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	rows, _ := tx.Query(ctx, `SELECT conrelid::regclass::text, quote_ident(conname), pg_get_constraintdef(oid), convalidated
+		FROM pg_constraint WHERE contype = 'f' AND connamespace = 'public'::regnamespace ORDER BY 1, 2`)
+	type key struct {
+		table, name, def string
+		valid            bool
+	}
+	keys, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (key, error) {
+		var k key
+		err := row.Scan(&k.table, &k.name, &k.def, &k.valid)
+		return k, err
+	})
+	if err != nil || len(keys) < 10 {
+		t.Fatalf("%d foreign keys (%v)", len(keys), err)
+	}
+	for _, k := range keys {
+		if !k.valid {
+			t.Errorf("%s %s is not marked valid", k.table, k.name)
+		}
+		if _, err := tx.Exec(ctx, `ALTER TABLE `+k.table+` DROP CONSTRAINT `+k.name+`, ADD CONSTRAINT `+k.name+` `+k.def); err != nil {
+			t.Errorf("%s %s: %v", k.table, k.name, err)
 		}
 	}
 }
