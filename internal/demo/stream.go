@@ -28,26 +28,38 @@ import (
 // goes on with other steps; and they must be: a query that names a table's row type (as the
 // audit log's hashes do) waits for a lock on the table, which the load holds while it writes it.
 type producer struct {
-	conn *pgxpool.Conn
-	tx   pgx.Tx
 	args pgx.NamedArgs
+
+	setUp    chan struct{} // closed once conn, tx and setupErr are set
+	setupErr error
+	conn     *pgxpool.Conn
+	tx       pgx.Tx
+	attached bool // it has the load's commitments and users
 
 	ahead     chan error // the rows being made ahead into demo_rows, if any
 	stopAhead context.CancelFunc
 	madeAhead bool // demo_rows holds the rows of the next stream
 }
 
-// startProducer makes a producer for the load's transaction load, once it has its commitments
-// and users (demo_commitments and demo_users).
-func startProducer(ctx context.Context, pool *pgxpool.Pool, load pgx.Tx, args pgx.NamedArgs) (*producer, error) {
+// startProducer starts a producer: it takes a connection and makes the sentences and rules
+// there, while the load begins.
+func startProducer(ctx context.Context, pool *pgxpool.Pool, args pgx.NamedArgs) *producer {
+	p := &producer{args: args, setUp: make(chan struct{})}
+	go func() {
+		defer close(p.setUp)
+		p.setupErr = p.setup(ctx, pool)
+	}()
+	return p
+}
+
+func (p *producer) setup(ctx context.Context, pool *pgxpool.Pool) error {
 	conn, err := pool.Acquire(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	p := &producer{conn: conn, args: args}
+	p.conn = conn
 	if p.tx, err = conn.Begin(ctx); err != nil {
-		conn.Release()
-		return nil, err
+		return err
 	}
 	// The statistics of the temporary tables, as the load's: without them the planner sorts the
 	// million rows to merge-join the sentences, rather than stream them through hash joins.
@@ -56,10 +68,19 @@ func startProducer(ctx context.Context, pool *pgxpool.Pool, load pgx.Tx, args pg
 			position bigint, last_position bigint) ON COMMIT DROP`,
 		`CREATE TEMP TABLE demo_users (id bigint, email text, organisation_id bigint, org_n bigint, staff_n integer, key text) ON COMMIT DROP`}
 	for _, s := range setup {
-		if _, err := p.tx.Exec(ctx, s, args); err != nil {
-			p.close(ctx)
-			return nil, err
+		if _, err := p.tx.Exec(ctx, s, p.args); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+// attach copies the load's commitments and users (demo_commitments and demo_users) from the
+// load's transaction load, once it has them, and the first time only.
+func (p *producer) attach(ctx context.Context, load pgx.Tx) error {
+	<-p.setUp
+	if p.setupErr != nil || p.attached {
+		return p.setupErr
 	}
 	for _, t := range []struct{ from, into string }{
 		// Each commitment with the partner who reports on it, of the organisation its first lead
@@ -74,20 +95,19 @@ func startProducer(ctx context.Context, pool *pgxpool.Pool, load pgx.Tx, args pg
 		{`SELECT id::bigint, email::text, organisation_id::bigint, org_n::bigint, staff_n::integer, key::text FROM demo_users`,
 			`demo_users (id, email, organisation_id, org_n, staff_n, key)`},
 	} {
-		from, err := inline(t.from, args)
+		from, err := inline(t.from, p.args)
 		if err == nil {
-			_, err = copyRows(ctx, load.Conn().PgConn(), from, conn.Conn().PgConn(), t.into)
+			_, err = copyRows(ctx, load.Conn().PgConn(), from, p.conn.Conn().PgConn(), t.into)
 		}
 		if err != nil {
-			p.close(ctx)
-			return nil, fmt.Errorf("copy %s: %w", t.into, err)
+			return fmt.Errorf("copy %s: %w", t.into, err)
 		}
 	}
 	if _, err := p.tx.Exec(ctx, `ANALYZE demo_commitments; ANALYZE demo_users`); err != nil {
-		p.close(ctx)
-		return nil, err
+		return err
 	}
-	return p, nil
+	p.attached = true
+	return nil
 }
 
 // makeAhead starts making the rows of query into the temporary table demo_rows, for the next
@@ -134,12 +154,17 @@ func (p *producer) stream(ctx context.Context, load pgx.Tx, into, query string) 
 // close stops any rows being made ahead, rolls the producer's transaction back and returns its
 // connection to the pool.
 func (p *producer) close(ctx context.Context) {
+	<-p.setUp
 	if p.ahead != nil {
 		p.stopAhead()
 		_, _ = p.waitAhead("")
 	}
-	_ = p.tx.Rollback(context.WithoutCancel(ctx))
-	p.conn.Release()
+	if p.tx != nil {
+		_ = p.tx.Rollback(context.WithoutCancel(ctx))
+	}
+	if p.conn != nil {
+		p.conn.Release()
+	}
 }
 
 var namedArg = regexp.MustCompile(`@(\w+)`)
