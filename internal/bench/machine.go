@@ -42,7 +42,10 @@ func machine(ctx context.Context, adminURL string) machineInfo {
 		}
 	}
 	if conn, err := pgx.Connect(ctx, adminURL); err == nil {
-		_ = conn.QueryRow(ctx, "SHOW server_version").Scan(&m.postgres)
+		// The settings the project-local cluster changes from PostgreSQL's defaults (pgdev).
+		_ = conn.QueryRow(ctx, `SELECT current_setting('server_version') || ' (the project-local cluster: shared_buffers '
+			|| current_setting('shared_buffers') || ', max_wal_size ' || current_setting('max_wal_size')
+			|| ', synchronous_commit ' || current_setting('synchronous_commit') || ')'`).Scan(&m.postgres)
 		conn.Close(ctx)
 	}
 	if out, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output(); err == nil {

@@ -76,7 +76,7 @@ func (b *bench) write() error {
 	p("## Machine\n\n")
 	m := r.machine
 	p("| | |\n| --- | --- |\n")
-	p("| CPU | %s, %d cores |\n| Memory | %s |\n| System | %s |\n| Go | %s |\n| PostgreSQL | %s (the project-local cluster, default settings) |\n",
+	p("| CPU | %s, %d cores |\n| Memory | %s |\n| System | %s |\n| Go | %s |\n| PostgreSQL | %s |\n",
 		m.cpu, m.cores, m.memory, m.kernel, m.goVersion, m.postgres)
 	p("| Commit | %s |\n| Load average (1, 5, 15 min) | %s at the start, %s at the end |\n\n", m.commit, m.loadStart, r.loadEnd)
 	p("This is a shared %d-core machine: other work (compilers, tests) may have run at the same time as the\n", m.cores)
