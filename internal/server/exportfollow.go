@@ -50,6 +50,13 @@ func (c *exportCache) follow(ctx context.Context, slot, stamp string, write writ
 		f, _, changed := fl.progress()
 		if f != nil {
 			if !c.retain(f) {
+				// The file was closed before it could be read: the export failed (or the file
+				// has been evicted since). Once the flight has ended, its error says which.
+				select {
+				case <-fl.done:
+				case <-ctx.Done():
+					return false, ctx.Err()
+				}
 				return false, fl.errOr(errors.New("export cache: the file was closed before it could be read"))
 			}
 			file = f

@@ -252,7 +252,14 @@ func (c *exportCache) produce(ctx context.Context, fl *exportFlight, slot, stamp
 		e.size, err = f.Seek(0, io.SeekCurrent)
 	}
 	if err != nil {
-		e.close()
+		// Requests following the file as it was written may hold it still: it is closed when
+		// the last of them is done, under the cache's lock, as a dropped file is.
+		c.mu.Lock()
+		e.dropped = true
+		if e.refs == 0 {
+			e.close()
+		}
+		c.mu.Unlock()
 		return err
 	}
 	c.put(e)
