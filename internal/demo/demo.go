@@ -131,8 +131,8 @@ func Load(ctx context.Context, pool *pgxpool.Pool, o Options) (Summary, error) {
 		prod = startProducer(ctx, pool, args)
 		defer prod.close(ctx)
 		// Join the generated rows, and build the indexes, in memory rather than in temporary
-		// files, here as on the connections alongside (where the million updates are sorted by
-		// time: spilled to disk, that took a second longer). No JIT compiling: the statements are
+		// files, here as on the connections alongside (when the million updates were sorted by
+		// time, spilled to disk that took a second longer). No JIT compiling: the statements are
 		// costly enough to be compiled and optimised, which took 3 s for the search documents,
 		// whose time goes in tsvector_concat, and saved less than half a second elsewhere.
 		// The commit waits for its WAL to be flushed even where synchronous_commit is off (as
