@@ -42,14 +42,8 @@ func withoutForeignKeys(ctx context.Context, tx pgx.Tx, table string, triggers [
 		}
 		trusted = others == 0
 	}
-	rows, _ := tx.Query(ctx, `SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+	fks, err := definitions(ctx, tx, `SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
 		WHERE conrelid = $1::regclass AND contype = 'f' AND NOT $2 ORDER BY conname`, table, trusted)
-	type fk struct{ name, def string }
-	fks, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (fk, error) {
-		var k fk
-		err := row.Scan(&k.name, &k.def)
-		return k, err
-	})
 	if err != nil {
 		return err
 	}
@@ -73,13 +67,8 @@ func withoutForeignKeys(ctx context.Context, tx pgx.Tx, table string, triggers [
 	// The triggers are dropped rather than disabled, and made again after: PostgreSQL keeps the
 	// transition table (REFERENCING NEW TABLE) of a trigger that is disabled all the same, a copy
 	// in memory of every row inserted, which took a tenth of the updates' insert.
-	rows, _ = tx.Query(ctx, `SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger
+	defs, err := definitions(ctx, tx, `SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger
 		WHERE tgrelid = $1::regclass AND tgname = ANY ($2) ORDER BY tgname`, table, triggers)
-	defs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (fk, error) {
-		var k fk
-		err := row.Scan(&k.name, &k.def)
-		return k, err
-	})
 	if err != nil {
 		return err
 	}
@@ -94,7 +83,7 @@ func withoutForeignKeys(ctx context.Context, tx pgx.Tx, table string, triggers [
 	// Indexes are built again after the insert, from all the rows at once, rather than kept up
 	// to date row by row. So is the primary key, unless another table's foreign key needs it
 	// (nothing can refer to the table meanwhile); other constraints' indexes stay.
-	rows, _ = tx.Query(ctx, `SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i
+	indexes, err := definitions(ctx, tx, `SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i
 		JOIN pg_class c ON c.oid = i.indexrelid
 		WHERE i.indrelid = $1::regclass AND NOT i.indisprimary
 		  AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
@@ -105,15 +94,10 @@ func withoutForeignKeys(ctx context.Context, tx pgx.Tx, table string, triggers [
 		WHERE k.conrelid = $1::regclass AND k.contype = 'p'
 		  AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = k.conindid)
 		ORDER BY 1`, table)
-	indexes, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (fk, error) {
-		var k fk
-		err := row.Scan(&k.name, &k.def)
-		return k, err
-	})
 	if err != nil {
 		return err
 	}
-	indexes = slices.DeleteFunc(indexes, func(k fk) bool { return liveIndexes[k.name] })
+	indexes = slices.DeleteFunc(indexes, func(k definition) bool { return liveIndexes[k.name] })
 	for _, k := range indexes {
 		drop := `DROP INDEX ` + pgx.Identifier{k.name}.Sanitize()
 		if strings.HasPrefix(k.def, "ALTER TABLE") {
@@ -161,4 +145,17 @@ func withoutForeignKeys(ctx context.Context, tx pgx.Tx, table string, triggers [
 		}
 	}
 	return nil
+}
+
+// definition is something of a table's, by name, with the statement that makes it.
+type definition struct{ name, def string }
+
+// definitions returns the definitions sql selects, a name and a statement a row.
+func definitions(ctx context.Context, tx pgx.Tx, sql string, args ...any) ([]definition, error) {
+	rows, _ := tx.Query(ctx, sql, args...)
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (definition, error) {
+		var d definition
+		err := row.Scan(&d.name, &d.def)
+		return d, err
+	})
 }
