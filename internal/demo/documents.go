@@ -141,11 +141,8 @@ func (d *documents) make(ctx context.Context, pool *pgxpool.Pool, args pgx.Named
 		return err
 	}
 	defer conn.Release()
-	// The sentences and the rules are the load's own statements, run again here, where the
-	// load's temporary tables and functions cannot be seen.
-	stmts := []string{`SET LOCAL work_mem = '1GB'; SET LOCAL jit = off`, stepSQL("sentences"), `ANALYZE demo_sentences`, stepSQL("update rules")}
 	err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-		for _, s := range append(stmts, documentSQL...) {
+		for _, s := range append(alongsideSQL(), documentSQL...) {
 			if _, err := tx.Exec(ctx, d.named(s), args); err != nil {
 				return err
 			}
@@ -179,6 +176,16 @@ func (d *documents) drop(ctx context.Context, pool *pgxpool.Pool) error {
 	}
 	_, err := pool.Exec(ctx, `DROP TABLE IF EXISTS `+strings.Join(names, ", "))
 	return err
+}
+
+// alongsideSQL makes the load's sentences and rules on a connection alongside the load's, where
+// the load's temporary tables and functions cannot be seen: the load's own statements, run
+// again, with the settings of its transaction and the sentences' statistics, as the load has
+// them (without them the planner sorts the million updates to merge-join the sentences, rather
+// than stream them through hash joins).
+func alongsideSQL() []string {
+	return []string{`SET LOCAL work_mem = '1GB'; SET LOCAL jit = off`, stepSQL("sentences"), `ANALYZE demo_sentences`,
+		stepSQL("update rules")}
 }
 
 // stepSQL is the statement of the step named.

@@ -61,12 +61,10 @@ func (p *producer) setup(ctx context.Context, pool *pgxpool.Pool) error {
 	if p.tx, err = conn.Begin(ctx); err != nil {
 		return err
 	}
-	// The statistics of the temporary tables, as the load's: without them the planner sorts the
-	// million rows to merge-join the sentences, rather than stream them through hash joins.
-	setup := []string{`SET LOCAL work_mem = '1GB'; SET LOCAL jit = off`, stepSQL("sentences"), `ANALYZE demo_sentences`, stepSQL("update rules"),
+	setup := append(alongsideSQL(),
 		`CREATE TEMP TABLE demo_commitments (i bigint, id bigint, author_id bigint, organisation_id bigint,
 			position bigint, last_position bigint) ON COMMIT DROP`,
-		`CREATE TEMP TABLE demo_users (id bigint, email text, organisation_id bigint, org_n bigint, staff_n integer, key text) ON COMMIT DROP`}
+		`CREATE TEMP TABLE demo_users (id bigint, email text, organisation_id bigint, org_n bigint, staff_n integer, key text) ON COMMIT DROP`)
 	for _, s := range setup {
 		if _, err := p.tx.Exec(ctx, s, p.args); err != nil {
 			return err
