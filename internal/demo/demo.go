@@ -102,7 +102,6 @@ func Load(ctx context.Context, pool *pgxpool.Pool, o Options) (Summary, error) {
 		"words": vocabulary,
 	}
 	var docs *documents
-	var prod *producer
 	// The documents are made alongside the load's transaction (documents.go), and their tables
 	// dropped however the load ends; they stop as soon as the load fails.
 	docsCtx, stopDocuments := context.WithCancel(ctx)
@@ -128,7 +127,7 @@ func Load(ctx context.Context, pool *pgxpool.Pool, o Options) (Summary, error) {
 			return err
 		}
 		docs = startDocuments(docsCtx, pool, args)
-		prod = startProducer(ctx, pool, args)
+		prod := startProducer(ctx, pool, args)
 		defer prod.close(ctx)
 		// Join the generated rows, and build the indexes, in memory rather than in temporary
 		// files, here as on the connections alongside (when the million updates were sorted by
