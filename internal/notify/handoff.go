@@ -87,6 +87,16 @@ func Reply(h Handoff) Content {
 		Para{Text: "Read the update and the conversation:", Link: h.BaseURL + paths.Review(h.Update.ID), LinkText: "Open the update"})
 }
 
+// Answer is the email to a partner when staff answer in the conversation about their
+// organisation's returned update. Partners read staff's messages as from Scottish Government
+// staff, without a name, as in the conversation itself.
+func Answer(h Handoff) Content {
+	return handoffEmail(h, "Answer about your returned update", reportsOnIt,
+		Para{Text: fmt.Sprintf("Scottish Government staff answered in the conversation about your organisation’s returned update on %s (%s):", commitmentName(h.Commitment), h.Commitment.Deliver)},
+		Para{Quote: h.Note},
+		Para{Text: "Read the conversation, and change the update and submit it again:", Link: h.BaseURL + paths.ReportIn(h.Plan, h.Commitment.Ref), LinkText: "Open the update"})
+}
+
 // ResetLink is the email carrying a password reset link, or a new invitation to a user who has
 // not set a password yet.
 func ResetLink(name string, purpose tracker.TokenPurpose, link string) Content {

@@ -189,6 +189,20 @@ func (s *Store) QueueReply(ctx context.Context, tx pgx.Tx, at time.Time, updateI
 		}})
 }
 
+// queueAnswer tells the partners of the update's organisation that staff answered (answer) in
+// the conversation about its return note, in tx: the transaction that records the answer, at its
+// time. answerID tells answers apart, so that each is told once.
+func (s *Store) queueAnswer(ctx context.Context, tx pgx.Tx, actor tracker.Actor, at time.Time, updateID, answerID int64, answer string) error {
+	return s.queueHandoff(ctx, tx, actor, at, updateID, handoffEmail{kind: tracker.EmailKindAnswer, to: organisationPartners,
+		write: func(h notify.Handoff) notify.Content {
+			h.Note = answer
+			return notify.Answer(h)
+		},
+		key: func(h notify.Handoff, p person) string {
+			return fmt.Sprintf("answer:update:%d:answer:%d:user:%d", h.Update.ID, answerID, p.ID)
+		}})
+}
+
 // QueueResetLink makes a password reset link (or, to a user who has not set a password yet, a new
 // invitation) for the active account with the address and queues the email carrying it, in one
 // transaction, so that a restart cannot lose it. It returns false, and does nothing, when no

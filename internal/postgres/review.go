@@ -43,8 +43,9 @@ func (s *Store) Thread(ctx context.Context, updateID int64) ([]tracker.Message, 
 }
 
 // Reply adds the actor's reply to the return note of an update (or, from staff, an answer to a
-// reply), audits it and, for a partner's reply, queues the email telling the reviewer who
-// returned the update, all in one transaction at the time by the store's clock.
+// reply), audits it and queues the emails telling of it: for a partner's reply, to the reviewer
+// who returned the update; for staff's answer, to the partners of the update's organisation. All
+// in one transaction at the time by the store's clock.
 //
 // It returns tracker.ErrNotFound if there is no such update or tracker.MayReply refuses the
 // actor: the update is not theirs to read, or has no return note to reply to.
@@ -71,8 +72,8 @@ func (s *Store) Reply(ctx context.Context, actor tracker.Actor, updateID int64, 
 		}); err != nil {
 			return err
 		}
-		if kind != tracker.MessageReply {
-			return nil
+		if kind == tracker.MessageAnswer {
+			return s.queueAnswer(ctx, tx, actor, at, updateID, msgID, body)
 		}
 		from := actor.User.Name
 		if u.OrganisationName != "" {

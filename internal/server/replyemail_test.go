@@ -76,3 +76,88 @@ func TestReplyEmail(t *testing.T) {
 	}
 	checkReadable(t, got[before], base)
 }
+
+// TestAnswerEmail: staff's answer in the conversation about a returned update is emailed through
+// a real SMTP server to each partner of the update's organisation, as from Scottish Government
+// staff without the reviewer's name, with the answer quoted and an absolute link to the update's
+// form; to no partner of another organisation and to no member of staff. A partner may choose to
+// have it in the daily summary, and the account page and the outbox say what it is in words.
+func TestAnswerEmail(t *testing.T) {
+	t.Parallel()
+	app := newMailApp(t)
+	reviewer := signIn(t, app.testApp, tracker.RoleStaff, "")
+	partner := signIn(t, app.testApp, tracker.RolePartner, "NES")
+	colleague := signIn(t, app.testApp, tracker.RolePartner, "NES")
+	outsider := signIn(t, app.testApp, tracker.RolePartner, "CIVTECH")
+	base := app.Config.BaseURL
+	u := returnedUpdate(t, app.testApp, partner, reviewer, "A cohort is delayed.", "Say which cohort.")
+
+	_, doc := partner.get("/account")
+	if doc.Find(`input[name="pref_reply_answer"][value="daily"]`).Length() != 1 ||
+		!strings.Contains(doc.Find("main").Text(), "Staff answer in the conversation about a returned update") {
+		t.Errorf("the account page does not offer the answer emails, named in words")
+	}
+	if _, doc := reviewer.get("/account"); doc.Find(`input[name="pref_reply_answer"]`).Length() != 0 {
+		t.Errorf("staff are offered a choice about emails only partners get")
+	}
+	_, doc = partner.get("/report/4.1/reply")
+	form := formValues(t, doc, "main form")
+	mustRedirect(t, "reply", partner.post("/report/4.1/reply", with(form, "reply", "Cohort three.")), "/report/4.1")
+	app.send(t)
+	before := map[string]int{}
+	for _, c := range []*client{reviewer, partner, colleague, outsider} {
+		before[c.User.Email] = len(app.smtp.To(c.User.Email))
+	}
+	mustRedirect(t, "answer", reviewer.post(fmt.Sprintf("/review/%d", u.ID),
+		with(reviewer.reviewForm(u.ID, "answer"), "reply", "Thank you.\n\nPlease give the new month too.")), fmt.Sprintf("/review/%d", u.ID))
+	app.send(t)
+	for _, c := range []*client{partner, colleague} {
+		got := app.smtp.To(c.User.Email)[before[c.User.Email]:]
+		if len(got) != 1 {
+			t.Fatalf("%s got %d emails after the answer, want 1", c.User.Name, len(got))
+		}
+		m := got[0]
+		if m.Subject != "Answer about your returned update: commitment 4.1" || !strings.Contains(m.Text, "> Please give the new month too.") ||
+			!strings.Contains(m.HTML, "Please give the new month too.") || !strings.Contains(m.Text, "Scottish Government staff answered") {
+			t.Errorf("answer email = %q:\n%s", m.Subject, m.Text)
+		}
+		if strings.Contains(m.Text, reviewer.User.Name) || strings.Contains(m.HTML, reviewer.User.Name) {
+			t.Errorf("the answer email names the reviewer, whom partners read as Scottish Government staff:\n%s", m.Text)
+		}
+		if want := base + "/report/4.1"; !strings.Contains(m.Text, want) || !strings.Contains(m.HTML, want) {
+			t.Errorf("answer email lacks the link %s:\n%s", want, m.Text)
+		}
+		checkReadable(t, m, base)
+	}
+	for _, c := range []*client{reviewer, outsider} {
+		if n := len(app.smtp.To(c.User.Email)) - before[c.User.Email]; n != 0 {
+			t.Errorf("%s, who is not a partner of NES, got %d emails after the answer", c.User.Email, n)
+		}
+	}
+
+	_, doc = reviewer.get("/admin/outbox")
+	if got := doc.Find(".app-outbox").Text(); !strings.Contains(got, "Staff answer in the conversation about a returned update") {
+		t.Errorf("the outbox does not say what the answer email is: %q", got)
+	}
+
+	// Chosen as a daily summary, the next answer waits for the summary.
+	mustRedirect(t, "choose", partner.post("/account/emails", url.Values{"pref_update_returned": {"immediate"},
+		"pref_reply_answer": {"daily"}, "pref_update_published": {"immediate"}}), "/account")
+	n := len(app.smtp.To(partner.User.Email))
+	mustRedirect(t, "answer again", reviewer.post(fmt.Sprintf("/review/%d", u.ID),
+		with(reviewer.reviewForm(u.ID, "answer"), "reply", "September is fine.")), fmt.Sprintf("/review/%d", u.ID))
+	app.send(t)
+	if got := len(app.smtp.To(partner.User.Email)); got != n {
+		t.Errorf("the partner who chose a daily summary got %d emails at once", got-n)
+	}
+	if got := len(app.smtp.To(colleague.User.Email)); got != before[colleague.User.Email]+2 {
+		t.Errorf("the colleague has %d emails after two answers, want 2", got-before[colleague.User.Email])
+	}
+	app.clock.Advance(24 * time.Hour)
+	app.send(t)
+	got := app.smtp.To(partner.User.Email)
+	if len(got) != n+1 || !strings.HasPrefix(got[n].Subject, "Your daily summary") || !strings.Contains(got[n].Text, "Answer about your returned update") {
+		t.Fatalf("after a day the partner has %d emails, want the summary with the answer", len(got)-n)
+	}
+	checkReadable(t, got[n], base)
+}

@@ -51,7 +51,7 @@ func TestParseEmailPreferences(t *testing.T) {
 		t.Errorf("partner: %v, %v", got, errs)
 	}
 	_, errs = tracker.ParseEmailPreferences(tracker.RolePartner, func(k string) string { return "weekly" })
-	if len(errs) != 2 || errs[0].Field != "pref_update_returned" {
+	if len(errs) != 3 || errs[0].Field != "pref_update_returned" || errs[1].Field != "pref_reply_answer" || errs[2].Field != "pref_update_published" {
 		t.Errorf("unknown frequencies: %v", errs)
 	}
 }

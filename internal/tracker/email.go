@@ -78,6 +78,9 @@ const (
 	EmailKindPublished = "update_published"
 	// EmailKindReply tells a reviewer that a partner replied to their return note.
 	EmailKindReply = "return_reply"
+	// EmailKindAnswer tells an organisation's partners that staff answered in the conversation
+	// about their returned update.
+	EmailKindAnswer = "reply_answer"
 	// EmailKindReset carries a password reset link (or a new invitation).
 	EmailKindReset = "password_reset"
 	// EmailKindDigest is a person's daily summary of the emails they chose to have so.
@@ -124,6 +127,8 @@ func EmailKindLabel(kind string) string {
 		return "A partner replies to your return note"
 	case EmailKindReturned:
 		return "An update is returned to your organisation"
+	case EmailKindAnswer:
+		return "Staff answer in the conversation about a returned update"
 	case EmailKindPublished:
 		return "An update from your organisation is published"
 	case EmailKindReset:
@@ -138,7 +143,7 @@ func EmailKindLabel(kind string) string {
 // at once or in a daily summary.
 func PreferenceKinds(r Role) []string {
 	if r == RolePartner {
-		return []string{EmailKindReturned, EmailKindPublished}
+		return []string{EmailKindReturned, EmailKindAnswer, EmailKindPublished}
 	}
 	return []string{EmailKindSubmitted, EmailKindReply}
 }
