@@ -125,10 +125,13 @@ type ReviewItem struct {
 	Overdue bool
 }
 
-// ReviewListView is what /review shows: the updates waiting for review, oldest first.
+// ReviewListView is what /review shows: a page of the updates waiting for review, oldest first.
 type ReviewListView struct {
 	Items []ReviewItem
 	Total int
+	// Page is the page shown, from 1, of Pages; First is the place in the queue of its first
+	// update, from 1.
+	Page, Pages, First int
 }
 
 // ReviewView is what /review/{id} shows: one update to publish or return.

@@ -86,10 +86,15 @@ func (s *Store) SubmissionMark(ctx context.Context, commitmentID int64) (int64, 
 // ReviewQueue returns the oldest updates waiting for review, at most limit of them (all of them
 // when limit is 0), oldest submission first, and how many are waiting in all.
 func (s *Store) ReviewQueue(ctx context.Context, limit int) ([]tracker.Update, int, error) {
+	return s.ReviewQueuePage(ctx, limit, 0)
+}
+
+// ReviewQueuePage is ReviewQueue from the offset'th update waiting on: a page of the queue.
+func (s *Store) ReviewQueuePage(ctx context.Context, limit, offset int) ([]tracker.Update, int, error) {
 	var us []tracker.Update
 	var total int
 	batch := &pgx.Batch{}
-	queueReviewQueue(batch, limit, &us, &total)
+	queueReviewQueue(batch, limit, max(offset, 0), &us, &total)
 	if err := s.pool.SendBatch(ctx, batch).Close(); err != nil {
 		return nil, 0, storeError("review queue", err, nil)
 	}
@@ -105,27 +110,30 @@ const reviewWhere = ` WHERE u.state = 'submitted' AND c.retired_at IS NULL`
 const notRetired = `NOT EXISTS (SELECT FROM commitments c WHERE c.id = u.commitment_id AND c.retired_at IS NOT NULL)`
 
 // queueReviewQueue adds to batch the reading of the review queue: how many updates wait, counted
-// from the index on state (see notRetired), and the first limit of them (all when limit is 0),
-// longest waiting first, into us and total.
-func queueReviewQueue(batch *pgx.Batch, limit int, us *[]tracker.Update, total *int) {
+// from the index on state (see notRetired), and limit of them (all when limit is 0) from the
+// offset'th, longest waiting first, into us and total.
+func queueReviewQueue(batch *pgx.Batch, limit, offset int, us *[]tracker.Update, total *int) {
 	var lim *int
 	if limit > 0 {
 		lim = &limit
 	}
 	batch.Queue(`SELECT count(*) FROM updates u WHERE u.state = 'submitted' AND ` + notRetired).
 		QueryRow(func(row pgx.Row) error { return row.Scan(total) })
-	batch.Queue(`SELECT `+updateColumns+updateFrom+reviewWhere+` ORDER BY u.submitted_at, u.id LIMIT $1`, lim).
+	batch.Queue(`SELECT `+updateColumns+updateFrom+reviewWhere+` ORDER BY u.submitted_at, u.id LIMIT $1 OFFSET $2`, lim, offset).
 		Query(func(rows pgx.Rows) error {
 			var err error
 			if *us, err = pgx.CollectRows(rows, scanUpdate); err != nil {
 				return err
 			}
-			// The two statements see the data a moment apart: a list that is not cut short is
-			// the whole queue.
-			if lim == nil || len(*us) < limit {
-				*total = len(*us)
+			// The two statements see the data a moment apart: a page that is not cut short
+			// ends the whole queue, and one that holds any goes at least as far. An empty page
+			// past the end says only that the queue is shorter.
+			switch {
+			case (lim == nil || len(*us) < limit) && (len(*us) > 0 || offset == 0):
+				*total = offset + len(*us)
+			case len(*us) > 0:
+				*total = max(*total, offset+len(*us))
 			}
-			*total = max(*total, len(*us))
 			return nil
 		})
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/postgres"
@@ -14,14 +15,28 @@ import (
 // wording, publish it, or return it to their partner with a note, and answer the partner's
 // replies.
 
-// reviewListLimit is how many waiting updates /review lists, longest waiting first.
+// reviewListLimit is how many waiting updates a page of /review lists, longest waiting first.
 const reviewListLimit = 100
 
-// reviewList is /review: the updates waiting for review, oldest first.
+// reviewList is /review: the updates waiting for review, oldest first, reviewListLimit a page
+// (?page=2 and on). A page past the end of the queue, which may have shortened since the link
+// was followed, shows the last.
 func (s *Server) reviewList(w http.ResponseWriter, r *http.Request) error {
-	us, total, err := s.store.ReviewQueue(r.Context(), reviewListLimit)
+	page := 1
+	if p, err := strconv.Atoi(r.URL.Query().Get("page")); err == nil && p > 1 && p < 100000 {
+		page = p
+	}
+	us, total, err := s.store.ReviewQueuePage(r.Context(), reviewListLimit, (page-1)*reviewListLimit)
 	if err != nil {
 		return err
+	}
+	pages := max((total+reviewListLimit-1)/reviewListLimit, 1)
+	if len(us) == 0 && page > pages {
+		page = pages
+		if us, total, err = s.store.ReviewQueuePage(r.Context(), reviewListLimit, (page-1)*reviewListLimit); err != nil {
+			return err
+		}
+		pages = max((total+reviewListLimit-1)/reviewListLimit, 1)
 	}
 	items, err := s.reviewItems(r, us)
 	if err != nil {
@@ -29,7 +44,11 @@ func (s *Server) reviewList(w http.ResponseWriter, r *http.Request) error {
 	}
 	l := s.layout(r)
 	l.Title = "Review updates"
-	return s.page(w, r, http.StatusOK, web.ReviewListPage(l, web.ReviewListView{Items: items, Total: total}))
+	if page > 1 {
+		l.Title += " (page " + strconv.Itoa(page) + " of " + strconv.Itoa(pages) + ")"
+	}
+	return s.page(w, r, http.StatusOK, web.ReviewListPage(l, web.ReviewListView{Items: items, Total: total,
+		Page: page, Pages: pages, First: (page-1)*reviewListLimit + 1}))
 }
 
 // reviewItems pairs each update with its commitment and plan, and says how long it has waited.
