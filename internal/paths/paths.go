@@ -22,6 +22,7 @@ const (
 	PrintCSS       = "/print.css"
 	Robots         = "/robots.txt"
 	Sitemap        = "/sitemap.xml"
+	SitemapParts   = "/sitemaps" // the parts of a sitemap too long for one file (SitemapPart)
 	Data           = "/data"
 	Statuses       = "/about/statuses"
 	SignIn         = "/sign-in"
@@ -412,3 +413,6 @@ func Paged(base string, page int) string {
 	}
 	return base + "?page=" + strconv.Itoa(page)
 }
+
+// SitemapPart is the nth part, from 1, of a sitemap listed by a sitemap index at Sitemap.
+func SitemapPart(n int) string { return SitemapParts + "/" + strconv.Itoa(n) + ".xml" }

@@ -34,6 +34,7 @@ func (s *Server) routes() *chi.Mux {
 	r.Get(paths.Static, web.StaticHandler(http.HandlerFunc(s.notFound)).ServeHTTP)
 	r.Get(paths.Robots, s.handle(s.robots))
 	r.Get(paths.Sitemap, s.publicPage(s.sitemap))
+	r.Get(paths.SitemapParts+"/{part}.xml", s.publicPage(s.sitemapPart))
 	r.Get(paths.PrintCSS, web.PrintCSSHandler(s.baseURL).ServeHTTP)
 	if s.bench != "" {
 		r.Get(BenchStaticPrefix+"{name}", s.handle(s.benchStatic(s.bench)))

@@ -88,6 +88,9 @@ type Config struct {
 	// ContactEmail is where the contact page and the accessibility statement send people;
 	// empty means DefaultContactEmail.
 	ContactEmail string
+	// SitemapSize is the most addresses one sitemap file lists (see sitemap): zero means
+	// MaxSitemapURLs, the sitemaps protocol's limit. Tests lower it.
+	SitemapSize int
 }
 
 // DefaultRequestTimeout is the time a request may take unless Config.RequestTimeout says
@@ -151,6 +154,8 @@ type Server struct {
 	proxies     []netip.Prefix
 	// contactEmail is Config.ContactEmail.
 	contactEmail string
+	// sitemapSize is Config.SitemapSize, or MaxSitemapURLs.
+	sitemapSize int
 	// feedbackKey signs the time each feedback form was shown (see formKey).
 	feedbackKey formKey
 	// dummyHash is checked against when an account does not exist, so that the answer takes as
@@ -169,7 +174,10 @@ func newServer(cfg Config) *Server {
 		registry: cfg.Metrics, serveMetrics: cfg.ServeMetrics, requestTimeout: cfg.RequestTimeout,
 		idle: cfg.IdleTimeout, idleWarning: cfg.IdleWarning, lifetime: cfg.SessionLifetime, keepable: map[string]bool{}, pw: cfg.Password,
 		bench: cfg.BenchStaticDir, mailer: cfg.Mailer, emailQueued: cfg.EmailQueued, proxies: cfg.TrustedProxies, hashing: cfg.Hashing,
-		contactEmail: cfg.ContactEmail}
+		contactEmail: cfg.ContactEmail, sitemapSize: cfg.SitemapSize}
+	if s.sitemapSize <= 0 {
+		s.sitemapSize = MaxSitemapURLs
+	}
 	if s.contactEmail == "" {
 		s.contactEmail = DefaultContactEmail
 	}

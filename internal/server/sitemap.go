@@ -4,8 +4,11 @@ import (
 	"encoding/xml"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-chi/chi/v5"
 
 	"github.com/scottish-government/delivery-tracker/internal/paths"
 	"github.com/scottish-government/delivery-tracker/internal/tracker"
@@ -31,6 +34,9 @@ func (s *Server) robots(w http.ResponseWriter, r *http.Request) error {
 // sitemapNS is the namespace of the sitemaps protocol.
 const sitemapNS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
+// MaxSitemapURLs is the most addresses the sitemaps protocol lets one sitemap file list.
+const MaxSitemapURLs = 50_000
+
 type sitemapURLSet struct {
 	XMLName xml.Name     `xml:"urlset"`
 	NS      string       `xml:"xmlns,attr"`
@@ -42,25 +48,81 @@ type sitemapURL struct {
 	LastMod string `xml:"lastmod,omitempty"`
 }
 
+type sitemapIndex struct {
+	XMLName  xml.Name     `xml:"sitemapindex"`
+	NS       string       `xml:"xmlns,attr"`
+	Sitemaps []sitemapURL `xml:"sitemap"`
+}
+
 // sitemap serves sitemap.xml: every public page of every plan that is not retired (its overview,
 // commitments finder, priority areas and commitments), the organisations, the open data page, what
 // the statuses mean and the pages about the service, each with when what it shows last changed
 // (but the last two, which change with no data). It is a public page (see publicPage): kept, and revalidated, per data version.
 //
-// A sitemap may list 50,000 addresses: a plan has a few hundred commitments at most.
+// A sitemap file may list 50,000 addresses (MaxSitemapURLs). With more, as plans of thousands of
+// commitments follow one another, sitemap.xml is a sitemap index instead, listing the parts at
+// /sitemaps/{n}.xml (sitemapPart), each of up to 50,000 addresses with the latest change in it.
 func (s *Server) sitemap(w http.ResponseWriter, r *http.Request) error {
-	sm, err := s.reads(r.Context()).Sitemap(r.Context())
+	urls, err := s.sitemapURLs(r)
 	if err != nil {
 		return err
 	}
+	if len(urls) <= s.sitemapSize {
+		return s.writeSitemap(w, r, sitemapURLSet{NS: sitemapNS, URLs: urls})
+	}
 	site := s.siteURL(r)
-	set := sitemapURLSet{NS: sitemapNS}
+	index := sitemapIndex{NS: sitemapNS}
+	for n := 1; (n-1)*s.sitemapSize < len(urls); n++ {
+		var latest string
+		for _, u := range s.sitemapChunk(urls, n) {
+			latest = max(latest, u.LastMod) // RFC 3339 in UTC: in order as text
+		}
+		index.Sitemaps = append(index.Sitemaps, sitemapURL{Loc: site + paths.SitemapPart(n), LastMod: latest})
+	}
+	return s.writeSitemap(w, r, index)
+}
+
+// sitemapPart serves /sitemaps/{n}.xml: the nth part of a sitemap too long for one file, which
+// sitemap.xml lists. It is not found while the sitemap fits in one file.
+func (s *Server) sitemapPart(w http.ResponseWriter, r *http.Request) error {
+	n, err := strconv.Atoi(chi.URLParam(r, "part"))
+	if err != nil || n < 1 || n > MaxSitemapURLs {
+		return tracker.ErrNotFound
+	}
+	urls, err := s.sitemapURLs(r)
+	if err != nil {
+		return err
+	}
+	chunk := s.sitemapChunk(urls, n)
+	if len(urls) <= s.sitemapSize || len(chunk) == 0 {
+		return tracker.ErrNotFound
+	}
+	return s.writeSitemap(w, r, sitemapURLSet{NS: sitemapNS, URLs: chunk})
+}
+
+// sitemapChunk is the nth part, from 1, of the sitemap's addresses: empty past the end.
+func (s *Server) sitemapChunk(urls []sitemapURL, n int) []sitemapURL {
+	from := (n - 1) * s.sitemapSize
+	if from >= len(urls) {
+		return nil
+	}
+	return urls[from:min(from+s.sitemapSize, len(urls))]
+}
+
+// sitemapURLs lists every address the sitemap gives, in order (see sitemap).
+func (s *Server) sitemapURLs(r *http.Request) ([]sitemapURL, error) {
+	sm, err := s.reads(r.Context()).Sitemap(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	site := s.siteURL(r)
+	var urls []sitemapURL
 	add := func(path string, changed time.Time) {
 		u := sitemapURL{Loc: site + path}
 		if !changed.IsZero() {
 			u.LastMod = changed.UTC().Format(time.RFC3339)
 		}
-		set.URLs = append(set.URLs, u)
+		urls = append(urls, u)
 	}
 	for _, p := range sm.Plans {
 		plan := tracker.Plan{Slug: p.Plan.Slug, IsCurrent: p.Plan.IsCurrent}
@@ -84,11 +146,16 @@ func (s *Server) sitemap(w http.ResponseWriter, r *http.Request) error {
 	for _, p := range infoPages {
 		add(p.path, time.Time{})
 	}
+	return urls, nil
+}
+
+// writeSitemap writes a sitemap file or index as XML.
+func (s *Server) writeSitemap(w http.ResponseWriter, r *http.Request, v any) error {
 	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
 	_, _ = io.WriteString(w, xml.Header)
 	enc := xml.NewEncoder(w)
 	enc.Indent("", "  ")
-	if err := enc.Encode(set); err != nil {
+	if err := enc.Encode(v); err != nil {
 		s.logger.ErrorContext(r.Context(), "sitemap", "err", err)
 	}
 	return nil
