@@ -17,7 +17,8 @@ type Handoff struct {
 	Update     tracker.Update
 	// To is the name of the person the email goes to.
 	To string
-	// Note is the reviewer's note (returned) or the partner's reply to it (reply).
+	// Note is the reviewer's note (returned), the partner's reply to it (reply) or staff's answer
+	// (answer).
 	Note string
 	// From names who acted: the organisation that submitted, or the partner who replied.
 	From string
@@ -91,10 +92,14 @@ func Reply(h Handoff) Content {
 // organisation's returned update. Partners read staff's messages as from Scottish Government
 // staff, without a name, as in the conversation itself.
 func Answer(h Handoff) Content {
+	next := "Read the conversation, and change the update and submit it again:"
+	if h.Update.State != tracker.StateReturned {
+		next = "Read the conversation with the update, which is waiting for review again:"
+	}
 	return handoffEmail(h, "Answer about your returned update", reportsOnIt,
 		Para{Text: fmt.Sprintf("Scottish Government staff answered in the conversation about your organisation’s returned update on %s (%s):", commitmentName(h.Commitment), h.Commitment.Deliver)},
 		Para{Quote: h.Note},
-		Para{Text: "Read the conversation, and change the update and submit it again:", Link: h.BaseURL + paths.ReportIn(h.Plan, h.Commitment.Ref), LinkText: "Open the update"})
+		Para{Text: next, Link: h.BaseURL + paths.ReportIn(h.Plan, h.Commitment.Ref), LinkText: "Open the update"})
 }
 
 // ResetLink is the email carrying a password reset link, or a new invitation to a user who has

@@ -118,7 +118,8 @@ func TestAnswerEmail(t *testing.T) {
 		}
 		m := got[0]
 		if m.Subject != "Answer about your returned update: commitment 4.1" || !strings.Contains(m.Text, "> Please give the new month too.") ||
-			!strings.Contains(m.HTML, "Please give the new month too.") || !strings.Contains(m.Text, "Scottish Government staff answered") {
+			!strings.Contains(m.HTML, "Please give the new month too.") || !strings.Contains(m.Text, "Scottish Government staff answered") ||
+			!strings.Contains(m.Text, "change the update and submit it again") {
 			t.Errorf("answer email = %q:\n%s", m.Subject, m.Text)
 		}
 		if strings.Contains(m.Text, reviewer.User.Name) || strings.Contains(m.HTML, reviewer.User.Name) {
@@ -140,9 +141,13 @@ func TestAnswerEmail(t *testing.T) {
 		t.Errorf("the outbox does not say what the answer email is: %q", got)
 	}
 
-	// Chosen as a daily summary, the next answer waits for the summary.
+	// Chosen as a daily summary, the next answer waits for the summary. It comes after the
+	// partner submitted the update again, and says so.
 	mustRedirect(t, "choose", partner.post("/account/emails", url.Values{"pref_update_returned": {"immediate"},
 		"pref_reply_answer": {"daily"}, "pref_update_published": {"immediate"}}), "/account")
+	mustRedirect(t, "resubmit", partner.post("/report/4.1", with(partner.openForm("4.1"), "action", "submit",
+		"narrative", "Cohort three starts in September.")), "/report")
+	app.send(t)
 	n := len(app.smtp.To(partner.User.Email))
 	mustRedirect(t, "answer again", reviewer.post(fmt.Sprintf("/review/%d", u.ID),
 		with(reviewer.reviewForm(u.ID, "answer"), "reply", "September is fine.")), fmt.Sprintf("/review/%d", u.ID))
@@ -150,8 +155,10 @@ func TestAnswerEmail(t *testing.T) {
 	if got := len(app.smtp.To(partner.User.Email)); got != n {
 		t.Errorf("the partner who chose a daily summary got %d emails at once", got-n)
 	}
-	if got := len(app.smtp.To(colleague.User.Email)); got != before[colleague.User.Email]+2 {
-		t.Errorf("the colleague has %d emails after two answers, want 2", got-before[colleague.User.Email])
+	if got := app.smtp.To(colleague.User.Email); len(got) != before[colleague.User.Email]+2 {
+		t.Errorf("the colleague has %d emails after two answers, want 2", len(got)-before[colleague.User.Email])
+	} else if m := got[len(got)-1]; !strings.Contains(m.Text, "waiting for review again") || strings.Contains(m.Text, "submit it again") {
+		t.Errorf("the answer to a resubmitted update asks for it to be submitted again:\n%s", m.Text)
 	}
 	app.clock.Advance(24 * time.Hour)
 	app.send(t)
