@@ -260,7 +260,7 @@ func ReviewListPage(l LayoutProps, v ReviewListView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				templ_7745c5c3_Err = Pagination(PaginationProps{Current: v.Page, Total: v.Pages, Label: "Pages of updates waiting for review", URL: func(n int) string {
-					return paths.ReviewList + "?page=" + strconv.Itoa(n)
+					return paths.Paged(paths.ReviewList, n)
 				}}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err

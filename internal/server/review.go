@@ -22,21 +22,22 @@ const reviewListLimit = 100
 // (?page=2 and on). A page past the end of the queue, which may have shortened since the link
 // was followed, shows the last.
 func (s *Server) reviewList(w http.ResponseWriter, r *http.Request) error {
-	page := 1
-	if p, err := strconv.Atoi(r.URL.Query().Get("page")); err == nil && p > 1 && p < 100000 {
-		page = p
-	}
-	us, total, err := s.store.ReviewQueuePage(r.Context(), reviewListLimit, (page-1)*reviewListLimit)
-	if err != nil {
+	page := max(queryNumber(r.URL.Query(), web.ParamPage, 99999), 1)
+	var us []tracker.Update
+	var total, pages int
+	read := func() (err error) {
+		us, total, err = s.store.ReviewQueuePage(r.Context(), reviewListLimit, (page-1)*reviewListLimit)
+		pages = max(pageCount(total, reviewListLimit), 1)
 		return err
 	}
-	pages := max((total+reviewListLimit-1)/reviewListLimit, 1)
+	if err := read(); err != nil {
+		return err
+	}
 	if len(us) == 0 && page > pages {
 		page = pages
-		if us, total, err = s.store.ReviewQueuePage(r.Context(), reviewListLimit, (page-1)*reviewListLimit); err != nil {
+		if err := read(); err != nil {
 			return err
 		}
-		pages = max((total+reviewListLimit-1)/reviewListLimit, 1)
 	}
 	items, err := s.reviewItems(r, us)
 	if err != nil {

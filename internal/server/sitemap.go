@@ -72,7 +72,7 @@ func (s *Server) sitemap(w http.ResponseWriter, r *http.Request) error {
 	}
 	site := s.siteURL(r)
 	index := sitemapIndex{NS: sitemapNS}
-	for n := 1; (n-1)*s.sitemapSize < len(urls); n++ {
+	for n := 1; n <= pageCount(len(urls), s.sitemapSize); n++ {
 		var latest string
 		for _, u := range s.sitemapChunk(urls, n) {
 			latest = max(latest, u.LastMod) // RFC 3339 in UTC: in order as text
