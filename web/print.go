@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/scottish-government/delivery-tracker/internal/paths"
@@ -78,10 +79,22 @@ func printVersion(origin string) string {
 	return hex.EncodeToString(sum[:])[:versionLen]
 }
 
-// printCSSPath returns the address of the print stylesheet for the site at origin.
+// printCSSPath returns the address of the print stylesheet for the site at origin. Every page
+// links to it, and a site has one origin, so the address of the last origin asked for is kept
+// rather than the stylesheet made and hashed again for each page.
 func printCSSPath(origin string) string {
-	return paths.PrintCSS + "?v=" + printVersion(origin)
+	if p := lastPrintCSSPath.Load(); p != nil && p.origin == origin {
+		return p.path
+	}
+	p := &originPath{origin: origin, path: paths.PrintCSS + "?v=" + printVersion(origin)}
+	lastPrintCSSPath.Store(p)
+	return p.path
 }
+
+// originPath is the address of the print stylesheet for an origin.
+type originPath struct{ origin, path string }
+
+var lastPrintCSSPath atomic.Pointer[originPath]
 
 // PrintCSSHandler serves the print stylesheet for the site at baseURL (BASE_URL), to GET and
 // HEAD, cached for a year at the address the pages link to, which changes with the stylesheet.

@@ -477,7 +477,9 @@ func TestMetricsAddr(t *testing.T) {
 	for _, want := range []string{`portal_http_requests_total{code="2xx",method="GET",route="/commitments/{ref}"} 1`,
 		"portal_db_pool_total_conns", "go_goroutines", "process_resident_memory_bytes",
 		// GOMEMLIMIT is unset: the portal's own soft memory limit holds.
-		"go_gc_gomemlimit_bytes " + strconv.FormatFloat(defaultMemoryLimit, 'g', -1, 64) + "\n"} {
+		"go_gc_gomemlimit_bytes " + strconv.FormatFloat(defaultMemoryLimit, 'g', -1, 64) + "\n",
+		// GOGC is unset too: the portal's own GC percent holds.
+		"go_gc_gogc_percent " + strconv.Itoa(defaultGCPercent) + "\n"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics does not have %s", want)
 		}

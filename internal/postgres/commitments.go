@@ -47,26 +47,56 @@ const lastReport = `(SELECT json_build_object('at', lr.published_at, 'period', c
 
 const commitmentFrom = ` FROM commitments c JOIN priorities p ON p.id = c.priority_id`
 
+// scanCommitment scans a row of the commitment columns.
 func scanCommitment(row pgx.CollectableRow) (tracker.Commitment, error) {
-	return scanCommitmentWith(row)
-}
-
-// scanCommitmentWith scans the commitment columns and then, into extra, any columns that follow
-// them.
-func scanCommitmentWith(row pgx.CollectableRow, extra ...any) (tracker.Commitment, error) {
 	var c tracker.Commitment
 	var due time.Time
 	var expected *time.Time
 	var status string
-	targets := []any{&c.ID, &c.PlanID, &c.PriorityID, &c.PriorityNumber, &c.PrioritySlug, &c.PriorityName,
-		&c.Ref, &c.Ordinal, &c.Deliver, &c.Why, &due, &expected, &status, &c.StatusReason, &c.SourceURL,
+	err := row.Scan(commitmentTargets(&c, &due, &expected, &status)...)
+	setScanned(&c, due, expected, status)
+	return c, err
+}
+
+// commitmentTargets are where the commitment columns are scanned: into c, and the due and
+// expected months and the status as they come, for the caller to make into c's.
+func commitmentTargets(c *tracker.Commitment, due *time.Time, expected **time.Time, status *string) []any {
+	return []any{&c.ID, &c.PlanID, &c.PriorityID, &c.PriorityNumber, &c.PrioritySlug, &c.PriorityName,
+		&c.Ref, &c.Ordinal, &c.Deliver, &c.Why, due, expected, status, &c.StatusReason, &c.SourceURL,
 		&c.LastPublishedAt, &c.Version, &c.CarriedForwardTo, &c.CarriedForwardPlanID,
 		&c.CarriedForwardFromID, &c.CarriedForwardToID, &c.Reported}
-	err := row.Scan(append(targets, extra...)...)
+}
+
+// setScanned gives c the due and expected months and the status scanned into commitmentTargets.
+func setScanned(c *tracker.Commitment, due time.Time, expected *time.Time, status string) {
 	c.Due = tracker.MonthOf(due)
 	c.Expected = monthPtr(expected)
 	c.Status = tracker.Status(status)
-	return c, err
+}
+
+// collectCommitments reads rows of the commitment columns, as scanCommitment does, into a slice
+// made for as many as a page holds (capacity, at most 256), scanning every row into one set of
+// targets rather than making a set for each: a list page reads dozens. Columns after the
+// commitment's are scanned into extra, row after row.
+func collectCommitments(rows pgx.Rows, capacity int, extra ...any) ([]tracker.Commitment, error) {
+	defer rows.Close()
+	out := make([]tracker.Commitment, 0, min(max(capacity, 0), 256))
+	var c tracker.Commitment
+	var due time.Time
+	var expected *time.Time
+	var status string
+	targets := append(commitmentTargets(&c, &due, &expected, &status), extra...)
+	for rows.Next() {
+		// Pointers start nil for each row, so that pgx makes new values for them rather than
+		// writing into the last row's.
+		c, expected = tracker.Commitment{}, nil
+		if err := rows.Scan(targets...); err != nil {
+			return nil, err
+		}
+		setScanned(&c, due, expected, status)
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }
 
 func monthPtr(t *time.Time) *tracker.Month {
@@ -119,7 +149,7 @@ func queueCommitments(batch *pgx.Batch, f CommitmentFilter, out *[]tracker.Commi
 	w := commitmentWhere(f)
 	sql := `SELECT ` + commitmentColumns + commitmentFrom + w.sql() + ` ORDER BY p.number, c.ordinal`
 	ids := `SELECT c.id` + commitmentFrom + w.sql()
-	scan := scanCommitment
+	var extra []any
 	if f.Limit > 0 {
 		// The page's commitments are found first, from narrow rows (an index alone, for a
 		// priority area), so that the rows skipped before it are never read in full.
@@ -127,7 +157,7 @@ func queueCommitments(batch *pgx.Batch, f CommitmentFilter, out *[]tracker.Commi
 		counted, count := ``, ``
 		if total != nil {
 			counted, count = `, count(*) OVER () AS total`, `, page.total`
-			scan = func(row pgx.CollectableRow) (tracker.Commitment, error) { return scanCommitmentWith(row, total) }
+			extra = []any{total}
 		}
 		sql = `SELECT ` + commitmentColumns + count + ` FROM (SELECT c.id, p.number, c.ordinal` + counted + commitmentFrom + w.sql() +
 			` ORDER BY p.number, c.ordinal LIMIT @limit OFFSET @offset) page
@@ -137,7 +167,7 @@ func queueCommitments(batch *pgx.Batch, f CommitmentFilter, out *[]tracker.Commi
 	}
 	batch.Queue(sql, w.args).Query(func(rows pgx.Rows) error {
 		var err error
-		*out, err = pgx.CollectRows(rows, scan)
+		*out, err = collectCommitments(rows, f.Limit, extra...)
 		return err
 	})
 	// A lead organisation's commitments are found through its lead lines: finding them again

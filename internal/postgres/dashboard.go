@@ -79,7 +79,7 @@ func (s *Store) DashboardLists(ctx context.Context, planID int64, limit int) (Da
 			WHERE c.plan_id = @plan AND c.retired_at IS NULL AND `+where+` ORDER BY `+order+` LIMIT @limit`, args).
 			Query(func(rows pgx.Rows) error {
 				var err error
-				*out, err = pgx.CollectRows(rows, scanCommitment)
+				*out, err = collectCommitments(rows, limit)
 				return err
 			})
 	}

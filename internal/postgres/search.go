@@ -220,7 +220,7 @@ func (s *Store) SearchCommitments(ctx context.Context, q CommitmentSearch, limit
 			JOIN commitments c ON c.id = page.id JOIN priorities p ON p.id = c.priority_id`+q.orderBy(), args).
 			Query(func(rows pgx.Rows) error {
 				var err error
-				page.Commitments, err = pgx.CollectRows(rows, scanCommitment)
+				page.Commitments, err = collectCommitments(rows, limit)
 				return err
 			})
 		if err := s.pool.SendBatch(ctx, batch).Close(); err != nil {
@@ -241,9 +241,8 @@ func (s *Store) SearchCommitments(ctx context.Context, q CommitmentSearch, limit
 func (s *Store) pageWithTotal(ctx context.Context, sql, where string, args pgx.NamedArgs, offset int, page *CommitmentPage) error {
 	rows, _ := s.pool.Query(ctx, sql, args)
 	var err error
-	page.Commitments, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (tracker.Commitment, error) {
-		return scanCommitmentWith(row, &page.Total)
-	})
+	limit, _ := args["limit"].(int)
+	page.Commitments, err = collectCommitments(rows, limit, &page.Total)
 	if err != nil {
 		return err
 	}

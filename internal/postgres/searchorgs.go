@@ -32,7 +32,7 @@ func (s *Store) searchOrganisation(ctx context.Context, q CommitmentSearch, page
 		JOIN commitments c ON c.id = page.id JOIN priorities p ON p.id = c.priority_id
 		ORDER BY page.major, page.minor`, args).Query(func(rows pgx.Rows) error {
 		var err error
-		page.Commitments, err = pgx.CollectRows(rows, scanCommitment)
+		page.Commitments, err = collectCommitments(rows, limit)
 		return err
 	})
 	return s.pool.SendBatch(ctx, batch).Close()

@@ -40,7 +40,7 @@ func (s *Store) searchOneWord(ctx context.Context, q CommitmentSearch, page *Com
 		JOIN commitments c ON c.id = page.id JOIN priorities p ON p.id = c.priority_id
 		ORDER BY page.rank DESC, page.major, page.minor`, args).Query(func(rows pgx.Rows) error {
 		var err error
-		page.Commitments, err = pgx.CollectRows(rows, scanCommitment)
+		page.Commitments, err = collectCommitments(rows, limit)
 		return err
 	})
 	if err := s.pool.SendBatch(ctx, batch).Close(); err != nil {
@@ -194,7 +194,7 @@ func (s *Store) searchWords(ctx context.Context, q CommitmentSearch, n int, page
 		JOIN commitments c ON c.id = page.id JOIN priorities p ON p.id = c.priority_id
 		ORDER BY page.rank DESC, page.major, page.minor`, args).Query(func(rows pgx.Rows) error {
 		var err error
-		page.Commitments, err = pgx.CollectRows(rows, scanCommitment)
+		page.Commitments, err = collectCommitments(rows, limit)
 		return err
 	})
 	return s.pool.SendBatch(ctx, batch).Close()

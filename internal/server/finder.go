@@ -385,8 +385,9 @@ func (s *Server) commitments(w http.ResponseWriter, r *http.Request) error {
 		v.Total = page.Total
 		v.Pages = (page.Total + web.FinderPerPage - 1) / web.FinderPerPage
 		now := s.now()
-		for _, c := range page.Commitments {
-			v.Results = append(v.Results, web.FinderResult{CommitmentRow: s.row(plan, c), UpdateDue: c.UpdateDue(now)})
+		v.Results = make([]web.FinderResult, len(page.Commitments))
+		for i, c := range page.Commitments {
+			v.Results[i] = web.FinderResult{CommitmentRow: s.row(plan, c), UpdateDue: c.UpdateDue(now)}
 		}
 	}
 	l := s.layout(r)

@@ -5,6 +5,7 @@ package tracker
 
 import (
 	"cmp"
+	"iter"
 	"slices"
 	"strings"
 	"time"
@@ -285,9 +286,8 @@ func (l LeadLine) Segments() []Segment {
 	}
 	for i := range l.Organisations {
 		o := &l.Organisations[i]
-		names := append(slices.Clone(o.AsWritten), o.Name, o.Code)
 	search:
-		for _, n := range names {
+		for n := range namesOf(o) {
 			for from := 0; n != "" && from <= len(l.Text)-len(n); {
 				at := strings.Index(l.Text[from:], n)
 				if at < 0 {
@@ -316,4 +316,17 @@ func (l LeadLine) Segments() []Segment {
 		out = append(out, Segment{Text: l.Text[pos:]})
 	}
 	return out
+}
+
+// namesOf yields the ways a lead line may name o: as the plan wrote it, then by name, then by
+// code.
+func namesOf(o *Organisation) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for _, n := range o.AsWritten {
+			if !yield(n) {
+				return
+			}
+		}
+		_ = yield(o.Name) && yield(o.Code)
+	}
 }
