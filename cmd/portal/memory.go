@@ -15,13 +15,14 @@ import "runtime/debug"
 const defaultMemoryLimit = 64 << 20
 
 // defaultGCPercent is how far the heap may grow past what is live before the collector runs
-// (GOGC), when GOGC is not set: to five times, where the runtime's own default is twice. The live
-// heap of a serving portal is small (10 to 30 MB) and a page makes hundreds of kilobytes of
-// garbage, so at twice the collector ran dozens of times a second under load; a page at
-// national scale (the filtered list of 10,000 commitments) took a fifth more processor time
-// for it. The memory limit still bounds the whole: as the heap nears it, the collector runs
+// (GOGC), when GOGC is not set: to three times, where the runtime's own default is twice. The
+// live heap of a serving portal is small (10 to 30 MB) and a page makes hundreds of kilobytes of
+// garbage, so at twice the collector ran dozens of times a second under load, and a page at
+// national scale (the filtered list of 10,000 commitments) took a fifth more processor time for
+// it. Five times saved little more than three, and let the heap stand 10 MB higher after a large
+// download. The memory limit still bounds the whole: as the heap nears it, the collector runs
 // sooner, whatever this says.
-const defaultGCPercent = 400
+const defaultGCPercent = 200
 
 // setMemoryDefaults sets the default soft memory limit unless GOMEMLIMIT sets one, and the
 // default GC percent unless GOGC sets one (the runtime has read both already, before main).
