@@ -50,7 +50,7 @@ func CommitmentPage(l LayoutProps, v CommitmentView) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			c := v.Row.Commitment
+			c := &v.Row.Commitment
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<header class=\"ds_page-header\"><span class=\"ds_page-header__label ds_content-label\">Commitment ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -224,7 +224,7 @@ func CommitmentPage(l LayoutProps, v CommitmentView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = statusTags(v.Row).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = statusTags(&v.Row).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -755,7 +755,7 @@ func CommitmentPage(l LayoutProps, v CommitmentView) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					for _, u := range e.History {
-						templ_7745c5c3_Err = historyItem(u, e.Commitment, v.ShowNames).Render(ctx, templ_7745c5c3_Buffer)
+						templ_7745c5c3_Err = historyItem(u, &e.Commitment, v.ShowNames).Render(ctx, templ_7745c5c3_Buffer)
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
@@ -862,7 +862,7 @@ func leadLine(line tracker.LeadLine) templ.Component {
 }
 
 // historyItem is one published update in a commitment's history.
-func historyItem(u tracker.Update, c tracker.Commitment, showNames bool) templ.Component {
+func historyItem(u tracker.Update, c *tracker.Commitment, showNames bool) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

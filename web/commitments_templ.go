@@ -696,8 +696,8 @@ func finderResults(v CommitmentsView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				for _, r := range v.Results {
-					templ_7745c5c3_Err = finderResult(v, r).Render(ctx, templ_7745c5c3_Buffer)
+				for i := range v.Results {
+					templ_7745c5c3_Err = finderResult(&v, &v.Results[i]).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -962,7 +962,7 @@ func activeGroups(active []ActiveFilter) [][]ActiveFilter {
 }
 
 // finderResult is one commitment in the finder's results.
-func finderResult(v CommitmentsView, r FinderResult) templ.Component {
+func finderResult(v *CommitmentsView, r *FinderResult) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -983,7 +983,7 @@ func finderResult(v CommitmentsView, r FinderResult) templ.Component {
 			templ_7745c5c3_Var45 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		c := r.Commitment
+		c := &r.Commitment
 		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 81, "<li class=\"ds_search-result app-finder__result\"><h3 class=\"ds_search-result__title\"><a class=\"ds_search-result__link\" href=\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
@@ -1026,7 +1026,7 @@ func finderResult(v CommitmentsView, r FinderResult) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = statusTags(r.CommitmentRow).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = statusTags(&r.CommitmentRow).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

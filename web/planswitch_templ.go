@@ -406,7 +406,7 @@ func SwitchDetails(v SwitchView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = expectedMonth(r.Commitment).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = expectedMonth(&r.Commitment).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

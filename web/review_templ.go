@@ -445,7 +445,7 @@ func reviewMetadata(it ReviewItem) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = statusTags(CommitmentRow{Commitment: it.Commitment, Overdue: it.Overdue}).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = statusTags(&CommitmentRow{Commitment: it.Commitment, Overdue: it.Overdue}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
