@@ -121,13 +121,26 @@ func setScanned(c *tracker.Commitment, due time.Time, expected *time.Time, statu
 	c.Status = tracker.Status(status)
 }
 
-// collectCommitments reads rows of the commitment columns, as scanCommitment does, into a slice
-// made for as many as a page holds (capacity, at most 256), scanning every row into one set of
-// targets rather than making a set for each: a list page reads dozens. Columns after the
-// commitment's are scanned into extra, row after row.
+// collectCommitments reads rows of the commitment columns, as scanCommitments does, into a slice
+// made for as many as a page holds (capacity, at most 256). Columns after the commitment's are
+// scanned into extra, row after row.
 func collectCommitments(rows pgx.Rows, capacity int, extra ...any) ([]tracker.Commitment, error) {
-	defer rows.Close()
 	out := make([]tracker.Commitment, 0, min(max(capacity, 0), 256))
+	if err := scanCommitments(rows, extra, func(c tracker.Commitment) error {
+		out = append(out, c)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// scanCommitments calls fn with each row of rows, of the commitment columns and then columns
+// scanned into extra, in turn, and closes rows. Every row is scanned into one set of targets
+// rather than a set made for each: a list page reads dozens, an export thousands. It stops at
+// fn's first error and returns it.
+func scanCommitments(rows pgx.Rows, extra []any, fn func(tracker.Commitment) error) error {
+	defer rows.Close()
 	var c tracker.Commitment
 	var due time.Time
 	var expected *time.Time
@@ -138,12 +151,14 @@ func collectCommitments(rows pgx.Rows, capacity int, extra ...any) ([]tracker.Co
 		// writing into the last row's.
 		c, expected = tracker.Commitment{}, nil
 		if err := rows.Scan(targets...); err != nil {
-			return nil, err
+			return err
 		}
 		setScanned(&c, due, expected, status)
-		out = append(out, c)
+		if err := fn(c); err != nil {
+			return err
+		}
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
 func monthPtr(t *time.Time) *tracker.Month {

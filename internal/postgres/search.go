@@ -273,13 +273,9 @@ func (s *Store) EachCommitment(ctx context.Context, q CommitmentSearch, fn func(
 	if err != nil {
 		return storeError("export commitments", err, nil)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var leads []exportLead
-		c, err := scanCommitment(withExtra{rows, []any{&leads}})
-		if err != nil {
-			return storeError("export commitments", err, nil)
-		}
+	var leads []exportLead
+	var fnErr error
+	err = scanCommitments(rows, []any{&leads}, func(c tracker.Commitment) error {
 		for _, l := range leads {
 			line := tracker.LeadLine{Text: l.Line}
 			for _, code := range l.Codes {
@@ -287,14 +283,14 @@ func (s *Store) EachCommitment(ctx context.Context, q CommitmentSearch, fn func(
 			}
 			c.Leads = append(c.Leads, line)
 		}
-		if err := fn(c); err != nil {
-			return err
-		}
+		leads = nil // the next row's are read afresh, not into these
+		fnErr = fn(c)
+		return fnErr
+	})
+	if fnErr != nil {
+		return fnErr
 	}
-	if err := rows.Err(); err != nil {
-		return storeError("export commitments", err, nil)
-	}
-	return nil
+	return storeError("export commitments", err, nil)
 }
 
 // OpenData is the version of a plan's open data: its commitments, priority areas, the
